@@ -1,0 +1,29 @@
+using System.Numerics.Tensors;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary><c>max(x, 0)</c>.</summary>
+public sealed class ReluOp : UnaryElementwiseOp
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly ReluOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "Relu";
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Elementwise.Unary(inputs[0], output,
+            static (x, d) => TensorPrimitives.Max(x, 0f, d),
+            static (x, d) => TensorPrimitives.Max(x, 0d, d), null, null, Name);
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [Ops.Mul(g, Ops.Cast(Ops.Greater(inputs[0], Tensor.Scalar(0, inputs[0].DType)), g.DType))];
+}
+
+public static partial class Ops
+{
+    /// <summary>Rectified linear unit, <c>max(x, 0)</c>.</summary>
+    public static Tensor Relu(Tensor x) => OpRunner.Run(ReluOp.Instance, x);
+}

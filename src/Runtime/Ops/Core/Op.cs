@@ -1,0 +1,76 @@
+namespace LayerGen;
+
+/// <summary>
+/// A primitive operation. Each op is defined in one file, with everything about it together:
+/// its shape rule (<see cref="InferOutput"/>, which also runs on symbolic shapes with unknown
+/// dimensions), its kernel (<see cref="Compute"/>), its gradient (<see cref="Gradient"/>, written with
+/// other ops so it can itself be differentiated or traced) and its public entry point on <see cref="Ops"/>.
+/// An op instance carries its attributes (axes, flags) and is immutable.
+/// </summary>
+public abstract class Op
+{
+    /// <summary>The op's name, used in error messages, graphs and exports (e.g. <c>MatMul</c>).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Shape rule: the output spec for inputs of these specs. Throws <see cref="ShapeMismatchException"/> or <see cref="DTypeMismatchException"/>.</summary>
+    public abstract TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs);
+
+    /// <summary>Kernel: computes the output from concrete inputs; <paramref name="output"/> is what <see cref="InferOutput"/> returned.</summary>
+    public abstract Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output);
+
+    /// <summary>
+    /// Gradient: given d(target)/d(output), returns d(target)/d(input) for each input, or null where
+    /// the input gets no gradient (integer inputs, indices, comparisons).
+    /// </summary>
+    public abstract Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output);
+
+    /// <summary>Attributes as text, for <see cref="ToString"/> and graph pictures (e.g. <c>axes=[1], keepdims=true</c>).</summary>
+    public virtual string DescribeAttributes() => "";
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        var a = DescribeAttributes();
+        return a.Length == 0 ? Name : $"{Name}({a})";
+    }
+
+    /// <summary>Throws unless exactly <paramref name="count"/> inputs were given.</summary>
+    protected void ExpectInputs(ReadOnlySpan<TensorSpec> inputs, int count)
+    {
+        if (inputs.Length != count)
+            throw new ArgumentException($"{Name}: expected {count} input(s), got {inputs.Length}.");
+    }
+
+    /// <summary>Throws unless the dtype is float32 or float64.</summary>
+    protected void ExpectFloating(TensorSpec input, string argument = "x")
+    {
+        if (!input.DType.IsFloating())
+            throw new DTypeMismatchException(Name, $"argument {argument} must be float32 or float64, got {input.DType.Name()} with shape {input.Shape}.");
+    }
+
+    /// <summary>Throws unless the dtype is numeric (not bool).</summary>
+    protected void ExpectNumeric(TensorSpec input, string argument = "x")
+    {
+        if (input.DType == DType.Bool)
+            throw new DTypeMismatchException(Name, $"argument {argument} must be numeric, got bool with shape {input.Shape}.");
+    }
+
+    /// <summary>Throws unless both inputs have the same dtype.</summary>
+    protected void ExpectSameDType(TensorSpec a, TensorSpec b)
+    {
+        if (a.DType != b.DType)
+            throw new DTypeMismatchException(Name, $"inputs have different dtypes: {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}. Use Ops.Cast to convert one.");
+    }
+}
+
+/// <summary>One application of an op to inputs, as recorded for a symbolic tensor.</summary>
+public sealed class OpNode
+{
+    internal OpNode(Op op, Tensor[] inputs) { Op = op; Inputs = inputs; }
+
+    /// <summary>The op.</summary>
+    public Op Op { get; }
+
+    /// <summary>Its inputs: symbolic tensors, or concrete ones captured as constants (variables included).</summary>
+    public IReadOnlyList<Tensor> Inputs { get; }
+}

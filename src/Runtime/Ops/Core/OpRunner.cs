@@ -1,0 +1,27 @@
+namespace LayerGen;
+
+/// <summary>
+/// Runs an op one of three ways: symbolically (any input symbolic: only the shape rule runs and the
+/// application is recorded in the output's <see cref="Tensor.Node"/>), eagerly, and, when a
+/// <see cref="GradientTape"/> is watching one of the inputs, recorded on that tape.
+/// </summary>
+public static class OpRunner
+{
+    /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>.</summary>
+    public static Tensor Run(Op op, params ReadOnlySpan<Tensor> inputs)
+    {
+        var specs = new TensorSpec[inputs.Length];
+        bool symbolic = false;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var t = inputs[i] ?? throw new ArgumentNullException($"{op.Name}: input {i} is null.");
+            specs[i] = t.Spec;
+            symbolic |= t.IsSymbolic;
+        }
+        var spec = op.InferOutput(specs);
+        if (symbolic) return new Tensor(spec, new OpNode(op, inputs.ToArray()));
+        var output = op.Compute(inputs, spec);
+        GradientTape.Record(op, inputs, output);
+        return output;
+    }
+}

@@ -1,0 +1,196 @@
+namespace LayerGen.Kernels;
+
+/// <summary>Kernel over a row: <paramref name="x"/> and <paramref name="y"/> each have the row's length, or length 1 (broadcast scalar).</summary>
+internal delegate void BinaryRowKernel<T, TResult>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<TResult> destination);
+
+/// <summary>Kernel over a contiguous run of elements.</summary>
+internal delegate void UnaryRowKernel<T, TResult>(ReadOnlySpan<T> x, Span<TResult> destination);
+
+/// <summary>Drives elementwise kernels over broadcast shapes, calling the row kernel on the longest contiguous runs.</summary>
+internal static class Elementwise
+{
+    /// <summary>NumPy broadcasting of two shapes, with unknown dimensions. Throws naming the op and both shapes.</summary>
+    public static Shape BroadcastShapes(string op, Shape a, Shape b)
+    {
+        if (a == b) return a;
+        int r = Math.Max(a.Rank, b.Rank);
+        var dims = new int[r];
+        for (int i = 0; i < r; i++)
+        {
+            int da = i - (r - a.Rank) >= 0 ? a[i - (r - a.Rank)] : 1;
+            int db = i - (r - b.Rank) >= 0 ? b[i - (r - b.Rank)] : 1;
+            if (da == db) dims[i] = da;
+            else if (da == 1) dims[i] = db;
+            else if (db == 1) dims[i] = da;
+            else if (da == Shape.Unknown) dims[i] = db;
+            else if (db == Shape.Unknown) dims[i] = da;
+            else throw new ShapeMismatchException(op, $"shapes {a} and {b} cannot be broadcast together (axis {i - r} has sizes {da} and {db}).", a, b);
+        }
+        return Shape.FromOwned(dims);
+    }
+
+    public static void Binary<T, TResult>(ReadOnlySpan<T> a, Shape sa, ReadOnlySpan<T> b, Shape sb, Span<TResult> output, Shape so, BinaryRowKernel<T, TResult> kernel)
+    {
+        int n = output.Length;
+        if (n == 0) return;
+        if (a.Length == n && b.Length == n) { kernel(a, b, output); return; }
+        if (b.Length == 1 && a.Length == n) { kernel(a, b, output); return; }
+        if (a.Length == 1 && b.Length == n) { kernel(a, b, output); return; }
+
+        var plan = Plan(sa, sb, so);
+        int inner = plan.Sizes[^1];
+        int ia = plan.StridesA[^1], ib = plan.StridesB[^1];
+        int outer = n / inner;
+        int rank = plan.Sizes.Length;
+        Span<int> counter = stackalloc int[rank];
+        int offA = 0, offB = 0;
+        for (int row = 0; row < outer; row++)
+        {
+            kernel(ia == 0 ? a.Slice(offA, 1) : a.Slice(offA, inner), ib == 0 ? b.Slice(offB, 1) : b.Slice(offB, inner), output.Slice(row * inner, inner));
+            for (int ax = rank - 2; ax >= 0; ax--)
+            {
+                counter[ax]++;
+                offA += plan.StridesA[ax];
+                offB += plan.StridesB[ax];
+                if (counter[ax] < plan.Sizes[ax]) break;
+                offA -= plan.StridesA[ax] * plan.Sizes[ax];
+                offB -= plan.StridesB[ax] * plan.Sizes[ax];
+                counter[ax] = 0;
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="x"/> broadcast to <paramref name="so"/>.</summary>
+    public static void BroadcastCopy<T>(ReadOnlySpan<T> x, Shape sx, Span<T> output, Shape so)
+    {
+        int n = output.Length;
+        if (n == 0) return;
+        if (x.Length == n) { x.CopyTo(output); return; }
+        if (x.Length == 1) { output.Fill(x[0]); return; }
+        var plan = Plan(sx, sx, so);
+        int inner = plan.Sizes[^1];
+        int ix = plan.StridesA[^1];
+        int rank = plan.Sizes.Length;
+        Span<int> counter = stackalloc int[rank];
+        int off = 0;
+        for (int row = 0; row < n / inner; row++)
+        {
+            var dst = output.Slice(row * inner, inner);
+            if (ix == 0) dst.Fill(x[off]); else x.Slice(off, inner).CopyTo(dst);
+            for (int ax = rank - 2; ax >= 0; ax--)
+            {
+                counter[ax]++;
+                off += plan.StridesA[ax];
+                if (counter[ax] < plan.Sizes[ax]) break;
+                off -= plan.StridesA[ax] * plan.Sizes[ax];
+                counter[ax] = 0;
+            }
+        }
+    }
+
+    private readonly record struct BroadcastPlan(int[] Sizes, int[] StridesA, int[] StridesB);
+
+    /// <summary>Output axes with the input strides (0 where broadcast), size-1 axes dropped and contiguous axes merged.</summary>
+    private static BroadcastPlan Plan(Shape sa, Shape sb, Shape so)
+    {
+        int r = so.Rank;
+        var sizes = new List<int>(r);
+        var stA = new List<int>(r);
+        var stB = new List<int>(r);
+        var fa = InputStrides(sa, so);
+        var fb = InputStrides(sb, so);
+        for (int i = 0; i < r; i++)
+        {
+            int size = so[i];
+            if (size == 1) continue;
+            if (sizes.Count > 0)
+            {
+                int last = sizes.Count - 1;
+                if (stA[last] == fa[i] * size && stB[last] == fb[i] * size)
+                {
+                    sizes[last] *= size;
+                    stA[last] = fa[i];
+                    stB[last] = fb[i];
+                    continue;
+                }
+            }
+            sizes.Add(size);
+            stA.Add(fa[i]);
+            stB.Add(fb[i]);
+        }
+        if (sizes.Count == 0) { sizes.Add(1); stA.Add(0); stB.Add(0); }
+        return new BroadcastPlan([.. sizes], [.. stA], [.. stB]);
+    }
+
+    private static int[] InputStrides(Shape input, Shape output)
+    {
+        int r = output.Rank, off = r - input.Rank;
+        var strides = new int[r];
+        int acc = 1;
+        for (int i = input.Rank - 1; i >= 0; i--)
+        {
+            strides[i + off] = input[i] == 1 && output[i + off] != 1 ? 0 : acc;
+            acc *= input[i];
+        }
+        return strides;
+    }
+
+    /// <summary>Runs a binary kernel for the dtype of the inputs.</summary>
+    public static Tensor Binary(Tensor a, Tensor b, TensorSpec output,
+        BinaryRowKernel<float, float>? f32, BinaryRowKernel<double, double>? f64,
+        BinaryRowKernel<int, int>? i32, BinaryRowKernel<long, long>? i64, string op)
+    {
+        var result = Tensor.Empty(output.Shape, output.DType);
+        switch (a.DType)
+        {
+            case DType.Float32 when f32 is not null: Binary(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape, f32); break;
+            case DType.Float64 when f64 is not null: Binary(a.AsSpan<double>(), a.Shape, b.AsSpan<double>(), b.Shape, result.Data<double>(), output.Shape, f64); break;
+            case DType.Int32 when i32 is not null: Binary(a.AsSpan<int>(), a.Shape, b.AsSpan<int>(), b.Shape, result.Data<int>(), output.Shape, i32); break;
+            case DType.Int64 when i64 is not null: Binary(a.AsSpan<long>(), a.Shape, b.AsSpan<long>(), b.Shape, result.Data<long>(), output.Shape, i64); break;
+            default: throw new DTypeMismatchException(op, $"dtype {a.DType.Name()} is not supported.");
+        }
+        return result;
+    }
+
+    /// <summary>Runs a comparison kernel (bool result) for the dtype of the inputs.</summary>
+    public static Tensor Compare(Tensor a, Tensor b, TensorSpec output,
+        BinaryRowKernel<float, bool> f32, BinaryRowKernel<double, bool> f64,
+        BinaryRowKernel<int, bool> i32, BinaryRowKernel<long, bool> i64, BinaryRowKernel<bool, bool>? b8, string op)
+    {
+        var result = Tensor.Empty(output.Shape, DType.Bool);
+        var o = result.Data<bool>();
+        switch (a.DType)
+        {
+            case DType.Float32: Binary(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, o, output.Shape, f32); break;
+            case DType.Float64: Binary(a.AsSpan<double>(), a.Shape, b.AsSpan<double>(), b.Shape, o, output.Shape, f64); break;
+            case DType.Int32: Binary(a.AsSpan<int>(), a.Shape, b.AsSpan<int>(), b.Shape, o, output.Shape, i32); break;
+            case DType.Int64: Binary(a.AsSpan<long>(), a.Shape, b.AsSpan<long>(), b.Shape, o, output.Shape, i64); break;
+            case DType.Bool when b8 is not null: Binary(a.AsSpan<bool>(), a.Shape, b.AsSpan<bool>(), b.Shape, o, output.Shape, b8); break;
+            default: throw new DTypeMismatchException(op, $"dtype {a.DType.Name()} is not supported.");
+        }
+        return result;
+    }
+
+    /// <summary>Runs a unary kernel for the dtype of the input.</summary>
+    public static Tensor Unary(Tensor x, TensorSpec output,
+        UnaryRowKernel<float, float>? f32, UnaryRowKernel<double, double>? f64,
+        UnaryRowKernel<int, int>? i32, UnaryRowKernel<long, long>? i64, string op)
+    {
+        var result = Tensor.Empty(output.Shape, output.DType);
+        switch (x.DType)
+        {
+            case DType.Float32 when f32 is not null: f32(x.AsSpan<float>(), result.Data<float>()); break;
+            case DType.Float64 when f64 is not null: f64(x.AsSpan<double>(), result.Data<double>()); break;
+            case DType.Int32 when i32 is not null: i32(x.AsSpan<int>(), result.Data<int>()); break;
+            case DType.Int64 when i64 is not null: i64(x.AsSpan<long>(), result.Data<long>()); break;
+            default: throw new DTypeMismatchException(op, $"dtype {x.DType.Name()} is not supported.");
+        }
+        return result;
+    }
+
+    /// <summary>Applies a scalar function elementwise (for functions TensorPrimitives lacks).</summary>
+    public static void Map<T>(ReadOnlySpan<T> x, Span<T> d, Func<T, T> f)
+    {
+        for (int i = 0; i < x.Length; i++) d[i] = f(x[i]);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Numerics;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary>
+/// Matrix product of the last two axes, <c>op(a) @ op(b)</c>, where op transposes when the flag is set.
+/// Leading (batch) axes broadcast. Both inputs need rank 2 or more.
+/// </summary>
+public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
+{
+    /// <summary>Whether <c>a</c> is transposed before multiplying.</summary>
+    public bool TransposeA { get; } = transposeA;
+    /// <summary>Whether <c>b</c> is transposed before multiplying.</summary>
+    public bool TransposeB { get; } = transposeB;
+    /// <inheritdoc/>
+    public override string Name => "MatMul";
+    /// <inheritdoc/>
+    public override string DescribeAttributes() => TransposeA || TransposeB ? $"transpose_a={TransposeA}, transpose_b={TransposeB}" : "";
+
+    internal static readonly MatMulOp Plain = new(false, false);
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 2);
+        ExpectSameDType(inputs[0], inputs[1]);
+        ExpectNumeric(inputs[0]);
+        Shape a = inputs[0].Shape, b = inputs[1].Shape;
+        if (a.Rank < 2 || b.Rank < 2)
+            throw new ShapeMismatchException(Name, $"both inputs need rank 2 or more: {a} @ {b}. Use Ops.ExpandDims or Ops.Reshape to make a vector a matrix.", a, b);
+        int m = TransposeA ? a[^1] : a[^2], ka = TransposeA ? a[^2] : a[^1];
+        int kb = TransposeB ? b[^1] : b[^2], n = TransposeB ? b[^2] : b[^1];
+        if (ka != kb && ka != Shape.Unknown && kb != Shape.Unknown)
+            throw new ShapeMismatchException(Name, $"inner dimensions differ: {a}{(TransposeA ? "^T" : "")} @ {b}{(TransposeB ? "^T" : "")}.", a, b);
+        var batch = Elementwise.BroadcastShapes(Name, a[..^2], b[..^2]);
+        return new(batch.Append(m).Append(n), inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var a = inputs[0];
+        var b = inputs[1];
+        var result = Tensor.Empty(output.Shape, output.DType);
+        switch (a.DType)
+        {
+            case DType.Float32: Run(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape); break;
+            case DType.Float64: Run(a.AsSpan<double>(), a.Shape, b.AsSpan<double>(), b.Shape, result.Data<double>(), output.Shape); break;
+            case DType.Int32: Run(a.AsSpan<int>(), a.Shape, b.AsSpan<int>(), b.Shape, result.Data<int>(), output.Shape); break;
+            case DType.Int64: Run(a.AsSpan<long>(), a.Shape, b.AsSpan<long>(), b.Shape, result.Data<long>(), output.Shape); break;
+        }
+        return result;
+    }
+
+    private void Run<T>(ReadOnlySpan<T> a, Shape sa, ReadOnlySpan<T> b, Shape sb, Span<T> c, Shape sc) where T : unmanaged, INumber<T>
+    {
+        int m = sc[^2], n = sc[^1];
+        int k = TransposeA ? sa[^2] : sa[^1];
+        int aSize = sa[^2] * sa[^1], bSize = sb[^2] * sb[^1], cSize = m * n;
+        int batch = cSize == 0 ? 0 : c.Length / cSize;
+        if (batch == 1 || (a.Length == aSize && b.Length == bSize && batch <= 1))
+        {
+            if (batch == 1) Gemm.Multiply(a, TransposeA, b, TransposeB, c, m, n, k);
+            return;
+        }
+        // Map each output batch index to the input batch indices (broadcasting leading axes).
+        var batchShape = sc[..^2];
+        var aBatch = sa[..^2];
+        var bBatch = sb[..^2];
+        var index = new int[batchShape.Rank];
+        for (int bi = 0; bi < batch; bi++)
+        {
+            int ia = BatchOffset(index, batchShape, aBatch), ib = BatchOffset(index, batchShape, bBatch);
+            Gemm.Multiply(a.Slice(ia * aSize, aSize), TransposeA, b.Slice(ib * bSize, bSize), TransposeB, c.Slice(bi * cSize, cSize), m, n, k);
+            for (int ax = index.Length - 1; ax >= 0; ax--)
+            {
+                if (++index[ax] < batchShape[ax]) break;
+                index[ax] = 0;
+            }
+        }
+    }
+
+    private static int BatchOffset(int[] index, Shape outBatch, Shape inBatch)
+    {
+        int off = 0, shift = outBatch.Rank - inBatch.Rank;
+        for (int i = 0; i < inBatch.Rank; i++)
+        {
+            int d = inBatch[i];
+            off = off * d + (d == 1 ? 0 : index[i + shift]);
+        }
+        return off;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+    {
+        var a = inputs[0];
+        var b = inputs[1];
+        Tensor da, db;
+        switch (TransposeA, TransposeB)
+        {
+            case (false, false): da = Ops.MatMul(g, b, transposeB: true); db = Ops.MatMul(a, g, transposeA: true); break;
+            case (true, false): da = Ops.MatMul(b, g, transposeB: true); db = Ops.MatMul(a, g); break;
+            case (false, true): da = Ops.MatMul(g, b); db = Ops.MatMul(g, a, transposeA: true); break;
+            default: da = Ops.MatMul(b, g, transposeA: true, transposeB: true); db = Ops.MatMul(g, a, transposeA: true, transposeB: true); break;
+        }
+        return [Ops.ReduceToLike(da, a), Ops.ReduceToLike(db, b)];
+    }
+}
+
+public static partial class Ops
+{
+    /// <summary>Matrix product <c>op(a) @ op(b)</c> over the last two axes; leading axes broadcast.</summary>
+    public static Tensor MatMul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
+        => OpRunner.Run(transposeA || transposeB ? new MatMulOp(transposeA, transposeB) : MatMulOp.Plain, a, b);
+}

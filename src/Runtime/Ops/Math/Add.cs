@@ -1,0 +1,34 @@
+using System.Numerics.Tensors;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary><c>x + y</c> with broadcasting.</summary>
+public sealed class AddOp : BinaryElementwiseOp
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly AddOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "Add";
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Elementwise.Binary(inputs[0], inputs[1], output, Kernel, Kernel, Kernel, Kernel, Name);
+
+    private static void Kernel<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : System.Numerics.INumber<T>
+    {
+        if (x.Length == y.Length) TensorPrimitives.Add(x, y, d);
+        else if (y.Length == 1) TensorPrimitives.Add(x, y[0], d);
+        else TensorPrimitives.Add(y, x[0], d);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [Ops.ReduceToLike(g, inputs[0]), Ops.ReduceToLike(g, inputs[1])];
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise <c>x + y</c> with broadcasting.</summary>
+    public static Tensor Add(Tensor x, Tensor y) => OpRunner.Run(AddOp.Instance, x, y);
+}

@@ -1,0 +1,65 @@
+namespace LayerGen;
+
+/// <summary>Converts to another dtype (float to int truncates toward zero; nonzero is true).</summary>
+public sealed class CastOp(DType dtype) : Op
+{
+    /// <summary>The target dtype.</summary>
+    public DType DType { get; } = dtype;
+    /// <inheritdoc/>
+    public override string Name => "Cast";
+    /// <inheritdoc/>
+    public override string DescribeAttributes() => $"dtype={DType.Name()}";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 1);
+        return new(inputs[0].Shape, DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var x = inputs[0];
+        if (x.DType == DType) return Tensor.Reinterpret(x, x.Shape);
+        var r = Tensor.Empty(x.Shape, DType);
+        switch (x.DType)
+        {
+            case DType.Float32: Convert(x.AsSpan<float>(), r); break;
+            case DType.Float64: Convert(x.AsSpan<double>(), r); break;
+            case DType.Int32: Convert(x.AsSpan<int>(), r); break;
+            case DType.Int64: Convert(x.AsSpan<long>(), r); break;
+            case DType.Bool:
+                {
+                    var s = x.AsSpan<bool>();
+                    var d = new double[s.Length];
+                    for (int i = 0; i < s.Length; i++) d[i] = s[i] ? 1 : 0;
+                    Convert<double>(d, r);
+                    break;
+                }
+        }
+        return r;
+    }
+
+    private static void Convert<T>(ReadOnlySpan<T> s, Tensor r) where T : System.Numerics.INumber<T>
+    {
+        switch (r.DType)
+        {
+            case DType.Float32: { var d = r.Data<float>(); for (int i = 0; i < s.Length; i++) d[i] = float.CreateTruncating(s[i]); break; }
+            case DType.Float64: { var d = r.Data<double>(); for (int i = 0; i < s.Length; i++) d[i] = double.CreateTruncating(s[i]); break; }
+            case DType.Int32: { var d = r.Data<int>(); for (int i = 0; i < s.Length; i++) d[i] = int.CreateSaturating(s[i]); break; }
+            case DType.Int64: { var d = r.Data<long>(); for (int i = 0; i < s.Length; i++) d[i] = long.CreateSaturating(s[i]); break; }
+            case DType.Bool: { var d = r.Data<bool>(); for (int i = 0; i < s.Length; i++) d[i] = !T.IsZero(s[i]); break; }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => inputs[0].DType.IsFloating() && DType.IsFloating() ? [Ops.Cast(g, inputs[0].DType)] : [null];
+}
+
+public static partial class Ops
+{
+    /// <summary>Converts <paramref name="x"/> to <paramref name="dtype"/>.</summary>
+    public static Tensor Cast(Tensor x, DType dtype) => OpRunner.Run(new CastOp(dtype), x);
+}

@@ -1,0 +1,28 @@
+using System.Numerics.Tensors;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary><c>-x</c>.</summary>
+public sealed class NegOp : UnaryElementwiseOp
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly NegOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "Neg";
+    /// <inheritdoc/>
+    protected override bool FloatOnly => false;
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Elementwise.Unary(inputs[0], output, TensorPrimitives.Negate, TensorPrimitives.Negate, TensorPrimitives.Negate, TensorPrimitives.Negate, Name);
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Neg(g)];
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise negation.</summary>
+    public static Tensor Neg(Tensor x) => OpRunner.Run(NegOp.Instance, x);
+}

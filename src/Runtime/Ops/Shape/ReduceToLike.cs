@@ -1,0 +1,57 @@
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary>
+/// Sums <c>x</c> down to the shape of <c>like</c>, undoing broadcasting: the gradient of every
+/// broadcasting op uses it. The axes are found from the concrete shapes when it runs, so it also
+/// works in graphs with unknown dimensions.
+/// </summary>
+public sealed class ReduceToLikeOp : Op
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly ReduceToLikeOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "ReduceToLike";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 2);
+        // like must broadcast to x
+        var b = Elementwise.BroadcastShapes(Name, inputs[0].Shape, inputs[1].Shape);
+        if (b.Rank != inputs[0].Shape.Rank || !b.IsCompatibleWith(inputs[0].Shape))
+            throw new ShapeMismatchException(Name, $"shape {inputs[1].Shape} does not broadcast to {inputs[0].Shape}.", inputs[0].Shape, inputs[1].Shape);
+        return new(inputs[1].Shape, inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var x = inputs[0];
+        if (x.Shape == output.Shape) return Tensor.Reinterpret(x, x.Shape);
+        var axes = Axes(x.Shape, output.Shape);
+        var summed = new SumOp(axes, keepDims: true).Compute([x], new(Reduce.OutputShape(Name, x.Shape, axes, true, out _), x.DType));
+        return Tensor.Reinterpret(summed, output.Shape);
+    }
+
+    internal static int[] Axes(Shape from, Shape to)
+    {
+        var axes = new List<int>();
+        int off = from.Rank - to.Rank;
+        for (int i = 0; i < from.Rank; i++)
+            if (i < off || (to[i - off] == 1 && from[i] != 1)) axes.Add(i);
+        return [.. axes];
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [Ops.BroadcastToLike(g, inputs[0]), null];
+}
+
+public static partial class Ops
+{
+    /// <summary>Sums <paramref name="x"/> over broadcast axes so it has the shape of <paramref name="like"/>.</summary>
+    public static Tensor ReduceToLike(Tensor x, Tensor like)
+        => !x.IsSymbolic && !like.IsSymbolic && x.Shape == like.Shape ? x : OpRunner.Run(ReduceToLikeOp.Instance, x, like);
+}

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace LayerGen;
+
+internal static class ArrayBytes
+{
+    /// <summary>The bytes of a primitive array's elements.</summary>
+    public static Span<byte> AsSpanOfBytes(this Array array)
+        => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), Buffer.ByteLength(array));
+}

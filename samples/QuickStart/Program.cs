@@ -22,7 +22,7 @@ Console.WriteLine(w);
 
 Console.WriteLine();
 Console.WriteLine("== One gradient step (mean squared error, SGD, learning rate 0.1) ==");
-float Loss() => Ops.Sum(Ops.Square(Model(inputs) - targets)).ToScalar<float>() / targets.Size;
+float Loss() { var d = Model(inputs) - targets; return Ops.Sum(d * d).ToScalar<float>() / targets.Size; }
 
 float before = Loss();
 using (var tape = new GradientTape())

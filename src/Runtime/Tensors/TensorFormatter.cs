@@ -18,13 +18,14 @@ internal static class TensorFormatter
         bool summarize = n > SummarizeOver;
         switch (t.DType)
         {
-            case DType.Float32: FormatFloats(t.AsSpan<float>().ToArray().Select(v => (double)v).ToArray(), cells, scalar: t.Rank == 0); break;
-            case DType.Float64: FormatFloats(t.AsSpan<double>().ToArray(), cells, scalar: t.Rank == 0); break;
+            case DType.Float32: FormatFloats(t.AsSpan<float>().ToArray().Select(v => (double)v).ToArray(), cells, scalar: t.Rank == 0, single: true); break;
+            case DType.Float64: FormatFloats(t.AsSpan<double>().ToArray(), cells, scalar: t.Rank == 0, single: false); break;
             case DType.Int32: { var s = t.AsSpan<int>(); for (int i = 0; i < n; i++) cells[i] = s[i].ToString(CultureInfo.InvariantCulture); break; }
             case DType.Int64: { var s = t.AsSpan<long>(); for (int i = 0; i < n; i++) cells[i] = s[i].ToString(CultureInfo.InvariantCulture); break; }
             case DType.Bool: { var s = t.AsSpan<bool>(); for (int i = 0; i < n; i++) cells[i] = s[i] ? "True" : "False"; break; }
         }
         if (t.Rank == 0) return cells[0];
+        if (t.DType.IsFloating()) AlignDecimalPoints(cells);
         int width = 0;
         foreach (var c in cells) width = Math.Max(width, c.Length);
         var sb = new StringBuilder();
@@ -67,7 +68,25 @@ internal static class TensorFormatter
         sb.Append(']');
     }
 
-    private static void FormatFloats(double[] values, string[] cells, bool scalar)
+    /// <summary>NumPy pads fractions on the right so decimal points line up: <c>[-0.6405387  -0.4507786 ]</c>.</summary>
+    private static void AlignDecimalPoints(string[] cells)
+    {
+        int frac = 0;
+        foreach (var c in cells)
+        {
+            int dot = c.IndexOf('.');
+            if (dot >= 0 && c.IndexOf('e') < 0) frac = Math.Max(frac, c.Length - dot - 1);
+        }
+        for (int i = 0; i < cells.Length; i++)
+        {
+            var c = cells[i];
+            int dot = c.IndexOf('.');
+            if (dot < 0 || c.IndexOf('e') >= 0) continue;
+            cells[i] = c.PadRight(dot + 1 + frac);
+        }
+    }
+
+    private static void FormatFloats(double[] values, string[] cells, bool scalar, bool single)
     {
         bool allIntegral = true;
         double maxAbs = 0;
@@ -85,7 +104,13 @@ internal static class TensorFormatter
             else if (double.IsNegativeInfinity(v)) s = "-inf";
             else if (scientific) s = v.ToString("0.#######e+00", CultureInfo.InvariantCulture);
             else if (allIntegral) s = scalar ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0", CultureInfo.InvariantCulture) + ".";
-            else s = Math.Round(v, 8).ToString("0.########", CultureInfo.InvariantCulture);
+            else
+            {
+                // shortest round-trip text of the stored precision, at most 8 decimals, as NumPy prints
+                s = single ? ((float)Math.Round(v, 8)).ToString(CultureInfo.InvariantCulture) : Math.Round(v, 8).ToString(CultureInfo.InvariantCulture);
+                if (s.Contains('E', StringComparison.Ordinal)) s = Math.Round(v, 8).ToString("0.########", CultureInfo.InvariantCulture);
+                if (!s.Contains('.', StringComparison.Ordinal)) s += ".";
+            }
             cells[i] = s;
         }
     }

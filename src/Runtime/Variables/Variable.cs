@@ -74,5 +74,5 @@ public class Variable : Tensor
 
     /// <summary>Text like <c>&lt;Variable 'w' shape=(3, 3) dtype=float32, numpy=...&gt;</c>.</summary>
     public override string ToString()
-        => string.Create(CultureInfo.InvariantCulture, $"<Variable '{Name}' shape={Shape} dtype={DType.Name()}, numpy={TensorFormatter.FormatValues(this, "       ".Length)}>");
+        => string.Create(CultureInfo.InvariantCulture, $"<Variable '{Name}' shape={Shape} dtype={DType.Name()}, numpy={(Rank == 0 ? "" : "\n")}{TensorFormatter.FormatValues(this, 0)}>");
 }

@@ -13,12 +13,18 @@ public abstract class Module
     /// <summary>The module's name; defaults to the class name in snake_case.</summary>
     public string Name
     {
-        get => _name ??= DefaultName;
+        get => _name ??= CreateDefaultName();
         init => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>The name used when none is given (the generator returns the class name in snake_case).</summary>
     protected virtual string DefaultName => "module";
+
+    /// <summary>Turns <see cref="DefaultName"/> into the name this instance gets (layers make it unique: <c>dense_1</c>).</summary>
+    private protected virtual string CreateDefaultName() => DefaultName;
+
+    /// <summary>Whether a name was given or assigned already.</summary>
+    private protected bool HasName => _name is not null;
 
     /// <summary>
     /// Whether the module's variables train. False freezes every variable beneath it (they move to

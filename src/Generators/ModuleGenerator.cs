@@ -1,0 +1,46 @@
+using System.Text;
+using LayerGen.Generators.Emitting;
+using LayerGen.Generators.Parsing;
+using LayerGen.SourceGeneration;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace LayerGen.Generators;
+
+/// <summary>
+/// The <c>[Module]</c> generator: for each <c>partial</c> class marked <c>[Module]</c> it writes the
+/// <c>VisitMembers</c> override that lists the class's variables and submodules (what <c>tf.Module</c>
+/// finds at run time by walking <c>__dict__</c>), the default name, and the <c>Module</c> base when the
+/// class names none.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ModuleGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (used by the incrementality tests).</summary>
+    public static class TrackingNames
+    {
+        /// <summary>The parsed model of each <c>[Module]</c> class (null for input that is skipped).</summary>
+        public const string Parse = "LayerGen.Module.Parse";
+
+        /// <summary>The models that generate a file.</summary>
+        public const string Models = "LayerGen.Module.Models";
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.ModuleAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => ModuleParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Models);
+
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(ModuleEmitter.Emit(model, output.CancellationToken), Encoding.UTF8)));
+    }
+}

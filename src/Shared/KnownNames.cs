@@ -1,0 +1,56 @@
+namespace LayerGen.SourceGeneration;
+
+/// <summary>
+/// The names of LayerGen's runtime types that the generators and analyzers look for. One place, so the
+/// generator and the analyzers can never disagree on what an attribute is called.
+/// </summary>
+internal static class KnownNames
+{
+    /// <summary>The namespace every runtime type below lives in.</summary>
+    public const string Namespace = "LayerGen";
+
+    /// <summary><c>[Module]</c>: the entry point of the module generator.</summary>
+    public const string ModuleAttribute = "LayerGen.ModuleAttribute";
+
+    /// <summary><c>[Layer]</c>: the entry point of the layer generator.</summary>
+    public const string LayerAttribute = "LayerGen.LayerAttribute";
+
+    /// <summary><c>[TrackAs("name")]</c>: another path segment for a tracked member.</summary>
+    public const string TrackAsAttribute = "LayerGen.TrackAsAttribute";
+
+    /// <summary><c>[NotTracked]</c>: leaves a member out of tracking.</summary>
+    public const string NotTrackedAttribute = "LayerGen.NotTrackedAttribute";
+
+    /// <summary><c>[ConfigConstructor]</c>: the constructor layer configs are generated from.</summary>
+    public const string ConfigConstructorAttribute = "LayerGen.ConfigConstructorAttribute";
+
+    /// <summary>The module base class.</summary>
+    public const string Module = "LayerGen.Module";
+
+    /// <summary>The layer base class.</summary>
+    public const string Layer = "LayerGen.Layer";
+
+    /// <summary>The variable class.</summary>
+    public const string Variable = "LayerGen.Variable";
+
+    /// <summary>The visitor generated <c>VisitMembers</c> overrides call.</summary>
+    public const string ModuleVisitor = "LayerGen.IModuleVisitor";
+
+    /// <summary>Simple names (no namespace) of the types above, for cheap symbol checks.</summary>
+    public static class Simple
+    {
+        public const string ModuleAttribute = "ModuleAttribute";
+        public const string LayerAttribute = "LayerAttribute";
+        public const string TrackAsAttribute = "TrackAsAttribute";
+        public const string NotTrackedAttribute = "NotTrackedAttribute";
+        public const string Module = "Module";
+        public const string Layer = "Layer";
+        public const string Variable = "Variable";
+    }
+
+    /// <summary>What <c>[GeneratedCode]</c> says on every generated member.</summary>
+    public const string GeneratorName = "LayerGen.Generators";
+
+    /// <summary>The generator version written into <c>[GeneratedCode]</c>.</summary>
+    public const string GeneratorVersion = "0.1.0";
+}

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace LayerGen.Generators.Tests;
+
+/// <summary>Builds test compilations and runs the <see cref="ModuleGenerator"/> over them.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => p.Length > 0)
+            .ToHashSet(StringComparer.Ordinal);
+        paths.Add(typeof(Module).Assembly.Location);
+        return [.. paths.Where(p => !Path.GetFileName(p).StartsWith("LayerGen.Generators", StringComparison.Ordinal))
+                        .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    });
+
+    /// <summary>The trusted platform assemblies plus LayerGen.dll.</summary>
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
+
+    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, string assemblyName = "TestProject", IEnumerable<MetadataReference>? extraReferences = null)
+        => CSharpCompilation.Create(
+            assemblyName,
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"File{i}.cs")),
+            extraReferences is null ? References : References.AddRange(extraReferences),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+                {
+                    // the test compilations reference implementation assemblies, not reference packs
+                    ["CS1701"] = ReportDiagnostic.Suppress,
+                    ["CS1702"] = ReportDiagnostic.Suppress,
+                }));
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation((IEnumerable<string>)sources);
+
+    public static GeneratorDriver CreateDriver(bool trackSteps = true)
+        => CSharpGeneratorDriver.Create(
+            [new ModuleGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator once; returns the run result and the compilation with the generated files.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(Compilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        return (driver.GetRunResult(), output, driver);
+    }
+
+    /// <summary>The output compilation's warnings and errors, formatted for an assertion message.</summary>
+    public static string[] Problems(Compilation output)
+        => [.. output.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .Select(d => d.ToString())];
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit.Abstractions;
+
+namespace LayerGen.Generators.Tests;
+
+/// <summary>
+/// A quick look at the generator's cost on 500 [Module] classes (the BenchmarkDotNet version is
+/// benchmarks/LayerGen.Benchmarks/GeneratorBenchmarks.cs). Prints timings; asserts only correctness.
+/// </summary>
+public class GeneratorTimingTests(ITestOutputHelper output)
+{
+    private const int ClassCount = 500;
+
+    private static IEnumerable<string> SyntheticSources()
+    {
+        for (int i = 0; i < ClassCount; i++)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("using System.Collections.Generic;");
+            sb.AppendLine("using LayerGen;");
+            sb.AppendLine($"namespace Synthetic.Group{i % 10};");
+            sb.AppendLine("[Module]");
+            sb.AppendLine($"public partial class Block{i}");
+            sb.AppendLine("{");
+            sb.AppendLine("    private readonly Variable _w = new(1f, name: \"w\");");
+            sb.AppendLine("    public Variable B { get; } = new(0f, name: \"b\");");
+            if (i > 0)
+                sb.AppendLine($"    public List<global::Synthetic.Group{(i - 1) % 10}.Block{i - 1}> Children {{ get; }} = [];");
+            sb.AppendLine("    public Dictionary<string, Variable> Extra { get; } = new();");
+            sb.AppendLine("    public int Size => 3;");
+            sb.AppendLine("    public Tensor Call(Tensor x) => x * _w + B;");
+            sb.AppendLine($"    public int Helper() => {i};");
+            sb.AppendLine("}");
+            yield return sb.ToString();
+        }
+    }
+
+    [Fact]
+    public void FiveHundredModules_FullAndIncrementalRuns()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(SyntheticSources());
+        var tree = compilation.SyntaxTrees.ElementAt(ClassCount / 2);
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(
+            tree.GetText().ToString().Replace("public int Helper() => ", "public int Helper() => 1 + ", StringComparison.Ordinal))));
+
+        // warm up the JIT
+        var warm = GeneratorHarness.CreateDriver(trackSteps: false).RunGenerators(compilation);
+        Assert.Equal(ClassCount, warm.GetRunResult().GeneratedTrees.Length);
+        warm.RunGenerators(edited);
+
+        const int Runs = 5;
+        var full = Stopwatch.StartNew();
+        for (int i = 0; i < Runs; i++)
+            GeneratorHarness.CreateDriver(trackSteps: false).RunGenerators(compilation);
+        full.Stop();
+
+        var incremental = Stopwatch.StartNew();
+        GeneratorDriver? last = null;
+        for (int i = 0; i < Runs; i++)
+            last = warm.RunGenerators(edited);
+        incremental.Stop();
+        Assert.Equal(ClassCount, last!.GetRunResult().GeneratedTrees.Length);
+
+        output.WriteLine($"full run, {ClassCount} [Module] classes: {full.Elapsed.TotalMilliseconds / Runs:F1} ms");
+        output.WriteLine($"incremental run after a one-line edit: {incremental.Elapsed.TotalMilliseconds / Runs:F1} ms");
+        Console.WriteLine($"[timing] full {full.Elapsed.TotalMilliseconds / Runs:F1} ms, incremental {incremental.Elapsed.TotalMilliseconds / Runs:F1} ms");
+    }
+}

@@ -123,6 +123,7 @@ public class SnapshotTests
             public Variable ComputedBlock { get { return _cache; } }
             public Variable ComputedAccessor { get => B; }
             public Variable AutoWithField { get; set; } = new(6f);
+            [System.Obsolete("use AutoWithField")] public Variable Old { get; } = new(7f);
             public Variable this[int i] => _w;
             public int Count => Size + (Shared is null ? 0 : 1) + (@class is null ? 0 : 1);
         }

@@ -46,7 +46,9 @@ internal static class ModuleEmitter
                 foreach (var member in model.Members)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (member.IsObsolete) writer.WriteLine("#pragma warning disable CS0612, CS0618 // the member is [Obsolete]");
                     WriteValue(writer, member.Access, member.Type, [Naming.StringLiteral(member.Path)], depth: 0);
+                    if (member.IsObsolete) writer.WriteLine("#pragma warning restore CS0612, CS0618");
                 }
             }
         }

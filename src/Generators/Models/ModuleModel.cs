@@ -37,7 +37,8 @@ internal sealed record TrackedType(TrackedKind Kind, TrackedType? Element)
 /// <param name="Access">The C# expression that reads it (<c>this.w</c>, <c>this.@class</c>).</param>
 /// <param name="Path">Its path segment (<c>dense_layers</c>, or the <c>[TrackAs]</c> name).</param>
 /// <param name="Type">What it holds.</param>
-internal sealed record TrackedMember(string Access, string Path, TrackedType Type);
+/// <param name="IsObsolete">Whether the member is <c>[Obsolete]</c> (its read is wrapped in <c>#pragma warning disable CS0612, CS0618</c>).</param>
+internal sealed record TrackedMember(string Access, string Path, TrackedType Type, bool IsObsolete = false);
 
 /// <summary>Everything the emitter needs to write one <c>[Module]</c> class's generated part.</summary>
 /// <param name="Hierarchy">Namespace, containing types and file hint.</param>

@@ -81,10 +81,12 @@ internal static class ModuleParser
             }
 
             string? trackAs = null;
-            bool notTracked = false;
+            bool notTracked = false, obsolete = false;
             foreach (var attribute in member.GetAttributes())
             {
-                if (IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.NotTrackedAttribute))
+                if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+                    obsolete = true;
+                else if (IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.NotTrackedAttribute))
                     notTracked = true;
                 else if (IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.TrackAsAttribute)
                     && attribute.ConstructorArguments is [{ Value: string name }]
@@ -101,7 +103,8 @@ internal static class ModuleParser
             members.Add(new TrackedMember(
                 "this." + HierarchyInfo.EscapeIdentifier(member.Name),
                 trackAs ?? Naming.MemberPathSegment(member.Name),
-                tracked));
+                tracked,
+                obsolete));
         }
 
         return new ModuleModel(

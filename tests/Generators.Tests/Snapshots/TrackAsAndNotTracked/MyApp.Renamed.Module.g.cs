@@ -18,5 +18,8 @@ partial class Renamed : global::LayerGen.Module
         if (this.B is not null) visitor.Variable("the \"bias\"", this.B);
         if (this.@class is not null) visitor.Variable("class", this.@class);
         if (this.AutoWithField is not null) visitor.Variable("auto_with_field", this.AutoWithField);
+        #pragma warning disable CS0612, CS0618 // the member is [Obsolete]
+        if (this.Old is not null) visitor.Variable("old", this.Old);
+        #pragma warning restore CS0612, CS0618
     }
 }

@@ -10,8 +10,17 @@ internal static class Snapshot
 {
     public static bool Updating => Environment.GetEnvironmentVariable("LAYERGEN_UPDATE_SNAPSHOTS") == "1";
 
+    /// <summary>
+    /// The snapshot folder in the source tree (found through <see cref="CallerFilePathAttribute"/>), or the
+    /// copy next to the test assembly when the build mapped source paths away (CI's deterministic builds).
+    /// </summary>
     private static string Directory([CallerFilePath] string thisFile = "")
-        => Path.Combine(Path.GetDirectoryName(thisFile)!, "Snapshots");
+    {
+        string source = Path.Combine(Path.GetDirectoryName(thisFile) ?? "", "Snapshots");
+        if (System.IO.Directory.Exists(source)) return source;
+        if (Updating) throw new InvalidOperationException($"Cannot update snapshots: the source folder {source} is not there.");
+        return Path.Combine(AppContext.BaseDirectory, "Snapshots");
+    }
 
     /// <summary>Checks every generated file of a run against <c>Snapshots/{name}/{hint name}</c>.</summary>
     public static void Match(string name, IReadOnlyList<(string HintName, string Text)> files)

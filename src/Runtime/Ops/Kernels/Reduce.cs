@@ -103,4 +103,55 @@ internal static class Reduce
             }
         }
     }
+
+    /// <summary>For each input element (row-major), the flat index of the output element it reduces into.</summary>
+    public static int[] OutputIndex(Shape sx, bool[] reduced)
+    {
+        int n = sx.Size, r = sx.Rank;
+        var map = new int[n];
+        if (n == 0) return map;
+        var outStride = new int[r];
+        int acc = 1;
+        for (int i = r - 1; i >= 0; i--)
+        {
+            if (reduced[i]) continue;
+            outStride[i] = acc;
+            acc *= sx[i];
+        }
+        Span<int> counter = stackalloc int[Math.Max(r, 1)];
+        int off = 0;
+        for (int k = 0; k < n; k++)
+        {
+            map[k] = off;
+            for (int ax = r - 1; ax >= 0; ax--)
+            {
+                off += outStride[ax];
+                if (++counter[ax] < sx[ax]) break;
+                off -= outStride[ax] * sx[ax];
+                counter[ax] = 0;
+            }
+        }
+        return map;
+    }
+
+    /// <summary>Number of elements folded into each output element: the product of the reduced dimensions.</summary>
+    public static int ReducedCount(Shape sx, bool[] reduced)
+    {
+        int count = 1;
+        for (int i = 0; i < reduced.Length; i++) if (reduced[i]) count *= sx[i];
+        return count;
+    }
+
+    /// <summary>
+    /// Gradient helper: puts the reduced axes of a reduction's output (or its gradient) back as size 1
+    /// when the reduction dropped them, so it broadcasts against the input.
+    /// </summary>
+    public static Tensor Kept(Tensor reducedValue, Shape inputShape, int[]? axes, bool keepDims, string op)
+    {
+        if (keepDims) return reducedValue;
+        var mask = Mask(op, inputShape, axes);
+        var kept = reducedValue;
+        for (int i = 0; i < mask.Length; i++) if (mask[i]) kept = Ops.ExpandDims(kept, i);
+        return kept;
+    }
 }

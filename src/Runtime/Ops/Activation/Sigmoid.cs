@@ -1,0 +1,27 @@
+using System.Numerics.Tensors;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary><c>1 / (1 + exp(-x))</c>.</summary>
+public sealed class SigmoidOp : UnaryElementwiseOp
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly SigmoidOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "Sigmoid";
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Elementwise.Unary(inputs[0], output, TensorPrimitives.Sigmoid, TensorPrimitives.Sigmoid, null, null, Name);
+
+    /// <summary><c>g * s * (1 - s)</c>.</summary>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [Ops.Mul(g, Ops.Mul(output, Ops.Sub(Tensor.Scalar(1, output.DType), output)))];
+}
+
+public static partial class Ops
+{
+    /// <summary>Logistic sigmoid.</summary>
+    public static Tensor Sigmoid(Tensor x) => OpRunner.Run(SigmoidOp.Instance, x);
+}

@@ -1,0 +1,27 @@
+using System.Numerics.Tensors;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary>Hyperbolic tangent.</summary>
+public sealed class TanhOp : UnaryElementwiseOp
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly TanhOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "Tanh";
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Elementwise.Unary(inputs[0], output, TensorPrimitives.Tanh, TensorPrimitives.Tanh, null, null, Name);
+
+    /// <summary><c>g * (1 - tanh(x)^2)</c>.</summary>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [Ops.Mul(g, Ops.Sub(Tensor.Scalar(1, output.DType), Ops.Square(output)))];
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise hyperbolic tangent.</summary>
+    public static Tensor Tanh(Tensor x) => OpRunner.Run(TanhOp.Instance, x);
+}

@@ -1,0 +1,26 @@
+using System.Numerics.Tensors;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary><c>e^x</c>.</summary>
+public sealed class ExpOp : UnaryElementwiseOp
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly ExpOp Instance = new();
+    /// <inheritdoc/>
+    public override string Name => "Exp";
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Elementwise.Unary(inputs[0], output, TensorPrimitives.Exp, TensorPrimitives.Exp, null, null, Name);
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Mul(g, output)];
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise exponential.</summary>
+    public static Tensor Exp(Tensor x) => OpRunner.Run(ExpOp.Instance, x);
+}

@@ -1,0 +1,101 @@
+using System.Numerics;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary>Mean over axes (all when none are given); integer dtypes divide with truncation, like TensorFlow.</summary>
+public sealed class MeanOp(int[]? axes, bool keepDims) : Op
+{
+    /// <summary>The axes reduced; null means all.</summary>
+    public int[]? Axes { get; } = axes;
+    /// <summary>Whether reduced axes stay as size 1.</summary>
+    public bool KeepDims { get; } = keepDims;
+    /// <inheritdoc/>
+    public override string Name => "Mean";
+    /// <inheritdoc/>
+    public override string DescribeAttributes() => $"axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}, keepdims={KeepDims}";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 1);
+        ExpectNumeric(inputs[0]);
+        return new(Reduce.OutputShape(Name, inputs[0].Shape, Axes, KeepDims, out _), inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var x = inputs[0];
+        var mask = Reduce.Mask(Name, x.Shape, Axes);
+        int count = Reduce.ReducedCount(x.Shape, mask);
+        var result = Tensor.Empty(output.Shape, output.DType);
+        switch (x.DType)
+        {
+            case DType.Float32: Run(x.AsSpan<float>(), x.Shape, mask, result.Data<float>(), count); break;
+            case DType.Float64: Run(x.AsSpan<double>(), x.Shape, mask, result.Data<double>(), count); break;
+            case DType.Int32: Run(x.AsSpan<int>(), x.Shape, mask, result.Data<int>(), count); break;
+            case DType.Int64: Run(x.AsSpan<long>(), x.Shape, mask, result.Data<long>(), count); break;
+        }
+        return result;
+    }
+
+    private static void Run<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output, int count) where T : INumber<T>
+    {
+        SumOp.Run(x, shape, mask, output);
+        if (count == 0)
+        {
+            // the mean of nothing: NaN for floats (0/0), 0 for integers
+            if (output.Length > 0 && typeof(T) != typeof(int) && typeof(T) != typeof(long)) output.Fill(T.Zero / T.Zero);
+            return;
+        }
+        var c = T.CreateTruncating(count);
+        for (int i = 0; i < output.Length; i++) output[i] /= c;
+    }
+
+    /// <summary>The sum's gradient divided by the number of elements averaged.</summary>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+    {
+        var x = inputs[0];
+        var kept = Reduce.Kept(g, x.Shape, Axes, KeepDims, Name);
+        return [Ops.Div(Ops.BroadcastToLike(kept, x), OpRunner.Run(new ReducedCountOp(Axes), x))];
+    }
+}
+
+/// <summary>
+/// The number of elements a reduction over <see cref="Axes"/> folds together, as a scalar of the input's
+/// dtype. Computed when it runs, so gradients of means work on inputs with unknown dimensions. No gradient.
+/// </summary>
+public sealed class ReducedCountOp(int[]? axes) : Op
+{
+    /// <summary>The axes reduced; null means all.</summary>
+    public int[]? Axes { get; } = axes;
+    /// <inheritdoc/>
+    public override string Name => "ReducedCount";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 1);
+        ExpectNumeric(inputs[0]);
+        Reduce.Mask(Name, inputs[0].Shape, Axes);
+        return new(Shape.Scalar, inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        => Tensor.Scalar(Reduce.ReducedCount(inputs[0].Shape, Reduce.Mask(Name, inputs[0].Shape, Axes)), output.DType);
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];
+}
+
+public static partial class Ops
+{
+    /// <summary>Mean of all elements.</summary>
+    public static Tensor Mean(Tensor x) => OpRunner.Run(new MeanOp(null, false), x);
+    /// <summary>Mean over <paramref name="axes"/> (all when null), keeping them as size 1 when <paramref name="keepDims"/>.</summary>
+    public static Tensor Mean(Tensor x, int[]? axes, bool keepDims = false) => OpRunner.Run(new MeanOp(axes, keepDims), x);
+    /// <summary>Mean over one axis.</summary>
+    public static Tensor Mean(Tensor x, int axis, bool keepDims = false) => OpRunner.Run(new MeanOp([axis], keepDims), x);
+}

@@ -1,0 +1,133 @@
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary>
+/// Picks slices of <c>params</c> along <see cref="Axis"/> by int32/int64 <c>indices</c>, like <c>tf.gather</c>:
+/// the output shape is <c>params.shape[:axis] + indices.shape + params.shape[axis+1:]</c>. An index out of
+/// range throws. The gradient scatter-adds into <c>params</c> (<see cref="GatherGradOp"/>); indices get none.
+/// </summary>
+public sealed class GatherOp(int axis) : Op
+{
+    /// <summary>The axis of <c>params</c> indexed.</summary>
+    public int Axis { get; } = axis;
+    /// <inheritdoc/>
+    public override string Name => "Gather";
+    /// <inheritdoc/>
+    public override string DescribeAttributes() => $"axis={Axis}";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 2);
+        var p = inputs[0].Shape;
+        var idx = inputs[1];
+        if (!idx.DType.IsInteger())
+            throw new DTypeMismatchException(Name, $"indices must be int32 or int64, got {idx.DType.Name()} with shape {idx.Shape}.");
+        if (p.Rank == 0) throw new ShapeMismatchException(Name, $"params must have rank 1 or more, got shape {p}.", p);
+        int a = AxisLoop.Normalize(Name, p, Axis);
+        var dims = new List<int>(p.Rank + idx.Shape.Rank);
+        for (int i = 0; i < a; i++) dims.Add(p[i]);
+        foreach (var d in idx.Shape.Dims) dims.Add(d);
+        for (int i = a + 1; i < p.Rank; i++) dims.Add(p[i]);
+        return new(Shape.FromOwned([.. dims]), inputs[0].DType);
+    }
+
+    /// <summary>The indices as int64, checked against the axis size.</summary>
+    internal static long[] Indices(string op, Tensor indices, int axisSize, Shape paramsShape, int axis)
+    {
+        var idx = indices.DType == DType.Int64 ? indices.ToArray<long>() : Array.ConvertAll(indices.ToArray<int>(), v => (long)v);
+        foreach (var v in idx)
+            if (v < 0 || v >= axisSize)
+                throw new IndexOutOfRangeException($"{op}: index {v} is out of range for axis {axis} of size {axisSize} (params shape {paramsShape}).");
+        return idx;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var p = inputs[0];
+        int a = AxisLoop.Normalize(Name, p.Shape, Axis);
+        var loop = AxisLoop.For(p.Shape, a);
+        var idx = Indices(Name, inputs[1], loop.Length, p.Shape, a);
+        var r = Tensor.Empty(output.Shape, p.DType);
+        switch (p.DType)
+        {
+            case DType.Float32: Run(p.AsSpan<float>(), r.Data<float>(), loop, idx); break;
+            case DType.Float64: Run(p.AsSpan<double>(), r.Data<double>(), loop, idx); break;
+            case DType.Int32: Run(p.AsSpan<int>(), r.Data<int>(), loop, idx); break;
+            case DType.Int64: Run(p.AsSpan<long>(), r.Data<long>(), loop, idx); break;
+            case DType.Bool: Run(p.AsSpan<bool>(), r.Data<bool>(), loop, idx); break;
+        }
+        return r;
+    }
+
+    private static void Run<T>(ReadOnlySpan<T> p, Span<T> d, AxisLoop loop, long[] idx)
+    {
+        int inner = loop.Inner, q = idx.Length;
+        if (inner == 0) return;
+        for (int o = 0; o < loop.Outer; o++)
+            for (int j = 0; j < q; j++)
+                p.Slice((o * loop.Length + (int)idx[j]) * inner, inner).CopyTo(d.Slice((o * q + j) * inner, inner));
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [OpRunner.Run(new GatherGradOp(Axis), g, inputs[1], inputs[0]), null];
+}
+
+/// <summary>
+/// The gradient of <see cref="GatherOp"/>: scatter-adds the slices of <c>g</c> into zeros shaped like
+/// <c>params</c> (third input) at <c>indices</c> (second input); repeated indices accumulate.
+/// </summary>
+public sealed class GatherGradOp(int axis) : Op
+{
+    /// <summary>The axis of <c>params</c> that was indexed.</summary>
+    public int Axis { get; } = axis;
+    /// <inheritdoc/>
+    public override string Name => "GatherGrad";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 3);
+        ExpectFloating(inputs[0], "g");
+        return new(inputs[2].Shape, inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var g = inputs[0];
+        var ps = output.Shape;
+        int a = AxisLoop.Normalize(Name, ps, Axis);
+        var loop = AxisLoop.For(ps, a);
+        var idx = GatherOp.Indices(Name, inputs[1], loop.Length, ps, a);
+        var r = Tensor.Empty(ps, g.DType);
+        if (g.DType == DType.Float32) Run(g.AsSpan<float>(), r.Data<float>(), loop, idx);
+        else Run(g.AsSpan<double>(), r.Data<double>(), loop, idx);
+        return r;
+    }
+
+    private static void Run<T>(ReadOnlySpan<T> g, Span<T> d, AxisLoop loop, long[] idx) where T : System.Numerics.INumber<T>
+    {
+        int inner = loop.Inner, q = idx.Length;
+        if (inner == 0) return;
+        for (int o = 0; o < loop.Outer; o++)
+            for (int j = 0; j < q; j++)
+            {
+                var dst = d.Slice((o * loop.Length + (int)idx[j]) * inner, inner);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, g.Slice((o * q + j) * inner, inner), dst);
+            }
+    }
+
+    /// <summary>Linear in <c>g</c>: its gradient gathers again.</summary>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [Ops.Gather(g, inputs[1], Axis), null, null];
+}
+
+public static partial class Ops
+{
+    /// <summary>Slices of <paramref name="params"/> along <paramref name="axis"/> at <paramref name="indices"/> (int32/int64).</summary>
+    public static Tensor Gather(Tensor @params, Tensor indices, int axis = 0) => OpRunner.Run(new GatherOp(axis), @params, indices);
+}

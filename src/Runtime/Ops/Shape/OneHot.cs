@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace LayerGen;
+
+/// <summary>
+/// One-hot encoding: a new last axis of size <see cref="Depth"/> holding <see cref="On"/> at each index and
+/// <see cref="Off"/> elsewhere. Indices outside [0, depth) give a row of <see cref="Off"/>, as in TensorFlow.
+/// </summary>
+public sealed class OneHotOp(int depth, double on, double off, DType dtype) : Op
+{
+    /// <summary>The number of classes.</summary>
+    public int Depth { get; } = depth >= 0 ? depth : throw new ArgumentOutOfRangeException(nameof(depth), $"OneHot: depth must not be negative, got {depth}.");
+    /// <summary>The value at the index.</summary>
+    public double On { get; } = on;
+    /// <summary>The value elsewhere.</summary>
+    public double Off { get; } = off;
+    /// <summary>The output dtype.</summary>
+    public DType DType { get; } = dtype;
+    /// <inheritdoc/>
+    public override string Name => "OneHot";
+    /// <inheritdoc/>
+    public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"depth={Depth}, on={On}, off={Off}, dtype={DType.Name()}");
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 1);
+        if (!inputs[0].DType.IsInteger())
+            throw new DTypeMismatchException(Name, $"indices must be int32 or int64, got {inputs[0].DType.Name()} with shape {inputs[0].Shape}.");
+        return new(inputs[0].Shape.Append(Depth), DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var x = inputs[0];
+        var idx = x.DType == DType.Int64 ? x.ToArray<long>() : Array.ConvertAll(x.ToArray<int>(), v => (long)v);
+        var values = new double[output.Shape.Size];
+        if (Off != 0) values.AsSpan().Fill(Off);
+        for (int i = 0; i < idx.Length; i++)
+            if (idx[i] >= 0 && idx[i] < Depth) values[i * Depth + (int)idx[i]] = On;
+        return Tensor.FromDoubles(values, output.Shape, DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];
+}
+
+public static partial class Ops
+{
+    /// <summary>One-hot encodes int32/int64 <paramref name="indices"/> into a new last axis of size <paramref name="depth"/>.</summary>
+    public static Tensor OneHot(Tensor indices, int depth, double on = 1, double off = 0, DType dtype = DType.Float32)
+        => OpRunner.Run(new OneHotOp(depth, on, off, dtype), indices);
+}

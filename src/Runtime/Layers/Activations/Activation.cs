@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+
+namespace LayerGen;
+
+/// <summary>
+/// An activation function known by name, as Keras writes it in configs (<c>"relu"</c>). Get one with
+/// <see cref="Get"/> or a string (<c>Activation a = "relu";</c>); register your own with
+/// <see cref="Register"/>.
+/// </summary>
+public sealed class Activation
+{
+    private readonly Func<Tensor, Tensor> _function;
+
+    /// <summary>Creates an activation; register it to make it readable from configs.</summary>
+    public Activation(string name, Func<Tensor, Tensor> function)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        _function = function ?? throw new ArgumentNullException(nameof(function));
+    }
+
+    /// <summary>The name written in configs.</summary>
+    public string Name { get; }
+
+    /// <summary>Applies the function.</summary>
+    public Tensor Call(Tensor x) => _function(x);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    private static readonly object Lock = new();
+    private static readonly Dictionary<string, Activation> Registry = new(StringComparer.Ordinal);
+
+    static Activation()
+    {
+        foreach (var a in BuiltInActivations.All()) Registry[a.Name] = a;
+    }
+
+    /// <summary>Registers an activation under its name (replacing any earlier one of that name).</summary>
+    public static void Register(Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        lock (Lock) Registry[activation.Name] = activation;
+    }
+
+    /// <summary>The registered names.</summary>
+    public static IReadOnlyList<string> RegisteredNames
+    {
+        get { lock (Lock) return [.. Registry.Keys.Order(StringComparer.Ordinal)]; }
+    }
+
+    /// <summary>The activation registered under <paramref name="name"/>; null or <c>"linear"</c> is the identity.</summary>
+    public static Activation Get(string? name)
+    {
+        name ??= "linear";
+        lock (Lock)
+        {
+            if (Registry.TryGetValue(name, out var a)) return a;
+        }
+        throw new ConfigException($"Unknown activation function: '{name}'. Known: {string.Join(", ", RegisteredNames)}.");
+    }
+
+    /// <summary>Reads an activation from a config value: a name, or Keras's nested form (<c>{"class_name": "function", "config": "relu"}</c>).</summary>
+    public static Activation Deserialize(JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (Config.TryGetString(node, out var name)) return Get(name);
+        if (node is JsonObject o)
+        {
+            if (Config.TryGetString(o["config"], out var n)) return Get(n);
+            if (o["config"] is JsonObject c && Config.TryGetString(c["name"], out n)) return Get(n);
+            if (Config.TryGetString(o["class_name"], out n)) return Get(Config.ToSnakeCase(n));
+        }
+        throw new ConfigException($"An activation must be a name such as \"relu\", got {node.ToJsonString()}.");
+    }
+
+    /// <summary>Looks an activation up by name.</summary>
+    public static implicit operator Activation(string name) => Get(name);
+
+    /// <summary>The identity, <c>"linear"</c>.</summary>
+    public static Activation Linear => Get("linear");
+    /// <summary><c>max(x, 0)</c>.</summary>
+    public static Activation Relu => Get("relu");
+    /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
+    public static Activation Sigmoid => Get("sigmoid");
+    /// <summary>Hyperbolic tangent.</summary>
+    public static Activation Tanh => Get("tanh");
+    /// <summary>Softmax over the last axis.</summary>
+    public static Activation Softmax => Get("softmax");
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace LayerGen;
+
+/// <summary>
+/// The arguments of one layer call, as recorded for the functional API and replayed by
+/// <see cref="Layer.InvokeRecorded"/>: the tensor arguments in order, the mask, the <c>training</c>
+/// value passed explicitly (null when it was left to the context), and other arguments by name.
+/// </summary>
+public sealed class CallArguments
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoOther = new Dictionary<string, object?>();
+
+    /// <summary>Creates the record.</summary>
+    public CallArguments(Tensor[] tensors, Tensor? mask = null, bool? training = null, IReadOnlyDictionary<string, object?>? other = null)
+    {
+        Tensors = tensors ?? throw new ArgumentNullException(nameof(tensors));
+        Mask = mask;
+        Training = training;
+        Other = other ?? NoOther;
+    }
+
+    /// <summary>The tensor arguments, in the order of the user's <c>Call</c>.</summary>
+    public Tensor[] Tensors { get; }
+
+    /// <summary>The mask, if one was passed.</summary>
+    public Tensor? Mask { get; }
+
+    /// <summary>The <c>training</c> value passed explicitly, or null.</summary>
+    public bool? Training { get; }
+
+    /// <summary>Other arguments by parameter name (numbers, strings, bools, enums).</summary>
+    public IReadOnlyDictionary<string, object?> Other { get; }
+
+    /// <summary>
+    /// Reads an other argument as <typeparamref name="T"/>, or <paramref name="defaultValue"/> when absent.
+    /// Numbers read back from a config (long, double) convert to the parameter's numeric type.
+    /// </summary>
+    public T Get<T>(string name, T defaultValue)
+    {
+        if (!Other.TryGetValue(name, out var value)) return defaultValue;
+        if (value is T t) return t;
+        if (value is null) return default!;
+        if (value is JsonValue jv)
+        {
+            if (Config.TryGetInt64(jv, out var l)) value = l;
+            else if (Config.TryGetDouble(jv, out var d)) value = d;
+            else if (Config.TryGetBoolean(jv, out var b)) value = b;
+            else if (Config.TryGetString(jv, out var s)) value = s;
+            if (value is T t2) return t2;
+        }
+        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        if (value is IConvertible && (target.IsPrimitive || target == typeof(decimal) || target == typeof(string)))
+            return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+        throw new InvalidCastException($"Call argument \"{name}\" holds a {value.GetType().Name}, not a {typeof(T).Name}.");
+    }
+
+    internal IEnumerable<Tensor> AllTensors()
+    {
+        foreach (var t in Tensors) yield return t;
+        if (Mask is not null) yield return Mask;
+    }
+
+    internal bool AnySymbolic()
+    {
+        foreach (var t in AllTensors()) if (t.IsSymbolic) return true;
+        return false;
+    }
+
+    /// <summary>A copy with the tensors replaced through <paramref name="map"/>.</summary>
+    internal CallArguments Map(Func<Tensor, Tensor> map)
+    {
+        var tensors = new Tensor[Tensors.Length];
+        for (int i = 0; i < tensors.Length; i++) tensors[i] = map(Tensors[i]);
+        return new CallArguments(tensors, Mask is null ? null : map(Mask), Training, Other);
+    }
+}
+
+/// <summary>Builds the <c>build_config</c> Keras records after <c>build</c>.</summary>
+public static class BuildConfig
+{
+    /// <summary><c>{"input_shape": [...]}</c>: a layer built from one input shape.</summary>
+    public static JsonObject ForInput(Shape inputShape) => new() { ["input_shape"] = Config.Write(inputShape) };
+
+    /// <summary><c>{"shapes_dict": {"a_shape": [...], ...}}</c>: a layer built from several shapes.</summary>
+    public static JsonObject ForShapes(params (string Name, Shape Shape)[] shapes)
+    {
+        if (shapes.Length == 1) return ForInput(shapes[0].Shape);
+        var dict = new JsonObject();
+        foreach (var (name, shape) in shapes) dict[name] = Config.Write(shape);
+        return new JsonObject { ["shapes_dict"] = dict };
+    }
+
+    /// <summary>The shapes recorded in a build config, in order (none for <c>{"input_shape": null}</c>).</summary>
+    public static IReadOnlyList<Shape> Shapes(JsonObject buildConfig)
+    {
+        ArgumentNullException.ThrowIfNull(buildConfig);
+        var list = new List<Shape>();
+        if (buildConfig["input_shape"] is JsonNode single) list.Add(Config.ToShape(single, "input_shape", "build_config"));
+        else if (buildConfig["shapes_dict"] is JsonObject dict)
+            foreach (var (key, node) in dict)
+                if (node is not null) list.Add(Config.ToShape(node, key, "build_config"));
+        return list;
+    }
+}
+
+/// <summary>
+/// The state of one layer call between the generated <c>EnterCall</c> and <c>ExitCall</c>: the
+/// resolved training flag and whether this is the outermost layer call.
+/// </summary>
+public sealed class CallFrame
+{
+    internal CallFrame(Layer layer, bool outermost, bool? training, bool wasBuilt)
+    {
+        Layer = layer;
+        IsOutermost = outermost;
+        ResolvedTraining = training;
+        WasBuilt = wasBuilt;
+    }
+
+    internal Layer Layer { get; }
+    internal bool? ResolvedTraining { get; }
+    internal bool WasBuilt { get; }
+
+    /// <summary>Whether no other layer call encloses this one.</summary>
+    public bool IsOutermost { get; }
+
+    /// <summary>The training flag to pass to <c>Call</c>: explicit value, else the enclosing call's, else the signature default.</summary>
+    public bool Training => ResolvedTraining ?? false;
+}
+
+/// <summary>The per-thread state of nested layer calls (Keras's call context).</summary>
+internal sealed class CallContext
+{
+    [ThreadStatic] private static CallContext? t_current;
+
+    public static CallContext? Current => t_current;
+
+    public bool? Training { get; set; }
+    public int Depth { get; set; }
+    public List<string> NameScope { get; } = [];
+
+    public static CallContext Begin() => t_current = new CallContext();
+    public static void End() => t_current = null;
+}

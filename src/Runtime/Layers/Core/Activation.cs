@@ -1,0 +1,21 @@
+namespace LayerGen.Layers;
+
+/// <summary>Applies an activation function to its input (Keras's <c>Activation</c> layer).</summary>
+[Layer(Package = "keras.layers")]
+public partial class Activation
+{
+    private readonly global::LayerGen.Activation activation;
+
+    /// <summary>Creates the layer from an activation (a name converts: <c>new Activation("relu")</c>).</summary>
+    public Activation(global::LayerGen.Activation activation)
+    {
+        this.activation = activation ?? throw new ArgumentNullException(nameof(activation));
+        InputSpec = null; // any shape
+    }
+
+    /// <summary>The activation function.</summary>
+    public global::LayerGen.Activation Function => activation;
+
+    /// <summary>Applies the activation.</summary>
+    protected Tensor Call(Tensor inputs) => activation.Call(inputs);
+}

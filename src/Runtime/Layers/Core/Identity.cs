@@ -1,0 +1,12 @@
+namespace LayerGen.Layers;
+
+/// <summary>Returns its input unchanged (Keras's <c>Identity</c> layer).</summary>
+[Layer(Package = "keras.layers")]
+public partial class Identity
+{
+    /// <summary>Creates the layer.</summary>
+    public Identity() => InputSpec = null; // any shape
+
+    /// <summary>Returns <paramref name="inputs"/>.</summary>
+    protected Tensor Call(Tensor inputs) => inputs;
+}

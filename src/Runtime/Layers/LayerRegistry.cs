@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+
+namespace LayerGen;
+
+/// <summary>
+/// Maps registered names to factories that build a layer from its config, like Keras's
+/// <c>register_keras_serializable</c>: nothing is ever created from a type name by reflection. The
+/// generated code registers every <c>[Layer]</c> class (<c>package&gt;ClassName</c>) from a module
+/// initializer; built-ins register under their Keras class names (<c>Dense</c>).
+/// </summary>
+public static class LayerRegistry
+{
+    private static readonly object Lock = new();
+    private static readonly Dictionary<string, Func<JsonObject, Layer>> Factories = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Registers a factory. A name in a Keras package (<c>keras.layers&gt;Dense</c>, <c>keras&gt;Sequential</c>)
+    /// is registered under its class name (<c>Dense</c>), the way Keras names built-ins.
+    /// </summary>
+    public static void Register(string registeredName, Func<JsonObject, Layer> factory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(registeredName);
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (Lock) Factories[Key(registeredName)] = factory;
+    }
+
+    /// <summary>Whether a name is registered.</summary>
+    public static bool IsRegistered(string registeredName)
+    {
+        lock (Lock) return Factories.ContainsKey(Key(registeredName));
+    }
+
+    /// <summary>The registered names, sorted.</summary>
+    public static IReadOnlyList<string> RegisteredNames
+    {
+        get { lock (Lock) return [.. Factories.Keys.Order(StringComparer.Ordinal)]; }
+    }
+
+    internal static string Key(string registeredName) => IsKerasPackage(registeredName, out var cls) ? cls : registeredName;
+
+    /// <summary>True when the name's package is <c>keras</c> or <c>keras.*</c>; gives the class name.</summary>
+    internal static bool IsKerasPackage(string registeredName, out string className)
+    {
+        int i = registeredName.LastIndexOf('>');
+        className = i < 0 ? registeredName : registeredName[(i + 1)..];
+        if (i < 0) return false;
+        var package = registeredName[..i];
+        return package == "keras" || package.StartsWith("keras.", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The Keras 3 serialized form of a layer: <c>module</c>, <c>class_name</c>, <c>config</c>,
+    /// <c>registered_name</c> (null for built-ins) and, when built, <c>build_config</c>.
+    /// </summary>
+    public static JsonObject Serialize(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var registered = layer.RegisteredName;
+        bool builtIn = IsKerasPackage(registered, out var cls);
+        int i = registered.LastIndexOf('>');
+        string module = layer.SerializedModule ?? (i < 0 ? "" : registered[..i]);
+        var result = new JsonObject
+        {
+            ["module"] = module,
+            ["class_name"] = layer.ClassName,
+            ["config"] = layer.GetConfig(),
+            ["registered_name"] = layer.SerializedRegisteredName ?? (builtIn ? null : registered),
+        };
+        _ = cls;
+        if (layer.BuildConfig is { } bc) result["build_config"] = bc;
+        return result;
+    }
+
+    /// <summary>
+    /// Creates a layer from its serialized form (<c>{module, class_name, config, registered_name, build_config?}</c>):
+    /// looks up <c>registered_name</c>, else <c>class_name</c>, calls the factory with <c>config</c>, then
+    /// builds it from <c>build_config</c> when present.
+    /// </summary>
+    public static Layer Deserialize(JsonObject serialized)
+    {
+        ArgumentNullException.ThrowIfNull(serialized);
+        Config.TryGetString(serialized["registered_name"], out var registered);
+        Config.TryGetString(serialized["class_name"], out var className);
+        var name = string.IsNullOrEmpty(registered) ? className : registered;
+        if (string.IsNullOrEmpty(name))
+            throw new ConfigException($"A serialized layer needs a \"class_name\" or a \"registered_name\", got {serialized.ToJsonString()}.");
+        Func<JsonObject, Layer>? factory;
+        lock (Lock)
+        {
+            if (!Factories.TryGetValue(Key(name), out factory) && !string.IsNullOrEmpty(className))
+                Factories.TryGetValue(className, out factory);
+        }
+        if (factory is null)
+            throw new ConfigException($"Could not locate class '{name}'. Make sure custom classes are registered (a [Layer] class registers itself when its assembly loads; otherwise call LayerRegistry.Register). Registered names: {string.Join(", ", RegisteredNames)}.");
+        var config = serialized["config"] as JsonObject ?? throw new ConfigException($"The serialized layer '{name}' has no \"config\" object.");
+        var layer = factory(config);
+        if (serialized["build_config"] is JsonObject buildConfig) layer.BuildFromConfig(buildConfig);
+        return layer;
+    }
+}

@@ -24,6 +24,13 @@ internal sealed class IndentedSourceWriter
         return this;
     }
 
+    /// <summary>Writes one line without indentation (preprocessor directives such as <c>#pragma</c>).</summary>
+    public IndentedSourceWriter WriteRawLine(string line)
+    {
+        _builder.Append(line).Append('\n');
+        return this;
+    }
+
     /// <summary>Indents the following lines one more level.</summary>
     public void Indent() => _depth++;
 

@@ -36,6 +36,24 @@ internal static class KnownNames
     /// <summary>The visitor generated <c>VisitMembers</c> overrides call.</summary>
     public const string ModuleVisitor = "LayerGen.IModuleVisitor";
 
+    /// <summary>The tensor class (the inputs and outputs of a layer's <c>Call</c>).</summary>
+    public const string Tensor = "LayerGen.Tensor";
+
+    /// <summary>The shape struct (the parameters of a layer's <c>Build</c>).</summary>
+    public const string Shape = "LayerGen.Shape";
+
+    /// <summary>The config helpers generated <c>GetConfig</c>/<c>FromConfig</c> call.</summary>
+    public const string Config = "LayerGen.Config";
+
+    /// <summary>The build-config helpers generated <c>Invoke</c> calls.</summary>
+    public const string BuildConfig = "LayerGen.BuildConfig";
+
+    /// <summary>The recorded arguments of a layer call.</summary>
+    public const string CallArguments = "LayerGen.CallArguments";
+
+    /// <summary>Where generated module initializers register layers.</summary>
+    public const string LayerRegistry = "LayerGen.LayerRegistry";
+
     /// <summary>Simple names (no namespace) of the types above, for cheap symbol checks.</summary>
     public static class Simple
     {
@@ -46,6 +64,14 @@ internal static class KnownNames
         public const string Module = "Module";
         public const string Layer = "Layer";
         public const string Variable = "Variable";
+        public const string ConfigConstructorAttribute = "ConfigConstructorAttribute";
+        public const string Tensor = "Tensor";
+        public const string Shape = "Shape";
+        public const string DType = "DType";
+        public const string Activation = "Activation";
+        public const string Initializer = "Initializer";
+        public const string Regularizer = "Regularizer";
+        public const string Constraint = "Constraint";
     }
 
     /// <summary>What <c>[GeneratedCode]</c> says on every generated member.</summary>

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace LayerGen.Generators.Tests;
 
-/// <summary>Builds test compilations and runs the <see cref="ModuleGenerator"/> over them.</summary>
+/// <summary>Builds test compilations and runs the generators (<see cref="ModuleGenerator"/> by default) over them.</summary>
 internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
@@ -38,15 +38,27 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation((IEnumerable<string>)sources);
 
     public static GeneratorDriver CreateDriver(bool trackSteps = true)
+        => CreateDriver([new ModuleGenerator()], trackSteps);
+
+    /// <summary>A driver running <paramref name="generators"/>.</summary>
+    public static GeneratorDriver CreateDriver(IIncrementalGenerator[] generators, bool trackSteps = true)
         => CSharpGeneratorDriver.Create(
-            [new ModuleGenerator().AsSourceGenerator()],
+            [.. generators.Select(g => g.AsSourceGenerator())],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
+    /// <summary>A driver running the <see cref="LayerGenerator"/> and the <see cref="ModuleGenerator"/>, as a real build does.</summary>
+    public static GeneratorDriver CreateLayerDriver(bool trackSteps = true)
+        => CreateDriver([new LayerGenerator(), new ModuleGenerator()], trackSteps);
+
     /// <summary>Runs the generator once; returns the run result and the compilation with the generated files.</summary>
     public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(Compilation compilation)
+        => Run(compilation, CreateDriver());
+
+    /// <summary>Runs <paramref name="driver"/> once; returns the run result and the compilation with the generated files.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output, GeneratorDriver Driver) Run(Compilation compilation, GeneratorDriver driver)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         Assert.Empty(diagnostics);
         return (driver.GetRunResult(), output, driver);
     }

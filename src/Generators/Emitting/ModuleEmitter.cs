@@ -10,8 +10,7 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class ModuleEmitter
 {
-    private const string GeneratedCodeAttribute =
-        "[global::System.CodeDom.Compiler.GeneratedCode(\"" + KnownNames.GeneratorName + "\", \"" + KnownNames.GeneratorVersion + "\")]";
+    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
 
     private const string InvariantCulture = "global::System.Globalization.CultureInfo.InvariantCulture";
 
@@ -42,19 +41,25 @@ internal static class ModuleEmitter
             writer.WriteLine(access + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
             using (writer.Block())
             {
-                writer.WriteLine("base.VisitMembers(visitor);");
-                foreach (var member in model.Members)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (member.IsObsolete) writer.WriteLine("#pragma warning disable CS0612, CS0618 // the member is [Obsolete]");
-                    WriteValue(writer, member.Access, member.Type, [Naming.StringLiteral(member.Path)], depth: 0);
-                    if (member.IsObsolete) writer.WriteLine("#pragma warning restore CS0612, CS0618");
-                }
+                WriteVisitMembersBody(writer, model.Members, cancellationToken);
             }
         }
 
         model.Hierarchy.WriteClosing(writer);
         return writer.ToString();
+    }
+
+    /// <summary>The body of a generated <c>VisitMembers</c>: the base's members first, then each tracked member (shared with the layer emitter).</summary>
+    internal static void WriteVisitMembersBody(IndentedSourceWriter writer, EquatableArray<TrackedMember> members, CancellationToken cancellationToken)
+    {
+        writer.WriteLine("base.VisitMembers(visitor);");
+        foreach (var member in members)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsObsolete) writer.WriteLine("#pragma warning disable CS0612, CS0618 // the member is [Obsolete]");
+            WriteValue(writer, member.Access, member.Type, [Naming.StringLiteral(member.Path)], depth: 0);
+            if (member.IsObsolete) writer.WriteLine("#pragma warning restore CS0612, CS0618");
+        }
     }
 
     /// <summary>

@@ -1,0 +1,47 @@
+using System.Text;
+using LayerGen.Generators.Emitting;
+using LayerGen.Generators.Parsing;
+using LayerGen.SourceGeneration;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace LayerGen.Generators;
+
+/// <summary>
+/// The <c>[Layer]</c> generator: for each <c>partial</c> class marked <c>[Layer]</c> it writes what
+/// docs/design/layer-contract.md fixes: the <c>Layer</c> base when none is named, the default and
+/// registered names, <c>VisitMembers</c>, the public <c>Invoke</c> that builds, checks and records
+/// around the user's <c>Call</c>, <c>InvokeRecorded</c>, <c>GetConfig</c>/<c>FromConfig</c> from the
+/// constructor, and the <c>[ModuleInitializer]</c> that registers the class.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class LayerGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (used by the incrementality tests).</summary>
+    public static class TrackingNames
+    {
+        /// <summary>The parsed model of each <c>[Layer]</c> class (null for input that is skipped).</summary>
+        public const string Parse = "LayerGen.Layer.Parse";
+
+        /// <summary>The models that generate a file.</summary>
+        public const string Models = "LayerGen.Layer.Models";
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.LayerAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => LayerParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Models);
+
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(LayerEmitter.Emit(model, output.CancellationToken), Encoding.UTF8)));
+    }
+}

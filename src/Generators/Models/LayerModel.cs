@@ -1,0 +1,164 @@
+using LayerGen.SourceGeneration;
+
+namespace LayerGen.Generators.Models;
+
+/// <summary>The role of one parameter of the user's <c>Call</c>.</summary>
+internal enum CallParameterKind
+{
+    /// <summary>A tensor input: built from, checked against the input spec, recorded in <c>CallArguments.Tensors</c>.</summary>
+    Tensor,
+
+    /// <summary><c>bool training</c>: <c>bool? training = null</c> on <c>Invoke</c>, resolved by <c>EnterCall</c>.</summary>
+    Training,
+
+    /// <summary><c>Tensor? mask</c>: passed through, recorded in <c>CallArguments.Mask</c>.</summary>
+    Mask,
+
+    /// <summary>Any other argument: copied with its default, recorded in <c>CallArguments.Other</c>.</summary>
+    Other,
+}
+
+/// <summary>One parameter of the generated <c>Invoke</c> (one per parameter of the user's <c>Call</c>, in order).</summary>
+/// <param name="Kind">Its role.</param>
+/// <param name="Name">The parameter name as a C# identifier (<c>@</c> before keywords).</param>
+/// <param name="Type">Its type on <c>Invoke</c>, <c>global::</c>-qualified with nullable annotations (<c>bool?</c> for training).</param>
+/// <param name="DefaultValue">Its default on <c>Invoke</c> as a C# expression, or null for none.</param>
+/// <param name="Key">
+/// For <see cref="CallParameterKind.Other"/>, the key in <c>CallArguments.Other</c> (snake_case, as Keras names
+/// call arguments); for <see cref="CallParameterKind.Tensor"/>, the key of its shape in a <c>shapes_dict</c>
+/// build config; empty otherwise.
+/// </param>
+internal sealed record CallParameter(CallParameterKind Kind, string Name, string Type, string? DefaultValue, string Key);
+
+/// <summary>What the generated <c>Invoke</c>/<c>InvokeRecorded</c> need from the user's <c>Call</c> and <c>Build</c>.</summary>
+/// <param name="Parameters">The parameters of <c>Call</c>, in order.</param>
+/// <param name="ReturnsArray">Whether <c>Call</c> returns <c>Tensor[]</c> (else <c>Tensor</c>).</param>
+/// <param name="TrainingDefault">The default of <c>Call</c>'s <c>training</c> (false when it has none or takes none).</param>
+/// <param name="HasBuild">Whether a <c>Build(Shape ...)</c> taking one shape per tensor input exists.</param>
+/// <param name="InvokeIsNew">Whether a base class already has an <c>Invoke</c> with these parameter types (the generated one says <c>new</c>).</param>
+/// <param name="EmitInvoke">False when the user wrote an <c>Invoke</c> method.</param>
+/// <param name="EmitInvokeRecorded">False when the user wrote <c>InvokeRecorded</c>.</param>
+internal sealed record CallInfo(
+    EquatableArray<CallParameter> Parameters,
+    bool ReturnsArray,
+    bool TrainingDefault,
+    bool HasBuild,
+    bool InvokeIsNew,
+    bool EmitInvoke,
+    bool EmitInvokeRecorded);
+
+/// <summary>What a constructor argument holds, for the <c>Config.WriteX</c>/<c>ReadX</c> helper to use.</summary>
+internal enum ConfigValueKind
+{
+    Int32,
+    Int64,
+    Single,
+    Double,
+    Boolean,
+    String,
+
+    /// <summary>An enum, written as its member name in snake_case.</summary>
+    Enum,
+
+    /// <summary><c>LayerGen.DType</c>, written by its Keras name.</summary>
+    DType,
+
+    /// <summary><c>LayerGen.Shape</c>, a list with null for unknown dimensions.</summary>
+    Shape,
+
+    /// <summary><c>LayerGen.Activation</c>, by name.</summary>
+    Activation,
+
+    /// <summary><c>LayerGen.Initializer</c>, a Keras nested object.</summary>
+    Initializer,
+
+    /// <summary><c>LayerGen.Regularizer</c>, a Keras nested object.</summary>
+    Regularizer,
+
+    /// <summary><c>LayerGen.Constraint</c>, a Keras nested object.</summary>
+    Constraint,
+
+    /// <summary>A nested layer (<c>Layer</c> or a layer class), a Keras nested object through <c>LayerRegistry</c>.</summary>
+    Layer,
+}
+
+/// <summary>Whether a config value is one value or a list of them.</summary>
+internal enum ConfigContainer
+{
+    /// <summary>One value.</summary>
+    None,
+
+    /// <summary><c>T[]</c>.</summary>
+    Array,
+
+    /// <summary><c>List&lt;T&gt;</c> or an interface a list implements (<c>IReadOnlyList&lt;T&gt;</c>, <c>IEnumerable&lt;T&gt;</c>, ...).</summary>
+    List,
+}
+
+/// <summary>One constructor parameter of the config constructor, with the member it is read back from.</summary>
+/// <param name="Name">The parameter name as a C# identifier (used as a named argument).</param>
+/// <param name="Key">The config key: the parameter name in snake_case.</param>
+/// <param name="Member">The expression that reads the value back (<c>this.outFeatures</c>).</param>
+/// <param name="Kind">What the value is.</param>
+/// <param name="Container">One value or a list.</param>
+/// <param name="IsNullable">Whether the parameter (the list itself, for lists) may be null.</param>
+/// <param name="ElementType">The <c>global::</c> name of the enum or layer type, for the generic helpers; empty otherwise.</param>
+/// <param name="DefaultValue">The parameter's default as a C# expression, or null when it has none.</param>
+internal sealed record ConfigParameter(
+    string Name,
+    string Key,
+    string Member,
+    ConfigValueKind Kind,
+    ConfigContainer Container,
+    bool IsNullable,
+    string ElementType,
+    string? DefaultValue);
+
+/// <summary>The generated <c>GetConfig</c>/<c>FromConfig</c>/registration, from the config constructor.</summary>
+/// <param name="Parameters">The constructor's parameters, in order.</param>
+/// <param name="EmitGetConfig">False when the user wrote <c>GetConfig</c>.</param>
+/// <param name="EmitFromConfig">False when the user wrote <c>FromConfig</c>.</param>
+/// <param name="FromConfigIsNew">Whether a base class has a static <c>FromConfig</c> too (the generated one says <c>new</c>).</param>
+/// <param name="EmitRegistration">Whether a <c>[ModuleInitializer]</c> registers the class (not for generic or inaccessible classes).</param>
+internal sealed record ConfigInfo(
+    EquatableArray<ConfigParameter> Parameters,
+    bool EmitGetConfig,
+    bool EmitFromConfig,
+    bool FromConfigIsNew,
+    bool EmitRegistration);
+
+/// <summary>Everything the emitter needs to write one <c>[Layer]</c> class's generated part.</summary>
+/// <param name="Hierarchy">Namespace, containing types and file hint.</param>
+/// <param name="NameWithTypeParameters">The class name as declared, e.g. <c>Wrapper&lt;T&gt;</c>.</param>
+/// <param name="ClassName">The simple class name (Keras's <c>class_name</c>; used in config error messages).</param>
+/// <param name="DefaultName">The class name in snake_case, the layer's default name.</param>
+/// <param name="RegisteredName"><c>{Package}&gt;{ClassName}</c>.</param>
+/// <param name="SupplyBase">Whether the generated part adds <c>: global::LayerGen.Layer</c>.</param>
+/// <param name="EmitDefaultName">False when the user wrote <c>DefaultName</c>.</param>
+/// <param name="EmitRegisteredName">False when the user wrote <c>RegisteredName</c>.</param>
+/// <param name="EmitVisitMembers">False when the user wrote <c>VisitMembers</c>.</param>
+/// <param name="InsideLayerGen">
+/// Whether the class is in the LayerGen assembly itself: <c>protected internal</c> members are overridden
+/// <c>protected internal</c> there and <c>protected</c> elsewhere.
+/// </param>
+/// <param name="Members">Tracked members in declaration order.</param>
+/// <param name="Call">The call entry point, or null when there is no usable <c>Call</c> (no <c>Invoke</c> is generated).</param>
+/// <param name="Config">The config, or null when a constructor argument cannot be kept (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
+internal sealed record LayerModel(
+    HierarchyInfo Hierarchy,
+    string NameWithTypeParameters,
+    string ClassName,
+    string DefaultName,
+    string RegisteredName,
+    bool SupplyBase,
+    bool EmitDefaultName,
+    bool EmitRegisteredName,
+    bool EmitVisitMembers,
+    bool InsideLayerGen,
+    EquatableArray<TrackedMember> Members,
+    CallInfo? Call,
+    ConfigInfo? Config)
+{
+    /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.Layer.g.cs</c>.</summary>
+    public string HintName => Hierarchy.FileHint + ".Layer.g.cs";
+}

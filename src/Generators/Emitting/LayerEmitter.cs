@@ -46,7 +46,7 @@ internal static class LayerEmitter
             }
             if (model.Config is { } config)
             {
-                if (config.EmitGetConfig && !config.Parameters.IsEmpty)
+                if (config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase))
                     sections.Add(() => WriteGetConfig(writer, config));
                 if (config.EmitFromConfig)
                     sections.Add(() => WriteFromConfig(writer, model, config));
@@ -120,8 +120,10 @@ internal static class LayerEmitter
         writer.WriteLine("public " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
         using (writer.Block())
         {
-            writer.WriteLine("var " + frame + " = this.EnterCall(training: " + (training?.Name ?? "null") + ", trainingDefault: "
-                + (call.TrainingDefault ? "true" : "false") + ");");
+            foreach (var tensor in tensors)
+                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(" + tensor.Name + ");");
+            string trainingDefault = training is null ? "null" : call.TrainingDefault ? "true" : "false";
+            writer.WriteLine("var " + frame + " = this.EnterCall(training: " + (training?.Name ?? "null") + ", trainingDefault: " + trainingDefault + ");");
             writer.WriteLine("try");
             using (writer.Block())
             {
@@ -146,7 +148,7 @@ internal static class LayerEmitter
                 {
                     "[" + string.Join(", ", tensors.Select(t => t.Name)) + "]",
                     mask?.Name ?? "null",
-                    training?.Name ?? frame + ".Training",
+                    training?.Name ?? "null",
                 };
                 if (others.Count > 0)
                     recorded.Add("new global::System.Collections.Generic.Dictionary<string, object?> { "
@@ -200,7 +202,7 @@ internal static class LayerEmitter
         using (writer.Block())
         {
             writer.WriteLine("var config = base.GetConfig();");
-            foreach (var p in config.Parameters)
+            foreach (var p in config.Parameters.Where(p => !p.WrittenByBase))
                 writer.WriteLine("config[" + Naming.StringLiteral(p.Key) + "] = " + WriteExpression(p) + ";");
             writer.WriteLine("return config;");
         }
@@ -272,6 +274,11 @@ internal static class LayerEmitter
         }
 
         bool hasDefault = p.DefaultValue is not null && !(p.IsNullable && p.DefaultValue == "null");
+        if (p.Kind is ConfigValueKind.Json or ConfigValueKind.JsonObject)
+        {
+            string json = Call(p.Kind == ConfigValueKind.Json ? "ReadJson" : "ReadJsonObject") + (p.IsNullable ? "" : "!");
+            return hasDefault ? IfPresent(json, p.DefaultValue!) : json;
+        }
         if (p.IsNullable)
         {
             string orNull = p.Kind switch

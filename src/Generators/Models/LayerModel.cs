@@ -80,6 +80,12 @@ internal enum ConfigValueKind
 
     /// <summary>A nested layer (<c>Layer</c> or a layer class), a Keras nested object through <c>LayerRegistry</c>.</summary>
     Layer,
+
+    /// <summary><c>System.Text.Json.Nodes.JsonNode</c>, copied as is.</summary>
+    Json,
+
+    /// <summary><c>System.Text.Json.Nodes.JsonObject</c>, copied as is.</summary>
+    JsonObject,
 }
 
 /// <summary>Whether a config value is one value or a list of them.</summary>
@@ -104,6 +110,10 @@ internal enum ConfigContainer
 /// <param name="IsNullable">Whether the parameter (the list itself, for lists) may be null.</param>
 /// <param name="ElementType">The <c>global::</c> name of the enum or layer type, for the generic helpers; empty otherwise.</param>
 /// <param name="DefaultValue">The parameter's default as a C# expression, or null when it has none.</param>
+/// <param name="WrittenByBase">
+/// Whether the value is read back from a member of <c>LayerGen.Layer</c> itself (<c>ActivityRegularizer</c>,
+/// <c>DType</c>, ...): <c>base.GetConfig()</c> writes it, so the generated <c>GetConfig</c> does not.
+/// </param>
 internal sealed record ConfigParameter(
     string Name,
     string Key,
@@ -112,7 +122,8 @@ internal sealed record ConfigParameter(
     ConfigContainer Container,
     bool IsNullable,
     string ElementType,
-    string? DefaultValue);
+    string? DefaultValue,
+    bool WrittenByBase = false);
 
 /// <summary>The generated <c>GetConfig</c>/<c>FromConfig</c>/registration, from the config constructor.</summary>
 /// <param name="Parameters">The constructor's parameters, in order.</param>

@@ -273,7 +273,9 @@ internal static class LayerParser
                 value.Container,
                 value.IsNullable,
                 value.ElementType,
-                Literals.DefaultValue(parameter)));
+                Literals.DefaultValue(parameter),
+                WrittenByBase: member.ContainingType is { } owner
+                    && (SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Module))));
         }
         return parameters.ToEquatableArray();
     }
@@ -403,11 +405,22 @@ internal static class LayerParser
         if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Initializer)) return (ConfigValueKind.Initializer, "");
         if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Regularizer)) return (ConfigValueKind.Regularizer, "");
         if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Constraint)) return (ConfigValueKind.Constraint, "");
+        if (IsJsonNodes(named, "JsonNode")) return (ConfigValueKind.Json, "");
+        if (IsJsonNodes(named, "JsonObject")) return (ConfigValueKind.JsonObject, "");
         string name = named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         if (named.TypeKind == TypeKind.Enum) return (ConfigValueKind.Enum, name);
         if (named.TypeKind == TypeKind.Class && SymbolFacts.IsLayerType(named)) return (ConfigValueKind.Layer, name);
         return null;
     }
+
+    /// <summary>Whether <paramref name="type"/> is <c>System.Text.Json.Nodes.{name}</c>.</summary>
+    private static bool IsJsonNodes(INamedTypeSymbol type, string name)
+        => type.Name == name
+           && type.ContainingType is null
+           && type.ContainingNamespace is { Name: "Nodes" } nodes
+           && nodes.ContainingNamespace is { Name: "Json" } json
+           && json.ContainingNamespace is { Name: "Text" } text
+           && text.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
     private static bool IsListLike(INamedTypeSymbol definition)
         => SymbolFacts.IsType(definition, "List", "System", "Collections", "Generic")

@@ -24,7 +24,8 @@ partial class Defaults : global::LayerGen.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
     {
-        var frame = this.EnterCall(training: null, trainingDefault: false);
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        var frame = this.EnterCall(training: null, trainingDefault: null);
         try
         {
             if (!this.IsBuilt)
@@ -34,7 +35,7 @@ partial class Defaults : global::LayerGen.Layer
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, frame.Training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
         }
         finally
         {

@@ -26,7 +26,8 @@ partial class FlexibleDense : global::LayerGen.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor inputs)
     {
-        var frame = this.EnterCall(training: null, trainingDefault: false);
+        global::System.ArgumentNullException.ThrowIfNull(inputs);
+        var frame = this.EnterCall(training: null, trainingDefault: null);
         try
         {
             if (!this.IsBuilt)
@@ -37,7 +38,7 @@ partial class FlexibleDense : global::LayerGen.Layer
             }
             this.AssertInputCompatibility(0, inputs);
             var outputs = this.Call(inputs);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([inputs], null, frame.Training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.CallArguments([inputs], null, null), outputs);
         }
         finally
         {

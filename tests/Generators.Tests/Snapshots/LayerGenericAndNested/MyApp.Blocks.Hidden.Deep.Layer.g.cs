@@ -28,7 +28,8 @@ partial class Blocks
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
             public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor @in)
             {
-                var frame = this.EnterCall(training: null, trainingDefault: false);
+                global::System.ArgumentNullException.ThrowIfNull(@in);
+                var frame = this.EnterCall(training: null, trainingDefault: null);
                 try
                 {
                     if (!this.IsBuilt)
@@ -38,7 +39,7 @@ partial class Blocks
                     }
                     this.AssertInputCompatibility(0, @in);
                     var outputs = this.Call(@in);
-                    return this.FinishCall(frame, new global::LayerGen.CallArguments([@in], null, frame.Training), outputs);
+                    return this.FinishCall(frame, new global::LayerGen.CallArguments([@in], null, null), outputs);
                 }
                 finally
                 {

@@ -24,6 +24,7 @@ partial class Packaged
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x, bool? training = null)
     {
+        global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: training, trainingDefault: false);
         try
         {

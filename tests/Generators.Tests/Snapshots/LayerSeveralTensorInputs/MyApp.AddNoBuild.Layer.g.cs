@@ -24,7 +24,9 @@ partial class AddNoBuild : global::LayerGen.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor left, global::LayerGen.Tensor right)
     {
-        var frame = this.EnterCall(training: null, trainingDefault: false);
+        global::System.ArgumentNullException.ThrowIfNull(left);
+        global::System.ArgumentNullException.ThrowIfNull(right);
+        var frame = this.EnterCall(training: null, trainingDefault: null);
         try
         {
             if (!this.IsBuilt)
@@ -35,7 +37,7 @@ partial class AddNoBuild : global::LayerGen.Layer
             this.AssertInputCompatibility(0, left);
             this.AssertInputCompatibility(1, right);
             var outputs = this.Call(left, right);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([left, right], null, frame.Training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.CallArguments([left, right], null, null), outputs);
         }
         finally
         {

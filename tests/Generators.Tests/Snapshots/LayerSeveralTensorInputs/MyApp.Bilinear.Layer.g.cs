@@ -25,7 +25,9 @@ partial class Bilinear : global::LayerGen.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor a, global::LayerGen.Tensor b)
     {
-        var frame = this.EnterCall(training: null, trainingDefault: false);
+        global::System.ArgumentNullException.ThrowIfNull(a);
+        global::System.ArgumentNullException.ThrowIfNull(b);
+        var frame = this.EnterCall(training: null, trainingDefault: null);
         try
         {
             if (!this.IsBuilt)
@@ -37,7 +39,7 @@ partial class Bilinear : global::LayerGen.Layer
             this.AssertInputCompatibility(0, a);
             this.AssertInputCompatibility(1, b);
             var outputs = this.Call(a, b);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([a, b], null, frame.Training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.CallArguments([a, b], null, null), outputs);
         }
         finally
         {

@@ -24,7 +24,8 @@ partial class MaskOnly : global::LayerGen.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x, global::LayerGen.Tensor? mask = null)
     {
-        var frame = this.EnterCall(training: null, trainingDefault: false);
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        var frame = this.EnterCall(training: null, trainingDefault: null);
         try
         {
             if (!this.IsBuilt)
@@ -34,7 +35,7 @@ partial class MaskOnly : global::LayerGen.Layer
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x, mask);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], mask, frame.Training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], mask, null), outputs);
         }
         finally
         {

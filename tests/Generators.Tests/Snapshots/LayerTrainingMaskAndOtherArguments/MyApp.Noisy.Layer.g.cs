@@ -24,6 +24,7 @@ partial class Noisy : global::LayerGen.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor inputs, int k, bool? training = null, global::LayerGen.Tensor? mask = null, string mode = "a", float scale = 0.5F, global::MyApp.Mode how = global::MyApp.Mode.VerySlow, double? cap = null)
     {
+        global::System.ArgumentNullException.ThrowIfNull(inputs);
         var frame = this.EnterCall(training: training, trainingDefault: false);
         try
         {

@@ -122,8 +122,9 @@ public sealed class GradientTape : IDisposable
                 for (int k = 0; k < e.Inputs.Length; k++)
                 {
                     var ig = inputGrads[k];
-                    if (ig is null || !e.Inputs[k].DType.IsFloating()) continue;
                     var input = e.Inputs[k];
+                    // Tensors the tape does not watch (unwatched constants) get no gradient, as in TensorFlow.
+                    if (ig is null || !input.DType.IsFloating() || !_watched.Contains(input)) continue;
                     grads[input] = grads.TryGetValue(input, out var prev) ? Ops.Add(prev, ig) : ig;
                 }
             }

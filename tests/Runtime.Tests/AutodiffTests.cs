@@ -165,4 +165,66 @@ public class AutodiffTests
         var y = Ops.Sum(Ops.Add(Ops.Mul(x, D([3], 1, 2, 3)), x));
         Close([9, 9], tape.Gradient(y, x)!); // 1 + 2 + 3, plus 1 for each of the 3 broadcast copies
     }
+
+    public static TheoryData<string> SymbolicOps => new()
+    {
+        "Pow", "Abs", "Exp", "Log", "Sqrt", "Square", "Sign", "Erf", "Maximum", "Minimum", "Where", "Clip",
+        "LeakyRelu", "Elu", "Gelu", "GeluApprox", "Sigmoid", "Tanh", "Softplus", "Softmax", "LogSoftmax",
+        "Mean", "Max", "Min", "Prod", "Variance", "Transpose", "Concat", "Gather", "Pad", "Tile", "StopGradient",
+    };
+
+    [Theory]
+    [MemberData(nameof(SymbolicOps))]
+    public void GradientsBuildOnSymbolicTensors(string name)
+    {
+        // Calling an op's gradient on symbolic tensors (unknown batch) must build a graph whose
+        // gradients have the inputs' shapes: the gradient is written with ops, not kernels.
+        var x = Tensor.Placeholder([Shape.Unknown, 3], DType.Float64);
+        var y = Tensor.Placeholder([3], DType.Float64);
+        Tensor output = name switch
+        {
+            "Pow" => Ops.Pow(x, y),
+            "Abs" => Ops.Abs(x),
+            "Exp" => Ops.Exp(x),
+            "Log" => Ops.Log(x),
+            "Sqrt" => Ops.Sqrt(x),
+            "Square" => Ops.Square(x),
+            "Sign" => Ops.Sign(x),
+            "Erf" => Ops.Erf(x),
+            "Maximum" => Ops.Maximum(x, y),
+            "Minimum" => Ops.Minimum(y, x),
+            "Where" => Ops.Where(Tensor.Placeholder([Shape.Unknown, 1], DType.Bool), x, y),
+            "Clip" => Ops.Clip(x, -1, 1),
+            "LeakyRelu" => Ops.LeakyRelu(x),
+            "Elu" => Ops.Elu(x),
+            "Gelu" => Ops.Gelu(x),
+            "GeluApprox" => Ops.Gelu(x, true),
+            "Sigmoid" => Ops.Sigmoid(x),
+            "Tanh" => Ops.Tanh(x),
+            "Softplus" => Ops.Softplus(x),
+            "Softmax" => Ops.Softmax(x),
+            "LogSoftmax" => Ops.LogSoftmax(x, 0),
+            "Mean" => Ops.Mean(x, 0),
+            "Max" => Ops.Max(x, 1),
+            "Min" => Ops.Min(x),
+            "Prod" => Ops.Prod(x, [0], keepDims: true),
+            "Variance" => Ops.Variance(x, 0),
+            "Transpose" => Ops.Transpose(x),
+            "Concat" => Ops.Concat([x, x], 1),
+            "Gather" => Ops.Gather(x, Tensor.Placeholder([Shape.Unknown], DType.Int32), 1),
+            "Pad" => Ops.Pad(x, [[1, 2], [0, 1]]),
+            "Tile" => Ops.Tile(x, [2, 3]),
+            _ => Ops.StopGradient(x),
+        };
+        Assert.True(output.IsSymbolic);
+        var node = output.Node!;
+        var grads = node.Op.Gradient(Tensor.Placeholder(output.Shape, output.DType), node.Inputs, output);
+        Assert.Equal(node.Inputs.Count, grads.Length);
+        for (int i = 0; i < grads.Length; i++)
+        {
+            if (grads[i] is not { } g) continue;
+            Assert.True(g.IsSymbolic);
+            Assert.True(g.Shape.IsCompatibleWith(node.Inputs[i].Shape), $"{name}: gradient {i} has shape {g.Shape}, input has {node.Inputs[i].Shape}");
+        }
+    }
 }

@@ -176,5 +176,7 @@ public class MathOpsTests
         GradientCheck.Check(t => Ops.Clip(t[0], -0.5, 0.5), [GradientCheck.Rand([2, 3], 10)]);
         var ex = Assert.Throws<ArgumentException>(() => Ops.Clip(x, 1, -1));
         Assert.Equal("Clip: min (1) must not exceed max (-1).", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => Ops.Clip(Tensor.From(new[] { 1 }), 0.2, 0.8));
+        Assert.Equal("Clip: no integer lies in [0.2, 0.8].", ex.Message);
     }
 }

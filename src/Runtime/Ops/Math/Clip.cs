@@ -41,6 +41,8 @@ public sealed class ClipOp : UnaryElementwiseOp
     private void ClampInt<T>(ReadOnlySpan<T> x, Span<T> d) where T : INumber<T>, IMinMaxValue<T>
     {
         T lo = T.CreateSaturating(Math.Ceiling(Min)), hi = T.CreateSaturating(Math.Floor(Max));
+        if (lo > hi)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Clip: no integer lies in [{Min}, {Max}]."));
         TensorPrimitives.Clamp(x, lo, hi, d);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 
 namespace LayerGen.Checkpoints.Tests;
 
@@ -6,7 +7,7 @@ namespace LayerGen.Checkpoints.Tests;
 /// Kills a process in the middle of saving (tests/Checkpoints.CrashHelper saves in a loop) and checks that the
 /// latest checkpoint named by the state file is whole: every element of every variable holds the same value.
 /// </summary>
-public class CrashTests
+public class CrashTests(ITestOutputHelper output)
 {
     private const int MegabytesPerVariable = 4;
 
@@ -28,7 +29,7 @@ public class CrashTests
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
         var random = new Random(7);
         long lastPrinted = 0;
-        for (int run = 0; run < 3; run++)
+        for (int run = 0; run < 4; run++)
         {
             var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             psi.ArgumentList.Add(dll);
@@ -63,6 +64,8 @@ public class CrashTests
                 p.WaitForExit(10_000);
             }
             lastPrinted = Interlocked.Read(ref printed);
+            int leftovers = Directory.GetFiles(dir.Path, "*.tmp-*").Length;
+            output.WriteLine($"run {run}: killed after save {lastPrinted}; unfinished temporary files left: {leftovers}");
 
             var vars = Enumerable.Range(0, 4).Select(i => new Variable(Tensor.Zeros([MegabytesPerVariable * 1024 * 1024 / 4]), name: $"v{i}")).ToArray();
             var ckpt = new Checkpoint();
@@ -70,6 +73,8 @@ public class CrashTests
             var manager = new CheckpointManager(ckpt, dir.Path, maxToKeep: 2);
             Assert.NotNull(manager.LatestCheckpoint);
             manager.RestoreLatest()!.AssertConsumed();
+            output.WriteLine($"  restored {manager.LatestCheckpoint}");
+            Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp-*")); // the manager cleaned up the interrupted save
             Assert.True(ckpt.SaveCounter >= lastPrinted, $"latest {manager.LatestCheckpoint} is older than the last completed save {lastPrinted}");
             float value = vars[0].AsSpan<float>()[0];
             Assert.True(value >= 1);

@@ -50,6 +50,22 @@ public class ManagerTests
     }
 
     [Fact]
+    public void LeftoversOfAnInterruptedSaveAreRemoved()
+    {
+        using var dir = new TempDir();
+        var ckpt = new Checkpoint { ["v"] = new Variable(1f) };
+        new CheckpointManager(ckpt, dir.Path).Save();
+        File.WriteAllText(dir["ckpt-2.data-00000-of-00001"], "orphan");
+        File.WriteAllText(dir["ckpt-2.index.tmp-0123456789ab"], "partial");
+        File.WriteAllText(dir["other.data-00000-of-00001"], "not ours");
+        Assert.Null(Checkpoint.LatestCheckpoint(dir["nowhere"]));
+        var manager = new CheckpointManager(new Checkpoint { ["v"] = new Variable(0f) }, dir.Path);
+        Assert.Equal(["checkpoint", "ckpt-1.data-00000-of-00001", "ckpt-1.index", "other.data-00000-of-00001"],
+            Directory.GetFiles(dir.Path).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(dir["ckpt-1"], manager.LatestCheckpoint);
+    }
+
+    [Fact]
     public void KeepAll()
     {
         using var dir = new TempDir();

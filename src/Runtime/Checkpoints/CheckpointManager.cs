@@ -12,7 +12,8 @@ namespace LayerGen;
 /// manager.Save();              // ckpts/ckpt-1, ckpts/ckpt-2, ... and ckpts/checkpoint naming them
 /// </code>
 /// A new manager over an existing directory picks up its <c>checkpoint</c> state file. Older checkpoints are
-/// deleted only after the new one and the state file are complete.
+/// deleted only after the new one and the state file are complete; leftovers of an interrupted save
+/// (temporary files, shards without an index) are removed when a manager is created.
 /// </summary>
 public sealed class CheckpointManager
 {
@@ -40,6 +41,24 @@ public sealed class CheckpointManager
             foreach (var p in state.All)
                 if (File.Exists(CheckpointIndex.IndexPath(p))) _checkpoints.Add(Path.GetFullPath(p));
         }
+        RemoveLeftovers();
+    }
+
+    /// <summary>
+    /// Deletes what an interrupted save left: temporary files, and shards of checkpoints whose index was never
+    /// written. (One writer per directory: a manager owns its checkpoint name in its directory.)
+    /// </summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var f in System.IO.Directory.EnumerateFiles(Directory, CheckpointName + "-*"))
+        {
+            string name = Path.GetFileName(f);
+            if (name.Contains(AtomicFile.TempMarker, StringComparison.Ordinal)) { AtomicFile.TryDelete(f); continue; }
+            int data = name.IndexOf(".data-", StringComparison.Ordinal);
+            if (data > 0 && !File.Exists(Path.Combine(Directory, name[..data] + ".index"))) AtomicFile.TryDelete(f);
+        }
+        foreach (var f in System.IO.Directory.EnumerateFiles(Directory, CheckpointState.FileName + AtomicFile.TempMarker + "*"))
+            AtomicFile.TryDelete(f);
     }
 
     /// <summary>The checkpoint saved.</summary>

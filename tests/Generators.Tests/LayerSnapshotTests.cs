@@ -251,11 +251,16 @@ public class LayerSnapshotTests
 
             public Defaults(int units = 8, float rate = 0.1f, bool useBias = true, string label = "dense", string? comment = null,
                 Padding padding = Padding.SamePadding, int? maybeCount = 3, Shape? targetShape = null, double epsilon = 1e-7,
-                long big = -5, Activation? activation = null)
+                long big = -5, Activation? activation = null, Regularizer? activityRegularizer = null,
+                System.Text.Json.Nodes.JsonObject? extraConfig = null, System.Text.Json.Nodes.JsonNode? anything = null)
             {
                 _units = units; m_rate = rate; UseBias = useBias; Label = label; Comment = comment; Padding = padding;
                 MaybeCount = maybeCount; TargetShape = targetShape; Epsilon = epsilon; Big = big; Activation = activation;
+                ActivityRegularizer = activityRegularizer; ExtraConfig = extraConfig; Anything = anything;
             }
+
+            public System.Text.Json.Nodes.JsonObject? ExtraConfig { get; }
+            public System.Text.Json.Nodes.JsonNode? Anything { get; }
 
             protected Tensor Call(Tensor x) => x * m_rate + _units;
         }

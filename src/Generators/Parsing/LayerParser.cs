@@ -70,6 +70,26 @@ internal static class LayerParser
         return true;
     }
 
+    /// <summary>
+    /// <paramref name="type"/> and its base classes as they will be once generated: a <c>[Layer]</c> that
+    /// names no base continues with <c>LayerGen.Layer</c> (the generated part supplies it).
+    /// </summary>
+    private static IEnumerable<INamedTypeSymbol> WithBases(INamedTypeSymbol type, Compilation compilation)
+    {
+        int depth = 0;
+        INamedTypeSymbol? t = type;
+        while (t is not null && t.SpecialType != SpecialType.System_Object && depth++ < MaxBaseDepth)
+        {
+            yield return t;
+            var next = t.BaseType;
+            if ((next is null || next.SpecialType == SpecialType.System_Object)
+                && SymbolFacts.HasAttribute(t, KnownNames.Simple.LayerAttribute)
+                && !SymbolFacts.IsLayerGenType(t, KnownNames.Simple.Layer))
+                next = compilation.GetTypeByMetadataName(KnownNames.Layer);
+            t = next;
+        }
+    }
+
     // ------------------------------------------------------------------ Call and Build
 
     /// <summary>The classes whose <c>Call</c>/<c>Build</c> count: the class and its bases up to the runtime's own layer types.</summary>
@@ -193,8 +213,7 @@ internal static class LayerParser
     /// <summary>Whether a base class has (or will get from this generator) an <c>Invoke</c> the generated one hides.</summary>
     private static bool BaseHasInvoke(INamedTypeSymbol type, string[] signature, Compilation compilation, CancellationToken cancellationToken)
     {
-        int depth = 0;
-        for (var t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object && depth < MaxBaseDepth; t = t.BaseType, depth++)
+        foreach (var t in WithBases(type, compilation).Skip(1))
         {
             foreach (var member in t.GetMembers("Invoke"))
                 if (member is IMethodSymbol { IsStatic: false, DeclaredAccessibility: not Accessibility.Private } method
@@ -305,13 +324,12 @@ internal static class LayerParser
     private static ISymbol? FindMember(INamedTypeSymbol type, IParameterSymbol parameter, Compilation compilation)
     {
         string wanted = Normalize(parameter.Name);
-        int depth = 0;
-        for (INamedTypeSymbol? t = type; t is not null && t.SpecialType != SpecialType.System_Object && depth < MaxBaseDepth; t = t.BaseType, depth++)
+        foreach (var t in WithBases(type, compilation))
         {
             bool own = SymbolEqualityComparer.Default.Equals(t, type);
             foreach (var member in t.GetMembers())
             {
-                if (member.IsStatic || member.IsImplicitlyDeclared || (!own && member.DeclaredAccessibility == Accessibility.Private))
+                if (member.IsStatic || member.IsImplicitlyDeclared || (!own && !compilation.IsSymbolAccessibleWithin(member, type)))
                     continue;
                 ITypeSymbol memberType;
                 switch (member)
@@ -320,7 +338,7 @@ internal static class LayerParser
                         memberType = field.Type;
                         break;
                     case IPropertySymbol { IsIndexer: false, GetMethod: { } getter } property
-                        when own || getter.DeclaredAccessibility != Accessibility.Private:
+                        when own || compilation.IsSymbolAccessibleWithin(getter, type):
                         memberType = property.Type;
                         break;
                     default:
@@ -433,8 +451,7 @@ internal static class LayerParser
     /// <summary>Whether a base class has (or will get from this generator) a static <c>FromConfig</c> the generated one hides.</summary>
     private static bool BaseHasFromConfig(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
-        int depth = 0;
-        for (var t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object && depth < MaxBaseDepth; t = t.BaseType, depth++)
+        foreach (var t in WithBases(type, compilation).Skip(1))
         {
             foreach (var member in t.GetMembers("FromConfig"))
                 if (member is IMethodSymbol { IsStatic: true, Parameters.Length: 1, DeclaredAccessibility: not Accessibility.Private })

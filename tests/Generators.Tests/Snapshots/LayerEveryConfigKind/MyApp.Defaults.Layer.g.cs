@@ -64,6 +64,8 @@ partial class Defaults : global::LayerGen.Layer
         config["epsilon"] = global::LayerGen.Config.Write(this.Epsilon);
         config["big"] = global::LayerGen.Config.Write(this.Big);
         config["activation"] = global::LayerGen.Config.Write(this.Activation);
+        config["extra_config"] = global::LayerGen.Config.Write(this.ExtraConfig);
+        config["anything"] = global::LayerGen.Config.Write(this.Anything);
         return config;
     }
 
@@ -82,7 +84,10 @@ partial class Defaults : global::LayerGen.Layer
             targetShape: global::LayerGen.Config.ReadShapeOrNull(config, "target_shape", "Defaults"),
             epsilon: global::LayerGen.Config.ReadDouble(config, "epsilon", "Defaults", 1E-07D),
             big: global::LayerGen.Config.ReadInt64(config, "big", "Defaults", -5L),
-            activation: global::LayerGen.Config.ReadActivation(config, "activation", "Defaults"))
+            activation: global::LayerGen.Config.ReadActivation(config, "activation", "Defaults"),
+            activityRegularizer: global::LayerGen.Config.ReadRegularizer(config, "activity_regularizer", "Defaults"),
+            extraConfig: global::LayerGen.Config.ReadJsonObject(config, "extra_config", "Defaults"),
+            anything: global::LayerGen.Config.ReadJson(config, "anything", "Defaults"))
         {
             Name = global::LayerGen.Config.ReadName(config, "Defaults"),
         };

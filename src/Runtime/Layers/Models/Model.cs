@@ -12,7 +12,7 @@ namespace LayerGen;
 /// <item><see cref="Sequential"/>: a stack of layers.</item>
 /// </list>
 /// </summary>
-public class Model : Layer
+public partial class Model : Layer
 {
     private readonly FunctionalGraph? _graph;
     private readonly bool _singleInput, _singleOutput;

@@ -14,6 +14,12 @@ ModulesOfModules.Run();
 Section("Waiting to create variables");
 WaitingToCreateVariables.Run();
 
+Section("Keras layers / The build step");
+KerasLayers.Run();
+
+Section("Keras models");
+KerasModels.Run();
+
 static void Section(string title)
 {
     Console.WriteLine();

@@ -114,12 +114,12 @@ public class ConfigTests
         Assert.Equal("{\"scale\":2,\"mode\":\"fan_out\",\"distribution\":\"uniform\",\"seed\":null,\"input_axes\":null,\"output_axes\":null}",
             Initializers.VarianceScaling(2, "fan_out", "uniform").GetConfig().ToJsonString());
         Assert.Equal(Initializers.GlorotNormal(5).Call([4, 4]).ToArray<float>(), Initializers.GlorotNormal(5).Call([4, 4]).ToArray<float>());
-        Assert.Equal((6, 8), VarianceScalingInitializer.ComputeFans([3, 2, 4]));
+        Assert.Equal((6, 12), VarianceScalingInitializer.ComputeFans([3, 2, 4]));
         double limit = Math.Sqrt(6.0 / (30 + 20));
         Assert.All(Initializers.GlorotUniform(1).Call([30, 20]).ToArray<float>(), v => Assert.InRange(v, -limit, limit));
         double heStd = Math.Sqrt(2.0 / 100) / VarianceScalingInitializer.TruncatedNormalStddevCorrection;
         Assert.All(Initializers.HeNormal(1).Call([100, 10]).ToArray<float>(), v => Assert.InRange(v, -2 * heStd - 1e-6, 2 * heStd + 1e-6));
-        Assert.Equal([1f, 0f, 0f, 1f, 0f, 0f], Initializers.Identity().Call([2, 3]).ToArray<float>());
+        Assert.Equal([1f, 0f, 0f, 0f, 1f, 0f], Initializers.Identity().Call([2, 3]).ToArray<float>());
         Assert.Equal([2.5f, 2.5f], Initializers.Constant(2.5).Call([2]).ToArray<float>());
         var q = Initializers.Orthogonal(seed: 3).Call([3, 5]).ToArray<float>();
         for (int i = 0; i < 3; i++)

@@ -129,7 +129,7 @@ public class ModelTests
         var out2 = new Dense(1) { Name = "head" }.Invoke(hb);
         var model = new Model([a, b], [out1, out2]) { Name = "two_by_two" };
 
-        Assert.Equal(["a", "b", "shared", "merge", "head", "inner"], model.Layers.Select(l => l.Name));
+        Assert.Equal(["a", "b", "shared", "merge", "inner", "head"], model.Layers.Select(l => l.Name)); // Keras's order: depth, then discovery from the outputs
         Assert.Equal(2, shared.InboundNodes.Count);
 
         var xa = T(new[,] { { 1f, 2f, 3f }, { -1f, 0f, 1f } });
@@ -202,7 +202,7 @@ public class ModelTests
 
         var unbuilt = new Sequential([new Dense(1)]) { Name = "unbuilt" };
         var u = unbuilt.Summary(lineLength: 88, print: _ => { });
-        Assert.Contains("│ dense_2 (Dense)                        │ ?                             │     0 (unbuilt) │", u);
+        Assert.Contains("│ dense_2 (Dense)                      │ ?                           │     0 (unbuilt) │", u);
         Assert.Equal(88, u.Split('\n')[1].Length);
     }
 

@@ -209,10 +209,11 @@ public abstract class Layer : Module
 
     // ------------------------------------------------------------------ losses
 
-    /// <summary>Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones.</summary>
+    /// <summary>Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones. Symbolic losses are ignored.</summary>
     public void AddLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
+        if (loss.IsSymbolic) return; // calls on symbolic tensors (functional construction, builds) keep no losses
         _losses.Add(loss);
     }
 

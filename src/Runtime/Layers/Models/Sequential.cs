@@ -75,8 +75,9 @@ public class Sequential : Model
 
     private void RebuildIfPossible()
     {
-        if (_layers.Count > 0 && _layers[0] is InputLayer input) BuildWith(input.BatchShape);
-        else if (_buildShape is { } shape && _layers.Count > 0) BuildWith(shape);
+        if (Layers.Count == 0) return;
+        if (_layers[0] is InputLayer input) BuildWith(input.BatchShape);
+        else if (_buildShape is { } shape) BuildWith(shape);
     }
 
     /// <summary>Builds the model for inputs of <paramref name="inputShape"/> (batch dimension included; -1 for unknown).</summary>

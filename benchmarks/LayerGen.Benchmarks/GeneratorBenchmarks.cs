@@ -8,8 +8,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace LayerGen.Benchmarks;
 
 /// <summary>
-/// The <c>[Module]</c> generator on a synthetic project of 500 <c>[Module]</c> classes (one per file):
-/// a full run with a fresh driver, and the incremental run an IDE does after a one-line edit in one file.
+/// The generators on a synthetic project of 500 <c>[Module]</c> or 500 <c>[Layer]</c> classes (one per
+/// file, <see cref="Kind"/>): a full run with a fresh driver, and the incremental run an IDE does after a
+/// one-line edit in one file.
 /// </summary>
 /// <remarks>
 /// The generator is loaded the way the compiler loads it, from the built <c>LayerGen.Generators.dll</c>
@@ -20,8 +21,12 @@ namespace LayerGen.Benchmarks;
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
 {
-    /// <summary>How many [Module] classes the synthetic project has.</summary>
+    /// <summary>How many [Module] or [Layer] classes the synthetic project has.</summary>
     public const int ClassCount = 500;
+
+    /// <summary>Which attribute the synthetic classes carry: <c>Module</c> or <c>Layer</c>.</summary>
+    [Params("Module", "Layer")]
+    public string Kind { get; set; } = "Module";
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
@@ -34,7 +39,7 @@ public class GeneratorBenchmarks
     public void Setup()
     {
         _generators = [.. LoadGenerators()];
-        _compilation = CreateCompilation();
+        _compilation = CreateCompilation(Kind == "Layer" ? SyntheticLayerSources() : SyntheticSources());
 
         // one-line edit in a method body of the middle file
         var tree = _compilation.SyntaxTrees.ElementAt(ClassCount / 2);
@@ -86,7 +91,38 @@ public class GeneratorBenchmarks
         }
     }
 
-    private static CSharpCompilation CreateCompilation()
+    /// <summary>
+    /// The synthetic project for <c>[Layer]</c>: 500 layers with a constructor argument kept in a field,
+    /// weights created in <c>Build</c>, a <c>Call</c> with a training flag, and a list of child layers.
+    /// </summary>
+    public static IEnumerable<string> SyntheticLayerSources(int count = ClassCount)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("using System.Collections.Generic;");
+            sb.AppendLine("using LayerGen;");
+            sb.AppendLine();
+            sb.AppendLine($"namespace Synthetic.Group{i % 10};");
+            sb.AppendLine();
+            sb.AppendLine("[Layer]");
+            sb.AppendLine($"public partial class Block{i}");
+            sb.AppendLine("{");
+            sb.AppendLine("    private readonly int units;");
+            sb.AppendLine("    private readonly float rate;");
+            sb.AppendLine("    private Variable _w = null!;");
+            if (i > 0)
+                sb.AppendLine($"    public List<global::Synthetic.Group{(i - 1) % 10}.Block{i - 1}> Children {{ get; }} = [];");
+            sb.AppendLine($"    public Block{i}(int units, float rate = 0.5f) {{ this.units = units; this.rate = rate; }}");
+            sb.AppendLine("    protected void Build(Shape inputShape) => _w = AddWeight(\"w\", [inputShape[^1], units]);");
+            sb.AppendLine("    protected Tensor Call(Tensor x, bool training = false) => training ? Ops.MatMul(x, _w) * rate : Ops.MatMul(x, _w);");
+            sb.AppendLine($"    public int Helper() => {i};");
+            sb.AppendLine("}");
+            yield return sb.ToString();
+        }
+    }
+
+    private static CSharpCompilation CreateCompilation(IEnumerable<string> sources)
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => p.Length > 0)
@@ -94,7 +130,7 @@ public class GeneratorBenchmarks
         paths.Add(typeof(Module).Assembly.Location);
         return CSharpCompilation.Create(
             "Synthetic",
-            SyntheticSources().Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Block{i}.cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Block{i}.cs")),
             paths.Select(p => MetadataReference.CreateFromFile(p)),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }

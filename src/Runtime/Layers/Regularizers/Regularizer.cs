@@ -35,8 +35,7 @@ public abstract class Regularizer : KerasObject
 
     private protected static Tensor SumOfSquares(Tensor x) => Ops.Sum(Ops.Mul(x, x));
 
-    // |x| from the ops every runtime has: relu(x) + relu(-x).
-    private protected static Tensor SumOfAbs(Tensor x) => Ops.Sum(Ops.Add(Ops.Relu(x), Ops.Relu(Ops.Neg(x))));
+    private protected static Tensor SumOfAbs(Tensor x) => Ops.Sum(Ops.Abs(x));
 
     private protected static Tensor Times(double factor, Tensor x) => Ops.Mul(Tensor.Scalar(factor, x.DType), x);
 }

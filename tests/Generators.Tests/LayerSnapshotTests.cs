@@ -165,6 +165,13 @@ public class LayerSnapshotTests
             readonly FlexibleDense dense1 = new(3), dense2 = new(2);
             protected Tensor Call(Tensor x) => dense2.Invoke(dense1.Invoke(x));
         }
+
+        [Layer]
+        public partial class TrainingModel : Model
+        {
+            readonly FlexibleDense dense = new(3);
+            protected Tensor Call(Tensor x, bool training = false) => training ? dense.Invoke(x) : x;
+        }
         """]);
 
     [Fact]

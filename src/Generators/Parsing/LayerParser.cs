@@ -15,6 +15,9 @@ internal static class LayerParser
 {
     private const int MaxBaseDepth = 32;
 
+    /// <summary>The keys <c>Layer.GetConfig()</c> writes itself (Keras's base config).</summary>
+    private static readonly HashSet<string> BaseConfigKeys = new(StringComparer.Ordinal) { "name", "trainable", "dtype", "activity_regularizer" };
+
     /// <summary>The transform of <c>ForAttributeWithMetadataName</c>.</summary>
     public static LayerModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -293,8 +296,9 @@ internal static class LayerParser
                 value.IsNullable,
                 value.ElementType,
                 Literals.DefaultValue(parameter),
-                WrittenByBase: member.ContainingType is { } owner
-                    && (SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Module))));
+                WrittenByBase: BaseConfigKeys.Contains(Naming.ToSnakeCase(parameter.Name))
+                    || (member.ContainingType is { } owner
+                        && (SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Module)))));
         }
         return parameters.ToEquatableArray();
     }

@@ -301,6 +301,8 @@ public abstract class Layer : Module
             foreach (var shape in LayerGen.BuildConfig.Shapes(buildConfig)) specs.Add(LayerGen.InputSpec.FromBuildShape(shape));
             _inputSpecs = specs;
         }
+        // Deferred restore: a checkpoint restored before this layer was built hands over its values now.
+        DeferredRestores.Apply(this);
     }
 
     /// <summary>Marks a layer built without a <c>Build</c> call (models and layers with nothing to build).</summary>
@@ -309,6 +311,7 @@ public abstract class Layer : Module
         _buildConfig = buildConfig;
         _built = true;
         _locked = lockState;
+        DeferredRestores.Apply(this);
     }
 
     /// <summary>Checks tensor argument <paramref name="index"/> against <see cref="InputSpecs"/> (Keras 3's messages).</summary>

@@ -85,9 +85,7 @@ public partial class Model : Layer
     protected internal override void VisitMembers(IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
-        if (_graph is not null)
-            foreach (var layer in _graph.Operations)
-                if (layer is not InputLayer) visitor.Module("layers/" + layer.Name, layer);
+        if (_graph is not null) LayerPaths.Visit(visitor, _graph.Operations);
     }
 
     /// <summary>Calls the model on one tensor (a single-output model).</summary>

@@ -124,8 +124,7 @@ public class Sequential : Model
     protected internal override void VisitMembers(IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
-        foreach (var layer in _layers)
-            if (layer is not LayerGen.Layers.InputLayer) visitor.Module("layers/" + layer.Name, layer);
+        LayerPaths.Visit(visitor, _layers);
     }
 
     /// <inheritdoc/>

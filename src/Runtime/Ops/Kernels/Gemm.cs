@@ -1,11 +1,51 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LayerGen.Kernels;
 
-/// <summary>Matrix multiply kernels: <c>C[m,n] = op(A)[m,k] * op(B)[k,n]</c>, row-major.</summary>
-internal static class Gemm
+/// <summary>Which float32 micro-kernel the GEMM uses.</summary>
+internal enum GemmKernel
 {
+    /// <summary>Portable scalar code (4×8 tile).</summary>
+    Scalar,
+    /// <summary>AVX2 + FMA3, Vector256 (6×16 tile).</summary>
+    Avx2,
+    /// <summary>AVX-512F, Vector512 (8×32 tile).</summary>
+    Avx512,
+}
+
+/// <summary>
+/// Matrix multiply kernels: <c>C[m,n] = op(A)[m,k] * op(B)[k,n]</c>, row-major.
+/// Float32 goes through a packed, cache-blocked GEMM with a register-blocked micro-kernel
+/// (AVX-512, AVX2+FMA or scalar, chosen at run time with explicit ISA checks so NativeAOT keeps the
+/// dispatch) and splits large products over the cores. Transposed operands are read in place while
+/// packing; no transpose is materialised. Other dtypes use a simpler vectorised loop.
+/// </summary>
+internal static unsafe class Gemm
+{
+    // Cache blocking (float32). KC: depth of one packed block (B micro-panel KC×NR stays in L1);
+    // MC: rows of A packed at once (MC×KC in L2); NC: columns of B packed at once (KC×NC in L2/L3).
+    private const int KC = 256;
+    private const int MC = 144;   // multiple of 8 and 6 (and 4)
+    private const int NC = 2048;  // multiple of 32 and 16 (and 8)
+
+    /// <summary>Products with fewer multiply-adds than this use the direct loop (no packing).</summary>
+    private const long DirectThreshold = 4096;
+
+    /// <summary>Products with at least this many multiply-adds use more than one thread.</summary>
+    internal const long ParallelThreshold = 1L << 20;
+
+    /// <summary>The best kernel this CPU supports.</summary>
+    public static readonly GemmKernel Best =
+        Avx512F.IsSupported ? GemmKernel.Avx512 :
+        Fma.IsSupported && Avx2.IsSupported ? GemmKernel.Avx2 : GemmKernel.Scalar;
+
+    /// <summary>Threads used for large products (the machine's processor count).</summary>
+    public static int DefaultThreads => Environment.ProcessorCount;
+
     /// <summary>
     /// Multiplies one pair of matrices. <paramref name="a"/> is [m,k] (or [k,m] when transposed),
     /// <paramref name="b"/> is [k,n] (or [n,k] when transposed). <paramref name="c"/> is overwritten.
@@ -13,6 +53,11 @@ internal static class Gemm
     public static void Multiply<T>(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int n, int k)
         where T : unmanaged, INumber<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            Sgemm(MemoryMarshal.Cast<T, float>(a), transposeA, MemoryMarshal.Cast<T, float>(b), transposeB, MemoryMarshal.Cast<T, float>(c), m, n, k);
+            return;
+        }
         c.Clear();
         if (m == 0 || n == 0 || k == 0) return;
         T[]? bt = null;
@@ -24,7 +69,7 @@ internal static class Gemm
                 for (int i = 0; i < m; i++)
                 {
                     var ai = a.Slice(i * k, k);
-                    for (int j = 0; j < n; j++) c[i * n + j] = TensorPrimitives.Dot(ai, b.Slice(j * k, k));
+                    for (int j = 0; j < n; j++) c[i * n + j] = System.Numerics.Tensors.TensorPrimitives.Dot(ai, b.Slice(j * k, k));
                 }
                 return;
             }
@@ -39,7 +84,7 @@ internal static class Gemm
             {
                 T aip = transposeA ? a[p * m + i] : a[i * k + p];
                 if (T.IsZero(aip)) continue;
-                TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, ci, ci);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, ci, ci);
             }
         }
     }
@@ -50,5 +95,384 @@ internal static class Gemm
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
                 dst[j * rows + i] = src[i * cols + j];
+    }
+
+    /// <summary>Float32 GEMM with the best kernel and the default thread count.</summary>
+    public static void Sgemm(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, int m, int n, int k)
+        => Sgemm(a, transposeA, b, transposeB, c, m, n, k, DefaultThreads, Best);
+
+    /// <summary>Float32 GEMM, <c>C = op(A) op(B)</c>, with at most <paramref name="threads"/> threads and the given kernel (clamped to what the CPU supports).</summary>
+    public static void Sgemm(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, int m, int n, int k, int threads, GemmKernel kernel)
+    {
+        if ((long)m * n > c.Length || (long)m * k > a.Length || (long)k * n > b.Length)
+            throw new ArgumentException("Gemm: buffers are smaller than the matrix sizes.");
+        if (m == 0 || n == 0) return;
+        if (k == 0) { c[..(m * n)].Clear(); return; }
+        if (kernel > Best) kernel = Best;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var p = new Problem(pa, transposeA ? 1 : k, transposeA ? m : 1, pb, transposeB ? 1 : n, transposeB ? k : 1, pc, n, m, n, k);
+            if ((long)m * n * k < DirectThreshold) Direct(p);
+            else Blocked(p, threads, kernel);
+        }
+    }
+
+    /// <summary>
+    /// One product. Element (i,p) of op(A) is <c>A[i*Ars + p*Acs]</c>; element (p,j) of op(B) is
+    /// <c>B[p*Brs + j*Bcs]</c>; C is row-major with row stride Ldc.
+    /// </summary>
+    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k)
+    {
+        public readonly float* A = a, B = b, C = c;
+        public readonly int Ars = ars, Acs = acs, Brs = brs, Bcs = bcs, Ldc = ldc, M = m, N = n, K = k;
+    }
+
+    /// <summary>Tiny products: plain loops, no packing, no allocation.</summary>
+    private static void Direct(in Problem p)
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            float* ci = p.C + (nint)i * p.Ldc;
+            for (int j = 0; j < p.N; j++) ci[j] = 0f;
+            for (int q = 0; q < p.K; q++)
+            {
+                float aiq = p.A[(nint)i * p.Ars + (nint)q * p.Acs];
+                float* bq = p.B + (nint)q * p.Brs;
+                if (p.Bcs == 1) for (int j = 0; j < p.N; j++) ci[j] += aiq * bq[j];
+                else for (int j = 0; j < p.N; j++) ci[j] += aiq * bq[(nint)j * p.Bcs];
+            }
+        }
+    }
+
+    private static (int Mr, int Nr) Tile(GemmKernel kernel) => kernel switch
+    {
+        GemmKernel.Avx512 => (8, 32),
+        GemmKernel.Avx2 => (6, 16),
+        _ => (4, 8),
+    };
+
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>A pinned, 64-byte-aligned scratch buffer of at least <paramref name="length"/> floats, reused per thread.</summary>
+    private static float* Scratch(ref float[]? slot, int length, out float[] owner)
+    {
+        if (slot is null || slot.Length < length + 16)
+            slot = GC.AllocateUninitializedArray<float>(length + 16, pinned: true);
+        owner = slot;
+        float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slot));
+        return (float*)(((nint)p + 63) & ~(nint)63);
+    }
+
+    /// <summary>The packed GEMM: loops jc (NC) → pc (KC, pack B) → ic (MC, pack A) → jr (NR) → ir (MR) → micro-kernel.</summary>
+    private static void Blocked(Problem p, int threads, GemmKernel kernel)
+    {
+        var (mr, nr) = Tile(kernel);
+        long work = (long)p.M * p.N * p.K;
+        if (threads < 1) threads = 1;
+        if (work < ParallelThreshold) threads = 1;
+        // Split rows when there are enough, else split column panels.
+        bool splitRows = p.M >= threads * mr * 4;
+        int ncMax = Math.Min(NC, RoundUp(p.N, nr));
+        int kcMax = Math.Min(KC, p.K);
+        float* packB = Scratch(ref t_packB, kcMax * ncMax, out var ownerB);
+        for (int jc = 0; jc < p.N; jc += NC)
+        {
+            int nc = Math.Min(NC, p.N - jc);
+            int panels = (nc + nr - 1) / nr;
+            if (!splitRows && threads > 1) threads = Math.Max(1, Math.Min(threads, panels));
+            for (int pc = 0; pc < p.K; pc += KC)
+            {
+                int kc = Math.Min(KC, p.K - pc);
+                bool accumulate = pc > 0;
+                if (threads == 1)
+                {
+                    PackB(p, packB, pc, kc, jc, nc, nr, 0, panels);
+                    RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate, 0, p.M, 0, panels);
+                }
+                else
+                {
+                    var job = new Job(p, kernel, packB, pc, kc, jc, nc, panels, accumulate, threads, splitRows);
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.PackSlice);
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.ComputeSlice);
+                }
+            }
+        }
+        GC.KeepAlive(ownerB);
+    }
+
+    /// <summary>One (jc, pc) block split over threads.</summary>
+    private sealed class Job(Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, int panels, bool accumulate, int threads, bool splitRows)
+    {
+        public void PackSlice(int t)
+        {
+            int p0 = panels * t / threads, p1 = panels * (t + 1) / threads;
+            PackB(p, packB, pc, kc, jc, nc, Tile(kernel).Nr, p0, p1);
+        }
+
+        public void ComputeSlice(int t)
+        {
+            if (splitRows)
+            {
+                int mr = Tile(kernel).Mr;
+                int blocks = (p.M + mr - 1) / mr;
+                int r0 = Math.Min(p.M, blocks * t / threads * mr), r1 = Math.Min(p.M, blocks * (t + 1) / threads * mr);
+                if (r1 > r0) RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate, r0, r1, 0, panels);
+            }
+            else
+            {
+                int p0 = panels * t / threads, p1 = panels * (t + 1) / threads;
+                if (p1 > p0) RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate, 0, p.M, p0, p1);
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
+
+    /// <summary>Packs B rows [pc, pc+kc), column panels [p0, p1) of the block starting at column jc: each panel kc×NR, row-major, zero-padded.</summary>
+    private static void PackB(in Problem p, float* dst, int pc, int kc, int jc, int nc, int nr, int p0, int p1)
+    {
+        for (int panel = p0; panel < p1; panel++)
+        {
+            int j0 = jc + panel * nr;
+            int w = Math.Min(nr, jc + nc - j0);
+            float* d = dst + (nint)panel * kc * nr;
+            if (p.Bcs == 1)
+            {
+                float* s = p.B + (nint)pc * p.Brs + j0;
+                if (w == nr && nr == 32 && Avx512F.IsSupported)
+                {
+                    for (int q = 0; q < kc; q++, s += p.Brs, d += 32)
+                    {
+                        Vector512.Store(Vector512.Load(s), d);
+                        Vector512.Store(Vector512.Load(s + 16), d + 16);
+                    }
+                }
+                else if (w == nr && nr == 16 && Avx.IsSupported)
+                {
+                    for (int q = 0; q < kc; q++, s += p.Brs, d += 16)
+                    {
+                        Vector256.Store(Vector256.Load(s), d);
+                        Vector256.Store(Vector256.Load(s + 8), d + 8);
+                    }
+                }
+                else
+                {
+                    for (int q = 0; q < kc; q++, s += p.Brs, d += nr)
+                    {
+                        int j = 0;
+                        for (; j < w; j++) d[j] = s[j];
+                        for (; j < nr; j++) d[j] = 0f;
+                    }
+                }
+            }
+            else
+            {
+                // B is stored transposed ([n,k]): column j of op(B) is a contiguous row.
+                for (int j = 0; j < w; j++)
+                {
+                    float* s = p.B + (nint)(j0 + j) * p.Bcs + pc;
+                    for (int q = 0; q < kc; q++) d[(nint)q * nr + j] = s[q];
+                }
+                for (int j = w; j < nr; j++)
+                    for (int q = 0; q < kc; q++) d[(nint)q * nr + j] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Packs A rows [i0, i0+mc), depth [pc, pc+kc) into MR-row panels, each kc×MR (column of MR values per depth step), zero-padded.</summary>
+    private static void PackA(in Problem p, float* dst, int i0, int mc, int pc, int kc, int mr)
+    {
+        for (int r = 0; r < mc; r += mr)
+        {
+            int h = Math.Min(mr, mc - r);
+            float* d = dst + (nint)r * kc;
+            if (p.Ars == 1)
+            {
+                // A stored transposed ([k,m]): the MR values for one depth step are contiguous.
+                float* s = p.A + (nint)pc * p.Acs + i0 + r;
+                for (int q = 0; q < kc; q++, s += p.Acs, d += mr)
+                {
+                    int i = 0;
+                    for (; i < h; i++) d[i] = s[i];
+                    for (; i < mr; i++) d[i] = 0f;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < h; i++)
+                {
+                    float* s = p.A + (nint)(i0 + r + i) * p.Ars + pc;
+                    for (int q = 0; q < kc; q++) d[(nint)q * mr + i] = s[q];
+                }
+                for (int i = h; i < mr; i++)
+                    for (int q = 0; q < kc; q++) d[(nint)q * mr + i] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Rows [r0, r1) of C against packed B panels [p0, p1) of the current block.</summary>
+    private static void RunRows(in Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, bool accumulate, int r0, int r1, int p0, int p1)
+    {
+        var (mr, nr) = Tile(kernel);
+        float* packA = Scratch(ref t_packA, MC * KC, out var ownerA);
+        float* tile = stackalloc float[8 * 32];
+        for (int ic = r0; ic < r1; ic += MC)
+        {
+            int mc = Math.Min(MC, r1 - ic);
+            PackA(p, packA, ic, mc, pc, kc, mr);
+            for (int panel = p0; panel < p1; panel++)
+            {
+                int j0 = jc + panel * nr;
+                int w = Math.Min(nr, jc + nc - j0);
+                float* bp = packB + (nint)panel * kc * nr;
+                for (int r = 0; r < mc; r += mr)
+                {
+                    int h = Math.Min(mr, mc - r);
+                    float* ap = packA + (nint)r * kc;
+                    float* c = p.C + (nint)(ic + r) * p.Ldc + j0;
+                    if (h == mr && w == nr)
+                    {
+                        Micro(kernel, kc, ap, bp, c, p.Ldc, accumulate);
+                    }
+                    else
+                    {
+                        Micro(kernel, kc, ap, bp, tile, nr, false);
+                        for (int i = 0; i < h; i++)
+                        {
+                            float* ci = c + (nint)i * p.Ldc;
+                            float* ti = tile + i * nr;
+                            if (accumulate) for (int j = 0; j < w; j++) ci[j] += ti[j];
+                            else for (int j = 0; j < w; j++) ci[j] = ti[j];
+                        }
+                    }
+                }
+            }
+        }
+        GC.KeepAlive(ownerA);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        if (kernel == GemmKernel.Avx512 && Avx512F.IsSupported) Kernel8x32(kc, a, b, c, ldc, accumulate);
+        else if (kernel >= GemmKernel.Avx2 && Fma.IsSupported && Avx.IsSupported) Kernel6x16(kc, a, b, c, ldc, accumulate);
+        else KernelScalar(kc, a, b, c, ldc, accumulate);
+    }
+
+    /// <summary>AVX-512 micro-kernel: C[8,32] (+)= Apanel[kc,8]^T · Bpanel[kc,32], 16 zmm accumulators.</summary>
+    private static void Kernel8x32(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
+            a += 8;
+            b += 32;
+        }
+        Store512(c, c00, c01, accumulate); c += ldc;
+        Store512(c, c10, c11, accumulate); c += ldc;
+        Store512(c, c20, c21, accumulate); c += ldc;
+        Store512(c, c30, c31, accumulate); c += ldc;
+        Store512(c, c40, c41, accumulate); c += ldc;
+        Store512(c, c50, c51, accumulate); c += ldc;
+        Store512(c, c60, c61, accumulate); c += ldc;
+        Store512(c, c70, c71, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, Vector512<float> x0, Vector512<float> x1, bool accumulate)
+    {
+        if (accumulate)
+        {
+            x0 += Vector512.Load(c);
+            x1 += Vector512.Load(c + 16);
+        }
+        Vector512.Store(x0, c);
+        Vector512.Store(x1, c + 16);
+    }
+
+    /// <summary>AVX2+FMA micro-kernel: C[6,16] (+)= Apanel[kc,6]^T · Bpanel[kc,16], 12 ymm accumulators.</summary>
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Fma.MultiplyAdd(av, b0, c00); c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Fma.MultiplyAdd(av, b0, c10); c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Fma.MultiplyAdd(av, b0, c20); c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Fma.MultiplyAdd(av, b0, c30); c31 = Fma.MultiplyAdd(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Fma.MultiplyAdd(av, b0, c40); c41 = Fma.MultiplyAdd(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Fma.MultiplyAdd(av, b0, c50); c51 = Fma.MultiplyAdd(av, b1, c51);
+            a += 6;
+            b += 16;
+        }
+        Store256(c, c00, c01, accumulate); c += ldc;
+        Store256(c, c10, c11, accumulate); c += ldc;
+        Store256(c, c20, c21, accumulate); c += ldc;
+        Store256(c, c30, c31, accumulate); c += ldc;
+        Store256(c, c40, c41, accumulate); c += ldc;
+        Store256(c, c50, c51, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* c, Vector256<float> x0, Vector256<float> x1, bool accumulate)
+    {
+        if (accumulate)
+        {
+            x0 += Vector256.Load(c);
+            x1 += Vector256.Load(c + 8);
+        }
+        Vector256.Store(x0, c);
+        Vector256.Store(x1, c + 8);
+    }
+
+    /// <summary>Portable micro-kernel: C[4,8] (+)= Apanel[kc,4]^T · Bpanel[kc,8].</summary>
+    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    {
+        float* acc = stackalloc float[4 * 8];
+        for (int i = 0; i < 32; i++) acc[i] = 0f;
+        for (int q = 0; q < kc; q++, a += 4, b += 8)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                float ai = a[i];
+                float* row = acc + i * 8;
+                for (int j = 0; j < 8; j++) row[j] = MathF.FusedMultiplyAdd(ai, b[j], row[j]);
+            }
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            float* ci = c + (nint)i * ldc;
+            if (accumulate) for (int j = 0; j < 8; j++) ci[j] += acc[i * 8 + j];
+            else for (int j = 0; j < 8; j++) ci[j] = acc[i * 8 + j];
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using LayerGen.Kernels;
 
 namespace LayerGen;
@@ -59,29 +60,69 @@ public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
         int k = TransposeA ? sa[^2] : sa[^1];
         int aSize = sa[^2] * sa[^1], bSize = sb[^2] * sb[^1], cSize = m * n;
         int batch = cSize == 0 ? 0 : c.Length / cSize;
-        if (batch == 1 || (a.Length == aSize && b.Length == bSize && batch <= 1))
+        if (batch == 0) return;
+        if (batch == 1)
         {
-            if (batch == 1) Gemm.Multiply(a, TransposeA, b, TransposeB, c, m, n, k);
+            Gemm.Multiply(a, TransposeA, b, TransposeB, c, m, n, k);
             return;
         }
         // Map each output batch index to the input batch indices (broadcasting leading axes).
         var batchShape = sc[..^2];
         var aBatch = sa[..^2];
         var bBatch = sb[..^2];
-        var index = new int[batchShape.Rank];
+        var offsets = new (int A, int B)[batch];
+        Span<int> index = stackalloc int[batchShape.Rank];
         for (int bi = 0; bi < batch; bi++)
         {
-            int ia = BatchOffset(index, batchShape, aBatch), ib = BatchOffset(index, batchShape, bBatch);
-            Gemm.Multiply(a.Slice(ia * aSize, aSize), TransposeA, b.Slice(ib * bSize, bSize), TransposeB, c.Slice(bi * cSize, cSize), m, n, k);
+            offsets[bi] = (BatchOffset(index, batchShape, aBatch) * aSize, BatchOffset(index, batchShape, bBatch) * bSize);
             for (int ax = index.Length - 1; ax >= 0; ax--)
             {
                 if (++index[ax] < batchShape[ax]) break;
                 index[ax] = 0;
             }
         }
+        if (typeof(T) == typeof(float))
+        {
+            RunBatchedFloat(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), offsets, m, n, k, aSize, bSize);
+            return;
+        }
+        for (int bi = 0; bi < batch; bi++)
+            Gemm.Multiply(a.Slice(offsets[bi].A, aSize), TransposeA, b.Slice(offsets[bi].B, bSize), TransposeB, c.Slice(bi * cSize, cSize), m, n, k);
     }
 
-    private static int BatchOffset(int[] index, Shape outBatch, Shape inBatch)
+    /// <summary>
+    /// Batched float32: each product on its own thread count when products are large; many small
+    /// products are spread over the cores instead (each single-threaded, so results do not depend on the split).
+    /// </summary>
+    private unsafe void RunBatchedFloat(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, (int A, int B)[] offsets, int m, int n, int k, int aSize, int bSize)
+    {
+        int batch = offsets.Length, cSize = m * n;
+        long work = (long)m * n * k;
+        int threads = Gemm.DefaultThreads;
+        if (work >= Gemm.ParallelThreshold || threads == 1 || work * batch < Gemm.ParallelThreshold)
+        {
+            for (int bi = 0; bi < batch; bi++)
+                Gemm.Sgemm(a.Slice(offsets[bi].A, aSize), TransposeA, b.Slice(offsets[bi].B, bSize), TransposeB, c.Slice(bi * cSize, cSize), m, n, k);
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+            int la = a.Length, lb = b.Length, lc = c.Length;
+            bool ta = TransposeA, tb = TransposeB;
+            int workers = Math.Min(threads, batch);
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, t =>
+            {
+                var sa = new ReadOnlySpan<float>((float*)ia, la);
+                var sb = new ReadOnlySpan<float>((float*)ib, lb);
+                var sc = new Span<float>((float*)ic, lc);
+                for (int bi = batch * t / workers; bi < batch * (t + 1) / workers; bi++)
+                    Gemm.Sgemm(sa.Slice(offsets[bi].A, aSize), ta, sb.Slice(offsets[bi].B, bSize), tb, sc.Slice(bi * cSize, cSize), m, n, k, 1, Gemm.Best);
+            });
+        }
+    }
+
+    private static int BatchOffset(ReadOnlySpan<int> index, Shape outBatch, Shape inBatch)
     {
         int off = 0, shift = outBatch.Rank - inBatch.Rank;
         for (int i = 0; i < inBatch.Rank; i++)

@@ -1,0 +1,159 @@
+using LayerGen.Kernels;
+
+namespace LayerGen.Tests;
+
+/// <summary>The float32 GEMM against a float64 reference: odd and prime sizes, every transpose combination, each kernel, 1 and 2 threads, batching.</summary>
+public class GemmTests
+{
+    private static float[] Random(Random r, int n)
+    {
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float)(r.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    /// <summary>op(A) @ op(B) in float64. A is [m,k] or [k,m]; B is [k,n] or [n,k].</summary>
+    private static double[] Reference(float[] a, bool ta, float[] b, bool tb, int m, int n, int k)
+    {
+        var c = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++)
+                    s += (double)(ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                c[i * n + j] = s;
+            }
+        return c;
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, int k, string what)
+    {
+        double tol = 1e-5 * Math.Max(1, k);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"{what}: element {i}: expected {expected[i]:R}, got {actual[i]:R}");
+    }
+
+    public static TheoryData<int, int, int> Sizes() => new()
+    {
+        { 1, 1, 1 }, { 1, 7, 3 }, { 3, 1, 5 }, { 2, 3, 1 }, { 13, 17, 19 }, { 7, 31, 33 }, { 8, 32, 256 },
+        { 9, 33, 257 }, { 12, 16, 255 }, { 6, 48, 100 }, { 31, 29, 37 }, { 65, 97, 300 }, { 145, 67, 513 },
+        { 127, 129, 131 }, { 200, 5, 61 }, { 3, 300, 70 }, { 257, 263, 269 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void AllTransposesKernelsAndThreadCounts(int m, int n, int k)
+    {
+        var r = new Random(m * 10007 + n * 101 + k);
+        var a = Random(r, m * k);
+        var b = Random(r, k * n);
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                var expected = Reference(a, ta, b, tb, m, n, k);
+                foreach (var kernel in new[] { GemmKernel.Scalar, GemmKernel.Avx2, GemmKernel.Avx512 })
+                {
+                    var c1 = new float[m * n];
+                    var c2 = Enumerable.Repeat(float.NaN, m * n).ToArray(); // output is overwritten, not accumulated
+                    Gemm.Sgemm(a, ta, b, tb, c1, m, n, k, 1, kernel);
+                    Gemm.Sgemm(a, ta, b, tb, c2, m, n, k, 2, kernel);
+                    AssertClose(expected, c1, k, $"{m}x{n}x{k} ta={ta} tb={tb} {kernel} 1 thread");
+                    for (int i = 0; i < c1.Length; i++)
+                        Assert.True(Math.Abs(c1[i] - c2[i]) <= 1e-5 * Math.Max(1, Math.Abs(c1[i])), $"{kernel}: 1 vs 2 threads differ at {i}: {c1[i]} vs {c2[i]}");
+                }
+            }
+    }
+
+    [Fact]
+    public void LargeParallelProductMatchesSingleThread()
+    {
+        int m = 301, n = 517, k = 263; // above the parallel threshold, prime-ish, off every tile
+        var r = new Random(5);
+        var a = Random(r, m * k);
+        var b = Random(r, k * n);
+        var expected = Reference(a, false, b, true, m, n, k);
+        var c1 = new float[m * n];
+        var c2 = new float[m * n];
+        Gemm.Sgemm(a, false, b, true, c1, m, n, k, 1, Gemm.Best);
+        Gemm.Sgemm(a, false, b, true, c2, m, n, k, 2, Gemm.Best);
+        AssertClose(expected, c1, k, "1 thread");
+        Assert.Equal(c1, c2);
+        // Few rows, many columns: the column-panel split.
+        m = 5; n = 4099; k = 300;
+        a = Random(r, m * k);
+        b = Random(r, k * n);
+        expected = Reference(a, true, b, false, m, n, k);
+        c1 = new float[m * n];
+        c2 = new float[m * n];
+        Gemm.Sgemm(a, true, b, false, c1, m, n, k, 1, Gemm.Best);
+        Gemm.Sgemm(a, true, b, false, c2, m, n, k, 2, Gemm.Best);
+        AssertClose(expected, c1, k, "column split");
+        Assert.Equal(c1, c2);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void BatchedWithBroadcastingThroughOps(bool ta, bool tb)
+    {
+        int m = 19, n = 23, k = 17;
+        var r = new Random(9);
+        // a: [3, 1, m, k] broadcast against b: [4, k, n] -> [3, 4, m, n]
+        var av = Random(r, 3 * m * k);
+        var bv = Random(r, 4 * k * n);
+        var a = Tensor.From<float>(av, ta ? [3, 1, k, m] : [3, 1, m, k]);
+        var b = Tensor.From<float>(bv, tb ? [4, n, k] : [4, k, n]);
+        var c = Ops.MatMul(a, b, ta, tb);
+        Assert.Equal(new Shape(3, 4, m, n), c.Shape);
+        var got = c.ToArray<float>();
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++)
+            {
+                var expected = Reference(av[(i * m * k)..((i + 1) * m * k)], ta, bv[(j * k * n)..((j + 1) * k * n)], tb, m, n, k);
+                AssertClose(expected, got[((i * 4 + j) * m * n)..((i * 4 + j + 1) * m * n)], k, $"batch {i},{j}");
+            }
+    }
+
+    [Fact]
+    public void ManySmallBatchedProductsSpreadOverThreads()
+    {
+        int batch = 64, m = 33, n = 35, k = 37; // small each, large in total: the batch-parallel path
+        var r = new Random(11);
+        var av = Random(r, batch * m * k);
+        var bv = Random(r, batch * k * n);
+        var got = Ops.MatMul(Tensor.From<float>(av, [batch, m, k]), Tensor.From<float>(bv, [batch, k, n])).ToArray<float>();
+        for (int i = 0; i < batch; i++)
+        {
+            var expected = Reference(av[(i * m * k)..((i + 1) * m * k)], false, bv[(i * k * n)..((i + 1) * k * n)], false, m, n, k);
+            var single = new float[m * n];
+            Gemm.Sgemm(av.AsSpan(i * m * k, m * k), false, bv.AsSpan(i * k * n, k * n), false, single, m, n, k, 1, Gemm.Best);
+            AssertClose(expected, got[(i * m * n)..((i + 1) * m * n)], k, $"batch {i}");
+            Assert.Equal(single, got[(i * m * n)..((i + 1) * m * n)]);
+        }
+    }
+
+    [Fact]
+    public void ZeroDepthGivesZeros()
+    {
+        var c = Enumerable.Repeat(5f, 6).ToArray();
+        Gemm.Sgemm([], false, [], false, c, 2, 3, 0, 2, Gemm.Best);
+        Assert.All(c, x => Assert.Equal(0f, x));
+    }
+
+    [Fact]
+    public void Float64StillMatchesReference()
+    {
+        var r = new Random(3);
+        int m = 7, n = 9, k = 11;
+        var av = Random(r, m * k);
+        var bv = Random(r, k * n);
+        var a = Ops.Cast(Tensor.From<float>(av, [m, k]), DType.Float64);
+        var b = Ops.Cast(Tensor.From<float>(bv, [n, k]), DType.Float64);
+        var got = Ops.MatMul(a, b, transposeB: true).ToArray<double>();
+        var expected = Reference(av, false, bv, true, m, n, k);
+        for (int i = 0; i < got.Length; i++) Assert.Equal(expected[i], got[i], 1e-12);
+    }
+}

@@ -1,0 +1,309 @@
+using System.Text.Json.Nodes;
+
+namespace LayerGen.Losses;
+
+/// <summary>
+/// A Keras 3 loss: <see cref="Call"/> computes the per-sample losses (<see cref="ComputeLosses"/>), multiplies
+/// by the sample weights when given, and reduces them: <c>"sum_over_batch_size"</c> (the default: the sum
+/// divided by the number of loss values), <c>"sum"</c>, or <c>"none"</c> (the per-sample values).
+/// Everything is written with ops, so the result is differentiable.
+/// </summary>
+public abstract class Loss
+{
+    /// <summary>Keras's epsilon (<c>keras.config.epsilon()</c>), used to clip probabilities.</summary>
+    public const float Epsilon = 1e-7f;
+
+    /// <summary>Creates the loss.</summary>
+    protected Loss(string name, string reduction)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (reduction is not ("sum_over_batch_size" or "sum" or "none" or "mean" or "mean_with_sample_weight"))
+            throw new ArgumentException($"Invalid value for argument `reduction`. Expected one of sum_over_batch_size, sum, none, mean, mean_with_sample_weight. Received: reduction={reduction}", nameof(reduction));
+        Name = name;
+        Reduction = reduction;
+    }
+
+    /// <summary>The loss's name (Keras: the snake-case function name, e.g. <c>mean_squared_error</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The reduction: <c>sum_over_batch_size</c>, <c>sum</c>, <c>none</c> (or <c>mean</c>, <c>mean_with_sample_weight</c>).</summary>
+    public string Reduction { get; }
+
+    /// <summary>Keras's class name.</summary>
+    public abstract string ClassName { get; }
+
+    /// <summary>The loss of a batch, weighted by <paramref name="sampleWeight"/> (per sample, broadcast to the loss values) and reduced.</summary>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (!KeepsIntegerTargets && yTrue.DType != yPred.DType) yTrue = Ops.Cast(yTrue, yPred.DType);
+        var values = ComputeLosses(yTrue, yPred);
+        return Reduce(values, sampleWeight, Reduction);
+    }
+
+    /// <summary>Applies sample weights and a reduction to loss values (Keras's <c>reduce_weighted_values</c>).</summary>
+    public static Tensor Reduce(Tensor values, Tensor? sampleWeight, string reduction)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (sampleWeight is not null)
+        {
+            var sw = sampleWeight.DType == values.DType ? sampleWeight : Ops.Cast(sampleWeight, values.DType);
+            (values, sw) = SameRank(values, sw);
+            values = Ops.Mul(values, sw);
+            sampleWeight = sw;
+        }
+        if (reduction == "none") return values;
+        var loss = Ops.Sum(values);
+        if (reduction == "sum") return loss;
+        double divisor = reduction == "mean_with_sample_weight" && sampleWeight is not null
+            ? Ops.Sum(sampleWeight).ToScalar<float>()
+            : values.Shape.Size;
+        return divisor == 0 ? Ops.Mul(loss, Tensor.Scalar(0.0, loss.DType)) : Ops.Div(loss, Tensor.Scalar(divisor, loss.DType));
+    }
+
+    /// <summary>Squeezes or expands the weights to the rank of the values (Keras's <c>squeeze_or_expand_to_same_rank</c>).</summary>
+    internal static (Tensor, Tensor) SameRank(Tensor values, Tensor weights)
+    {
+        if (weights.Rank == values.Rank + 1 && weights.Shape[^1] == 1) weights = Ops.Squeeze(weights, weights.Rank - 1);
+        else if (values.Rank == weights.Rank + 1 && values.Shape[^1] == 1) values = Ops.Squeeze(values, values.Rank - 1);
+        while (weights.Rank < values.Rank) weights = Ops.ExpandDims(weights, weights.Rank);
+        return (values, weights);
+    }
+
+    /// <summary>Whether <c>y_true</c> keeps its integer dtype (sparse losses); otherwise it is cast to <c>y_pred</c>'s dtype.</summary>
+    protected virtual bool KeepsIntegerTargets => false;
+
+    /// <summary>The unreduced loss values, one per sample (the last axis reduced).</summary>
+    public abstract Tensor ComputeLosses(Tensor yTrue, Tensor yPred);
+
+    /// <summary>Keras's config: <c>name</c>, <c>reduction</c> and the loss's own arguments.</summary>
+    public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["reduction"] = Reduction };
+
+    /// <summary>The serialized form (<c>module</c> <c>keras.losses</c>, <c>class_name</c>, <c>config</c>).</summary>
+    public JsonObject Serialize() => new()
+    {
+        ["module"] = "keras.losses",
+        ["class_name"] = ClassName,
+        ["config"] = GetConfig(),
+        ["registered_name"] = null,
+    };
+
+    /// <summary>
+    /// A loss from a Keras identifier: <c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>, <c>huber</c>,
+    /// <c>binary_crossentropy</c>, <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>,
+    /// <c>kld</c>/<c>kl_divergence</c>, <c>cosine_similarity</c>.
+    /// </summary>
+    public static Loss Get(string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return identifier switch
+        {
+            "mse" or "mean_squared_error" or "MeanSquaredError" => new MeanSquaredError(),
+            "mae" or "mean_absolute_error" or "MeanAbsoluteError" => new MeanAbsoluteError(),
+            "huber" or "huber_loss" or "Huber" => new Huber(),
+            "binary_crossentropy" or "BinaryCrossentropy" => new BinaryCrossentropy(),
+            "categorical_crossentropy" or "CategoricalCrossentropy" => new CategoricalCrossentropy(),
+            "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(),
+            "kld" or "kl_divergence" or "KLDivergence" => new KLDivergence(),
+            "cosine_similarity" or "CosineSimilarity" => new CosineSimilarity(),
+            _ => throw new ArgumentException($"Could not interpret loss identifier: {identifier}", nameof(identifier)),
+        };
+    }
+
+    /// <summary>A loss from a string, for <c>Compile(loss: "mse")</c>.</summary>
+    public static implicit operator Loss(string identifier) => Get(identifier);
+
+    internal static Tensor C(double value, Tensor like) => Tensor.Scalar(value, like.DType);
+}
+
+/// <summary><c>mean(square(y_true - y_pred), axis=-1)</c>.</summary>
+public sealed class MeanSquaredError(string reduction = "sum_over_batch_size", string name = "mean_squared_error") : Loss(name, reduction)
+{
+    /// <inheritdoc/>
+    public override string ClassName => "MeanSquaredError";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred) => Ops.Mean(Ops.Square(Ops.Sub(yPred, yTrue)), -1);
+}
+
+/// <summary><c>mean(abs(y_true - y_pred), axis=-1)</c>.</summary>
+public sealed class MeanAbsoluteError(string reduction = "sum_over_batch_size", string name = "mean_absolute_error") : Loss(name, reduction)
+{
+    /// <inheritdoc/>
+    public override string ClassName => "MeanAbsoluteError";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred) => Ops.Mean(Ops.Abs(Ops.Sub(yPred, yTrue)), -1);
+}
+
+/// <summary>Huber: <c>0.5 e²</c> where <c>|e| ≤ delta</c>, else <c>delta |e| - 0.5 delta²</c>; averaged over the last axis.</summary>
+public sealed class Huber(double delta = 1.0, string reduction = "sum_over_batch_size", string name = "huber_loss") : Loss(name, reduction)
+{
+    /// <summary>The switch point between the quadratic and linear parts.</summary>
+    public double Delta { get; } = delta;
+    /// <inheritdoc/>
+    public override string ClassName => "Huber";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
+    {
+        var error = Ops.Sub(yPred, yTrue);
+        var abs = Ops.Abs(error);
+        var half = C(0.5, error);
+        var d = C(Delta, error);
+        var quadratic = Ops.Mul(half, Ops.Square(error));
+        var linear = Ops.Sub(Ops.Mul(d, abs), Ops.Mul(half, Ops.Square(d)));
+        return Ops.Mean(Ops.Where(Ops.LessEqual(abs, d), quadratic, linear), -1);
+    }
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() { var c = base.GetConfig(); c["delta"] = Delta; return c; }
+}
+
+/// <summary>
+/// Binary cross-entropy averaged over the last axis. On probabilities they are clipped to
+/// [1e-7, 1 - 1e-7] (Keras); <c>fromLogits</c> uses the stable <c>relu(x) - x z + softplus(-|x|)</c>.
+/// <c>labelSmoothing</c> moves targets toward 0.5.
+/// </summary>
+public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "binary_crossentropy") : Loss(name, reduction)
+{
+    /// <summary>Whether predictions are logits.</summary>
+    public bool FromLogits { get; } = fromLogits;
+    /// <summary>Label smoothing in [0, 1].</summary>
+    public double LabelSmoothing { get; } = labelSmoothing;
+    /// <summary>The axis averaged over.</summary>
+    public int Axis { get; } = axis;
+    /// <inheritdoc/>
+    public override string ClassName => "BinaryCrossentropy";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
+    {
+        if (LabelSmoothing != 0) yTrue = Ops.Add(Ops.Mul(yTrue, C(1 - LabelSmoothing, yTrue)), C(0.5 * LabelSmoothing, yTrue));
+        return Ops.Mean(Elementwise(yTrue, yPred, FromLogits), Axis);
+    }
+
+    internal static Tensor Elementwise(Tensor target, Tensor output, bool fromLogits)
+    {
+        if (fromLogits)
+            return Ops.Add(Ops.Sub(Ops.Relu(output), Ops.Mul(output, target)), Ops.Softplus(Ops.Neg(Ops.Abs(output))));
+        var p = Ops.Clip(output, Epsilon, 1 - Epsilon);
+        var bce = Ops.Add(Ops.Mul(target, Ops.Log(p)), Ops.Mul(Ops.Sub(C(1, target), target), Ops.Log(Ops.Sub(C(1, p), p))));
+        return Ops.Neg(bce);
+    }
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits; c["label_smoothing"] = LabelSmoothing; c["axis"] = Axis;
+        return c;
+    }
+}
+
+/// <summary>
+/// Categorical cross-entropy over one-hot targets: <c>-sum(y_true * log(p))</c> over the class axis, with
+/// <c>p</c> the predictions renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7], or <c>log_softmax</c> of
+/// logits. <c>labelSmoothing</c> moves targets toward <c>1 / classes</c>.
+/// </summary>
+public sealed class CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy") : Loss(name, reduction)
+{
+    /// <summary>Whether predictions are logits.</summary>
+    public bool FromLogits { get; } = fromLogits;
+    /// <summary>Label smoothing in [0, 1].</summary>
+    public double LabelSmoothing { get; } = labelSmoothing;
+    /// <summary>The class axis.</summary>
+    public int Axis { get; } = axis;
+    /// <inheritdoc/>
+    public override string ClassName => "CategoricalCrossentropy";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
+    {
+        if (LabelSmoothing != 0)
+        {
+            int classes = yPred.Shape[Axis < 0 ? yPred.Rank + Axis : Axis];
+            yTrue = Ops.Add(Ops.Mul(yTrue, C(1 - LabelSmoothing, yTrue)), C(LabelSmoothing / classes, yTrue));
+        }
+        return Ops.Neg(Ops.Sum(Ops.Mul(yTrue, LogProbabilities(yPred, FromLogits, Axis)), Axis));
+    }
+
+    internal static Tensor LogProbabilities(Tensor output, bool fromLogits, int axis)
+    {
+        if (fromLogits) return Ops.LogSoftmax(output, axis);
+        var p = Ops.Div(output, Ops.Sum(output, axis, keepDims: true));
+        return Ops.Log(Ops.Clip(p, Epsilon, 1 - Epsilon));
+    }
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits; c["label_smoothing"] = LabelSmoothing; c["axis"] = Axis;
+        return c;
+    }
+}
+
+/// <summary>Categorical cross-entropy over integer class labels (shape <c>[batch]</c> or <c>[batch, 1]</c>).</summary>
+public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, string reduction = "sum_over_batch_size", string name = "sparse_categorical_crossentropy") : Loss(name, reduction)
+{
+    /// <summary>Whether predictions are logits.</summary>
+    public bool FromLogits { get; } = fromLogits;
+    /// <summary>A label whose samples get zero loss.</summary>
+    public int? IgnoreClass { get; } = ignoreClass;
+    /// <inheritdoc/>
+    public override string ClassName => "SparseCategoricalCrossentropy";
+    /// <inheritdoc/>
+    protected override bool KeepsIntegerTargets => true;
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
+    {
+        var labels = Labels(yTrue, yPred);
+        int classes = yPred.Shape[^1];
+        var oneHot = Ops.OneHot(labels, classes, dtype: yPred.DType);
+        var losses = Ops.Neg(Ops.Sum(Ops.Mul(oneHot, CategoricalCrossentropy.LogProbabilities(yPred, FromLogits, -1)), -1));
+        if (IgnoreClass is { } ignore)
+            losses = Ops.Mul(losses, Ops.Cast(Ops.NotEqual(labels, Tensor.Scalar(ignore)), losses.DType));
+        return losses;
+    }
+
+    internal static Tensor Labels(Tensor yTrue, Tensor yPred)
+    {
+        if (yTrue.Rank == yPred.Rank && yTrue.Shape[^1] == 1) yTrue = Ops.Squeeze(yTrue, yTrue.Rank - 1);
+        return yTrue.DType == DType.Int32 ? yTrue : Ops.Cast(yTrue, DType.Int32);
+    }
+    /// <inheritdoc/>
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits; c["ignore_class"] = IgnoreClass;
+        return c;
+    }
+}
+
+/// <summary>Kullback-Leibler divergence: <c>sum(y_true * log(y_true / y_pred))</c>, both clipped to [1e-7, 1].</summary>
+public sealed class KLDivergence(string reduction = "sum_over_batch_size", string name = "kl_divergence") : Loss(name, reduction)
+{
+    /// <inheritdoc/>
+    public override string ClassName => "KLDivergence";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
+    {
+        var t = Ops.Clip(yTrue, Epsilon, 1);
+        var p = Ops.Clip(yPred, Epsilon, 1);
+        return Ops.Sum(Ops.Mul(t, Ops.Log(Ops.Div(t, p))), -1);
+    }
+}
+
+/// <summary>The negative cosine similarity of the L2-normalized targets and predictions along <c>axis</c> (-1 is best).</summary>
+public sealed class CosineSimilarity(int axis = -1, string reduction = "sum_over_batch_size", string name = "cosine_similarity") : Loss(name, reduction)
+{
+    /// <summary>The axis of the vectors.</summary>
+    public int Axis { get; } = axis;
+    /// <inheritdoc/>
+    public override string ClassName => "CosineSimilarity";
+    /// <inheritdoc/>
+    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
+        => Ops.Neg(Ops.Sum(Ops.Mul(L2Normalize(yTrue, Axis), L2Normalize(yPred, Axis)), Axis));
+
+    internal static Tensor L2Normalize(Tensor x, int axis)
+    {
+        var squareSum = Ops.Sum(Ops.Square(x), axis, keepDims: true);
+        return Ops.Div(x, Ops.Sqrt(Ops.Maximum(squareSum, C(1e-12, x))));
+    }
+    /// <inheritdoc/>
+    public override JsonObject GetConfig() { var c = base.GetConfig(); c["axis"] = Axis; return c; }
+}

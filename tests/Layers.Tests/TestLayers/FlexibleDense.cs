@@ -9,13 +9,13 @@ public partial class FlexibleDense
 
     protected void Build(Shape inputShape)
     {
+        BuildCount++;
         w = AddWeight("w", [inputShape[^1], outFeatures], Initializers.RandomNormal());
         b = AddWeight("b", [outFeatures], Initializers.Zeros());
     }
     protected Tensor Call(Tensor inputs) => Ops.MatMul(inputs, w) + b;
 
     public int BuildCount;
-    public void CountBuild() => BuildCount++;
 }
 
 [Layer]

@@ -13,7 +13,7 @@ internal enum GemmKernel
     Scalar,
     /// <summary>AVX2 + FMA3, Vector256 (6×16 tile).</summary>
     Avx2,
-    /// <summary>AVX-512F, Vector512 (8×32 tile).</summary>
+    /// <summary>AVX-512F, Vector512 (12×32 tile).</summary>
     Avx512,
 }
 
@@ -29,7 +29,7 @@ internal static unsafe class Gemm
     // Cache blocking (float32). KC: depth of one packed block (B micro-panel KC×NR stays in L1);
     // MC: rows of A packed at once (MC×KC in L2); NC: columns of B packed at once (KC×NC in L2/L3).
     private const int KC = 256;
-    private const int MC = 144;   // multiple of 8 and 6 (and 4)
+    private const int MC = 144;   // multiple of 12, 6 and 4 (the tile heights)
     private const int NC = 2048;  // multiple of 32 and 16 (and 8)
 
     /// <summary>Products with fewer multiply-adds than this use the direct loop (no packing).</summary>
@@ -146,7 +146,7 @@ internal static unsafe class Gemm
 
     private static (int Mr, int Nr) Tile(GemmKernel kernel) => kernel switch
     {
-        GemmKernel.Avx512 => (8, 32),
+        GemmKernel.Avx512 => (12, 32),
         GemmKernel.Avx2 => (6, 16),
         _ => (4, 8),
     };
@@ -230,6 +230,7 @@ internal static unsafe class Gemm
     private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
 
     /// <summary>Packs B rows [pc, pc+kc), column panels [p0, p1) of the block starting at column jc: each panel kc×NR, row-major, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in Problem p, float* dst, int pc, int kc, int jc, int nc, int nr, int p0, int p1)
     {
         for (int panel = p0; panel < p1; panel++)
@@ -281,6 +282,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs A rows [i0, i0+mc), depth [pc, pc+kc) into MR-row panels, each kc×MR (column of MR values per depth step), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Problem p, float* dst, int i0, int mc, int pc, int kc, int mr)
     {
         for (int r = 0; r < mc; r += mr)
@@ -312,11 +314,12 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Rows [r0, r1) of C against packed B panels [p0, p1) of the current block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRows(in Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, bool accumulate, int r0, int r1, int p0, int p1)
     {
         var (mr, nr) = Tile(kernel);
         float* packA = Scratch(ref t_packA, MC * KC, out var ownerA);
-        float* tile = stackalloc float[8 * 32];
+        float* tile = stackalloc float[12 * 32];
         for (int ic = r0; ic < r1; ic += MC)
         {
             int mc = Math.Min(MC, r1 - ic);
@@ -355,21 +358,22 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Micro(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
-        if (kernel == GemmKernel.Avx512 && Avx512F.IsSupported) Kernel8x32(kc, a, b, c, ldc, accumulate);
+        if (kernel == GemmKernel.Avx512 && Avx512F.IsSupported) Kernel12x32(kc, a, b, c, ldc, accumulate);
         else if (kernel >= GemmKernel.Avx2 && Fma.IsSupported && Avx.IsSupported) Kernel6x16(kc, a, b, c, ldc, accumulate);
         else KernelScalar(kc, a, b, c, ldc, accumulate);
     }
 
-    /// <summary>AVX-512 micro-kernel: C[8,32] (+)= Apanel[kc,8]^T · Bpanel[kc,32], 16 zmm accumulators.</summary>
-    private static void Kernel8x32(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    /// <summary>AVX-512 micro-kernel: C[12,32] (+)= Apanel[kc,12]^T · Bpanel[kc,32], 24 zmm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12x32(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var av = Vector512.Create(a[0]);
+            Vector512<float> av;
+            av = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
             av = Vector512.Create(a[1]);
             c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
@@ -385,7 +389,15 @@ internal static unsafe class Gemm
             c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
             av = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
-            a += 8;
+            av = Vector512.Create(a[8]);
+            c80 = Avx512F.FusedMultiplyAdd(av, b0, c80); c81 = Avx512F.FusedMultiplyAdd(av, b1, c81);
+            av = Vector512.Create(a[9]);
+            c90 = Avx512F.FusedMultiplyAdd(av, b0, c90); c91 = Avx512F.FusedMultiplyAdd(av, b1, c91);
+            av = Vector512.Create(a[10]);
+            c100 = Avx512F.FusedMultiplyAdd(av, b0, c100); c101 = Avx512F.FusedMultiplyAdd(av, b1, c101);
+            av = Vector512.Create(a[11]);
+            c110 = Avx512F.FusedMultiplyAdd(av, b0, c110); c111 = Avx512F.FusedMultiplyAdd(av, b1, c111);
+            a += 12;
             b += 32;
         }
         Store512(c, c00, c01, accumulate); c += ldc;
@@ -395,7 +407,11 @@ internal static unsafe class Gemm
         Store512(c, c40, c41, accumulate); c += ldc;
         Store512(c, c50, c51, accumulate); c += ldc;
         Store512(c, c60, c61, accumulate); c += ldc;
-        Store512(c, c70, c71, accumulate);
+        Store512(c, c70, c71, accumulate); c += ldc;
+        Store512(c, c80, c81, accumulate); c += ldc;
+        Store512(c, c90, c91, accumulate); c += ldc;
+        Store512(c, c100, c101, accumulate); c += ldc;
+        Store512(c, c110, c111, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -411,6 +427,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>AVX2+FMA micro-kernel: C[6,16] (+)= Apanel[kc,6]^T · Bpanel[kc,16], 12 ymm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -455,6 +472,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Portable micro-kernel: C[4,8] (+)= Apanel[kc,4]^T · Bpanel[kc,8].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         float* acc = stackalloc float[4 * 8];

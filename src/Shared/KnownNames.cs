@@ -72,6 +72,7 @@ internal static class KnownNames
         public const string Initializer = "Initializer";
         public const string Regularizer = "Regularizer";
         public const string Constraint = "Constraint";
+        public const string Model = "Model";
     }
 
     /// <summary>What <c>[GeneratedCode]</c> says on every generated member.</summary>

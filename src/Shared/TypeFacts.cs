@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+
+namespace LayerGen.SourceGeneration;
+
+/// <summary>
+/// Symbol checks on LayerGen's types, shared by the analyzers (and meant for the generators: the same
+/// rules live in <c>src/Generators/Parsing/SymbolFacts.cs</c> today; keep the two in step until they are
+/// unified). Names only: no symbol of the compilation is needed, so it works before the generated parts exist.
+/// </summary>
+internal static class TypeFacts
+{
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.{simpleName}</c> (non-generic, not nested).</summary>
+    public static bool IsLayerGenType(ITypeSymbol? type, string simpleName)
+        => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
+           && named.Name == simpleName
+           && named.ContainingNamespace is { Name: KnownNames.Namespace, ContainingNamespace.IsGlobalNamespace: true };
+
+    /// <summary>The <c>LayerGen.{simpleName}</c> attribute on <paramref name="symbol"/>, or null.</summary>
+    public static AttributeData? GetAttribute(ISymbol symbol, string simpleName)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+            if (IsLayerGenType(attribute.AttributeClass, simpleName))
+                return attribute;
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="type"/> (its definition) carries <c>LayerGen.{simpleName}</c>.</summary>
+    public static bool HasAttribute(INamedTypeSymbol type, string simpleName)
+        => GetAttribute(type.OriginalDefinition, simpleName) is not null;
+
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Variable</c> or derives from it.</summary>
+    public static bool IsVariableType(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+            if (IsLayerGenType(t, KnownNames.Simple.Variable))
+                return true;
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> derives from <c>LayerGen.Module</c> or it or a base is marked <c>[Module]</c>/<c>[Layer]</c>.</summary>
+    public static bool IsModuleType(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+        {
+            if (t.SpecialType == SpecialType.System_Object)
+                return false;
+            if (IsLayerGenType(t, KnownNames.Simple.Module)
+                || HasAttribute(t, KnownNames.Simple.ModuleAttribute)
+                || HasAttribute(t, KnownNames.Simple.LayerAttribute))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> derives from <c>LayerGen.Layer</c> or it or a base is marked <c>[Layer]</c>.</summary>
+    public static bool IsLayerType(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+        {
+            if (t.SpecialType == SpecialType.System_Object)
+                return false;
+            if (IsLayerGenType(t, KnownNames.Simple.Layer) || HasAttribute(t, KnownNames.Simple.LayerAttribute))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>LayerGen.Layer</c>, <c>LayerGen.Model</c>, <c>LayerGen.Module</c>: their own methods are not a user's <c>Call</c>/<c>Build</c>.</summary>
+    public static bool IsRuntimeBase(INamedTypeSymbol type)
+        => IsLayerGenType(type, KnownNames.Simple.Layer)
+           || IsLayerGenType(type, KnownNames.Simple.Module)
+           || IsLayerGenType(type, KnownNames.Simple.Model);
+
+    /// <summary>Whether <paramref name="type"/> is <c>ns1.ns2.ns3.name</c>.</summary>
+    public static bool IsType(INamedTypeSymbol type, string name, string ns1, string ns2, string ns3)
+        => type.Name == name
+           && type.ContainingType is null
+           && type.ContainingNamespace is { } n3 && n3.Name == ns3
+           && n3.ContainingNamespace is { } n2 && n2.Name == ns2
+           && n2.ContainingNamespace is { } n1 && n1.Name == ns1
+           && n1.ContainingNamespace is { IsGlobalNamespace: true };
+
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Tensor</c>.</summary>
+    public static bool IsTensor(ITypeSymbol? type) => IsLayerGenType(type, KnownNames.Simple.Tensor);
+
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Shape</c>.</summary>
+    public static bool IsShape(ITypeSymbol? type) => IsLayerGenType(type, KnownNames.Simple.Shape);
+}

@@ -240,7 +240,7 @@ public abstract class Layer : Module
         }
     }
 
-    private void ClearLosses()
+    internal void ClearLosses()
     {
         _losses.Clear();
         foreach (var layer in SubLayers()) layer._losses.Clear();

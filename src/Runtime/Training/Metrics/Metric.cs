@@ -19,6 +19,9 @@ public abstract class Metric
     /// <summary>Keras's class name.</summary>
     public abstract string ClassName { get; }
 
+    /// <summary>Whether the metric came from a string identifier (<c>"accuracy"</c> is then resolved by <c>Compile</c>).</summary>
+    internal bool FromIdentifier { get; private set; }
+
     /// <summary>Accumulates a batch of targets and predictions (and optional per-sample weights).</summary>
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
 
@@ -39,7 +42,7 @@ public abstract class Metric
     public static Metric Get(string identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        return identifier switch
+        Metric metric = identifier switch
         {
             "accuracy" or "acc" => new Accuracy(),
             "binary_accuracy" => new BinaryAccuracy(),
@@ -53,6 +56,9 @@ public abstract class Metric
             "auc" => new AUC(),
             _ => throw new ArgumentException($"Could not interpret metric identifier: {identifier}", nameof(identifier)),
         };
+        metric.Name = identifier;
+        metric.FromIdentifier = true;
+        return metric;
     }
 
     /// <summary>A metric from a string, for <c>Compile(metrics: ["accuracy"])</c>.</summary>

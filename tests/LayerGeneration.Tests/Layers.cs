@@ -127,6 +127,7 @@ public partial class Configured
     protected Tensor Call(Tensor x) => Activation.Call(Inner.Invoke(x) * rate);
 }
 
+#pragma warning disable LG0003 // on purpose: a constructor argument that is not kept
 /// <summary>A constructor argument that is not kept: no config is generated (the analyzers report it).</summary>
 [Layer]
 public partial class Forgetful
@@ -135,3 +136,4 @@ public partial class Forgetful
     public Forgetful(int units, int seed) => this.units = units + seed * 0;
     protected Tensor Call(Tensor x) => x * units;
 }
+#pragma warning restore LG0003

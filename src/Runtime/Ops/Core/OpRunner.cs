@@ -10,7 +10,9 @@ public static class OpRunner
     /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>.</summary>
     public static Tensor Run(Op op, params ReadOnlySpan<Tensor> inputs)
     {
-        var specs = new TensorSpec[inputs.Length];
+        // Up to three inputs (nearly every op) keep their specs on the stack: no array per call.
+        var buffer = default(SpecBuffer);
+        Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];
         bool symbolic = false;
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -23,5 +25,12 @@ public static class OpRunner
         var output = op.Compute(inputs, spec);
         GradientTape.Record(op, inputs, output);
         return output;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct SpecBuffer
+    {
+        public const int Length = 3;
+        private TensorSpec _element;
     }
 }

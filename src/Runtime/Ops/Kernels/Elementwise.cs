@@ -36,6 +36,17 @@ internal static class Elementwise
         if (a.Length == n && b.Length == n) { kernel(a, b, output); return; }
         if (b.Length == 1 && a.Length == n) { kernel(a, b, output); return; }
         if (a.Length == 1 && b.Length == n) { kernel(a, b, output); return; }
+        // One operand repeats row by row (e.g. a bias [units] added to [batch, units]): no broadcast plan.
+        if (a.Length == n && b.Length > 1 && IsTrailing(sb, so))
+        {
+            for (int off = 0; off < n; off += b.Length) kernel(a.Slice(off, b.Length), b, output.Slice(off, b.Length));
+            return;
+        }
+        if (b.Length == n && a.Length > 1 && IsTrailing(sa, so))
+        {
+            for (int off = 0; off < n; off += a.Length) kernel(a, b.Slice(off, a.Length), output.Slice(off, a.Length));
+            return;
+        }
 
         var plan = Plan(sa, sb, so);
         int inner = plan.Sizes[^1];
@@ -58,6 +69,18 @@ internal static class Elementwise
                 counter[ax] = 0;
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="inner"/> (leading 1s ignored) equals the trailing axes of <paramref name="outer"/>.</summary>
+    private static bool IsTrailing(Shape inner, Shape outer)
+    {
+        int lead = 0;
+        while (lead < inner.Rank && inner[lead] == 1) lead++;
+        int r = inner.Rank - lead;
+        if (r > outer.Rank) return false;
+        for (int i = 0; i < r; i++)
+            if (inner[lead + i] != outer[outer.Rank - r + i]) return false;
+        return true;
     }
 
     /// <summary>Copies <paramref name="x"/> broadcast to <paramref name="so"/>.</summary>

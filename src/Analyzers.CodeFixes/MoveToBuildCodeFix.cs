@@ -34,10 +34,14 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
 
     public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
     {
-        if (context.CodeActionEquivalenceKey != MoveKey)
+        bool fromInputShape = context.CodeActionEquivalenceKey == InputShapeKey;
+        var solution = await MoveAsync(document, diagnostics, fromInputShape, context.CancellationToken).ConfigureAwait(false);
+        if (solution is null)
             return null;
-        var solution = await MoveAsync(document, diagnostics, fromInputShape: false, context.CancellationToken).ConfigureAwait(false);
-        return solution?.GetDocument(document.Id);
+        // Dropping a constructor argument from callers in other files is more than a document's fix.
+        if (solution.GetChanges(document.Project.Solution).GetProjectChanges().SelectMany(p => p.GetChangedDocuments()).Any(id => id != document.Id))
+            return null;
+        return solution.GetDocument(document.Id);
     });
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -132,7 +136,9 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
         {
             foreach (var identifier in plan.Value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
             {
-                if (model.GetSymbolInfo(identifier, ct).Symbol is not IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } parameter
+                if (identifier.Parent is NameColonSyntax
+                    || model.GetSymbolInfo(identifier, ct).Symbol is not IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } parameter
+                    || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, plan.Method)
                     || parameter.Type.SpecialType != SpecialType.System_Int32)
                     continue;
                 bool first = identifier.Parent is ExpressionElementSyntax { Parent: CollectionExpressionSyntax collection } element
@@ -233,9 +239,13 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
                     replacements[access] = IdentifierName(shapeNames[index]).WithTriviaFrom(access);
                     continue;
                 }
-                if (node is not IdentifierNameSyntax identifier || replacements.Keys.Any(k => k.Span.Contains(identifier.Span)))
+                if (node is not IdentifierNameSyntax identifier || identifier.Parent is NameColonSyntax
+                    || replacements.Keys.Any(k => k.Span.Contains(identifier.Span)))
                     continue;
-                switch (model.GetSymbolInfo(identifier, ct).Symbol)
+                var symbol = model.GetSymbolInfo(identifier, ct).Symbol;
+                if (symbol is IParameterSymbol && !SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, plan.Method))
+                    continue; // a lambda's own parameter
+                switch (symbol)
                 {
                     case ILocalSymbol local when !local.DeclaringSyntaxReferences.Any(r => plan.Value.Span.Contains(r.Span)):
                         return false; // a local of the constructor or method
@@ -314,12 +324,11 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
             var field = FieldDeclaration(VariableDeclaration(parameterType.WithoutTrivia(), SingletonSeparatedList(VariableDeclarator(Identifier(parameter.Name)))))
                 .WithModifiers(TokenList(Token(SyntaxKind.ReadOnlyKeyword)))
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            var lastField = @class.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
-            if (lastField is not null) editor.InsertAfter(lastField, field);
+            var firstField = @class.Members.OfType<FieldDeclarationSyntax>().FirstOrDefault();
+            if (firstField is not null) editor.InsertBefore(firstField, field);
             else editor.InsertBefore(constructor, field);
             var assign = ParseStatement($"this.{parameter.Name} = {parameter.Name};").WithAdditionalAnnotations(Formatter.Annotation);
-            if (body.Statements.Count > 0) editor.InsertBefore(body.Statements[0], assign);
-            else editor.ReplaceNode(body, (current, _) => ((BlockSyntax)current).AddStatements(assign));
+            editor.ReplaceNode(body, (current, _) => ((BlockSyntax)current).WithStatements(((BlockSyntax)current).Statements.Insert(0, assign)));
         }
 
         // Into Build.

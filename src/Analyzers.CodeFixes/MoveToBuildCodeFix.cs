@@ -301,6 +301,13 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
                     {
                         var f = (FieldDeclarationSyntax)current;
                         var readonlyToken = f.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.ReadOnlyKeyword));
+                        if (f.Declaration.Type is NullableTypeSyntax nullableType && field.Type.IsReferenceType)
+                        {
+                            // set in Build before any use: non-nullable, as FlexibleDense declares it
+                            f = f.WithDeclaration(f.Declaration
+                                .WithType(nullableType.ElementType.WithTriviaFrom(nullableType))
+                                .WithVariables(SeparatedList(f.Declaration.Variables.Select(v => v.Initializer is null ? v.WithInitializer(NullForgivingClause()) : v))));
+                        }
                         if (!readonlyToken.IsKind(SyntaxKind.None))
                         {
                             var index = f.Modifiers.IndexOf(readonlyToken);
@@ -387,6 +394,9 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
         }
         return true;
     }
+
+    private static EqualsValueClauseSyntax NullForgivingClause()
+        => EqualsValueClause(PostfixUnaryExpression(SyntaxKind.SuppressNullableWarningExpression, LiteralExpression(SyntaxKind.NullLiteralExpression)));
 
     /// <summary><c>= null!</c> for a non-nullable reference member (it is set in Build, before any use), else null.</summary>
     private static EqualsValueClauseSyntax? NullForgiving(ISymbol member)

@@ -60,7 +60,7 @@ public sealed class UseInvokeCodeFix : CodeFixProvider
             if (root.FindNode(diagnostic.Location.SourceSpan) is not SimpleNameSyntax name
                 || name.Parent is not MemberAccessExpressionSyntax access
                 || model.GetTypeInfo(access.Expression, context.CancellationToken).Type is not { } receiver
-                || model.LookupSymbols(access.SpanStart, receiver, "Invoke").IsEmpty)
+                || (model.LookupSymbols(access.SpanStart, receiver, "Invoke").IsEmpty && !(receiver is INamedTypeSymbol named && LayerGenSymbols.IsLayerClass(named))))
                 continue; // no Invoke to call (the layer is not generated)
             context.RegisterCodeFix(CodeAction.Create(
                 "Call Invoke",
@@ -260,7 +260,7 @@ public sealed class KeepParameterCodeFix : CodeFixProvider
                     var c = (ConstructorDeclarationSyntax)current;
                     var body = c.Body ?? SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(c.ExpressionBody!.Expression));
                     c = c.WithExpressionBody(null).WithSemicolonToken(default)
-                        .WithParameterList(c.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))
+                        .WithParameterList(c.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticMarker))
                         .WithBody(body.WithStatements(body.Statements.Insert(0, assignment)));
                     return c.WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
                 });

@@ -34,9 +34,14 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         bool isLayer = LayerGenSymbols.IsLayerClass(type), isModule = LayerGenSymbols.IsModuleClass(type);
-        if (!isLayer && !isModule)
-            return;
         var ct = context.CancellationToken;
+        if (!isLayer && !isModule)
+        {
+            // A type containing a [Module]/[Layer] must be partial too (reported here, where it is declared).
+            if (ContainsMarkedType(type, 0) is { } nested)
+                ReportNotPartial(context, type, nested, ct);
+            return;
+        }
         string attribute = isLayer ? "Layer" : "Module";
 
         string? kind = type switch
@@ -58,15 +63,8 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
         if (isLayer && isModule)
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.ModuleAndLayer, LayerGenSymbols.IdentifierLocation(type, ct), type.Name));
 
-        // LG0002: the class and every containing type, on each declaration that lacks 'partial'.
-        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-        {
-            foreach (var reference in t.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), t.Name, type.Name));
-            }
-        }
+        // LG0002: the class itself (containing types are reported where they are analyzed).
+        ReportNotPartial(context, type, type, ct);
 
         // LG0011: a named base class must be a module (a layer for [Layer]).
         var baseType = type.BaseType;
@@ -77,6 +75,30 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.WrongBase, location, type.Name,
                 baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), isLayer ? "layer" : "module"));
         }
+    }
+
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol marked, CancellationToken ct)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), type.Name, marked.Name));
+        }
+    }
+
+    /// <summary>A <c>[Module]</c>/<c>[Layer]</c> class nested (at any depth) in <paramref name="type"/>, or null.</summary>
+    private static INamedTypeSymbol? ContainsMarkedType(INamedTypeSymbol type, int depth)
+    {
+        if (depth > 16)
+            return null;
+        foreach (var nested in type.GetTypeMembers())
+        {
+            if (LayerGenSymbols.IsLayerClass(nested) || LayerGenSymbols.IsModuleClass(nested))
+                return nested;
+            if (ContainsMarkedType(nested, depth + 1) is { } deeper)
+                return deeper;
+        }
+        return null;
     }
 
     private static Location? BaseTypeLocation(INamedTypeSymbol type, INamedTypeSymbol baseType, CancellationToken ct)

@@ -1,0 +1,170 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace LayerGen.Formats;
+
+/// <summary>
+/// Writes a TensorBoard event file (<c>events.out.tfevents.&lt;time&gt;.&lt;host&gt;</c>): TFRecord frames
+/// (uint64 length, masked CRC-32C of the length, the data, masked CRC-32C of the data) around <c>Event</c>
+/// protocol buffers. The first record carries <c>file_version: "brain.Event:2"</c>; <see cref="AddScalar"/>
+/// writes a <c>Summary</c> with one <c>simple_value</c>. The protobuf encoding is written by hand (a few fields).
+/// </summary>
+public sealed class EventFileWriter : IDisposable
+{
+    private readonly FileStream _stream;
+
+    /// <summary>Creates <paramref name="logDir"/> if needed and starts a new event file in it.</summary>
+    public EventFileWriter(string logDir)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logDir);
+        Directory.CreateDirectory(logDir);
+        var now = DateTimeOffset.UtcNow;
+        string name = string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{now.ToUnixTimeSeconds()}.{Environment.MachineName}");
+        FilePath = Path.Combine(logDir, name);
+        for (int i = 1; File.Exists(FilePath); i++) FilePath = Path.Combine(logDir, name + "." + i.ToString(CultureInfo.InvariantCulture));
+        _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        WriteRecord(EncodeEvent(WallTime(), 0, fileVersion: "brain.Event:2", null));
+        Flush();
+    }
+
+    /// <summary>The event file's path.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Writes a scalar summary <paramref name="tag"/> = <paramref name="value"/> at <paramref name="step"/>.</summary>
+    public void AddScalar(string tag, float value, long step)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        WriteRecord(EncodeEvent(WallTime(), step, null, [(tag, value)]));
+    }
+
+    /// <summary>Writes several scalars in one event at <paramref name="step"/>.</summary>
+    public void AddScalars(IEnumerable<(string Tag, float Value)> values, long step)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        WriteRecord(EncodeEvent(WallTime(), step, null, [.. values]));
+    }
+
+    /// <summary>Flushes written events to the file.</summary>
+    public void Flush() => _stream.Flush();
+
+    /// <summary>Flushes and closes the file.</summary>
+    public void Dispose() => _stream.Dispose();
+
+    private static double WallTime() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary>The TFRecord checksum: CRC-32C masked as <c>((crc &gt;&gt; 15) | (crc &lt;&lt; 17)) + 0xa282ead8</c>.</summary>
+    public static uint MaskedCrc(ReadOnlySpan<byte> data)
+    {
+        uint crc = Crc32C.Compute(data);
+        return unchecked(((crc >> 15) | (crc << 17)) + 0xa282ead8u);
+    }
+
+    private void WriteRecord(byte[] data)
+    {
+        Span<byte> header = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], MaskedCrc(header[..8]));
+        _stream.Write(header);
+        _stream.Write(data);
+        Span<byte> footer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, MaskedCrc(data));
+        _stream.Write(footer);
+    }
+
+    /// <summary>Encodes an <c>Event</c>: wall_time (1, double), step (2, int64), file_version (3, string) or summary (5).</summary>
+    internal static byte[] EncodeEvent(double wallTime, long step, string? fileVersion, IReadOnlyList<(string Tag, float Value)>? scalars)
+    {
+        var w = new ProtoWriter();
+        w.Double(1, wallTime);
+        if (step != 0) w.Varint(2, (ulong)step);
+        if (fileVersion is not null) w.Bytes(3, Encoding.UTF8.GetBytes(fileVersion));
+        if (scalars is not null)
+        {
+            var summary = new ProtoWriter();
+            foreach (var (tag, value) in scalars)
+            {
+                var v = new ProtoWriter();
+                v.Bytes(1, Encoding.UTF8.GetBytes(tag));
+                v.Float(2, value);
+                summary.Bytes(1, v.ToArray());
+            }
+            w.Bytes(5, summary.ToArray());
+        }
+        return w.ToArray();
+    }
+
+    /// <summary>A minimal protobuf writer: varint, 64-bit, 32-bit and length-delimited fields.</summary>
+    private sealed class ProtoWriter
+    {
+        private readonly MemoryStream _buffer = new();
+
+        private void Tag(int field, int wireType) => RawVarint((ulong)((field << 3) | wireType));
+
+        private void RawVarint(ulong value)
+        {
+            while (value >= 0x80)
+            {
+                _buffer.WriteByte((byte)(value | 0x80));
+                value >>= 7;
+            }
+            _buffer.WriteByte((byte)value);
+        }
+
+        public void Varint(int field, ulong value) { Tag(field, 0); RawVarint(value); }
+
+        public void Double(int field, double value)
+        {
+            Tag(field, 1);
+            Span<byte> b = stackalloc byte[8];
+            BinaryPrimitives.WriteDoubleLittleEndian(b, value);
+            _buffer.Write(b);
+        }
+
+        public void Float(int field, float value)
+        {
+            Tag(field, 5);
+            Span<byte> b = stackalloc byte[4];
+            BinaryPrimitives.WriteSingleLittleEndian(b, value);
+            _buffer.Write(b);
+        }
+
+        public void Bytes(int field, byte[] value)
+        {
+            Tag(field, 2);
+            RawVarint((ulong)value.Length);
+            _buffer.Write(value);
+        }
+
+        public byte[] ToArray() => _buffer.ToArray();
+    }
+}
+
+/// <summary>Reads the records of a TFRecord / event file, checking both CRCs of every record.</summary>
+public static class EventFileReader
+{
+    /// <summary>The record payloads of <paramref name="path"/>; throws <see cref="InvalidDataException"/> on a bad length or CRC.</summary>
+    public static IReadOnlyList<byte[]> ReadRecords(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var records = new List<byte[]>();
+        int pos = 0;
+        while (pos < bytes.Length)
+        {
+            if (bytes.Length - pos < 12) throw new InvalidDataException($"{path}: truncated record header at offset {pos}.");
+            var header = bytes.AsSpan(pos, 12);
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != EventFileWriter.MaskedCrc(header[..8]))
+                throw new InvalidDataException($"{path}: bad length CRC at offset {pos}.");
+            pos += 12;
+            if (length > (ulong)(bytes.Length - pos - 4)) throw new InvalidDataException($"{path}: record at offset {pos - 12} runs past the end of the file.");
+            var data = bytes.AsSpan(pos, (int)length);
+            pos += (int)length;
+            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(pos, 4)) != EventFileWriter.MaskedCrc(data))
+                throw new InvalidDataException($"{path}: bad data CRC for the record at offset {pos - (int)length - 12}.");
+            pos += 4;
+            records.Add(data.ToArray());
+        }
+        return records;
+    }
+}

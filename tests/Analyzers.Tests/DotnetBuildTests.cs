@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using LayerGen.Generators;
+
+namespace LayerGen.Analyzers.Tests;
+
+/// <summary>
+/// A user's project with a deliberate mistake, built with <c>dotnet build</c>: the diagnostic shows up in
+/// the build output with its file and line, as a user sees it.
+/// </summary>
+public class DotnetBuildTests
+{
+    [Fact]
+    public void Dotnet_build_reports_LG0001_and_LG0002_with_file_and_line()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "layergen-analyzers-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
+            File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />");
+            File.WriteAllText(Path.Combine(dir, "User.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <Reference Include="{typeof(LayerGen.Module).Assembly.Location}" />
+                    <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
+                    <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(dir, "MyDense.cs"), """
+                using LayerGen;
+
+                namespace User;
+
+                [Layer]
+                public partial class MyDense
+                {
+                    readonly int inFeatures, outFeatures;
+                    readonly Variable w, b;
+                    public MyDense(int inFeatures, int outFeatures)
+                    {
+                        this.inFeatures = inFeatures;
+                        this.outFeatures = outFeatures;
+                        w = new(Tensor.RandomNormal([inFeatures, outFeatures]), name: "w");
+                        b = new(Tensor.Zeros([outFeatures]), name: "b");
+                    }
+                    protected Tensor Call(Tensor x) => Ops.Relu(Ops.MatMul(x, w) + b);
+                }
+                """);
+            var warning = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");
+            Assert.True(warning.ExitCode == 0, warning.ToString());
+            Assert.Matches(new Regex(@"MyDense\.cs\(14,13\): warning LG0001: Layer 'MyDense' creates a variable in its constructor"), warning.Output);
+            Assert.Matches(new Regex(@"MyDense\.cs\(15,13\): warning LG0001:"), warning.Output);
+
+            File.WriteAllText(Path.Combine(dir, "Broken.cs"), """
+                namespace User;
+
+                [LayerGen.Module]
+                public class Broken { }
+                """);
+            var error = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");
+            Assert.True(error.ExitCode != 0, error.ToString());
+            Assert.Matches(new Regex(@"Broken\.cs\(4,14\): error LG0002: 'Broken' must be partial"), error.Output);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}

@@ -215,6 +215,7 @@ public sealed class FitTests : IDisposable
         Assert.True(File.Exists(cb.Saved[^1] + ".index"));
         var keys = Checkpoint.ListVariables(cb.Saved[^1]).Select(v => v.Key).ToList();
         Assert.Contains("optimizer/iteration/.ATTRIBUTES/VARIABLE_VALUE", keys);
+        Assert.Contains(keys, k => Regex.IsMatch(k, "^optimizer/layers/dense[_0-9]*/kernel/momentum/.ATTRIBUTES/VARIABLE_VALUE$"));
 
         var fresh = Mlp(2, 4);
         fresh.Compile(new Adam(learningRate: 0.01), "mse");

@@ -129,3 +129,40 @@ public class LayerTests
         Assert.Equal(1 / Math.Sqrt(7.5 + 1e-3), rms[0], 4);
     }
 }
+
+/// <summary>A subclassed model whose Call takes no training flag.</summary>
+[Layer]
+public partial class ProbeModel : Model
+{
+    private readonly FlagProbe probe = new();
+    private readonly Dense dense = new(1);
+
+    /// <summary>Creates the model.</summary>
+    public ProbeModel() { }
+
+    /// <summary>The probe inside.</summary>
+    public FlagProbe Probe => probe;
+
+    /// <summary>probe then dense.</summary>
+    protected Tensor Call(Tensor inputs) => dense.Invoke(probe.Invoke(inputs));
+}
+
+/// <summary>Training a subclassed model.</summary>
+public class SubclassedModelTests
+{
+    [Fact]
+    public void TrainingFlagReachesLayersOfASubclassedModel()
+    {
+        var model = new ProbeModel();
+        model.Compile(new SGD(learningRate: 0.1), "mse");
+        var x = Tensor.Ones([4, 2]);
+        var y = Tensor.Ones([4, 1]);
+        var first = model.Evaluate(x, y, verbose: 0)["loss"];
+        model.Probe.Seen.Clear();
+        for (int i = 0; i < 5; i++) model.TrainOnBatch(x, y);
+        Assert.All(model.Probe.Seen, Assert.True);
+        Assert.Equal(2, model.TrainableVariables.Count);
+        Assert.True(model.Evaluate(x, y, verbose: 0)["loss"] < first);
+        Assert.False(model.Probe.Seen[^1]);
+    }
+}

@@ -9,44 +9,14 @@ namespace LayerGen;
 /// the maximum, split evenly among ties (as TensorFlow does). Reducing an empty axis gives -inf (the
 /// smallest integer for integer dtypes).
 /// </summary>
-public sealed class MaxOp(int[]? axes, bool keepDims) : Op
+public sealed class MaxOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <summary>The axes reduced; null means all.</summary>
-    public int[]? Axes { get; } = axes;
-    /// <summary>Whether reduced axes stay as size 1.</summary>
-    public bool KeepDims { get; } = keepDims;
     /// <inheritdoc/>
     public override string Name => "Max";
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}, keepdims={KeepDims}";
 
-    /// <inheritdoc/>
-    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
-        ExpectInputs(inputs, 1);
-        ExpectNumeric(inputs[0]);
-        return new(Reduce.OutputShape(Name, inputs[0].Shape, Axes, KeepDims, out _), inputs[0].DType);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
-    {
-        var x = inputs[0];
-        var mask = Reduce.Mask(Name, x.Shape, Axes);
-        var result = Tensor.Empty(output.Shape, output.DType);
-        switch (x.DType)
-        {
-            case DType.Float32: Run(x.AsSpan<float>(), x.Shape, mask, result.Data<float>(), float.NegativeInfinity); break;
-            case DType.Float64: Run(x.AsSpan<double>(), x.Shape, mask, result.Data<double>(), double.NegativeInfinity); break;
-            case DType.Int32: Run(x.AsSpan<int>(), x.Shape, mask, result.Data<int>(), int.MinValue); break;
-            case DType.Int64: Run(x.AsSpan<long>(), x.Shape, mask, result.Data<long>(), long.MinValue); break;
-        }
-        return result;
-    }
-
-    private static void Run<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output, T identity) where T : INumber<T>
-    {
-        output.Fill(identity);
+        output.Fill(T.CreateSaturating(double.NegativeInfinity));
         Reduce.Run(x, shape, mask, output, TensorPrimitives.Max, TensorPrimitives.Max, static (a, b) => T.Max(a, b));
     }
 

@@ -4,45 +4,15 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Mean over axes (all when none are given); integer dtypes divide with truncation, like TensorFlow.</summary>
-public sealed class MeanOp(int[]? axes, bool keepDims) : Op
+public sealed class MeanOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <summary>The axes reduced; null means all.</summary>
-    public int[]? Axes { get; } = axes;
-    /// <summary>Whether reduced axes stay as size 1.</summary>
-    public bool KeepDims { get; } = keepDims;
     /// <inheritdoc/>
     public override string Name => "Mean";
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}, keepdims={KeepDims}";
 
-    /// <inheritdoc/>
-    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
-    {
-        ExpectInputs(inputs, 1);
-        ExpectNumeric(inputs[0]);
-        return new(Reduce.OutputShape(Name, inputs[0].Shape, Axes, KeepDims, out _), inputs[0].DType);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
-    {
-        var x = inputs[0];
-        var mask = Reduce.Mask(Name, x.Shape, Axes);
-        int count = Reduce.ReducedCount(x.Shape, mask);
-        var result = Tensor.Empty(output.Shape, output.DType);
-        switch (x.DType)
-        {
-            case DType.Float32: Run(x.AsSpan<float>(), x.Shape, mask, result.Data<float>(), count); break;
-            case DType.Float64: Run(x.AsSpan<double>(), x.Shape, mask, result.Data<double>(), count); break;
-            case DType.Int32: Run(x.AsSpan<int>(), x.Shape, mask, result.Data<int>(), count); break;
-            case DType.Int64: Run(x.AsSpan<long>(), x.Shape, mask, result.Data<long>(), count); break;
-        }
-        return result;
-    }
-
-    private static void Run<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output, int count) where T : INumber<T>
+    private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
         SumOp.Run(x, shape, mask, output);
+        int count = Reduce.ReducedCount(shape, mask);
         if (count == 0)
         {
             // the mean of nothing: NaN for floats (0/0), 0 for integers

@@ -8,42 +8,12 @@ namespace LayerGen;
 /// Product over axes (all when none are given). The gradient is <c>g</c> times the product of the
 /// other elements of each group, computed without dividing, so inputs containing zeros get exact gradients.
 /// </summary>
-public sealed class ProdOp(int[]? axes, bool keepDims) : Op
+public sealed class ProdOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <summary>The axes reduced; null means all.</summary>
-    public int[]? Axes { get; } = axes;
-    /// <summary>Whether reduced axes stay as size 1.</summary>
-    public bool KeepDims { get; } = keepDims;
     /// <inheritdoc/>
     public override string Name => "Prod";
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}, keepdims={KeepDims}";
 
-    /// <inheritdoc/>
-    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
-    {
-        ExpectInputs(inputs, 1);
-        ExpectNumeric(inputs[0]);
-        return new(Reduce.OutputShape(Name, inputs[0].Shape, Axes, KeepDims, out _), inputs[0].DType);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
-    {
-        var x = inputs[0];
-        var mask = Reduce.Mask(Name, x.Shape, Axes);
-        var result = Tensor.Empty(output.Shape, output.DType);
-        switch (x.DType)
-        {
-            case DType.Float32: Run(x.AsSpan<float>(), x.Shape, mask, result.Data<float>()); break;
-            case DType.Float64: Run(x.AsSpan<double>(), x.Shape, mask, result.Data<double>()); break;
-            case DType.Int32: Run(x.AsSpan<int>(), x.Shape, mask, result.Data<int>()); break;
-            case DType.Int64: Run(x.AsSpan<long>(), x.Shape, mask, result.Data<long>()); break;
-        }
-        return result;
-    }
-
-    private static void Run<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output) where T : INumber<T>
+    private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
         output.Fill(T.One);
         Reduce.Run(x, shape, mask, output, TensorPrimitives.Product, TensorPrimitives.Multiply, static (a, b) => a * b);

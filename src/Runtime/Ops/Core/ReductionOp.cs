@@ -1,0 +1,47 @@
+using System.Numerics;
+using LayerGen.Kernels;
+
+namespace LayerGen;
+
+/// <summary>
+/// What sum, mean, max, min and prod share: the axes and keepdims attributes, the shape rule (reduced
+/// axes dropped, or kept as size 1) and the dtype dispatch of the kernel. Each op supplies its fold.
+/// </summary>
+public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
+{
+    /// <summary>The axes reduced; null means all.</summary>
+    public int[]? Axes { get; } = axes;
+
+    /// <summary>Whether reduced axes stay as size 1.</summary>
+    public bool KeepDims { get; } = keepDims;
+
+    /// <inheritdoc/>
+    public override string DescribeAttributes() => $"axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}, keepdims={KeepDims}";
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 1);
+        ExpectNumeric(inputs[0]);
+        return new(Reduce.OutputShape(Name, inputs[0].Shape, Axes, KeepDims, out _), inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    {
+        var x = inputs[0];
+        var mask = Reduce.Mask(Name, x.Shape, Axes);
+        var result = Tensor.Empty(output.Shape, output.DType);
+        switch (x.DType)
+        {
+            case DType.Float32: ReduceInto(x.AsSpan<float>(), x.Shape, mask, result.Data<float>()); break;
+            case DType.Float64: ReduceInto(x.AsSpan<double>(), x.Shape, mask, result.Data<double>()); break;
+            case DType.Int32: ReduceInto(x.AsSpan<int>(), x.Shape, mask, result.Data<int>()); break;
+            case DType.Int64: ReduceInto(x.AsSpan<long>(), x.Shape, mask, result.Data<long>()); break;
+        }
+        return result;
+    }
+
+    /// <summary>The kernel: folds <paramref name="x"/> over the <paramref name="mask"/>ed axes into <paramref name="output"/>.</summary>
+    private protected abstract void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output) where T : INumber<T>;
+}

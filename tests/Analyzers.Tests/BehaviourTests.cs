@@ -87,7 +87,7 @@ public class BehaviourTests
             => AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && a.Location == fullPath) ?? Assembly.LoadFrom(fullPath);
     }
 
-    private static AnalyzerFileReference GeneratorReference() => new(typeof(LayerGenerator).Assembly.Location, new Loader());
+    internal static AnalyzerFileReference GeneratorReference() => new(typeof(LayerGenerator).Assembly.Location, new Loader());
 
     /// <summary>Compiles <paramref name="source"/> with the generators, creates MyDense, calls it once with a fixed seed.</summary>
     private static float[] Run(string source, object[] constructorArguments, Tensor input)

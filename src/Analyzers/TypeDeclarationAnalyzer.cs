@@ -71,7 +71,7 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
         if (baseType is not null && baseType.SpecialType != SpecialType.System_Object && baseType.TypeKind != TypeKind.Error
             && !(isLayer ? TypeFacts.IsLayerType(baseType) : TypeFacts.IsModuleType(baseType)))
         {
-            var location = BaseTypeLocation(type, baseType, ct) ?? LayerGenSymbols.IdentifierLocation(type, ct);
+            var location = BaseTypeLocation(type, ct) ?? LayerGenSymbols.IdentifierLocation(type, ct);
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.WrongBase, location, type.Name,
                 baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), isLayer ? "layer" : "module"));
         }
@@ -101,7 +101,7 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static Location? BaseTypeLocation(INamedTypeSymbol type, INamedTypeSymbol baseType, CancellationToken ct)
+    private static Location? BaseTypeLocation(INamedTypeSymbol type, CancellationToken ct)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
             if (reference.GetSyntax(ct) is TypeDeclarationSyntax { BaseList.Types: [var first, ..] })

@@ -154,13 +154,38 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
             // used nowhere else in its constructor than in the statements that move
             if (pair.Key.ContainingSymbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is not ConstructorDeclarationSyntax constructor)
                 continue;
-            bool elsewhere = constructor.DescendantNodes().OfType<IdentifierNameSyntax>()
+            var uses = constructor.DescendantNodes().OfType<IdentifierNameSyntax>()
                 .Where(i => i.Identifier.ValueText == pair.Key.Name && !plans.Any(p => p.Origin.Span.Contains(i.Span)))
-                .Any(i => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(i, ct).Symbol, pair.Key));
-            if (!elsewhere)
+                .Where(i => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(i, ct).Symbol, pair.Key))
+                .ToList();
+            // a use that only stores it in a field read nowhere else goes with it (the sample's 'this.inFeatures = inFeatures;')
+            if (uses.All(u => StoreOnly(u, plans[0].Class, model, ct) is not null))
                 result.Add(pair.Key);
         }
         return result;
+    }
+
+    /// <summary>
+    /// When <paramref name="use"/> is the whole right side of <c>field = p;</c> and the field is read nowhere
+    /// in the class, that statement and the field's declarator; else null.
+    /// </summary>
+    private static (ExpressionStatementSyntax Statement, VariableDeclaratorSyntax Declarator)? StoreOnly(
+        IdentifierNameSyntax use, ClassDeclarationSyntax @class, SemanticModel model, CancellationToken ct)
+    {
+        if (use.Parent is not AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax statement } assignment
+            || assignment.Right != use || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+            || model.GetSymbolInfo(assignment.Left, ct).Symbol is not IFieldSymbol { IsStatic: false } field
+            || field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is not VariableDeclaratorSyntax declarator
+            || !@class.Span.Contains(declarator.Span))
+            return null;
+        foreach (var identifier in @class.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText != field.Name || assignment.Left.Span.Contains(identifier.Span))
+                continue;
+            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, ct).Symbol, field))
+                return null; // read elsewhere: keep the argument
+        }
+        return (statement, declarator);
     }
 
     private static async Task<Solution?> MoveAsync(Document document, IEnumerable<Diagnostic> diagnostics, bool fromInputShape, CancellationToken ct)
@@ -371,6 +396,20 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
                 || parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is not ParameterSyntax parameterSyntax)
                 return false;
             editor.RemoveNode(parameterSyntax);
+            if (parameterSyntax.Parent?.Parent is ConstructorDeclarationSyntax constructorSyntax)
+            {
+                foreach (var use in constructorSyntax.DescendantNodes().OfType<IdentifierNameSyntax>()
+                             .Where(i => i.Identifier.ValueText == parameter.Name && !plans.Any(p => p.Origin.Span.Contains(i.Span))))
+                {
+                    if (StoreOnly(use, @class, model, ct) is not { } store)
+                        continue;
+                    editor.RemoveNode(store.Statement, SyntaxRemoveOptions.KeepNoTrivia);
+                    if (store.Declarator.Parent is VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax single })
+                        editor.RemoveNode(single);
+                    else
+                        editor.RemoveNode(store.Declarator);
+                }
+            }
             var references = await SymbolFinder.FindReferencesAsync(constructor, document.Project.Solution, ct).ConfigureAwait(false);
             foreach (var location in references.SelectMany(r => r.Locations))
             {

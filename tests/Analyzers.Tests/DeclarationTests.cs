@@ -70,4 +70,11 @@ public class DeclarationTests
         // the generator skips it (not partial) and the analyzers do not look at generated code
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task LG0012_fix_removes_Module() => Verify<TypeDeclarationAnalyzer>.Fix<RemoveModuleAttributeCodeFix>("""
+        [Module, Layer] public partial class {|LG0012:Both|} { protected Tensor Call(Tensor x) => x; }
+        """, """
+        [Layer] public partial class Both { protected Tensor Call(Tensor x) => x; }
+        """);
 }

@@ -141,4 +141,27 @@ public class LayerTests
             protected Tensor Call(Tensor x) => x;
         }
         """);
+
+    [Fact]
+    public Task LG0013_fix_marks_the_longest_public_constructor() => Verify<LayerDeclarationAnalyzer>.Fix<MarkConfigConstructorCodeFix>("""
+        [Layer]
+        public partial class {|LG0013:L|}
+        {
+            public int Units { get; }
+            public L() : this(1) { }
+            public L(int units) => Units = units;
+            protected Tensor Call(Tensor x) => x;
+        }
+        """, """
+        [Layer]
+        public partial class L
+        {
+            public int Units { get; }
+            public L() : this(1) { }
+
+            [ConfigConstructor]
+            public L(int units) => Units = units;
+            protected Tensor Call(Tensor x) => x;
+        }
+        """);
 }

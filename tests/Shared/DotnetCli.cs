@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
-namespace LayerGen.Analyzers.Tests;
+namespace LayerGen.Tests.Shared;
 
-/// <summary>Runs the dotnet CLI the way a user would, in a clean environment.</summary>
+/// <summary>Runs the dotnet CLI the way a user would, in a clean environment. Linked into the test projects that build projects.</summary>
 internal static class DotnetCli
 {
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");

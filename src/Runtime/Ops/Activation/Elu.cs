@@ -11,6 +11,18 @@ public sealed class EluOp(double alpha) : UnaryElementwiseOp
     /// <inheritdoc/>
     public override string Name => "Elu";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("alpha", Alpha);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new EluOp(a.GetDouble("alpha"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha}");
 
     /// <inheritdoc/>

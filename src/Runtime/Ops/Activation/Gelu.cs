@@ -18,6 +18,18 @@ public sealed class GeluOp(bool approximate) : UnaryElementwiseOp
     /// <inheritdoc/>
     public override string Name => "Gelu";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("approximate", Approximate);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new GeluOp(a.GetBool("approximate"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"approximate={Approximate}";
 
     private static double Exact(double x) => 0.5 * x * (1 + SpecialFunctions.Erf(x * SqrtHalf));

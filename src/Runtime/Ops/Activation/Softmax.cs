@@ -11,6 +11,18 @@ public sealed class SoftmaxOp(int axis) : Op
     /// <inheritdoc/>
     public override string Name => "Softmax";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axis", (long)Axis);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new SoftmaxOp(a.GetInt("axis"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>

@@ -5,6 +5,8 @@ public sealed class StopGradientOp : Op
 {
     /// <summary>The shared instance.</summary>
     public static readonly StopGradientOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "StopGradient";
 

@@ -27,6 +27,13 @@ public abstract class Op
     /// <summary>Attributes as text, for <see cref="ToString"/> and graph pictures (e.g. <c>axes=[1], keepdims=true</c>).</summary>
     public virtual string DescribeAttributes() => "";
 
+    /// <summary>
+    /// Writes the op's attributes (everything its constructor takes) so graphs can be saved; the op's
+    /// static <c>Create(OpAttributes)</c> factory, listed in <see cref="OpRegistry"/>, reads them back.
+    /// Ops without attributes write nothing.
+    /// </summary>
+    public virtual void WriteAttributes(OpAttributes attributes) { }
+
     /// <inheritdoc/>
     public override string ToString()
     {

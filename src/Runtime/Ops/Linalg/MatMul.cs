@@ -17,6 +17,18 @@ public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
     /// <inheritdoc/>
     public override string Name => "MatMul";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("transpose_a", TransposeA).Set("transpose_b", TransposeB);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new MatMulOp(a.GetBool("transpose_a"), a.GetBool("transpose_b"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => TransposeA || TransposeB ? $"transpose_a={TransposeA}, transpose_b={TransposeB}" : "";
 
     internal static readonly MatMulOp Plain = new(false, false);

@@ -8,6 +8,18 @@ public sealed class CastOp(DType dtype) : Op
     /// <inheritdoc/>
     public override string Name => "Cast";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("dtype", DType);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new CastOp(a.GetDType("dtype"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"dtype={DType.Name()}";
 
     /// <inheritdoc/>

@@ -27,6 +27,18 @@ public sealed class ClipOp : UnaryElementwiseOp
     /// <inheritdoc/>
     public override string Name => "Clip";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("min", Min).Set("max", Max);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ClipOp(a.GetDouble("min"), a.GetDouble("max"));
+    }
+    /// <inheritdoc/>
     protected override bool FloatOnly => false;
     /// <inheritdoc/>
     public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"min={Min}, max={Max}");

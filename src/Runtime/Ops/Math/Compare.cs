@@ -34,6 +34,12 @@ public sealed class CompareOp : BinaryElementwiseOp
     public Comparison Comparison { get; }
     /// <inheritdoc/>
     public override string Name => Comparison.ToString();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return For(Enum.Parse<Comparison>(a.OpName));
+    }
     /// <inheritdoc/>
     protected override DType ResultDType(DType input) => DType.Bool;
 

@@ -7,6 +7,8 @@ public sealed class ErfOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly ErfOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "Erf";
 

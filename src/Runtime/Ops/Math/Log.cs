@@ -8,6 +8,8 @@ public sealed class LogOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly LogOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "Log";
 

@@ -9,6 +9,8 @@ public sealed class PowOp : BinaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly PowOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "Pow";
     /// <inheritdoc/>

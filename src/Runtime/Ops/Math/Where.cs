@@ -11,6 +11,8 @@ public sealed class WhereOp : Op
 {
     /// <summary>The shared instance.</summary>
     public static readonly WhereOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "Where";
 

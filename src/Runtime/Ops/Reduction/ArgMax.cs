@@ -19,6 +19,18 @@ public sealed class ArgMaxOp(int? axis, bool keepDims, bool smallest) : Op
     /// <inheritdoc/>
     public override string Name => Smallest ? "ArgMin" : "ArgMax";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axis", Axis).Set("keepdims", KeepDims);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ArgMaxOp(a.GetIntOrNull("axis"), a.GetBool("keepdims"), a.OpName == "ArgMin");
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"axis={(Axis is int a ? a.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}, keepdims={KeepDims}";
 
     /// <inheritdoc/>

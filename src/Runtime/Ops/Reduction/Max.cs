@@ -13,6 +13,12 @@ public sealed class MaxOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDi
 {
     /// <inheritdoc/>
     public override string Name => "Max";
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new MaxOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
+    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {

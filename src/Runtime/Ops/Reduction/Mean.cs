@@ -8,6 +8,12 @@ public sealed class MeanOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepD
 {
     /// <inheritdoc/>
     public override string Name => "Mean";
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new MeanOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
+    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
@@ -42,6 +48,18 @@ public sealed class ReducedCountOp(int[]? axes) : Op
     public int[]? Axes { get; } = axes;
     /// <inheritdoc/>
     public override string Name => "ReducedCount";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axes", Axes);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ReducedCountOp(a.GetIntsOrNull("axes"));
+    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -12,6 +12,12 @@ public sealed class ProdOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepD
 {
     /// <inheritdoc/>
     public override string Name => "Prod";
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ProdOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
+    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
@@ -39,6 +45,18 @@ public sealed class ProdExceptSelfOp(int[]? axes) : Op
     public int[]? Axes { get; } = axes;
     /// <inheritdoc/>
     public override string Name => "ProdExceptSelf";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axes", Axes);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ProdExceptSelfOp(a.GetIntsOrNull("axes"));
+    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -9,6 +9,12 @@ public sealed class SumOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDi
 {
     /// <inheritdoc/>
     public override string Name => "Sum";
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new SumOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
+    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
         => Run(x, shape, mask, output);

@@ -10,6 +10,18 @@ public sealed class BroadcastToOp(Shape shape) : Op
     /// <inheritdoc/>
     public override string Name => "BroadcastTo";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("shape", Shape);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new BroadcastToOp(a.GetShape("shape"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"shape={Shape}";
 
     /// <inheritdoc/>
@@ -34,6 +46,8 @@ public sealed class BroadcastToLikeOp : Op
 {
     /// <summary>The shared instance.</summary>
     public static readonly BroadcastToLikeOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "BroadcastToLike";
 

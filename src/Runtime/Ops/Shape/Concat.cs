@@ -10,6 +10,18 @@ public sealed class ConcatOp(int axis) : Op
     /// <inheritdoc/>
     public override string Name => "Concat";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axis", (long)Axis);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ConcatOp(a.GetInt("axis"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>

@@ -14,6 +14,18 @@ public sealed class GatherOp(int axis) : Op
     /// <inheritdoc/>
     public override string Name => "Gather";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axis", (long)Axis);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new GatherOp(a.GetInt("axis"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>
@@ -86,6 +98,18 @@ public sealed class GatherGradOp(int axis) : Op
     public int Axis { get; } = axis;
     /// <inheritdoc/>
     public override string Name => "GatherGrad";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axis", (long)Axis);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new GatherGradOp(a.GetInt("axis"));
+    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

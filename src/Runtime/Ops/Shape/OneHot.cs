@@ -19,6 +19,18 @@ public sealed class OneHotOp(int depth, double on, double off, DType dtype) : Op
     /// <inheritdoc/>
     public override string Name => "OneHot";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("depth", (long)Depth).Set("on", On).Set("off", Off).Set("dtype", DType);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new OneHotOp(a.GetInt("depth"), a.GetDouble("on"), a.GetDouble("off"), a.GetDType("dtype"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"depth={Depth}, on={On}, off={Off}, dtype={DType.Name()}");
 
     /// <inheritdoc/>

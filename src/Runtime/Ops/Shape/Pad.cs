@@ -34,6 +34,27 @@ public sealed class PadOp : Op
     /// <inheritdoc/>
     public override string Name => "Pad";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("before", Before).Set("after", After).Set("value", Value);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return FromPairs(a);
+    }
+
+    private static PadOp FromPairs(OpAttributes a)
+    {
+        int[] before = a.GetInts("before"), after = a.GetInts("after");
+        if (before.Length != after.Length) throw new OpAttributeException(a.OpName, "after", $"has {after.Length} entries but 'before' has {before.Length}.");
+        var pairs = new int[before.Length][];
+        for (int i = 0; i < pairs.Length; i++) pairs[i] = [before[i], after[i]];
+        return new PadOp(pairs, a.GetDouble("value"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes()
         => string.Create(CultureInfo.InvariantCulture, $"paddings=[{string.Join(", ", Before.Select((b, i) => $"[{b}, {After[i]}]"))}], value={Value}");
 
@@ -78,6 +99,18 @@ public sealed class PadGradOp(int[] before, int[] after) : Op
     public int[] After { get; } = after;
     /// <inheritdoc/>
     public override string Name => "PadGrad";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("before", Before).Set("after", After);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new PadGradOp(a.GetInts("before"), a.GetInts("after"));
+    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

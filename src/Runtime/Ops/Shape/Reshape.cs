@@ -8,6 +8,18 @@ public sealed class ReshapeOp(Shape shape) : Op
     /// <inheritdoc/>
     public override string Name => "Reshape";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("shape", Shape);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ReshapeOp(a.GetShape("shape"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"shape={Shape}";
 
     /// <inheritdoc/>
@@ -55,6 +67,8 @@ public sealed class ReshapeLikeOp : Op
 {
     /// <summary>The shared instance.</summary>
     public static readonly ReshapeLikeOp Instance = new();
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes) => Instance;
     /// <inheritdoc/>
     public override string Name => "ReshapeLike";
 
@@ -81,6 +95,18 @@ public sealed class ExpandDimsOp(int axis) : Op
     public int Axis { get; } = axis;
     /// <inheritdoc/>
     public override string Name => "ExpandDims";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axis", (long)Axis);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new ExpandDimsOp(a.GetInt("axis"));
+    }
     /// <inheritdoc/>
     public override string DescribeAttributes() => $"axis={Axis}";
 

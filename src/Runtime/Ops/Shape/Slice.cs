@@ -12,6 +12,18 @@ public sealed class SliceOp(int[] begin, int[] size) : Op
     /// <inheritdoc/>
     public override string Name => "Slice";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("begin", Begin).Set("size", Size);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new SliceOp(a.GetInts("begin"), a.GetInts("size"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"begin=[{string.Join(", ", Begin)}], size=[{string.Join(", ", Size)}]";
 
     /// <inheritdoc/>
@@ -91,6 +103,18 @@ public sealed class SliceGradOp(int[] begin) : Op
     public int[] Begin { get; } = begin;
     /// <inheritdoc/>
     public override string Name => "SliceGrad";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("begin", Begin);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new SliceGradOp(a.GetInts("begin"));
+    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -125,6 +149,18 @@ public sealed class SqueezeOp(int[]? axes) : Op
     public int[]? Axes { get; } = axes;
     /// <inheritdoc/>
     public override string Name => "Squeeze";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("axes", Axes);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new SqueezeOp(a.GetIntsOrNull("axes"));
+    }
     /// <inheritdoc/>
     public override string DescribeAttributes() => Axes is null ? "" : $"axes=[{string.Join(", ", Axes)}]";
 

@@ -10,6 +10,18 @@ public sealed class TileOp(int[] multiples) : Op
     /// <inheritdoc/>
     public override string Name => "Tile";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("multiples", Multiples);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new TileOp(a.GetInts("multiples"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => $"multiples=[{string.Join(", ", Multiples)}]";
 
     /// <inheritdoc/>
@@ -49,6 +61,18 @@ public sealed class TileGradOp(int[] multiples) : Op
     public int[] Multiples { get; } = multiples;
     /// <inheritdoc/>
     public override string Name => "TileGrad";
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("multiples", Multiples);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new TileGradOp(a.GetInts("multiples"));
+    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -10,6 +10,18 @@ public sealed class TransposeOp(int[]? perm) : Op
     /// <inheritdoc/>
     public override string Name => "Transpose";
     /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        var a = attributes;
+        a.Set("perm", Perm);
+    }
+    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        var a = attributes;
+        return new TransposeOp(a.GetIntsOrNull("perm"));
+    }
+    /// <inheritdoc/>
     public override string DescribeAttributes() => Perm is null ? "" : $"perm=[{string.Join(", ", Perm)}]";
 
     private int[] Resolve(Shape s)

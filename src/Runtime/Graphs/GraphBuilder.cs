@@ -1,0 +1,87 @@
+namespace LayerGen;
+
+/// <summary>
+/// Turns symbolic tensors into a <see cref="Graph"/>: walks each output's <see cref="Tensor.Node"/> chain back
+/// to the placeholders and to the concrete tensors the ops captured, numbering nodes in topological order.
+/// </summary>
+public static class GraphBuilder
+{
+    /// <summary>
+    /// Builds the graph computing <paramref name="outputs"/> from <paramref name="placeholders"/>. An output may
+    /// be an input itself or a concrete tensor (a constant). Throws when the outputs depend on a symbolic
+    /// tensor that is not among the placeholders.
+    /// </summary>
+    public static Graph Build(IReadOnlyList<Tensor> placeholders, IReadOnlyList<Tensor> outputs)
+    {
+        var nodes = new List<GraphNode>();
+        var ids = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        string Unique(string name)
+        {
+            if (!names.TryGetValue(name, out int n)) { names[name] = 1; return name; }
+            string candidate;
+            do { candidate = $"{name}_{n++}"; } while (names.ContainsKey(candidate));
+            names[name] = n;
+            names[candidate] = 1;
+            return candidate;
+        }
+
+        var inputIds = new int[placeholders.Count];
+        for (int i = 0; i < placeholders.Count; i++)
+        {
+            var p = placeholders[i];
+            if (!p.IsSymbolic || p.Node is not null) throw new ArgumentException($"Graph input {i} must be a placeholder (Tensor.Placeholder).");
+            if (ids.ContainsKey(p)) throw new ArgumentException($"Graph input {i} is given twice.");
+            int id = nodes.Count;
+            nodes.Add(new GraphNode(id, GraphNodeKind.Input, Unique(p.SymbolicName ?? "x"), p.Spec, null, [], null, null, i));
+            ids[p] = id;
+            inputIds[i] = id;
+        }
+
+        int Capture(Tensor t)
+        {
+            if (ids.TryGetValue(t, out int existing)) return existing;
+            int id = nodes.Count;
+            nodes.Add(t is Variable v
+                ? new GraphNode(id, GraphNodeKind.Variable, Unique(v.Name), v.Spec, null, [], v, null, -1)
+                : new GraphNode(id, GraphNodeKind.Constant, Unique("Const"), t.Spec, null, [], null, t, -1));
+            ids[t] = id;
+            return id;
+        }
+
+        // Iterative post-order walk: deep graphs must not overflow the stack.
+        var stack = new Stack<(Tensor Tensor, bool Expanded)>();
+        var outputIds = new int[outputs.Count];
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            var root = outputs[o] ?? throw new ArgumentException($"Output {o} of the traced function is null.");
+            stack.Push((root, false));
+            while (stack.Count > 0)
+            {
+                var (t, expanded) = stack.Pop();
+                if (ids.ContainsKey(t)) continue;
+                if (!t.IsSymbolic) { Capture(t); continue; }
+                var node = t.Node ?? throw new InvalidOperationException(
+                    $"The traced function uses a symbolic tensor '{t.SymbolicName ?? "?"}' {t.Spec} that is not one of its inputs (a placeholder from outside the function?).");
+                if (!expanded)
+                {
+                    stack.Push((t, true));
+                    for (int i = node.Inputs.Count - 1; i >= 0; i--)
+                        if (!ids.ContainsKey(node.Inputs[i])) stack.Push((node.Inputs[i], false));
+                    continue;
+                }
+                var inputs = new int[node.Inputs.Count];
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    var input = node.Inputs[i];
+                    inputs[i] = input.IsSymbolic ? ids[input] : Capture(input);
+                }
+                int id = nodes.Count;
+                nodes.Add(new GraphNode(id, GraphNodeKind.Op, Unique(node.Op.Name), t.Spec, node.Op, inputs, null, null, -1));
+                ids[t] = id;
+            }
+            outputIds[o] = ids[root];
+        }
+        return new Graph(nodes, inputIds, outputIds);
+    }
+}

@@ -128,6 +128,10 @@ public sealed class OpAttributes
         {
             OpAttributeKind.Float => v.Float,
             OpAttributeKind.Int => v.Int,
+            // JSON has no infinities or NaN: graph files write them as these strings.
+            OpAttributeKind.String when v.String is "NaN" => double.NaN,
+            OpAttributeKind.String when v.String is "Infinity" => double.PositiveInfinity,
+            OpAttributeKind.String when v.String is "-Infinity" => double.NegativeInfinity,
             _ => throw Wrong(name, "a number", v),
         };
     }

@@ -1,0 +1,77 @@
+namespace LayerGen;
+
+/// <summary>
+/// A module loaded by <see cref="SavedModel.Load"/>: not an instance of the class that was saved, but a
+/// generic module holding the saved variables (with their paths and trainable flags) and the saved concrete
+/// functions. <see cref="Call(Tensor)"/> dispatches by input signature; a signature that was never saved
+/// throws <see cref="SignatureNotFoundException"/> listing the saved ones.
+/// </summary>
+public sealed class LoadedModule : Module
+{
+    private readonly List<KeyValuePair<string, Variable>> _variables;
+    private readonly List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>> _functions;
+
+    internal LoadedModule(string name, string savedClassName, List<KeyValuePair<string, Variable>> variables,
+        List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>> functions)
+    {
+        Name = name;
+        SavedClassName = savedClassName;
+        _variables = variables;
+        _functions = functions;
+    }
+
+    /// <summary>The name of the class that was saved (informational: it is not needed to load).</summary>
+    public string SavedClassName { get; }
+
+    /// <summary>The names of the saved functions, in save order.</summary>
+    public IReadOnlyList<string> FunctionNames => [.. _functions.Select(f => f.Key)];
+
+    /// <summary>The concrete functions saved for <paramref name="function"/>.</summary>
+    public IReadOnlyList<ConcreteFunction> GetConcreteFunctions(string function)
+    {
+        foreach (var (k, v) in _functions) if (k == function) return v;
+        throw new KeyNotFoundException($"No function '{function}' was saved. Saved: {string.Join(", ", FunctionNames)}.");
+    }
+
+    /// <summary>Calls the function named <c>call</c> (or the only saved function) on one input.</summary>
+    public Tensor Call(Tensor x) => CallFunction(DefaultFunction, x)[0];
+
+    /// <summary>Calls the function named <c>call</c> (or the only saved function) on two inputs.</summary>
+    public Tensor Call(Tensor x, Tensor y) => CallFunction(DefaultFunction, x, y)[0];
+
+    /// <summary>Calls the saved function <paramref name="function"/>: runs the concrete function whose signature accepts the inputs.</summary>
+    public Tensor[] CallFunction(string function, params Tensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var concrete = GetConcreteFunctions(function);
+        var specs = new TensorSpec[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) specs[i] = (inputs[i] ?? throw new ArgumentNullException($"input {i}")).Spec;
+        ConcreteFunction? match = null;
+        foreach (var c in concrete) if (c.InputSignature.SequenceEqual(specs)) { match = c; break; }
+        if (match is null) foreach (var c in concrete) if (c.Accepts(specs)) { match = c; break; }
+        if (match is null) throw new SignatureNotFoundException(function, specs, [.. concrete.Select(c => c.SignatureText)]);
+        return match.CallAll(inputs);
+    }
+
+    private string DefaultFunction
+    {
+        get
+        {
+            foreach (var (k, _) in _functions) if (k == "call") return k;
+            if (_functions.Count == 1) return _functions[0].Key;
+            throw new InvalidOperationException($"No function named 'call' was saved; use CallFunction with one of: {string.Join(", ", FunctionNames)}.");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override string DefaultName => "loaded_module";
+
+    /// <inheritdoc/>
+    protected internal override void VisitMembers(IModuleVisitor visitor)
+    {
+        foreach (var (path, v) in _variables) visitor.Variable(path, v);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<LoadedModule '{Name}' (saved from {SavedClassName}) functions=[{string.Join(", ", FunctionNames)}]>";
+}

@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LayerGen;
+
+/// <summary>
+/// A module saved as graphs plus weights, like TensorFlow's SavedModel: every traced signature of the
+/// given functions as a JSON graph, the variables as a <see cref="Checkpoint"/>, and the object structure.
+/// <see cref="Load"/> needs no user class: it returns a <see cref="LoadedModule"/>. The layout is in
+/// docs/formats/savedmodel.md.
+/// </summary>
+public static class SavedModel
+{
+    /// <summary>The manifest file in the directory.</summary>
+    public const string ManifestFile = "saved_model.json";
+    /// <summary>The format name in the manifest.</summary>
+    public const string FormatName = "layergen.saved_model";
+    /// <summary>The format version written and read.</summary>
+    public const int Version = 1;
+    /// <summary>The checkpoint prefix of the variables, relative to the directory.</summary>
+    public const string VariablesPrefix = "variables/variables";
+    /// <summary>The checkpoint child the module is saved under (keys are <c>model/dense1/w/.ATTRIBUTES/VARIABLE_VALUE</c>).</summary>
+    public const string CheckpointRoot = "model";
+
+    /// <summary>
+    /// Saves <paramref name="module"/>'s variables and the concrete functions of <paramref name="functions"/>
+    /// (each must have been traced at least once) to <paramref name="directory"/>, replacing an earlier save there.
+    /// </summary>
+    public static void Save(Module module, string directory, params TensorFunction[] functions)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(functions);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in functions)
+        {
+            if (!names.Add(f.Name)) throw new ArgumentException($"Two functions are named '{f.Name}'; give them distinct names in TensorFunction.Trace.");
+            if (f.TraceCount == 0) throw new ArgumentException($"Function '{f.Name}' was never traced: call it (or GetConcreteFunction) with each signature to save first.");
+        }
+
+        var named = module.NamedVariables;
+        var paths = new Dictionary<Variable, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (p, v) in named) paths[v] = p;
+        var trainable = new HashSet<Variable>(module.TrainableVariables, ReferenceEqualityComparer.Instance);
+
+        // Serialize every graph first, so an untracked capture fails before anything is written.
+        var graphFiles = new List<(string File, byte[] Json)>();
+        var manifestFunctions = new List<(string Name, List<(ConcreteFunction Function, string File)> Concrete)>();
+        foreach (var f in functions)
+        {
+            var list = new List<(ConcreteFunction, string)>();
+            var concrete = f.ConcreteFunctions;
+            for (int i = 0; i < concrete.Count; i++)
+            {
+                string file = $"functions/{SafeName(f.Name)}_{i}.json";
+                graphFiles.Add((file, ToJson(w => GraphJson.Write(w, concrete[i].Graph, f.Name, v => paths.GetValueOrDefault(v)))));
+                list.Add((concrete[i], file));
+            }
+            manifestFunctions.Add((f.Name, list));
+        }
+
+        Directory.CreateDirectory(directory);
+        foreach (var sub in new[] { "functions", "variables" })
+        {
+            var d = Path.Combine(directory, sub);
+            if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+            Directory.CreateDirectory(d);
+        }
+        foreach (var (file, json) in graphFiles) File.WriteAllBytes(Path.Combine(directory, file), json);
+        new Checkpoint { [CheckpointRoot] = module }.Write(Path.Combine(directory, VariablesPrefix));
+
+        var manifest = ToJson(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("format", FormatName);
+            w.WriteNumber("version", Version);
+            w.WriteStartObject("module");
+            w.WriteString("name", module.Name);
+            w.WriteString("class", module.GetType().Name);
+            w.WriteEndObject();
+            w.WriteString("variables_prefix", VariablesPrefix);
+            w.WriteStartArray("variables");
+            foreach (var (p, v) in named)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", p);
+                w.WriteString("name", v.Name);
+                w.WriteStartArray("shape");
+                foreach (var d in v.Shape.ToArray()) w.WriteNumberValue(d);
+                w.WriteEndArray();
+                w.WriteString("dtype", v.DType.Name());
+                w.WriteBoolean("trainable", trainable.Contains(v));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("functions");
+            foreach (var (name, list) in manifestFunctions)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteStartArray("concrete_functions");
+                foreach (var (c, file) in list)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("graph", file);
+                    w.WriteStartArray("inputs");
+                    foreach (var n in c.Graph.Inputs)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", n.Name);
+                        w.WriteStartArray("shape");
+                        foreach (var d in n.Spec.Shape.ToArray()) w.WriteNumberValue(d);
+                        w.WriteEndArray();
+                        w.WriteString("dtype", n.Spec.DType.Name());
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        // The manifest last: a directory without it is not a (complete) SavedModel.
+        File.WriteAllBytes(Path.Combine(directory, ManifestFile), manifest);
+    }
+
+    /// <summary>
+    /// Loads a SavedModel: the variables from the checkpoint and every saved graph. Throws
+    /// <see cref="SavedModelFormatException"/> naming the file and what is wrong when the directory is damaged.
+    /// </summary>
+    public static LoadedModule Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string manifestPath = Path.Combine(directory, ManifestFile);
+        if (!File.Exists(manifestPath))
+            throw new SavedModelFormatException(manifestPath, Directory.Exists(directory) ? "missing: this directory is not a SavedModel." : "the directory does not exist.");
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(File.ReadAllBytes(manifestPath)); }
+        catch (JsonException e) { throw new SavedModelFormatException(manifestPath, $"not valid JSON (truncated?): {e.Message}", e); }
+        using (doc)
+        {
+            try
+            {
+                return Load(directory, manifestPath, doc.RootElement);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                throw new SavedModelFormatException(manifestPath, $"malformed manifest: {e.Message}", e);
+            }
+        }
+    }
+
+    private static LoadedModule Load(string directory, string manifestPath, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f) || f.GetString() != FormatName)
+            throw new SavedModelFormatException(manifestPath, $"not a LayerGen SavedModel (expected \"format\": \"{FormatName}\").");
+        int version = Req(root, "version", manifestPath).GetInt32();
+        if (version != Version)
+            throw new SavedModelFormatException(manifestPath, $"SavedModel format version {version}; this LayerGen reads version {Version}.");
+        var module = Req(root, "module", manifestPath);
+        string name = Req(module, "name", manifestPath).GetString() ?? "loaded_module";
+        string className = module.TryGetProperty("class", out var c) ? c.GetString() ?? "" : "";
+
+        var variables = new List<KeyValuePair<string, Variable>>();
+        var byPath = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        foreach (var v in Req(root, "variables", manifestPath).EnumerateArray())
+        {
+            string path = Req(v, "path", manifestPath).GetString() ?? "";
+            string vname = v.TryGetProperty("name", out var n) ? n.GetString() ?? path : path;
+            var shape = new Shape([.. Req(v, "shape", manifestPath).EnumerateArray().Select(x => x.GetInt32())]);
+            DType dtype;
+            try { dtype = DTypes.Parse(Req(v, "dtype", manifestPath).GetString() ?? ""); }
+            catch (ArgumentException e) { throw new SavedModelFormatException(manifestPath, $"variable '{path}': {e.Message}", e); }
+            bool trainable = !v.TryGetProperty("trainable", out var t) || t.GetBoolean();
+            if (!byPath.TryAdd(path, null!)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
+            var variable = new Variable(Tensor.Zeros(shape, dtype), trainable, vname);
+            byPath[path] = variable;
+            variables.Add(new(path, variable));
+        }
+
+        var functions = new List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>>();
+        foreach (var fn in Req(root, "functions", manifestPath).EnumerateArray())
+        {
+            string fname = Req(fn, "name", manifestPath).GetString() ?? "";
+            var list = new List<ConcreteFunction>();
+            foreach (var cf in Req(fn, "concrete_functions", manifestPath).EnumerateArray())
+            {
+                string rel = Req(cf, "graph", manifestPath).GetString() ?? "";
+                string file = Path.Combine(directory, rel);
+                if (rel.Length == 0 || !File.Exists(file))
+                    throw new SavedModelFormatException(file, $"missing: the graph file of function '{fname}' is not there.");
+                list.Add(new ConcreteFunction(fname, GraphJson.Read(File.ReadAllBytes(file), file, byPath)));
+            }
+            functions.Add(new(fname, list));
+        }
+
+        var loaded = new LoadedModule(name, className, variables, functions);
+        string prefix = Path.Combine(directory, Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix);
+        if (variables.Count > 0 || File.Exists(prefix + ".index"))
+        {
+            if (!File.Exists(prefix + ".index"))
+                throw new SavedModelFormatException(prefix + ".index", "missing: the variables checkpoint is not there.");
+            CheckpointLoadStatus status;
+            try { status = new Checkpoint { [CheckpointRoot] = loaded }.Restore(prefix); }
+            catch (CheckpointFormatException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint is damaged: {e.Message}", e); }
+            catch (CheckpointMismatchException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint does not fit the manifest: {e.Message}", e); }
+            catch (IOException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint cannot be read: {e.Message}", e); }
+            if (status.MissingFromFile.Count > 0)
+                throw new SavedModelFormatException(prefix, $"the variables checkpoint lacks {string.Join(", ", status.MissingFromFile)}.");
+        }
+        return loaded;
+    }
+
+    private static JsonElement Req(JsonElement e, string name, string file)
+        => e.TryGetProperty(name, out var v) ? v : throw new SavedModelFormatException(file, $"missing \"{name}\".");
+
+    private static string SafeName(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (var ch in name) sb.Append(char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' ? ch : '_');
+        return sb.ToString();
+    }
+
+    private static byte[] ToJson(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            write(w);
+        return stream.ToArray();
+    }
+}

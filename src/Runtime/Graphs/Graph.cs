@@ -108,6 +108,12 @@ public sealed class Graph
     /// <summary>The graph as Graphviz DOT text (see <see cref="GraphDot"/>).</summary>
     public string ToDot(string name = "graph") => GraphDot.Write(this, name);
 
+    /// <summary>
+    /// Writes the graph to a TensorBoard log directory (a new event file with the graph; see
+    /// <see cref="GraphTensorBoard"/>) and returns the file's path.
+    /// </summary>
+    public string WriteToTensorBoard(string logDir, long step = 0) => GraphTensorBoard.Write(this, logDir, step);
+
     /// <inheritdoc/>
     public override string ToString() => string.Join(Environment.NewLine, Nodes) + Environment.NewLine + "outputs: " + string.Join(", ", OutputIds);
 }

@@ -45,6 +45,20 @@ public sealed class EventFileWriter : IDisposable
         WriteRecord(EncodeEvent(WallTime(), step, null, [.. values]));
     }
 
+    /// <summary>
+    /// Writes an event carrying a serialized <c>GraphDef</c> (Event field 4, <c>graph_def</c>): what TensorBoard's
+    /// Graphs tab shows. <see cref="Graph.WriteToTensorBoard"/> builds the GraphDef from a traced graph.
+    /// </summary>
+    public void AddGraphDef(byte[] graphDef, long step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(graphDef);
+        var w = new ProtoWriter();
+        w.Double(1, WallTime());
+        if (step != 0) w.Varint(2, (ulong)step);
+        w.Bytes(4, graphDef);
+        WriteRecord(w.ToArray());
+    }
+
     /// <summary>Flushes written events to the file.</summary>
     public void Flush() => _stream.Flush();
 

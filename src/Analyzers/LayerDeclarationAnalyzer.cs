@@ -37,7 +37,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol layerType)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!LayerGenSymbols.IsLayerClass(type) || !LayerGenSymbols.IsExtendableClass(type))
+        if (!LayerGenSymbols.IsLayerClass(type) || !TypeFacts.IsExtendableClass(type))
             return;
         AnalyzeCall(context, type);
         AnalyzeConfig(context, type, layerType);

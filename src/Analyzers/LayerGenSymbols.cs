@@ -27,10 +27,6 @@ internal sealed class LayerGenSymbols
     /// <summary>Whether <paramref name="type"/> is marked <c>[Module]</c>.</summary>
     public static bool IsModuleClass(INamedTypeSymbol type) => TypeFacts.HasAttribute(type, KnownNames.Simple.ModuleAttribute);
 
-    /// <summary>Whether the generators can extend <paramref name="type"/> (what LG0010 is about).</summary>
-    public static bool IsExtendableClass(INamedTypeSymbol type)
-        => type.TypeKind == TypeKind.Class && !type.IsStatic && !type.IsRecord && !type.IsFileLocal && !type.IsImplicitlyDeclared;
-
     /// <summary>The identifier of the user's declaration of <paramref name="type"/> (the one carrying attributes, else the first).</summary>
     public static Location IdentifierLocation(INamedTypeSymbol type, CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool IsTarget(INamedTypeSymbol? type)
-        => type is not null && (LayerGenSymbols.IsLayerClass(type) || LayerGenSymbols.IsModuleClass(type)) && LayerGenSymbols.IsExtendableClass(type);
+        => type is not null && (LayerGenSymbols.IsLayerClass(type) || LayerGenSymbols.IsModuleClass(type)) && TypeFacts.IsExtendableClass(type);
 
     private static bool IsNotTracked(ISymbol member) => TypeFacts.GetAttribute(member, KnownNames.Simple.NotTrackedAttribute) is not null;
 
@@ -44,21 +44,9 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
         {
             IFieldSymbol { IsConst: false, AssociatedSymbol: null } field => field.Type,
             IPropertySymbol { IsIndexer: false, GetMethod: not null } property
-                when property.ExplicitInterfaceImplementations.IsEmpty && IsAutoProperty(property, ct) => property.Type,
+                when property.ExplicitInterfaceImplementations.IsEmpty && TypeFacts.IsAutoPropertySyntax(property, ct) => property.Type,
             _ => null,
         };
-    }
-
-    private static bool IsAutoProperty(IPropertySymbol property, CancellationToken ct)
-    {
-        foreach (var reference in property.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax(ct) is not PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors })
-                return false;
-            if (accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null))
-                return false;
-        }
-        return !property.DeclaringSyntaxReferences.IsEmpty;
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context)

@@ -1,14 +1,57 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace LayerGen.SourceGeneration;
 
 /// <summary>
-/// Symbol checks on LayerGen's types, shared by the analyzers (and meant for the generators: the same
-/// rules live in <c>src/Generators/Parsing/SymbolFacts.cs</c> today; keep the two in step until they are
-/// unified). Names only: no symbol of the compilation is needed, so it works before the generated parts exist.
+/// Symbol checks on LayerGen's types, shared by the generators and the analyzers. Names only: no symbol of
+/// the compilation is needed, so it works before the generated parts exist.
 /// </summary>
 internal static class TypeFacts
 {
+    /// <summary><c>global::Namespace.Type</c> with <c>?</c> on nullable reference types.</summary>
+    public static readonly SymbolDisplayFormat FullyQualifiedNullable = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Whether <paramref name="type"/> is a class the generators can extend (not static, record, file-local or implicit; what LG0010 is about).</summary>
+    public static bool IsExtendableClass(INamedTypeSymbol type)
+        => type.TypeKind == TypeKind.Class && !type.IsStatic && !type.IsRecord && !type.IsFileLocal && !type.IsImplicitlyDeclared;
+
+    /// <summary>Whether the class and every type it is nested in are declared <c>partial</c> everywhere.</summary>
+    public static bool IsPartialAll(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.DeclaringSyntaxReferences.IsEmpty)
+                return false;
+            foreach (var reference in t.DeclaringSyntaxReferences)
+                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
+                    || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A property with no body anywhere (<c>{ get; }</c>, <c>{ get; init; }</c>): the compiler gives it a
+    /// backing field. Expression-bodied and block-bodied getters compute a value.
+    /// </summary>
+    public static bool IsAutoPropertySyntax(IPropertySymbol property, CancellationToken cancellationToken)
+    {
+        foreach (var reference in property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not PropertyDeclarationSyntax declaration)
+                return false;
+            if (declaration.ExpressionBody is not null || declaration.AccessorList is null)
+                return false;
+            foreach (var accessor in declaration.AccessorList.Accessors)
+                if (accessor.Body is not null || accessor.ExpressionBody is not null)
+                    return false;
+        }
+        return !property.DeclaringSyntaxReferences.IsEmpty;
+    }
+
     /// <summary>Whether <paramref name="type"/> is <c>LayerGen.{simpleName}</c> (non-generic, not nested).</summary>
     public static bool IsLayerGenType(ITypeSymbol? type, string simpleName)
         => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named

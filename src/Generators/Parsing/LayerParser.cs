@@ -33,7 +33,7 @@ internal static class LayerParser
         if (!CanExtend(type, compilation, cancellationToken, out bool supplyBase, out var layerType))
             return null;
 
-        string package = SymbolFacts.GetAttribute(type, KnownNames.Simple.LayerAttribute) is { } attribute
+        string package = TypeFacts.GetAttribute(type, KnownNames.Simple.LayerAttribute) is { } attribute
             && attribute.NamedArguments.FirstOrDefault(a => a.Key == "Package").Value.Value is string { Length: > 0 } p
             ? p
             : compilation.AssemblyName ?? "";
@@ -59,7 +59,7 @@ internal static class LayerParser
     {
         supplyBase = false;
         layerType = null!;
-        if (!SymbolFacts.IsExtendableClass(type) || !SymbolFacts.IsPartialAll(type, cancellationToken))
+        if (!TypeFacts.IsExtendableClass(type) || !TypeFacts.IsPartialAll(type, cancellationToken))
             return false;
         if (compilation.GetTypeByMetadataName(KnownNames.Layer) is not { } layer)
             return false; // LayerGen is not referenced
@@ -68,7 +68,7 @@ internal static class LayerParser
         var baseType = type.BaseType;
         if (baseType is null || baseType.SpecialType == SpecialType.System_Object)
             supplyBase = true;
-        else if (!SymbolFacts.IsLayerType(baseType))
+        else if (!TypeFacts.IsLayerType(baseType))
             return false; // derives from something that is not a layer
         return true;
     }
@@ -86,8 +86,8 @@ internal static class LayerParser
             yield return t;
             var next = t.BaseType;
             if ((next is null || next.SpecialType == SpecialType.System_Object)
-                && SymbolFacts.HasAttribute(t, KnownNames.Simple.LayerAttribute)
-                && !SymbolFacts.IsLayerGenType(t, KnownNames.Simple.Layer))
+                && TypeFacts.HasAttribute(t, KnownNames.Simple.LayerAttribute)
+                && !TypeFacts.IsLayerGenType(t, KnownNames.Simple.Layer))
                 next = compilation.GetTypeByMetadataName(KnownNames.Layer);
             t = next;
         }
@@ -101,17 +101,11 @@ internal static class LayerParser
         int depth = 0;
         for (INamedTypeSymbol? t = type; t is not null && depth < MaxBaseDepth; t = t.BaseType, depth++)
         {
-            if (t.SpecialType == SpecialType.System_Object || IsRuntimeBase(t))
+            if (t.SpecialType == SpecialType.System_Object || TypeFacts.IsRuntimeBase(t))
                 yield break;
             yield return t;
         }
     }
-
-    /// <summary><c>LayerGen.Layer</c>, <c>LayerGen.Model</c>, <c>LayerGen.Module</c>: their own methods are not the user's <c>Call</c>.</summary>
-    private static bool IsRuntimeBase(INamedTypeSymbol type)
-        => SymbolFacts.IsLayerGenType(type, KnownNames.Simple.Layer)
-           || SymbolFacts.IsLayerGenType(type, KnownNames.Simple.Module)
-           || SymbolFacts.IsLayerGenType(type, "Model");
 
     private static IMethodSymbol? FindMethod(INamedTypeSymbol type, string name, Func<IMethodSymbol, bool> accept)
     {
@@ -137,9 +131,9 @@ internal static class LayerParser
             return null;
 
         bool returnsArray;
-        if (IsTensor(call.ReturnType))
+        if (TypeFacts.IsTensor(call.ReturnType))
             returnsArray = false;
-        else if (call.ReturnType is IArrayTypeSymbol { Rank: 1 } array && IsTensor(array.ElementType))
+        else if (call.ReturnType is IArrayTypeSymbol { Rank: 1 } array && TypeFacts.IsTensor(array.ElementType))
             returnsArray = true;
         else
             return null;
@@ -153,18 +147,18 @@ internal static class LayerParser
             if (parameter.RefKind != RefKind.None || parameter.IsParams)
                 return null;
             string name = HierarchyInfo.EscapeIdentifier(parameter.Name);
-            string typeName = parameter.Type.ToDisplayString(SymbolFacts.FullyQualifiedNullable);
+            string typeName = parameter.Type.ToDisplayString(TypeFacts.FullyQualifiedNullable);
             if (parameter.Name == "training" && IsBoolean(parameter.Type))
             {
                 trainingDefault = parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is true;
                 parameters[i] = new CallParameter(CallParameterKind.Training, name, "bool?", "null", "");
             }
-            else if (parameter.Name == "mask" && IsTensor(parameter.Type))
+            else if (parameter.Name == "mask" && TypeFacts.IsTensor(parameter.Type))
             {
                 parameters[i] = new CallParameter(CallParameterKind.Mask, name, typeName,
                     Literals.DefaultValue(parameter) ?? (parameter.Type.NullableAnnotation == NullableAnnotation.NotAnnotated ? null : "null"), "");
             }
-            else if (IsTensor(parameter.Type) && parameter.Type.NullableAnnotation != NullableAnnotation.Annotated)
+            else if (TypeFacts.IsTensor(parameter.Type) && parameter.Type.NullableAnnotation != NullableAnnotation.Annotated)
             {
                 tensors.Add(parameter);
                 parameters[i] = new CallParameter(CallParameterKind.Tensor, name, typeName, null, Naming.ToSnakeCase(parameter.Name) + "_shape");
@@ -187,7 +181,7 @@ internal static class LayerParser
         var build = FindMethod(type, "Build", method =>
             method.ReturnsVoid
             && method.Parameters.Length == tensors.Count
-            && method.Parameters.All(p => p.RefKind == RefKind.None && IsShape(p.Type)));
+            && method.Parameters.All(p => p.RefKind == RefKind.None && TypeFacts.IsShape(p.Type)));
         if (build is not null && tensors.Count > 1)
         {
             // Keras keys a shapes_dict by the build method's parameter names.
@@ -233,12 +227,8 @@ internal static class LayerParser
     /// <summary>Whether <paramref name="type"/> is a <c>[Layer]</c> this compilation generates code for (a source class, not metadata).</summary>
     private static bool GeneratedHere(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
         => !type.DeclaringSyntaxReferences.IsEmpty
-           && SymbolFacts.HasAttribute(type, KnownNames.Simple.LayerAttribute)
+           && TypeFacts.HasAttribute(type, KnownNames.Simple.LayerAttribute)
            && CanExtend(type.OriginalDefinition, compilation, cancellationToken, out _, out _);
-
-    private static bool IsTensor(ITypeSymbol type) => SymbolFacts.IsLayerGenType(type, KnownNames.Simple.Tensor);
-
-    private static bool IsShape(ITypeSymbol type) => SymbolFacts.IsLayerGenType(type, KnownNames.Simple.Shape);
 
     private static bool IsBoolean(ITypeSymbol type)
         => type.SpecialType == SpecialType.System_Boolean
@@ -298,7 +288,7 @@ internal static class LayerParser
                 Literals.DefaultValue(parameter),
                 WrittenByBase: BaseConfigKeys.Contains(Naming.ToSnakeCase(parameter.Name))
                     || (member.ContainingType is { } owner
-                        && (SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || SymbolFacts.IsLayerGenType(owner, KnownNames.Simple.Module)))));
+                        && (TypeFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || TypeFacts.IsLayerGenType(owner, KnownNames.Simple.Module)))));
         }
         return parameters.ToEquatableArray();
     }
@@ -310,7 +300,7 @@ internal static class LayerParser
         int publicCount = 0;
         foreach (var constructor in type.InstanceConstructors)
         {
-            if (SymbolFacts.GetAttribute(constructor, KnownNames.Simple.ConfigConstructorAttribute) is not null)
+            if (TypeFacts.GetAttribute(constructor, KnownNames.Simple.ConfigConstructorAttribute) is not null)
                 return constructor;
             if (constructor.DeclaredAccessibility == Accessibility.Public)
             {
@@ -421,17 +411,17 @@ internal static class LayerParser
         }
         if (type is not INamedTypeSymbol named)
             return null;
-        if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.DType)) return (ConfigValueKind.DType, "");
-        if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Shape)) return (ConfigValueKind.Shape, "");
-        if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Activation)) return (ConfigValueKind.Activation, "");
-        if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Initializer)) return (ConfigValueKind.Initializer, "");
-        if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Regularizer)) return (ConfigValueKind.Regularizer, "");
-        if (SymbolFacts.IsLayerGenType(named, KnownNames.Simple.Constraint)) return (ConfigValueKind.Constraint, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.DType)) return (ConfigValueKind.DType, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Shape)) return (ConfigValueKind.Shape, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Activation)) return (ConfigValueKind.Activation, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Initializer)) return (ConfigValueKind.Initializer, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Regularizer)) return (ConfigValueKind.Regularizer, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Constraint)) return (ConfigValueKind.Constraint, "");
         if (IsJsonNodes(named, "JsonNode")) return (ConfigValueKind.Json, "");
         if (IsJsonNodes(named, "JsonObject")) return (ConfigValueKind.JsonObject, "");
         string name = named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         if (named.TypeKind == TypeKind.Enum) return (ConfigValueKind.Enum, name);
-        if (named.TypeKind == TypeKind.Class && SymbolFacts.IsLayerType(named)) return (ConfigValueKind.Layer, name);
+        if (named.TypeKind == TypeKind.Class && TypeFacts.IsLayerType(named)) return (ConfigValueKind.Layer, name);
         return null;
     }
 
@@ -445,12 +435,12 @@ internal static class LayerParser
            && text.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
     private static bool IsListLike(INamedTypeSymbol definition)
-        => SymbolFacts.IsType(definition, "List", "System", "Collections", "Generic")
-           || SymbolFacts.IsType(definition, "IReadOnlyList", "System", "Collections", "Generic")
-           || SymbolFacts.IsType(definition, "IList", "System", "Collections", "Generic")
-           || SymbolFacts.IsType(definition, "IReadOnlyCollection", "System", "Collections", "Generic")
-           || SymbolFacts.IsType(definition, "ICollection", "System", "Collections", "Generic")
-           || SymbolFacts.IsType(definition, "IEnumerable", "System", "Collections", "Generic");
+        => TypeFacts.IsType(definition, "List", "System", "Collections", "Generic")
+           || TypeFacts.IsType(definition, "IReadOnlyList", "System", "Collections", "Generic")
+           || TypeFacts.IsType(definition, "IList", "System", "Collections", "Generic")
+           || TypeFacts.IsType(definition, "IReadOnlyCollection", "System", "Collections", "Generic")
+           || TypeFacts.IsType(definition, "ICollection", "System", "Collections", "Generic")
+           || TypeFacts.IsType(definition, "IEnumerable", "System", "Collections", "Generic");
 
     /// <summary>Whether a base class has (or will get from this generator) a static <c>FromConfig</c> the generated one hides.</summary>
     private static bool BaseHasFromConfig(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)

@@ -39,7 +39,7 @@ internal static class MemberTracking
                     when !property.IsIndexer
                         && property.GetMethod is not null
                         && property.ExplicitInterfaceImplementations.IsEmpty
-                        && (autoProperties.Contains(property) || SymbolFacts.IsAutoPropertySyntax(property, cancellationToken)):
+                        && (autoProperties.Contains(property) || TypeFacts.IsAutoPropertySyntax(property, cancellationToken)):
                     memberType = property.Type;
                     break;
                 default:
@@ -52,9 +52,9 @@ internal static class MemberTracking
             {
                 if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
                     obsolete = true;
-                else if (SymbolFacts.IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.NotTrackedAttribute))
+                else if (TypeFacts.IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.NotTrackedAttribute))
                     notTracked = true;
-                else if (SymbolFacts.IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.TrackAsAttribute)
+                else if (TypeFacts.IsLayerGenType(attribute.AttributeClass, KnownNames.Simple.TrackAsAttribute)
                     && attribute.ConstructorArguments is [{ Value: string name }]
                     && name.Length > 0)
                     trackAs = name;
@@ -93,8 +93,8 @@ internal static class MemberTracking
             case INamedTypeSymbol named:
                 if (named.TypeKind == TypeKind.Class)
                 {
-                    if (SymbolFacts.IsVariableType(named)) return TrackedType.Variable;
-                    if (SymbolFacts.IsModuleType(named)) return TrackedType.Module;
+                    if (TypeFacts.IsVariableType(named)) return TrackedType.Variable;
+                    if (TypeFacts.IsModuleType(named)) return TrackedType.Module;
                 }
                 if (!named.IsGenericType)
                     return null;
@@ -102,18 +102,18 @@ internal static class MemberTracking
                 var args = named.TypeArguments;
                 if (args.Length == 1)
                 {
-                    if (SymbolFacts.IsType(definition, "List", "System", "Collections", "Generic")
-                        || SymbolFacts.IsType(definition, "IList", "System", "Collections", "Generic")
-                        || SymbolFacts.IsType(definition, "IReadOnlyList", "System", "Collections", "Generic"))
+                    if (TypeFacts.IsType(definition, "List", "System", "Collections", "Generic")
+                        || TypeFacts.IsType(definition, "IList", "System", "Collections", "Generic")
+                        || TypeFacts.IsType(definition, "IReadOnlyList", "System", "Collections", "Generic"))
                         return Collection(TrackedKind.List, args[0], depth);
-                    if (SymbolFacts.IsType(definition, "ImmutableArray", "System", "Collections", "Immutable"))
+                    if (TypeFacts.IsType(definition, "ImmutableArray", "System", "Collections", "Immutable"))
                         return Collection(TrackedKind.ImmutableArray, args[0], depth);
                 }
                 else if (args.Length == 2 && args[0].SpecialType == SpecialType.System_String)
                 {
-                    if (SymbolFacts.IsType(definition, "Dictionary", "System", "Collections", "Generic")
-                        || SymbolFacts.IsType(definition, "IDictionary", "System", "Collections", "Generic")
-                        || SymbolFacts.IsType(definition, "IReadOnlyDictionary", "System", "Collections", "Generic"))
+                    if (TypeFacts.IsType(definition, "Dictionary", "System", "Collections", "Generic")
+                        || TypeFacts.IsType(definition, "IDictionary", "System", "Collections", "Generic")
+                        || TypeFacts.IsType(definition, "IReadOnlyDictionary", "System", "Collections", "Generic"))
                         return Collection(TrackedKind.Dictionary, args[1], depth);
                 }
                 return null;

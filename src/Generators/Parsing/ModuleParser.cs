@@ -24,11 +24,11 @@ internal static class ModuleParser
     public static ModuleModel? Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!SymbolFacts.IsExtendableClass(type))
+        if (!TypeFacts.IsExtendableClass(type))
             return null;
-        if (SymbolFacts.HasAttribute(type, KnownNames.Simple.LayerAttribute))
+        if (TypeFacts.HasAttribute(type, KnownNames.Simple.LayerAttribute))
             return null; // a [Layer] belongs to the layer generator
-        if (!SymbolFacts.IsPartialAll(type, cancellationToken))
+        if (!TypeFacts.IsPartialAll(type, cancellationToken))
             return null;
 
         var moduleType = compilation.GetTypeByMetadataName(KnownNames.Module);
@@ -39,7 +39,7 @@ internal static class ModuleParser
         var baseType = type.BaseType;
         if (baseType is null || baseType.SpecialType == SpecialType.System_Object)
             supplyBase = true;
-        else if (SymbolFacts.IsModuleType(baseType))
+        else if (TypeFacts.IsModuleType(baseType))
             supplyBase = false;
         else
             return null; // derives from something that is not a module

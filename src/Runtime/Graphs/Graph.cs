@@ -114,6 +114,9 @@ public sealed class Graph
     /// </summary>
     public string WriteToTensorBoard(string logDir, long step = 0) => GraphTensorBoard.Write(this, logDir, step);
 
+    /// <summary>The graph as an ONNX model (see <see cref="OnnxExport"/>), written to <paramref name="path"/>.</summary>
+    public void SaveOnnx(string path, string name = "graph") => OnnxExport.Save(this, path, name);
+
     /// <inheritdoc/>
     public override string ToString() => string.Join(Environment.NewLine, Nodes) + Environment.NewLine + "outputs: " + string.Join(", ", OutputIds);
 }

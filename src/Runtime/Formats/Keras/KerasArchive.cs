@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LayerGen.Losses;
+using LayerGen.Optimizers;
+
+namespace LayerGen.Formats.Keras;
+
+/// <summary>
+/// Keras 3's <c>.keras</c> archive: a zip holding <c>metadata.json</c>, <c>config.json</c> and
+/// <c>model.weights.h5</c>, stored uncompressed in that order. Weights are laid out by object structure
+/// (<c>layers/dense/vars/0</c>), the optimizer's state under <c>optimizer/vars</c>.
+/// See docs/formats/keras.md.
+/// </summary>
+public static class KerasArchive
+{
+    /// <summary>The Keras version written in <c>metadata.json</c> (the format this writer follows).</summary>
+    public const string KerasVersion = "3.15.1";
+
+    /// <summary>The largest zip entry <see cref="Load(string, long)"/> accepts by default (1 GiB).</summary>
+    public const long DefaultMaxEntryBytes = 1L << 30;
+
+    internal const string MetadataEntry = "metadata.json";
+    internal const string ConfigEntry = "config.json";
+    internal const string WeightsEntry = "model.weights.h5";
+
+    // ------------------------------------------------------------------ save
+
+    /// <summary>Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file.</summary>
+    public static void Save(Model model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!path.EndsWith(".keras", StringComparison.Ordinal))
+            throw new ArgumentException($"The filename must end in `.keras`. Received: filepath={path}", nameof(path));
+        var config = LayerRegistry.Serialize(model);
+        if (model.IsCompiled) config["compile_config"] = CompileConfig(model);
+        var metadata = new JsonObject
+        {
+            ["keras_version"] = KerasVersion,
+            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        var weights = new MemoryStream();
+        WriteWeights(model, weights);
+
+        string full = Path.GetFullPath(path);
+        string temp = AtomicFile.TempPathFor(full);
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    AddEntry(zip, MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString()));
+                    AddEntry(zip, ConfigEntry, Encoding.UTF8.GetBytes(config.ToJsonString()));
+                    AddEntry(zip, WeightsEntry, weights.ToArray());
+                }
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            AtomicFile.TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void AddEntry(ZipArchive zip, string name, byte[] bytes)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+        using var s = entry.Open();
+        s.Write(bytes);
+    }
+
+    /// <summary>Saves only the weights (and optimizer state) to a <c>.weights.h5</c> file.</summary>
+    public static void SaveWeights(Model model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!path.EndsWith(".weights.h5", StringComparison.Ordinal))
+            throw new ArgumentException($"The filename must end in `.weights.h5`. Received: filepath={path}", nameof(path));
+        var ms = new MemoryStream();
+        WriteWeights(model, ms);
+        AtomicFile.WriteAllBytes(Path.GetFullPath(path), ms.ToArray(), flushToDisk: true);
+    }
+
+    internal static void WriteWeights(Model model, Stream stream)
+    {
+        var groups = new List<(string, string, IReadOnlyList<StoredArray>)>();
+        foreach (var e in KerasObjectPaths.Walk(model))
+            groups.Add((e.VarsPath, e.Name, e.Variables.Select(v => KerasWeightsStore.FromVariable(v)).ToList()));
+        if (model.Optimizer is { } opt)
+        {
+            var arrays = new List<StoredArray>();
+            foreach (var (key, v) in opt.GetCheckpointVariables())
+                arrays.Add(KerasWeightsStore.FromVariable(v, asInt32: key == "iteration"));
+            groups.Add(("optimizer/vars", opt.Name, arrays));
+        }
+        KerasWeightsStore.Write(stream, groups);
+    }
+
+    // ------------------------------------------------------------------ load
+
+    /// <summary>
+    /// Loads a model from a <c>.keras</c> file: checks the archive and that every layer class in the config is
+    /// registered before creating anything, rebuilds the model, compiles it when the archive has a
+    /// <c>compile_config</c>, then loads the weights and optimizer state. Throws <see cref="KerasFormatException"/>.
+    /// </summary>
+    /// <param name="path">The archive.</param>
+    /// <param name="maxEntryBytes">The largest zip entry accepted.</param>
+    public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] configBytes, weightsBytes;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            byte[]? c = null, w = null;
+            foreach (var entry in zip.Entries)
+            {
+                CheckEntryName(entry.FullName);
+                if (entry.FullName == ConfigEntry) c = ReadEntry(entry, maxEntryBytes);
+                else if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
+                else if (entry.FullName == MetadataEntry) _ = ReadEntry(entry, maxEntryBytes);
+            }
+            configBytes = c ?? throw new KerasFormatException($"'{path}' has no {ConfigEntry}.");
+            weightsBytes = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
+        }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
+
+        JsonObject config;
+        try { config = JsonNode.Parse(configBytes) as JsonObject ?? throw new KerasFormatException($"{ConfigEntry} is not a JSON object."); }
+        catch (JsonException e) { throw new KerasFormatException($"{ConfigEntry} is not valid JSON: {e.Message}", e); }
+
+        CheckRegistered(config, "config.json");
+        Model model;
+        try
+        {
+            var layer = LayerRegistry.Deserialize(config);
+            model = layer as Model ?? throw new KerasFormatException($"config.json describes a {layer.ClassName}, not a model.");
+            if (config["compile_config"] is JsonObject compile) Compile(model, compile);
+        }
+        catch (LayerGenException e) when (e is not KerasFormatException) { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or FormatException)
+        { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
+
+        using (var ms = new MemoryStream(weightsBytes, writable: false))
+            LoadWeights(model, ms);
+        return model;
+    }
+
+    private static void CheckEntryName(string name)
+    {
+        if (name.Length == 0 || name.StartsWith('/') || name.StartsWith('\\') || name.Contains(':', StringComparison.Ordinal)
+            || name.Split('/', '\\').Any(p => p == ".."))
+            throw new KerasFormatException($"The archive holds an entry with a path outside the archive: '{name}'.");
+    }
+
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long max)
+    {
+        if (entry.Length > max)
+            throw new KerasFormatException($"Archive entry '{entry.FullName}' is {entry.Length} bytes, more than the limit of {max}.");
+        using var s = entry.Open();
+        var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = s.Read(buffer)) > 0)
+        {
+            if (ms.Length + read > max)
+                throw new KerasFormatException($"Archive entry '{entry.FullName}' is larger than the limit of {max} bytes.");
+            ms.Write(buffer, 0, read);
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Refuses a config naming a layer class that is not registered (before anything is created).</summary>
+    private static void CheckRegistered(JsonObject serialized, string where)
+    {
+        Config.TryGetString(serialized["registered_name"], out var registered);
+        Config.TryGetString(serialized["class_name"], out var className);
+        string? name = string.IsNullOrEmpty(registered) ? className : registered;
+        if (string.IsNullOrEmpty(name))
+            throw new KerasFormatException($"{where}: a serialized layer needs a \"class_name\".");
+        if (!LayerRegistry.IsRegistered(name) && (string.IsNullOrEmpty(className) || !LayerRegistry.IsRegistered(className)))
+            throw new KerasFormatException($"{where}: the class '{name}' is not registered, so the model was not loaded. Register it ([Layer] classes register themselves when their assembly loads; otherwise call LayerRegistry.Register).");
+        if (serialized["config"] is JsonObject config && config["layers"] is JsonArray layers)
+            foreach (var item in layers)
+                if (item is JsonObject o) CheckRegistered(o, where);
+    }
+
+    /// <summary>Loads weights (and optimizer state, when the file has it and the model is compiled) from a <c>.weights.h5</c> file.</summary>
+    public static void LoadWeights(Model model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var fs = File.OpenRead(path);
+        LoadWeights(model, fs);
+    }
+
+    internal static void LoadWeights(Model model, Stream stream)
+    {
+        // Read and check everything first, assign only when all of it fits.
+        var assignments = new List<(Variable Variable, StoredArray Array)>();
+        using (var reader = new KerasWeightsStore.Reader(stream))
+        {
+            foreach (var e in KerasObjectPaths.Walk(model))
+            {
+                var arrays = reader.ReadVars(e.VarsPath);
+                if (arrays.Count != e.Variables.Count)
+                    throw new KerasFormatException($"Layer '{e.Name}' at '{e.VarsPath}' expects {e.Variables.Count} variables, but the file holds {arrays.Count}.");
+                for (int i = 0; i < arrays.Count; i++)
+                {
+                    if (arrays[i].Shape != e.Variables[i].Shape)
+                        throw new KerasFormatException($"Layer '{e.Name}': variable {i} ('{e.Variables[i].Name}') has shape {e.Variables[i].Shape}, but '{e.VarsPath}/{i}' in the file has shape {arrays[i].Shape}.");
+                    assignments.Add((e.Variables[i], arrays[i]));
+                }
+            }
+            if (model.Optimizer is { } opt && reader.Exists("optimizer/vars"))
+            {
+                var arrays = reader.ReadVars("optimizer/vars");
+                var vars = opt.GetCheckpointVariables().Select(p => p.Value).ToList();
+                if (arrays.Count > 2 && arrays.Count != vars.Count && !opt.IsBuilt)
+                {
+                    opt.Build(model);
+                    vars = opt.GetCheckpointVariables().Select(p => p.Value).ToList();
+                }
+                // An optimizer saved before its first step holds only the iteration and the learning rate.
+                if (arrays.Count != vars.Count && arrays.Count != 2)
+                    throw new KerasFormatException($"Optimizer '{opt.Name}' has {vars.Count} variables, but the file's optimizer/vars holds {arrays.Count}.");
+                for (int i = 0; i < Math.Min(arrays.Count, vars.Count); i++)
+                {
+                    if (arrays[i].Shape != vars[i].Shape)
+                        throw new KerasFormatException($"Optimizer variable {i} ('{vars[i].Name}') has shape {vars[i].Shape}, but optimizer/vars/{i} has shape {arrays[i].Shape}.");
+                    assignments.Add((vars[i], arrays[i]));
+                }
+            }
+        }
+        var tensors = assignments.Select(a => KerasWeightsStore.ToTensor(a.Array, a.Variable.DType)).ToList();
+        for (int i = 0; i < assignments.Count; i++) assignments[i].Variable.Assign(tensors[i]);
+    }
+
+    // ------------------------------------------------------------------ compile config
+
+    internal static JsonObject CompileConfig(Model model) => new()
+    {
+        ["optimizer"] = model.Optimizer!.Serialize(),
+        ["loss"] = model.Loss?.Serialize(),
+        ["loss_weights"] = null,
+        ["metrics"] = null,
+        ["weighted_metrics"] = null,
+        ["run_eagerly"] = false,
+        ["steps_per_execution"] = 1,
+        ["jit_compile"] = false,
+    };
+
+    private static void Compile(Model model, JsonObject compile)
+    {
+        Optimizer? optimizer = compile["optimizer"] switch
+        {
+            null => null,
+            JsonObject o => OptimizerFromConfig(o),
+            JsonValue v when Config.TryGetString(v, out var s) => Optimizer.Get(s),
+            var other => throw new KerasFormatException($"compile_config: cannot read the optimizer {other.ToJsonString()}."),
+        };
+        Loss? loss = compile["loss"] switch
+        {
+            null => null,
+            JsonValue v when Config.TryGetString(v, out var s) => Loss.Get(s),
+            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => Loss.Get(cn),
+            var other => throw new KerasFormatException($"compile_config: cannot read the loss {other.ToJsonString()}."),
+        };
+        model.Compile(optimizer ?? Optimizer.Get("rmsprop"), loss);
+    }
+
+    private static Optimizer OptimizerFromConfig(JsonObject serialized)
+    {
+        Config.TryGetString(serialized["class_name"], out var cls);
+        var c = serialized["config"] as JsonObject ?? [];
+        double lr = Num(c, "learning_rate") ?? 0.001;
+        double? wd = Num(c, "weight_decay"), cn = Num(c, "clipnorm"), cv = Num(c, "clipvalue"), gcn = Num(c, "global_clipnorm");
+        Config.TryGetString(c["name"], out var name);
+        bool Bool(string key) => c[key] is JsonValue v && v.TryGetValue(out bool b) && b;
+        return cls switch
+        {
+            "Adam" => new Adam(lr, Num(c, "beta_1") ?? 0.9, Num(c, "beta_2") ?? 0.999, Num(c, "epsilon") ?? 1e-7, Bool("amsgrad"),
+                null, wd, cn, cv, gcn, string.IsNullOrEmpty(name) ? "adam" : name),
+            "AdamW" => new AdamW(lr, wd ?? 0.004, Num(c, "beta_1") ?? 0.9, Num(c, "beta_2") ?? 0.999, Num(c, "epsilon") ?? 1e-7, Bool("amsgrad"),
+                null, cn, cv, gcn, string.IsNullOrEmpty(name) ? "adamw" : name),
+            "SGD" => new SGD(lr, Num(c, "momentum") ?? 0, Bool("nesterov"), null, wd, cn, cv, gcn, string.IsNullOrEmpty(name) ? "SGD" : name),
+            null or "" => throw new KerasFormatException("compile_config: the optimizer has no class_name."),
+            _ => WithRate(Optimizer.Get(cls), lr),
+        };
+    }
+
+    private static Optimizer WithRate(Optimizer o, double lr)
+    {
+        if (o.Schedule is null) o.LearningRate = lr;
+        return o;
+    }
+
+    private static double? Num(JsonObject c, string key)
+        => c[key] is JsonValue v && v.TryGetValue(out double d) ? d : null;
+}

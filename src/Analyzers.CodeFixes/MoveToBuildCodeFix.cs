@@ -279,7 +279,7 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
                         {
                             replacements[identifier] = ParseExpression(shapeNames[0] + "[^1]").WithTriviaFrom(identifier);
                         }
-                        else if (LayerDeclarationAnalyzer.FindMember(type, parameter, model.Compilation, layerType) is { } member)
+                        else if (ConfigTypes.FindMember(type, parameter, model.Compilation, layerType) is { } member)
                         {
                             if (member.Name != identifier.Identifier.ValueText)
                                 replacements[identifier] = IdentifierName(member.Name).WithTriviaFrom(identifier);

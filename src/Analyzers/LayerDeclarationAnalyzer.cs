@@ -17,8 +17,6 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
     /// <summary>The property carrying the expected <c>Build</c> parameter names (comma-separated) to the fixer.</summary>
     public const string BuildParametersKey = "BuildParameters";
 
-    private const int MaxBaseDepth = 32;
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         [Descriptors.InvalidCall, Descriptors.BuildMismatch, Descriptors.ParameterNotKept, Descriptors.ParameterNotConfigurable, Descriptors.NoConfigConstructor];
 
@@ -45,17 +43,6 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
 
     // ------------------------------------------------------------------ Call and Build (LG0005, LG0006)
 
-    private static IEnumerable<INamedTypeSymbol> UserHierarchy(INamedTypeSymbol type)
-    {
-        int depth = 0;
-        for (INamedTypeSymbol? t = type; t is not null && depth < MaxBaseDepth; t = t.BaseType, depth++)
-        {
-            if (t.SpecialType == SpecialType.System_Object || TypeFacts.IsRuntimeBase(t))
-                yield break;
-            yield return t;
-        }
-    }
-
     private static bool IsCandidate(ISymbol member) => member is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary };
 
     private static void AnalyzeCall(SymbolAnalysisContext context, INamedTypeSymbol type)
@@ -64,7 +51,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
         IMethodSymbol? call = own.FirstOrDefault();
         if (call is null)
         {
-            foreach (var t in UserHierarchy(type).Skip(1))
+            foreach (var t in TypeFacts.UserHierarchy(type).Skip(1))
             {
                 call = t.GetMembers("Call").Where(IsCandidate).Cast<IMethodSymbol>().FirstOrDefault(m => m.DeclaredAccessibility != Accessibility.Private);
                 if (call is not null)
@@ -163,29 +150,13 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
         if (type.GetMembers("FromConfig").Any(m => m is IMethodSymbol { IsStatic: true, Parameters.Length: 1 }))
             return; // the user reads the config back themselves
 
-        IMethodSymbol? constructor = null;
-        var publicConstructors = new List<IMethodSymbol>();
-        foreach (var c in type.InstanceConstructors)
-        {
-            if (TypeFacts.GetAttribute(c, KnownNames.Simple.ConfigConstructorAttribute) is not null)
-            {
-                constructor = c;
-                break;
-            }
-            if (c.DeclaredAccessibility == Accessibility.Public)
-                publicConstructors.Add(c);
-        }
+        var constructor = ConfigTypes.ConfigConstructor(type, out int publicCount);
         if (constructor is null)
         {
-            if (publicConstructors.Count > 1)
-            {
+            if (publicCount > 1)
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NoConfigConstructor, LayerGenSymbols.IdentifierLocation(type, context.CancellationToken),
-                    type.Name, publicConstructors.Count));
-                return;
-            }
-            if (publicConstructors.Count == 0)
-                return;
-            constructor = publicConstructors[0];
+                    type.Name, publicCount));
+            return;
         }
 
         var compilation = context.Compilation;
@@ -197,58 +168,8 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
                     parameter.Name, type.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), ConfigTypes.AllowedList));
                 continue;
             }
-            if (FindMember(type, parameter, compilation, layerType) is null)
+            if (ConfigTypes.FindMember(type, parameter, compilation, layerType) is null)
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.ParameterNotKept, LayerGenSymbols.MemberLocation(parameter), parameter.Name, type.Name));
         }
-    }
-
-    /// <summary>The class and its bases as they will be once generated (a [Layer] naming no base continues with Layer).</summary>
-    private static IEnumerable<INamedTypeSymbol> WithBases(INamedTypeSymbol type, INamedTypeSymbol layerType)
-    {
-        int depth = 0;
-        INamedTypeSymbol? t = type;
-        while (t is not null && t.SpecialType != SpecialType.System_Object && depth++ < MaxBaseDepth)
-        {
-            yield return t;
-            var next = t.BaseType;
-            if ((next is null || next.SpecialType == SpecialType.System_Object)
-                && LayerGenSymbols.IsLayerClass(t) && !TypeFacts.IsLayerGenType(t, KnownNames.Simple.Layer))
-                next = layerType;
-            t = next;
-        }
-    }
-
-    /// <summary>The member the generated <c>GetConfig</c> reads <paramref name="parameter"/> back from (the generator's rule).</summary>
-    public static ISymbol? FindMember(INamedTypeSymbol type, IParameterSymbol parameter, Compilation compilation, INamedTypeSymbol layerType)
-    {
-        string wanted = ConfigTypes.NormalizeMemberName(parameter.Name);
-        foreach (var t in WithBases(type, layerType))
-        {
-            bool own = SymbolEqualityComparer.Default.Equals(t, type);
-            foreach (var member in t.GetMembers())
-            {
-                if (member.IsStatic || member.IsImplicitlyDeclared || (!own && !compilation.IsSymbolAccessibleWithin(member, type)))
-                    continue;
-                ITypeSymbol memberType;
-                switch (member)
-                {
-                    case IFieldSymbol { IsConst: false } field:
-                        memberType = field.Type;
-                        break;
-                    case IPropertySymbol { IsIndexer: false, GetMethod: { } getter } property
-                        when own || compilation.IsSymbolAccessibleWithin(getter, type):
-                        memberType = property.Type;
-                        break;
-                    default:
-                        continue;
-                }
-                if (ConfigTypes.NormalizeMemberName(member.Name) != wanted)
-                    continue;
-                if (!compilation.ClassifyCommonConversion(memberType, parameter.Type).IsImplicit)
-                    continue;
-                return member;
-            }
-        }
-        return null;
     }
 }

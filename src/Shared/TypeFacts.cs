@@ -10,6 +10,41 @@ namespace LayerGen.SourceGeneration;
 /// </summary>
 internal static class TypeFacts
 {
+    /// <summary>How many base classes the hierarchy walks below follow at most (guards against cycles in broken code).</summary>
+    public const int MaxBaseDepth = 32;
+
+    /// <summary>
+    /// <paramref name="type"/> and its base classes as they will be once generated: a <c>[Layer]</c> that
+    /// names no base continues with <paramref name="layerType"/> (<c>LayerGen.Layer</c>, which the generated part supplies).
+    /// </summary>
+    public static IEnumerable<INamedTypeSymbol> WithGeneratedBases(INamedTypeSymbol type, INamedTypeSymbol? layerType)
+    {
+        int depth = 0;
+        INamedTypeSymbol? t = type;
+        while (t is not null && t.SpecialType != SpecialType.System_Object && depth++ < MaxBaseDepth)
+        {
+            yield return t;
+            var next = t.BaseType;
+            if ((next is null || next.SpecialType == SpecialType.System_Object)
+                && HasAttribute(t, KnownNames.Simple.LayerAttribute)
+                && !IsLayerGenType(t, KnownNames.Simple.Layer))
+                next = layerType;
+            t = next;
+        }
+    }
+
+    /// <summary>The classes whose <c>Call</c>/<c>Build</c> count: <paramref name="type"/> and its bases up to the runtime's own layer types.</summary>
+    public static IEnumerable<INamedTypeSymbol> UserHierarchy(INamedTypeSymbol type)
+    {
+        int depth = 0;
+        for (INamedTypeSymbol? t = type; t is not null && depth < MaxBaseDepth; t = t.BaseType, depth++)
+        {
+            if (t.SpecialType == SpecialType.System_Object || IsRuntimeBase(t))
+                yield break;
+            yield return t;
+        }
+    }
+
     /// <summary><c>global::Namespace.Type</c> with <c>?</c> on nullable reference types.</summary>
     public static readonly SymbolDisplayFormat FullyQualifiedNullable = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);

@@ -47,65 +47,11 @@ internal sealed record CallInfo(
     bool EmitInvoke,
     bool EmitInvokeRecorded);
 
-/// <summary>What a constructor argument holds, for the <c>Config.WriteX</c>/<c>ReadX</c> helper to use.</summary>
-internal enum ConfigValueKind
-{
-    Int32,
-    Int64,
-    Single,
-    Double,
-    Boolean,
-    String,
-
-    /// <summary>An enum, written as its member name in snake_case.</summary>
-    Enum,
-
-    /// <summary><c>LayerGen.DType</c>, written by its Keras name.</summary>
-    DType,
-
-    /// <summary><c>LayerGen.Shape</c>, a list with null for unknown dimensions.</summary>
-    Shape,
-
-    /// <summary><c>LayerGen.Activation</c>, by name.</summary>
-    Activation,
-
-    /// <summary><c>LayerGen.Initializer</c>, a Keras nested object.</summary>
-    Initializer,
-
-    /// <summary><c>LayerGen.Regularizer</c>, a Keras nested object.</summary>
-    Regularizer,
-
-    /// <summary><c>LayerGen.Constraint</c>, a Keras nested object.</summary>
-    Constraint,
-
-    /// <summary>A nested layer (<c>Layer</c> or a layer class), a Keras nested object through <c>LayerRegistry</c>.</summary>
-    Layer,
-
-    /// <summary><c>System.Text.Json.Nodes.JsonNode</c>, copied as is.</summary>
-    Json,
-
-    /// <summary><c>System.Text.Json.Nodes.JsonObject</c>, copied as is.</summary>
-    JsonObject,
-}
-
-/// <summary>Whether a config value is one value or a list of them.</summary>
-internal enum ConfigContainer
-{
-    /// <summary>One value.</summary>
-    None,
-
-    /// <summary><c>T[]</c>.</summary>
-    Array,
-
-    /// <summary><c>List&lt;T&gt;</c> or an interface a list implements (<c>IReadOnlyList&lt;T&gt;</c>, <c>IEnumerable&lt;T&gt;</c>, ...).</summary>
-    List,
-}
-
 /// <summary>One constructor parameter of the config constructor, with the member it is read back from.</summary>
 /// <param name="Name">The parameter name as a C# identifier (used as a named argument).</param>
 /// <param name="Key">The config key: the parameter name in snake_case.</param>
 /// <param name="Member">The expression that reads the value back (<c>this.outFeatures</c>).</param>
-/// <param name="Kind">What the value is.</param>
+/// <param name="Kind">What the value is (<see cref="ConfigTypes.Classify"/>).</param>
 /// <param name="Container">One value or a list.</param>
 /// <param name="IsNullable">Whether the parameter (the list itself, for lists) may be null.</param>
 /// <param name="ElementType">The <c>global::</c> name of the enum or layer type, for the generic helpers; empty otherwise.</param>

@@ -13,8 +13,6 @@ namespace LayerGen.Generators.Parsing;
 /// </summary>
 internal static class LayerParser
 {
-    private const int MaxBaseDepth = 32;
-
     /// <summary>The keys <c>Layer.GetConfig()</c> writes itself (Keras's base config).</summary>
     private static readonly HashSet<string> BaseConfigKeys = new(StringComparer.Ordinal) { "name", "trainable", "dtype", "activity_regularizer" };
 
@@ -73,43 +71,11 @@ internal static class LayerParser
         return true;
     }
 
-    /// <summary>
-    /// <paramref name="type"/> and its base classes as they will be once generated: a <c>[Layer]</c> that
-    /// names no base continues with <c>LayerGen.Layer</c> (the generated part supplies it).
-    /// </summary>
-    private static IEnumerable<INamedTypeSymbol> WithBases(INamedTypeSymbol type, Compilation compilation)
-    {
-        int depth = 0;
-        INamedTypeSymbol? t = type;
-        while (t is not null && t.SpecialType != SpecialType.System_Object && depth++ < MaxBaseDepth)
-        {
-            yield return t;
-            var next = t.BaseType;
-            if ((next is null || next.SpecialType == SpecialType.System_Object)
-                && TypeFacts.HasAttribute(t, KnownNames.Simple.LayerAttribute)
-                && !TypeFacts.IsLayerGenType(t, KnownNames.Simple.Layer))
-                next = compilation.GetTypeByMetadataName(KnownNames.Layer);
-            t = next;
-        }
-    }
-
     // ------------------------------------------------------------------ Call and Build
-
-    /// <summary>The classes whose <c>Call</c>/<c>Build</c> count: the class and its bases up to the runtime's own layer types.</summary>
-    private static IEnumerable<INamedTypeSymbol> UserHierarchy(INamedTypeSymbol type)
-    {
-        int depth = 0;
-        for (INamedTypeSymbol? t = type; t is not null && depth < MaxBaseDepth; t = t.BaseType, depth++)
-        {
-            if (t.SpecialType == SpecialType.System_Object || TypeFacts.IsRuntimeBase(t))
-                yield break;
-            yield return t;
-        }
-    }
 
     private static IMethodSymbol? FindMethod(INamedTypeSymbol type, string name, Func<IMethodSymbol, bool> accept)
     {
-        foreach (var t in UserHierarchy(type))
+        foreach (var t in TypeFacts.UserHierarchy(type))
             foreach (var member in t.GetMembers(name))
                 if (member is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary, IsGenericMethod: false } method
                     && (SymbolEqualityComparer.Default.Equals(t, type) || method.DeclaredAccessibility != Accessibility.Private)
@@ -210,7 +176,7 @@ internal static class LayerParser
     /// <summary>Whether a base class has (or will get from this generator) an <c>Invoke</c> the generated one hides.</summary>
     private static bool BaseHasInvoke(INamedTypeSymbol type, string[] signature, Compilation compilation, CancellationToken cancellationToken)
     {
-        foreach (var t in WithBases(type, compilation).Skip(1))
+        foreach (var t in TypeFacts.WithGeneratedBases(type, compilation.GetTypeByMetadataName(KnownNames.Layer)).Skip(1))
         {
             foreach (var member in t.GetMembers("Invoke"))
                 if (member is IMethodSymbol { IsStatic: false, DeclaredAccessibility: not Accessibility.Private } method
@@ -264,18 +230,19 @@ internal static class LayerParser
     {
         if (type.IsAbstract)
             return null;
-        var constructor = ConfigConstructor(type);
+        var constructor = ConfigTypes.ConfigConstructor(type, out _);
         if (constructor is null)
             return null;
 
+        var layerType = compilation.GetTypeByMetadataName(KnownNames.Layer);
         var parameters = new List<ConfigParameter>(constructor.Parameters.Length);
         foreach (var parameter in constructor.Parameters)
         {
             if (parameter.RefKind != RefKind.None)
                 return null;
-            if (Classify(parameter.Type) is not { } value)
+            if (ConfigTypes.Classify(parameter.Type) is not { } value)
                 return null;
-            if (FindMember(type, parameter, compilation) is not { } member)
+            if (ConfigTypes.FindMember(type, parameter, compilation, layerType) is not { } member)
                 return null;
             parameters.Add(new ConfigParameter(
                 HierarchyInfo.EscapeIdentifier(parameter.Name),
@@ -293,159 +260,10 @@ internal static class LayerParser
         return parameters.ToEquatableArray();
     }
 
-    /// <summary>The constructor marked <c>[ConfigConstructor]</c>, else the only public one, else null.</summary>
-    private static IMethodSymbol? ConfigConstructor(INamedTypeSymbol type)
-    {
-        IMethodSymbol? onlyPublic = null;
-        int publicCount = 0;
-        foreach (var constructor in type.InstanceConstructors)
-        {
-            if (TypeFacts.GetAttribute(constructor, KnownNames.Simple.ConfigConstructorAttribute) is not null)
-                return constructor;
-            if (constructor.DeclaredAccessibility == Accessibility.Public)
-            {
-                publicCount++;
-                onlyPublic = constructor;
-            }
-        }
-        return publicCount == 1 ? onlyPublic : null;
-    }
-
-    /// <summary>
-    /// The field or property a constructor parameter is read back from: same name with case and underscores
-    /// ignored, in the class or a base class (not private there), of a type convertible to the parameter's.
-    /// </summary>
-    private static ISymbol? FindMember(INamedTypeSymbol type, IParameterSymbol parameter, Compilation compilation)
-    {
-        string wanted = Normalize(parameter.Name);
-        foreach (var t in WithBases(type, compilation))
-        {
-            bool own = SymbolEqualityComparer.Default.Equals(t, type);
-            foreach (var member in t.GetMembers())
-            {
-                if (member.IsStatic || member.IsImplicitlyDeclared || (!own && !compilation.IsSymbolAccessibleWithin(member, type)))
-                    continue;
-                ITypeSymbol memberType;
-                switch (member)
-                {
-                    case IFieldSymbol { IsConst: false } field:
-                        memberType = field.Type;
-                        break;
-                    case IPropertySymbol { IsIndexer: false, GetMethod: { } getter } property
-                        when own || compilation.IsSymbolAccessibleWithin(getter, type):
-                        memberType = property.Type;
-                        break;
-                    default:
-                        continue;
-                }
-                if (Normalize(member.Name) != wanted)
-                    continue;
-                if (!compilation.ClassifyCommonConversion(memberType, parameter.Type).IsImplicit)
-                    continue;
-                return member;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>A name with case, underscores and an <c>m_</c> prefix ignored (<c>_units</c>, <c>m_units</c>, <c>Units</c> all give <c>units</c>).</summary>
-    private static string Normalize(string name)
-        => (name.StartsWith("m_", StringComparison.Ordinal) ? name.Substring(2) : name).Replace("_", "").ToLowerInvariant();
-
-    private sealed record ConfigValue(ConfigValueKind Kind, ConfigContainer Container, bool IsNullable, string ElementType);
-
-    /// <summary>What a constructor parameter of type <paramref name="type"/> puts into the config, or null when it cannot go there.</summary>
-    private static ConfigValue? Classify(ITypeSymbol type)
-    {
-        bool nullable = false;
-        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullableType)
-        {
-            nullable = true;
-            type = nullableType.TypeArguments[0];
-        }
-        else if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated)
-        {
-            nullable = true;
-        }
-
-        var container = ConfigContainer.None;
-        ITypeSymbol element = type;
-        if (type is IArrayTypeSymbol array)
-        {
-            if (array.Rank != 1) return null;
-            container = ConfigContainer.Array;
-            element = array.ElementType;
-        }
-        else if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic
-                 && IsListLike(generic.OriginalDefinition))
-        {
-            container = ConfigContainer.List;
-            element = generic.TypeArguments[0];
-        }
-
-        if (container != ConfigContainer.None)
-        {
-            if (element.IsValueType && element is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T })
-                return null;
-            if (Leaf(element) is not { } leaf)
-                return null;
-            if (leaf.Kind is not (ConfigValueKind.Int32 or ConfigValueKind.Int64 or ConfigValueKind.Single or ConfigValueKind.Double
-                or ConfigValueKind.Boolean or ConfigValueKind.String or ConfigValueKind.Enum or ConfigValueKind.Shape or ConfigValueKind.Layer))
-                return null;
-            return new ConfigValue(leaf.Kind, container, nullable, leaf.ElementType);
-        }
-
-        return Leaf(type) is { } single ? new ConfigValue(single.Kind, ConfigContainer.None, nullable, single.ElementType) : null;
-    }
-
-    private static (ConfigValueKind Kind, string ElementType)? Leaf(ITypeSymbol type)
-    {
-        switch (type.SpecialType)
-        {
-            case SpecialType.System_Int32: return (ConfigValueKind.Int32, "");
-            case SpecialType.System_Int64: return (ConfigValueKind.Int64, "");
-            case SpecialType.System_Single: return (ConfigValueKind.Single, "");
-            case SpecialType.System_Double: return (ConfigValueKind.Double, "");
-            case SpecialType.System_Boolean: return (ConfigValueKind.Boolean, "");
-            case SpecialType.System_String: return (ConfigValueKind.String, "");
-        }
-        if (type is not INamedTypeSymbol named)
-            return null;
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.DType)) return (ConfigValueKind.DType, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Shape)) return (ConfigValueKind.Shape, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Activation)) return (ConfigValueKind.Activation, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Initializer)) return (ConfigValueKind.Initializer, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Regularizer)) return (ConfigValueKind.Regularizer, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Constraint)) return (ConfigValueKind.Constraint, "");
-        if (IsJsonNodes(named, "JsonNode")) return (ConfigValueKind.Json, "");
-        if (IsJsonNodes(named, "JsonObject")) return (ConfigValueKind.JsonObject, "");
-        string name = named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        if (named.TypeKind == TypeKind.Enum) return (ConfigValueKind.Enum, name);
-        if (named.TypeKind == TypeKind.Class && TypeFacts.IsLayerType(named)) return (ConfigValueKind.Layer, name);
-        return null;
-    }
-
-    /// <summary>Whether <paramref name="type"/> is <c>System.Text.Json.Nodes.{name}</c>.</summary>
-    private static bool IsJsonNodes(INamedTypeSymbol type, string name)
-        => type.Name == name
-           && type.ContainingType is null
-           && type.ContainingNamespace is { Name: "Nodes" } nodes
-           && nodes.ContainingNamespace is { Name: "Json" } json
-           && json.ContainingNamespace is { Name: "Text" } text
-           && text.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
-
-    private static bool IsListLike(INamedTypeSymbol definition)
-        => TypeFacts.IsType(definition, "List", "System", "Collections", "Generic")
-           || TypeFacts.IsType(definition, "IReadOnlyList", "System", "Collections", "Generic")
-           || TypeFacts.IsType(definition, "IList", "System", "Collections", "Generic")
-           || TypeFacts.IsType(definition, "IReadOnlyCollection", "System", "Collections", "Generic")
-           || TypeFacts.IsType(definition, "ICollection", "System", "Collections", "Generic")
-           || TypeFacts.IsType(definition, "IEnumerable", "System", "Collections", "Generic");
-
     /// <summary>Whether a base class has (or will get from this generator) a static <c>FromConfig</c> the generated one hides.</summary>
     private static bool BaseHasFromConfig(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
-        foreach (var t in WithBases(type, compilation).Skip(1))
+        foreach (var t in TypeFacts.WithGeneratedBases(type, compilation.GetTypeByMetadataName(KnownNames.Layer)).Skip(1))
         {
             foreach (var member in t.GetMembers("FromConfig"))
                 if (member is IMethodSymbol { IsStatic: true, Parameters.Length: 1, DeclaredAccessibility: not Accessibility.Private })

@@ -36,7 +36,7 @@ public static class KerasArchive
         if (!path.EndsWith(".keras", StringComparison.Ordinal))
             throw new ArgumentException($"The filename must end in `.keras`. Received: filepath={path}", nameof(path));
         var config = LayerRegistry.Serialize(model);
-        if (model.IsCompiled) config["compile_config"] = CompileConfig(model);
+        config["compile_config"] = model.IsCompiled ? CompileConfig(model) : new JsonObject(); // Keras writes {} when not compiled
         var metadata = new JsonObject
         {
             ["keras_version"] = KerasVersion,
@@ -141,7 +141,7 @@ public static class KerasArchive
         {
             var layer = LayerRegistry.Deserialize(config);
             model = layer as Model ?? throw new KerasFormatException($"config.json describes a {layer.ClassName}, not a model.");
-            if (config["compile_config"] is JsonObject compile) Compile(model, compile);
+            if (config["compile_config"] is JsonObject { Count: > 0 } compile) Compile(model, compile);
         }
         catch (LayerGenException e) when (e is not KerasFormatException) { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or FormatException)

@@ -75,9 +75,10 @@ internal static class KerasObjectPaths
 
     private sealed class Collector : IModuleVisitor
     {
+        private readonly HashSet<Variable> _seen = new(ReferenceEqualityComparer.Instance);
         public List<Variable> Variables { get; } = [];
         public List<(string Path, Module Module)> Modules { get; } = [];
-        public void Variable(string path, Variable variable) { if (variable is not null) Variables.Add(variable); }
+        public void Variable(string path, Variable variable) { if (variable is not null && _seen.Add(variable)) Variables.Add(variable); }
         public void Module(string path, Module module) { if (module is not null) Modules.Add((path, module)); }
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using LayerGen.SourceGeneration;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -35,28 +34,15 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
 
     private static bool IsNotTracked(ISymbol member) => TypeFacts.GetAttribute(member, KnownNames.Simple.NotTrackedAttribute) is not null;
 
-    /// <summary>The members the generator considers: instance fields and auto-properties (the generator's rule).</summary>
-    private static ITypeSymbol? StoredType(ISymbol member, CancellationToken ct)
-    {
-        if (member.IsStatic || member.IsImplicitlyDeclared)
-            return null;
-        return member switch
-        {
-            IFieldSymbol { IsConst: false, AssociatedSymbol: null } field => field.Type,
-            IPropertySymbol { IsIndexer: false, GetMethod: not null } property
-                when property.ExplicitInterfaceImplementations.IsEmpty && TypeFacts.IsAutoPropertySyntax(property, ct) => property.Type,
-            _ => null,
-        };
-    }
-
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!IsTarget(type))
             return;
+        var withBackingFields = TrackableTypes.PropertiesWithBackingFields(type);
         foreach (var member in type.GetMembers())
         {
-            if (StoredType(member, context.CancellationToken) is not { } memberType || IsNotTracked(member))
+            if (TrackableTypes.StoredType(member, withBackingFields, context.CancellationToken) is not { } memberType || IsNotTracked(member))
                 continue;
             if (TrackableTypes.IsTracked(memberType) || !TrackableTypes.MentionsTrackable(memberType))
                 continue;
@@ -85,13 +71,13 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
         }
         if (member is null || !IsTarget(member.ContainingType) || IsNotTracked(member))
             return;
-        if (StoredType(member, context.CancellationToken) is not { SpecialType: SpecialType.System_Object } and not { TypeKind: TypeKind.Dynamic })
+        if (TrackableTypes.StoredType(member, context.CancellationToken) is not { SpecialType: SpecialType.System_Object } and not { TypeKind: TypeKind.Dynamic })
             return;
         while (value is IConversionOperation conversion)
             value = conversion.Operand;
         if (value.Type is not { } valueType || TrackableTypes.IsTracked(valueType) is false && !TrackableTypes.MentionsTrackable(valueType))
             return;
-        var storedType = StoredType(member, context.CancellationToken)!;
+        var storedType = TrackableTypes.StoredType(member, context.CancellationToken)!;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.UntrackableMember, context.Operation.Syntax.GetLocation(),
             member.Name, member.ContainingType.Name, storedType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
     }

@@ -2,37 +2,6 @@ using LayerGen.SourceGeneration;
 
 namespace LayerGen.Generators.Models;
 
-/// <summary>What a tracked member (or an element of one) holds.</summary>
-internal enum TrackedKind
-{
-    /// <summary>A <c>Variable</c> (or a subclass).</summary>
-    Variable,
-
-    /// <summary>A module (a <c>Module</c> subclass, or a type marked <c>[Module]</c>/<c>[Layer]</c>).</summary>
-    Module,
-
-    /// <summary>A one-dimensional array: <c>Length</c> and an indexer.</summary>
-    Array,
-
-    /// <summary><c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c>, <c>IReadOnlyList&lt;T&gt;</c>: <c>Count</c> and an indexer.</summary>
-    List,
-
-    /// <summary><c>ImmutableArray&lt;T&gt;</c>: a struct, <c>IsDefault</c> instead of null, <c>Length</c>.</summary>
-    ImmutableArray,
-
-    /// <summary>A dictionary keyed by <c>string</c>: enumerated, the key goes into the path.</summary>
-    Dictionary,
-}
-
-/// <summary>The shape of a tracked value: a variable, a module, or a collection of tracked values.</summary>
-/// <param name="Kind">What it is.</param>
-/// <param name="Element">For collections, what the elements are; null otherwise.</param>
-internal sealed record TrackedType(TrackedKind Kind, TrackedType? Element)
-{
-    public static readonly TrackedType Variable = new(TrackedKind.Variable, null);
-    public static readonly TrackedType Module = new(TrackedKind.Module, null);
-}
-
 /// <summary>A field or auto-property the generated <c>VisitMembers</c> reports.</summary>
 /// <param name="Access">The C# expression that reads it (<c>this.w</c>, <c>this.@class</c>).</param>
 /// <param name="Path">Its path segment (<c>dense_layers</c>, or the <c>[TrackAs]</c> name).</param>

@@ -227,7 +227,7 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
         // Build and Call as they are.
         var call = type.GetMembers("Call").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic);
         var tensors = call is null ? [] : LayerDeclarationAnalyzer.TensorParameters(call);
-        var build = type.GetMembers("Build").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && LayerDeclarationAnalyzer.Matches(m, Math.Max(tensors.Count, 1)));
+        var build = type.GetMembers("Build").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && CallRules.IsBuildFor(m, Math.Max(tensors.Count, 1)));
         MethodDeclarationSyntax? buildSyntax = null;
         if (build is not null)
         {

@@ -79,7 +79,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
             Report(context, LayerGenSymbols.MemberLocation(call), type, "has a generic Call; Call cannot have type parameters");
             valid = false;
         }
-        if (!(TypeFacts.IsTensor(call.ReturnType) || call.ReturnType is IArrayTypeSymbol { Rank: 1 } array && TypeFacts.IsTensor(array.ElementType)))
+        if (!CallRules.ReturnsTensors(call, out _))
         {
             var location = call.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is MethodDeclarationSyntax m
                 ? m.ReturnType.GetLocation() : LayerGenSymbols.MemberLocation(call);
@@ -105,18 +105,11 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>The tensor parameters of <paramref name="call"/>, as the generator sees them (not <c>mask</c>, not <c>Tensor?</c>).</summary>
     public static List<IParameterSymbol> TensorParameters(IMethodSymbol call)
-        => [.. call.Parameters.Where(p => !(p.Name == "mask" && TypeFacts.IsTensor(p.Type))
-                                           && TypeFacts.IsTensor(p.Type)
-                                           && p.Type.NullableAnnotation != NullableAnnotation.Annotated)];
+        => [.. call.Parameters.Where(CallRules.IsTensorInput)];
 
     /// <summary>The parameter names a matching <c>Build</c> has: <c>inputShape</c> for one tensor, <c>{name}Shape</c> for several.</summary>
     public static string[] BuildParameterNames(IReadOnlyList<IParameterSymbol> tensors)
         => tensors.Count == 1 ? ["inputShape"] : [.. tensors.Select(t => t.Name.TrimStart('@') + "Shape")];
-
-    public static bool Matches(IMethodSymbol build, int tensorCount)
-        => build.ReturnsVoid && !build.IsGenericMethod
-           && build.Parameters.Length == tensorCount
-           && build.Parameters.All(p => p.RefKind == RefKind.None && TypeFacts.IsShape(p.Type));
 
     private static void AnalyzeBuild(SymbolAnalysisContext context, INamedTypeSymbol type, IMethodSymbol call)
     {
@@ -124,7 +117,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
         if (builds.Count == 0)
             return;
         var tensors = TensorParameters(call);
-        if (builds.Any(b => Matches(b, tensors.Count)))
+        if (builds.Any(b => CallRules.IsBuildFor(b, tensors.Count)))
             return;
 
         var names = BuildParameterNames(tensors);
@@ -147,7 +140,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
     {
         if (type.IsAbstract)
             return;
-        if (type.GetMembers("FromConfig").Any(m => m is IMethodSymbol { IsStatic: true, Parameters.Length: 1 }))
+        if (CallRules.HasOwnFromConfig(type))
             return; // the user reads the config back themselves
 
         var constructor = ConfigTypes.ConfigConstructor(type, out int publicCount);

@@ -96,12 +96,7 @@ internal static class LayerParser
         if (call is null)
             return null;
 
-        bool returnsArray;
-        if (TypeFacts.IsTensor(call.ReturnType))
-            returnsArray = false;
-        else if (call.ReturnType is IArrayTypeSymbol { Rank: 1 } array && TypeFacts.IsTensor(array.ElementType))
-            returnsArray = true;
-        else
+        if (!CallRules.ReturnsTensors(call, out bool returnsArray))
             return null;
 
         var parameters = new CallParameter[call.Parameters.Length];
@@ -124,7 +119,7 @@ internal static class LayerParser
                 parameters[i] = new CallParameter(CallParameterKind.Mask, name, typeName,
                     Literals.DefaultValue(parameter) ?? (parameter.Type.NullableAnnotation == NullableAnnotation.NotAnnotated ? null : "null"), "");
             }
-            else if (TypeFacts.IsTensor(parameter.Type) && parameter.Type.NullableAnnotation != NullableAnnotation.Annotated)
+            else if (CallRules.IsTensorInput(parameter))
             {
                 tensors.Add(parameter);
                 parameters[i] = new CallParameter(CallParameterKind.Tensor, name, typeName, null, Naming.ToSnakeCase(parameter.Name) + "_shape");
@@ -144,10 +139,7 @@ internal static class LayerParser
             laterHaveDefaults &= parameters[i].DefaultValue is not null;
         }
 
-        var build = FindMethod(type, "Build", method =>
-            method.ReturnsVoid
-            && method.Parameters.Length == tensors.Count
-            && method.Parameters.All(p => p.RefKind == RefKind.None && TypeFacts.IsShape(p.Type)));
+        var build = FindMethod(type, "Build", method => CallRules.IsBuildFor(method, tensors.Count));
         if (build is not null && tensors.Count > 1)
         {
             // Keras keys a shapes_dict by the build method's parameter names.
@@ -205,7 +197,7 @@ internal static class LayerParser
     internal static ConfigInfo? ParseConfig(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        bool userFromConfig = type.GetMembers("FromConfig").Any(m => m is IMethodSymbol { IsStatic: true, Parameters.Length: 1 });
+        bool userFromConfig = CallRules.HasOwnFromConfig(type);
         var parameters = ConfigParameters(type, compilation);
         if (parameters is null)
         {

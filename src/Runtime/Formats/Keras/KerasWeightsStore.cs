@@ -46,10 +46,10 @@ internal static class KerasWeightsStore
         {
             object scalar = a.Values switch
             {
-                float[] f => f[0],
-                double[] d => d[0],
-                int[] i => i[0],
-                long[] l => l[0],
+                float[] f => (object)f[0],
+                double[] d => (object)d[0],
+                int[] i => (object)i[0],
+                long[] l => (object)l[0],
                 _ => throw new KerasFormatException($"Cannot write a {a.DType.Name()} variable."),
             };
             return new H5Dataset(scalar);

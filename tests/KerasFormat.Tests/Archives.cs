@@ -1,0 +1,114 @@
+using System.IO.Compression;
+using System.Text;
+using PureHDF;
+
+namespace LayerGen.KerasFormat.Tests;
+
+/// <summary>Helpers to look into and damage archives.</summary>
+public static class Archives
+{
+    /// <summary>A fresh temporary path with the given suffix.</summary>
+    public static string Temp(string suffix) => Path.Combine(Path.GetTempPath(), "layergen-keras-" + Guid.NewGuid().ToString("N")[..10] + suffix);
+
+    /// <summary>The entries of a zip, in order.</summary>
+    public static List<(string Name, byte[] Bytes, long Compressed)> Entries(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        var list = new List<(string, byte[], long)>();
+        foreach (var e in zip.Entries)
+        {
+            using var s = e.Open();
+            var ms = new MemoryStream();
+            s.CopyTo(ms);
+            list.Add((e.FullName, ms.ToArray(), e.CompressedLength));
+        }
+        return list;
+    }
+
+    /// <summary>Writes a zip with the given entries.</summary>
+    public static void Write(string path, IEnumerable<(string Name, byte[] Bytes)> entries)
+    {
+        using var fs = File.Create(path);
+        using var zip = new ZipArchive(fs, ZipArchiveMode.Create);
+        foreach (var (name, bytes) in entries)
+        {
+            using var s = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+            s.Write(bytes);
+        }
+    }
+
+    /// <summary>Copies an archive, changing entries (return null to drop one).</summary>
+    public static string Rewrite(string source, Func<string, byte[], byte[]?> change, params (string Name, byte[] Bytes)[] extra)
+    {
+        var target = Temp(".keras");
+        var entries = new List<(string, byte[])>();
+        foreach (var (name, bytes, _) in Entries(source))
+            if (change(name, bytes) is { } b) entries.Add((name, b));
+        entries.AddRange(extra);
+        Write(target, entries);
+        return target;
+    }
+
+    /// <summary>The config.json of an archive as text.</summary>
+    public static string Config(string path) => Encoding.UTF8.GetString(Entries(path).Single(e => e.Name == "config.json").Bytes);
+
+    /// <summary>
+    /// A listing of an HDF5 file: <c>G path count</c> per group, <c>A path name</c> per name attribute,
+    /// <c>D path (shape) dtype</c> per dataset, sorted.
+    /// </summary>
+    public static List<string> ListHdf5(byte[] bytes)
+    {
+        var lines = new List<string>();
+        using var file = H5File.Open(new MemoryStream(bytes), leaveOpen: false);
+        void Walk(IH5Group g, string path)
+        {
+            var children = g.Children().ToList();
+            if (path.Length > 0) lines.Add($"G {path} {children.Count}");
+            if (path.Length > 0 && g.AttributeExists("name")) lines.Add($"A {path} {g.Attribute("name").Read<string>()}");
+            foreach (var c in children)
+            {
+                string p = path.Length == 0 ? c.Name : path + "/" + c.Name;
+                if (c is IH5Group cg) Walk(cg, p);
+                else if (c is IH5Dataset d)
+                {
+                    string dtype = (d.Type.Class, d.Type.Size) switch
+                    {
+                        (H5DataTypeClass.FloatingPoint, 4) => "float32",
+                        (H5DataTypeClass.FloatingPoint, 8) => "float64",
+                        (H5DataTypeClass.FixedPoint, 4) => "int32",
+                        (H5DataTypeClass.FixedPoint, 8) => "int64",
+                        var t => t.ToString(),
+                    };
+                    lines.Add($"D {p} ({string.Join(", ", d.Space.Dimensions)}) {dtype}");
+                }
+            }
+        }
+        Walk(file, "");
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    /// <summary>The same listing parsed from a fixture's <c>*.h5_layout.txt</c> (h5py's view).</summary>
+    public static List<string> ParseLayout(string text)
+    {
+        var lines = new List<string>();
+        string? lastGroup = null;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('#') || line.Length == 0 || line.StartsWith("/ ", StringComparison.Ordinal)) continue;
+            var g = System.Text.RegularExpressions.Regex.Match(line, @"^(\S+)/\s+\(group, (\d+) members\)");
+            if (g.Success) { lastGroup = g.Groups[1].Value; lines.Add($"G {lastGroup} {g.Groups[2].Value}"); continue; }
+            var a = System.Text.RegularExpressions.Regex.Match(line, @"^@name = '(.*)'$");
+            if (a.Success) { lines.Add($"A {lastGroup} {a.Groups[1].Value}"); continue; }
+            var d = System.Text.RegularExpressions.Regex.Match(line, @"^(\S+)\s+\(dataset shape=\(([^)]*)\) dtype=(\w+)");
+            if (d.Success)
+            {
+                var dims = d.Groups[2].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                lines.Add($"D {d.Groups[1].Value} ({string.Join(", ", dims)}) {d.Groups[3].Value}");
+            }
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+}

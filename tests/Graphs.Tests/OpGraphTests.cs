@@ -40,7 +40,7 @@ public class OpGraphTests
         yield return (new ConcatOp(1), [N(2, 3), N(2, 2)]);
         yield return (new GatherOp(0), [N(4, 3), I(3, 0)]);
         yield return (new GatherGradOp(0), [N(2, 3), I(3, 0), N(4, 3)]);
-        yield return (new OneHotOp(4, 1, 0, DType.Float32), [I(3, 0, 1)]);
+        yield return (new OneHotOp(4, 1, 0, DType.Float32), [I(3, -1, 1)]);
         yield return (new PadOp([[1, 0], [0, 2]], 0.5), [N(2, 3)]);
         yield return (new PadGradOp([1, 0], [0, 2]), [N(3, 5)]);
         yield return (new ReshapeOp([3, -1]), [N(2, 3)]);

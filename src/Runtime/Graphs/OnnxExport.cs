@@ -312,6 +312,53 @@ public static class OnnxExport
                     Node("Clip", [ins[0], min, max], output);
                     break;
                 }
+                case GeluOp gelu:
+                {
+                    var dt = n.Spec.DType;
+                    string inner;
+                    if (gelu.Approximate)
+                    {
+                        // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+                        string x2 = Temp("x2"), x3 = Temp("x3"), cx3 = Temp("cx3"), sum = Temp("sum");
+                        Node("Mul", [ins[0], ins[0]], x2);
+                        Node("Mul", [x2, ins[0]], x3);
+                        Node("Mul", [x3, ScalarConst("c", 0.044715, dt)], cx3);
+                        Node("Add", [ins[0], cx3], sum);
+                        string scaled = Temp("scaled");
+                        Node("Mul", [sum, ScalarConst("k", Math.Sqrt(2 / Math.PI), dt)], scaled);
+                        inner = Temp("tanh");
+                        Node("Tanh", [scaled], inner);
+                    }
+                    else
+                    {
+                        // 0.5 x (1 + erf(x / sqrt(2)))
+                        string scaled = Temp("scaled");
+                        Node("Mul", [ins[0], ScalarConst("k", Math.Sqrt(0.5), dt)], scaled);
+                        inner = Temp("erf");
+                        Node("Erf", [scaled], inner);
+                    }
+                    string onePlus = Temp("one_plus"), xTimes = Temp("x_times");
+                    Node("Add", [inner, ScalarConst("one", 1, dt)], onePlus);
+                    Node("Mul", [ins[0], onePlus], xTimes);
+                    Node("Mul", [xTimes, ScalarConst("half", 0.5, dt)], output);
+                    break;
+                }
+                case OneHotOp h:
+                {
+                    // ONNX wraps negative indices; LayerGen gives all-off rows for them: map negatives past the end first.
+                    // ONNX Runtime implements int64 indices and depth with float values: cast around that.
+                    string idx = Temp("idx64");
+                    Node("Cast", [ins[0]], idx, ("to", 7L));
+                    string negative = Temp("negative"), safe = Temp("safe");
+                    Node("Less", [idx, Const("zero", [0], scalar: true)], negative);
+                    Node("Where", [negative, Const("past_end", [h.Depth], scalar: true), idx], safe);
+                    string values = Temp("values");
+                    Initializers.Add(TensorProto(values, Tensor.From(new[] { (float)h.Off, (float)h.On })));
+                    string hot = h.DType == DType.Float32 ? output : Temp("onehot");
+                    Node("OneHot", [safe, Const("depth", [h.Depth], scalar: true), values], hot, ("axis", -1L));
+                    if (h.DType != DType.Float32) Node("Cast", [hot], output, ("to", (long)ElemType(h.DType)));
+                    break;
+                }
                 case ReduceToLikeOp:
                 {
                     Shape x = In(0).Shape, like = In(1).Shape;

@@ -87,6 +87,8 @@ public class WalkthroughTests
         Assert.IsNotType<SequentialModule>(loaded, exactMatch: false);
         Assert.Equal("the_model", loaded.Name);
         Assert.Equal("SequentialModule", loaded.SavedClassName);
+        Assert.Equal(["dense1", "dense2"], loaded.SavedSubmodules.Select(s => s.Path));
+        Assert.All(loaded.SavedSubmodules, s => Assert.Equal("Dense", s.ClassName));
         Assert.Equal(myModel.NamedVariables.Select(kv => kv.Key), loaded.NamedVariables.Select(kv => kv.Key));
         Assert.Equal(4, loaded.TrainableVariables.Count);
         foreach (var ((_, a), (_, b)) in myModel.NamedVariables.Zip(loaded.NamedVariables))

@@ -12,8 +12,9 @@ public sealed class LoadedModule : Module
     private readonly List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>> _functions;
 
     internal LoadedModule(string name, string savedClassName, List<KeyValuePair<string, Variable>> variables,
-        List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>> functions)
+        List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>> functions, List<SavedObjectInfo> submodules)
     {
+        SavedSubmodules = submodules;
         Name = name;
         SavedClassName = savedClassName;
         _variables = variables;
@@ -22,6 +23,9 @@ public sealed class LoadedModule : Module
 
     /// <summary>The name of the class that was saved (informational: it is not needed to load).</summary>
     public string SavedClassName { get; }
+
+    /// <summary>The object structure that was saved: every submodule's path, name and class (informational).</summary>
+    public IReadOnlyList<SavedObjectInfo> SavedSubmodules { get; }
 
     /// <summary>The names of the saved functions, in save order.</summary>
     public IReadOnlyList<string> FunctionNames => [.. _functions.Select(f => f.Key)];
@@ -75,3 +79,9 @@ public sealed class LoadedModule : Module
     /// <inheritdoc/>
     public override string ToString() => $"<LoadedModule '{Name}' (saved from {SavedClassName}) functions=[{string.Join(", ", FunctionNames)}]>";
 }
+
+/// <summary>A submodule of the saved module, as recorded in the manifest.</summary>
+/// <param name="Path">Its path in the module (<c>dense1</c>, <c>blocks/0</c>).</param>
+/// <param name="Name">Its <see cref="Module.Name"/>.</param>
+/// <param name="ClassName">The name of its class.</param>
+public sealed record SavedObjectInfo(string Path, string Name, string ClassName);

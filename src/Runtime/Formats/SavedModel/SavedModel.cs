@@ -79,6 +79,16 @@ public static class SavedModel
             w.WriteString("class", module.GetType().Name);
             w.WriteEndObject();
             w.WriteString("variables_prefix", VariablesPrefix);
+            w.WriteStartArray("submodules");
+            foreach (var (p, sub) in module.NamedSubmodules)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", p);
+                w.WriteString("name", sub.Name);
+                w.WriteString("class", sub.GetType().Name);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("variables");
             foreach (var (p, v) in named)
             {
@@ -197,7 +207,14 @@ public static class SavedModel
             functions.Add(new(fname, list));
         }
 
-        var loaded = new LoadedModule(name, className, variables, functions);
+        var submodules = new List<SavedObjectInfo>();
+        if (root.TryGetProperty("submodules", out var subs))
+            foreach (var sm in subs.EnumerateArray())
+                submodules.Add(new SavedObjectInfo(Req(sm, "path", manifestPath).GetString() ?? "",
+                    sm.TryGetProperty("name", out var sn) ? sn.GetString() ?? "" : "",
+                    sm.TryGetProperty("class", out var sc) ? sc.GetString() ?? "" : ""));
+
+        var loaded = new LoadedModule(name, className, variables, functions, submodules);
         string prefix = Path.Combine(directory, Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix);
         if (variables.Count > 0 || File.Exists(prefix + ".index"))
         {

@@ -144,7 +144,7 @@ public static class KerasArchive
             if (config["compile_config"] is JsonObject { Count: > 0 } compile) Compile(model, compile);
         }
         catch (LayerGenException e) when (e is not KerasFormatException) { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or FormatException)
+        catch (Exception e) when (e is not KerasFormatException and not OutOfMemoryException)
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
 
         using (var ms = new MemoryStream(weightsBytes, writable: false))

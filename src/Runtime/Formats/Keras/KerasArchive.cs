@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -29,6 +30,8 @@ public static class KerasArchive
     // ------------------------------------------------------------------ save
 
     /// <summary>Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file.</summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -76,6 +79,8 @@ public static class KerasArchive
     }
 
     /// <summary>Saves only the weights (and optimizer state) to a <c>.weights.h5</c> file.</summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void SaveWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -111,6 +116,8 @@ public static class KerasArchive
     /// </summary>
     /// <param name="path">The archive.</param>
     /// <param name="maxEntryBytes">The largest zip entry accepted.</param>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -192,6 +199,8 @@ public static class KerasArchive
     }
 
     /// <summary>Loads weights (and optimizer state, when the file has it and the model is compiled) from a <c>.weights.h5</c> file.</summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void LoadWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -1,22 +1,37 @@
+using System.Diagnostics.CodeAnalysis;
 using LayerGen.Formats.Keras;
 
 namespace LayerGen;
 
 // Saving: the Keras 3 .keras archive and .weights.h5 files (src/Runtime/Formats/Keras, docs/formats/keras.md).
+// The HDF5 part goes through PureHDF 2.2.0, which is not trim- or AOT-annotated and uses
+// MakeGenericMethod inside: publishing an app that calls these with PublishAot gives IL2104/IL3053.
+// The entry points say so at the caller's site instead of hiding it. Checkpoints, safetensors and
+// SavedModel have no such limit.
 public partial class Model
 {
+    internal const string Hdf5TrimMessage = "The .keras and .weights.h5 formats read and write HDF5 through PureHDF, which is not trim- or NativeAOT-safe. Use Checkpoint, SafeTensors or SavedModel in trimmed and NativeAOT apps.";
+
     /// <summary>
     /// Saves the model as Keras 3 does: a <c>.keras</c> zip with <c>metadata.json</c>, <c>config.json</c> (with
     /// the compile config when compiled) and <c>model.weights.h5</c> (weights and optimizer state). Keras loads it.
     /// </summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
     public void Save(string path) => KerasArchive.Save(this, path);
 
     /// <summary>Loads a model saved by <see cref="Save"/> or by Keras 3; throws <see cref="KerasFormatException"/> on a bad archive.</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
     public static Model Load(string path) => KerasArchive.Load(path);
 
     /// <summary>Saves the weights (and optimizer state) alone to a <c>.weights.h5</c> file.</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
     public void SaveWeights(string path) => KerasArchive.SaveWeights(this, path);
 
     /// <summary>Loads weights saved by <see cref="SaveWeights"/> (or Keras's <c>save_weights</c>) into this model; nothing changes on error.</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
     public void LoadWeights(string path) => KerasArchive.LoadWeights(this, path);
 }

@@ -39,10 +39,10 @@ public static class GraphTensorBoard
             for (int i = 1; !used.Add(unique); i++) unique = $"{name}_{i}";
             names[n.Id] = unique;
         }
-        var def = new Proto();
+        var def = new ProtoWriter();
         foreach (var n in graph.Nodes)
         {
-            var node = new Proto();
+            var node = new ProtoWriter();
             node.String(1, names[n.Id]);
             node.String(2, n.Kind switch
             {
@@ -53,9 +53,9 @@ public static class GraphTensorBoard
             });
             foreach (var i in n.Inputs) node.String(3, names[i]);
             node.Bytes(5, AttrEntry("dtype", DTypeAttr(n.Spec.DType)));
-            var shapes = new Proto();
+            var shapes = new ProtoWriter();
             shapes.Bytes(7, ShapeProto(n.Spec.Shape));
-            var list = new Proto();
+            var list = new ProtoWriter();
             list.Bytes(1, shapes.ToArray());
             node.Bytes(5, AttrEntry("_output_shapes", list.ToArray()));
             if (n.Op is not null)
@@ -67,7 +67,7 @@ public static class GraphTensorBoard
             }
             def.Bytes(1, node.ToArray());
         }
-        var versions = new Proto();
+        var versions = new ProtoWriter();
         versions.Varint(1, 1);   // producer
         def.Bytes(4, versions.ToArray());
         return def.ToArray();
@@ -75,7 +75,7 @@ public static class GraphTensorBoard
 
     private static byte[] AttrEntry(string key, byte[] attrValue)
     {
-        var e = new Proto();
+        var e = new ProtoWriter();
         e.String(1, key);
         e.Bytes(2, attrValue);
         return e.ToArray();
@@ -84,17 +84,17 @@ public static class GraphTensorBoard
     // DataType enum values of TensorFlow's types.proto.
     private static byte[] DTypeAttr(DType dtype)
     {
-        var v = new Proto();
+        var v = new ProtoWriter();
         v.Varint(6, dtype switch { DType.Float32 => 1, DType.Float64 => 2, DType.Int32 => 3, DType.Int64 => 9, _ => 10 });
         return v.ToArray();
     }
 
     private static byte[] ShapeProto(Shape shape)
     {
-        var s = new Proto();
+        var s = new ProtoWriter();
         foreach (var d in shape.ToArray())
         {
-            var dim = new Proto();
+            var dim = new ProtoWriter();
             dim.Varint(1, unchecked((ulong)(long)d));
             s.Bytes(2, dim.ToArray());
         }
@@ -103,7 +103,7 @@ public static class GraphTensorBoard
 
     private static byte[]? AttrValue(OpAttributeValue v)
     {
-        var p = new Proto();
+        var p = new ProtoWriter();
         switch (v.Kind)
         {
             case OpAttributeKind.Bool: p.Varint(5, (ulong)v.Int); break;
@@ -111,35 +111,12 @@ public static class GraphTensorBoard
             case OpAttributeKind.Float: p.Float(4, (float)v.Float); break;
             case OpAttributeKind.String: p.String(2, v.String ?? ""); break;
             case OpAttributeKind.Ints:
-                var list = new Proto();
+                var list = new ProtoWriter();
                 foreach (var i in v.Ints!) list.Varint(3, unchecked((ulong)(long)i));
                 p.Bytes(1, list.ToArray());
                 break;
             default: return null;
         }
         return p.ToArray();
-    }
-
-    /// <summary>A minimal protobuf writer.</summary>
-    private sealed class Proto
-    {
-        private readonly MemoryStream _buffer = new();
-        private void Raw(ulong value)
-        {
-            while (value >= 0x80) { _buffer.WriteByte((byte)(value | 0x80)); value >>= 7; }
-            _buffer.WriteByte((byte)value);
-        }
-        private void Tag(int field, int wire) => Raw((ulong)((field << 3) | wire));
-        public void Varint(int field, ulong value) { Tag(field, 0); Raw(value); }
-        public void Float(int field, float value)
-        {
-            Tag(field, 5);
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteSingleLittleEndian(b, value);
-            _buffer.Write(b);
-        }
-        public void Bytes(int field, byte[] value) { Tag(field, 2); Raw((ulong)value.Length); _buffer.Write(value); }
-        public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-        public byte[] ToArray() => _buffer.ToArray();
     }
 }

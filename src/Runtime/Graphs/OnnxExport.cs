@@ -35,7 +35,7 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(graph);
         var e = new Emitter(graph, variablePath);
         e.EmitAll();
-        var g = new OnnxProto();
+        var g = new ProtoWriter();
         foreach (var n in e.Out.Nodes) g.Bytes(1, n);
         g.String(2, name);
         foreach (var t in e.Out.Initializers) g.Bytes(5, t);
@@ -46,11 +46,11 @@ public static class OnnxExport
             var n = graph.Nodes[graph.OutputIds[o]];
             g.Bytes(12, ValueInfo(e.OutputNames[o], n.Spec, ref unknown));
         }
-        var model = new OnnxProto();
+        var model = new ProtoWriter();
         model.Varint(1, 8);                       // ir_version
         model.String(2, "LayerGen");              // producer_name
         model.Bytes(7, g.ToArray());
-        var opset = new OnnxProto();
+        var opset = new ProtoWriter();
         opset.String(1, "");
         opset.Varint(2, Opset);
         model.Bytes(8, opset.ToArray());
@@ -59,20 +59,20 @@ public static class OnnxExport
 
     private static byte[] ValueInfo(string name, TensorSpec spec, ref int unknown)
     {
-        var shape = new OnnxProto();
+        var shape = new ProtoWriter();
         foreach (var d in spec.Shape.ToArray())
         {
-            var dim = new OnnxProto();
+            var dim = new ProtoWriter();
             if (d == Shape.Unknown) dim.String(2, "N" + (unknown++).ToString(CultureInfo.InvariantCulture));
             else dim.Varint(1, (ulong)d);
             shape.Bytes(1, dim.ToArray());
         }
-        var tensor = new OnnxProto();
+        var tensor = new ProtoWriter();
         tensor.Varint(1, (ulong)OnnxNodeEmitter.ElemType(spec.DType));
         tensor.Bytes(2, shape.ToArray());
-        var type = new OnnxProto();
+        var type = new ProtoWriter();
         type.Bytes(1, tensor.ToArray());
-        var vi = new OnnxProto();
+        var vi = new ProtoWriter();
         vi.String(1, name);
         vi.Bytes(2, type.ToArray());
         return vi.ToArray();

@@ -68,7 +68,7 @@ public sealed class OnnxNodeEmitter
 
     internal static byte[] TensorProto(string name, Tensor t)
     {
-        var p = new OnnxProto();
+        var p = new ProtoWriter();
         foreach (var d in t.Shape.ToArray()) p.Varint(1, (ulong)d);
         p.Varint(2, (ulong)ElemType(t.DType));
         p.String(8, name);
@@ -92,7 +92,7 @@ public sealed class OnnxNodeEmitter
     {
         ArgumentNullException.ThrowIfNull(values);
         string name = Temp(hint);
-        var p = new OnnxProto();
+        var p = new ProtoWriter();
         if (!scalar) p.Varint(1, (ulong)values.Length);
         p.Varint(2, 7);
         p.String(8, name);
@@ -120,14 +120,14 @@ public sealed class OnnxNodeEmitter
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(attributes);
-        var p = new OnnxProto();
+        var p = new ProtoWriter();
         foreach (var i in inputs) p.String(1, i);
         p.String(2, output);
         p.String(3, Temp(opType));
         p.String(4, opType);
         foreach (var (name, value) in attributes)
         {
-            var a = new OnnxProto();
+            var a = new ProtoWriter();
             a.String(1, name);
             switch (value)
             {
@@ -143,27 +143,4 @@ public sealed class OnnxNodeEmitter
 
     /// <summary><paramref name="values"/> as int64s (axes, shapes, perms for ONNX attributes and initializers).</summary>
     public static long[] Longs(IEnumerable<int> values) => [.. values.Select(x => (long)x)];
-}
-
-/// <summary>A minimal protobuf writer.</summary>
-internal sealed class OnnxProto
-{
-    private readonly MemoryStream _buffer = new();
-    private void Raw(ulong value)
-    {
-        while (value >= 0x80) { _buffer.WriteByte((byte)(value | 0x80)); value >>= 7; }
-        _buffer.WriteByte((byte)value);
-    }
-    private void Tag(int field, int wire) => Raw((ulong)((field << 3) | wire));
-    public void Varint(int field, ulong value) { Tag(field, 0); Raw(value); }
-    public void Float(int field, float value)
-    {
-        Tag(field, 5);
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteSingleLittleEndian(b, value);
-        _buffer.Write(b);
-    }
-    public void Bytes(int field, byte[] value) { Tag(field, 2); Raw((ulong)value.Length); _buffer.Write(value); }
-    public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-    public byte[] ToArray() => _buffer.ToArray();
 }

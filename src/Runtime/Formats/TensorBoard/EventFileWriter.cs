@@ -107,51 +107,6 @@ public sealed class EventFileWriter : IDisposable
         }
         return w.ToArray();
     }
-
-    /// <summary>A minimal protobuf writer: varint, 64-bit, 32-bit and length-delimited fields.</summary>
-    private sealed class ProtoWriter
-    {
-        private readonly MemoryStream _buffer = new();
-
-        private void Tag(int field, int wireType) => RawVarint((ulong)((field << 3) | wireType));
-
-        private void RawVarint(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                _buffer.WriteByte((byte)(value | 0x80));
-                value >>= 7;
-            }
-            _buffer.WriteByte((byte)value);
-        }
-
-        public void Varint(int field, ulong value) { Tag(field, 0); RawVarint(value); }
-
-        public void Double(int field, double value)
-        {
-            Tag(field, 1);
-            Span<byte> b = stackalloc byte[8];
-            BinaryPrimitives.WriteDoubleLittleEndian(b, value);
-            _buffer.Write(b);
-        }
-
-        public void Float(int field, float value)
-        {
-            Tag(field, 5);
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteSingleLittleEndian(b, value);
-            _buffer.Write(b);
-        }
-
-        public void Bytes(int field, byte[] value)
-        {
-            Tag(field, 2);
-            RawVarint((ulong)value.Length);
-            _buffer.Write(value);
-        }
-
-        public byte[] ToArray() => _buffer.ToArray();
-    }
 }
 
 /// <summary>Reads the records of a TFRecord / event file, checking both CRCs of every record.</summary>

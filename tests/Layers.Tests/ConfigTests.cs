@@ -169,6 +169,37 @@ public class ConfigTests
         Assert.Null(dense.GetConstraint(dense.Bias!));
     }
 
+    [Theory]
+    [InlineData("softsign")]
+    [InlineData("selu")]
+    [InlineData("relu6")]
+    [InlineData("silu")]
+    [InlineData("swish")]
+    [InlineData("hard_sigmoid")]
+    public void CompositeActivationsMatchKerasFormulasAndTheirDerivatives(string name)
+    {
+        Func<double, double> f = name switch
+        {
+            "softsign" => x => x / (1 + Math.Abs(x)),
+            "selu" => x => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * (Math.Exp(x) - 1)),
+            "relu6" => x => Math.Clamp(x, 0, 6),
+            "silu" or "swish" => x => x / (1 + Math.Exp(-x)),
+            _ => x => Math.Clamp(x / 6 + 0.5, 0, 1),
+        };
+        double[] points = [-7.3, -2.1, -0.4, 0.7, 2.5, 8.2];   // away from kinks
+        var v = new Variable(Tensor.From(points));
+        using var tape = new GradientTape();
+        var y = Activation.Get(name).Call(v);
+        var g = tape.Gradient(Ops.Sum(y), [v])[0]!.ToArray<double>();
+        var values = y.ToArray<double>();
+        for (int i = 0; i < points.Length; i++)
+        {
+            Assert.Equal(f(points[i]), values[i], 12);
+            double h = 1e-6, numeric = (f(points[i] + h) - f(points[i] - h)) / (2 * h);
+            Assert.Equal(numeric, g[i], 6);
+        }
+    }
+
     [Fact]
     public void ActivationsByName()
     {

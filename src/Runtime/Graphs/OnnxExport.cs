@@ -1,4 +1,6 @@
 using System.Globalization;
+using Google.Protobuf;
+using LayerGen.Onnx;
 
 namespace LayerGen;
 
@@ -13,9 +15,10 @@ public sealed class OnnxExportException : LayerGenException
 /// Exports a <see cref="Graph"/> as an ONNX model (opset 17, IR version 8): inputs keep their names and
 /// shapes (unknown dimensions become symbolic <c>N0</c>, <c>N1</c>...), captured variables and constants
 /// become initializers holding their current values, and each op becomes one or a few ONNX nodes.
-/// The protobuf is written by hand (no dependency). Ops without a translation throw
+/// The <c>ModelProto</c> is built from Google.Protobuf classes generated (internal) from the ONNX schema
+/// (<c>src/Runtime/Formats/Onnx/onnx.proto</c>) at build time, and serialized with them. Ops without a translation throw
 /// <see cref="OnnxExportException"/> naming them. Each op's translation lives in its own file, in its
-/// <see cref="Op.ExportOnnx"/> override; this class only walks the graph and writes the protobuf.
+/// <see cref="Op.ExportOnnx"/> override; this class only walks the graph and builds the model message.
 /// </summary>
 public static class OnnxExport
 {
@@ -35,47 +38,32 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(graph);
         var e = new Emitter(graph, variablePath);
         e.EmitAll();
-        var g = new ProtoWriter();
-        foreach (var n in e.Out.Nodes) g.Bytes(1, n);
-        g.String(2, name);
-        foreach (var t in e.Out.Initializers) g.Bytes(5, t);
+        var g = new GraphProto { Name = name };
+        g.Node.AddRange(e.Out.Nodes);
+        g.Initializer.AddRange(e.Out.Initializers);
         int unknown = 0;
-        foreach (var n in graph.Inputs) g.Bytes(11, ValueInfo(e.Names[n.Id], n.Spec, ref unknown));
+        foreach (var n in graph.Inputs) g.Input.Add(ValueInfo(e.Names[n.Id], n.Spec, ref unknown));
         for (int o = 0; o < graph.OutputIds.Count; o++)
         {
             var n = graph.Nodes[graph.OutputIds[o]];
-            g.Bytes(12, ValueInfo(e.OutputNames[o], n.Spec, ref unknown));
+            g.Output.Add(ValueInfo(e.OutputNames[o], n.Spec, ref unknown));
         }
-        var model = new ProtoWriter();
-        model.Varint(1, 8);                       // ir_version
-        model.String(2, "LayerGen");              // producer_name
-        model.Bytes(7, g.ToArray());
-        var opset = new ProtoWriter();
-        opset.String(1, "");
-        opset.Varint(2, Opset);
-        model.Bytes(8, opset.ToArray());
-        return model.ToArray();
+        var model = new ModelProto { IrVersion = 8, ProducerName = "LayerGen", Graph = g };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return model.ToByteArray();
     }
 
-    private static byte[] ValueInfo(string name, TensorSpec spec, ref int unknown)
+    private static ValueInfoProto ValueInfo(string name, TensorSpec spec, ref int unknown)
     {
-        var shape = new ProtoWriter();
+        var shape = new TensorShapeProto();
         foreach (var d in spec.Shape.ToArray())
         {
-            var dim = new ProtoWriter();
-            if (d == Shape.Unknown) dim.String(2, "N" + (unknown++).ToString(CultureInfo.InvariantCulture));
-            else dim.Varint(1, (ulong)d);
-            shape.Bytes(1, dim.ToArray());
+            shape.Dim.Add(d == Shape.Unknown
+                ? new TensorShapeProto.Types.Dimension { DimParam = "N" + (unknown++).ToString(CultureInfo.InvariantCulture) }
+                : new TensorShapeProto.Types.Dimension { DimValue = d });
         }
-        var tensor = new ProtoWriter();
-        tensor.Varint(1, (ulong)OnnxNodeEmitter.ElemType(spec.DType));
-        tensor.Bytes(2, shape.ToArray());
-        var type = new ProtoWriter();
-        type.Bytes(1, tensor.ToArray());
-        var vi = new ProtoWriter();
-        vi.String(1, name);
-        vi.Bytes(2, type.ToArray());
-        return vi.ToArray();
+        var tensor = new TypeProto.Types.Tensor { ElemType = OnnxNodeEmitter.ElemType(spec.DType), Shape = shape };
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
     }
 
     private sealed class Emitter(Graph graph, Func<Variable, string?>? variablePath)

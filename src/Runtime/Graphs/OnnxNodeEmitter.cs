@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using System.Text;
+using Google.Protobuf;
+using LayerGen.Onnx;
 
 namespace LayerGen;
 
@@ -47,8 +48,8 @@ public sealed class OnnxNodeEmitter
 
     internal OnnxNodeEmitter() { }
 
-    internal List<byte[]> Nodes { get; } = [];
-    internal List<byte[]> Initializers { get; } = [];
+    internal List<NodeProto> Nodes { get; } = [];
+    internal List<TensorProto> Initializers { get; } = [];
 
     /// <summary>The ONNX <c>TensorProto.DataType</c> code of <paramref name="dtype"/>.</summary>
     public static int ElemType(DType dtype) => dtype switch
@@ -66,17 +67,14 @@ public sealed class OnnxNodeEmitter
     /// <summary>A fresh, unused value name built from <paramref name="hint"/>.</summary>
     public string Temp(string hint) => Unique($"{hint}__{_temp++}");
 
-    internal static byte[] TensorProto(string name, Tensor t)
+    internal static TensorProto ToTensorProto(string name, Tensor t)
     {
-        var p = new ProtoWriter();
-        foreach (var d in t.Shape.ToArray()) p.Varint(1, (ulong)d);
-        p.Varint(2, (ulong)ElemType(t.DType));
-        p.String(8, name);
-        p.Bytes(9, t.AsBytes().ToArray());
-        return p.ToArray();
+        var p = new TensorProto { DataType = ElemType(t.DType), Name = name, RawData = ByteString.CopyFrom(t.AsBytes()) };
+        foreach (var d in t.Shape.ToArray()) p.Dims.Add(d);
+        return p;
     }
 
-    internal void AddInitializer(string name, Tensor value) => Initializers.Add(TensorProto(name, value));
+    internal void AddInitializer(string name, Tensor value) => Initializers.Add(ToTensorProto(name, value));
 
     /// <summary>Adds <paramref name="value"/> as an initializer under a fresh name from <paramref name="hint"/>; returns the name.</summary>
     public string Initializer(string hint, Tensor value)
@@ -92,14 +90,12 @@ public sealed class OnnxNodeEmitter
     {
         ArgumentNullException.ThrowIfNull(values);
         string name = Temp(hint);
-        var p = new ProtoWriter();
-        if (!scalar) p.Varint(1, (ulong)values.Length);
-        p.Varint(2, 7);
-        p.String(8, name);
+        var p = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Name = name };
+        if (!scalar) p.Dims.Add(values.Length);
         var bytes = new byte[values.Length * 8];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), values[i]);
-        p.Bytes(9, bytes);
-        Initializers.Add(p.ToArray());
+        p.RawData = ByteString.CopyFrom(bytes);
+        Initializers.Add(p);
         return name;
     }
 
@@ -120,25 +116,22 @@ public sealed class OnnxNodeEmitter
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(attributes);
-        var p = new ProtoWriter();
-        foreach (var i in inputs) p.String(1, i);
-        p.String(2, output);
-        p.String(3, Temp(opType));
-        p.String(4, opType);
+        var p = new NodeProto { Name = Temp(opType), OpType = opType };
+        p.Input.AddRange(inputs);
+        p.Output.Add(output);
         foreach (var (name, value) in attributes)
         {
-            var a = new ProtoWriter();
-            a.String(1, name);
+            var a = new AttributeProto { Name = name };
             switch (value)
             {
-                case float f: a.Float(2, f); a.Varint(20, 1); break;
-                case long l: a.Varint(3, unchecked((ulong)l)); a.Varint(20, 2); break;
-                case long[] ls: foreach (var l in ls) a.Varint(8, unchecked((ulong)l)); a.Varint(20, 7); break;
+                case float f: a.F = f; a.Type = AttributeProto.Types.AttributeType.Float; break;
+                case long l: a.I = l; a.Type = AttributeProto.Types.AttributeType.Int; break;
+                case long[] ls: a.Ints.AddRange(ls); a.Type = AttributeProto.Types.AttributeType.Ints; break;
                 default: throw new InvalidOperationException("attribute type");
             }
-            p.Bytes(5, a.ToArray());
+            p.Attribute.Add(a);
         }
-        Nodes.Add(p.ToArray());
+        Nodes.Add(p);
     }
 
     /// <summary><paramref name="values"/> as int64s (axes, shapes, perms for ONNX attributes and initializers).</summary>

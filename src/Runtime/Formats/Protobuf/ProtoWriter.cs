@@ -4,9 +4,9 @@ using System.Text;
 namespace LayerGen;
 
 /// <summary>
-/// A minimal protobuf encoder (varint, 64-bit, 32-bit and length-delimited fields): all that the ONNX
-/// model, TensorBoard's Event and GraphDef messages need. Nested messages are written to their own
-/// writer and added with <see cref="Bytes"/>.
+/// A minimal protobuf encoder (varint, 64-bit, 32-bit and length-delimited fields): all that
+/// TensorBoard's Event and GraphDef messages need (the ONNX exporter uses Google.Protobuf instead).
+/// Nested messages are written to their own writer and added with <see cref="Bytes"/>.
 /// </summary>
 internal sealed class ProtoWriter
 {

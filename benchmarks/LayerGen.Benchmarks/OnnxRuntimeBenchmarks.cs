@@ -1,0 +1,164 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using LayerGen;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LayerGen.Benchmarks;
+
+/// <summary>
+/// ONNX Runtime as the reference for inference (issue 10), in the same BenchmarkDotNet run as LayerGen:
+/// the models of <see cref="SeedModelBenchmarks"/> (same seed and draw order, so the same weights) are traced
+/// with <see cref="TensorFunction.Trace(Func{Tensor, Tensor}, string, TensorSpec[])"/>, exported with
+/// LayerGen's <see cref="OnnxExport"/> to a temporary file, and loaded into an <see cref="InferenceSession"/>
+/// (2 intra-op threads, full graph optimisation). ORT runs with its input and output bound once to
+/// preallocated <see cref="OrtValue"/>s (<see cref="OrtIoBinding"/>), so a call is <c>RunWithBinding</c>
+/// only. Each category's baseline is ORT: Ratio = LayerGen time / ORT time.
+/// The setup checks that ORT's outputs equal LayerGen's to 1e-4 before anything is measured.
+/// Run: <c>dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- --filter '*OnnxRuntime*' --job short</c>.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class OnnxRuntimeBenchmarks
+{
+    private const string Seed = "Seed model, batch 1", Mlp = "MLP 784-256-256-10, batch 128";
+
+    private Tensor _x = null!, _w1 = null!, _b1 = null!, _w2 = null!, _b2 = null!;
+    private Tensor _mx = null!;
+    private Variable _mw1 = null!, _mb1 = null!, _mw2 = null!, _mb2 = null!, _mw3 = null!, _mb3 = null!;
+    private OrtModel _seed = null!, _mlp = null!;
+
+    /// <summary>The weights of <see cref="SeedModelBenchmarks"/>, the two ONNX sessions, and the equality check.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        // Same generator, same draws, same order as SeedModelBenchmarks.Setup (the label tensor is drawn and dropped
+        // so the MLP weights that follow are the same).
+        var g = new RandomGenerator(3);
+        _x = g.Normal([1, 3]);
+        _w1 = g.Normal([3, 3]);
+        _b1 = g.Normal([3]);
+        _w2 = g.Normal([3, 2]);
+        _b2 = g.Normal([2]);
+        _mx = g.Normal([128, 784]);
+        _ = g.Normal([128, 10]);
+        _mw1 = new Variable(g.Normal([784, 256]) * 0.03f, name: "w1");
+        _mb1 = new Variable(Tensor.Zeros([256]), name: "b1");
+        _mw2 = new Variable(g.Normal([256, 256]) * 0.06f, name: "w2");
+        _mb2 = new Variable(Tensor.Zeros([256]), name: "b2");
+        _mw3 = new Variable(g.Normal([256, 10]) * 0.06f, name: "w3");
+        _mb3 = new Variable(Tensor.Zeros([10]), name: "b3");
+
+        _seed = OrtModel.Export(SeedModel, _x, "seed");
+        _mlp = OrtModel.Export(MlpModel, _mx, "mlp");
+        _seed.CheckAgainst(LayerGenSeedForward(), "seed model");
+        _mlp.CheckAgainst(LayerGenMlpForward(), "MLP");
+        Console.WriteLine($"// ONNX Runtime {OrtEnv.Instance().GetVersionString()}, intra-op threads 2, models exported by LayerGen.OnnxExport (opset {OnnxExport.Opset}); outputs equal LayerGen's to 1e-4");
+    }
+
+    /// <summary>Disposes the sessions and deletes the temporary model files.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _seed.Dispose();
+        _mlp.Dispose();
+    }
+
+    private Tensor SeedModel(Tensor x) => Ops.MatMul(Ops.Relu(Ops.MatMul(x, _w1) + _b1), _w2) + _b2;
+
+    private Tensor MlpModel(Tensor x) =>
+        Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Relu(Ops.MatMul(x, _mw1) + _mb1), _mw2) + _mb2), _mw3) + _mb3;
+
+    /// <summary>ONNX Runtime, seed model, batch 1 (bound input and output).</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory(Seed)]
+    public void OrtSeedForward() => _seed.Run();
+
+    /// <summary>LayerGen eager, seed model, batch 1 (the expression of <see cref="SeedModelBenchmarks.SeedForward"/>).</summary>
+    [Benchmark, BenchmarkCategory(Seed)]
+    public Tensor LayerGenSeedForward() => SeedModel(_x);
+
+    /// <summary>ONNX Runtime, MLP 784-256-256-10, batch 128 (bound input and output).</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory(Mlp)]
+    public void OrtMlpForward() => _mlp.Run();
+
+    /// <summary>LayerGen eager, MLP 784-256-256-10, batch 128 (the expression of <see cref="SeedModelBenchmarks.MlpForward"/>).</summary>
+    [Benchmark, BenchmarkCategory(Mlp)]
+    public Tensor LayerGenMlpForward() => MlpModel(_mx);
+
+    /// <summary>One exported model in an ORT session with its input and output bound to preallocated buffers.</summary>
+    private sealed class OrtModel : IDisposable
+    {
+        private readonly string _path;
+        private readonly SessionOptions _options;
+        private readonly InferenceSession _session;
+        private readonly RunOptions _runOptions = new();
+        private readonly OrtValue _input, _output;
+        private readonly OrtIoBinding _binding;
+        private readonly long[] _outputShape;
+
+        private OrtModel(string path, float[] input, long[] inputShape, long[] outputShape)
+        {
+            _path = path;
+            _options = new SessionOptions
+            {
+                IntraOpNumThreads = 2,
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            };
+            _session = new InferenceSession(path, _options);
+            _outputShape = outputShape;
+            _input = OrtValue.CreateTensorValueFromMemory(input, inputShape);
+            _output = OrtValue.CreateTensorValueFromMemory(new float[ShapeSize(outputShape)], outputShape);
+            _binding = _session.CreateIoBinding();
+            _binding.BindInput(_session.InputNames[0], _input);
+            _binding.BindOutput(_session.OutputNames[0], _output);
+        }
+
+        /// <summary>Traces <paramref name="model"/> on <paramref name="x"/>'s shape, exports it to a temporary ONNX file and opens it.</summary>
+        public static OrtModel Export(Func<Tensor, Tensor> model, Tensor x, string name)
+        {
+            var call = TensorFunction.Trace(model, name);
+            var y = call.Invoke(x);
+            var path = Path.Combine(Path.GetTempPath(), $"layergen-bench-{name}-{Environment.ProcessId}.onnx");
+            OnnxExport.Save(call.ConcreteFunctions[0].Graph, path, name);
+            return new OrtModel(path, x.ToArray<float>(), ToLongs(x.Shape.ToArray()), ToLongs(y.Shape.ToArray()));
+        }
+
+        /// <summary>One inference into the bound output.</summary>
+        public void Run() => _session.RunWithBinding(_runOptions, _binding);
+
+        /// <summary>Runs once and throws unless every output element equals <paramref name="expected"/>'s to 1e-4.</summary>
+        public void CheckAgainst(Tensor expected, string what)
+        {
+            Run();
+            var want = expected.ToArray<float>();
+            var got = _output.GetTensorDataAsSpan<float>();
+            if (!expected.Shape.ToArray().Select(d => (long)d).SequenceEqual(_outputShape) || got.Length != want.Length)
+                throw new InvalidOperationException($"{what}: ORT output shape ({string.Join(", ", _outputShape)}) differs from LayerGen's {expected.Shape}");
+            for (int i = 0; i < want.Length; i++)
+                if (!(Math.Abs(got[i] - want[i]) <= 1e-4f))
+                    throw new InvalidOperationException($"{what}: ORT element {i} is {got[i]}, LayerGen {want[i]} (tolerance 1e-4)");
+        }
+
+        public void Dispose()
+        {
+            _binding.Dispose();
+            _input.Dispose();
+            _output.Dispose();
+            _runOptions.Dispose();
+            _session.Dispose();
+            _options.Dispose();
+            File.Delete(_path);
+        }
+
+        private static long[] ToLongs(int[] dims) => [.. dims.Select(d => (long)d)];
+
+        private static int ShapeSize(long[] shape)
+        {
+            long n = 1;
+            foreach (var d in shape) n *= d;
+            return checked((int)n);
+        }
+    }
+}

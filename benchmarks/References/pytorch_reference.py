@@ -61,7 +61,6 @@ def main():
         med, best = statistics.median(times), min(times)
         extra = f"{flops / med / 1e9:.0f} GFLOP/s (median)" if flops else ""
         rows.append((name, fmt(med), fmt(best), reps, samples, extra))
-        print(f"  done: {name}", file=sys.stderr)
 
     # Seed model: Linear 3->3, ReLU, Linear 3->2, batch 1.
     seed = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2)).eval()
@@ -101,8 +100,10 @@ def main():
             case(f"sgemm {n} (torch.mm, out= preallocated)", lambda: torch.mm(a, b, out=c), reps=reps,
                  samples=11, flops=2 * n ** 3)
 
+    capability = next((line.strip(" -") for line in torch.__config__.show().splitlines() if "CPU capability" in line),
+                      "CPU capability unknown")
     print(f"PyTorch {torch.__version__} on {sys.executable} (Python {sys.version.split()[0]}), "
-          f"threads={torch.get_num_threads()}, CPU capability {torch.backends.cpu.get_cpu_capability() if hasattr(torch.backends, 'cpu') else '?'}, "
+          f"threads={torch.get_num_threads()}, {capability}, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
           f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', '(unset)')}{', --quick' if quick else ''}")
     print()

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using LayerGen;
+
+// Stopwatch benchmark of LayerGen's CPU kernels, the same code under the JIT and under NativeAOT (issue 10).
+// No BenchmarkDotNet (it cannot run inside a NativeAOT binary). Each case is warmed up, then timed as `samples`
+// samples of `inner` calls (after at least `warmup` calls and one second of warm-up); the table shows the best and the median per call and the bytes allocated per call.
+// Argument: --quick (fewer samples, a smoke test).
+bool quick = args.Contains("--quick");
+
+Console.WriteLine($"LayerGen.AotBench: NativeAOT={!RuntimeFeature.IsDynamicCodeSupported}, .NET {Environment.Version}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+Console.WriteLine($"Vector512.IsHardwareAccelerated={Vector512.IsHardwareAccelerated}, Vector256.IsHardwareAccelerated={Vector256.IsHardwareAccelerated}, " +
+    $"Avx512F.IsSupported={Avx512F.IsSupported}, Avx2.IsSupported={Avx2.IsSupported}, Fma.IsSupported={Fma.IsSupported}");
+Console.WriteLine();
+Console.WriteLine("| case | best | median | GFLOP/s (best) | allocated/call | calls x samples |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+
+// GEMM through Ops.MatMul (allocates its output), as GemmBenchmarks.LayerGen.
+foreach (var n in new[] { 512, 1024, 2048 })
+{
+    var g = new RandomGenerator(1);
+    var a = g.Normal([n, n]);
+    var b = g.Normal([n, n]);
+    int samples = n switch { 512 => 60, 1024 => 20, _ => 8 };
+    Bench.Run($"sgemm {n} (Ops.MatMul)", () => Ops.MatMul(a, b), inner: 1, samples: quick ? 3 : samples, warmup: 5, flops: 2.0 * n * n * n);
+}
+
+// The models of SeedModelBenchmarks: same generator, same draws, same expressions.
+var r = new RandomGenerator(3);
+var x = r.Normal([1, 3]);
+var w1 = r.Normal([3, 3]);
+var b1 = r.Normal([3]);
+var w2 = r.Normal([3, 2]);
+var b2 = r.Normal([2]);
+var mx = r.Normal([128, 784]);
+_ = r.Normal([128, 10]);
+var mw1 = new Variable(r.Normal([784, 256]) * 0.03f, name: "w1");
+var mb1 = new Variable(Tensor.Zeros([256]), name: "b1");
+var mw2 = new Variable(r.Normal([256, 256]) * 0.06f, name: "w2");
+var mb2 = new Variable(Tensor.Zeros([256]), name: "b2");
+var mw3 = new Variable(r.Normal([256, 10]) * 0.06f, name: "w3");
+var mb3 = new Variable(Tensor.Zeros([10]), name: "b3");
+
+Bench.Run("MLP 784-256-256-10 forward, batch 128",
+    () => Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Relu(Ops.MatMul(mx, mw1) + mb1), mw2) + mb2), mw3) + mb3,
+    inner: 20, samples: quick ? 3 : 50, warmup: 200, flops: 2.0 * 128 * (784 * 256 + 256 * 256 + 256 * 10));
+Bench.Run("seed model forward, batch 1",
+    () => Ops.MatMul(Ops.Relu(Ops.MatMul(x, w1) + b1), w2) + b2,
+    inner: 20_000, samples: quick ? 3 : 50, warmup: 200_000, flops: 0);
+
+/// <summary>The timing loop.</summary>
+internal static class Bench
+{
+    /// <summary>Warms up, times <paramref name="samples"/> samples of <paramref name="inner"/> calls and prints one table row.</summary>
+    public static void Run(string name, Func<Tensor> body, int inner, int samples, int warmup, double flops)
+    {
+        Tensor? keep = null;
+        // At least `warmup` calls and one second, so the JIT's tiering (and OSR of the kernels' loops) is done.
+        long warmStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < 1; i++) keep = body();
+        var perCall = new double[samples];
+        long allocated = 0;
+        for (int s = 0; s < samples; s++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < inner; i++) keep = body();
+            long t1 = Stopwatch.GetTimestamp();
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            perCall[s] = (t1 - t0) / (double)Stopwatch.Frequency / inner;
+        }
+        GC.KeepAlive(keep);
+        Array.Sort(perCall);
+        double best = perCall[0], median = samples % 2 == 1 ? perCall[samples / 2] : (perCall[samples / 2 - 1] + perCall[samples / 2]) / 2;
+        string gflops = flops > 0 ? $"{flops / best / 1e9:F0}" : "";
+        Console.WriteLine($"| {name} | {Format(best)} | {Format(median)} | {gflops} | {allocated / ((double)samples * inner):F0} B | {inner} x {samples} |");
+    }
+
+    private static string Format(double seconds) =>
+        seconds < 1e-6 ? $"{seconds * 1e9:F1} ns" : seconds < 1e-3 ? $"{seconds * 1e6:F1} us" : $"{seconds * 1e3:F3} ms";
+}

@@ -32,6 +32,7 @@ public sealed class PackageTests : IDisposable
             Assert.Contains("analyzers/dotnet/cs/LayerGen.Analyzers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/LayerGen.Analyzers.CodeFixes.dll", entries);
             Assert.Contains("README.md", entries);
+            Assert.Contains("buildTransitive/LayerGen.targets", entries);
         }
 
         var app = Path.Combine(_work, "app");
@@ -89,5 +90,10 @@ public sealed class PackageTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("variables=1 name=tiny", run.Output);
         Assert.Contains("6", run.Output);
+
+        // The package's buildTransitive targets raise the GC's large-object threshold in the app.
+        var runtimeConfig = Directory.GetFiles(Path.Combine(app, "bin"), "App.runtimeconfig.json", SearchOption.AllDirectories);
+        Assert.Single(runtimeConfig);
+        Assert.Matches("\"System.GC.LOHThreshold\": \"?8388608\"?", File.ReadAllText(runtimeConfig[0]));
     }
 }

@@ -40,6 +40,13 @@ public sealed class ConcreteFunction
     /// <summary>Runs the graph on two inputs; returns the first output.</summary>
     public Tensor Invoke(Tensor x, Tensor y) => Graph.Run(x, y)[0];
 
+    /// <summary>
+    /// An <see cref="ExecutionPlan"/> of the graph for inputs of exactly <paramref name="inputSpecs"/> (no
+    /// specs: the signature itself, which must then have no unknown dimensions): planned buffers, no allocation per run.
+    /// </summary>
+    public ExecutionPlan Plan(params TensorSpec[] inputSpecs)
+        => ExecutionPlan.Create(Graph, inputSpecs is null || inputSpecs.Length == 0 ? [.. InputSignature] : inputSpecs);
+
     /// <summary>The signature as text, e.g. <c>call(x: (None, 3) float32)</c>.</summary>
     public string SignatureText
         => $"{Name}({string.Join(", ", Graph.Inputs.Select(n => $"{n.Name}: {n.Spec.Shape} {n.Spec.DType.Name()}"))})";

@@ -108,6 +108,12 @@ public sealed class TensorFunction
         }
     }
 
+    /// <summary>
+    /// An <see cref="ExecutionPlan"/> for inputs of exactly <paramref name="inputSpecs"/> (fully defined shapes):
+    /// the concrete function for them (traced if new), with its buffers planned for these shapes.
+    /// </summary>
+    public ExecutionPlan Plan(params TensorSpec[] inputSpecs) => GetConcreteFunction(inputSpecs).Plan(inputSpecs);
+
     /// <summary>Whether a value of <paramref name="actual"/> fits <paramref name="expected"/> (same dtype and rank, known dims equal).</summary>
     public static bool Matches(TensorSpec expected, TensorSpec actual)
     {

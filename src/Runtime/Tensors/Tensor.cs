@@ -155,6 +155,16 @@ public partial class Tensor
     /// <summary>A new concrete tensor of zeros with the given spec (internal: for kernels to fill).</summary>
     internal static Tensor Empty(Shape shape, DType dtype) => new(Allocate(dtype, shape.Size), shape, dtype);
 
+    /// <summary>A new concrete tensor whose elements are not initialised (internal: for kernels that write every element).</summary>
+    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(dtype switch
+    {
+        DType.Float32 => GC.AllocateUninitializedArray<float>(shape.Size),
+        DType.Float64 => GC.AllocateUninitializedArray<double>(shape.Size),
+        DType.Int32 => GC.AllocateUninitializedArray<int>(shape.Size),
+        DType.Int64 => GC.AllocateUninitializedArray<long>(shape.Size),
+        _ => Allocate(dtype, shape.Size),
+    }, shape, dtype);
+
     /// <summary>Wraps an existing array without copying (internal: the caller gives up the array).</summary>
     internal static Tensor Wrap<T>(T[] data, Shape shape) where T : unmanaged => new(data, shape, DTypes.Of<T>());
 

@@ -38,7 +38,7 @@ public sealed class LogSoftmaxOp(int axis) : Op
     {
         var x = inputs[0];
         var loop = AxisLoop.For(x.Shape, AxisLoop.Normalize(Name, x.Shape, Axis));
-        var r = Tensor.Empty(output.Shape, output.DType);
+        var r = OutputAllocator.Allocate(output, zeroed: false);
         if (x.DType == DType.Float32) SoftmaxOp.Run(x.AsSpan<float>(), r.Data<float>(), loop, log: true);
         else SoftmaxOp.Run(x.AsSpan<double>(), r.Data<double>(), loop, log: true);
         return r;

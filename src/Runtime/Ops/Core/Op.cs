@@ -25,6 +25,12 @@ public abstract class Op
     /// </summary>
     public abstract Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output);
 
+    /// <summary>
+    /// Whether <see cref="Compute"/> may return a tensor sharing its first input's storage (reshapes,
+    /// identities). An <see cref="ExecutionPlan"/> keeps such storage alive as long as either tensor is used.
+    /// </summary>
+    internal virtual bool MayReturnInputStorage => false;
+
     /// <summary>Attributes as text, for <see cref="ToString"/> and graph pictures (e.g. <c>axes=[1], keepdims=true</c>).</summary>
     public virtual string DescribeAttributes() => "";
 

@@ -22,7 +22,11 @@ public static class OpRunner
         }
         var spec = op.InferOutput(specs);
         if (symbolic) return new Tensor(spec, new OpNode(op, inputs.ToArray()));
-        var output = op.Compute(inputs, spec);
+        // A kernel calling other ops must not hand them the buffer an ExecutionPlan offered it.
+        var offered = OutputAllocator.Suspend();
+        Tensor output;
+        try { output = op.Compute(inputs, spec); }
+        finally { OutputAllocator.Restore(offered); }
         GradientTape.Record(op, inputs, output);
         return output;
     }

@@ -34,7 +34,7 @@ public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
     {
         var x = inputs[0];
         var mask = Reduce.Mask(Name, x.Shape, Axes);
-        var result = Tensor.Empty(output.Shape, output.DType);
+        var result = OutputAllocator.Allocate(output);
         switch (x.DType)
         {
             case DType.Float32: ReduceInto(x.AsSpan<float>(), x.Shape, mask, result.Data<float>()); break;

@@ -163,7 +163,7 @@ internal static class Elementwise
         BinaryRowKernel<float, float>? f32, BinaryRowKernel<double, double>? f64,
         BinaryRowKernel<int, int>? i32, BinaryRowKernel<long, long>? i64, string op)
     {
-        var result = Tensor.Empty(output.Shape, output.DType);
+        var result = OutputAllocator.Allocate(output, zeroed: false);
         switch (a.DType)
         {
             case DType.Float32 when f32 is not null: Binary(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape, f32); break;
@@ -180,7 +180,7 @@ internal static class Elementwise
         BinaryRowKernel<float, bool> f32, BinaryRowKernel<double, bool> f64,
         BinaryRowKernel<int, bool> i32, BinaryRowKernel<long, bool> i64, BinaryRowKernel<bool, bool>? b8, string op)
     {
-        var result = Tensor.Empty(output.Shape, DType.Bool);
+        var result = OutputAllocator.Allocate(new TensorSpec(output.Shape, DType.Bool), zeroed: false);
         var o = result.Data<bool>();
         switch (a.DType)
         {
@@ -199,7 +199,7 @@ internal static class Elementwise
         UnaryRowKernel<float, float>? f32, UnaryRowKernel<double, double>? f64,
         UnaryRowKernel<int, int>? i32, UnaryRowKernel<long, long>? i64, string op)
     {
-        var result = Tensor.Empty(output.Shape, output.DType);
+        var result = OutputAllocator.Allocate(output, zeroed: false);
         switch (x.DType)
         {
             case DType.Float32 when f32 is not null: f32(x.AsSpan<float>(), result.Data<float>()); break;

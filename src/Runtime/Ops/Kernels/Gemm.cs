@@ -164,67 +164,76 @@ internal static unsafe class Gemm
         return (float*)(((nint)p + 63) & ~(nint)63);
     }
 
-    /// <summary>The packed GEMM: loops jc (NC) → pc (KC, pack B) → ic (MC, pack A) → jr (NR) → ir (MR) → micro-kernel.</summary>
+    /// <summary>
+    /// The packed GEMM: loops jc (NC) → pc (KC, pack B) → ic (MC, pack A) → jr (NR) → ir (MR) → micro-kernel.
+    /// With several threads the product is split once, into row blocks or column panels (whichever divides
+    /// more evenly), and each thread runs the whole loop nest on its part with its own packed buffers: one
+    /// fork and one join per product, however many depth blocks it has.
+    /// </summary>
     private static void Blocked(Problem p, int threads, GemmKernel kernel)
     {
+        // Narrow products waste most of a 32-wide AVX-512 tile: a 16-wide tile fits them better.
+        if (kernel == GemmKernel.Avx512 && p.N <= 16) kernel = GemmKernel.Avx2;
         var (mr, nr) = Tile(kernel);
         long work = (long)p.M * p.N * p.K;
-        if (threads < 1) threads = 1;
-        if (work < ParallelThreshold) threads = 1;
-        // Split rows when there are enough, else split column panels.
-        bool splitRows = p.M >= threads * mr * 4;
-        int ncMax = Math.Min(NC, RoundUp(p.N, nr));
-        int kcMax = Math.Min(KC, p.K);
-        float* packB = Scratch(ref t_packB, kcMax * ncMax, out var ownerB);
-        for (int jc = 0; jc < p.N; jc += NC)
+        if (threads < 1 || work < ParallelThreshold) threads = 1;
+        int rowBlocks = (p.M + mr - 1) / mr, panels = (p.N + nr - 1) / nr;
+        threads = Math.Min(threads, Math.Max(rowBlocks, panels));
+        if (threads == 1)
         {
-            int nc = Math.Min(NC, p.N - jc);
-            int panels = (nc + nr - 1) / nr;
-            if (!splitRows && threads > 1) threads = Math.Max(1, Math.Min(threads, panels));
-            for (int pc = 0; pc < p.K; pc += KC)
-            {
-                int kc = Math.Min(KC, p.K - pc);
-                bool accumulate = pc > 0;
-                if (threads == 1)
-                {
-                    PackB(p, packB, pc, kc, jc, nc, nr, 0, panels);
-                    RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate, 0, p.M, 0, panels);
-                }
-                else
-                {
-                    var job = new Job(p, kernel, packB, pc, kc, jc, nc, panels, accumulate, threads, splitRows);
-                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.PackSlice);
-                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.ComputeSlice);
-                }
-            }
+            RunSlice(p, kernel, 0, p.M, 0, p.N);
+            return;
         }
-        GC.KeepAlive(ownerB);
+        // Split where the largest share is closest to an even share; ties split columns (A is then packed
+        // by every thread, which is the smaller operand for the tall-thin products of layers).
+        double rowImbalance = (double)Ceil(rowBlocks, threads) / rowBlocks;
+        double colImbalance = (double)Ceil(panels, threads) / panels;
+        var job = new Job(p, kernel, threads, splitRows: rowImbalance < colImbalance, rowBlocks, panels);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Run);
     }
 
-    /// <summary>One (jc, pc) block split over threads.</summary>
-    private sealed class Job(Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, int panels, bool accumulate, int threads, bool splitRows)
-    {
-        public void PackSlice(int t)
-        {
-            int p0 = panels * t / threads, p1 = panels * (t + 1) / threads;
-            PackB(p, packB, pc, kc, jc, nc, Tile(kernel).Nr, p0, p1);
-        }
+    private static int Ceil(int x, int by) => (x + by - 1) / by;
 
-        public void ComputeSlice(int t)
+    /// <summary>One product split over threads: thread t takes a contiguous range of row blocks or column panels.</summary>
+    private sealed class Job(Problem p, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels)
+    {
+        public void Run(int t)
         {
+            var (mr, nr) = Tile(kernel);
             if (splitRows)
             {
-                int mr = Tile(kernel).Mr;
-                int blocks = (p.M + mr - 1) / mr;
-                int r0 = Math.Min(p.M, blocks * t / threads * mr), r1 = Math.Min(p.M, blocks * (t + 1) / threads * mr);
-                if (r1 > r0) RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate, r0, r1, 0, panels);
+                int r0 = Math.Min(p.M, rowBlocks * t / threads * mr), r1 = Math.Min(p.M, rowBlocks * (t + 1) / threads * mr);
+                if (r1 > r0) RunSlice(p, kernel, r0, r1, 0, p.N);
             }
             else
             {
-                int p0 = panels * t / threads, p1 = panels * (t + 1) / threads;
-                if (p1 > p0) RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate, 0, p.M, p0, p1);
+                int c0 = Math.Min(p.N, panels * t / threads * nr), c1 = Math.Min(p.N, panels * (t + 1) / threads * nr);
+                if (c1 > c0) RunSlice(p, kernel, 0, p.M, c0, c1);
             }
         }
+    }
+
+    /// <summary>Rows [r0, r1) × columns [c0, c1) of C (c0 a multiple of NR) on the calling thread.</summary>
+    private static void RunSlice(in Problem p, GemmKernel kernel, int r0, int r1, int c0, int c1)
+    {
+        var (_, nr) = Tile(kernel);
+        // Depth blocks of equal size (784 → 4 × 196, not 3 × 256 + 16): no thin last block re-reading C.
+        int depthBlocks = Ceil(p.K, KC);
+        int kcBlock = Ceil(p.K, depthBlocks);
+        int ncMax = Math.Min(NC, RoundUp(c1 - c0, nr));
+        float* packB = Scratch(ref t_packB, kcBlock * ncMax, out var ownerB);
+        for (int jc = c0; jc < c1; jc += NC)
+        {
+            int nc = Math.Min(NC, c1 - jc);
+            int blockPanels = (nc + nr - 1) / nr;
+            for (int pc = 0; pc < p.K; pc += kcBlock)
+            {
+                int kc = Math.Min(kcBlock, p.K - pc);
+                PackB(p, packB, pc, kc, jc, nc, nr, 0, blockPanels);
+                RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate: pc > 0, r0, r1, 0, blockPanels);
+            }
+        }
+        GC.KeepAlive(ownerB);
     }
 
     private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
@@ -269,13 +278,31 @@ internal static unsafe class Gemm
             }
             else
             {
-                // B is stored transposed ([n,k]): column j of op(B) is a contiguous row.
-                for (int j = 0; j < w; j++)
+                // B is stored transposed ([n,k]): column j of op(B) is a contiguous row; four at a time are transposed in registers.
+                int j = 0;
+                if (Sse.IsSupported)
+                {
+                    for (; j + 4 <= w; j += 4)
+                    {
+                        float* s0 = p.B + (nint)(j0 + j) * p.Bcs + pc;
+                        float* s1 = s0 + p.Bcs, s2 = s1 + p.Bcs, s3 = s2 + p.Bcs;
+                        float* dj = d + j;
+                        int q = 0;
+                        for (; q + 4 <= kc; q += 4)
+                            Transpose4x4(Sse.LoadVector128(s0 + q), Sse.LoadVector128(s1 + q), Sse.LoadVector128(s2 + q), Sse.LoadVector128(s3 + q), dj + (nint)q * nr, nr);
+                        for (; q < kc; q++)
+                        {
+                            float* dq = dj + (nint)q * nr;
+                            dq[0] = s0[q]; dq[1] = s1[q]; dq[2] = s2[q]; dq[3] = s3[q];
+                        }
+                    }
+                }
+                for (; j < w; j++)
                 {
                     float* s = p.B + (nint)(j0 + j) * p.Bcs + pc;
                     for (int q = 0; q < kc; q++) d[(nint)q * nr + j] = s[q];
                 }
-                for (int j = w; j < nr; j++)
+                for (j = w; j < nr; j++)
                     for (int q = 0; q < kc; q++) d[(nint)q * nr + j] = 0f;
             }
         }
@@ -302,15 +329,50 @@ internal static unsafe class Gemm
             }
             else
             {
-                for (int i = 0; i < h; i++)
+                // A row-major: each panel is a transpose. Four rows at a time go through 4×4 register transposes.
+                int i = 0;
+                if (Sse.IsSupported)
+                {
+                    for (; i + 4 <= h; i += 4)
+                    {
+                        float* s0 = p.A + (nint)(i0 + r + i) * p.Ars + pc;
+                        float* s1 = s0 + p.Ars, s2 = s1 + p.Ars, s3 = s2 + p.Ars;
+                        float* di = d + i;
+                        int q = 0;
+                        for (; q + 4 <= kc; q += 4)
+                        {
+                            Transpose4x4(Sse.LoadVector128(s0 + q), Sse.LoadVector128(s1 + q), Sse.LoadVector128(s2 + q), Sse.LoadVector128(s3 + q), di + (nint)q * mr, mr);
+                        }
+                        for (; q < kc; q++)
+                        {
+                            float* dq = di + (nint)q * mr;
+                            dq[0] = s0[q]; dq[1] = s1[q]; dq[2] = s2[q]; dq[3] = s3[q];
+                        }
+                    }
+                }
+                for (; i < h; i++)
                 {
                     float* s = p.A + (nint)(i0 + r + i) * p.Ars + pc;
                     for (int q = 0; q < kc; q++) d[(nint)q * mr + i] = s[q];
                 }
-                for (int i = h; i < mr; i++)
+                for (i = h; i < mr; i++)
                     for (int q = 0; q < kc; q++) d[(nint)q * mr + i] = 0f;
             }
         }
+    }
+
+    /// <summary>Stores the transpose of the 4×4 block whose rows are r0..r3: column j goes to <c>d + j*stride</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(Vector128<float> r0, Vector128<float> r1, Vector128<float> r2, Vector128<float> r3, float* d, int stride)
+    {
+        var t0 = Sse.UnpackLow(r0, r1);   // r0[0] r1[0] r0[1] r1[1]
+        var t1 = Sse.UnpackLow(r2, r3);   // r2[0] r3[0] r2[1] r3[1]
+        var t2 = Sse.UnpackHigh(r0, r1);  // r0[2] r1[2] r0[3] r1[3]
+        var t3 = Sse.UnpackHigh(r2, r3);  // r2[2] r3[2] r2[3] r3[3]
+        Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
+        Sse.Store(d + stride, Sse.MoveHighToLow(t1, t0));
+        Sse.Store(d + 2 * stride, Sse.MoveLowToHigh(t2, t3));
+        Sse.Store(d + 3 * stride, Sse.MoveHighToLow(t3, t2));
     }
 
     /// <summary>Rows [r0, r1) of C against packed B panels [p0, p1) of the current block.</summary>

@@ -55,10 +55,8 @@ public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
     {
         var a = inputs[0];
         var b = inputs[1];
-        // float32: every element is written by the GEMM, so the output need not be zeroed first.
-        var result = a.DType == DType.Float32
-            ? Tensor.Wrap(GC.AllocateUninitializedArray<float>(output.Shape.Size), output.Shape)
-            : Tensor.Empty(output.Shape, output.DType);
+        // Every element is written by the GEMM (which clears C itself for other dtypes and for k = 0).
+        var result = OutputAllocator.Allocate(output, zeroed: false);
         switch (a.DType)
         {
             case DType.Float32: Run(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape); break;

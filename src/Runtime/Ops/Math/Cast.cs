@@ -3,6 +3,8 @@ namespace LayerGen;
 /// <summary>Converts to another dtype (float to int truncates toward zero; nonzero is true).</summary>
 public sealed class CastOp(DType dtype) : Op
 {
+    /// <inheritdoc/>
+    internal override bool MayReturnInputStorage => true;
     /// <summary>The target dtype.</summary>
     public DType DType { get; } = dtype;
     /// <inheritdoc/>

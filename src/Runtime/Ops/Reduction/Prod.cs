@@ -81,7 +81,7 @@ public sealed class ProdExceptSelfOp(int[]? axes) : Op
         var mask = Reduce.Mask(Name, x.Shape, Axes);
         var outShape = Reduce.OutputShape(Name, x.Shape, Axes, true, out _);
         var map = Reduce.OutputIndex(x.Shape, mask);
-        var result = Tensor.Empty(output.Shape, output.DType);
+        var result = OutputAllocator.Allocate(output);
         if (x.DType == DType.Float32) Run(x.AsSpan<float>(), result.Data<float>(), map, outShape.Size);
         else Run(x.AsSpan<double>(), result.Data<double>(), map, outShape.Size);
         return result;

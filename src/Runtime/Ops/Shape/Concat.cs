@@ -58,7 +58,7 @@ public sealed class ConcatOp(int axis) : Op
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
     {
-        var r = Tensor.Empty(output.Shape, output.DType);
+        var r = OutputAllocator.Allocate(output);
         int axis = AxisLoop.Normalize(Name, output.Shape, Axis);
         switch (output.DType)
         {

@@ -9,6 +9,8 @@ namespace LayerGen;
 /// </summary>
 public sealed class ReduceToLikeOp : Op
 {
+    /// <inheritdoc/>
+    internal override bool MayReturnInputStorage => true;
     /// <summary>The shared instance.</summary>
     public static readonly ReduceToLikeOp Instance = new();
     /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>

@@ -3,6 +3,8 @@ namespace LayerGen;
 /// <summary>Reshapes to a target shape; one dimension may be -1 (inferred). Shares storage.</summary>
 public sealed class ReshapeOp(Shape shape) : Op
 {
+    /// <inheritdoc/>
+    internal override bool MayReturnInputStorage => true;
     /// <summary>The target shape (one dimension may be -1).</summary>
     public Shape Shape { get; } = shape;
     /// <inheritdoc/>
@@ -69,6 +71,8 @@ public sealed class ReshapeOp(Shape shape) : Op
 /// <summary>Reshapes <c>x</c> to the shape of <c>like</c> (known when it runs). Used by gradients.</summary>
 public sealed class ReshapeLikeOp : Op
 {
+    /// <inheritdoc/>
+    internal override bool MayReturnInputStorage => true;
     /// <summary>The shared instance.</summary>
     public static readonly ReshapeLikeOp Instance = new();
     /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
@@ -103,6 +107,8 @@ public sealed class ReshapeLikeOp : Op
 /// <summary>Inserts a size-1 axis at <see cref="Axis"/> (negative counts from the end of the output).</summary>
 public sealed class ExpandDimsOp(int axis) : Op
 {
+    /// <inheritdoc/>
+    internal override bool MayReturnInputStorage => true;
     /// <summary>Where the new axis goes.</summary>
     public int Axis { get; } = axis;
     /// <inheritdoc/>

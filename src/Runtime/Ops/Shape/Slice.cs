@@ -51,7 +51,7 @@ public sealed class SliceOp(int[] begin, int[] size) : Op
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
     {
         var x = inputs[0];
-        var r = Tensor.Empty(output.Shape, x.DType);
+        var r = OutputAllocator.Allocate(output);
         switch (x.DType)
         {
             case DType.Float32: Copy(x.AsSpan<float>(), x.Shape, r.Data<float>(), output.Shape, Begin, false); break;
@@ -153,6 +153,8 @@ public sealed class SliceGradOp(int[] begin) : Op
 /// <summary>Removes size-1 axes (the given ones, or all).</summary>
 public sealed class SqueezeOp(int[]? axes) : Op
 {
+    /// <inheritdoc/>
+    internal override bool MayReturnInputStorage => true;
     /// <summary>The axes removed; null: every size-1 axis.</summary>
     public int[]? Axes { get; } = axes;
     /// <inheritdoc/>

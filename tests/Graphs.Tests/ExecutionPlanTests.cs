@@ -1,0 +1,153 @@
+namespace LayerGen.Graphs.Tests;
+
+/// <summary>
+/// <see cref="ExecutionPlan"/>: planned buffers give the same values as eager execution, run after run,
+/// share buffers only between values whose lifetimes do not overlap, and allocate nothing once warm.
+/// </summary>
+public class ExecutionPlanTests
+{
+    [Fact]
+    public void EveryOpInAPlanEqualsEagerExecution_TwiceInARow()
+    {
+        var failures = new List<string>();
+        foreach (var (op, inputs) in OpGraphTests.Cases())
+        {
+            try
+            {
+                // The op, then an elementwise op that may write in place over the op's output.
+                var eagerOut = OpRunner.Run(op, inputs);
+                bool chain = eagerOut.DType.IsFloating();
+                Tensor Function(Tensor[] p)
+                {
+                    var y = OpRunner.Run(op, p);
+                    return chain ? Ops.Neg(y) : y;
+                }
+                var expected = chain ? Ops.Neg(eagerOut) : eagerOut;
+                var graph = Graph.Trace(p => [Function(p)], [.. inputs.Select(i => i.Spec)]);
+                var plan = ExecutionPlan.Create(graph, [.. inputs.Select(i => i.Spec)]);
+                for (int run = 0; run < 2; run++)
+                {
+                    var got = plan.RunAll(inputs)[0];
+                    if (got.Spec != expected.Spec || !got.AsBytes().SequenceEqual(expected.AsBytes()))
+                        failures.Add($"{op} (run {run + 1}): plan gives {got.Spec} {got}, eager {expected.Spec} {expected}");
+                }
+            }
+            catch (Exception e) { failures.Add($"{op}: {e.GetType().Name}: {e.Message}"); }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private sealed class Mlp
+    {
+        private readonly Variable _w1, _b1, _w2, _b2, _w3, _b3;
+
+        public Mlp(int seed)
+        {
+            var g = new RandomGenerator(seed);
+            _w1 = new Variable(g.Normal([20, 16]) * 0.3f); _b1 = new Variable(g.Normal([16]));
+            _w2 = new Variable(g.Normal([16, 16]) * 0.3f); _b2 = new Variable(g.Normal([16]));
+            _w3 = new Variable(g.Normal([16, 3]) * 0.3f); _b3 = new Variable(g.Normal([3]));
+        }
+
+        public Variable B3 => _b3;
+
+        public Tensor Call(Tensor x)
+            => Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Tanh(Ops.MatMul(x, _w1) + _b1), _w2) + _b2), _w3) + _b3;
+    }
+
+    [Fact]
+    public void MlpPlanEqualsEagerOnEveryRun_WithThreeBuffers()
+    {
+        var model = new Mlp(5);
+        var plan = TensorFunction.Trace(model.Call).Plan(new TensorSpec([8, 20], DType.Float32));
+        // MatMul → Add → Tanh share one buffer, as do the next three ops; the last MatMul and Add a third.
+        Assert.Equal(8, plan.StepCount);
+        Assert.Equal(3, plan.BufferCount);
+        var g = new RandomGenerator(9);
+        for (int run = 0; run < 5; run++)
+        {
+            var x = g.Normal([8, 20]);
+            Assert.Equal(model.Call(x).ToArray<float>(), plan.Run(x).ToArray<float>());
+        }
+    }
+
+    [Fact]
+    public void ValuesThatShareStorageAreNotOverwrittenWhileInUse()
+    {
+        // r is a view of a; c must not be written in place over a while r still needs it.
+        static Tensor F(Tensor x)
+        {
+            var a = x * 2f;
+            var r = Ops.Reshape(a, [6]);
+            var c = a + 1f;
+            var d = Ops.Reshape(c, [6]) * r;
+            var e = Ops.Exp(d);
+            return e - r;
+        }
+        var x = Tensor.From(new[,] { { 0.1f, -0.2f, 0.3f }, { 0.4f, 0.5f, -0.6f } });
+        var plan = TensorFunction.Trace(F).Plan(x.Spec);
+        for (int run = 0; run < 3; run++) Assert.Equal(F(x).ToArray<float>(), plan.Run(x).ToArray<float>());
+    }
+
+    [Fact]
+    public void SteadyStateRunsAllocateNothing()
+    {
+        var g = new RandomGenerator(3);
+        Tensor w1 = g.Normal([3, 3]), b1 = g.Normal([3]), w2 = g.Normal([3, 2]), b2 = g.Normal([2]);
+        var plan = TensorFunction.Trace(x => Ops.MatMul(Ops.Relu(Ops.MatMul(x, w1) + b1), w2) + b2).Plan(new TensorSpec([1, 3], DType.Float32));
+        var input = g.Normal([1, 3]);
+        for (int i = 0; i < 10; i++) plan.Run(input);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) plan.Run(input);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void SpanOverloadCopiesInAndOut()
+    {
+        var w = Tensor.From(new[,] { { 1f, 2f }, { 3f, 4f } });
+        var plan = TensorFunction.Trace(x => Ops.MatMul(x, w)).Plan(new TensorSpec([1, 2], DType.Float32));
+        Span<float> output = stackalloc float[2];
+        plan.Run([1f, 1f], output);
+        Assert.Equal([4f, 6f], output.ToArray());
+        var e = Assert.Throws<ArgumentException>(() => plan.Run([1f, 1f, 1f], new float[2]));
+        Assert.Contains("takes 2 float32 values; got 3", e.Message);
+    }
+
+    [Fact]
+    public void OutputsBelongToThePlanAndVariablesAreReadAtEachRun()
+    {
+        var model = new Mlp(1);
+        var plan = TensorFunction.Trace(model.Call).Plan(new TensorSpec([2, 20], DType.Float32));
+        var x = Tensor.Ones([2, 20]);
+        var first = plan.Run(x);
+        var kept = first.ToArray<float>();
+        model.B3.Assign(model.B3 + 1f);
+        var second = plan.Run(x);
+        Assert.Same(first, second);
+        Assert.Equal(kept.Select(v => v + 1f).ToArray(), second.ToArray<float>(), new FloatTolerance(1e-5f));
+    }
+
+    [Fact]
+    public void WrongInputsGiveClearErrors()
+    {
+        var w = Tensor.Ones([3, 2]);
+        var function = TensorFunction.Trace(x => Ops.MatMul(x, w), inputSignature: [new TensorSpec(new Shape(-1, 3), DType.Float32)]);
+        var unknown = Assert.Throws<ArgumentException>(() => function.GetConcreteFunction(new TensorSpec(new Shape(-1, 3), DType.Float32)).Plan());
+        Assert.Contains("fully defined shape", unknown.Message);
+        var plan = function.Plan(new TensorSpec([4, 3], DType.Float32));
+        var e = Assert.Throws<ArgumentException>(() => plan.Run(Tensor.Ones([5, 3])));
+        Assert.Contains("(4, 3)", e.Message);
+        Assert.Contains("(5, 3)", e.Message);
+        Assert.Contains("make another plan", e.Message);
+        var wrongGraph = Assert.Throws<ArgumentException>(() => function.GetConcreteFunction(new TensorSpec([4, 3], DType.Float32)).Plan(new TensorSpec([4, 5], DType.Float32)));
+        Assert.Contains("does not fit", wrongGraph.Message);
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(float obj) => 0;
+    }
+}

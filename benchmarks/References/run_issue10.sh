@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Issue 10's reference measurements in one go, in this order, each after the previous one finished:
+#   1. BenchmarkDotNet: ONNX Runtime vs LayerGen (OnnxRuntimeBenchmarks.cs), --job short
+#   2. PyTorch (Debian's python3-torch on /usr/bin/python3), OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset
+#   3. LayerGen.AotBench under the JIT (dotnet run)
+#   4. LayerGen.AotBench published with NativeAOT: default settings, IlcInstructionSet=native, IlcInstructionSet=x86-64-v3
+# Outputs go to $OUT (default artifacts/issue10/). On the shared 2-core machines run it under the build lock,
+# which it then holds for the whole run (about 5 minutes) so no build disturbs the numbers:
+#   flock /tmp/layergen-build.lock benchmarks/References/run_issue10.sh
+# (do not wrap the inner commands in flock again: the lock is already held).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${OUT:-artifacts/issue10}"
+mkdir -p "$OUT"
+date -u '+%Y-%m-%d %H:%M UTC' | tee "$OUT/date.txt"
+# the commit measured (COMMIT overrides it, e.g. for a `git archive` snapshot that is not a checkout)
+echo "${COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}" | tee "$OUT/commit.txt"
+git status --short -- src benchmarks > "$OUT/dirty.txt" 2>/dev/null || true
+
+dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- --filter '*OnnxRuntime*' --job short 2>&1 | tee "$OUT/ort-bdn.log"
+
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/References/pytorch_reference.py 2>&1 | tee "$OUT/pytorch.txt"
+else
+  echo "PyTorch reference skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)" | tee "$OUT/pytorch.txt"
+fi
+
+dotnet run -c Release --project benchmarks/LayerGen.AotBench 2>&1 | tee "$OUT/aot-jit.txt"
+for variant in default native x86-64-v3; do
+  extra=()
+  [ "$variant" != default ] && extra=(-p:IlcInstructionSet=$variant)
+  dotnet publish benchmarks/LayerGen.AotBench -c Release -r linux-x64 -p:PublishAot=true "${extra[@]}" \
+    -o "$OUT/aotbench-$variant" > "$OUT/publish-$variant.log" 2>&1 || { cat "$OUT/publish-$variant.log"; exit 1; }
+  if grep -qi 'warning' "$OUT/publish-$variant.log"; then
+    echo "publish ($variant) printed warnings:"; grep -i warning "$OUT/publish-$variant.log"; exit 1
+  fi
+  "$OUT/aotbench-$variant/LayerGen.AotBench" 2>&1 | tee "$OUT/aot-$variant.txt"
+done

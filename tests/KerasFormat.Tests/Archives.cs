@@ -88,6 +88,40 @@ public static class Archives
         return lines;
     }
 
+    /// <summary>
+    /// Copies an HDF5 weights file (groups, <c>name</c> attributes, float32/int32 datasets), letting
+    /// <paramref name="reorder"/> change the list of datasets of the group at <paramref name="groupPath"/>.
+    /// </summary>
+    public static byte[] RewriteHdf5(byte[] bytes, string groupPath, Action<List<H5Dataset>> reorder)
+    {
+        using var source = H5File.Open(new MemoryStream(bytes), leaveOpen: false);
+        var target = new H5File();
+        void Copy(IH5Group from, H5Group to, string path)
+        {
+            if (from.AttributeExists("name")) to.Attributes["name"] = from.Attribute("name").Read<string>();
+            var datasets = new List<H5Dataset>();
+            foreach (var c in from.Children())
+            {
+                string p = path.Length == 0 ? c.Name : path + "/" + c.Name;
+                if (c is IH5Group g) { var ng = new H5Group(); to[c.Name] = ng; Copy(g, ng, p); }
+                else if (c is IH5Dataset d)
+                {
+                    var dims = d.Space.Dimensions;
+                    bool isInt = d.Type.Class == H5DataTypeClass.FixedPoint;
+                    datasets.Add(dims.Length == 0
+                        ? new H5Dataset(isInt ? d.Read<int>() : (object)d.Read<float>())
+                        : new H5Dataset(isInt ? d.Read<int[]>() : (object)d.Read<float[]>(), fileDims: dims));
+                }
+            }
+            if (path == groupPath) reorder(datasets);
+            for (int i = 0; i < datasets.Count; i++) to[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = datasets[i];
+        }
+        Copy(source, target, "");
+        var ms = new MemoryStream();
+        target.Write(ms);
+        return ms.ToArray();
+    }
+
     /// <summary>The same listing parsed from a fixture's <c>*.h5_layout.txt</c> (h5py's view).</summary>
     public static List<string> ParseLayout(string text)
     {

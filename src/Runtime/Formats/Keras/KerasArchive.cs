@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LayerGen.Losses;
+using LayerGen.Metrics;
 using LayerGen.Optimizers;
 
 namespace LayerGen.Formats.Keras;
@@ -99,9 +100,11 @@ public static class KerasArchive
             groups.Add((e.VarsPath, e.Name, e.Variables.Select(v => KerasWeightsStore.FromVariable(v)).ToList()));
         if (model.Optimizer is { } opt)
         {
+            // Keras's optimizer.variables order: iteration (int32 in the file), learning rate, then the slots.
             var arrays = new List<StoredArray>();
-            foreach (var (key, v) in opt.GetCheckpointVariables())
-                arrays.Add(KerasWeightsStore.FromVariable(v, asInt32: key == "iteration"));
+            var vars = opt.KerasVariables;
+            for (int i = 0; i < vars.Count; i++)
+                arrays.Add(KerasWeightsStore.FromVariable(vars[i], asInt32: i == 0));
             groups.Add(("optimizer/vars", opt.Name, arrays));
         }
         KerasWeightsStore.Write(stream, groups);
@@ -228,27 +231,44 @@ public static class KerasArchive
                 }
             }
             if (model.Optimizer is { } opt && reader.Exists("optimizer/vars"))
-            {
-                var arrays = reader.ReadVars("optimizer/vars");
-                var vars = opt.GetCheckpointVariables().Select(p => p.Value).ToList();
-                if (arrays.Count > 2 && arrays.Count != vars.Count && !opt.IsBuilt)
-                {
-                    opt.Build(model);
-                    vars = opt.GetCheckpointVariables().Select(p => p.Value).ToList();
-                }
-                // An optimizer saved before its first step holds only the iteration and the learning rate.
-                if (arrays.Count != vars.Count && arrays.Count != 2)
-                    throw new KerasFormatException($"Optimizer '{opt.Name}' has {vars.Count} variables, but the file's optimizer/vars holds {arrays.Count}.");
-                for (int i = 0; i < Math.Min(arrays.Count, vars.Count); i++)
-                {
-                    if (arrays[i].Shape != vars[i].Shape)
-                        throw new KerasFormatException($"Optimizer variable {i} ('{vars[i].Name}') has shape {vars[i].Shape}, but optimizer/vars/{i} has shape {arrays[i].Shape}.");
-                    assignments.Add((vars[i], arrays[i]));
-                }
-            }
+                assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars("optimizer/vars")));
         }
         var tensors = assignments.Select(a => KerasWeightsStore.ToTensor(a.Array, a.Variable.DType)).ToList();
         for (int i = 0; i < assignments.Count; i++) assignments[i].Variable.Assign(tensors[i]);
+    }
+
+    /// <summary>
+    /// Pairs the file's <c>optimizer/vars</c> arrays with the optimizer's variables in Keras's order. A file saved
+    /// before the first step holds only the iteration and the learning rate (just the iteration with a schedule);
+    /// otherwise the optimizer is built for the model (as Keras's <c>compile_from_config</c> does) and every slot must
+    /// be there. Nadam files from Keras versions that created <c>u_product</c> before the slots are recognised by shape.
+    /// </summary>
+    private static List<(Variable, StoredArray)> OptimizerAssignments(Model model, Optimizer opt, List<StoredArray> arrays)
+    {
+        int baseCount = opt.LearningRateVariable is null ? 1 : 2;
+        if (arrays.Count > baseCount && !opt.IsBuilt) opt.Build(model);
+        var vars = opt.KerasVariables.ToList();
+        if (arrays.Count > baseCount && arrays.Count != vars.Count)
+            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) has {vars.Count} variables, but the file's optimizer/vars holds {arrays.Count}.");
+        if (arrays.Count < baseCount)
+            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) needs at least {baseCount} variables (iteration{(baseCount == 2 ? ", learning rate" : "")}), but the file's optimizer/vars holds {arrays.Count}.");
+        int extra = opt.OptimizerVariableCount;
+        if (arrays.Count == vars.Count && extra > 0 && vars.Count > baseCount + extra
+            && arrays[baseCount].Shape.Rank == 0 && vars[baseCount].Shape.Rank != 0)
+        {
+            // Older layout: optimizer-wide variables right after the learning rate.
+            var moved = vars.GetRange(vars.Count - extra, extra);
+            vars.RemoveRange(vars.Count - extra, extra);
+            vars.InsertRange(baseCount, moved);
+        }
+        var result = new List<(Variable, StoredArray)>();
+        for (int i = 0; i < Math.Min(arrays.Count, vars.Count); i++)
+        {
+            if (arrays[i].Shape != vars[i].Shape)
+                throw new KerasFormatException($"Optimizer '{opt.Name}': variable {i} ('{vars[i].Name}') has shape {vars[i].Shape}, but optimizer/vars/{i} has shape {arrays[i].Shape}.");
+            result.Add((vars[i], arrays[i]));
+        }
+        return result;
     }
 
     // ------------------------------------------------------------------ compile config
@@ -258,7 +278,7 @@ public static class KerasArchive
         ["optimizer"] = model.Optimizer!.Serialize(),
         ["loss"] = model.Loss?.Serialize(),
         ["loss_weights"] = null,
-        ["metrics"] = null,
+        ["metrics"] = model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
         ["weighted_metrics"] = null,
         ["run_eagerly"] = false,
         ["steps_per_execution"] = 1,
@@ -281,35 +301,77 @@ public static class KerasArchive
             JsonObject o when Config.TryGetString(o["class_name"], out var cn) => Loss.Get(cn),
             var other => throw new KerasFormatException($"compile_config: cannot read the loss {other.ToJsonString()}."),
         };
-        model.Compile(optimizer ?? Optimizer.Get("rmsprop"), loss);
+        var metrics = new List<Metric>();
+        switch (compile["metrics"])
+        {
+            case null: break;
+            case JsonArray list:
+                foreach (var item in list)
+                {
+                    if (item is null or JsonArray || (item is JsonObject jo && jo["class_name"] is null))
+                        throw new KerasFormatException($"compile_config: metrics per output ({list.ToJsonString()}) are not supported; LayerGen compiles one flat list of metrics.");
+                    try { metrics.Add(Metric.Deserialize(item)); }
+                    catch (FormatException e) { throw new KerasFormatException($"compile_config: {e.Message}", e); }
+                }
+                break;
+            case var other:
+                throw new KerasFormatException($"compile_config: metrics per output ({other.ToJsonString()}) are not supported; LayerGen compiles one flat list of metrics.");
+        }
+        foreach (var key in new[] { "weighted_metrics", "loss_weights" })
+            if (compile[key] is { } unsupported)
+                throw new KerasFormatException($"compile_config: \"{key}\" ({unsupported.ToJsonString()}) is not supported by LayerGen, so the model was not loaded.");
+        model.Compile(optimizer ?? Optimizer.Get("rmsprop"), loss, metrics);
     }
 
     private static Optimizer OptimizerFromConfig(JsonObject serialized)
     {
         Config.TryGetString(serialized["class_name"], out var cls);
         var c = serialized["config"] as JsonObject ?? [];
-        double lr = Num(c, "learning_rate") ?? 0.001;
+        LearningRateSchedule? schedule = null;
+        double lr = 0.001;
+        switch (c["learning_rate"])
+        {
+            case null: break;
+            case JsonObject so:
+                try { schedule = LearningRateSchedule.Deserialize(so); }
+                catch (FormatException e) { throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e); }
+                catch (ArgumentException e) { throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e); }
+                break;
+            case var n: lr = Num(c, "learning_rate") ?? throw new KerasFormatException($"compile_config: cannot read the learning rate {n.ToJsonString()}."); break;
+        }
+        if (c["use_ema"] is JsonValue ema && ema.TryGetValue(out bool useEma) && useEma)
+            throw new KerasFormatException($"compile_config: the optimizer uses use_ema=True, which LayerGen does not support, so the model was not loaded.");
+        foreach (var key in new[] { "loss_scale_factor", "gradient_accumulation_steps" })
+            if (c[key] is { } unsupported)
+                throw new KerasFormatException($"compile_config: the optimizer's \"{key}\" ({unsupported.ToJsonString()}) is not supported by LayerGen, so the model was not loaded.");
         double? wd = Num(c, "weight_decay"), cn = Num(c, "clipnorm"), cv = Num(c, "clipvalue"), gcn = Num(c, "global_clipnorm");
         Config.TryGetString(c["name"], out var name);
+        string Name(string fallback) => string.IsNullOrEmpty(name) ? fallback : name;
         bool Bool(string key) => c[key] is JsonValue v && v.TryGetValue(out bool b) && b;
+        double N(string key, double fallback) => Num(c, key) ?? fallback;
         return cls switch
         {
-            "Adam" => new Adam(lr, Num(c, "beta_1") ?? 0.9, Num(c, "beta_2") ?? 0.999, Num(c, "epsilon") ?? 1e-7, Bool("amsgrad"),
-                null, wd, cn, cv, gcn, string.IsNullOrEmpty(name) ? "adam" : name),
-            "AdamW" => new AdamW(lr, wd ?? 0.004, Num(c, "beta_1") ?? 0.9, Num(c, "beta_2") ?? 0.999, Num(c, "epsilon") ?? 1e-7, Bool("amsgrad"),
-                null, cn, cv, gcn, string.IsNullOrEmpty(name) ? "adamw" : name),
-            "SGD" => new SGD(lr, Num(c, "momentum") ?? 0, Bool("nesterov"), null, wd, cn, cv, gcn, string.IsNullOrEmpty(name) ? "SGD" : name),
+            "Adam" => new Adam(lr, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), Bool("amsgrad"),
+                schedule, wd, cn, cv, gcn, Name("adam")),
+            "AdamW" => new AdamW(lr, wd ?? 0.004, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), Bool("amsgrad"),
+                schedule, cn, cv, gcn, Name("adamw")),
+            "SGD" => new SGD(lr, N("momentum", 0), Bool("nesterov"), schedule, wd, cn, cv, gcn, Name("SGD")),
+            "RMSprop" => new RMSprop(lr, N("rho", 0.9), N("momentum", 0), N("epsilon", 1e-7), Bool("centered"),
+                schedule, wd, cn, cv, gcn, Name("rmsprop")),
+            "Adagrad" => new Adagrad(lr, N("initial_accumulator_value", 0.1), N("epsilon", 1e-7), schedule, wd, cn, cv, gcn, Name("adagrad")),
+            "Adamax" => new Adamax(lr, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), schedule, wd, cn, cv, gcn, Name("adamax")),
+            "Nadam" => new Nadam(lr, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), schedule, wd, cn, cv, gcn, Name("nadam")),
             null or "" => throw new KerasFormatException("compile_config: the optimizer has no class_name."),
-            _ => WithRate(Optimizer.Get(cls), lr),
+            _ => throw new KerasFormatException($"compile_config: the optimizer class '{cls}' is not one LayerGen has (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam), so the model was not loaded."),
         };
     }
 
-    private static Optimizer WithRate(Optimizer o, double lr)
+    private static double? Num(JsonObject c, string key) => c[key] switch
     {
-        if (o.Schedule is null) o.LearningRate = lr;
-        return o;
-    }
-
-    private static double? Num(JsonObject c, string key)
-        => c[key] is JsonValue v && v.TryGetValue(out double d) ? d : null;
+        null => null,
+        JsonValue v when v.TryGetValue(out double d) => d,
+        JsonValue v when v.TryGetValue(out long l) => l,
+        JsonValue v when v.TryGetValue(out int i) => i,
+        var other => throw new KerasFormatException($"compile_config: the optimizer's \"{key}\" must be a number, got {other.ToJsonString()}."),
+    };
 }

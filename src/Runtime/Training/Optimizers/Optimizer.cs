@@ -21,6 +21,7 @@ public abstract class Optimizer : ICheckpointable
     private readonly List<(string Path, Variable Variable)> _extra = [];
     private readonly Dictionary<string, List<Variable>> _slots = new(StringComparer.Ordinal);
     private readonly List<string> _slotOrder = [];
+    private readonly List<string[]> _slotGroups = [];
 
     /// <summary>Creates the optimizer with Keras's base arguments.</summary>
     /// <param name="learningRate">A fixed rate (stored in a float32 variable).</param>
@@ -131,9 +132,34 @@ public abstract class Optimizer : ICheckpointable
     /// <summary>Subclasses create their slots here with <see cref="AddSlots"/>.</summary>
     protected abstract void BuildSlots();
 
-    /// <summary>Creates one slot variable per weight, named <c>path/slotName</c>, filled with <paramref name="initialValue"/>.</summary>
+    /// <summary>
+    /// Creates one slot variable per weight, named <c>path/slotName</c>, filled with <paramref name="initialValue"/>.
+    /// In Keras's variable order (<see cref="KerasVariables"/>) the slots of one <c>AddSlots</c> call follow each
+    /// other, one per weight, as Keras's <c>add_optimizer_variables(var_list, "name")</c> creates them.
+    /// </summary>
     protected IReadOnlyList<Variable> AddSlots(string slotName, double initialValue = 0)
     {
+        var list = CreateSlots(slotName, initialValue);
+        _slotGroups.Add([slotName]);
+        return list;
+    }
+
+    /// <summary>
+    /// Creates several slots (zeros) whose Keras order is per weight: the first weight's slots in the order of
+    /// <paramref name="slotNames"/>, then the second weight's... (Keras's
+    /// <c>add_optimizer_variables(var_list, ["momentum", "velocity"])</c>, Adam's and Adamax's layout).
+    /// </summary>
+    protected void AddInterleavedSlots(params string[] slotNames)
+    {
+        ArgumentNullException.ThrowIfNull(slotNames);
+        foreach (var n in slotNames) CreateSlots(n, 0);
+        _slotGroups.Add([.. slotNames]);
+    }
+
+    private List<Variable> CreateSlots(string slotName, double initialValue)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(slotName);
+        if (_slots.ContainsKey(slotName)) throw new InvalidOperationException($"Optimizer '{Name}' already has a slot '{slotName}'.");
         var list = new List<Variable>(_variables.Count);
         for (int i = 0; i < _variables.Count; i++)
             list.Add(new Variable(Tensor.Full(_variables[i].Shape, initialValue), trainable: false, name: slotName));
@@ -160,6 +186,31 @@ public abstract class Optimizer : ICheckpointable
 
     /// <summary>Every variable of the optimizer: iteration, learning rate, extra variables, then the slots per weight.</summary>
     public IReadOnlyList<Variable> Variables => GetCheckpointVariables().Select(p => p.Value).ToList();
+
+    /// <summary>
+    /// The variables in the order of Keras 3's <c>optimizer.variables</c>, which is the order of the
+    /// <c>optimizer/vars/&lt;i&gt;</c> datasets of a <c>.keras</c> file: the iteration, the learning rate (absent when
+    /// a schedule drives it), then, once built, the slots in Keras's build order (each <see cref="AddSlots"/>
+    /// call one slot per weight; <see cref="AddInterleavedSlots"/> per weight), then optimizer-wide variables
+    /// (Nadam's <c>u_product</c>, which Keras creates at the end of <c>build</c>).
+    /// </summary>
+    public IReadOnlyList<Variable> KerasVariables
+    {
+        get
+        {
+            var list = new List<Variable> { _iterations };
+            if (_learningRate is not null) list.Add(_learningRate);
+            if (!IsBuilt) return list;
+            foreach (var group in _slotGroups)
+                for (int i = 0; i < _variables.Count; i++)
+                    foreach (var s in group) list.Add(_slots[s][i]);
+            foreach (var (_, v) in _extra) list.Add(v);
+            return list;
+        }
+    }
+
+    /// <summary>The number of optimizer-wide variables (<see cref="AddOptimizerVariable"/>), last in <see cref="KerasVariables"/>.</summary>
+    internal int OptimizerVariableCount => _extra.Count;
 
     /// <inheritdoc/>
     public IEnumerable<KeyValuePair<string, Variable>> GetCheckpointVariables()

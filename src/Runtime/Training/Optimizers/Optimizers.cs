@@ -69,8 +69,7 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
     /// <inheritdoc/>
     protected override void BuildSlots()
     {
-        AddSlots("momentum");
-        AddSlots("velocity");
+        AddInterleavedSlots("momentum", "velocity");
         if (Amsgrad) AddSlots("velocity_hat");
     }
     /// <inheritdoc/>
@@ -97,6 +96,7 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
         }
         Touch(mv);
         Touch(vv);
+        if (Amsgrad) Touch(Slots("velocity_hat")[index]);
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -168,6 +168,8 @@ public sealed class RMSprop(double learningRate = 0.001, double rho = 0.9, doubl
             else w[j] -= increment;
         }
         Touch(Slots("velocity")[index]);
+        if (Centered) Touch(Slots("average_gradient")[index]);
+        if (Momentum > 0) Touch(Slots("momentum")[index]);
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -237,8 +239,7 @@ public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, doub
     /// <inheritdoc/>
     protected override void BuildSlots()
     {
-        AddSlots("m");
-        AddSlots("u");
+        AddInterleavedSlots("m", "u"); // Keras: "momentum", "norm"
     }
     /// <inheritdoc/>
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
@@ -298,11 +299,7 @@ public sealed class Nadam : Optimizer
     /// <inheritdoc/>
     public override string ClassName => "Nadam";
     /// <inheritdoc/>
-    protected override void BuildSlots()
-    {
-        AddSlots("momentum");
-        AddSlots("velocity");
-    }
+    protected override void BuildSlots() => AddInterleavedSlots("momentum", "velocity");
     /// <inheritdoc/>
     protected override void BeforeUpdates(float learningRate)
     {

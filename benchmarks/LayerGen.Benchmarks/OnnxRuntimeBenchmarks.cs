@@ -12,7 +12,8 @@ namespace LayerGen.Benchmarks;
 /// LayerGen's <see cref="OnnxExport"/> to a temporary file, and loaded into an <see cref="InferenceSession"/>
 /// (2 intra-op threads, full graph optimisation). ORT runs with its input and output bound once to
 /// preallocated <see cref="OrtValue"/>s (<see cref="OrtIoBinding"/>), so a call is <c>RunWithBinding</c>
-/// only. Each category's baseline is ORT: Ratio = LayerGen time / ORT time.
+/// only. LayerGen runs the same expressions eagerly (as SeedModelBenchmarks does) and through the traced
+/// function whose graph was exported. Each category's baseline is ORT: Ratio = LayerGen time / ORT time.
 /// The setup checks that ORT's outputs equal LayerGen's to 1e-4 before anything is measured.
 /// Run: <c>dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- --filter '*OnnxRuntime*' --job short</c>.
 /// </summary>
@@ -27,6 +28,7 @@ public class OnnxRuntimeBenchmarks
     private Tensor _mx = null!;
     private Variable _mw1 = null!, _mb1 = null!, _mw2 = null!, _mb2 = null!, _mw3 = null!, _mb3 = null!;
     private OrtModel _seed = null!, _mlp = null!;
+    private TensorFunction _seedTraced = null!, _mlpTraced = null!;
 
     /// <summary>The weights of <see cref="SeedModelBenchmarks"/>, the two ONNX sessions, and the equality check.</summary>
     [GlobalSetup]
@@ -49,10 +51,14 @@ public class OnnxRuntimeBenchmarks
         _mw3 = new Variable(g.Normal([256, 10]) * 0.06f, name: "w3");
         _mb3 = new Variable(Tensor.Zeros([10]), name: "b3");
 
-        _seed = OrtModel.Export(SeedModel, _x, "seed");
-        _mlp = OrtModel.Export(MlpModel, _mx, "mlp");
+        _seedTraced = TensorFunction.Trace(SeedModel, "seed");
+        _mlpTraced = TensorFunction.Trace(MlpModel, "mlp");
+        _seed = OrtModel.Export(_seedTraced, _x);
+        _mlp = OrtModel.Export(_mlpTraced, _mx);
         _seed.CheckAgainst(LayerGenSeedForward(), "seed model");
         _mlp.CheckAgainst(LayerGenMlpForward(), "MLP");
+        _seed.CheckAgainst(LayerGenTracedSeedForward(), "traced seed model");
+        _mlp.CheckAgainst(LayerGenTracedMlpForward(), "traced MLP");
         Console.WriteLine($"// ONNX Runtime {OrtEnv.Instance().GetVersionString()}, intra-op threads 2, models exported by LayerGen.OnnxExport (opset {OnnxExport.Opset}); outputs equal LayerGen's to 1e-4");
     }
 
@@ -77,6 +83,10 @@ public class OnnxRuntimeBenchmarks
     [Benchmark, BenchmarkCategory(Seed)]
     public Tensor LayerGenSeedForward() => SeedModel(_x);
 
+    /// <summary>LayerGen, the same model traced once (<see cref="TensorFunction.Invoke(Tensor)"/> runs the graph), batch 1.</summary>
+    [Benchmark, BenchmarkCategory(Seed)]
+    public Tensor LayerGenTracedSeedForward() => _seedTraced.Invoke(_x);
+
     /// <summary>ONNX Runtime, MLP 784-256-256-10, batch 128 (bound input and output).</summary>
     [Benchmark(Baseline = true), BenchmarkCategory(Mlp)]
     public void OrtMlpForward() => _mlp.Run();
@@ -84,6 +94,10 @@ public class OnnxRuntimeBenchmarks
     /// <summary>LayerGen eager, MLP 784-256-256-10, batch 128 (the expression of <see cref="SeedModelBenchmarks.MlpForward"/>).</summary>
     [Benchmark, BenchmarkCategory(Mlp)]
     public Tensor LayerGenMlpForward() => MlpModel(_mx);
+
+    /// <summary>LayerGen, the same MLP traced once (<see cref="TensorFunction.Invoke(Tensor)"/> runs the graph), batch 128.</summary>
+    [Benchmark, BenchmarkCategory(Mlp)]
+    public Tensor LayerGenTracedMlpForward() => _mlpTraced.Invoke(_mx);
 
     /// <summary>One exported model in an ORT session with its input and output bound to preallocated buffers.</summary>
     private sealed class OrtModel : IDisposable
@@ -115,10 +129,10 @@ public class OnnxRuntimeBenchmarks
             _binding.BindOutput(_session.OutputNames[0], _output);
         }
 
-        /// <summary>Traces <paramref name="model"/> on <paramref name="x"/>'s shape, exports it to a temporary ONNX file and opens it.</summary>
-        public static OrtModel Export(Func<Tensor, Tensor> model, Tensor x, string name)
+        /// <summary>Traces <paramref name="call"/> on <paramref name="x"/>'s shape, exports that graph to a temporary ONNX file and opens it.</summary>
+        public static OrtModel Export(TensorFunction call, Tensor x)
         {
-            var call = TensorFunction.Trace(model, name);
+            string name = call.Name;
             var y = call.Invoke(x);
             var path = Path.Combine(Path.GetTempPath(), $"layergen-bench-{name}-{Environment.ProcessId}.onnx");
             OnnxExport.Save(call.ConcreteFunctions[0].Graph, path, name);

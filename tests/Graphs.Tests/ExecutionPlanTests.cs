@@ -60,8 +60,8 @@ public class ExecutionPlanTests
     {
         var model = new Mlp(5);
         var plan = TensorFunction.Trace(model.Call).Plan(new TensorSpec([8, 20], DType.Float32));
-        // MatMul → Add → Tanh share one buffer, as do the next three ops; the last MatMul and Add a third.
-        Assert.Equal(8, plan.StepCount);
+        // Each MatMul → bias Add (→ activation) is one fused step; the first buffer is free again for the third.
+        Assert.Equal(3, plan.StepCount);
         Assert.Equal(3, plan.BufferCount);
         var g = new RandomGenerator(9);
         for (int run = 0; run < 5; run++)
@@ -69,6 +69,39 @@ public class ExecutionPlanTests
             var x = g.Normal([8, 20]);
             Assert.Equal(model.Call(x).ToArray<float>(), plan.Run(x).ToArray<float>());
         }
+    }
+
+    [Fact]
+    public void FusedDenseStepsEqualTheUnfusedOps()
+    {
+        var g = new RandomGenerator(4);
+        Tensor w = g.Normal([5, 4]), wt = g.Normal([4, 5]), b = g.Normal([4]), b2 = g.Normal([1, 4]);
+        var cases = new (string Name, Func<Tensor, Tensor> F, int Steps)[]
+        {
+            ("relu", x => Ops.Relu(Ops.MatMul(x, w) + b), 1),
+            ("sigmoid, bias first", x => Ops.Sigmoid(b + Ops.MatMul(x, w)), 1),
+            ("tanh, (1, n) bias", x => Ops.Tanh(Ops.MatMul(x, w) + b2), 1),
+            ("no activation, transposed weights", x => Ops.MatMul(x, wt, transposeB: true) + b, 1),
+            ("bias computed after the MatMul", x => Ops.Relu(Ops.MatMul(x, w) + b * Ops.Mean(x)), 3),
+            ("MatMul also used elsewhere: not fused", x => { var m = Ops.MatMul(x, w); return Ops.Relu(m + b) * m; }, 4),
+        };
+        foreach (var (name, f, steps) in cases)
+        {
+            var plan = TensorFunction.Trace(f).Plan(new TensorSpec([3, 5], DType.Float32));
+            Assert.True(steps == plan.StepCount, $"{name}: {plan.StepCount} steps, expected {steps}");
+            for (int run = 0; run < 2; run++)
+            {
+                var x = g.Normal([3, 5]);
+                Assert.True(f(x).AsBytes().SequenceEqual(plan.Run(x).AsBytes()), name);
+            }
+        }
+        // A pre-activation value that is also returned keeps its own step.
+        var both = TensorFunction.Trace(xs => { var z = Ops.MatMul(xs[0], w) + b; return [Ops.Relu(z), z]; }, 1).Plan(new TensorSpec([3, 5], DType.Float32));
+        Assert.Equal(2, both.StepCount);
+        var x2 = g.Normal([3, 5]);
+        var outs = both.RunAll(x2);
+        Assert.Equal((Ops.MatMul(x2, w) + b).ToArray<float>(), outs[1].ToArray<float>());
+        Assert.Equal(Ops.Relu(Ops.MatMul(x2, w) + b).ToArray<float>(), outs[0].ToArray<float>());
     }
 
     [Fact]

@@ -24,11 +24,12 @@ public sealed class ExecutionPlan
     private readonly int[] _inputIds;
     private readonly int[] _outputIds;
     private readonly Tensor[] _outputs;
+    private readonly TensorSpec[] _inputSpecs;
 
     private ExecutionPlan(Graph graph, TensorSpec[] inputSpecs, Step[] steps, Tensor?[] values, int bufferCount, long bufferBytes)
     {
         Graph = graph;
-        InputSpecs = inputSpecs;
+        InputSpecs = _inputSpecs = inputSpecs;
         _steps = steps;
         _values = values;
         _inputIds = [.. graph.InputIds];
@@ -75,11 +76,9 @@ public sealed class ExecutionPlan
             specs[node.Id] = inputSpecs[i];
         }
 
-        // Shapes once, for the given input shapes; and where each value is last used.
-        var lastUse = new int[nodes.Count];
+        // Shapes once, for the given input shapes.
         var values = new Tensor?[nodes.Count];
-        var opIndex = new int[nodes.Count];
-        int opCount = 0;
+        var uses = new int[nodes.Count];
         foreach (var node in nodes)
         {
             switch (node.Kind)
@@ -90,12 +89,34 @@ public sealed class ExecutionPlan
                     var inSpecs = new TensorSpec[node.Inputs.Count];
                     for (int k = 0; k < inSpecs.Length; k++) inSpecs[k] = specs[node.Inputs[k]];
                     specs[node.Id] = node.Op!.InferOutput(inSpecs);
-                    opIndex[node.Id] = opCount;
-                    foreach (var input in node.Inputs) lastUse[input] = opCount;
-                    opCount++;
+                    foreach (var input in node.Inputs) uses[input]++;
                     break;
             }
         }
+        foreach (var output in graph.OutputIds) uses[output]++;
+
+        // Units of work in graph order: single ops, and dense groups (MatMul → bias Add → activation) fused
+        // into one step placed where the group's last node was.
+        var units = new List<Unit>();
+        var fusedAt = new Dictionary<int, Unit>();
+        var absorbed = new HashSet<int>();
+        foreach (var node in nodes)
+        {
+            if (node.Kind != GraphNodeKind.Op) continue;
+            if (fusedAt.Remove(node.Id, out var fused)) { units.Add(fused); continue; }
+            if (absorbed.Contains(node.Id)) continue;
+            if (TryFuseDense(graph, node, specs, uses, out var dense))
+            {
+                foreach (var id in dense.Absorbed) absorbed.Add(id);
+                fusedAt[dense.NodeId] = dense;
+                continue;
+            }
+            units.Add(new Unit(node.Id, node.Op!, [.. node.Inputs], null));
+        }
+
+        var lastUse = new int[nodes.Count];
+        for (int u = 0; u < units.Count; u++)
+            foreach (var input in units[u].Inputs) lastUse[input] = u;
         foreach (var output in graph.OutputIds) lastUse[output] = int.MaxValue;
 
         // Buffers: one array may hold several values in turn. liveValues counts the values that still need
@@ -103,29 +124,28 @@ public sealed class ExecutionPlan
         var arrayOf = new Array?[nodes.Count];
         var liveValues = new Dictionary<Array, int>(ReferenceEqualityComparer.Instance);
         var free = new Dictionary<(DType, int), Stack<Array>>();
-        var steps = new Step[opCount];
+        var steps = new Step[units.Count];
         int bufferCount = 0;
         long bufferBytes = 0;
-        foreach (var node in nodes)
+        for (int step = 0; step < units.Count; step++)
         {
-            if (node.Kind != GraphNodeKind.Op) continue;
-            var op = node.Op!;
-            var spec = specs[node.Id];
-            int step = opIndex[node.Id];
+            var unit = units[step];
+            var op = unit.Op;
+            var spec = specs[unit.NodeId];
             Tensor? buffer = null;
-            if (op.MayReturnInputStorage)
+            if (op.MayReturnInputStorage && unit.Dense is null)
             {
                 // A view: its value may share its input's array, which then lives as long as either.
-                var source = arrayOf[node.Inputs[0]];
-                if (source is not null) { arrayOf[node.Id] = source; liveValues[source]++; }
+                var source = arrayOf[unit.Inputs[0]];
+                if (source is not null) { arrayOf[unit.NodeId] = source; liveValues[source]++; }
             }
             else
             {
                 Array? array = null;
-                if (op is UnaryElementwiseOp or BinaryElementwiseOp)
+                if (unit.Dense is null && op is UnaryElementwiseOp or BinaryElementwiseOp)
                 {
                     // In place: over an input of the same spec that nothing else needs after this step.
-                    foreach (var input in node.Inputs)
+                    foreach (var input in unit.Inputs)
                     {
                         var candidate = arrayOf[input];
                         if (candidate is not null && lastUse[input] == step && specs[input] == spec && liveValues[candidate] == 1)
@@ -149,30 +169,72 @@ public sealed class ExecutionPlan
                 if (array is not null)
                 {
                     buffer = new Tensor(array, spec.Shape, spec.DType);
-                    arrayOf[node.Id] = array;
+                    arrayOf[unit.NodeId] = array;
                     liveValues[array]++;
                 }
             }
             // Values used for the last time at this step release their arrays (once per value).
-            for (int k = 0; k < node.Inputs.Count; k++)
+            for (int k = 0; k < unit.Inputs.Length; k++)
             {
-                int input = node.Inputs[k];
-                if (lastUse[input] != step || arrayOf[input] is not { } used || IndexOf(node.Inputs, input) != k) continue;
+                int input = unit.Inputs[k];
+                if (lastUse[input] != step || arrayOf[input] is not { } used || System.Array.IndexOf(unit.Inputs, input) != k) continue;
                 if (--liveValues[used] == 0)
                 {
                     if (!free.TryGetValue((specs[input].DType, used.Length), out var pool)) free[(specs[input].DType, used.Length)] = pool = new();
                     pool.Push(used);
                 }
             }
-            steps[step] = new Step(node.Id, op, [.. node.Inputs], spec, buffer);
+            steps[step] = unit.Dense is { } d
+                ? new DenseStep(unit.NodeId, op, unit.Inputs, spec, buffer, d)
+                : new Step(unit.NodeId, op, unit.Inputs, spec, buffer);
         }
         return new ExecutionPlan(graph, [.. inputSpecs], steps, values, bufferCount, bufferBytes);
     }
 
-    private static int IndexOf(IReadOnlyList<int> list, int value)
+    /// <summary>One step to plan: an op node, or a fused dense group (then <see cref="Dense"/> is set and NodeId is the group's last node).</summary>
+    private sealed record Unit(int NodeId, Op Op, int[] Inputs, DenseGroup? Dense)
     {
-        for (int i = 0; i < list.Count; i++) if (list[i] == value) return i;
-        return -1;
+        public int[] Absorbed => Dense?.Absorbed ?? [];
+    }
+
+    /// <summary>A MatMul whose only use is a bias Add, optionally followed by an activation that is the Add's only use.</summary>
+    private sealed record DenseGroup(MatMulOp MatMul, Kernels.FusedActivation Activation, int[] Absorbed);
+
+    /// <summary>
+    /// Recognises <c>act(x @ W + b)</c>: float32 rank-2 MatMul → Add of a bias of shape (n) or (1, n) → optional
+    /// Relu/Sigmoid/Tanh, each intermediate used once and not a graph output.
+    /// </summary>
+    private static bool TryFuseDense(Graph graph, GraphNode node, TensorSpec[] specs, int[] uses, out Unit unit)
+    {
+        unit = null!;
+        if (node.Op is not MatMulOp matMul) return false;
+        var mm = specs[node.Id];
+        if (mm.DType != DType.Float32 || mm.Shape.Rank != 2 || specs[node.Inputs[0]].Shape.Rank != 2 || specs[node.Inputs[1]].Shape.Rank != 2) return false;
+        if (uses[node.Id] != 1 || SoleConsumer(graph, node.Id) is not { Op: AddOp } add) return false;
+        int bias = add.Inputs[0] == node.Id ? add.Inputs[1] : add.Inputs[0];
+        if (bias == node.Id || specs[add.Id] != mm) return false;
+        var b = specs[bias].Shape;
+        int n = mm.Shape[1];
+        if (!((b.Rank == 1 && b[0] == n) || (b.Rank == 2 && b[0] == 1 && b[1] == n))) return false;
+        var last = add;
+        var activation = Kernels.FusedActivation.None;
+        if (uses[add.Id] == 1 && SoleConsumer(graph, add.Id) is { Op: { } actOp } act && Kernels.BiasActivation.Of(actOp) is { } a && specs[act.Id] == mm)
+        {
+            activation = a;
+            last = act;
+        }
+        int[] absorbed = last == add ? [node.Id, add.Id] : [node.Id, add.Id, last.Id];
+        unit = new Unit(last.Id, matMul, [node.Inputs[0], node.Inputs[1], bias], new DenseGroup(matMul, activation, absorbed));
+        return true;
+    }
+
+    /// <summary>The op node that uses <paramref name="id"/> (the caller checked there is exactly one use).</summary>
+    private static GraphNode? SoleConsumer(Graph graph, int id)
+    {
+        if (graph.OutputIds.Contains(id)) return null;
+        for (int i = id + 1; i < graph.Nodes.Count; i++)
+            if (graph.Nodes[i].Kind == GraphNodeKind.Op && graph.Nodes[i].Inputs.Contains(id)) return graph.Nodes[i];
+        return null;
     }
 
     /// <summary>Runs a one-input, one-output plan. The result belongs to the plan (see the class remarks).</summary>
@@ -217,7 +279,7 @@ public sealed class ExecutionPlan
         for (int i = 0; i < inputs.Length; i++)
         {
             var x = inputs[i] ?? throw new ArgumentNullException($"input {i}");
-            if (x.IsSymbolic || x.DType != InputSpecs[i].DType || x.Shape != InputSpecs[i].Shape)
+            if (x.IsSymbolic || x.DType != _inputSpecs[i].DType || x.Shape != _inputSpecs[i].Shape)
                 throw new ArgumentException($"ExecutionPlan: input {i} must be {InputSpecs[i]} (the plan's shapes are fixed: make another plan for other shapes), got {x.Spec}{(x.IsSymbolic ? " (symbolic)" : "")}.");
             _values[_inputIds[i]] = x;
         }
@@ -225,9 +287,7 @@ public sealed class ExecutionPlan
         {
             var args = step.Arguments;
             for (int k = 0; k < args.Length; k++) args[k] = _values[step.Inputs[k]]!;
-            var result = OutputAllocator.ComputeInto(step.Op, args, step.Spec, step.Buffer);
-            if (!ReferenceEquals(result, step.Buffer) && !step.Op.MayReturnInputStorage) CheckNotAliased(step, result);
-            _values[step.NodeId] = result;
+            _values[step.NodeId] = step.Execute();
         }
         for (int o = 0; o < _outputIds.Length; o++) _outputs[o] = _values[_outputIds[o]]!;
         // Drop references to the caller's inputs so the plan does not keep them alive.
@@ -248,7 +308,8 @@ public sealed class ExecutionPlan
     public override string ToString()
         => $"<ExecutionPlan inputs=[{Describe(InputSpecs)}] steps={_steps.Length} buffers={BufferCount} ({BufferBytes:N0} bytes)>";
 
-    private sealed class Step(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor? buffer)
+    /// <summary>One op run into its planned buffer.</summary>
+    private class Step(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor? buffer)
     {
         public readonly int NodeId = nodeId;
         public readonly Op Op = op;
@@ -256,5 +317,31 @@ public sealed class ExecutionPlan
         public readonly TensorSpec Spec = spec;
         public readonly Tensor? Buffer = buffer;
         public readonly Tensor[] Arguments = new Tensor[inputs.Length];
+
+        /// <summary>Runs the step on <see cref="Arguments"/>; returns its value.</summary>
+        public virtual Tensor Execute()
+        {
+            var result = OutputAllocator.ComputeInto(Op, Arguments, Spec, Buffer);
+            if (!ReferenceEquals(result, Buffer) && !Op.MayReturnInputStorage) CheckNotAliased(this, result);
+            return result;
+        }
+    }
+
+    /// <summary>A fused dense group: the GEMM writes the buffer, then the bias and activation run over each row while it is in cache.</summary>
+    private sealed class DenseStep(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor? buffer, DenseGroup group) : Step(nodeId, op, inputs, spec, buffer)
+    {
+        private readonly int _m = spec.Shape[0], _n = spec.Shape[1];
+
+        public override Tensor Execute()
+        {
+            // Arguments: x, W, bias. The GEMM (the MatMul op's float32 kernel) writes every element of the buffer.
+            var x = Arguments[0];
+            var c = Buffer ?? Tensor.Empty(Spec.Shape, DType.Float32);
+            var matMul = group.MatMul;
+            int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
+            Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, Arguments[1].AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
+            Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), group.Activation);
+            return c;
+        }
     }
 }

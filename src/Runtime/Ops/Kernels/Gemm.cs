@@ -36,7 +36,7 @@ internal static unsafe class Gemm
     private const long DirectThreshold = 4096;
 
     /// <summary>Products with at least this many multiply-adds use more than one thread.</summary>
-    internal const long ParallelThreshold = 1L << 20;
+    internal const long ParallelThreshold = 1L << 18;
 
     /// <summary>The best kernel this CPU supports.</summary>
     public static readonly GemmKernel Best =
@@ -189,7 +189,7 @@ internal static unsafe class Gemm
         double rowImbalance = (double)Ceil(rowBlocks, threads) / rowBlocks;
         double colImbalance = (double)Ceil(panels, threads) / panels;
         var job = new Job(p, kernel, threads, splitRows: rowImbalance < colImbalance, rowBlocks, panels);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, job.Run);
+        ForkJoin.Run(threads, job.Run);
     }
 
     private static int Ceil(int x, int by) => (x + by - 1) / by;

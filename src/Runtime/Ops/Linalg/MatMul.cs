@@ -124,7 +124,7 @@ public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
             int la = a.Length, lb = b.Length, lc = c.Length;
             bool ta = TransposeA, tb = TransposeB;
             int workers = Math.Min(threads, batch);
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, t =>
+            Kernels.ForkJoin.Run(workers, t =>
             {
                 var sa = new ReadOnlySpan<float>((float*)ia, la);
                 var sb = new ReadOnlySpan<float>((float*)ib, lb);

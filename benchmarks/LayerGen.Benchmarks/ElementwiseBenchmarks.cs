@@ -9,6 +9,7 @@ public class ElementwiseBenchmarks
 {
     private Tensor _x = null!, _y = null!, _row = null!;
     private float[] _src = null!, _dst = null!;
+    private ExecutionPlan _addPlan = null!, _reluPlan = null!;
 
     /// <summary>Number of elements.</summary>
     [Params(1 << 20)]
@@ -24,7 +25,17 @@ public class ElementwiseBenchmarks
         _row = g.Normal([1024]);
         _src = _x.ToArray<float>();
         _dst = new float[Size];
+        _addPlan = TensorFunction.Trace((a, b) => a + b).GetConcreteFunction(_x.Spec, _y.Spec).Plan(_x.Spec, _y.Spec);
+        _reluPlan = TensorFunction.Trace(Ops.Relu).Plan(_x.Spec);
     }
+
+    /// <summary><c>x + y</c> in an <see cref="ExecutionPlan"/>: the output buffer is reused, so this is the kernel alone.</summary>
+    [Benchmark]
+    public Tensor AddPlanned() => _addPlan.RunAll(_x, _y)[0];
+
+    /// <summary><c>Relu(x)</c> in an <see cref="ExecutionPlan"/>.</summary>
+    [Benchmark]
+    public Tensor ReluPlanned() => _reluPlan.Run(_x);
 
     /// <summary>The memory-bandwidth yardstick: copy the same number of bytes.</summary>
     [Benchmark(Baseline = true)]

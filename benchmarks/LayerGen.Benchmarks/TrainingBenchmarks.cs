@@ -10,7 +10,7 @@ namespace LayerGen.Benchmarks;
 [MemoryDiagnoser]
 public class TrainingBenchmarks
 {
-    private Sequential _model = null!;
+    private Sequential _model = null!, _sgdModel = null!;
     private Tensor _x = null!, _y = null!;
 
     /// <summary>Builds and compiles the model; random inputs and integer labels.</summary>
@@ -29,7 +29,19 @@ public class TrainingBenchmarks
         _x = g.Normal([128, 784]);
         _y = Tensor.From(Enumerable.Range(0, 128).Select(i => i % 10).ToArray());
         _model.TrainOnBatch(_x, _y); // warm-up: builds the optimizer
+        _sgdModel = new Sequential([
+            new InputLayer(shape: [784]),
+            new Dense(256, activation: "relu"),
+            new Dense(256, activation: "relu"),
+            new Dense(10),
+        ]);
+        _sgdModel.Compile(new SGD(learningRate: 0.01), new SparseCategoricalCrossentropy(fromLogits: true));
+        _sgdModel.TrainOnBatch(_x, _y);
     }
+
+    /// <summary>Issue 10's step: forward, loss, backward and a plain SGD update, no metrics.</summary>
+    [Benchmark]
+    public Dictionary<string, double> TrainStepSgd() => _sgdModel.TrainOnBatch(_x, _y);
 
     /// <summary>One <c>TrainOnBatch</c>.</summary>
     [Benchmark]

@@ -12,8 +12,9 @@ namespace LayerGen.Benchmarks;
 /// LayerGen's <see cref="OnnxExport"/> to a temporary file, and loaded into an <see cref="InferenceSession"/>
 /// (2 intra-op threads, full graph optimisation). ORT runs with its input and output bound once to
 /// preallocated <see cref="OrtValue"/>s (<see cref="OrtIoBinding"/>), so a call is <c>RunWithBinding</c>
-/// only. LayerGen runs the same expressions eagerly (as SeedModelBenchmarks does) and through the traced
-/// function whose graph was exported. Each category's baseline is ORT: Ratio = LayerGen time / ORT time.
+/// only. LayerGen runs the same expressions eagerly (as SeedModelBenchmarks does), through the traced
+/// function whose graph was exported, and through an <see cref="ExecutionPlan"/> of that graph (on tensors, and
+/// on float spans copied in and out). Each category's baseline is ORT: Ratio = LayerGen time / ORT time.
 /// The setup checks that ORT's outputs equal LayerGen's to 1e-4 before anything is measured.
 /// Run: <c>dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- --filter '*OnnxRuntime*' --job short</c>.
 /// </summary>
@@ -29,6 +30,8 @@ public class OnnxRuntimeBenchmarks
     private Variable _mw1 = null!, _mb1 = null!, _mw2 = null!, _mb2 = null!, _mw3 = null!, _mb3 = null!;
     private OrtModel _seed = null!, _mlp = null!;
     private TensorFunction _seedTraced = null!, _mlpTraced = null!;
+    private ExecutionPlan _seedPlan = null!, _mlpPlan = null!;
+    private float[] _seedIn = null!, _seedOut = null!, _mlpIn = null!, _mlpOut = null!;
 
     /// <summary>The weights of <see cref="SeedModelBenchmarks"/>, the two ONNX sessions, and the equality check.</summary>
     [GlobalSetup]
@@ -59,6 +62,16 @@ public class OnnxRuntimeBenchmarks
         _mlp.CheckAgainst(LayerGenMlpForward(), "MLP");
         _seed.CheckAgainst(LayerGenTracedSeedForward(), "traced seed model");
         _mlp.CheckAgainst(LayerGenTracedMlpForward(), "traced MLP");
+        _seedPlan = _seedTraced.Plan(_x.Spec);
+        _mlpPlan = _mlpTraced.Plan(_mx.Spec);
+        (_seedIn, _seedOut) = (_x.ToArray<float>(), new float[2]);
+        (_mlpIn, _mlpOut) = (_mx.ToArray<float>(), new float[128 * 10]);
+        _seed.CheckAgainst(LayerGenPlanSeedForward(), "planned seed model");
+        _mlp.CheckAgainst(LayerGenPlanMlpForward(), "planned MLP");
+        LayerGenPlanSeedForwardSpans();
+        _seed.CheckAgainst(Tensor.From<float>(_seedOut, new Shape(1, 2)), "planned seed model, spans");
+        LayerGenPlanMlpForwardSpans();
+        _mlp.CheckAgainst(Tensor.From<float>(_mlpOut, new Shape(128, 10)), "planned MLP, spans");
         Console.WriteLine($"// ONNX Runtime {OrtEnv.Instance().GetVersionString()}, intra-op threads 2, models exported by LayerGen.OnnxExport (opset {OnnxExport.Opset}); outputs equal LayerGen's to 1e-4");
     }
 
@@ -87,6 +100,18 @@ public class OnnxRuntimeBenchmarks
     [Benchmark, BenchmarkCategory(Seed)]
     public Tensor LayerGenTracedSeedForward() => _seedTraced.Invoke(_x);
 
+    /// <summary>LayerGen, an <see cref="ExecutionPlan"/> of the traced graph (planned buffers, fused dense steps), batch 1.</summary>
+    [Benchmark, BenchmarkCategory(Seed)]
+    public Tensor LayerGenPlanSeedForward() => _seedPlan.Run(_x);
+
+    /// <summary>The same plan on float spans (input copied in, output copied out), the nearest to ORT's bound buffers.</summary>
+    [Benchmark, BenchmarkCategory(Seed)]
+    public float LayerGenPlanSeedForwardSpans()
+    {
+        _seedPlan.Run(_seedIn, _seedOut);
+        return _seedOut[0];
+    }
+
     /// <summary>ONNX Runtime, MLP 784-256-256-10, batch 128 (bound input and output).</summary>
     [Benchmark(Baseline = true), BenchmarkCategory(Mlp)]
     public void OrtMlpForward() => _mlp.Run();
@@ -98,6 +123,18 @@ public class OnnxRuntimeBenchmarks
     /// <summary>LayerGen, the same MLP traced once (<see cref="TensorFunction.Invoke(Tensor)"/> runs the graph), batch 128.</summary>
     [Benchmark, BenchmarkCategory(Mlp)]
     public Tensor LayerGenTracedMlpForward() => _mlpTraced.Invoke(_mx);
+
+    /// <summary>LayerGen, an <see cref="ExecutionPlan"/> of the traced MLP, batch 128.</summary>
+    [Benchmark, BenchmarkCategory(Mlp)]
+    public Tensor LayerGenPlanMlpForward() => _mlpPlan.Run(_mx);
+
+    /// <summary>The same plan on float spans (input copied in, output copied out).</summary>
+    [Benchmark, BenchmarkCategory(Mlp)]
+    public float LayerGenPlanMlpForwardSpans()
+    {
+        _mlpPlan.Run(_mlpIn, _mlpOut);
+        return _mlpOut[0];
+    }
 
     /// <summary>One exported model in an ORT session with its input and output bound to preallocated buffers.</summary>
     private sealed class OrtModel : IDisposable

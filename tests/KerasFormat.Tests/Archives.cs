@@ -7,8 +7,19 @@ namespace LayerGen.KerasFormat.Tests;
 /// <summary>Helpers to look into and damage archives.</summary>
 public static class Archives
 {
-    /// <summary>A fresh temporary path with the given suffix.</summary>
-    public static string Temp(string suffix) => Path.Combine(Path.GetTempPath(), "layergen-keras-" + Guid.NewGuid().ToString("N")[..10] + suffix);
+    /// <summary>This test run's scratch folder, deleted when the test process exits.</summary>
+    private static readonly Lazy<string> Scratch = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("layergen-keras-tests-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return dir;
+    });
+
+    /// <summary>A fresh path with the given suffix in this run's scratch folder.</summary>
+    public static string Temp(string suffix) => Path.Combine(Scratch.Value, Guid.NewGuid().ToString("N")[..10] + suffix);
 
     /// <summary>The entries of a zip, in order.</summary>
     public static List<(string Name, byte[] Bytes, long Compressed)> Entries(string path)

@@ -47,14 +47,32 @@ public sealed class LoadedModule : Module
     public Tensor[] CallFunction(string function, params Tensor[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var concrete = GetConcreteFunctions(function);
         var specs = new TensorSpec[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) specs[i] = (inputs[i] ?? throw new ArgumentNullException($"input {i}")).Spec;
-        ConcreteFunction? match = null;
-        foreach (var c in concrete) if (c.InputSignature.SequenceEqual(specs)) { match = c; break; }
-        if (match is null) foreach (var c in concrete) if (c.Accepts(specs)) { match = c; break; }
-        if (match is null) throw new SignatureNotFoundException(function, specs, [.. concrete.Select(c => c.SignatureText)]);
-        return match.CallAll(inputs);
+        return Find(function, specs).CallAll(inputs);
+    }
+
+    /// <summary>
+    /// An <see cref="ExecutionPlan"/> of the default function (<c>call</c>) for inputs of exactly
+    /// <paramref name="inputSpecs"/>: for serving, where the same shapes run many times without allocating.
+    /// Throws <see cref="SignatureNotFoundException"/> when no saved signature accepts them.
+    /// </summary>
+    public ExecutionPlan Plan(params TensorSpec[] inputSpecs) => PlanFunction(DefaultFunction, inputSpecs);
+
+    /// <summary>An <see cref="ExecutionPlan"/> of the saved function <paramref name="function"/> for inputs of exactly <paramref name="inputSpecs"/>.</summary>
+    public ExecutionPlan PlanFunction(string function, params TensorSpec[] inputSpecs)
+    {
+        ArgumentNullException.ThrowIfNull(inputSpecs);
+        return Find(function, inputSpecs).Plan(inputSpecs);
+    }
+
+    /// <summary>The saved concrete function of <paramref name="function"/> for <paramref name="specs"/>: an exact signature first, then one that accepts them.</summary>
+    private ConcreteFunction Find(string function, TensorSpec[] specs)
+    {
+        var concrete = GetConcreteFunctions(function);
+        foreach (var c in concrete) if (c.InputSignature.SequenceEqual(specs)) return c;
+        foreach (var c in concrete) if (c.Accepts(specs)) return c;
+        throw new SignatureNotFoundException(function, specs, [.. concrete.Select(c => c.SignatureText)]);
     }
 
     private string DefaultFunction

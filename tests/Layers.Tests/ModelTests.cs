@@ -16,6 +16,23 @@ public class ModelTests
     }
 
     [Fact]
+    public void PlanOfASequentialPredictsWhatPredictDoes_AndSeesTraining()
+    {
+        RandomGenerator.SetGlobalSeed(7);
+        var model = new Sequential([new Dense(8, activation: "relu"), new Dense(4, activation: "tanh"), new Dense(2)]);
+        var plan = model.Plan(new TensorSpec([5, 3], DType.Float32)); // builds the model from the spec
+        Assert.Equal(3, plan.StepCount); // each Dense is one fused step
+        var g = new RandomGenerator(1);
+        var x = g.Normal([5, 3]);
+        Assert.Equal(model.Predict(x, verbose: 0).ToArray<float>(), plan.Run(x).ToArray<float>());
+        // Weights changed by training are read by the plan.
+        model.Compile(new LayerGen.Optimizers.SGD(learningRate: 0.1), new LayerGen.Losses.MeanSquaredError());
+        model.TrainOnBatch(x, g.Normal([5, 2]));
+        Assert.Equal(model.Predict(x, verbose: 0).ToArray<float>(), plan.Run(x).ToArray<float>());
+        Assert.Throws<ArgumentException>(() => model.Plan(new TensorSpec(new Shape(-1, 3), DType.Float32)));
+    }
+
+    [Fact]
     public void Walkthrough8_SubclassedAndFunctional()
     {
         Keras.ClearSession();

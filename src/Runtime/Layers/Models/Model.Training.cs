@@ -366,6 +366,22 @@ public partial class Model
 
     private void ResetMetricsAfterValidation() { /* the next epoch resets them */ }
 
+    /// <summary>
+    /// The model's inference (<see cref="PredictStep"/>, <c>training: false</c>) traced for inputs of exactly
+    /// <paramref name="input"/> and prepared as an <see cref="ExecutionPlan"/>, as Keras traces its
+    /// <c>predict_function</c>: planned buffers, dense layers fused with their bias and activation, nothing
+    /// allocated per run once warm. The plan reads the model's variables at each run (training later is seen);
+    /// its outputs are overwritten by the next run. The model must be built or buildable from <paramref name="input"/>.
+    /// </summary>
+    public ExecutionPlan Plan(TensorSpec input)
+    {
+        if (!input.Shape.IsFullyDefined)
+            throw new ArgumentException($"{Name}.Plan: the input spec {input} needs a fully defined shape (fix the batch size the plan runs at).", nameof(input));
+        // Variables are created by a first concrete call; tracing then captures them.
+        if (!IsBuilt) PredictStep(Tensor.Zeros(input.Shape, input.DType));
+        return TensorFunction.Trace(PredictStep, Name + "_predict").Plan(input);
+    }
+
     /// <summary>The model's outputs for <paramref name="x"/>, computed in batches of <paramref name="batchSize"/> (default 32) with <c>training: false</c>.</summary>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {

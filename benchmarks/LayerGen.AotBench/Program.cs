@@ -43,12 +43,18 @@ var mb2 = new Variable(Tensor.Zeros([256]), name: "b2");
 var mw3 = new Variable(r.Normal([256, 10]) * 0.06f, name: "w3");
 var mb3 = new Variable(Tensor.Zeros([10]), name: "b3");
 
-Bench.Run("MLP 784-256-256-10 forward, batch 128",
-    () => Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Relu(Ops.MatMul(mx, mw1) + mb1), mw2) + mb2), mw3) + mb3,
-    inner: 20, samples: quick ? 3 : 50, warmup: 200, flops: 2.0 * 128 * (784 * 256 + 256 * 256 + 256 * 10));
-Bench.Run("seed model forward, batch 1",
-    () => Ops.MatMul(Ops.Relu(Ops.MatMul(x, w1) + b1), w2) + b2,
-    inner: 20_000, samples: quick ? 3 : 50, warmup: 200_000, flops: 0);
+Tensor Mlp(Tensor t) => Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Relu(Ops.MatMul(t, mw1) + mb1), mw2) + mb2), mw3) + mb3;
+Tensor Seed(Tensor t) => Ops.MatMul(Ops.Relu(Ops.MatMul(t, w1) + b1), w2) + b2;
+const double MlpFlops = 2.0 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
+
+// Eager ops (SeedModelBenchmarks.MlpForward / SeedForward), then an ExecutionPlan of the traced graph
+// (SeedModelBenchmarks.MlpForwardPlan / SeedForwardPlan: planned buffers, fused dense steps).
+Bench.Run("MLP 784-256-256-10 forward, batch 128", () => Mlp(mx), inner: 20, samples: quick ? 3 : 50, warmup: 200, flops: MlpFlops);
+var mlpPlan = TensorFunction.Trace(Mlp).Plan(mx.Spec);
+Bench.Run("MLP forward, batch 128, ExecutionPlan", () => mlpPlan.Run(mx), inner: 20, samples: quick ? 3 : 50, warmup: 200, flops: MlpFlops);
+Bench.Run("seed model forward, batch 1", () => Seed(x), inner: 20_000, samples: quick ? 3 : 50, warmup: 200_000, flops: 0);
+var seedPlan = TensorFunction.Trace(Seed).Plan(x.Spec);
+Bench.Run("seed model forward, batch 1, ExecutionPlan", () => seedPlan.Run(x), inner: 20_000, samples: quick ? 3 : 50, warmup: 200_000, flops: 0);
 
 /// <summary>The timing loop.</summary>
 internal static class Bench

@@ -35,21 +35,21 @@ done
 sleep 5   # let the build processes exit
 uptime | tee "$OUT/load-before.txt"
 
-# --- measure ---
+# --- measure --- (each step under `timeout`, so a hang fails the run instead of holding the lock)
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/References/pytorch_reference.py 2>&1 | tee "$OUT/pytorch.txt"
+  timeout 600 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/References/pytorch_reference.py 2>&1 | tee "$OUT/pytorch.txt"
 else
   echo "PyTorch reference skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)" | tee "$OUT/pytorch.txt"
 fi
 
-dotnet run -c Release --no-build --project benchmarks/LayerGen.AotBench 2>&1 | tee "$OUT/aot-jit.txt"
+timeout 600 dotnet run -c Release --no-build --project benchmarks/LayerGen.AotBench 2>&1 | tee "$OUT/aot-jit.txt"
 for variant in "${variants[@]}"; do
-  "$OUT/aotbench-$variant/LayerGen.AotBench" 2>&1 | tee "$OUT/aot-$variant.txt"
+  timeout 900 "$OUT/aotbench-$variant/LayerGen.AotBench" 2>&1 | tee "$OUT/aot-$variant.txt"
 done
 
 # BenchmarkDotNet builds its own project around the benchmarks, which does not get the System.GC.LOHThreshold
 # (8 MiB) that LayerGen's buildTransitive/LayerGen.targets gives an application; the same setting goes in through
 # the environment so LayerGen is measured as an app referencing the package runs it (ORT allocates nothing managed).
 DOTNET_GCLOHThreshold=0x800000 \
-  dotnet run -c Release --no-build --project benchmarks/LayerGen.Benchmarks -- --filter '*OnnxRuntime*' --job short 2>&1 | tee "$OUT/ort-bdn.log"
+  timeout 1800 dotnet run -c Release --no-build --project benchmarks/LayerGen.Benchmarks -- --filter '*OnnxRuntime*' --job short 2>&1 | tee "$OUT/ort-bdn.log"
 uptime | tee "$OUT/load-after.txt"

@@ -61,6 +61,42 @@ public class CompileConfigTests
         finally { File.Delete(path); }
     }
 
+    [Theory]
+    [InlineData("sparse")]
+    [InlineData("categorical")]
+    [InlineData("huber")]
+    public void LossArgumentsRoundTrip_SoTrainingContinuesOnTheSameLoss(string kind)
+    {
+        Keras.ClearSession();
+        var model = new Sequential([new InputLayer(shape: [3]), new Dense(4)]);
+        LayerGen.Losses.Loss loss = kind switch
+        {
+            "sparse" => new LayerGen.Losses.SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 2),
+            "categorical" => new LayerGen.Losses.CategoricalCrossentropy(fromLogits: true, labelSmoothing: 0.1, name: "cce"),
+            _ => new LayerGen.Losses.Huber(delta: 0.25, reduction: "sum"),
+        };
+        model.Compile(new SGD(0.1), loss);
+        var path = Archives.Temp(".keras");
+        model.Save(path);
+        var loaded = Model.Load(path);
+        Assert.Equal(loss.GetConfig().ToJsonString(), loaded.Loss!.GetConfig().ToJsonString());
+        Tensor y = kind == "sparse" ? Tensor.From(new[] { 0, 1, 2, 3 }) : Tensor.From<float>([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], new Shape(4, 4));
+        Assert.Equal(model.Evaluate(X, y, verbose: 0)["loss"], loaded.Evaluate(X, y, verbose: 0)["loss"]);
+    }
+
+    [Fact]
+    public void AnAccuracyObjectNamedAccuracyStaysThatObject()
+    {
+        var model = Classifier();
+        model.Compile(new Adam(0.01), "binary_crossentropy", [new BinaryAccuracy(0.8, name: "accuracy")]);
+        model.TrainOnBatch(X, Y);
+        var path = Archives.Temp(".keras");
+        model.Save(path);
+        var written = CompileConfigOf(path)["metrics"]!.AsArray()[0]!;
+        Assert.Equal("BinaryAccuracy", written["class_name"]!.GetValue<string>());
+        Assert.Equal(0.8, Assert.IsType<BinaryAccuracy>(Model.Load(path).CompiledMetrics[0]).Threshold);
+    }
+
     [Fact]
     public void UncompiledMetricsAreNull()
     {

@@ -298,7 +298,7 @@ public static class KerasArchive
         {
             null => null,
             JsonValue v when Config.TryGetString(v, out var s) => Loss.Get(s),
-            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => Loss.Get(cn),
+            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => LossFromConfig(cn, o["config"] as JsonObject),
             var other => throw new KerasFormatException($"compile_config: cannot read the loss {other.ToJsonString()}."),
         };
         var metrics = new List<Metric>();
@@ -321,6 +321,16 @@ public static class KerasArchive
             if (compile[key] is { } unsupported)
                 throw new KerasFormatException($"compile_config: \"{key}\" ({unsupported.ToJsonString()}) is not supported by LayerGen, so the model was not loaded.");
         model.Compile(optimizer ?? Optimizer.Get("rmsprop"), loss, metrics);
+    }
+
+    /// <summary>A loss object of compile_config with its arguments (from_logits and the rest), as a typed error when unreadable.</summary>
+    private static Loss LossFromConfig(string className, JsonObject? config)
+    {
+        try { return config is null ? Loss.Get(className) : Loss.FromConfig(className, config); }
+        catch (Exception e) when (e is ArgumentException or ConfigException or InvalidOperationException or FormatException)
+        {
+            throw new KerasFormatException($"compile_config: cannot read the loss {className}: {e.Message}", e);
+        }
     }
 
     private static Optimizer OptimizerFromConfig(JsonObject serialized)

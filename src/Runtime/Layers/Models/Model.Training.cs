@@ -149,6 +149,7 @@ public partial class Model
             Metric resolved = predLastDim1 || binaryLoss ? new BinaryAccuracy(name: m.Name)
                 : sparse || trueRank1 || (y.Rank == yPred.Rank && y.Shape[^1] == 1) ? new SparseCategoricalAccuracy(name: m.Name)
                 : new CategoricalAccuracy(name: m.Name);
+            resolved.FromIdentifier = true; // still the user's "accuracy": saved as that string, resolved again on load
             _compiledMetrics[i] = resolved;
         }
     }

@@ -111,6 +111,35 @@ public abstract class Loss
         };
     }
 
+    /// <summary>
+    /// A loss from its Keras class name and config (the inverse of <see cref="Serialize"/>): every argument a
+    /// LayerGen loss has is read back (<c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>,
+    /// <c>ignore_class</c>, <c>delta</c>, <c>reduction</c>, <c>name</c>); missing keys take Keras's defaults.
+    /// </summary>
+    public static Loss FromConfig(string className, JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
+        var defaults = Get(className);
+        string reduction = Config.ReadString(config, "reduction", className, defaults.Reduction) ?? defaults.Reduction;
+        string name = Config.ReadString(config, "name", className, defaults.Name) ?? defaults.Name;
+        bool fromLogits = Config.ReadBoolean(config, "from_logits", className, false);
+        double smoothing = Config.ReadDouble(config, "label_smoothing", className, 0.0);
+        int axis = Config.ReadInt32(config, "axis", className, -1);
+        return defaults switch
+        {
+            MeanSquaredError => new MeanSquaredError(reduction, name),
+            MeanAbsoluteError => new MeanAbsoluteError(reduction, name),
+            Huber => new Huber(Config.ReadDouble(config, "delta", className, 1.0), reduction, name),
+            BinaryCrossentropy => new BinaryCrossentropy(fromLogits, smoothing, axis, reduction, name),
+            CategoricalCrossentropy => new CategoricalCrossentropy(fromLogits, smoothing, axis, reduction, name),
+            SparseCategoricalCrossentropy => new SparseCategoricalCrossentropy(fromLogits, Config.ReadInt32OrNull(config, "ignore_class", className), reduction, name),
+            KLDivergence => new KLDivergence(reduction, name),
+            CosineSimilarity => new CosineSimilarity(axis, reduction, name),
+            _ => throw new ArgumentException($"Loss.FromConfig: no config reader for {className}.", nameof(className)),
+        };
+    }
+
     /// <summary>A loss from a string, for <c>Compile(loss: "mse")</c>.</summary>
     public static implicit operator Loss(string identifier) => Get(identifier);
 

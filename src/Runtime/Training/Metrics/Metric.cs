@@ -20,7 +20,7 @@ public abstract class Metric
     public abstract string ClassName { get; }
 
     /// <summary>Whether the metric came from a string identifier (<c>"accuracy"</c> is then resolved by <c>Compile</c>).</summary>
-    internal bool FromIdentifier { get; private set; }
+    internal bool FromIdentifier { get; set; }
 
     /// <summary>Accumulates a batch of targets and predictions (and optional per-sample weights).</summary>
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
@@ -77,10 +77,8 @@ public abstract class Metric
     /// </summary>
     public JsonNode ToCompileConfig()
     {
-        if (FromIdentifier) return JsonValue.Create(Name);
-        bool resolvedAccuracy = Name is "accuracy" or "acc"
-            && this is CategoricalAccuracy or SparseCategoricalAccuracy or BinaryAccuracy { Threshold: 0.5 };
-        return resolvedAccuracy ? JsonValue.Create(Name) : Serialize();
+        // Identifiers ("accuracy", "mae"), including an "accuracy" that Compile resolved to a specific class, stay strings.
+        return FromIdentifier ? JsonValue.Create(Name) : Serialize();
     }
 
     /// <summary>

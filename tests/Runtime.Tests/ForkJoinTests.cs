@@ -28,6 +28,30 @@ public class ForkJoinTests
     }
 
     [Fact]
+    public async Task JobsPostedAsTheWorkerFallsAsleepAreNotMissed()
+    {
+        // Pauses around the worker's 50 µs spin make it announce sleep while a job is being posted: the race that
+        // hung a loop of small products before the worker fenced between its sleep flag and its generation read.
+        var run = Task.Run(() =>
+        {
+            long done = 0;
+            var random = new Random(1);
+            var a = new RandomGenerator(1).Normal([64, 64]);
+            for (int i = 0; i < 20_000; i++)
+            {
+                if (i % 2 == 0) ForkJoin.Run(2, _ => Interlocked.Increment(ref done));
+                else { _ = Ops.MatMul(a, a); done += 2; } // a product large enough to fork
+                long until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(System.Diagnostics.Stopwatch.Frequency * (40 + random.NextDouble() * 20) / 1e6);
+                while (System.Diagnostics.Stopwatch.GetTimestamp() < until) { }
+            }
+            return done;
+        });
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(finished == run, "ForkJoin.Run did not return: a wake-up was missed");
+        Assert.Equal(40_000, await run);
+    }
+
+    [Fact]
     public void ConcurrentAndNestedCallersAllFinish()
     {
         long total = 0;

@@ -14,6 +14,9 @@ internal static class ForkJoin
     /// <summary>How long a worker spins for the next job before it sleeps.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
 
+    /// <summary>A sleeping worker re-checks for work this often even without a signal.</summary>
+    private const int WakeCheckMilliseconds = 20;
+
     private static int s_busy; // 1 while a job runs; not reentrant, so a part that calls Run again runs inline
     private static Worker[]? s_workers;
     private static Action<int>? s_body;
@@ -93,9 +96,12 @@ internal static class ForkJoin
                 while (Volatile.Read(ref s_generation) == seen)
                 {
                     if (Stopwatch.GetTimestamp() - start < SpinTicks) { Thread.SpinWait(20); continue; }
-                    Volatile.Write(ref _sleeping, 1);
-                    if (Volatile.Read(ref s_generation) == seen) _wake.Wait();
-                    Volatile.Write(ref _sleeping, 0);
+                    // A full fence between announcing sleep and re-reading the generation: with a plain store the
+                    // CPU may read the generation first (store-load reordering), miss a job posted in between and
+                    // sleep while the poster, seeing no sleeper, never signals. The timed wait bounds any missed wake.
+                    Interlocked.Exchange(ref _sleeping, 1);
+                    if (Volatile.Read(ref s_generation) == seen) _wake.Wait(WakeCheckMilliseconds);
+                    Interlocked.Exchange(ref _sleeping, 0);
                     start = Stopwatch.GetTimestamp();
                 }
                 seen = Volatile.Read(ref s_generation);

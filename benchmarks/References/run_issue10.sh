@@ -24,7 +24,7 @@ dotnet build -c Release benchmarks/LayerGen.Benchmarks > "$OUT/build-benchmarks.
 dotnet build -c Release benchmarks/LayerGen.AotBench > "$OUT/build-aotbench.log" 2>&1 || { cat "$OUT/build-aotbench.log"; exit 1; }
 variants=(default native x86-64-v3)
 for variant in "${variants[@]}"; do
-  extra=()
+  extra=(-p:LayerGenAllowBaselineInstructionSet=true)   # the default variant is measured on purpose (LG0014)
   [ "$variant" != default ] && extra=(-p:IlcInstructionSet=$variant)
   dotnet publish benchmarks/LayerGen.AotBench -c Release -r linux-x64 -p:PublishAot=true "${extra[@]}" \
     -o "$OUT/aotbench-$variant" > "$OUT/publish-$variant.log" 2>&1 || { cat "$OUT/publish-$variant.log"; exit 1; }

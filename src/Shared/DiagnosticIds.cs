@@ -19,4 +19,6 @@ internal static class DiagnosticIds
     public const string WrongBase = "LG0011";
     public const string ModuleAndLayer = "LG0012";
     public const string NoConfigConstructor = "LG0013";
+    /// <summary>Not an analyzer: the MSBuild warning of buildTransitive/LayerGen.targets (NativeAOT without IlcInstructionSet). Reserved here so no analyzer takes it.</summary>
+    public const string AotWithoutInstructionSet = "LG0014";
 }

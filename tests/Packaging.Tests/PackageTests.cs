@@ -95,5 +95,13 @@ public sealed class PackageTests : IDisposable
         var runtimeConfig = Directory.GetFiles(Path.Combine(app, "bin"), "App.runtimeconfig.json", SearchOption.AllDirectories);
         Assert.Single(runtimeConfig);
         Assert.Matches("\"System.GC.LOHThreshold\": \"?8388608\"?", File.ReadAllText(runtimeConfig[0]));
+
+        // LG0014: NativeAOT without IlcInstructionSet is flagged (an MSBuild warning); choosing the instruction set silences it.
+        var baseline = DotnetCli.Run(app, "build", "-c", "Release", "-p:PublishAot=true");
+        Assert.True(baseline.ExitCode == 0, baseline.ToString());
+        Assert.Contains("warning LG0014", baseline.Output);
+        var chosen = DotnetCli.Run(app, "build", "-c", "Release", "-p:PublishAot=true", "-p:IlcInstructionSet=x86-64-v3");
+        Assert.True(chosen.ExitCode == 0, chosen.ToString());
+        Assert.DoesNotContain("LG0014", chosen.Output);
     }
 }

@@ -251,7 +251,9 @@ public abstract class Optimizer : ICheckpointable
             if (!_index.ContainsKey(v))
                 throw new ArgumentException($"Optimizer '{Name}' was built for other variables; '{v.Name}' {v.Shape} is unknown to it. Use a new optimizer for a new set of variables.");
             if (g.Shape != v.Shape) throw new ShapeMismatchException($"Optimizer '{Name}'", $"gradient {g.Shape} for variable '{v.Name}' {v.Shape}.", g.Shape, v.Shape);
-            grads.Add(g.DType == DType.Float32 ? g.ToArray<float>() : g.ToFloatArray());
+            // The update only reads the gradient, so a float32 gradient is used where it lies; clipping writes,
+            // so then (and for other dtypes) it works on a copy.
+            grads.Add(g.DType != DType.Float32 ? g.ToFloatArray() : ClipsGradients || g.IsMutable ? g.ToArray<float>() : g.Array<float>());
             vars.Add(v);
             cons.Add(constraints?[i]);
         }
@@ -292,8 +294,10 @@ public abstract class Optimizer : ICheckpointable
 
     private bool UseWeightDecay(Variable v) => !_excludedNames.Contains(v.Name);
 
-    /// <summary>Records that a variable's storage was written in place.</summary>
-    private protected static void Touch(Variable v) => v.Assign(v); // keeps Version semantics (a same-storage copy)
+    /// <summary>Records that a variable's storage was written in place (raises its version; no copy).</summary>
+    private protected static void Touch(Variable v) => v.MarkChanged();
+
+    private bool ClipsGradients => Clipnorm is > 0 || GlobalClipnorm is > 0 || Clipvalue is > 0;
 
     private void ClipGradients(List<float[]> grads)
     {
@@ -344,6 +348,28 @@ public abstract class Optimizer : ICheckpointable
 
     /// <summary>The storage of a float32 variable, written in place by update steps.</summary>
     protected static Span<float> Values(Variable v) { ArgumentNullException.ThrowIfNull(v); return v.Data<float>(); }
+
+    /// <summary>
+    /// <c>w[j] -= g[j] * scale</c>, vectorised: a multiply then a subtract per element, as the scalar loop (and
+    /// Keras's <c>assign_sub(g * lr)</c>) rounds, never a fused multiply-add, so results do not depend on the CPU.
+    /// </summary>
+    protected static void SubtractScaled(Span<float> w, ReadOnlySpan<float> g, float scale)
+    {
+        if (g.Length != w.Length) throw new ArgumentException($"SubtractScaled: {g.Length} gradient values for {w.Length} weights.", nameof(g));
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            int width = System.Numerics.Vector<float>.Count;
+            var s = new System.Numerics.Vector<float>(scale);
+            for (; j + width <= w.Length; j += width)
+            {
+                var wv = new System.Numerics.Vector<float>(w[j..]);
+                var gv = new System.Numerics.Vector<float>(g[j..]);
+                (wv - gv * s).CopyTo(w[j..]);
+            }
+        }
+        for (; j < w.Length; j++) w[j] -= g[j] * scale;
+    }
 
     /// <summary>A Python float constant as Keras's float32 ops see it.</summary>
     protected static float F(double x) => (float)x;

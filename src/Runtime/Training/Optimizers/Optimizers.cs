@@ -25,7 +25,7 @@ public sealed class SGD(double learningRate = 0.01, double momentum = 0.0, bool 
         var w = Values(variable);
         if (Momentum == 0)
         {
-            for (int j = 0; j < w.Length; j++) w[j] -= gradient[j] * learningRate;
+            SubtractScaled(w, gradient, learningRate);
             return;
         }
         float mom = F(Momentum);

@@ -49,8 +49,14 @@ internal static class ForkJoin
             for (int w = 0; w < forked; w++) workers[w].Wake();
             body(0);
             for (int i = forked + 1; i < parts; i++) body(i);
-            var spin = new SpinWait();
-            while (Volatile.Read(ref s_pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            // The workers are running (or about to): poll tightly rather than with SpinWait's growing back-off,
+            // which can overshoot a short wait by microseconds; yield only if the wait gets long.
+            long waitStart = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref s_pending) != 0)
+            {
+                if (Stopwatch.GetTimestamp() - waitStart < SpinTicks) Thread.SpinWait(1);
+                else Thread.Yield();
+            }
             s_body = null;
             if (s_failure is { } failure) throw new AggregateException("A parallel kernel part failed.", failure);
         }
@@ -95,7 +101,7 @@ internal static class ForkJoin
                 long start = Stopwatch.GetTimestamp();
                 while (Volatile.Read(ref s_generation) == seen)
                 {
-                    if (Stopwatch.GetTimestamp() - start < SpinTicks) { Thread.SpinWait(20); continue; }
+                    if (Stopwatch.GetTimestamp() - start < SpinTicks) { Thread.SpinWait(1); continue; }
                     // A full fence between announcing sleep and re-reading the generation: with a plain store the
                     // CPU may read the generation first (store-load reordering), miss a job posted in between and
                     // sleep while the poster, seeing no sleeper, never signals. The timed wait bounds any missed wake.

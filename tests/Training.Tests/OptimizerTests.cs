@@ -20,6 +20,49 @@ public class OptimizerTests
         for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(expected[i] - a[i]) <= tol * Math.Max(1, Math.Abs(expected[i])), $"[{i}] expected {expected[i]:R}, got {a[i]:R}");
     }
 
+    /// <summary>
+    /// SGD's and Adam's update loops run vectorised over the whole vectors and scalar over the tail; both must give
+    /// exactly what Keras's float32 arithmetic gives element by element, here written out as a plain loop.
+    /// </summary>
+    [Fact]
+    public void VectorisedUpdatesEqualTheScalarArithmeticBitForBit()
+    {
+        const int n = 103; // several vectors of any width, and a tail
+        var r = new Random(3);
+        float[] w0 = [.. Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1))];
+        float[][] grads = [.. Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() - 0.5)).ToArray())];
+
+        var sgdVar = new Variable(Tensor.From(w0), name: "w");
+        var sgd = new SGD(learningRate: 0.037);
+        var expectedSgd = (float[])w0.Clone();
+        foreach (var g in grads)
+        {
+            sgd.Apply([Tensor.From(g)], [sgdVar]);
+            for (int j = 0; j < n; j++) expectedSgd[j] -= g[j] * 0.037f;
+        }
+        Assert.Equal(expectedSgd, sgdVar.ToArray<float>());
+
+        var adamVar = new Variable(Tensor.From(w0), name: "w");
+        var adam = new Adam(learningRate: 0.01);
+        var w = (float[])w0.Clone();
+        var m = new float[n];
+        var v = new float[n];
+        for (int step = 0; step < grads.Length; step++)
+        {
+            adam.Apply([Tensor.From(grads[step])], [adamVar]);
+            float t = step + 1;
+            float alpha = 0.01f * MathF.Sqrt(1 - MathF.Pow(0.999f, t)) / (1 - MathF.Pow(0.9f, t));
+            for (int j = 0; j < n; j++)
+            {
+                float g = grads[step][j];
+                m[j] += (g - m[j]) * (float)(1 - 0.9);
+                v[j] += (g * g - v[j]) * (float)(1 - 0.999);
+                w[j] -= m[j] * alpha / (MathF.Sqrt(v[j]) + 1e-7f);
+            }
+        }
+        Assert.Equal(w, adamVar.ToArray<float>());
+    }
+
     [Fact]
     public void SgdPlain()
     {

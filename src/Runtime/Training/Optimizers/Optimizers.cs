@@ -85,7 +85,27 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
         var m = Values(mv);
         var v = Values(vv);
         Span<float> vh = Amsgrad ? Values(Slots("velocity_hat")[index]) : default;
-        for (int j = 0; j < w.Length; j++)
+        int j = 0;
+        if (!Amsgrad && System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            // The same operations in the same order per element (no fused multiply-add): bitwise the scalar loop.
+            int width = System.Numerics.Vector<float>.Count;
+            System.Numerics.Vector<float> c1v = new(c1), c2v = new(c2), alphav = new(alpha), epsv = new(eps);
+            for (; j + width <= w.Length; j += width)
+            {
+                var g = new System.Numerics.Vector<float>(gradient, j);
+                var mj = new System.Numerics.Vector<float>(m[j..]);
+                var vj = new System.Numerics.Vector<float>(v[j..]);
+                mj += (g - mj) * c1v;
+                vj += (g * g - vj) * c2v;
+                var wj = new System.Numerics.Vector<float>(w[j..]);
+                wj -= mj * alphav / (System.Numerics.Vector.SquareRoot(vj) + epsv);
+                mj.CopyTo(m[j..]);
+                vj.CopyTo(v[j..]);
+                wj.CopyTo(w[j..]);
+            }
+        }
+        for (; j < w.Length; j++)
         {
             float g = gradient[j];
             m[j] += (g - m[j]) * c1;

@@ -191,53 +191,14 @@ internal static unsafe class Gemm
         // by every thread, which is the smaller operand for the tall-thin products of layers).
         double rowImbalance = (double)Ceil(rowBlocks, threads) / rowBlocks;
         double colImbalance = (double)Ceil(panels, threads) / panels;
-        bool splitRows = rowImbalance < colImbalance;
-        float* sharedA = null;
-        float[]? ownerA = null;
-        if (!splitRows && p.M <= MC && (long)p.M * p.K >= SharedPackThreshold)
-        {
-            // Split by columns, every thread needs all of A: pack it once, each thread a share of the rows,
-            // for every depth block, then compute from the shared panels (two forks instead of one).
-            int depthBlocks = Ceil(p.K, KC), kcBlock = Ceil(p.K, depthBlocks);
-            sharedA = Scratch(ref t_sharedA, depthBlocks * RoundUp(p.M, mr) * kcBlock, out ownerA);
-            ForkJoin.Run(threads, new SharedPack(p, sharedA, mr, threads, rowBlocks, kcBlock).Run);
-        }
-        var job = new Job(p, kernel, threads, splitRows, rowBlocks, panels, sharedA);
+        var job = new Job(p, kernel, threads, splitRows: rowImbalance < colImbalance, rowBlocks, panels);
         ForkJoin.Run(threads, job.Run);
-        GC.KeepAlive(ownerA);
-    }
-
-    /// <summary>A column-split product packs A into shared panels first when A has at least this many elements.</summary>
-    private const long SharedPackThreshold = 16 * 1024;
-
-    [ThreadStatic] private static float[]? t_sharedA;
-
-    /// <summary>
-    /// Where depth block <paramref name="block"/> of a shared packed A starts: blocks of <c>RoundUp(M, MR) × kcBlock</c>
-    /// floats, each holding MR-row panels of that block's depth (as <see cref="PackA"/> lays them out).
-    /// </summary>
-    private static float* SharedBlock(float* sharedA, int block, int mPadded, int kcBlock) => sharedA + (nint)block * mPadded * kcBlock;
-
-    /// <summary>Packs rows of A (a contiguous range of MR-row panels per thread) for every depth block into the shared buffer.</summary>
-    private sealed class SharedPack(Problem p, float* sharedA, int mr, int threads, int rowBlocks, int kcBlock)
-    {
-        public void Run(int t)
-        {
-            int r0 = Math.Min(p.M, rowBlocks * t / threads * mr), r1 = Math.Min(p.M, rowBlocks * (t + 1) / threads * mr);
-            if (r1 <= r0) return;
-            int mPadded = RoundUp(p.M, mr);
-            for (int pc = 0, block = 0; pc < p.K; pc += kcBlock, block++)
-            {
-                int kc = Math.Min(kcBlock, p.K - pc);
-                PackA(p, SharedBlock(sharedA, block, mPadded, kcBlock) + (nint)r0 * kc, r0, r1 - r0, pc, kc, mr);
-            }
-        }
     }
 
     private static int Ceil(int x, int by) => (x + by - 1) / by;
 
     /// <summary>One product split over threads: thread t takes a contiguous range of row blocks or column panels.</summary>
-    private sealed class Job(Problem p, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels, float* sharedA)
+    private sealed class Job(Problem p, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels)
     {
         public void Run(int t)
         {
@@ -250,16 +211,13 @@ internal static unsafe class Gemm
             else
             {
                 int c0 = Math.Min(p.N, panels * t / threads * nr), c1 = Math.Min(p.N, panels * (t + 1) / threads * nr);
-                if (c1 > c0) RunSlice(p, kernel, 0, p.M, c0, c1, sharedA);
+                if (c1 > c0) RunSlice(p, kernel, 0, p.M, c0, c1);
             }
         }
     }
 
-    /// <summary>
-    /// Rows [r0, r1) × columns [c0, c1) of C (c0 a multiple of NR) on the calling thread. With <paramref name="sharedA"/>
-    /// (all rows, M ≤ MC), A's panels are read from it instead of being packed here.
-    /// </summary>
-    private static void RunSlice(in Problem p, GemmKernel kernel, int r0, int r1, int c0, int c1, float* sharedA = null)
+    /// <summary>Rows [r0, r1) × columns [c0, c1) of C (c0 a multiple of NR) on the calling thread.</summary>
+    private static void RunSlice(in Problem p, GemmKernel kernel, int r0, int r1, int c0, int c1)
     {
         var (_, nr) = Tile(kernel);
         // Depth blocks of equal size (784 → 4 × 196, not 3 × 256 + 16): no thin last block re-reading C.
@@ -267,17 +225,15 @@ internal static unsafe class Gemm
         int kcBlock = Ceil(p.K, depthBlocks);
         int ncMax = Math.Min(NC, RoundUp(c1 - c0, nr));
         float* packB = Scratch(ref t_packB, kcBlock * ncMax, out var ownerB);
-        int mPadded = RoundUp(p.M, Tile(kernel).Mr);
         for (int jc = c0; jc < c1; jc += NC)
         {
             int nc = Math.Min(NC, c1 - jc);
             int blockPanels = (nc + nr - 1) / nr;
-            for (int pc = 0, block = 0; pc < p.K; pc += kcBlock, block++)
+            for (int pc = 0; pc < p.K; pc += kcBlock)
             {
                 int kc = Math.Min(kcBlock, p.K - pc);
                 PackB(p, packB, pc, kc, jc, nc, nr, 0, blockPanels);
-                float* prepacked = sharedA is null ? null : SharedBlock(sharedA, block, mPadded, kcBlock);
-                RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate: pc > 0, r0, r1, 0, blockPanels, prepacked);
+                RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate: pc > 0, r0, r1, 0, blockPanels);
             }
         }
         GC.KeepAlive(ownerB);
@@ -424,16 +380,15 @@ internal static unsafe class Gemm
 
     /// <summary>Rows [r0, r1) of C against packed B panels [p0, p1) of the current block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunRows(in Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, bool accumulate, int r0, int r1, int p0, int p1, float* prepackedA = null)
+    private static void RunRows(in Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, bool accumulate, int r0, int r1, int p0, int p1)
     {
         var (mr, nr) = Tile(kernel);
-        float[]? ownerA = null;
-        float* packA = prepackedA is not null ? prepackedA : Scratch(ref t_packA, MC * KC, out ownerA);
+        float* packA = Scratch(ref t_packA, MC * KC, out var ownerA);
         float* tile = stackalloc float[12 * 32];
         for (int ic = r0; ic < r1; ic += MC)
         {
             int mc = Math.Min(MC, r1 - ic);
-            if (prepackedA is null) PackA(p, packA, ic, mc, pc, kc, mr); // else (r0 = 0, M ≤ MC) the shared panels are this block
+            PackA(p, packA, ic, mc, pc, kc, mr);
             for (int panel = p0; panel < p1; panel++)
             {
                 int j0 = jc + panel * nr;

@@ -163,6 +163,38 @@ public class ExecutionPlanTests
     }
 
     [Fact]
+    public void ARunInsideARunOfTheSamePlanIsRefused()
+    {
+        ExecutionPlan? plan = null;
+        Exception? inner = null;
+        // What the guard is for is a second thread calling Run while a first run is inside a kernel; re-entering
+        // the plan from a kernel it runs is the same shared-buffer hazard, made deterministic.
+        var reentering = new ReenteringOp(() =>
+        {
+            try { plan!.Run(Tensor.Ones([2])); }
+            catch (InvalidOperationException e) { inner = e; }
+        });
+        var graph = Graph.Trace(p => [OpRunner.Run(reentering, p[0])], [new TensorSpec([2], DType.Float32)]);
+        plan = ExecutionPlan.Create(graph, new TensorSpec([2], DType.Float32));
+        plan.Run(Tensor.Ones([2]));
+        Assert.NotNull(inner);
+        Assert.Contains("not thread-safe", inner!.Message);
+        Assert.Equal([1f, 1f], plan.Run(Tensor.Ones([2])).ToArray<float>()); // usable afterwards
+    }
+
+    /// <summary>An identity-like op whose kernel calls back, to re-enter a plan from inside a run.</summary>
+    private sealed class ReenteringOp(Action callback) : UnaryElementwiseOp
+    {
+        public override string Name => "Reentering";
+        public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        {
+            callback();
+            return Ops.Abs(inputs[0]);
+        }
+        public override Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output) => [outputGradient];
+    }
+
+    [Fact]
     public void WrongInputsGiveClearErrors()
     {
         var w = Tensor.Ones([3, 2]);

@@ -272,7 +272,18 @@ public sealed class ExecutionPlan
 
     private Tensor? _staging;
 
+    private int _running;
+
     private void Execute(ReadOnlySpan<Tensor> inputs)
+    {
+        // Runs share the plan's buffers: a second thread inside Run would overwrite values the first still reads.
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException("ExecutionPlan.Run was called while another Run of the same plan is in progress: a plan is not thread-safe (its buffers are shared by its runs); create one plan per thread.");
+        try { ExecuteCore(inputs); }
+        finally { Volatile.Write(ref _running, 0); }
+    }
+
+    private void ExecuteCore(ReadOnlySpan<Tensor> inputs)
     {
         if (inputs.Length != _inputIds.Length)
             throw new ArgumentException($"ExecutionPlan: the plan takes {_inputIds.Length} input(s) ({Describe(InputSpecs)}), got {inputs.Length}.");

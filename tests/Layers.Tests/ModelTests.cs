@@ -33,6 +33,21 @@ public class ModelTests
     }
 
     [Fact]
+    public void PlanningAFunctionalModelLeavesItsConfigAsItWas()
+    {
+        RandomGenerator.SetGlobalSeed(3);
+        var inputs = Keras.Input(shape: [3]);
+        var shared = new Dense(4, activation: "relu");
+        var outputs = new Dense(2).Invoke(shared.Invoke(inputs));
+        var model = new Model(inputs, outputs);
+        string before = model.GetConfig().ToJsonString();
+        var plan = model.Plan(new TensorSpec([2, 3], DType.Float32));
+        Assert.Equal(before, model.GetConfig().ToJsonString());
+        var x = Tensor.From(new[,] { { 1f, 2f, 3f }, { -1f, 0f, 1f } });
+        Assert.Equal(model.Predict(x, verbose: 0).ToArray<float>(), plan.Run(x).ToArray<float>());
+    }
+
+    [Fact]
     public void Walkthrough8_SubclassedAndFunctional()
     {
         Keras.ClearSession();

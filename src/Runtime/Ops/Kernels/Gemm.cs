@@ -408,10 +408,10 @@ internal static unsafe class Gemm
                         Micro(kernel, kc, ap, bp, tile, nr, false);
                         for (int i = 0; i < h; i++)
                         {
-                            float* ci = c + (nint)i * p.Ldc;
-                            float* ti = tile + i * nr;
-                            if (accumulate) for (int j = 0; j < w; j++) ci[j] += ti[j];
-                            else for (int j = 0; j < w; j++) ci[j] = ti[j];
+                            var ci = new Span<float>(c + (nint)i * p.Ldc, w);
+                            var ti = new ReadOnlySpan<float>(tile + i * nr, w);
+                            if (accumulate) System.Numerics.Tensors.TensorPrimitives.Add(ci, ti, ci);
+                            else ti.CopyTo(ci);
                         }
                     }
                 }

@@ -281,31 +281,9 @@ internal static unsafe class Gemm
             }
             else
             {
-                // B is stored transposed ([n,k]): column j of op(B) is a contiguous row; four at a time are transposed in registers.
-                int j = 0;
-                if (Sse.IsSupported)
-                {
-                    for (; j + 4 <= w; j += 4)
-                    {
-                        float* s0 = p.B + (nint)(j0 + j) * p.Bcs + pc;
-                        float* s1 = s0 + p.Bcs, s2 = s1 + p.Bcs, s3 = s2 + p.Bcs;
-                        float* dj = d + j;
-                        int q = 0;
-                        for (; q + 4 <= kc; q += 4)
-                            Transpose4x4(Sse.LoadVector128(s0 + q), Sse.LoadVector128(s1 + q), Sse.LoadVector128(s2 + q), Sse.LoadVector128(s3 + q), dj + (nint)q * nr, nr);
-                        for (; q < kc; q++)
-                        {
-                            float* dq = dj + (nint)q * nr;
-                            dq[0] = s0[q]; dq[1] = s1[q]; dq[2] = s2[q]; dq[3] = s3[q];
-                        }
-                    }
-                }
-                for (; j < w; j++)
-                {
-                    float* s = p.B + (nint)(j0 + j) * p.Bcs + pc;
-                    for (int q = 0; q < kc; q++) d[(nint)q * nr + j] = s[q];
-                }
-                for (j = w; j < nr; j++)
+                // B is stored transposed ([n,k]): column j of op(B) is a contiguous row.
+                TransposeRows(p.B + (nint)j0 * p.Bcs + pc, p.Bcs, w, kc, d, nr);
+                for (int j = w; j < nr; j++)
                     for (int q = 0; q < kc; q++) d[(nint)q * nr + j] = 0f;
             }
         }
@@ -332,35 +310,43 @@ internal static unsafe class Gemm
             }
             else
             {
-                // A row-major: each panel is a transpose. Four rows at a time go through 4×4 register transposes.
-                int i = 0;
-                if (Sse.IsSupported)
-                {
-                    for (; i + 4 <= h; i += 4)
-                    {
-                        float* s0 = p.A + (nint)(i0 + r + i) * p.Ars + pc;
-                        float* s1 = s0 + p.Ars, s2 = s1 + p.Ars, s3 = s2 + p.Ars;
-                        float* di = d + i;
-                        int q = 0;
-                        for (; q + 4 <= kc; q += 4)
-                        {
-                            Transpose4x4(Sse.LoadVector128(s0 + q), Sse.LoadVector128(s1 + q), Sse.LoadVector128(s2 + q), Sse.LoadVector128(s3 + q), di + (nint)q * mr, mr);
-                        }
-                        for (; q < kc; q++)
-                        {
-                            float* dq = di + (nint)q * mr;
-                            dq[0] = s0[q]; dq[1] = s1[q]; dq[2] = s2[q]; dq[3] = s3[q];
-                        }
-                    }
-                }
-                for (; i < h; i++)
-                {
-                    float* s = p.A + (nint)(i0 + r + i) * p.Ars + pc;
-                    for (int q = 0; q < kc; q++) d[(nint)q * mr + i] = s[q];
-                }
-                for (i = h; i < mr; i++)
+                // A row-major: each panel is a transpose.
+                TransposeRows(p.A + (nint)(i0 + r) * p.Ars + pc, p.Ars, h, kc, d, mr);
+                for (int i = h; i < mr; i++)
                     for (int q = 0; q < kc; q++) d[(nint)q * mr + i] = 0f;
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> rows of <paramref name="kc"/> values (row i at <c>src + i*srcStride</c>) as
+    /// columns: value (i, q) goes to <c>dst[q*dstStride + i]</c>. Four rows at a time go through 4×4 register
+    /// transposes instead of one strided store per element. Packs row-major A panels and transposed B panels.
+    /// </summary>
+    private static void TransposeRows(float* src, int srcStride, int count, int kc, float* dst, int dstStride)
+    {
+        int i = 0;
+        if (Sse.IsSupported)
+        {
+            for (; i + 4 <= count; i += 4)
+            {
+                float* s0 = src + (nint)i * srcStride;
+                float* s1 = s0 + srcStride, s2 = s1 + srcStride, s3 = s2 + srcStride;
+                float* di = dst + i;
+                int q = 0;
+                for (; q + 4 <= kc; q += 4)
+                    Transpose4x4(Sse.LoadVector128(s0 + q), Sse.LoadVector128(s1 + q), Sse.LoadVector128(s2 + q), Sse.LoadVector128(s3 + q), di + (nint)q * dstStride, dstStride);
+                for (; q < kc; q++)
+                {
+                    float* dq = di + (nint)q * dstStride;
+                    dq[0] = s0[q]; dq[1] = s1[q]; dq[2] = s2[q]; dq[3] = s3[q];
+                }
+            }
+        }
+        for (; i < count; i++)
+        {
+            float* s = src + (nint)i * srcStride;
+            for (int q = 0; q < kc; q++) dst[(nint)q * dstStride + i] = s[q];
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ExecutionPlan
     private ExecutionPlan(Graph graph, TensorSpec[] inputSpecs, Step[] steps, Tensor?[] values, int bufferCount, long bufferBytes)
     {
         Graph = graph;
-        InputSpecs = _inputSpecs = inputSpecs;
+        _inputSpecs = inputSpecs;
         _steps = steps;
         _values = values;
         _inputIds = [.. graph.InputIds];
@@ -43,7 +43,7 @@ public sealed class ExecutionPlan
     public Graph Graph { get; }
 
     /// <summary>The exact input specs the plan was made for.</summary>
-    public IReadOnlyList<TensorSpec> InputSpecs { get; }
+    public IReadOnlyList<TensorSpec> InputSpecs => _inputSpecs;
 
     /// <summary>How many buffers the plan allocated for intermediate and output values.</summary>
     public int BufferCount { get; }

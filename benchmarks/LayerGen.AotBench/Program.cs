@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using LayerGen;
+using LayerGen.Benchmarks;
 
 // Stopwatch benchmark of LayerGen's CPU kernels, the same code under the JIT and under NativeAOT (issue 10).
 // No BenchmarkDotNet (it cannot run inside a NativeAOT binary). Each case is warmed up, then timed as `samples`
@@ -27,25 +28,12 @@ foreach (var n in new[] { 512, 1024, 2048 })
     Bench.Run($"sgemm {n} (Ops.MatMul)", () => Ops.MatMul(a, b), inner: 1, samples: quick ? 3 : samples, warmup: 5, flops: 2.0 * n * n * n);
 }
 
-// The models of SeedModelBenchmarks: same generator, same draws, same expressions.
-var r = new RandomGenerator(3);
-var x = r.Normal([1, 3]);
-var w1 = r.Normal([3, 3]);
-var b1 = r.Normal([3]);
-var w2 = r.Normal([3, 2]);
-var b2 = r.Normal([2]);
-var mx = r.Normal([128, 784]);
-_ = r.Normal([128, 10]);
-var mw1 = new Variable(r.Normal([784, 256]) * 0.03f, name: "w1");
-var mb1 = new Variable(Tensor.Zeros([256]), name: "b1");
-var mw2 = new Variable(r.Normal([256, 256]) * 0.06f, name: "w2");
-var mb2 = new Variable(Tensor.Zeros([256]), name: "b2");
-var mw3 = new Variable(r.Normal([256, 10]) * 0.06f, name: "w3");
-var mb3 = new Variable(Tensor.Zeros([10]), name: "b3");
-
-Tensor Mlp(Tensor t) => Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Relu(Ops.MatMul(t, mw1) + mb1), mw2) + mb2), mw3) + mb3;
-Tensor Seed(Tensor t) => Ops.MatMul(Ops.Relu(Ops.MatMul(t, w1) + b1), w2) + b2;
-const double MlpFlops = 2.0 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
+// The models of SeedModelBenchmarks (benchmarks/Shared/SmallModels.cs: same weights, same expressions).
+var models = new SmallModels();
+var x = models.SeedInput;
+var mx = models.MlpInput;
+Func<Tensor, Tensor> Mlp = models.Mlp, Seed = models.Seed;
+const double MlpFlops = SmallModels.MlpFlops;
 
 // Eager ops (SeedModelBenchmarks.MlpForward / SeedForward), then an ExecutionPlan of the traced graph
 // (SeedModelBenchmarks.MlpForwardPlan / SeedForwardPlan: planned buffers, fused dense steps).

@@ -7,7 +7,7 @@ namespace LayerGen.Benchmarks;
 
 /// <summary>
 /// ONNX Runtime as the reference for inference (issue 10), in the same BenchmarkDotNet run as LayerGen:
-/// the models of <see cref="SeedModelBenchmarks"/> (same seed and draw order, so the same weights) are traced
+/// the models of <see cref="SmallModels"/> (the weights every benchmark uses) are traced
 /// with <see cref="TensorFunction.Trace(Func{Tensor, Tensor}, string, TensorSpec[])"/>, exported with
 /// LayerGen's <see cref="OnnxExport"/> to a temporary file, and loaded into an <see cref="InferenceSession"/>
 /// (2 intra-op threads, full graph optimisation). ORT runs with its input and output bound once to
@@ -25,37 +25,22 @@ public class OnnxRuntimeBenchmarks
 {
     private const string Seed = "Seed model, batch 1", Mlp = "MLP 784-256-256-10, batch 128";
 
-    private Tensor _x = null!, _w1 = null!, _b1 = null!, _w2 = null!, _b2 = null!;
-    private Tensor _mx = null!;
-    private Variable _mw1 = null!, _mb1 = null!, _mw2 = null!, _mb2 = null!, _mw3 = null!, _mb3 = null!;
+    private SmallModels _models = null!;
+    private Tensor _x = null!, _mx = null!;
     private OrtModel _seed = null!, _mlp = null!;
     private TensorFunction _seedTraced = null!, _mlpTraced = null!;
     private ExecutionPlan _seedPlan = null!, _mlpPlan = null!;
     private float[] _seedIn = null!, _seedOut = null!, _mlpIn = null!, _mlpOut = null!;
 
-    /// <summary>The weights of <see cref="SeedModelBenchmarks"/>, the two ONNX sessions, and the equality check.</summary>
+    /// <summary>The models of <see cref="SmallModels"/>, the two ONNX sessions, and the equality check.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        // Same generator, same draws, same order as SeedModelBenchmarks.Setup (the label tensor is drawn and dropped
-        // so the MLP weights that follow are the same).
-        var g = new RandomGenerator(3);
-        _x = g.Normal([1, 3]);
-        _w1 = g.Normal([3, 3]);
-        _b1 = g.Normal([3]);
-        _w2 = g.Normal([3, 2]);
-        _b2 = g.Normal([2]);
-        _mx = g.Normal([128, 784]);
-        _ = g.Normal([128, 10]);
-        _mw1 = new Variable(g.Normal([784, 256]) * 0.03f, name: "w1");
-        _mb1 = new Variable(Tensor.Zeros([256]), name: "b1");
-        _mw2 = new Variable(g.Normal([256, 256]) * 0.06f, name: "w2");
-        _mb2 = new Variable(Tensor.Zeros([256]), name: "b2");
-        _mw3 = new Variable(g.Normal([256, 10]) * 0.06f, name: "w3");
-        _mb3 = new Variable(Tensor.Zeros([10]), name: "b3");
-
-        _seedTraced = TensorFunction.Trace(SeedModel, "seed");
-        _mlpTraced = TensorFunction.Trace(MlpModel, "mlp");
+        _models = new SmallModels();
+        _x = _models.SeedInput;
+        _mx = _models.MlpInput;
+        _seedTraced = TensorFunction.Trace(_models.Seed, "seed");
+        _mlpTraced = TensorFunction.Trace(_models.Mlp, "mlp");
         _seed = OrtModel.Export(_seedTraced, _x);
         _mlp = OrtModel.Export(_mlpTraced, _mx);
         _seed.CheckAgainst(LayerGenSeedForward(), "seed model");
@@ -83,18 +68,13 @@ public class OnnxRuntimeBenchmarks
         _mlp.Dispose();
     }
 
-    private Tensor SeedModel(Tensor x) => Ops.MatMul(Ops.Relu(Ops.MatMul(x, _w1) + _b1), _w2) + _b2;
-
-    private Tensor MlpModel(Tensor x) =>
-        Ops.MatMul(Ops.Relu(Ops.MatMul(Ops.Relu(Ops.MatMul(x, _mw1) + _mb1), _mw2) + _mb2), _mw3) + _mb3;
-
     /// <summary>ONNX Runtime, seed model, batch 1 (bound input and output).</summary>
     [Benchmark(Baseline = true), BenchmarkCategory(Seed)]
     public void OrtSeedForward() => _seed.Run();
 
     /// <summary>LayerGen eager, seed model, batch 1 (the expression of <see cref="SeedModelBenchmarks.SeedForward"/>).</summary>
     [Benchmark, BenchmarkCategory(Seed)]
-    public Tensor LayerGenSeedForward() => SeedModel(_x);
+    public Tensor LayerGenSeedForward() => _models.Seed(_x);
 
     /// <summary>LayerGen, the same model traced once (<see cref="TensorFunction.Invoke(Tensor)"/> runs the graph), batch 1.</summary>
     [Benchmark, BenchmarkCategory(Seed)]
@@ -118,7 +98,7 @@ public class OnnxRuntimeBenchmarks
 
     /// <summary>LayerGen eager, MLP 784-256-256-10, batch 128 (the expression of <see cref="SeedModelBenchmarks.MlpForward"/>).</summary>
     [Benchmark, BenchmarkCategory(Mlp)]
-    public Tensor LayerGenMlpForward() => MlpModel(_mx);
+    public Tensor LayerGenMlpForward() => _models.Mlp(_mx);
 
     /// <summary>LayerGen, the same MLP traced once (<see cref="TensorFunction.Invoke(Tensor)"/> runs the graph), batch 128.</summary>
     [Benchmark, BenchmarkCategory(Mlp)]

@@ -107,7 +107,7 @@ public sealed class ExecutionPlan
             if (absorbed.Contains(node.Id)) continue;
             if (TryFuseDense(graph, node, specs, uses, out var dense))
             {
-                foreach (var id in dense.Absorbed) absorbed.Add(id);
+                foreach (var id in dense.Dense!.Absorbed) absorbed.Add(id);
                 fusedAt[dense.NodeId] = dense;
                 continue;
             }
@@ -192,13 +192,13 @@ public sealed class ExecutionPlan
     }
 
     /// <summary>One step to plan: an op node, or a fused dense group (then <see cref="Dense"/> is set and NodeId is the group's last node).</summary>
-    private sealed record Unit(int NodeId, Op Op, int[] Inputs, DenseGroup? Dense)
-    {
-        public int[] Absorbed => Dense?.Absorbed ?? [];
-    }
+    private sealed record Unit(int NodeId, Op Op, int[] Inputs, DenseGroup? Dense);
 
-    /// <summary>A MatMul whose only use is a bias Add, optionally followed by an activation that is the Add's only use.</summary>
-    private sealed record DenseGroup(MatMulOp MatMul, Kernels.FusedActivation Activation, int[] Absorbed);
+    /// <summary>
+    /// A MatMul (the unit's op) whose only use is a bias Add, optionally followed by an activation that is the Add's
+    /// only use; <paramref name="Absorbed"/> lists the group's nodes.
+    /// </summary>
+    private sealed record DenseGroup(Kernels.FusedActivation Activation, int[] Absorbed);
 
     /// <summary>
     /// Recognises <c>act(x @ W + b)</c>: float32 rank-2 MatMul → Add of a bias of shape (n) or (1, n) → optional
@@ -224,7 +224,7 @@ public sealed class ExecutionPlan
             last = act;
         }
         int[] absorbed = last == add ? [node.Id, add.Id] : [node.Id, add.Id, last.Id];
-        unit = new Unit(last.Id, matMul, [node.Inputs[0], node.Inputs[1], bias], new DenseGroup(matMul, activation, absorbed));
+        unit = new Unit(last.Id, matMul, [node.Inputs[0], node.Inputs[1], bias], new DenseGroup(activation, absorbed));
         return true;
     }
 
@@ -348,7 +348,7 @@ public sealed class ExecutionPlan
             // Arguments: x, W, bias. The GEMM (the MatMul op's float32 kernel) writes every element of the buffer.
             var x = Arguments[0];
             var c = Buffer ?? Tensor.Empty(Spec.Shape, DType.Float32);
-            var matMul = group.MatMul;
+            var matMul = (MatMulOp)Op;
             int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
             Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, Arguments[1].AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
             Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), group.Activation);

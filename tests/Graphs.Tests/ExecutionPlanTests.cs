@@ -163,6 +163,32 @@ public class ExecutionPlanTests
     }
 
     [Fact]
+    public void WeightsPackedByThePlanFollowAssignmentsAndOptimizerSteps()
+    {
+        // Large enough for the blocked GEMM, so the dense steps pack their weights once: a fused layer, a lone
+        // MatMul by a narrow variable (the 16-wide tile) and a constant weight, transposed.
+        var g = new RandomGenerator(12);
+        var w1 = new Variable(g.Normal([40, 24]) * 0.2f);
+        var b1 = new Variable(g.Normal([24]));
+        var w2 = new Variable(g.Normal([24, 7]) * 0.3f);
+        Tensor w3 = g.Normal([5, 7]);
+        Tensor F(Tensor x) => Ops.MatMul(Ops.MatMul(Ops.Relu(Ops.MatMul(x, w1) + b1), w2), w3, transposeB: true);
+        var plan = TensorFunction.Trace(F).Plan(new TensorSpec([32, 40], DType.Float32));
+        Assert.Equal(3, plan.StepCount);
+        var x = g.Normal([32, 40]);
+        void Same(string when) => Assert.True(F(x).AsBytes().SequenceEqual(plan.Run(x).AsBytes()), when);
+        Same("first run");
+        Same("second run");
+        w1.Assign(w1 * 0.5f);
+        Same("after Assign");
+        w2.AssignSub(Tensor.Ones([24, 7]) * 0.01f);
+        Same("after AssignSub");
+        var optimizer = new LayerGen.Optimizers.SGD(learningRate: 0.1);
+        optimizer.ApplyGradients([(g.Normal([40, 24]), w1), (g.Normal([24, 7]), w2)]);
+        Same("after an optimizer step");
+    }
+
+    [Fact]
     public void ARunInsideARunOfTheSamePlanIsRefused()
     {
         ExecutionPlan? plan = null;

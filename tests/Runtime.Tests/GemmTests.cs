@@ -66,6 +66,59 @@ public class GemmTests
             }
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void PackedWeightsGiveTheSameBitsAsPackingPerProduct(int m, int n, int k)
+    {
+        var r = new Random(m * 31 + n * 17 + k);
+        var a = Random(r, m * k);
+        var b = Random(r, k * n);
+        foreach (bool tb in new[] { false, true })
+        {
+            var packed = Gemm.PackB(b, tb, k, n);
+            Assert.Equal((k, n), (packed.K, packed.N));
+            foreach (bool ta in new[] { false, true })
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    var expected = new float[m * n];
+                    var got = Enumerable.Repeat(float.NaN, m * n).ToArray();
+                    Gemm.Sgemm(a, ta, b, tb, expected, m, n, k, threads, Gemm.Best);
+                    Gemm.Sgemm(a, ta, packed, got, m, threads);
+                    AssertClose(Reference(a, ta, b, tb, m, n, k), got, k, $"{m}x{n}x{k} ta={ta} tb={tb} packed, {threads} thread(s)");
+                    // Products large enough for the blocked GEMM sum in the same order with or without packing ahead.
+                    if (Gemm.IsBlocked(m, n, k)) Assert.Equal(expected, got);
+                }
+        }
+    }
+
+    [Fact]
+    public void RepackingReusesTheBufferAndTakesTheNewValues()
+    {
+        int m = 37, n = 70, k = 45;
+        var r = new Random(2);
+        var a = Random(r, m * k);
+        var b1 = Random(r, k * n);
+        var b2 = Random(r, k * n);
+        var packed = Gemm.PackB(b1, false, k, n);
+        Assert.Same(packed, Gemm.PackB(b2, false, k, n, packed));
+        var got = new float[m * n];
+        Gemm.Sgemm(a, false, packed, got, m, 2);
+        AssertClose(Reference(a, false, b2, false, m, n, k), got, k, "after repacking");
+        // Another shape needs another buffer.
+        Assert.NotSame(packed, Gemm.PackB(b2, false, n, k, packed));
+    }
+
+    [Fact]
+    public void PackedWeightsRejectBuffersThatAreTooSmall()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Gemm.PackB(new float[10], false, 3, 4));
+        Assert.Contains("3×4", e.Message);
+        Assert.Contains("10", e.Message);
+        var packed = Gemm.PackB(new float[12], false, 3, 4);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Sgemm(new float[5], false, packed, new float[8], 2, 1));
+        Assert.Contains("2×3", e.Message);
+    }
+
     [Fact]
     public void LargeParallelProductMatchesSingleThread()
     {

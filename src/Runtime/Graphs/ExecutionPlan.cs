@@ -111,7 +111,10 @@ public sealed class ExecutionPlan
                 fusedAt[dense.NodeId] = dense;
                 continue;
             }
-            units.Add(new Unit(node.Id, node.Op!, [.. node.Inputs], null));
+            // A lone MatMul by a fixed weight also runs as a dense step (no bias), to pack the weight once.
+            units.Add(node.Op is MatMulOp && IsDenseMatMul(node, specs) && HasFixedWeight(graph, node)
+                ? new Unit(node.Id, node.Op, [.. node.Inputs], new DenseGroup(Kernels.FusedActivation.None, [node.Id], FixedWeight: true, HasBias: false))
+                : new Unit(node.Id, node.Op!, [.. node.Inputs], null));
         }
 
         var lastUse = new int[nodes.Count];
@@ -196,9 +199,18 @@ public sealed class ExecutionPlan
 
     /// <summary>
     /// A MatMul (the unit's op) whose only use is a bias Add, optionally followed by an activation that is the Add's
-    /// only use; <paramref name="Absorbed"/> lists the group's nodes.
+    /// only use; <paramref name="Absorbed"/> lists the group's nodes. A lone MatMul by a fixed weight is a group
+    /// without bias. <paramref name="FixedWeight"/>: the weight is a variable or a constant, which the step packs once.
     /// </summary>
-    private sealed record DenseGroup(Kernels.FusedActivation Activation, int[] Absorbed);
+    private sealed record DenseGroup(Kernels.FusedActivation Activation, int[] Absorbed, bool FixedWeight, bool HasBias = true);
+
+    /// <summary>A float32 product of two matrices (rank 2), which the dense step runs.</summary>
+    private static bool IsDenseMatMul(GraphNode node, TensorSpec[] specs)
+        => specs[node.Id].DType == DType.Float32 && specs[node.Id].Shape.Rank == 2 && specs[node.Inputs[0]].Shape.Rank == 2 && specs[node.Inputs[1]].Shape.Rank == 2;
+
+    /// <summary>Whether the MatMul's weight is a variable or a constant (not computed in the graph): the step then packs it once.</summary>
+    private static bool HasFixedWeight(Graph graph, GraphNode matMul)
+        => graph.Nodes[matMul.Inputs[1]].Kind is GraphNodeKind.Variable or GraphNodeKind.Constant;
 
     /// <summary>
     /// Recognises <c>act(x @ W + b)</c>: float32 rank-2 MatMul → Add of a bias of shape (n) or (1, n) → optional
@@ -209,7 +221,7 @@ public sealed class ExecutionPlan
         unit = null!;
         if (node.Op is not MatMulOp matMul) return false;
         var mm = specs[node.Id];
-        if (mm.DType != DType.Float32 || mm.Shape.Rank != 2 || specs[node.Inputs[0]].Shape.Rank != 2 || specs[node.Inputs[1]].Shape.Rank != 2) return false;
+        if (!IsDenseMatMul(node, specs)) return false;
         if (uses[node.Id] != 1 || SoleConsumer(graph, node.Id) is not { Op: AddOp } add) return false;
         int bias = add.Inputs[0] == node.Id ? add.Inputs[1] : add.Inputs[0];
         if (bias == node.Id || specs[add.Id] != mm) return false;
@@ -224,7 +236,7 @@ public sealed class ExecutionPlan
             last = act;
         }
         int[] absorbed = last == add ? [node.Id, add.Id] : [node.Id, add.Id, last.Id];
-        unit = new Unit(last.Id, matMul, [node.Inputs[0], node.Inputs[1], bias], new DenseGroup(activation, absorbed));
+        unit = new Unit(last.Id, matMul, [node.Inputs[0], node.Inputs[1], bias], new DenseGroup(activation, absorbed, HasFixedWeight(graph, node)));
         return true;
     }
 
@@ -343,15 +355,34 @@ public sealed class ExecutionPlan
     {
         private readonly int _m = spec.Shape[0], _n = spec.Shape[1];
 
+        // The weight packed for the GEMM, and the variable version it was packed at: packed at the first run and
+        // again after any assignment (optimizer steps, checkpoint restores), so runs always see current values.
+        private Kernels.PackedMatrix? _packedWeight;
+        private int _packedVersion;
+
         public override Tensor Execute()
         {
-            // Arguments: x, W, bias. The GEMM (the MatMul op's float32 kernel) writes every element of the buffer.
+            // Arguments: x, W and the bias when the group has one. The GEMM (the MatMul op's float32 kernel) writes every element of the buffer.
             var x = Arguments[0];
+            var w = Arguments[1];
             var c = Buffer ?? Tensor.Empty(Spec.Shape, DType.Float32);
             var matMul = (MatMulOp)Op;
             int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
-            Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, Arguments[1].AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
-            Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), group.Activation);
+            if (group.FixedWeight && Kernels.Gemm.IsBlocked(_m, _n, k))
+            {
+                int version = w is Variable v ? v.Version : 0;
+                if (_packedWeight is null || version != _packedVersion)
+                {
+                    _packedWeight = Kernels.Gemm.PackB(w.AsSpan<float>(), matMul.TransposeB, k, _n, _packedWeight);
+                    _packedVersion = version;
+                }
+                Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, _packedWeight, c.Data<float>(), _m, Kernels.Gemm.DefaultThreads);
+            }
+            else
+            {
+                Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, w.AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
+            }
+            if (group.HasBias) Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), group.Activation);
             return c;
         }
     }

@@ -24,7 +24,9 @@ internal enum GemmKernel
 /// Float32 goes through a packed, cache-blocked GEMM with a register-blocked micro-kernel
 /// (AVX-512, AVX2+FMA or scalar, chosen at run time with explicit ISA checks so NativeAOT keeps the
 /// dispatch) and splits large products over the cores. Transposed operands are read in place while
-/// packing; no transpose is materialised. Other dtypes use a simpler vectorised loop.
+/// packing; no transpose is materialised. Row-major A needs no packing: the micro-kernel broadcasts from its
+/// rows in place. B (a layer's weight) can be packed once ahead (<see cref="PackB"/>) for the products that
+/// share it. Other dtypes use a simpler vectorised loop.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -99,6 +101,9 @@ internal static unsafe class Gemm
                 dst[j * rows + i] = src[i * cols + j];
     }
 
+    /// <summary>Whether an m×n×k product goes through the packed, blocked GEMM (smaller ones use a direct loop).</summary>
+    public static bool IsBlocked(int m, int n, int k) => (long)m * n * k >= DirectThreshold;
+
     /// <summary>Float32 GEMM with the best kernel and the default thread count.</summary>
     public static void Sgemm(ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, int m, int n, int k)
         => Sgemm(a, transposeA, b, transposeB, c, m, n, k, DefaultThreads, Best);
@@ -114,18 +119,65 @@ internal static unsafe class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             var p = new Problem(pa, transposeA ? 1 : k, transposeA ? m : 1, pb, transposeB ? 1 : n, transposeB ? k : 1, pc, n, m, n, k);
-            if ((long)m * n * k < DirectThreshold) Direct(p);
+            if (!IsBlocked(m, n, k)) Direct(p);
             else Blocked(p, threads, kernel);
         }
+    }
+
+    /// <summary>
+    /// Packs op(B) (<paramref name="b"/> is [k,n], or [n,k] when <paramref name="transposeB"/>) once, as every product
+    /// with the default kernel would pack it, for a weight many products share. <paramref name="reuse"/>, when it has
+    /// the same shape, is overwritten instead of allocating.
+    /// </summary>
+    public static PackedMatrix PackB(ReadOnlySpan<float> b, bool transposeB, int k, int n, PackedMatrix? reuse = null)
+    {
+        if (k <= 0 || n <= 0) throw new ArgumentException($"Gemm.PackB: op(B) must be at least 1×1, got {k}×{n}.");
+        if ((long)k * n > b.Length) throw new ArgumentException($"Gemm.PackB: op(B) is {k}×{n} but the buffer holds {b.Length} values.");
+        var kernel = KernelFor(Best, n);
+        var (_, nr) = Tile(kernel);
+        int panels = Ceil(n, nr), kcBlock = DepthBlock(k);
+        var packed = reuse is not null && reuse.K == k && reuse.N == n && reuse.Kernel == kernel
+            ? reuse
+            : new PackedMatrix(k, n, kernel, checked(k * panels * nr));
+        fixed (float* pb = b)
+        {
+            var p = new Problem(null, 0, 0, pb, transposeB ? 1 : n, transposeB ? k : 1, null, 0, 0, n, k);
+            float* dst = packed.Pointer;
+            for (int pc = 0; pc < k; pc += kcBlock)
+                PackB(p, dst + (nint)pc * panels * nr, pc, Math.Min(kcBlock, k - pc), 0, n, nr, 0, panels);
+        }
+        return packed;
+    }
+
+    /// <summary>
+    /// <c>C = op(A) B</c> with B packed ahead by <see cref="PackB"/>: the same blocks, kernels and sums as
+    /// <see cref="Sgemm(ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, int, int, int)"/>, so the
+    /// same results bit for bit, without packing B.
+    /// </summary>
+    public static void Sgemm(ReadOnlySpan<float> a, bool transposeA, PackedMatrix b, Span<float> c, int m, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        if ((long)m * n > c.Length || (long)m * k > a.Length)
+            throw new ArgumentException($"Gemm: op(A) is {m}×{k} and C {m}×{n}, but the buffers hold {a.Length} and {c.Length} values.");
+        if (m == 0) return;
+        fixed (float* pa = a, pc = c)
+        {
+            var p = new Problem(pa, transposeA ? 1 : k, transposeA ? m : 1, null, 0, 0, pc, n, m, n, k, b.Pointer);
+            Blocked(p, threads, b.Kernel);
+        }
+        GC.KeepAlive(b);
     }
 
     /// <summary>
     /// One product. Element (i,p) of op(A) is <c>A[i*Ars + p*Acs]</c>; element (p,j) of op(B) is
     /// <c>B[p*Brs + j*Bcs]</c>; C is row-major with row stride Ldc.
     /// </summary>
-    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k)
+    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k, float* packedB = null)
     {
         public readonly float* A = a, B = b, C = c;
+        /// <summary>op(B) already packed (<see cref="PackedMatrix"/>), or null: then each product packs B itself.</summary>
+        public readonly float* PackedB = packedB;
         public readonly int Ars = ars, Acs = acs, Brs = brs, Bcs = bcs, Ldc = ldc, M = m, N = n, K = k;
     }
 
@@ -168,15 +220,15 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// The packed GEMM: loops jc (NC) → pc (KC, pack B) → ic (MC, pack A) → jr (NR) → ir (MR) → micro-kernel.
+    /// The packed GEMM: loops jc (NC) → pc (KC, pack B unless packed ahead) → ic (MC, pack A if transposed, else only
+    /// a partial last tile) → jr (NR) → ir (MR) → micro-kernel.
     /// With several threads the product is split once, into row blocks or column panels (whichever divides
     /// more evenly), and each thread runs the whole loop nest on its part with its own packed buffers: one
     /// fork and one join per product, however many depth blocks it has.
     /// </summary>
     private static void Blocked(Problem p, int threads, GemmKernel kernel)
     {
-        // Narrow products waste most of a 32-wide AVX-512 tile: a 16-wide tile fits them better.
-        if (kernel == GemmKernel.Avx512 && p.N <= 16) kernel = GemmKernel.Avx512Narrow;
+        kernel = KernelFor(kernel, p.N);
         var (mr, nr) = Tile(kernel);
         long work = (long)p.M * p.N * p.K;
         if (threads < 1 || work < ParallelThreshold) threads = 1;
@@ -196,6 +248,12 @@ internal static unsafe class Gemm
     }
 
     private static int Ceil(int x, int by) => (x + by - 1) / by;
+
+    /// <summary>Narrow products waste most of a 32-wide AVX-512 tile: a 16-wide tile fits them better.</summary>
+    private static GemmKernel KernelFor(GemmKernel kernel, int n) => kernel == GemmKernel.Avx512 && n <= 16 ? GemmKernel.Avx512Narrow : kernel;
+
+    /// <summary>Depth blocks of equal size (784 → 4 × 196, not 3 × 256 + 16): no thin last block re-reading C.</summary>
+    private static int DepthBlock(int k) => Ceil(k, Ceil(k, KC));
 
     /// <summary>One product split over threads: thread t takes a contiguous range of row blocks or column panels.</summary>
     private sealed class Job(Problem p, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels)
@@ -220,9 +278,19 @@ internal static unsafe class Gemm
     private static void RunSlice(in Problem p, GemmKernel kernel, int r0, int r1, int c0, int c1)
     {
         var (_, nr) = Tile(kernel);
-        // Depth blocks of equal size (784 → 4 × 196, not 3 × 256 + 16): no thin last block re-reading C.
-        int depthBlocks = Ceil(p.K, KC);
-        int kcBlock = Ceil(p.K, depthBlocks);
+        int kcBlock = DepthBlock(p.K);
+        if (p.PackedB != null)
+        {
+            // B packed ahead: depth block pc holds every column panel, each kc×NR (see PackedMatrix).
+            int allPanels = Ceil(p.N, nr);
+            for (int jc = c0; jc < c1; jc += NC)
+            {
+                int q0 = jc / nr, q1 = q0 + Ceil(Math.Min(NC, c1 - jc), nr);
+                for (int pc = 0; pc < p.K; pc += kcBlock)
+                    RunRows(p, kernel, p.PackedB + (nint)pc * allPanels * nr, pc, Math.Min(kcBlock, p.K - pc), 0, p.N, accumulate: pc > 0, r0, r1, q0, q1);
+            }
+            return;
+        }
         int ncMax = Math.Min(NC, RoundUp(c1 - c0, nr));
         float* packB = Scratch(ref t_packB, kcBlock * ncMax, out var ownerB);
         for (int jc = c0; jc < c1; jc += NC)
@@ -364,17 +432,23 @@ internal static unsafe class Gemm
         Sse.Store(d + 3 * stride, Sse.MoveHighToLow(t3, t2));
     }
 
-    /// <summary>Rows [r0, r1) of C against packed B panels [p0, p1) of the current block.</summary>
+    /// <summary>
+    /// Rows [r0, r1) of C against packed B panels [p0, p1) of the current block. Row-major A is read in place by the
+    /// micro-kernel (its rows are contiguous in depth, as a packed panel's columns are): only a last tile with fewer
+    /// than MR rows is packed, zero-padded, so the kernel never reads past A. Transposed A is packed (MC rows at a time).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRows(in Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, bool accumulate, int r0, int r1, int p0, int p1)
     {
         var (mr, nr) = Tile(kernel);
         float* packA = Scratch(ref t_packA, MC * KC, out var ownerA);
         float* tile = stackalloc float[12 * 32];
+        bool inPlace = p.Acs == 1;
         for (int ic = r0; ic < r1; ic += MC)
         {
             int mc = Math.Min(MC, r1 - ic);
-            PackA(p, packA, ic, mc, pc, kc, mr);
+            int full = inPlace ? mc / mr * mr : 0;   // rows read in place
+            if (full < mc) PackA(p, packA + (nint)full * kc, ic + full, mc - full, pc, kc, mr);
             for (int panel = p0; panel < p1; panel++)
             {
                 int j0 = jc + panel * nr;
@@ -383,15 +457,18 @@ internal static unsafe class Gemm
                 for (int r = 0; r < mc; r += mr)
                 {
                     int h = Math.Min(mr, mc - r);
-                    float* ap = packA + (nint)r * kc;
+                    float* ap;
+                    nint rs, ds;
+                    if (r < full) { ap = p.A + (nint)(ic + r) * p.Ars + pc; rs = p.Ars; ds = 1; }
+                    else { ap = packA + (nint)r * kc; rs = 1; ds = mr; }
                     float* c = p.C + (nint)(ic + r) * p.Ldc + j0;
                     if (h == mr && w == nr)
                     {
-                        Micro(kernel, kc, ap, bp, c, p.Ldc, accumulate);
+                        Micro(kernel, kc, ap, rs, ds, bp, c, p.Ldc, accumulate);
                     }
                     else
                     {
-                        Micro(kernel, kc, ap, bp, tile, nr, false);
+                        Micro(kernel, kc, ap, rs, ds, bp, tile, nr, false);
                         for (int i = 0; i < h; i++)
                         {
                             var ci = new Span<float>(c + (nint)i * p.Ldc, w);
@@ -407,49 +484,54 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Micro(GemmKernel kernel, int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Micro(GemmKernel kernel, int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool accumulate)
     {
-        if (kernel == GemmKernel.Avx512Narrow && Avx512F.IsSupported) Kernel16x16(kc, a, b, c, ldc, accumulate);
-        else if (kernel == GemmKernel.Avx512 && Avx512F.IsSupported) Kernel12x32(kc, a, b, c, ldc, accumulate);
-        else if (kernel >= GemmKernel.Avx2 && Fma.IsSupported && Avx.IsSupported) Kernel6x16(kc, a, b, c, ldc, accumulate);
-        else KernelScalar(kc, a, b, c, ldc, accumulate);
+        if (kernel == GemmKernel.Avx512Narrow && Avx512F.IsSupported) Kernel16x16(kc, a, rs, ds, b, c, ldc, accumulate);
+        else if (kernel == GemmKernel.Avx512 && Avx512F.IsSupported) Kernel12x32(kc, a, rs, ds, b, c, ldc, accumulate);
+        else if (kernel >= GemmKernel.Avx2 && Fma.IsSupported && Avx.IsSupported) Kernel6x16(kc, a, rs, ds, b, c, ldc, accumulate);
+        else KernelScalar(kc, a, rs, ds, b, c, ldc, accumulate);
     }
 
-    /// <summary>AVX-512 micro-kernel: C[12,32] (+)= Apanel[kc,12]^T · Bpanel[kc,32], 24 zmm accumulators.</summary>
+    /// <summary>
+    /// AVX-512 micro-kernel: C[12,32] (+)= A[12,kc] · Bpanel[kc,32], 24 zmm accumulators. Element (i, q) of the A tile
+    /// is <c>a[i*rs + q*ds]</c>: a packed panel (rs 1, ds 12) or row-major A read in place (rs = its row stride, ds 1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12x32(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel12x32(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool accumulate)
     {
+        nint r2 = 2 * rs, r3 = 3 * rs;
+        float* a0 = a, a4 = a + 4 * rs, a8 = a + 8 * rs;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             Vector512<float> av;
-            av = Vector512.Create(a[0]);
+            av = Vector512.Create(a0[0]);
             c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
+            av = Vector512.Create(a0[rs]);
             c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
+            av = Vector512.Create(a0[r2]);
             c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
+            av = Vector512.Create(a0[r3]);
             c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
+            av = Vector512.Create(a4[0]);
             c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
+            av = Vector512.Create(a4[rs]);
             c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
-            av = Vector512.Create(a[6]);
+            av = Vector512.Create(a4[r2]);
             c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
-            av = Vector512.Create(a[7]);
+            av = Vector512.Create(a4[r3]);
             c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
-            av = Vector512.Create(a[8]);
+            av = Vector512.Create(a8[0]);
             c80 = Avx512F.FusedMultiplyAdd(av, b0, c80); c81 = Avx512F.FusedMultiplyAdd(av, b1, c81);
-            av = Vector512.Create(a[9]);
+            av = Vector512.Create(a8[rs]);
             c90 = Avx512F.FusedMultiplyAdd(av, b0, c90); c91 = Avx512F.FusedMultiplyAdd(av, b1, c91);
-            av = Vector512.Create(a[10]);
+            av = Vector512.Create(a8[r2]);
             c100 = Avx512F.FusedMultiplyAdd(av, b0, c100); c101 = Avx512F.FusedMultiplyAdd(av, b1, c101);
-            av = Vector512.Create(a[11]);
+            av = Vector512.Create(a8[r3]);
             c110 = Avx512F.FusedMultiplyAdd(av, b0, c110); c111 = Avx512F.FusedMultiplyAdd(av, b1, c111);
-            a += 12;
+            a0 += ds; a4 += ds; a8 += ds;
             b += 32;
         }
         Store512(c, c00, c01, accumulate); c += ldc;
@@ -479,34 +561,37 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// AVX-512 micro-kernel for narrow products (a 10-class output layer): C[16,16] (+)= Apanel[kc,16]^T · Bpanel[kc,16],
+    /// AVX-512 micro-kernel for narrow products (a 10-class output layer): C[16,16] (+)= A[16,kc] · Bpanel[kc,16],
     /// 16 zmm accumulators, one B vector and sixteen broadcasts per depth step: half the FMAs of the 6×16 AVX2 tile.
+    /// A's element (i, q) is <c>a[i*rs + q*ds]</c> (see <see cref="Kernel12x32"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel16x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel16x16(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool accumulate)
     {
+        nint r2 = 2 * rs, r3 = 3 * rs;
+        float* a0 = a, a4 = a + 4 * rs, a8 = a + 8 * rs, a12 = a + 12 * rs;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default;
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector512.Load(b);
-            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
-            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
-            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
-            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
-            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
-            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
-            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
-            c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[8]), b0, c8);
-            c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[9]), b0, c9);
-            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[10]), b0, c10);
-            c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[11]), b0, c11);
-            c12 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[12]), b0, c12);
-            c13 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[13]), b0, c13);
-            c14 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[14]), b0, c14);
-            c15 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[15]), b0, c15);
-            a += 16;
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[0]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[rs]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[r2]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[r3]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[0]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[rs]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[r2]), b0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[r3]), b0, c7);
+            c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(a8[0]), b0, c8);
+            c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(a8[rs]), b0, c9);
+            c10 = Avx512F.FusedMultiplyAdd(Vector512.Create(a8[r2]), b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(Vector512.Create(a8[r3]), b0, c11);
+            c12 = Avx512F.FusedMultiplyAdd(Vector512.Create(a12[0]), b0, c12);
+            c13 = Avx512F.FusedMultiplyAdd(Vector512.Create(a12[rs]), b0, c13);
+            c14 = Avx512F.FusedMultiplyAdd(Vector512.Create(a12[r2]), b0, c14);
+            c15 = Avx512F.FusedMultiplyAdd(Vector512.Create(a12[r3]), b0, c15);
+            a0 += ds; a4 += ds; a8 += ds; a12 += ds;
             b += 16;
         }
         Store512(c, c0, accumulate); c += ldc; Store512(c, c1, accumulate); c += ldc;
@@ -526,29 +611,31 @@ internal static unsafe class Gemm
         Vector512.Store(x, c);
     }
 
-    /// <summary>AVX2+FMA micro-kernel: C[6,16] (+)= Apanel[kc,6]^T · Bpanel[kc,16], 12 ymm accumulators.</summary>
+    /// <summary>AVX2+FMA micro-kernel: C[6,16] (+)= A[6,kc] · Bpanel[kc,16], 12 ymm accumulators; A's element (i, q) is <c>a[i*rs + q*ds]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void Kernel6x16(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool accumulate)
     {
+        nint r2 = 2 * rs;
+        float* a0 = a, a3 = a + 3 * rs;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var av = Vector256.Create(a[0]);
+            var av = Vector256.Create(a0[0]);
             c00 = Fma.MultiplyAdd(av, b0, c00); c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = Vector256.Create(a[1]);
+            av = Vector256.Create(a0[rs]);
             c10 = Fma.MultiplyAdd(av, b0, c10); c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = Vector256.Create(a[2]);
+            av = Vector256.Create(a0[r2]);
             c20 = Fma.MultiplyAdd(av, b0, c20); c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = Vector256.Create(a[3]);
+            av = Vector256.Create(a3[0]);
             c30 = Fma.MultiplyAdd(av, b0, c30); c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = Vector256.Create(a[4]);
+            av = Vector256.Create(a3[rs]);
             c40 = Fma.MultiplyAdd(av, b0, c40); c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = Vector256.Create(a[5]);
+            av = Vector256.Create(a3[r2]);
             c50 = Fma.MultiplyAdd(av, b0, c50); c51 = Fma.MultiplyAdd(av, b1, c51);
-            a += 6;
+            a0 += ds; a3 += ds;
             b += 16;
         }
         Store256(c, c00, c01, accumulate); c += ldc;
@@ -578,19 +665,20 @@ internal static unsafe class Gemm
     /// CPU has FMA, since <see cref="MathF.FusedMultiplyAdd"/> without it is emulated in software.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
+    private static void KernelScalar(int kc, float* a, nint rs, nint ds, float* b, float* c, int ldc, bool accumulate)
     {
+        nint r2 = 2 * rs, r3 = 3 * rs;
         if (Vector128.IsHardwareAccelerated)
         {
             Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-            for (int q = 0; q < kc; q++, a += 4, b += 8)
+            for (int q = 0; q < kc; q++, a += ds, b += 8)
             {
                 var b0 = Vector128.Load(b);
                 var b1 = Vector128.Load(b + 4);
                 var av = Vector128.Create(a[0]); c00 += av * b0; c01 += av * b1;
-                av = Vector128.Create(a[1]); c10 += av * b0; c11 += av * b1;
-                av = Vector128.Create(a[2]); c20 += av * b0; c21 += av * b1;
-                av = Vector128.Create(a[3]); c30 += av * b0; c31 += av * b1;
+                av = Vector128.Create(a[rs]); c10 += av * b0; c11 += av * b1;
+                av = Vector128.Create(a[r2]); c20 += av * b0; c21 += av * b1;
+                av = Vector128.Create(a[r3]); c30 += av * b0; c31 += av * b1;
             }
             Store128(c, c00, c01, accumulate); c += ldc;
             Store128(c, c10, c11, accumulate); c += ldc;
@@ -601,11 +689,11 @@ internal static unsafe class Gemm
         float* acc = stackalloc float[4 * 8];
         for (int i = 0; i < 32; i++) acc[i] = 0f;
         bool fma = Fma.IsSupported;
-        for (int q = 0; q < kc; q++, a += 4, b += 8)
+        for (int q = 0; q < kc; q++, a += ds, b += 8)
         {
             for (int i = 0; i < 4; i++)
             {
-                float ai = a[i];
+                float ai = a[i * rs];
                 float* row = acc + i * 8;
                 if (fma) for (int j = 0; j < 8; j++) row[j] = MathF.FusedMultiplyAdd(ai, b[j], row[j]);
                 else for (int j = 0; j < 8; j++) row[j] += ai * b[j];

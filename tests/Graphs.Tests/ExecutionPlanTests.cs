@@ -134,6 +134,15 @@ public class ExecutionPlanTests
         for (int i = 0; i < 100; i++) plan.Run(input);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
+
+        // Products large enough to be split over the cores (the fork-join pool), with weights packed by the plan.
+        Tensor w3 = g.Normal([200, 300]), b3 = g.Normal([300]);
+        var large = TensorFunction.Trace(x => Ops.Relu(Ops.MatMul(x, w3) + b3)).Plan(new TensorSpec([64, 200], DType.Float32));
+        var largeInput = g.Normal([64, 200]);
+        for (int i = 0; i < 10; i++) large.Run(largeInput);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) large.Run(largeInput);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

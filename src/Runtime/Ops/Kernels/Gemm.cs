@@ -239,13 +239,17 @@ internal static unsafe class Gemm
             RunSlice(p, kernel, 0, p.M, 0, p.N);
             return;
         }
-        // Split where the largest share is closest to an even share; ties split columns (A is then packed
-        // by every thread, which is the smaller operand for the tall-thin products of layers).
+        // Split where the largest share is closest to an even share; ties split columns (every thread then reads
+        // all of A, which is the smaller operand for the tall-thin products of layers, and packs only its part of B).
         double rowImbalance = (double)Ceil(rowBlocks, threads) / rowBlocks;
         double colImbalance = (double)Ceil(panels, threads) / panels;
-        var job = new Job(p, kernel, threads, splitRows: rowImbalance < colImbalance, rowBlocks, panels);
-        ForkJoin.Run(threads, job.Run);
+        // One job object per calling thread, reused: ForkJoin.Run returns only when every part is done.
+        var job = t_job ??= new Job();
+        job.Set(p, kernel, threads, splitRows: rowImbalance < colImbalance, rowBlocks, panels);
+        ForkJoin.Run(threads, job.Body);
     }
+
+    [ThreadStatic] private static Job? t_job;
 
     private static int Ceil(int x, int by) => (x + by - 1) / by;
 
@@ -256,9 +260,29 @@ internal static unsafe class Gemm
     private static int DepthBlock(int k) => Ceil(k, Ceil(k, KC));
 
     /// <summary>One product split over threads: thread t takes a contiguous range of row blocks or column panels.</summary>
-    private sealed class Job(Problem p, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels)
+    private sealed class Job
     {
-        public void Run(int t)
+        private Problem p;
+        private GemmKernel kernel;
+        private int threads, rowBlocks, panels;
+        private bool splitRows;
+
+        public Job() => Body = Run;
+
+        /// <summary><see cref="Run"/> as a delegate, made once (a run allocates nothing).</summary>
+        public Action<int> Body { get; }
+
+        public void Set(in Problem problem, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels)
+        {
+            p = problem;
+            this.kernel = kernel;
+            this.threads = threads;
+            this.splitRows = splitRows;
+            this.rowBlocks = rowBlocks;
+            this.panels = panels;
+        }
+
+        private void Run(int t)
         {
             var (mr, nr) = Tile(kernel);
             if (splitRows)

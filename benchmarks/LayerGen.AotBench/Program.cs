@@ -12,8 +12,6 @@ using LayerGen.Benchmarks;
 bool quick = args.Contains("--quick");
 
 Console.WriteLine($"LayerGen.AotBench: NativeAOT={!RuntimeFeature.IsDynamicCodeSupported}, .NET {Environment.Version}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-// Batch: no background GC, as the package's buildTransitive/LayerGen.targets sets (System.GC.Concurrent=false).
-Console.WriteLine($"GC latency mode: {System.Runtime.GCSettings.LatencyMode}");
 Console.WriteLine($"Vector512.IsHardwareAccelerated={Vector512.IsHardwareAccelerated}, Vector256.IsHardwareAccelerated={Vector256.IsHardwareAccelerated}, " +
     $"Avx512F.IsSupported={Avx512F.IsSupported}, Avx2.IsSupported={Avx2.IsSupported}, Fma.IsSupported={Fma.IsSupported}");
 Console.WriteLine();

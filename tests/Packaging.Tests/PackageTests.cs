@@ -78,7 +78,6 @@ public sealed class PackageTests : IDisposable
             var m = new Tiny();
             Console.WriteLine($"variables={m.Variables.Count} name={m.Name}");
             Console.WriteLine(m.Call(Tensor.Scalar(2f)).ToScalar<float>());
-            Console.WriteLine($"gc={System.Runtime.GCSettings.LatencyMode}");
 
             [Module]
             public partial class Tiny
@@ -91,17 +90,11 @@ public sealed class PackageTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("variables=1 name=tiny", run.Output);
         Assert.Contains("6", run.Output);
-        Assert.Contains("gc=Batch", run.Output); // no background GC (the package's System.GC.Concurrent=false)
 
         // The package's buildTransitive targets raise the GC's large-object threshold in the app.
         var runtimeConfig = Directory.GetFiles(Path.Combine(app, "bin"), "App.runtimeconfig.json", SearchOption.AllDirectories);
         Assert.Single(runtimeConfig);
         Assert.Matches("\"System.GC.LOHThreshold\": \"?8388608\"?", File.ReadAllText(runtimeConfig[0]));
-        Assert.Matches("\"System.GC.Concurrent\": false", File.ReadAllText(runtimeConfig[0]));
-        // ... which an app can decline.
-        var declined = DotnetCli.Run(app, "build", "-c", "Release", "-p:LayerGenBackgroundGarbageCollection=true");
-        Assert.True(declined.ExitCode == 0, declined.ToString());
-        Assert.DoesNotContain("System.GC.Concurrent", File.ReadAllText(runtimeConfig[0]));
 
         // LG0014: NativeAOT without IlcInstructionSet is flagged (an MSBuild warning); choosing the instruction set silences it.
         var baseline = DotnetCli.Run(app, "build", "-c", "Release", "-p:PublishAot=true");

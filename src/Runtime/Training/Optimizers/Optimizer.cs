@@ -267,7 +267,7 @@ public abstract class Optimizer : ICheckpointable
             {
                 if (!UseWeightDecay(v)) continue;
                 var w = v.Data<float>();
-                for (int j = 0; j < w.Length; j++) w[j] = w[j] - w[j] * fwd * lr;
+                UpdateLanes.Run(new WeightDecayRule(fwd, lr), w, w);
                 Touch(v);
             }
         }
@@ -356,19 +356,23 @@ public abstract class Optimizer : ICheckpointable
     protected static void SubtractScaled(Span<float> w, ReadOnlySpan<float> g, float scale)
     {
         if (g.Length != w.Length) throw new ArgumentException($"SubtractScaled: {g.Length} gradient values for {w.Length} weights.", nameof(g));
-        int j = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            var s = new System.Numerics.Vector<float>(scale);
-            for (; j + width <= w.Length; j += width)
-            {
-                var wv = new System.Numerics.Vector<float>(w[j..]);
-                var gv = new System.Numerics.Vector<float>(g[j..]);
-                (wv - gv * s).CopyTo(w[j..]);
-            }
-        }
-        for (; j < w.Length; j++) w[j] -= g[j] * scale;
+        UpdateLanes.Run(new SubtractScaledRule(scale), g, w);
+    }
+
+    /// <summary><c>w -= g scale</c>.</summary>
+    private readonly struct SubtractScaledRule(float scale) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(System.Numerics.Vector<float> g, ref System.Numerics.Vector<float> w, ref System.Numerics.Vector<float> unused0, ref System.Numerics.Vector<float> unused1, ref System.Numerics.Vector<float> unused2)
+            => w -= g * scale;
+    }
+
+    /// <summary><c>w -= w decay lr</c> (Keras's decoupled weight decay, before the update).</summary>
+    private readonly struct WeightDecayRule(float decay, float lr) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(System.Numerics.Vector<float> g, ref System.Numerics.Vector<float> w, ref System.Numerics.Vector<float> unused0, ref System.Numerics.Vector<float> unused1, ref System.Numerics.Vector<float> unused2)
+            => w = w - w * decay * lr;
     }
 
     /// <summary>A Python float constant as Keras's float32 ops see it.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace LayerGen.Optimizers;
@@ -28,14 +29,19 @@ public sealed class SGD(double learningRate = 0.01, double momentum = 0.0, bool 
             SubtractScaled(w, gradient, learningRate);
             return;
         }
-        float mom = F(Momentum);
-        var m = Values(Slots("momentum")[index]);
-        for (int j = 0; j < w.Length; j++)
-        {
-            m[j] = -gradient[j] * learningRate + m[j] * mom;
-            w[j] += Nesterov ? -gradient[j] * learningRate + m[j] * mom : m[j];
-        }
+        UpdateLanes.Run(new MomentumRule(learningRate, F(Momentum), Nesterov), gradient, w, Values(Slots("momentum")[index]));
         Touch(Slots("momentum")[index]);
+    }
+
+    /// <summary><c>m = -g lr + m momentum</c>; <c>w += m</c> (Nesterov: <c>w += -g lr + m momentum</c>). s0: momentum.</summary>
+    private readonly struct MomentumRule(float lr, float momentum, bool nesterov) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> unused1, ref Vector<float> unused2)
+        {
+            m = -g * lr + m * momentum;
+            w += nesterov ? -g * lr + m * momentum : m;
+        }
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -79,44 +85,30 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
         float b1p = MathF.Pow(F(Beta1), localStep), b2p = MathF.Pow(F(Beta2), localStep);
         float alpha = learningRate * MathF.Sqrt(1 - b2p) / (1 - b1p);
         float c1 = F(1 - Beta1), c2 = F(1 - Beta2), eps = F(Epsilon);
-        var w = Values(variable);
         var mv = Slots("momentum")[index];
         var vv = Slots("velocity")[index];
-        var m = Values(mv);
-        var v = Values(vv);
-        Span<float> vh = Amsgrad ? Values(Slots("velocity_hat")[index]) : default;
-        int j = 0;
-        if (!Amsgrad && System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            // The same operations in the same order per element (no fused multiply-add): bitwise the scalar loop.
-            int width = System.Numerics.Vector<float>.Count;
-            System.Numerics.Vector<float> c1v = new(c1), c2v = new(c2), alphav = new(alpha), epsv = new(eps);
-            for (; j + width <= w.Length; j += width)
-            {
-                var g = new System.Numerics.Vector<float>(gradient, j);
-                var mj = new System.Numerics.Vector<float>(m[j..]);
-                var vj = new System.Numerics.Vector<float>(v[j..]);
-                mj += (g - mj) * c1v;
-                vj += (g * g - vj) * c2v;
-                var wj = new System.Numerics.Vector<float>(w[j..]);
-                wj -= mj * alphav / (System.Numerics.Vector.SquareRoot(vj) + epsv);
-                mj.CopyTo(m[j..]);
-                vj.CopyTo(v[j..]);
-                wj.CopyTo(w[j..]);
-            }
-        }
-        for (; j < w.Length; j++)
-        {
-            float g = gradient[j];
-            m[j] += (g - m[j]) * c1;
-            v[j] += (g * g - v[j]) * c2;
-            float vj = v[j];
-            if (Amsgrad) { vh[j] = MathF.Max(vh[j], v[j]); vj = vh[j]; }
-            w[j] -= m[j] * alpha / (MathF.Sqrt(vj) + eps);
-        }
+        UpdateLanes.Run(new AdamRule(c1, c2, alpha, eps, Amsgrad), gradient, Values(variable), Values(mv), Values(vv),
+            Amsgrad ? Values(Slots("velocity_hat")[index]) : default);
         Touch(mv);
         Touch(vv);
         if (Amsgrad) Touch(Slots("velocity_hat")[index]);
+    }
+
+    /// <summary>
+    /// <c>m += (g - m) c1</c>; <c>v += (g² - v) c2</c>; (AMSGrad: <c>v̂ = max(v̂, v)</c> replaces v below);
+    /// <c>w -= m alpha / (sqrt(v) + eps)</c>. s0: momentum, s1: velocity, s2: velocity_hat.
+    /// </summary>
+    private readonly struct AdamRule(float c1, float c2, float alpha, float eps, bool amsgrad) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> v, ref Vector<float> vHat)
+        {
+            m += (g - m) * c1;
+            v += (g * g - v) * c2;
+            var denominator = v;
+            if (amsgrad) { vHat = Vector.Max(vHat, v); denominator = vHat; }
+            w -= m * alpha / (Vector.SquareRoot(denominator) + new Vector<float>(eps));
+        }
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -168,28 +160,37 @@ public sealed class RMSprop(double learningRate = 0.001, double rho = 0.9, doubl
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float rho = F(Rho), oneMinusRho = F(1 - Rho), eps = F(Epsilon), mom = F(Momentum);
-        var w = Values(variable);
-        var vel = Values(Slots("velocity")[index]);
-        Span<float> avg = Centered ? Values(Slots("average_gradient")[index]) : default;
-        Span<float> m = Momentum > 0 ? Values(Slots("momentum")[index]) : default;
-        for (int j = 0; j < w.Length; j++)
-        {
-            float g = gradient[j];
-            vel[j] = rho * vel[j] + oneMinusRho * (g * g);
-            float denominator;
-            if (Centered)
-            {
-                avg[j] = rho * avg[j] + oneMinusRho * g;
-                denominator = vel[j] - avg[j] * avg[j] + eps;
-            }
-            else denominator = vel[j] + eps;
-            float increment = learningRate * g / MathF.Sqrt(denominator);
-            if (Momentum > 0) { m[j] = mom * m[j] + increment; w[j] -= m[j]; }
-            else w[j] -= increment;
-        }
+        UpdateLanes.Run(new RmsRule(learningRate, rho, oneMinusRho, eps, mom, Centered, Momentum > 0), gradient, Values(variable),
+            Values(Slots("velocity")[index]),
+            Centered ? Values(Slots("average_gradient")[index]) : default,
+            Momentum > 0 ? Values(Slots("momentum")[index]) : default);
         Touch(Slots("velocity")[index]);
         if (Centered) Touch(Slots("average_gradient")[index]);
         if (Momentum > 0) Touch(Slots("momentum")[index]);
+    }
+
+    /// <summary>
+    /// <c>v = rho v + (1 - rho) g²</c>; centered: <c>a = rho a + (1 - rho) g</c>, denominator <c>v - a² + eps</c>
+    /// (else <c>v + eps</c>); <c>i = lr g / sqrt(denominator)</c>; momentum: <c>m = momentum m + i</c>, <c>w -= m</c>
+    /// (else <c>w -= i</c>). s0: velocity, s1: average_gradient, s2: momentum.
+    /// </summary>
+    private readonly struct RmsRule(float lr, float rho, float oneMinusRho, float eps, float momentum, bool centered, bool useMomentum) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> vel, ref Vector<float> avg, ref Vector<float> m)
+        {
+            vel = rho * vel + oneMinusRho * (g * g);
+            Vector<float> denominator;
+            if (centered)
+            {
+                avg = rho * avg + oneMinusRho * g;
+                denominator = vel - avg * avg + new Vector<float>(eps);
+            }
+            else denominator = vel + new Vector<float>(eps);
+            var increment = lr * g / Vector.SquareRoot(denominator);
+            if (useMomentum) { m = momentum * m + increment; w -= m; }
+            else w -= increment;
+        }
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -220,15 +221,19 @@ public sealed class Adagrad(double learningRate = 0.001, double initialAccumulat
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float eps = F(Epsilon);
-        var w = Values(variable);
-        var acc = Values(Slots("accumulator")[index]);
-        for (int j = 0; j < w.Length; j++)
-        {
-            float g = gradient[j];
-            acc[j] += g * g;
-            w[j] -= learningRate * g / MathF.Sqrt(acc[j] + eps);
-        }
+        UpdateLanes.Run(new AdagradRule(learningRate, eps), gradient, Values(variable), Values(Slots("accumulator")[index]));
         Touch(Slots("accumulator")[index]);
+    }
+
+    /// <summary><c>acc += g²</c>; <c>w -= lr g / sqrt(acc + eps)</c>. s0: accumulator.</summary>
+    private readonly struct AdagradRule(float lr, float eps) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> acc, ref Vector<float> unused1, ref Vector<float> unused2)
+        {
+            acc += g * g;
+            w -= lr * g / Vector.SquareRoot(acc + new Vector<float>(eps));
+        }
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -267,18 +272,21 @@ public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, doub
         float localStep = iterations + 1;
         float b1p = MathF.Pow(F(Beta1), localStep);
         float c1 = F(1 - Beta1), b2 = F(Beta2), eps = F(Epsilon);
-        var w = Values(variable);
-        var m = Values(Slots("m")[index]);
-        var u = Values(Slots("u")[index]);
-        for (int j = 0; j < w.Length; j++)
-        {
-            float g = gradient[j];
-            m[j] += (g - m[j]) * c1;
-            u[j] = MathF.Max(b2 * u[j], MathF.Abs(g));
-            w[j] -= learningRate * m[j] / ((1 - b1p) * (u[j] + eps));
-        }
+        UpdateLanes.Run(new AdamaxRule(learningRate, c1, b2, 1 - b1p, eps), gradient, Values(variable), Values(Slots("m")[index]), Values(Slots("u")[index]));
         Touch(Slots("m")[index]);
         Touch(Slots("u")[index]);
+    }
+
+    /// <summary><c>m += (g - m) c1</c>; <c>u = max(b2 u, |g|)</c>; <c>w -= lr m / ((1 - beta_1^t)(u + eps))</c>. s0: m, s1: u.</summary>
+    private readonly struct AdamaxRule(float lr, float c1, float b2, float oneMinusB1p, float eps) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> u, ref Vector<float> unused)
+        {
+            m += (g - m) * c1;
+            u = Vector.Max(b2 * u, Vector.Abs(g));
+            w -= lr * m / (oneMinusB1p * (u + new Vector<float>(eps)));
+        }
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()
@@ -338,20 +346,27 @@ public sealed class Nadam : Optimizer
         float uProductT1 = uProductT * ut1;
         float b2p = MathF.Pow(b2, localStep);
         float c1 = F(1 - Beta1), c2 = F(1 - Beta2), eps = F(Epsilon);
-        var w = Values(variable);
-        var m = Values(Slots("momentum")[index]);
-        var v = Values(Slots("velocity")[index]);
-        for (int j = 0; j < w.Length; j++)
-        {
-            float g = gradient[j];
-            m[j] += (g - m[j]) * c1;
-            v[j] += (g * g - v[j]) * c2;
-            float mHat = ut1 * m[j] / (1 - uProductT1) + (1 - ut) * g / (1 - uProductT);
-            float vHat = v[j] / (1 - b2p);
-            w[j] -= mHat * learningRate / (MathF.Sqrt(vHat) + eps);
-        }
+        var rule = new NadamRule(learningRate, c1, c2, ut1, 1 - uProductT1, 1 - ut, 1 - uProductT, 1 - b2p, eps);
+        UpdateLanes.Run(rule, gradient, Values(variable), Values(Slots("momentum")[index]), Values(Slots("velocity")[index]));
         Touch(Slots("momentum")[index]);
         Touch(Slots("velocity")[index]);
+    }
+
+    /// <summary>
+    /// <c>m += (g - m) c1</c>; <c>v += (g² - v) c2</c>; <c>m̂ = u_{t+1} m / (1 - Π_{t+1}) + (1 - u_t) g / (1 - Π_t)</c>;
+    /// <c>v̂ = v / (1 - beta_2^t)</c>; <c>w -= m̂ lr / (sqrt(v̂) + eps)</c>. s0: momentum, s1: velocity.
+    /// </summary>
+    private readonly struct NadamRule(float lr, float c1, float c2, float ut1, float oneMinusProductNext, float oneMinusUt, float oneMinusProduct, float oneMinusB2p, float eps) : IUpdateRule
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> v, ref Vector<float> unused)
+        {
+            m += (g - m) * c1;
+            v += (g * g - v) * c2;
+            var mHat = ut1 * m / oneMinusProductNext + oneMinusUt * g / oneMinusProduct;
+            var vHat = v / oneMinusB2p;
+            w -= mHat * lr / (Vector.SquareRoot(vHat) + new Vector<float>(eps));
+        }
     }
     /// <inheritdoc/>
     public override JsonObject GetConfig()

@@ -40,6 +40,7 @@ public class GemmTests
         { 9, 33, 257 }, { 12, 16, 255 }, { 6, 48, 100 }, { 31, 29, 37 }, { 65, 97, 300 }, { 145, 67, 513 },
         { 127, 129, 131 }, { 200, 5, 61 }, { 3, 300, 70 }, { 257, 263, 269 },
         { 128, 10, 256 }, { 47, 13, 300 }, // narrow products: the 16×16 AVX-512 tile, one and two threads
+        { 20, 40, 1100 }, { 13, 1100, 70 }, // three depth blocks; two column blocks (NC = 1024)
     };
 
     [Theory]

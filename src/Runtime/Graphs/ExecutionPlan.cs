@@ -16,6 +16,11 @@ namespace LayerGen;
 /// sees later assignments. A plan is not thread-safe (make one per thread) and runs are not recorded on
 /// gradient tapes.
 /// </para>
+/// <para>
+/// A matrix product by a variable or a constant weight (a dense layer) packs the weight into the GEMM's panel
+/// layout at the first run and keeps it, as ONNX Runtime pre-packs constant weights: the plan holds that copy
+/// (the weights' size again) and packs again only after the variable's value changes.
+/// </para>
 /// </summary>
 public sealed class ExecutionPlan
 {

@@ -41,6 +41,7 @@ public class GemmTests
         { 127, 129, 131 }, { 200, 5, 61 }, { 3, 300, 70 }, { 257, 263, 269 },
         { 128, 10, 256 }, { 47, 13, 300 }, // narrow products: the 16×16 AVX-512 tile, one and two threads
         { 20, 40, 1100 }, { 13, 1100, 70 }, // three depth blocks; two column blocks (NC = 1024)
+        { 64, 70, 1 }, { 1, 4100, 3 },      // depth 1 and a single row through the blocked GEMM (degenerate strides)
     };
 
     [Theory]

@@ -141,7 +141,7 @@ public sealed class ExecutionPlan
             var op = unit.Op;
             var spec = specs[unit.NodeId];
             Tensor? buffer = null;
-            if (op.MayReturnInputStorage && unit.Dense is null)
+            if (unit.Dense is null && IsView(op, unit.Inputs, specs, spec))
             {
                 // A view: its value may share its input's array, which then lives as long as either.
                 var source = arrayOf[unit.Inputs[0]];
@@ -197,6 +197,15 @@ public sealed class ExecutionPlan
                 : new Step(unit.NodeId, op, unit.Inputs, spec, buffer);
         }
         return new ExecutionPlan(graph, [.. inputSpecs], steps, values, bufferCount, bufferBytes);
+    }
+
+    /// <summary>Whether the op's output shares its first input's storage for these specs (see <see cref="Op.IsViewFor"/>).</summary>
+    private static bool IsView(Op op, int[] inputs, TensorSpec[] specs, TensorSpec output)
+    {
+        if (!op.MayReturnInputStorage) return false;
+        var inSpecs = new TensorSpec[inputs.Length];
+        for (int k = 0; k < inputs.Length; k++) inSpecs[k] = specs[inputs[k]];
+        return op.IsViewFor(inSpecs, output);
     }
 
     /// <summary>One step to plan: an op node, or a fused dense group (then <see cref="Dense"/> is set and NodeId is the group's last node).</summary>

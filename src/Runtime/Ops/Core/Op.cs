@@ -31,6 +31,14 @@ public abstract class Op
     /// </summary>
     internal virtual bool MayReturnInputStorage => false;
 
+    /// <summary>
+    /// Whether, for these input and output specs, <see cref="Compute"/> may return its first input's storage (a
+    /// view): an <see cref="ExecutionPlan"/> then plans no buffer for the output. Ops that are views only in some
+    /// cases (a cast to the same dtype, a reduction that reduces nothing) say which; the others answer
+    /// <see cref="MayReturnInputStorage"/>.
+    /// </summary>
+    internal virtual bool IsViewFor(ReadOnlySpan<TensorSpec> inputs, TensorSpec output) => MayReturnInputStorage;
+
     /// <summary>Attributes as text, for <see cref="ToString"/> and graph pictures (e.g. <c>axes=[1], keepdims=true</c>).</summary>
     public virtual string DescribeAttributes() => "";
 

@@ -21,7 +21,13 @@ public static class OpRunner
             symbolic |= t.IsSymbolic;
         }
         var spec = op.InferOutput(specs);
-        if (symbolic) return new Tensor(spec, new OpNode(op, inputs.ToArray()));
+        if (symbolic)
+        {
+            // Recorded on tapes too: a tape inside a traced function then traces the backward pass as ops.
+            var node = new Tensor(spec, new OpNode(op, inputs.ToArray()));
+            GradientTape.Record(op, inputs, node);
+            return node;
+        }
         // A kernel calling other ops must not hand them the buffer an ExecutionPlan offered it.
         var offered = OutputAllocator.Suspend();
         Tensor output;

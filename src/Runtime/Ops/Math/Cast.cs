@@ -5,6 +5,8 @@ public sealed class CastOp(DType dtype) : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
+    /// <inheritdoc/>
+    internal override bool IsViewFor(ReadOnlySpan<TensorSpec> inputs, TensorSpec output) => inputs[0].DType == output.DType;
     /// <summary>The target dtype.</summary>
     public DType DType { get; } = dtype;
     /// <inheritdoc/>
@@ -36,23 +38,29 @@ public sealed class CastOp(DType dtype) : Op
     {
         var x = inputs[0];
         if (x.DType == DType) return Tensor.Reinterpret(x, x.Shape);
-        var r = Tensor.Empty(x.Shape, DType);
+        // Every element is written: the output may come uninitialised (a plan's buffer when offered).
+        var r = OutputAllocator.Allocate(output, zeroed: false);
         switch (x.DType)
         {
             case DType.Float32: Convert(x.AsSpan<float>(), r); break;
             case DType.Float64: Convert(x.AsSpan<double>(), r); break;
             case DType.Int32: Convert(x.AsSpan<int>(), r); break;
             case DType.Int64: Convert(x.AsSpan<long>(), r); break;
-            case DType.Bool:
-                {
-                    var s = x.AsSpan<bool>();
-                    var d = new double[s.Length];
-                    for (int i = 0; i < s.Length; i++) d[i] = s[i] ? 1 : 0;
-                    Convert<double>(d, r);
-                    break;
-                }
+            case DType.Bool: ConvertBool(x.AsSpan<bool>(), r); break;
         }
         return r;
+    }
+
+    /// <summary>true → 1, false → 0 in the target dtype (true stays true for bool).</summary>
+    private static void ConvertBool(ReadOnlySpan<bool> s, Tensor r)
+    {
+        switch (r.DType)
+        {
+            case DType.Float32: { var d = r.Data<float>(); for (int i = 0; i < s.Length; i++) d[i] = s[i] ? 1f : 0f; break; }
+            case DType.Float64: { var d = r.Data<double>(); for (int i = 0; i < s.Length; i++) d[i] = s[i] ? 1d : 0d; break; }
+            case DType.Int32: { var d = r.Data<int>(); for (int i = 0; i < s.Length; i++) d[i] = s[i] ? 1 : 0; break; }
+            case DType.Int64: { var d = r.Data<long>(); for (int i = 0; i < s.Length; i++) d[i] = s[i] ? 1L : 0L; break; }
+        }
     }
 
     private static void Convert<T>(ReadOnlySpan<T> s, Tensor r) where T : System.Numerics.INumber<T>

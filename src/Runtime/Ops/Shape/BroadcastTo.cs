@@ -84,7 +84,8 @@ internal static class BroadcastKernel
 {
     public static Tensor Run(Tensor x, Shape shape)
     {
-        var result = Tensor.Empty(shape, x.DType);
+        // Every element is written: uninitialised, or the buffer a plan offers.
+        var result = OutputAllocator.Allocate(new TensorSpec(shape, x.DType), zeroed: false);
         switch (x.DType)
         {
             case DType.Float32: Elementwise.BroadcastCopy(x.AsSpan<float>(), x.Shape, result.Data<float>(), shape); break;

@@ -45,13 +45,36 @@ public sealed class OneHotOp(int depth, double on, double off, DType dtype) : Op
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
     {
+        // Written straight into the output (a plan's buffer when offered), converted as a cast from float64 would.
         var x = inputs[0];
-        var idx = x.DType == DType.Int64 ? x.ToArray<long>() : Array.ConvertAll(x.ToArray<int>(), v => (long)v);
-        var values = new double[output.Shape.Size];
-        if (Off != 0) values.AsSpan().Fill(Off);
-        for (int i = 0; i < idx.Length; i++)
-            if (idx[i] >= 0 && idx[i] < Depth) values[i * Depth + (int)idx[i]] = On;
-        return Tensor.FromDoubles(values, output.Shape, DType);
+        var r = OutputAllocator.Allocate(output, zeroed: false);
+        switch (DType)
+        {
+            case DType.Float32: Write(x, r.Data<float>(), (float)Off, (float)On); break;
+            case DType.Float64: Write(x, r.Data<double>(), Off, On); break;
+            case DType.Int32: Write(x, r.Data<int>(), int.CreateSaturating(Off), int.CreateSaturating(On)); break;
+            case DType.Int64: Write(x, r.Data<long>(), long.CreateSaturating(Off), long.CreateSaturating(On)); break;
+            case DType.Bool: Write(x, r.Data<bool>(), Off != 0, On != 0); break;
+        }
+        return r;
+    }
+
+    /// <summary>Every row <paramref name="off"/>, with <paramref name="on"/> at the index (none for an index outside [0, depth)).</summary>
+    private void Write<T>(Tensor indices, Span<T> values, T off, T on)
+    {
+        values.Fill(off);
+        if (indices.DType == DType.Int64)
+        {
+            var idx = indices.AsSpan<long>();
+            for (int i = 0; i < idx.Length; i++)
+                if (idx[i] >= 0 && idx[i] < Depth) values[i * Depth + (int)idx[i]] = on;
+        }
+        else
+        {
+            var idx = indices.AsSpan<int>();
+            for (int i = 0; i < idx.Length; i++)
+                if (idx[i] >= 0 && idx[i] < Depth) values[i * Depth + idx[i]] = on;
+        }
     }
 
     /// <inheritdoc/>

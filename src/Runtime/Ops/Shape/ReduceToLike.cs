@@ -11,6 +11,8 @@ public sealed class ReduceToLikeOp : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
+    /// <inheritdoc/>
+    internal override bool IsViewFor(ReadOnlySpan<TensorSpec> inputs, TensorSpec output) => inputs[0].Shape == output.Shape;
     /// <summary>The shared instance.</summary>
     public static readonly ReduceToLikeOp Instance = new();
     /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
@@ -35,8 +37,12 @@ public sealed class ReduceToLikeOp : Op
         var x = inputs[0];
         if (x.Shape == output.Shape) return Tensor.Reinterpret(x, x.Shape);
         var axes = Axes(x.Shape, output.Shape);
-        var summed = new SumOp(axes, keepDims: true).Compute([x], new(Reduce.OutputShape(Name, x.Shape, axes, true, out _), x.DType));
-        return Tensor.Reinterpret(summed, output.Shape);
+        // The sum keeps the reduced axes (same values in the same order as the output's shape): it writes into the
+        // output's buffer (a plan's, when offered) seen with that shape.
+        var result = OutputAllocator.Allocate(output, zeroed: false);
+        var keptSpec = new TensorSpec(Reduce.OutputShape(Name, x.Shape, axes, true, out _), x.DType);
+        var summed = OutputAllocator.ComputeInto(new SumOp(axes, keepDims: true), [x], keptSpec, Tensor.Reinterpret(result, keptSpec.Shape));
+        return ReferenceEquals(summed.Storage, result.Storage) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
 
     internal static int[] Axes(Shape from, Shape to)

@@ -135,6 +135,15 @@ public class ExecutionPlanTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
 
+        // Reductions: the reduced-axes mask is kept by the op, the kernel's bookkeeping lives on the stack.
+        var sums = TensorFunction.Trace(xs => [Ops.Sum(xs[0], axis: -1) * Ops.Max(xs[0]), Ops.Sum(xs[0], axis: 0, keepDims: true)], 1)
+            .Plan(new TensorSpec([64, 40], DType.Float32));
+        var sumInput = g.Normal([64, 40]);
+        for (int i = 0; i < 5; i++) sums.RunAll(sumInput);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) sums.RunAll(sumInput);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
         // Products large enough to be split over the cores (the fork-join pool), with weights packed by the plan.
         Tensor w3 = g.Normal([200, 300]), b3 = g.Normal([300]);
         var large = TensorFunction.Trace(x => Ops.Relu(Ops.MatMul(x, w3) + b3)).Plan(new TensorSpec([64, 200], DType.Float32));

@@ -68,6 +68,12 @@ public class TracedGradientTests
                 Assert.True(eager[i].AsBytes().SequenceEqual(planned[i].AsBytes()), $"plan output {i}, run {run}");
             }
         }
+        // Once warm, a run allocates only the few small tensor objects of views (not the values: 3 MB eagerly).
+        for (int i = 0; i < 3; i++) plan.RunAll(x, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) plan.RunAll(x, y);
+        long perRun = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
+        Assert.True(perRun < 4096, $"{perRun} bytes per run");
         // The backward ops are in the graph: more than the forward pass's ops.
         var forwardOps = TensorFunction.Trace(model.Call).GetConcreteFunction(x.Spec).Graph.Nodes.Count(n => n.Kind == GraphNodeKind.Op);
         Assert.True(plan.StepCount > 2 * forwardOps, $"{plan.StepCount} steps for a forward pass of {forwardOps} ops");

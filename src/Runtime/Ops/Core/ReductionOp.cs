@@ -33,7 +33,7 @@ public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
     {
         var x = inputs[0];
-        var mask = Reduce.Mask(Name, x.Shape, Axes);
+        var mask = MaskFor(x.Shape);
         var result = OutputAllocator.Allocate(output);
         switch (x.DType)
         {
@@ -44,6 +44,20 @@ public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
         }
         return result;
     }
+
+    /// <summary>The reduced axes for an input shape; the last one is kept, since a graph node sees the same shape every run.</summary>
+    private bool[] MaskFor(Shape shape)
+    {
+        // One immutable entry, replaced whole: safe when two threads run the same op (ops are shared by graphs).
+        if (_mask is { } m && m.Shape == shape) return m.Reduced;
+        var reduced = Reduce.Mask(Name, shape, Axes);
+        _mask = new MaskEntry(shape, reduced);
+        return reduced;
+    }
+
+    private MaskEntry? _mask;
+
+    private sealed record MaskEntry(Shape Shape, bool[] Reduced);
 
     /// <summary>The kernel: folds <paramref name="x"/> over the <paramref name="mask"/>ed axes into <paramref name="output"/>.</summary>
     private protected abstract void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output) where T : INumber<T>;

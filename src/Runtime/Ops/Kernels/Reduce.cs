@@ -44,28 +44,33 @@ internal static class Reduce
     public static void Run<T>(ReadOnlySpan<T> x, Shape sx, bool[] reduced, Span<T> output, RowReducer<T> reduceRow, RowCombiner<T> combineRows, Func<T, T, T> combine)
     {
         if (x.Length == 0) return;
-        // output strides per input axis (0 where reduced), then merge contiguous axes.
+        // output strides per input axis (0 where reduced), then merge contiguous axes. Everything on the stack:
+        // a reduction in an ExecutionPlan allocates nothing.
         int r = sx.Rank;
-        var outStride = new int[r];
-        int acc = 1;
+        Span<int> outStride = stackalloc int[r];
+        Span<int> inStrides = stackalloc int[r];
+        int acc = 1, accIn = 1;
         for (int i = r - 1; i >= 0; i--)
         {
+            inStrides[i] = accIn;
+            accIn *= sx[i];
+            outStride[i] = 0;
             if (reduced[i]) continue;
             outStride[i] = acc;
             acc *= sx[i];
         }
-        var sizes = new List<int>(r);
-        var inStr = new List<int>(r);
-        var outStr = new List<int>(r);
-        var inStrides = sx.Strides();
+        Span<int> sizes = stackalloc int[r];
+        Span<int> inStr = stackalloc int[r];
+        Span<int> outStr = stackalloc int[r];
+        int count = 0;
         for (int i = 0; i < r; i++)
         {
             int size = sx[i];
             if (size == 1) continue;
             int os = reduced[i] ? 0 : outStride[i];
-            if (sizes.Count > 0)
+            if (count > 0)
             {
-                int last = sizes.Count - 1;
+                int last = count - 1;
                 if (inStr[last] == inStrides[i] * size && outStr[last] == os * size)
                 {
                     sizes[last] *= size;
@@ -74,15 +79,16 @@ internal static class Reduce
                     continue;
                 }
             }
-            sizes.Add(size);
-            inStr.Add(inStrides[i]);
-            outStr.Add(os);
+            sizes[count] = size;
+            inStr[count] = inStrides[i];
+            outStr[count] = os;
+            count++;
         }
-        if (sizes.Count == 0) { output[0] = combine(output[0], x[0]); return; }
+        if (count == 0) { output[0] = combine(output[0], x[0]); return; }
 
-        int rank = sizes.Count;
-        int inner = sizes[^1];
-        bool innerReduced = outStr[^1] == 0;
+        int rank = count;
+        int inner = sizes[rank - 1];
+        bool innerReduced = outStr[rank - 1] == 0;
         int rows = x.Length / inner;
         Span<int> counter = stackalloc int[rank];
         int offIn = 0, offOut = 0;

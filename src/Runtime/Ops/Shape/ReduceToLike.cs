@@ -36,14 +36,35 @@ public sealed class ReduceToLikeOp : Op
     {
         var x = inputs[0];
         if (x.Shape == output.Shape) return Tensor.Reinterpret(x, x.Shape);
-        var axes = Axes(x.Shape, output.Shape);
+        var (sum, keptShape) = SumFor(x.Shape, output.Shape);
         // The sum keeps the reduced axes (same values in the same order as the output's shape): it writes into the
         // output's buffer (a plan's, when offered) seen with that shape.
         var result = OutputAllocator.Allocate(output, zeroed: false);
-        var keptSpec = new TensorSpec(Reduce.OutputShape(Name, x.Shape, axes, true, out _), x.DType);
-        var summed = OutputAllocator.ComputeInto(new SumOp(axes, keepDims: true), [x], keptSpec, Tensor.Reinterpret(result, keptSpec.Shape));
+        var keptSpec = new TensorSpec(keptShape, x.DType);
+        var summed = OutputAllocator.ComputeInto(sum, [x], keptSpec, Tensor.Reinterpret(result, keptShape));
         return ReferenceEquals(summed.Storage, result.Storage) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
+
+    /// <summary>
+    /// The sum (and its kept-dims shape) that reduces <paramref name="from"/> to <paramref name="to"/>. The op is shared by
+    /// every graph, so a few recent pairs are kept (immutable entries, replaced whole: safe across threads); a backward
+    /// pass in a plan then builds no op and no axis list per run.
+    /// </summary>
+    private (SumOp Sum, Shape Kept) SumFor(Shape from, Shape to)
+    {
+        var cache = _sums;
+        for (int i = 0; i < cache.Length; i++)
+            if (cache[i] is { } e && e.From == from && e.To == to) return (e.Sum, e.Kept);
+        var axes = Axes(from, to);
+        var entry = new SumEntry(from, to, new SumOp(axes, keepDims: true), Reduce.OutputShape(Name, from, axes, true, out _));
+        cache[(int)((uint)Interlocked.Increment(ref _next) % (uint)cache.Length)] = entry;
+        return (entry.Sum, entry.Kept);
+    }
+
+    private readonly SumEntry?[] _sums = new SumEntry?[32];
+    private int _next;
+
+    private sealed record SumEntry(Shape From, Shape To, SumOp Sum, Shape Kept);
 
     internal static int[] Axes(Shape from, Shape to)
     {

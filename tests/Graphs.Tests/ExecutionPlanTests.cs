@@ -135,11 +135,18 @@ public class ExecutionPlanTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
 
-        // Reductions: the reduced-axes mask is kept by the op, the kernel's bookkeeping lives on the stack.
-        var sums = TensorFunction.Trace(xs => [Ops.Sum(xs[0], axis: -1) * Ops.Max(xs[0]), Ops.Sum(xs[0], axis: 0, keepDims: true)], 1)
-            .Plan(new TensorSpec([64, 40], DType.Float32));
+        // Reductions and a general broadcast ((64, 1) + (1, 40)): the reduced-axes mask is kept by the op, the
+        // kernels' stride bookkeeping lives on the stack.
+        static Tensor[] Reductions(Tensor[] xs) =>
+            [Ops.Sum(xs[0], axis: -1) * Ops.Max(xs[0]), Ops.Sum(xs[0], axis: -1, keepDims: true) + Ops.Sum(xs[0], axis: 0, keepDims: true)];
+        var sums = TensorFunction.Trace(Reductions, 1).Plan(new TensorSpec([64, 40], DType.Float32));
         var sumInput = g.Normal([64, 40]);
-        for (int i = 0; i < 5; i++) sums.RunAll(sumInput);
+        var expected = Reductions([sumInput]);
+        for (int i = 0; i < 5; i++)
+        {
+            var outputs = sums.RunAll(sumInput);
+            for (int k = 0; k < 2; k++) Assert.Equal(expected[k].ToArray<float>(), outputs[k].ToArray<float>());
+        }
         before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++) sums.RunAll(sumInput);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

@@ -48,11 +48,15 @@ internal static class Elementwise
             return;
         }
 
-        var plan = Plan(sa, sb, so);
-        int inner = plan.Sizes[^1];
-        int ia = plan.StridesA[^1], ib = plan.StridesB[^1];
+        int room = Math.Max(1, so.Rank);
+        var plan = new BroadcastPlan(stackalloc int[room], stackalloc int[room], stackalloc int[room]);
+        int rank = Plan(sa, sb, so, plan);
+        var sizes = plan.Sizes[..rank];
+        var stridesA = plan.StridesA[..rank];
+        var stridesB = plan.StridesB[..rank];
+        int inner = sizes[^1];
+        int ia = stridesA[^1], ib = stridesB[^1];
         int outer = n / inner;
-        int rank = plan.Sizes.Length;
         Span<int> counter = stackalloc int[rank];
         int offA = 0, offB = 0;
         for (int row = 0; row < outer; row++)
@@ -61,11 +65,11 @@ internal static class Elementwise
             for (int ax = rank - 2; ax >= 0; ax--)
             {
                 counter[ax]++;
-                offA += plan.StridesA[ax];
-                offB += plan.StridesB[ax];
-                if (counter[ax] < plan.Sizes[ax]) break;
-                offA -= plan.StridesA[ax] * plan.Sizes[ax];
-                offB -= plan.StridesB[ax] * plan.Sizes[ax];
+                offA += stridesA[ax];
+                offB += stridesB[ax];
+                if (counter[ax] < sizes[ax]) break;
+                offA -= stridesA[ax] * sizes[ax];
+                offB -= stridesB[ax] * sizes[ax];
                 counter[ax] = 0;
             }
         }
@@ -90,10 +94,13 @@ internal static class Elementwise
         if (n == 0) return;
         if (x.Length == n) { x.CopyTo(output); return; }
         if (x.Length == 1) { output.Fill(x[0]); return; }
-        var plan = Plan(sx, sx, so);
-        int inner = plan.Sizes[^1];
-        int ix = plan.StridesA[^1];
-        int rank = plan.Sizes.Length;
+        int room = Math.Max(1, so.Rank);
+        var plan = new BroadcastPlan(stackalloc int[room], stackalloc int[room], stackalloc int[room]);
+        int rank = Plan(sx, sx, so, plan);
+        var sizes = plan.Sizes[..rank];
+        var strides = plan.StridesA[..rank];
+        int inner = sizes[^1];
+        int ix = strides[^1];
         Span<int> counter = stackalloc int[rank];
         int off = 0;
         for (int row = 0; row < n / inner; row++)
@@ -103,32 +110,42 @@ internal static class Elementwise
             for (int ax = rank - 2; ax >= 0; ax--)
             {
                 counter[ax]++;
-                off += plan.StridesA[ax];
-                if (counter[ax] < plan.Sizes[ax]) break;
-                off -= plan.StridesA[ax] * plan.Sizes[ax];
+                off += strides[ax];
+                if (counter[ax] < sizes[ax]) break;
+                off -= strides[ax] * sizes[ax];
                 counter[ax] = 0;
             }
         }
     }
 
-    private readonly record struct BroadcastPlan(int[] Sizes, int[] StridesA, int[] StridesB);
+    /// <summary>Room for a broadcast plan's axes (one per output axis at most), on the caller's stack.</summary>
+    private readonly ref struct BroadcastPlan(Span<int> sizes, Span<int> stridesA, Span<int> stridesB)
+    {
+        public readonly Span<int> Sizes = sizes, StridesA = stridesA, StridesB = stridesB;
+    }
 
-    /// <summary>Output axes with the input strides (0 where broadcast), size-1 axes dropped and contiguous axes merged.</summary>
-    private static BroadcastPlan Plan(Shape sa, Shape sb, Shape so)
+    /// <summary>
+    /// Output axes with the input strides (0 where broadcast), size-1 axes dropped and contiguous axes merged, written
+    /// into <paramref name="plan"/>; returns how many axes remain (at least 1). Nothing is allocated.
+    /// </summary>
+    private static int Plan(Shape sa, Shape sb, Shape so, BroadcastPlan plan)
     {
         int r = so.Rank;
-        var sizes = new List<int>(r);
-        var stA = new List<int>(r);
-        var stB = new List<int>(r);
-        var fa = InputStrides(sa, so);
-        var fb = InputStrides(sb, so);
+        Span<int> fa = stackalloc int[Math.Max(1, r)];
+        Span<int> fb = stackalloc int[Math.Max(1, r)];
+        InputStrides(sa, so, fa);
+        InputStrides(sb, so, fb);
+        var sizes = plan.Sizes;
+        var stA = plan.StridesA;
+        var stB = plan.StridesB;
+        int count = 0;
         for (int i = 0; i < r; i++)
         {
             int size = so[i];
             if (size == 1) continue;
-            if (sizes.Count > 0)
+            if (count > 0)
             {
-                int last = sizes.Count - 1;
+                int last = count - 1;
                 if (stA[last] == fa[i] * size && stB[last] == fb[i] * size)
                 {
                     sizes[last] *= size;
@@ -137,25 +154,26 @@ internal static class Elementwise
                     continue;
                 }
             }
-            sizes.Add(size);
-            stA.Add(fa[i]);
-            stB.Add(fb[i]);
+            sizes[count] = size;
+            stA[count] = fa[i];
+            stB[count] = fb[i];
+            count++;
         }
-        if (sizes.Count == 0) { sizes.Add(1); stA.Add(0); stB.Add(0); }
-        return new BroadcastPlan([.. sizes], [.. stA], [.. stB]);
+        if (count == 0) { sizes[0] = 1; stA[0] = 0; stB[0] = 0; count = 1; }
+        return count;
     }
 
-    private static int[] InputStrides(Shape input, Shape output)
+    /// <summary>The input's element stride for each output axis (0 where the input is broadcast along it).</summary>
+    private static void InputStrides(Shape input, Shape output, Span<int> strides)
     {
         int r = output.Rank, off = r - input.Rank;
-        var strides = new int[r];
+        strides.Clear();
         int acc = 1;
         for (int i = input.Rank - 1; i >= 0; i--)
         {
             strides[i + off] = input[i] == 1 && output[i + off] != 1 ? 0 : acc;
             acc *= input[i];
         }
-        return strides;
     }
 
     /// <summary>Runs a binary kernel for the dtype of the inputs.</summary>

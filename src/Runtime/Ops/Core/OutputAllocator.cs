@@ -24,7 +24,7 @@ internal static class OutputAllocator
             if (zeroed) System.Array.Clear(offered.Storage);
             return offered;
         }
-        return zeroed || spec.DType == DType.Bool ? Tensor.Empty(spec.Shape, spec.DType) : Tensor.Uninitialized(spec.Shape, spec.DType);
+        return zeroed ? Tensor.Empty(spec.Shape, spec.DType) : Tensor.Uninitialized(spec.Shape, spec.DType);
     }
 
     /// <summary>

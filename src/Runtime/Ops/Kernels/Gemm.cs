@@ -306,29 +306,22 @@ internal static unsafe class Gemm
     {
         var (_, nr) = Tile(kernel);
         int kcBlock = DepthBlock(p.K);
-        if (p.PackedB != null)
-        {
-            // B packed ahead: depth block pc holds every column panel, each kc×NR (see PackedMatrix).
-            int allPanels = Ceil(p.N, nr);
-            for (int jc = c0; jc < c1; jc += NC)
-            {
-                int q0 = jc / nr, q1 = q0 + Ceil(Math.Min(NC, c1 - jc), nr);
-                for (int pc = 0; pc < p.K; pc += kcBlock)
-                    RunRows(p, kernel, p.PackedB + (nint)pc * allPanels * nr, pc, Math.Min(kcBlock, p.K - pc), 0, p.N, accumulate: pc > 0, r0, r1, q0, q1);
-            }
-            return;
-        }
-        int ncMax = Math.Min(NC, RoundUp(c1 - c0, nr));
-        float* packB = Scratch(ref t_packB, kcBlock * ncMax, out var ownerB);
+        // B packed ahead (PackedMatrix) has, per depth block, every column panel kc×NR one after the other: the panels
+        // of a column block start (jc / NR) panels in, laid out as this loop would pack them into its scratch.
+        bool packedAhead = p.PackedB != null;
+        int allPanels = Ceil(p.N, nr);
+        float[]? ownerB = null;
+        float* scratch = packedAhead ? null : Scratch(ref t_packB, kcBlock * Math.Min(NC, RoundUp(c1 - c0, nr)), out ownerB);
         for (int jc = c0; jc < c1; jc += NC)
         {
             int nc = Math.Min(NC, c1 - jc);
-            int blockPanels = (nc + nr - 1) / nr;
+            int blockPanels = Ceil(nc, nr);
             for (int pc = 0; pc < p.K; pc += kcBlock)
             {
                 int kc = Math.Min(kcBlock, p.K - pc);
-                PackB(p, packB, pc, kc, jc, nc, nr, 0, blockPanels);
-                RunRows(p, kernel, packB, pc, kc, jc, nc, accumulate: pc > 0, r0, r1, 0, blockPanels);
+                float* panels = packedAhead ? p.PackedB + (nint)pc * allPanels * nr + (nint)(jc / nr) * kc * nr : scratch;
+                if (!packedAhead) PackB(p, scratch, pc, kc, jc, nc, nr, 0, blockPanels);
+                RunRows(p, kernel, panels, pc, kc, jc, nc, accumulate: pc > 0, r0, r1, 0, blockPanels);
             }
         }
         GC.KeepAlive(ownerB);
@@ -578,13 +571,8 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store512(float* c, Vector512<float> x0, Vector512<float> x1, bool accumulate)
     {
-        if (accumulate)
-        {
-            x0 += Vector512.Load(c);
-            x1 += Vector512.Load(c + 16);
-        }
-        Vector512.Store(x0, c);
-        Vector512.Store(x1, c + 16);
+        Store512(c, x0, accumulate);
+        Store512(c + 16, x1, accumulate);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace LayerGen.Optimizers;
@@ -362,16 +364,16 @@ public abstract class Optimizer : ICheckpointable
     /// <summary><c>w -= g scale</c>.</summary>
     private readonly struct SubtractScaledRule(float scale) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public void Apply(System.Numerics.Vector<float> g, ref System.Numerics.Vector<float> w, ref System.Numerics.Vector<float> unused0, ref System.Numerics.Vector<float> unused1, ref System.Numerics.Vector<float> unused2)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> unused0, ref Vector<float> unused1, ref Vector<float> unused2)
             => w -= g * scale;
     }
 
     /// <summary><c>w -= w decay lr</c> (Keras's decoupled weight decay, before the update).</summary>
     private readonly struct WeightDecayRule(float decay, float lr) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public void Apply(System.Numerics.Vector<float> g, ref System.Numerics.Vector<float> w, ref System.Numerics.Vector<float> unused0, ref System.Numerics.Vector<float> unused1, ref System.Numerics.Vector<float> unused2)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> unused0, ref Vector<float> unused1, ref Vector<float> unused2)
             => w = w - w * decay * lr;
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace LayerGen.Optimizers;
@@ -36,7 +37,7 @@ public sealed class SGD(double learningRate = 0.01, double momentum = 0.0, bool 
     /// <summary><c>m = -g lr + m momentum</c>; <c>w += m</c> (Nesterov: <c>w += -g lr + m momentum</c>). s0: momentum.</summary>
     private readonly struct MomentumRule(float lr, float momentum, bool nesterov) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> unused1, ref Vector<float> unused2)
         {
             m = -g * lr + m * momentum;
@@ -100,7 +101,7 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
     /// </summary>
     private readonly struct AdamRule(float c1, float c2, float alpha, float eps, bool amsgrad) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> v, ref Vector<float> vHat)
         {
             m += (g - m) * c1;
@@ -176,7 +177,7 @@ public sealed class RMSprop(double learningRate = 0.001, double rho = 0.9, doubl
     /// </summary>
     private readonly struct RmsRule(float lr, float rho, float oneMinusRho, float eps, float momentum, bool centered, bool useMomentum) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> vel, ref Vector<float> avg, ref Vector<float> m)
         {
             vel = rho * vel + oneMinusRho * (g * g);
@@ -228,7 +229,7 @@ public sealed class Adagrad(double learningRate = 0.001, double initialAccumulat
     /// <summary><c>acc += g²</c>; <c>w -= lr g / sqrt(acc + eps)</c>. s0: accumulator.</summary>
     private readonly struct AdagradRule(float lr, float eps) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> acc, ref Vector<float> unused1, ref Vector<float> unused2)
         {
             acc += g * g;
@@ -280,7 +281,7 @@ public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, doub
     /// <summary><c>m += (g - m) c1</c>; <c>u = max(b2 u, |g|)</c>; <c>w -= lr m / ((1 - beta_1^t)(u + eps))</c>. s0: m, s1: u.</summary>
     private readonly struct AdamaxRule(float lr, float c1, float b2, float oneMinusB1p, float eps) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> u, ref Vector<float> unused)
         {
             m += (g - m) * c1;
@@ -358,7 +359,7 @@ public sealed class Nadam : Optimizer
     /// </summary>
     private readonly struct NadamRule(float lr, float c1, float c2, float ut1, float oneMinusProductNext, float oneMinusUt, float oneMinusProduct, float oneMinusB2p, float eps) : IUpdateRule
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector<float> g, ref Vector<float> w, ref Vector<float> m, ref Vector<float> v, ref Vector<float> unused)
         {
             m += (g - m) * c1;

@@ -92,4 +92,38 @@ public class OnnxTests
         var e = Assert.Throws<OnnxExportException>(() => OnnxExport.ToBytes(graph));
         Assert.Contains("GatherGrad", e.Message);
     }
+
+    [Fact]
+    public void EveryRegisteredOpHasAnOnnxMappingOrSaysWhyNot()
+    {
+        var missing = OpRegistry.Names.Where(n => !OnnxOpMappings.HasTranslation(n) && OnnxOpMappings.NoTranslationReason(n) is null).ToList();
+        Assert.True(missing.Count == 0, "No ONNX mapping and no \"no translation\" entry for: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void EveryCaseWithAMappingExports()
+    {
+        foreach (var (op, inputs) in OpGraphTests.Cases())
+        {
+            var graph = Graph.Trace(p => [OpRunner.Run(op, p)], [.. inputs.Select(i => i.Spec)]);
+            if (OnnxOpMappings.HasTranslation(op.Name)) Assert.NotEmpty(OnnxExport.ToBytes(graph));
+            else
+            {
+                var e = Assert.Throws<OnnxExportException>(() => OnnxExport.ToBytes(graph));
+                Assert.Contains(OnnxOpMappings.NoTranslationReason(op.Name)!, e.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void ApplicationsRegisterTranslations()
+    {
+        const string name = "OnnxTestsCustomNeg";
+        OnnxOpMappings.RegisterNoTranslation(name, "not yet");
+        Assert.False(OnnxOpMappings.HasTranslation(name));
+        Assert.Equal("not yet", OnnxOpMappings.NoTranslationReason(name));
+        OnnxOpMappings.Register<NegOp>(name, (op, emitter, node) => emitter.Node("Neg", node.Inputs, node.Output));
+        Assert.True(OnnxOpMappings.HasTranslation(name));
+        Assert.Null(OnnxOpMappings.NoTranslationReason(name));
+    }
 }

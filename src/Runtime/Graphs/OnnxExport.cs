@@ -17,8 +17,9 @@ public sealed class OnnxExportException : LayerGenException
 /// become initializers holding their current values, and each op becomes one or a few ONNX nodes.
 /// The <c>ModelProto</c> is built from Google.Protobuf classes generated (internal) from the ONNX schema
 /// (<c>src/Runtime/Formats/Onnx/onnx.proto</c>) at build time, and serialized with them. Ops without a translation throw
-/// <see cref="OnnxExportException"/> naming them. Each op's translation lives in its own file, in its
-/// <see cref="Op.ExportOnnx"/> override; this class only walks the graph and builds the model message.
+/// <see cref="OnnxExportException"/> naming them. Each op's translation is looked up by op name in
+/// <see cref="OnnxOpMappings"/> (the built-in ones are in <c>Graphs/Onnx/</c>, one file per op family); this
+/// class only walks the graph and builds the model message.
 /// </summary>
 public static class OnnxExport
 {
@@ -91,7 +92,7 @@ public static class OnnxExport
                         Names[n.Id] = Out.Unique(n.Name);
                         var node = new OnnxNodeContext(n.Name, [.. n.Inputs.Select(i => Names[i])],
                             [.. n.Inputs.Select(i => graph.Nodes[i].Spec)], Names[n.Id], n.Spec);
-                        n.Op!.ExportOnnx(Out, node);
+                        OnnxOpMappings.Emit(n.Op!, Out, node);
                         break;
                 }
             }

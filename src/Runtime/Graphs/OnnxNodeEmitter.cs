@@ -5,7 +5,7 @@ using LayerGen.Onnx;
 namespace LayerGen;
 
 /// <summary>
-/// One graph node being exported to ONNX, as an op's <see cref="Op.ExportOnnx"/> sees it: the ONNX names of
+/// One graph node being exported to ONNX, as an op's <see cref="OnnxTranslation"/> sees it: the ONNX names of
 /// its inputs, the name its result must have, and the specs of both.
 /// </summary>
 public sealed class OnnxNodeContext
@@ -38,7 +38,7 @@ public sealed class OnnxNodeContext
 }
 
 /// <summary>
-/// What an op's ONNX translation (<see cref="Op.ExportOnnx"/>) writes with: nodes, int64 and scalar
+/// What an op's ONNX translation (<see cref="OnnxTranslation"/>) writes with: nodes, int64 and scalar
 /// initializers, and fresh names for intermediate values. <see cref="OnnxExport"/> drives it.
 /// </summary>
 public sealed class OnnxNodeEmitter

@@ -41,10 +41,6 @@ public sealed class EluOp(double alpha) : UnaryElementwiseOp
         var negative = Ops.Mul(g, Ops.Add(output, Tensor.Scalar(Alpha, g.DType)));
         return [Ops.Where(Ops.Greater(x, Tensor.Scalar(0, x.DType)), g, negative)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Elu", node.Inputs, node.Output, ("alpha", (float)Alpha));
 }
 
 public static partial class Ops

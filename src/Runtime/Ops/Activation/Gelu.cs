@@ -65,39 +65,6 @@ public sealed class GeluOp(bool approximate) : UnaryElementwiseOp
         var d = Ops.Add(Ops.Mul(half, Ops.Add(one, t)), Ops.Mul(Ops.Mul(half, x), Ops.Mul(Ops.Sub(one, Ops.Square(t)), du)));
         return [Ops.Mul(g, d)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        var ins = node.Inputs;
-        var dt = node.OutputSpec.DType;
-        string inner;
-        if (Approximate)
-        {
-            // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-            string x2 = emitter.Temp("x2"), x3 = emitter.Temp("x3"), cx3 = emitter.Temp("cx3"), sum = emitter.Temp("sum");
-            emitter.Node("Mul", [ins[0], ins[0]], x2);
-            emitter.Node("Mul", [x2, ins[0]], x3);
-            emitter.Node("Mul", [x3, emitter.ScalarConst("c", 0.044715, dt)], cx3);
-            emitter.Node("Add", [ins[0], cx3], sum);
-            string scaled = emitter.Temp("scaled");
-            emitter.Node("Mul", [sum, emitter.ScalarConst("k", Math.Sqrt(2 / Math.PI), dt)], scaled);
-            inner = emitter.Temp("tanh");
-            emitter.Node("Tanh", [scaled], inner);
-        }
-        else
-        {
-            // 0.5 x (1 + erf(x / sqrt(2)))
-            string scaled = emitter.Temp("scaled");
-            emitter.Node("Mul", [ins[0], emitter.ScalarConst("k", Math.Sqrt(0.5), dt)], scaled);
-            inner = emitter.Temp("erf");
-            emitter.Node("Erf", [scaled], inner);
-        }
-        string onePlus = emitter.Temp("one_plus"), xTimes = emitter.Temp("x_times");
-        emitter.Node("Add", [inner, emitter.ScalarConst("one", 1, dt)], onePlus);
-        emitter.Node("Mul", [ins[0], onePlus], xTimes);
-        emitter.Node("Mul", [xTimes, emitter.ScalarConst("half", 0.5, dt)], node.Output);
-    }
 }
 
 public static partial class Ops

@@ -41,10 +41,6 @@ public sealed class LeakyReluOp(double alpha) : UnaryElementwiseOp
         var x = inputs[0];
         return [Ops.Where(Ops.Greater(x, Tensor.Scalar(0, x.DType)), g, Ops.Mul(g, Tensor.Scalar(Alpha, g.DType)))];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("LeakyRelu", node.Inputs, node.Output, ("alpha", (float)Alpha));
 }
 
 public static partial class Ops

@@ -47,10 +47,6 @@ public sealed class LogSoftmaxOp(int axis) : Op
     /// <summary><c>g - exp(output) * sum(g, axis)</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Sub(g, Ops.Mul(Ops.Exp(output), Ops.Sum(g, Axis, keepDims: true)))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("LogSoftmax", node.Inputs, node.Output, ("axis", (long)Axis));
 }
 
 public static partial class Ops

@@ -22,10 +22,6 @@ public sealed class ReluOp : UnaryElementwiseOp
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(g, Ops.Cast(Ops.Greater(inputs[0], Tensor.Scalar(0, inputs[0].DType)), g.DType))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Relu", node.Inputs, node.Output);
 }
 
 public static partial class Ops

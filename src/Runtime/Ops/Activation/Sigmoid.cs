@@ -20,10 +20,6 @@ public sealed class SigmoidOp : UnaryElementwiseOp
     /// <summary><c>g * s * (1 - s)</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(g, Ops.Mul(output, Ops.Sub(Tensor.Scalar(1, output.DType), output)))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Sigmoid", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -82,10 +82,6 @@ public sealed class SoftmaxOp(int axis) : Op
     /// <summary><c>s * (g - sum(g * s, axis))</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(output, Ops.Sub(g, Ops.Sum(Ops.Mul(g, output), Axis, keepDims: true)))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Softmax", node.Inputs, node.Output, ("axis", (long)Axis));
 }
 
 public static partial class Ops

@@ -22,10 +22,6 @@ public sealed class SoftplusOp : UnaryElementwiseOp
 
     /// <summary><c>g * sigmoid(x)</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Mul(g, Ops.Sigmoid(inputs[0]))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Softplus", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -20,10 +20,6 @@ public sealed class TanhOp : UnaryElementwiseOp
     /// <summary><c>g * (1 - tanh(x)^2)</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(g, Ops.Sub(Tensor.Scalar(1, output.DType), Ops.Square(output)))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Tanh", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -24,10 +24,6 @@ public sealed class StopGradientOp : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Identity", node.Inputs, node.Output);
 }
 
 public static partial class Ops

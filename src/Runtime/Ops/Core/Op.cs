@@ -4,8 +4,9 @@ namespace LayerGen;
 /// A primitive operation. Each op is defined in one file, with everything about it together:
 /// its shape rule (<see cref="InferOutput"/>, which also runs on symbolic shapes with unknown
 /// dimensions), its kernel (<see cref="Compute"/>), its gradient (<see cref="Gradient"/>, written with
-/// other ops so it can itself be differentiated or traced), its ONNX export mapping (<see cref="ExportOnnx"/>)
-/// and its public entry point on <see cref="Ops"/>.
+/// other ops so it can itself be differentiated or traced) and its public entry point on <see cref="Ops"/>.
+/// Ops know nothing of file formats: the ONNX translation of an op is keyed by its name in
+/// <c>OnnxOpMappings</c> (in Graphs).
 /// An op instance carries its attributes (axes, flags) and is immutable.
 /// </summary>
 public abstract class Op
@@ -48,17 +49,6 @@ public abstract class Op
     /// Ops without attributes write nothing.
     /// </summary>
     public virtual void WriteAttributes(OpAttributes attributes) { }
-
-    /// <summary>
-    /// Export mapping: writes the ONNX node(s) computing this op for <paramref name="node"/> with
-    /// <paramref name="emitter"/>; the last one must write <see cref="OnnxNodeContext.Output"/>. Called by
-    /// <see cref="OnnxExport"/>. The default throws <see cref="OnnxExportException"/> naming the op (no translation yet).
-    /// </summary>
-    public virtual void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        throw new OnnxExportException($"ONNX export: op '{this}' (node '{node.Name}') has no ONNX translation yet.");
-    }
 
     /// <inheritdoc/>
     public override string ToString()

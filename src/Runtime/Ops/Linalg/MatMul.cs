@@ -161,23 +161,6 @@ public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
         }
         return [Ops.ReduceToLike(da, a), Ops.ReduceToLike(db, b)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        string a = node.Inputs[0], b = node.Inputs[1];
-        if (TransposeA) { var t = emitter.Temp("a_t"); emitter.Node("Transpose", [a], t, ("perm", SwapLast(node.InputSpec(0).Shape.Rank))); a = t; }
-        if (TransposeB) { var t = emitter.Temp("b_t"); emitter.Node("Transpose", [b], t, ("perm", SwapLast(node.InputSpec(1).Shape.Rank))); b = t; }
-        emitter.Node("MatMul", [a, b], node.Output);
-    }
-
-    private static long[] SwapLast(int rank)
-    {
-        var perm = new long[rank];
-        for (int i = 0; i < rank; i++) perm[i] = i;
-        (perm[^1], perm[^2]) = (perm[^2], perm[^1]);
-        return perm;
-    }
 }
 
 public static partial class Ops

@@ -21,10 +21,6 @@ public sealed class AbsOp : UnaryElementwiseOp
 
     /// <summary><c>g * sign(x)</c> (0 at x = 0, as TensorFlow).</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Mul(g, Ops.Sign(inputs[0]))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Abs", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -27,10 +27,6 @@ public sealed class AddOp : BinaryElementwiseOp
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.ReduceToLike(g, inputs[0]), Ops.ReduceToLike(g, inputs[1])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Add", node.Inputs, node.Output);
 }
 
 public static partial class Ops

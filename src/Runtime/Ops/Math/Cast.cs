@@ -78,10 +78,6 @@ public sealed class CastOp(DType dtype) : Op
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => inputs[0].DType.IsFloating() && DType.IsFloating() ? [Ops.Cast(g, inputs[0].DType)] : [null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Cast", node.Inputs, node.Output, ("to", (long)OnnxNodeEmitter.ElemType(DType)));
 }
 
 public static partial class Ops

@@ -67,14 +67,6 @@ public sealed class ClipOp : UnaryElementwiseOp
             Ops.Cast(Ops.LessEqual(x, Tensor.Scalar(Max, x.DType)), g.DType));
         return [Ops.Mul(g, inside)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        string min = double.IsNegativeInfinity(Min) ? "" : emitter.ScalarConst("min", Min, node.OutputSpec.DType);
-        string max = double.IsPositiveInfinity(Max) ? "" : emitter.ScalarConst("max", Max, node.OutputSpec.DType);
-        emitter.Node("Clip", [node.Inputs[0], min, max], node.Output);
-    }
 }
 
 public static partial class Ops

@@ -90,26 +90,6 @@ public sealed class CompareOp : BinaryElementwiseOp
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null, null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        var ins = node.Inputs;
-        string output = node.Output;
-        switch (Comparison)
-        {
-            case Comparison.Equal: emitter.Node("Equal", ins, output); break;
-            case Comparison.Less: emitter.Node("Less", ins, output); break;
-            case Comparison.LessEqual: emitter.Node("LessOrEqual", ins, output); break;
-            case Comparison.Greater: emitter.Node("Greater", ins, output); break;
-            case Comparison.GreaterEqual: emitter.Node("GreaterOrEqual", ins, output); break;
-            default:
-                var eq = emitter.Temp("eq");
-                emitter.Node("Equal", ins, eq);
-                emitter.Node("Not", [eq], output);
-                break;
-        }
-    }
 }
 
 public static partial class Ops

@@ -32,10 +32,6 @@ public sealed class DivOp : BinaryElementwiseOp
         // d/dx = g / y ; d/dy = -g * x / y^2
         return [Ops.ReduceToLike(Ops.Div(g, y), x), Ops.ReduceToLike(Ops.Neg(Ops.Div(Ops.Mul(g, x), Ops.Mul(y, y))), y)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Div", node.Inputs, node.Output);
 }
 
 public static partial class Ops

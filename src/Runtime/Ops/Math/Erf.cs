@@ -25,10 +25,6 @@ public sealed class ErfOp : UnaryElementwiseOp
         var e = Ops.Exp(Ops.Neg(Ops.Square(x)));
         return [Ops.Mul(g, Ops.Mul(e, Tensor.Scalar(SpecialFunctions.TwoOverSqrtPi, x.DType)))];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Erf", node.Inputs, node.Output);
 }
 
 /// <summary>Scalar special functions used by kernels.</summary>

@@ -19,10 +19,6 @@ public sealed class ExpOp : UnaryElementwiseOp
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Mul(g, output)];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Exp", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -19,10 +19,6 @@ public sealed class LogOp : UnaryElementwiseOp
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Div(g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Log", node.Inputs, node.Output);
 }
 
 public static partial class Ops

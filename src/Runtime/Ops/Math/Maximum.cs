@@ -37,10 +37,6 @@ public sealed class MaximumOp : BinaryElementwiseOp
         var zero = Tensor.Scalar(0, g.DType);
         return [Ops.ReduceToLike(Ops.Where(toX, g, zero), x), Ops.ReduceToLike(Ops.Where(toX, zero, g), y)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Max", node.Inputs, node.Output);
 }
 
 public static partial class Ops

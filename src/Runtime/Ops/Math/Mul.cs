@@ -27,10 +27,6 @@ public sealed class MulOp : BinaryElementwiseOp
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.ReduceToLike(Ops.Mul(g, inputs[1]), inputs[0]), Ops.ReduceToLike(Ops.Mul(g, inputs[0]), inputs[1])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Mul", node.Inputs, node.Output);
 }
 
 public static partial class Ops

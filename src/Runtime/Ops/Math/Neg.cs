@@ -21,10 +21,6 @@ public sealed class NegOp : UnaryElementwiseOp
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Neg(g)];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Neg", node.Inputs, node.Output);
 }
 
 public static partial class Ops

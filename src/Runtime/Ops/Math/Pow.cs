@@ -42,10 +42,6 @@ public sealed class PowOp : BinaryElementwiseOp
         var dy = Ops.Mul(g, Ops.Mul(output, safeLog));
         return [Ops.ReduceToLike(dx, x), Ops.ReduceToLike(dy, y)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Pow", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -31,10 +31,6 @@ public sealed class SignOp : UnaryElementwiseOp
     /// <summary>Zero almost everywhere: <c>g * 0</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(g, Tensor.Scalar(0, g.DType))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Sign", node.Inputs, node.Output);
 }
 
 public static partial class Ops

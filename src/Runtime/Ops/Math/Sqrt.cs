@@ -20,10 +20,6 @@ public sealed class SqrtOp : UnaryElementwiseOp
     /// <summary><c>g / (2 sqrt(x))</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Div(g, Ops.Mul(output, Tensor.Scalar(2, output.DType)))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Sqrt", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -26,10 +26,6 @@ public sealed class SquareOp : UnaryElementwiseOp
     /// <summary><c>2 g x</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(g, Ops.Mul(inputs[0], Tensor.Scalar(2, inputs[0].DType)))];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Mul", [node.Inputs[0], node.Inputs[0]], node.Output);
 }
 
 public static partial class Ops

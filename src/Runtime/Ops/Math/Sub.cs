@@ -27,10 +27,6 @@ public sealed class SubOp : BinaryElementwiseOp
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.ReduceToLike(g, inputs[0]), Ops.ReduceToLike(Ops.Neg(g), inputs[1])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Sub", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -67,10 +67,6 @@ public sealed class WhereOp : Op
         var zero = Tensor.Scalar(0, g.DType);
         return [null, Ops.ReduceToLike(Ops.Where(c, g, zero), inputs[1]), Ops.ReduceToLike(Ops.Where(c, zero, g), inputs[2])];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Where", node.Inputs, node.Output);
 }
 
 public static partial class Ops

@@ -88,21 +88,6 @@ public sealed class ArgMaxOp(int? axis, bool keepDims, bool smallest) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        string type = Smallest ? "ArgMin" : "ArgMax";
-        if (Axis is int axis) emitter.Node(type, node.Inputs, node.Output, ("axis", (long)axis), ("keepdims", KeepDims ? 1L : 0L));
-        else
-        {
-            var flat = emitter.Temp("flat");
-            emitter.Node("Reshape", [node.Inputs[0], emitter.Const("shape", [-1])], flat);
-            var idx = emitter.Temp("idx");
-            emitter.Node(type, [flat], idx, ("axis", 0L), ("keepdims", 0L));
-            emitter.Node("Reshape", [idx, emitter.Const("shape", OnnxNodeEmitter.Longs(node.OutputSpec.Shape.ToArray()))], node.Output);
-        }
-    }
 }
 
 public static partial class Ops

@@ -39,13 +39,6 @@ public sealed class MaxOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDi
         var count = Ops.Sum(hits, axes, keepDims: true);
         return Ops.Mul(hits, Ops.Div(keptG, count));
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        if (Axes is null) emitter.Node("ReduceMax", node.Inputs, node.Output, ("keepdims", KeepDims ? 1L : 0L));
-        else emitter.Node("ReduceMax", node.Inputs, node.Output, ("axes", OnnxNodeEmitter.Longs(Axes)), ("keepdims", KeepDims ? 1L : 0L));
-    }
 }
 
 public static partial class Ops

@@ -36,13 +36,6 @@ public sealed class MeanOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepD
         var kept = Reduce.Kept(g, x.Shape, Axes, KeepDims, Name);
         return [Ops.Div(Ops.BroadcastToLike(kept, x), OpRunner.Run(new ReducedCountOp(Axes), x))];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        if (Axes is null) emitter.Node("ReduceMean", node.Inputs, node.Output, ("keepdims", KeepDims ? 1L : 0L));
-        else emitter.Node("ReduceMean", node.Inputs, node.Output, ("axes", OnnxNodeEmitter.Longs(Axes)), ("keepdims", KeepDims ? 1L : 0L));
-    }
 }
 
 /// <summary>

@@ -29,13 +29,6 @@ public sealed class MinOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDi
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [MaxOp.ExtremumGradient(g, inputs[0], output, Axes, KeepDims, Name)];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        if (Axes is null) emitter.Node("ReduceMin", node.Inputs, node.Output, ("keepdims", KeepDims ? 1L : 0L));
-        else emitter.Node("ReduceMin", node.Inputs, node.Output, ("axes", OnnxNodeEmitter.Longs(Axes)), ("keepdims", KeepDims ? 1L : 0L));
-    }
 }
 
 public static partial class Ops

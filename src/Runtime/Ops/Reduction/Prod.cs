@@ -32,13 +32,6 @@ public sealed class ProdOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepD
         var kept = Reduce.Kept(g, x.Shape, Axes, KeepDims, Name);
         return [Ops.Mul(Ops.BroadcastToLike(kept, x), OpRunner.Run(new ProdExceptSelfOp(Axes), x))];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        if (Axes is null) emitter.Node("ReduceProd", node.Inputs, node.Output, ("keepdims", KeepDims ? 1L : 0L));
-        else emitter.Node("ReduceProd", node.Inputs, node.Output, ("axes", OnnxNodeEmitter.Longs(Axes)), ("keepdims", KeepDims ? 1L : 0L));
-    }
 }
 
 /// <summary>

@@ -35,10 +35,6 @@ public sealed class SumOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDi
         }
         return [Ops.BroadcastToLike(kept, x)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("ReduceSum", Axes is null ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", OnnxNodeEmitter.Longs(Axes))], node.Output, ("keepdims", KeepDims ? 1L : 0L));
 }
 
 public static partial class Ops

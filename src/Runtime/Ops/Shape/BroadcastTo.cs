@@ -39,10 +39,6 @@ public sealed class BroadcastToOp(Shape shape) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReduceToLike(g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Expand", [node.Inputs[0], emitter.Const("shape", OnnxNodeEmitter.Longs(Shape.ToArray()))], node.Output);
 }
 
 /// <summary>Broadcasts <c>x</c> to the shape of <c>like</c> (known only when it runs, in graphs with unknown dimensions).</summary>
@@ -70,14 +66,6 @@ public sealed class BroadcastToLikeOp : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReduceToLike(g, inputs[0]), null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        var shape = emitter.Temp("shape");
-        emitter.Node("Shape", [node.Inputs[1]], shape);
-        emitter.Node("Expand", [node.Inputs[0], shape], node.Output);
-    }
 }
 
 internal static class BroadcastKernel

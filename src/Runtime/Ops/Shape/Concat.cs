@@ -111,10 +111,6 @@ public sealed class ConcatOp(int axis) : Op
         }
         return result;
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Concat", node.Inputs, node.Output, ("axis", (long)Axis));
 }
 
 public static partial class Ops

@@ -86,10 +86,6 @@ public sealed class GatherOp(int axis) : Op
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [OpRunner.Run(new GatherGradOp(Axis), g, inputs[1], inputs[0]), null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Gather", node.Inputs, node.Output, ("axis", (long)Axis));
 }
 
 /// <summary>

@@ -79,23 +79,6 @@ public sealed class OneHotOp(int depth, double on, double off, DType dtype) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        // ONNX wraps negative indices; LayerGen gives all-off rows for them: map negatives past the end first.
-        // ONNX Runtime implements int64 indices and depth with float values: cast around that.
-        string output = node.Output;
-        string idx = emitter.Temp("idx64");
-        emitter.Node("Cast", [node.Inputs[0]], idx, ("to", 7L));
-        string negative = emitter.Temp("negative"), safe = emitter.Temp("safe");
-        emitter.Node("Less", [idx, emitter.Const("zero", [0], scalar: true)], negative);
-        emitter.Node("Where", [negative, emitter.Const("past_end", [Depth], scalar: true), idx], safe);
-        string values = emitter.Initializer("values", Tensor.From(new[] { (float)Off, (float)On }));
-        string hot = DType == DType.Float32 ? output : emitter.Temp("onehot");
-        emitter.Node("OneHot", [safe, emitter.Const("depth", [Depth], scalar: true), values], hot, ("axis", -1L));
-        if (DType != DType.Float32) emitter.Node("Cast", [hot], output, ("to", (long)OnnxNodeEmitter.ElemType(DType)));
-    }
 }
 
 public static partial class Ops

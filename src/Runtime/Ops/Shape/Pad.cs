@@ -88,10 +88,6 @@ public sealed class PadOp : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [OpRunner.Run(new PadGradOp(Before, After), g)];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Pad", [node.Inputs[0], emitter.Const("pads", [.. OnnxNodeEmitter.Longs(Before), .. OnnxNodeEmitter.Longs(After)]), emitter.ScalarConst("value", Value, node.OutputSpec.DType)], node.Output);
 }
 
 /// <summary>The gradient of <see cref="PadOp"/>: crops <see cref="Before"/>/<see cref="After"/> off each axis.</summary>

@@ -78,21 +78,6 @@ public sealed class ReduceToLikeOp : Op
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.BroadcastToLike(g, inputs[0]), null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        Shape x = node.InputSpec(0).Shape, like = node.InputSpec(1).Shape;
-        if (!x.IsFullyDefined || !like.IsFullyDefined)
-            throw new OnnxExportException($"ONNX export: ReduceToLike needs known shapes, got {x} to {like}.");
-        var axes = new List<long>();
-        int shift = x.Rank - like.Rank;
-        for (int i = 0; i < x.Rank; i++)
-            if (i < shift || (like[i - shift] == 1 && x[i] != 1)) axes.Add(i);
-        var summed = emitter.Temp("summed");
-        emitter.Node("ReduceSum", axes.Count == 0 ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", [.. axes])], summed, ("keepdims", 1L));
-        emitter.Node("Reshape", [summed, emitter.Const("shape", OnnxNodeEmitter.Longs(like.ToArray()))], node.Output);
-    }
 }
 
 public static partial class Ops

@@ -62,10 +62,6 @@ public sealed class ReshapeOp(Shape shape) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Reshape", [node.Inputs[0], emitter.Const("shape", OnnxNodeEmitter.Longs(Shape.ToArray()))], node.Output);
 }
 
 /// <summary>Reshapes <c>x</c> to the shape of <c>like</c> (known when it runs). Used by gradients.</summary>
@@ -94,14 +90,6 @@ public sealed class ReshapeLikeOp : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0]), null];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        var shape = emitter.Temp("shape");
-        emitter.Node("Shape", [node.Inputs[1]], shape);
-        emitter.Node("Reshape", [node.Inputs[0], shape], node.Output);
-    }
 }
 
 /// <summary>Inserts a size-1 axis at <see cref="Axis"/> (negative counts from the end of the output).</summary>
@@ -146,13 +134,6 @@ public sealed class ExpandDimsOp(int axis) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        int axis = Axis < 0 ? Axis + node.OutputSpec.Shape.Rank : Axis;
-        emitter.Node("Unsqueeze", [node.Inputs[0], emitter.Const("axes", [axis])], node.Output);
-    }
 }
 
 public static partial class Ops

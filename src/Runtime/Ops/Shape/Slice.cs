@@ -94,14 +94,6 @@ public sealed class SliceOp(int[] begin, int[] size) : Op
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [OpRunner.Run(new SliceGradOp(Begin), g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        var ends = new long[Begin.Length];
-        for (int i = 0; i < ends.Length; i++) ends[i] = Size[i] == -1 ? long.MaxValue : Begin[i] + Size[i];
-        emitter.Node("Slice", [node.Inputs[0], emitter.Const("starts", OnnxNodeEmitter.Longs(Begin)), emitter.Const("ends", ends), emitter.Const("axes", OnnxNodeEmitter.Longs(Enumerable.Range(0, ends.Length)))], node.Output);
-    }
 }
 
 /// <summary>The gradient of <see cref="SliceOp"/>: places <c>g</c> at <see cref="Begin"/> in zeros shaped like <c>x</c>.</summary>
@@ -196,10 +188,6 @@ public sealed class SqueezeOp(int[]? axes) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Squeeze", Axes is null ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", OnnxNodeEmitter.Longs(Axes))], node.Output);
 }
 
 public static partial class Ops

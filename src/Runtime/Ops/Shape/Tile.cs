@@ -52,10 +52,6 @@ public sealed class TileOp(int[] multiples) : Op
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [OpRunner.Run(new TileGradOp(Multiples), g, inputs[0])];
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Tile", [node.Inputs[0], emitter.Const("repeats", OnnxNodeEmitter.Longs(Multiples))], node.Output);
 }
 
 /// <summary>The gradient of <see cref="TileOp"/>: sums the tiles of <c>g</c> into the shape of <c>x</c> (its second input).</summary>

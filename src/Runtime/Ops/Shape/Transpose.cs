@@ -78,13 +78,6 @@ public sealed class TransposeOp(int[]? perm) : Op
         for (int i = 0; i < p.Length; i++) inv[p[i]] = i;
         return [Ops.Transpose(g, inv)];
     }
-
-    /// <inheritdoc/>
-    public override void ExportOnnx(OnnxNodeEmitter emitter, OnnxNodeContext node)
-    {
-        if (Perm is null) emitter.Node("Transpose", node.Inputs, node.Output);
-        else emitter.Node("Transpose", node.Inputs, node.Output, ("perm", OnnxNodeEmitter.Longs(Perm)));
-    }
 }
 
 public static partial class Ops

@@ -1,0 +1,77 @@
+namespace LayerGen;
+
+/// <summary>The ONNX translations of the activation ops (<c>src/Runtime/Ops/Activation/</c>).</summary>
+internal static class OnnxActivationMappings
+{
+#pragma warning disable CA2255 // registration is what module initializers are for
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Register()
+    {
+        OnnxOpMappings.Register<EluOp>("Elu", Elu);
+        OnnxOpMappings.Register<GeluOp>("Gelu", Gelu);
+        OnnxOpMappings.Register<LeakyReluOp>("LeakyRelu", LeakyRelu);
+        OnnxOpMappings.Register<LogSoftmaxOp>("LogSoftmax", LogSoftmax);
+        OnnxOpMappings.Register<ReluOp>("Relu", Relu);
+        OnnxOpMappings.Register<SigmoidOp>("Sigmoid", Sigmoid);
+        OnnxOpMappings.Register<SoftmaxOp>("Softmax", Softmax);
+        OnnxOpMappings.Register<SoftplusOp>("Softplus", Softplus);
+        OnnxOpMappings.Register<TanhOp>("Tanh", Tanh);
+    }
+#pragma warning restore CA2255
+
+    private static void Elu(EluOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("Elu", node.Inputs, node.Output, ("alpha", (float)op.Alpha));
+
+    private static void Gelu(GeluOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+    {
+        var ins = node.Inputs;
+        var dt = node.OutputSpec.DType;
+        string inner;
+        if (op.Approximate)
+        {
+            // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            string x2 = emitter.Temp("x2"), x3 = emitter.Temp("x3"), cx3 = emitter.Temp("cx3"), sum = emitter.Temp("sum");
+            emitter.Node("Mul", [ins[0], ins[0]], x2);
+            emitter.Node("Mul", [x2, ins[0]], x3);
+            emitter.Node("Mul", [x3, emitter.ScalarConst("c", 0.044715, dt)], cx3);
+            emitter.Node("Add", [ins[0], cx3], sum);
+            string scaled = emitter.Temp("scaled");
+            emitter.Node("Mul", [sum, emitter.ScalarConst("k", Math.Sqrt(2 / Math.PI), dt)], scaled);
+            inner = emitter.Temp("tanh");
+            emitter.Node("Tanh", [scaled], inner);
+        }
+        else
+        {
+            // 0.5 x (1 + erf(x / sqrt(2)))
+            string scaled = emitter.Temp("scaled");
+            emitter.Node("Mul", [ins[0], emitter.ScalarConst("k", Math.Sqrt(0.5), dt)], scaled);
+            inner = emitter.Temp("erf");
+            emitter.Node("Erf", [scaled], inner);
+        }
+        string onePlus = emitter.Temp("one_plus"), xTimes = emitter.Temp("x_times");
+        emitter.Node("Add", [inner, emitter.ScalarConst("one", 1, dt)], onePlus);
+        emitter.Node("Mul", [ins[0], onePlus], xTimes);
+        emitter.Node("Mul", [xTimes, emitter.ScalarConst("half", 0.5, dt)], node.Output);
+    }
+
+    private static void LeakyRelu(LeakyReluOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("LeakyRelu", node.Inputs, node.Output, ("alpha", (float)op.Alpha));
+
+    private static void LogSoftmax(LogSoftmaxOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("LogSoftmax", node.Inputs, node.Output, ("axis", (long)op.Axis));
+
+    private static void Relu(ReluOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("Relu", node.Inputs, node.Output);
+
+    private static void Sigmoid(SigmoidOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("Sigmoid", node.Inputs, node.Output);
+
+    private static void Softmax(SoftmaxOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("Softmax", node.Inputs, node.Output, ("axis", (long)op.Axis));
+
+    private static void Softplus(SoftplusOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("Softplus", node.Inputs, node.Output);
+
+    private static void Tanh(TanhOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+        => emitter.Node("Tanh", node.Inputs, node.Output);
+}

@@ -54,6 +54,33 @@ internal static class KnownNames
     /// <summary>Where generated module initializers register layers.</summary>
     public const string LayerRegistry = "LayerGen.LayerRegistry";
 
+    /// <summary><c>[Op("Name")]</c>: the entry point of the op generator.</summary>
+    public const string OpAttribute = "LayerGen.OpAttribute";
+
+    /// <summary><c>[OpAttr("name")]</c>: an op attribute's name and options, on a constructor parameter.</summary>
+    public const string OpAttrAttribute = "LayerGen.OpAttrAttribute";
+
+    /// <summary><c>[OpName]</c>: the parameter that receives the op name.</summary>
+    public const string OpNameAttribute = "LayerGen.OpNameAttribute";
+
+    /// <summary><c>[OpFactory]</c>: the static method generated op factories call.</summary>
+    public const string OpFactoryAttribute = "LayerGen.OpFactoryAttribute";
+
+    /// <summary>The op base class.</summary>
+    public const string Op = "LayerGen.Op";
+
+    /// <summary>The attributes generated op factories read and <c>WriteAttributes</c> writes.</summary>
+    public const string OpAttributes = "LayerGen.OpAttributes";
+
+    /// <summary>Where generated module initializers register ops.</summary>
+    public const string OpRegistry = "LayerGen.OpRegistry";
+
+    /// <summary>The dtype enum and its helpers (<c>Name()</c>).</summary>
+    public const string DType = "LayerGen.DType";
+
+    /// <summary>The static class with the dtype helpers.</summary>
+    public const string DTypes = "LayerGen.DTypes";
+
     /// <summary>Simple names (no namespace) of the types above, for cheap symbol checks.</summary>
     public static class Simple
     {

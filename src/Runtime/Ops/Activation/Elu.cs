@@ -4,26 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Exponential linear unit: <c>x</c> for <c>x &gt; 0</c>, <c>alpha * (exp(x) - 1)</c> otherwise.</summary>
-public sealed class EluOp(double alpha) : UnaryElementwiseOp
+[Op("Elu")]
+public sealed partial class EluOp(double alpha) : UnaryElementwiseOp
 {
     /// <summary>The scale of the negative part.</summary>
     public double Alpha { get; } = alpha;
-    /// <inheritdoc/>
-    public override string Name => "Elu";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("alpha", Alpha);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new EluOp(a.GetDouble("alpha"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha}");
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -6,7 +6,8 @@ namespace LayerGen;
 /// Gaussian error linear unit. Exact (default, Keras 3 <c>approximate=False</c>):
 /// <c>0.5 x (1 + erf(x / sqrt(2)))</c>; approximate: <c>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))</c>.
 /// </summary>
-public sealed class GeluOp(bool approximate) : UnaryElementwiseOp
+[Op("Gelu")]
+public sealed partial class GeluOp(bool approximate) : UnaryElementwiseOp
 {
     private const double SqrtHalf = 0.7071067811865476;
     private const double SqrtTwoOverPi = 0.7978845608028654;
@@ -15,22 +16,6 @@ public sealed class GeluOp(bool approximate) : UnaryElementwiseOp
 
     /// <summary>Whether the tanh approximation is used.</summary>
     public bool Approximate { get; } = approximate;
-    /// <inheritdoc/>
-    public override string Name => "Gelu";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("approximate", Approximate);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new GeluOp(a.GetBool("approximate"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"approximate={Approximate}";
 
     private static double Exact(double x) => 0.5 * x * (1 + SpecialFunctions.Erf(x * SqrtHalf));
     private static double Tanh(double x) => 0.5 * x * (1 + Math.Tanh(SqrtTwoOverPi * (x + Cubic * x * x * x)));

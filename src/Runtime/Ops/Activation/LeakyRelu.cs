@@ -4,26 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x</c> for <c>x &gt;= 0</c>, <c>alpha * x</c> below (Keras 3 default alpha 0.2).</summary>
-public sealed class LeakyReluOp(double alpha) : UnaryElementwiseOp
+[Op("LeakyRelu")]
+public sealed partial class LeakyReluOp(double alpha) : UnaryElementwiseOp
 {
     /// <summary>The slope below zero.</summary>
     public double Alpha { get; } = alpha;
-    /// <inheritdoc/>
-    public override string Name => "LeakyRelu";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("alpha", Alpha);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new LeakyReluOp(a.GetDouble("alpha"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha}");
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

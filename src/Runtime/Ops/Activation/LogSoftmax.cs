@@ -3,26 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x - log(sum(exp(x)))</c> along <see cref="Axis"/>, computed stably (the maximum is subtracted first).</summary>
-public sealed class LogSoftmaxOp(int axis) : Op
+[Op("LogSoftmax")]
+public sealed partial class LogSoftmaxOp(int axis) : Op
 {
     /// <summary>The axis normalized over (negative counts from the end).</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string Name => "LogSoftmax";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axis", (long)Axis);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new LogSoftmaxOp(a.GetInt("axis"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>max(x, 0)</c>.</summary>
-public sealed class ReluOp : UnaryElementwiseOp
+[Op("Relu")]
+public sealed partial class ReluOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly ReluOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Relu";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

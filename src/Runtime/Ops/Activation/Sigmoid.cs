@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
-public sealed class SigmoidOp : UnaryElementwiseOp
+[Op("Sigmoid")]
+public sealed partial class SigmoidOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly SigmoidOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Sigmoid";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -3,14 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>log(1 + exp(x))</c>, computed stably as <c>max(x, 0) + log1p(exp(-|x|))</c>.</summary>
-public sealed class SoftplusOp : UnaryElementwiseOp
+[Op("Softplus")]
+public sealed partial class SoftplusOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly SoftplusOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Softplus";
 
     private static double F(double x) => Math.Max(x, 0) + double.LogP1(Math.Exp(-Math.Abs(x)));
 

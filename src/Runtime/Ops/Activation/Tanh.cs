@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Hyperbolic tangent.</summary>
-public sealed class TanhOp : UnaryElementwiseOp
+[Op("Tanh")]
+public sealed partial class TanhOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly TanhOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Tanh";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -1,16 +1,13 @@
 namespace LayerGen;
 
 /// <summary>Identity whose gradient is blocked, like <c>tf.stop_gradient</c>: tapes see no path through it.</summary>
-public sealed class StopGradientOp : Op
+[Op("StopGradient")]
+public sealed partial class StopGradientOp : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
     /// <summary>The shared instance.</summary>
     public static readonly StopGradientOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "StopGradient";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

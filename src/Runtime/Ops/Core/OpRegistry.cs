@@ -2,83 +2,15 @@ namespace LayerGen;
 
 /// <summary>
 /// Maps op names to factories that re-create an op from its <see cref="OpAttributes"/>: what loading a
-/// saved graph needs. Each op's factory is the static <c>Create</c> method in the op's own file; the
-/// built-in list below is the only other place an op is mentioned. Applications can register their own ops
+/// saved graph needs. Nobody edits a list here: each op class marked <see cref="OpAttribute"/> gets a generated
+/// static <c>Create</c> factory and a generated module initializer that registers it when the assembly loads
+/// (the runtime's ops and an application's alike). Ops written without the generator register themselves
 /// (before loading graphs that use them) with <see cref="Register"/>.
 /// </summary>
 public static class OpRegistry
 {
     private static readonly Dictionary<string, Func<OpAttributes, Op>> Factories = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
-
-    static OpRegistry()
-    {
-        // The built-in ops: one line per op name (comparisons and ArgMax/ArgMin share a factory that reads the name).
-        Add("Abs", AbsOp.Create);
-        Add("Add", AddOp.Create);
-        Add("ArgMax", ArgMaxOp.Create);
-        Add("ArgMin", ArgMaxOp.Create);
-        Add("BroadcastTo", BroadcastToOp.Create);
-        Add("BroadcastToLike", BroadcastToLikeOp.Create);
-        Add("Cast", CastOp.Create);
-        Add("Clip", ClipOp.Create);
-        Add("Concat", ConcatOp.Create);
-        Add("Div", DivOp.Create);
-        Add("Elu", EluOp.Create);
-        Add("Equal", CompareOp.Create);
-        Add("Erf", ErfOp.Create);
-        Add("Exp", ExpOp.Create);
-        Add("ExpandDims", ExpandDimsOp.Create);
-        Add("Gather", GatherOp.Create);
-        Add("GatherGrad", GatherGradOp.Create);
-        Add("Gelu", GeluOp.Create);
-        Add("Greater", CompareOp.Create);
-        Add("GreaterEqual", CompareOp.Create);
-        Add("LeakyRelu", LeakyReluOp.Create);
-        Add("Less", CompareOp.Create);
-        Add("LessEqual", CompareOp.Create);
-        Add("Log", LogOp.Create);
-        Add("LogSoftmax", LogSoftmaxOp.Create);
-        Add("MatMul", MatMulOp.Create);
-        Add("Max", MaxOp.Create);
-        Add("Maximum", MaximumOp.Create);
-        Add("Mean", MeanOp.Create);
-        Add("Min", MinOp.Create);
-        Add("Minimum", MinimumOp.Create);
-        Add("Mul", MulOp.Create);
-        Add("Neg", NegOp.Create);
-        Add("NotEqual", CompareOp.Create);
-        Add("OneHot", OneHotOp.Create);
-        Add("Pad", PadOp.Create);
-        Add("PadGrad", PadGradOp.Create);
-        Add("Pow", PowOp.Create);
-        Add("Prod", ProdOp.Create);
-        Add("ProdExceptSelf", ProdExceptSelfOp.Create);
-        Add("ReduceToLike", ReduceToLikeOp.Create);
-        Add("ReducedCount", ReducedCountOp.Create);
-        Add("Relu", ReluOp.Create);
-        Add("Reshape", ReshapeOp.Create);
-        Add("ReshapeLike", ReshapeLikeOp.Create);
-        Add("Sigmoid", SigmoidOp.Create);
-        Add("Sign", SignOp.Create);
-        Add("Slice", SliceOp.Create);
-        Add("SliceGrad", SliceGradOp.Create);
-        Add("Softmax", SoftmaxOp.Create);
-        Add("Softplus", SoftplusOp.Create);
-        Add("Sqrt", SqrtOp.Create);
-        Add("Square", SquareOp.Create);
-        Add("Squeeze", SqueezeOp.Create);
-        Add("StopGradient", StopGradientOp.Create);
-        Add("Sub", SubOp.Create);
-        Add("Sum", SumOp.Create);
-        Add("Tanh", TanhOp.Create);
-        Add("Tile", TileOp.Create);
-        Add("TileGrad", TileGradOp.Create);
-        Add("Transpose", TransposeOp.Create);
-        Add("Where", WhereOp.Create);
-    }
-
-    private static void Add(string name, Func<OpAttributes, Op> factory) => Factories.Add(name, factory);
 
     /// <summary>Registers (or replaces) the factory for ops named <paramref name="name"/>.</summary>
     public static void Register(string name, Func<OpAttributes, Op> factory)

@@ -19,9 +19,6 @@ public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
     public override string DescribeAttributes() => $"axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}, keepdims={KeepDims}";
 
     /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes) => attributes.Set("axes", Axes).Set("keepdims", KeepDims);
-
-    /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
     {
         ExpectInputs(inputs, 1);

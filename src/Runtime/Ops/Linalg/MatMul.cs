@@ -8,26 +8,13 @@ namespace LayerGen;
 /// Matrix product of the last two axes, <c>op(a) @ op(b)</c>, where op transposes when the flag is set.
 /// Leading (batch) axes broadcast. Both inputs need rank 2 or more.
 /// </summary>
-public sealed class MatMulOp(bool transposeA, bool transposeB) : Op
+[Op("MatMul")]
+public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
 {
     /// <summary>Whether <c>a</c> is transposed before multiplying.</summary>
     public bool TransposeA { get; } = transposeA;
     /// <summary>Whether <c>b</c> is transposed before multiplying.</summary>
     public bool TransposeB { get; } = transposeB;
-    /// <inheritdoc/>
-    public override string Name => "MatMul";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("transpose_a", TransposeA).Set("transpose_b", TransposeB);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new MatMulOp(a.GetBool("transpose_a"), a.GetBool("transpose_b"));
-    }
     /// <inheritdoc/>
     public override string DescribeAttributes() => TransposeA || TransposeB ? $"transpose_a={TransposeA}, transpose_b={TransposeB}" : "";
 

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>|x|</c> (float and integer dtypes).</summary>
-public sealed class AbsOp : UnaryElementwiseOp
+[Op("Abs")]
+public sealed partial class AbsOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly AbsOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Abs";
     /// <inheritdoc/>
     protected override bool FloatOnly => false;
 

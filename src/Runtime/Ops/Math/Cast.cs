@@ -1,7 +1,8 @@
 namespace LayerGen;
 
 /// <summary>Converts to another dtype (float to int truncates toward zero; nonzero is true).</summary>
-public sealed class CastOp(DType dtype) : Op
+[Op("Cast")]
+public sealed partial class CastOp(DType dtype) : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
@@ -9,22 +10,6 @@ public sealed class CastOp(DType dtype) : Op
     internal override bool IsViewFor(ReadOnlySpan<TensorSpec> inputs, TensorSpec output) => inputs[0].DType == output.DType;
     /// <summary>The target dtype.</summary>
     public DType DType { get; } = dtype;
-    /// <inheritdoc/>
-    public override string Name => "Cast";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("dtype", DType);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new CastOp(a.GetDType("dtype"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"dtype={DType.Name()}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

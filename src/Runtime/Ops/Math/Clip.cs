@@ -9,7 +9,8 @@ namespace LayerGen;
 /// Clamps every element into <c>[Min, Max]</c>, like <c>tf.clip_by_value</c>. For integer dtypes the
 /// bounds are rounded inward (min up, max down). The gradient passes where <c>Min &lt;= x &lt;= Max</c>.
 /// </summary>
-public sealed class ClipOp : UnaryElementwiseOp
+[Op("Clip")]
+public sealed partial class ClipOp : UnaryElementwiseOp
 {
     /// <summary>Creates the op; <paramref name="min"/> must not exceed <paramref name="max"/>.</summary>
     public ClipOp(double min, double max)
@@ -25,23 +26,7 @@ public sealed class ClipOp : UnaryElementwiseOp
     /// <summary>The upper bound.</summary>
     public double Max { get; }
     /// <inheritdoc/>
-    public override string Name => "Clip";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("min", Min).Set("max", Max);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ClipOp(a.GetDouble("min"), a.GetDouble("max"));
-    }
-    /// <inheritdoc/>
     protected override bool FloatOnly => false;
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"min={Min}, max={Max}");
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

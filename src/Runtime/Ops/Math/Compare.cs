@@ -21,11 +21,21 @@ public enum Comparison
 }
 
 /// <summary>Elementwise comparison with broadcasting; the result is bool and has no gradient.</summary>
-public sealed class CompareOp : BinaryElementwiseOp
+[Op("Equal")]
+[Op("NotEqual")]
+[Op("Less")]
+[Op("LessEqual")]
+[Op("Greater")]
+[Op("GreaterEqual")]
+public sealed partial class CompareOp : BinaryElementwiseOp
 {
     private static readonly CompareOp[] Instances = [.. Enum.GetValues<Comparison>().Select(c => new CompareOp(c))];
 
     private CompareOp(Comparison comparison) => Comparison = comparison;
+
+    /// <summary>The op for a comparison named <paramref name="name"/>: the factory of the generated <c>Create</c>.</summary>
+    [OpFactory]
+    private static CompareOp FromName([OpName] string name) => For(Enum.Parse<Comparison>(name));
 
     /// <summary>The op for a comparison.</summary>
     public static CompareOp For(Comparison comparison) => Instances[(int)comparison];
@@ -34,12 +44,6 @@ public sealed class CompareOp : BinaryElementwiseOp
     public Comparison Comparison { get; }
     /// <inheritdoc/>
     public override string Name => Comparison.ToString();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return For(Enum.Parse<Comparison>(a.OpName));
-    }
     /// <inheritdoc/>
     protected override DType ResultDType(DType input) => DType.Bool;
 

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x / y</c> with broadcasting (integer division truncates; division by zero throws for integers).</summary>
-public sealed class DivOp : BinaryElementwiseOp
+[Op("Div")]
+public sealed partial class DivOp : BinaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly DivOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Div";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

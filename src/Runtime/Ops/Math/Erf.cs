@@ -3,14 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>The error function <c>erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt</c>, accurate to double precision.</summary>
-public sealed class ErfOp : UnaryElementwiseOp
+[Op("Erf")]
+public sealed partial class ErfOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly ErfOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Erf";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>e^x</c>.</summary>
-public sealed class ExpOp : UnaryElementwiseOp
+[Op("Exp")]
+public sealed partial class ExpOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly ExpOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Exp";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Natural logarithm (-inf at 0, NaN below).</summary>
-public sealed class LogOp : UnaryElementwiseOp
+[Op("Log")]
+public sealed partial class LogOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly LogOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Log";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -8,14 +8,11 @@ namespace LayerGen;
 /// Elementwise <c>max(x, y)</c> with broadcasting. The gradient goes to the selected input; on ties
 /// (<c>x == y</c>) it all goes to <c>x</c>, as TensorFlow does.
 /// </summary>
-public sealed class MaximumOp : BinaryElementwiseOp
+[Op("Maximum")]
+public sealed partial class MaximumOp : BinaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly MaximumOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Maximum";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

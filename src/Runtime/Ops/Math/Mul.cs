@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x * y</c> with broadcasting.</summary>
-public sealed class MulOp : BinaryElementwiseOp
+[Op("Mul")]
+public sealed partial class MulOp : BinaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly MulOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Mul";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

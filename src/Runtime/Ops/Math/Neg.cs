@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>-x</c>.</summary>
-public sealed class NegOp : UnaryElementwiseOp
+[Op("Neg")]
+public sealed partial class NegOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly NegOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Neg";
     /// <inheritdoc/>
     protected override bool FloatOnly => false;
 

@@ -5,14 +5,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x ** y</c> with broadcasting (float32/float64).</summary>
-public sealed class PowOp : BinaryElementwiseOp
+[Op("Pow")]
+public sealed partial class PowOp : BinaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly PowOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Pow";
     /// <inheritdoc/>
     protected override bool FloatOnly => true;
 

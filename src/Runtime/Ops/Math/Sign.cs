@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>sign(x)</c>: -1, 0 or 1 in the input's dtype (NaN stays NaN).</summary>
-public sealed class SignOp : UnaryElementwiseOp
+[Op("Sign")]
+public sealed partial class SignOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly SignOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Sign";
     /// <inheritdoc/>
     protected override bool FloatOnly => false;
 

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Square root (NaN below 0).</summary>
-public sealed class SqrtOp : UnaryElementwiseOp
+[Op("Sqrt")]
+public sealed partial class SqrtOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly SqrtOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Sqrt";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x * x</c> (float and integer dtypes).</summary>
-public sealed class SquareOp : UnaryElementwiseOp
+[Op("Square")]
+public sealed partial class SquareOp : UnaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly SquareOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Square";
     /// <inheritdoc/>
     protected override bool FloatOnly => false;
 

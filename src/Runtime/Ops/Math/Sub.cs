@@ -4,14 +4,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary><c>x - y</c> with broadcasting.</summary>
-public sealed class SubOp : BinaryElementwiseOp
+[Op("Sub")]
+public sealed partial class SubOp : BinaryElementwiseOp
 {
     /// <summary>The shared instance.</summary>
     public static readonly SubOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Sub";
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)

@@ -7,14 +7,11 @@ namespace LayerGen;
 /// The condition is bool; <c>x</c> and <c>y</c> share a dtype. The gradient goes to <c>x</c> where the
 /// condition holds and to <c>y</c> elsewhere; the condition gets none.
 /// </summary>
-public sealed class WhereOp : Op
+[Op("Where")]
+public sealed partial class WhereOp : Op
 {
     /// <summary>The shared instance.</summary>
     public static readonly WhereOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "Where";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

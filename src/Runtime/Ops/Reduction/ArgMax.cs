@@ -8,7 +8,9 @@ namespace LayerGen;
 /// the flat index over all elements when the axis is null. The result is int64, like TensorFlow; on ties
 /// the first index wins. No gradient.
 /// </summary>
-public sealed class ArgMaxOp(int? axis, bool keepDims, bool smallest) : Op
+[Op("ArgMax")]
+[Op("ArgMin")]
+public sealed partial class ArgMaxOp(int? axis, bool keepDims, bool smallest) : Op
 {
     /// <summary>The axis searched; null: all elements (flat index).</summary>
     public int? Axis { get; } = axis;
@@ -18,20 +20,11 @@ public sealed class ArgMaxOp(int? axis, bool keepDims, bool smallest) : Op
     public bool Smallest { get; } = smallest;
     /// <inheritdoc/>
     public override string Name => Smallest ? "ArgMin" : "ArgMax";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axis", Axis).Set("keepdims", KeepDims);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ArgMaxOp(a.GetIntOrNull("axis"), a.GetBool("keepdims"), a.OpName == "ArgMin");
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axis={(Axis is int a ? a.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}, keepdims={KeepDims}";
+
+    /// <summary>The op named <paramref name="name"/> (ArgMax or ArgMin): the factory of the generated <c>Create</c>.</summary>
+    [OpFactory]
+    private static ArgMaxOp FromName([OpName] string name, [OpAttr(NullText = "all")] int? axis, [OpAttr("keepdims")] bool keepDims)
+        => new(axis, keepDims, name == "ArgMin");
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -9,16 +9,9 @@ namespace LayerGen;
 /// the maximum, split evenly among ties (as TensorFlow does). Reducing an empty axis gives -inf (the
 /// smallest integer for integer dtypes).
 /// </summary>
-public sealed class MaxOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
+[Op("Max")]
+public sealed partial class MaxOp(int[]? axes, [OpAttr("keepdims")] bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <inheritdoc/>
-    public override string Name => "Max";
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new MaxOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
-    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {

@@ -4,16 +4,9 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Mean over axes (all when none are given); integer dtypes divide with truncation, like TensorFlow.</summary>
-public sealed class MeanOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
+[Op("Mean")]
+public sealed partial class MeanOp(int[]? axes, [OpAttr("keepdims")] bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <inheritdoc/>
-    public override string Name => "Mean";
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new MeanOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
-    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
@@ -42,24 +35,11 @@ public sealed class MeanOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepD
 /// The number of elements a reduction over <see cref="Axes"/> folds together, as a scalar of the input's
 /// dtype. Computed when it runs, so gradients of means work on inputs with unknown dimensions. No gradient.
 /// </summary>
-public sealed class ReducedCountOp(int[]? axes) : Op
+[Op("ReducedCount")]
+public sealed partial class ReducedCountOp(int[]? axes) : Op
 {
     /// <summary>The axes reduced; null means all.</summary>
     public int[]? Axes { get; } = axes;
-    /// <inheritdoc/>
-    public override string Name => "ReducedCount";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axes", Axes);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ReducedCountOp(a.GetIntsOrNull("axes"));
-    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -9,16 +9,9 @@ namespace LayerGen;
 /// the minimum, split evenly among ties (as TensorFlow does). Reducing an empty axis gives +inf (the
 /// largest integer for integer dtypes).
 /// </summary>
-public sealed class MinOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
+[Op("Min")]
+public sealed partial class MinOp(int[]? axes, [OpAttr("keepdims")] bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <inheritdoc/>
-    public override string Name => "Min";
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new MinOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
-    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {

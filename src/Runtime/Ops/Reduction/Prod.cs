@@ -8,16 +8,9 @@ namespace LayerGen;
 /// Product over axes (all when none are given). The gradient is <c>g</c> times the product of the
 /// other elements of each group, computed without dividing, so inputs containing zeros get exact gradients.
 /// </summary>
-public sealed class ProdOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
+[Op("Prod")]
+public sealed partial class ProdOp(int[]? axes, [OpAttr("keepdims")] bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <inheritdoc/>
-    public override string Name => "Prod";
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ProdOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
-    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
     {
@@ -39,24 +32,11 @@ public sealed class ProdOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepD
 /// of <see cref="ProdOp"/>). Exact with zeros. Its own gradient divides by <c>x</c>, so second derivatives
 /// of products are only right for inputs without zeros.
 /// </summary>
-public sealed class ProdExceptSelfOp(int[]? axes) : Op
+[Op("ProdExceptSelf")]
+public sealed partial class ProdExceptSelfOp(int[]? axes) : Op
 {
     /// <summary>The axes grouped; null means all.</summary>
     public int[]? Axes { get; } = axes;
-    /// <inheritdoc/>
-    public override string Name => "ProdExceptSelf";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axes", Axes);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ProdExceptSelfOp(a.GetIntsOrNull("axes"));
-    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

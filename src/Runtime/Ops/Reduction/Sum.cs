@@ -5,16 +5,9 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Sum over axes (all when none are given), optionally keeping reduced axes as size 1.</summary>
-public sealed class SumOp(int[]? axes, bool keepDims) : ReductionOp(axes, keepDims)
+[Op("Sum")]
+public sealed partial class SumOp(int[]? axes, [OpAttr("keepdims")] bool keepDims) : ReductionOp(axes, keepDims)
 {
-    /// <inheritdoc/>
-    public override string Name => "Sum";
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new SumOp(a.GetIntsOrNull("axes"), a.GetBool("keepdims"));
-    }
 
     private protected override void ReduceInto<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output)
         => Run(x, shape, mask, output);

@@ -3,26 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Broadcasts <c>x</c> to a fixed shape.</summary>
-public sealed class BroadcastToOp(Shape shape) : Op
+[Op("BroadcastTo")]
+public sealed partial class BroadcastToOp(Shape shape) : Op
 {
     /// <summary>The target shape.</summary>
     public Shape Shape { get; } = shape;
-    /// <inheritdoc/>
-    public override string Name => "BroadcastTo";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("shape", Shape);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new BroadcastToOp(a.GetShape("shape"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"shape={Shape}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -42,14 +27,11 @@ public sealed class BroadcastToOp(Shape shape) : Op
 }
 
 /// <summary>Broadcasts <c>x</c> to the shape of <c>like</c> (known only when it runs, in graphs with unknown dimensions).</summary>
-public sealed class BroadcastToLikeOp : Op
+[Op("BroadcastToLike")]
+public sealed partial class BroadcastToLikeOp : Op
 {
     /// <summary>The shared instance.</summary>
     public static readonly BroadcastToLikeOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "BroadcastToLike";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -3,26 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Joins tensors of equal rank and dtype along <see cref="Axis"/>; every other dimension must agree.</summary>
-public sealed class ConcatOp(int axis) : Op
+[Op("Concat")]
+public sealed partial class ConcatOp(int axis) : Op
 {
     /// <summary>The axis joined along (negative counts from the end).</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string Name => "Concat";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axis", (long)Axis);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ConcatOp(a.GetInt("axis"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -7,26 +7,11 @@ namespace LayerGen;
 /// the output shape is <c>params.shape[:axis] + indices.shape + params.shape[axis+1:]</c>. An index out of
 /// range throws. The gradient scatter-adds into <c>params</c> (<see cref="GatherGradOp"/>); indices get none.
 /// </summary>
-public sealed class GatherOp(int axis) : Op
+[Op("Gather")]
+public sealed partial class GatherOp(int axis) : Op
 {
     /// <summary>The axis of <c>params</c> indexed.</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string Name => "Gather";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axis", (long)Axis);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new GatherOp(a.GetInt("axis"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -92,24 +77,11 @@ public sealed class GatherOp(int axis) : Op
 /// The gradient of <see cref="GatherOp"/>: scatter-adds the slices of <c>g</c> into zeros shaped like
 /// <c>params</c> (third input) at <c>indices</c> (second input); repeated indices accumulate.
 /// </summary>
-public sealed class GatherGradOp(int axis) : Op
+[Op("GatherGrad")]
+public sealed partial class GatherGradOp(int axis) : Op
 {
     /// <summary>The axis of <c>params</c> that was indexed.</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string Name => "GatherGrad";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axis", (long)Axis);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new GatherGradOp(a.GetInt("axis"));
-    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

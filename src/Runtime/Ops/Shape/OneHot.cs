@@ -6,7 +6,8 @@ namespace LayerGen;
 /// One-hot encoding: a new last axis of size <see cref="Depth"/> holding <see cref="On"/> at each index and
 /// <see cref="Off"/> elsewhere. Indices outside [0, depth) give a row of <see cref="Off"/>, as in TensorFlow.
 /// </summary>
-public sealed class OneHotOp(int depth, double on, double off, DType dtype) : Op
+[Op("OneHot")]
+public sealed partial class OneHotOp(int depth, double on, double off, DType dtype) : Op
 {
     /// <summary>The number of classes.</summary>
     public int Depth { get; } = depth >= 0 ? depth : throw new ArgumentOutOfRangeException(nameof(depth), $"OneHot: depth must not be negative, got {depth}.");
@@ -16,22 +17,6 @@ public sealed class OneHotOp(int depth, double on, double off, DType dtype) : Op
     public double Off { get; } = off;
     /// <summary>The output dtype.</summary>
     public DType DType { get; } = dtype;
-    /// <inheritdoc/>
-    public override string Name => "OneHot";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("depth", (long)Depth).Set("on", On).Set("off", Off).Set("dtype", DType);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new OneHotOp(a.GetInt("depth"), a.GetDouble("on"), a.GetDouble("off"), a.GetDType("dtype"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => string.Create(CultureInfo.InvariantCulture, $"depth={Depth}, on={On}, off={Off}, dtype={DType.Name()}");
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

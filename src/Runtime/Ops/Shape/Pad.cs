@@ -6,7 +6,8 @@ namespace LayerGen;
 /// Pads with a constant: axis <c>i</c> gets <c>Paddings[i][0]</c> values before and <c>Paddings[i][1]</c>
 /// after, like <c>tf.pad(mode="CONSTANT")</c>. The gradient crops (<see cref="PadGradOp"/>).
 /// </summary>
-public sealed class PadOp : Op
+[Op("Pad")]
+public sealed partial class PadOp : Op
 {
     /// <summary>Creates the op; <paramref name="paddings"/> has one [before, after] pair per axis.</summary>
     public PadOp(int[][] paddings, double value)
@@ -31,28 +32,15 @@ public sealed class PadOp : Op
     public int[] After { get; }
     /// <summary>The fill value.</summary>
     public double Value { get; }
-    /// <inheritdoc/>
-    public override string Name => "Pad";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("before", Before).Set("after", After).Set("value", Value);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return FromPairs(a);
-    }
 
-    private static PadOp FromPairs(OpAttributes a)
+    /// <summary>The op from its attributes as graphs store them (before and after lists): the factory of the generated <c>Create</c>.</summary>
+    [OpFactory]
+    private static PadOp FromPairs(int[] before, int[] after, double value)
     {
-        int[] before = a.GetInts("before"), after = a.GetInts("after");
-        if (before.Length != after.Length) throw new OpAttributeException(a.OpName, "after", $"has {after.Length} entries but 'before' has {before.Length}.");
+        if (before.Length != after.Length) throw new OpAttributeException("Pad", "after", $"has {after.Length} entries but 'before' has {before.Length}.");
         var pairs = new int[before.Length][];
         for (int i = 0; i < pairs.Length; i++) pairs[i] = [before[i], after[i]];
-        return new PadOp(pairs, a.GetDouble("value"));
+        return new PadOp(pairs, value);
     }
     /// <inheritdoc/>
     public override string DescribeAttributes()
@@ -91,26 +79,13 @@ public sealed class PadOp : Op
 }
 
 /// <summary>The gradient of <see cref="PadOp"/>: crops <see cref="Before"/>/<see cref="After"/> off each axis.</summary>
-public sealed class PadGradOp(int[] before, int[] after) : Op
+[Op("PadGrad")]
+public sealed partial class PadGradOp(int[] before, int[] after) : Op
 {
     /// <summary>Values cropped before each axis.</summary>
     public int[] Before { get; } = before;
     /// <summary>Values cropped after each axis.</summary>
     public int[] After { get; } = after;
-    /// <inheritdoc/>
-    public override string Name => "PadGrad";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("before", Before).Set("after", After);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new PadGradOp(a.GetInts("before"), a.GetInts("after"));
-    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -7,7 +7,8 @@ namespace LayerGen;
 /// broadcasting op uses it. The axes are found from the concrete shapes when it runs, so it also
 /// works in graphs with unknown dimensions.
 /// </summary>
-public sealed class ReduceToLikeOp : Op
+[Op("ReduceToLike")]
+public sealed partial class ReduceToLikeOp : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
@@ -15,10 +16,6 @@ public sealed class ReduceToLikeOp : Op
     internal override bool IsViewFor(ReadOnlySpan<TensorSpec> inputs, TensorSpec output) => inputs[0].Shape == output.Shape;
     /// <summary>The shared instance.</summary>
     public static readonly ReduceToLikeOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "ReduceToLike";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

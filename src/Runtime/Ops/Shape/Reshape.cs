@@ -1,28 +1,13 @@
 namespace LayerGen;
 
 /// <summary>Reshapes to a target shape; one dimension may be -1 (inferred). Shares storage.</summary>
-public sealed class ReshapeOp(Shape shape) : Op
+[Op("Reshape")]
+public sealed partial class ReshapeOp(Shape shape) : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
     /// <summary>The target shape (one dimension may be -1).</summary>
     public Shape Shape { get; } = shape;
-    /// <inheritdoc/>
-    public override string Name => "Reshape";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("shape", Shape);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ReshapeOp(a.GetShape("shape"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"shape={Shape}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -65,16 +50,13 @@ public sealed class ReshapeOp(Shape shape) : Op
 }
 
 /// <summary>Reshapes <c>x</c> to the shape of <c>like</c> (known when it runs). Used by gradients.</summary>
-public sealed class ReshapeLikeOp : Op
+[Op("ReshapeLike")]
+public sealed partial class ReshapeLikeOp : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
     /// <summary>The shared instance.</summary>
     public static readonly ReshapeLikeOp Instance = new();
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes) => Instance;
-    /// <inheritdoc/>
-    public override string Name => "ReshapeLike";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -93,28 +75,13 @@ public sealed class ReshapeLikeOp : Op
 }
 
 /// <summary>Inserts a size-1 axis at <see cref="Axis"/> (negative counts from the end of the output).</summary>
-public sealed class ExpandDimsOp(int axis) : Op
+[Op("ExpandDims")]
+public sealed partial class ExpandDimsOp(int axis) : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
     /// <summary>Where the new axis goes.</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string Name => "ExpandDims";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axis", (long)Axis);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new ExpandDimsOp(a.GetInt("axis"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"axis={Axis}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

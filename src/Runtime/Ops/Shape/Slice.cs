@@ -3,28 +3,13 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>A contiguous block: <c>x[begin[i] : begin[i] + size[i]]</c> on every axis; a size of -1 runs to the end.</summary>
-public sealed class SliceOp(int[] begin, int[] size) : Op
+[Op("Slice")]
+public sealed partial class SliceOp(int[] begin, int[] size) : Op
 {
     /// <summary>Start per axis.</summary>
     public int[] Begin { get; } = begin;
     /// <summary>Length per axis (-1: to the end).</summary>
     public int[] Size { get; } = size;
-    /// <inheritdoc/>
-    public override string Name => "Slice";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("begin", Begin).Set("size", Size);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new SliceOp(a.GetInts("begin"), a.GetInts("size"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"begin=[{string.Join(", ", Begin)}], size=[{string.Join(", ", Size)}]";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -97,24 +82,11 @@ public sealed class SliceOp(int[] begin, int[] size) : Op
 }
 
 /// <summary>The gradient of <see cref="SliceOp"/>: places <c>g</c> at <see cref="Begin"/> in zeros shaped like <c>x</c>.</summary>
-public sealed class SliceGradOp(int[] begin) : Op
+[Op("SliceGrad")]
+public sealed partial class SliceGradOp(int[] begin) : Op
 {
     /// <summary>Where the block starts.</summary>
     public int[] Begin { get; } = begin;
-    /// <inheritdoc/>
-    public override string Name => "SliceGrad";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("begin", Begin);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new SliceGradOp(a.GetInts("begin"));
-    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -143,28 +115,13 @@ public sealed class SliceGradOp(int[] begin) : Op
 }
 
 /// <summary>Removes size-1 axes (the given ones, or all).</summary>
-public sealed class SqueezeOp(int[]? axes) : Op
+[Op("Squeeze")]
+public sealed partial class SqueezeOp(int[]? axes) : Op
 {
     /// <inheritdoc/>
     internal override bool MayReturnInputStorage => true;
     /// <summary>The axes removed; null: every size-1 axis.</summary>
     public int[]? Axes { get; } = axes;
-    /// <inheritdoc/>
-    public override string Name => "Squeeze";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("axes", Axes);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new SqueezeOp(a.GetIntsOrNull("axes"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => Axes is null ? "" : $"axes=[{string.Join(", ", Axes)}]";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -3,26 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Repeats <c>x</c> <c>Multiples[i]</c> times along each axis, like <c>tf.tile</c>.</summary>
-public sealed class TileOp(int[] multiples) : Op
+[Op("Tile")]
+public sealed partial class TileOp(int[] multiples) : Op
 {
     /// <summary>Repetitions per axis.</summary>
     public int[] Multiples { get; } = multiples;
-    /// <inheritdoc/>
-    public override string Name => "Tile";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("multiples", Multiples);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new TileOp(a.GetInts("multiples"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => $"multiples=[{string.Join(", ", Multiples)}]";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -55,24 +40,11 @@ public sealed class TileOp(int[] multiples) : Op
 }
 
 /// <summary>The gradient of <see cref="TileOp"/>: sums the tiles of <c>g</c> into the shape of <c>x</c> (its second input).</summary>
-public sealed class TileGradOp(int[] multiples) : Op
+[Op("TileGrad")]
+public sealed partial class TileGradOp(int[] multiples) : Op
 {
     /// <summary>Repetitions per axis.</summary>
     public int[] Multiples { get; } = multiples;
-    /// <inheritdoc/>
-    public override string Name => "TileGrad";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("multiples", Multiples);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new TileGradOp(a.GetInts("multiples"));
-    }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

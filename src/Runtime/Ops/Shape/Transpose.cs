@@ -3,26 +3,11 @@ using LayerGen.Kernels;
 namespace LayerGen;
 
 /// <summary>Permutes axes: output axis <c>i</c> is input axis <c>Perm[i]</c>. Null reverses the axes.</summary>
-public sealed class TransposeOp(int[]? perm) : Op
+[Op("Transpose")]
+public sealed partial class TransposeOp(int[]? perm) : Op
 {
     /// <summary>The permutation; null reverses the axes.</summary>
     public int[]? Perm { get; } = perm;
-    /// <inheritdoc/>
-    public override string Name => "Transpose";
-    /// <inheritdoc/>
-    public override void WriteAttributes(OpAttributes attributes)
-    {
-        var a = attributes;
-        a.Set("perm", Perm);
-    }
-    /// <summary>Re-creates the op from its attributes: the factory listed in <see cref="OpRegistry"/>.</summary>
-    public static Op Create(OpAttributes attributes)
-    {
-        var a = attributes;
-        return new TransposeOp(a.GetIntsOrNull("perm"));
-    }
-    /// <inheritdoc/>
-    public override string DescribeAttributes() => Perm is null ? "" : $"perm=[{string.Join(", ", Perm)}]";
 
     private int[] Resolve(Shape s)
     {

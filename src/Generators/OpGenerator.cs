@@ -1,0 +1,46 @@
+using System.Text;
+using LayerGen.Generators.Emitting;
+using LayerGen.Generators.Parsing;
+using LayerGen.SourceGeneration;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace LayerGen.Generators;
+
+/// <summary>
+/// The <c>[Op]</c> generator: for each <c>partial</c> op class marked <c>[Op("Name")]</c> it writes, from the
+/// constructor's parameters (the op's attributes, declared once), the static <c>Create(OpAttributes)</c> factory,
+/// <c>WriteAttributes</c>, <c>DescribeAttributes</c>, <c>Name</c>, and the <c>[ModuleInitializer]</c> that
+/// registers the op in <c>OpRegistry</c>: no reflection, so trimming and NativeAOT keep it.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class OpGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (used by the incrementality tests).</summary>
+    public static class TrackingNames
+    {
+        /// <summary>The parsed model of each <c>[Op]</c> class (null for input that is skipped).</summary>
+        public const string Parse = "LayerGen.Op.Parse";
+
+        /// <summary>The models that generate a file.</summary>
+        public const string Models = "LayerGen.Op.Models";
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.OpAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => OpParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Models);
+
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(OpEmitter.Emit(model, output.CancellationToken), Encoding.UTF8)));
+    }
+}

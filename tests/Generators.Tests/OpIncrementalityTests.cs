@@ -17,7 +17,7 @@ public class OpIncrementalityTests
         {
             public double Factor { get; } = factor;
             public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs) => inputs[0];
-            public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => inputs[0];
+            public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => inputs[0];
             public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [g];
         }
         """;

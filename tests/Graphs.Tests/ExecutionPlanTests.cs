@@ -237,7 +237,7 @@ public class ExecutionPlanTests
     private sealed class ReenteringOp(Action callback) : UnaryElementwiseOp
     {
         public override string Name => "Reentering";
-        public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+        public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         {
             callback();
             return Ops.Abs(inputs[0]);

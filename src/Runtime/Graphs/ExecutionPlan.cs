@@ -24,14 +24,14 @@ namespace LayerGen;
 /// </summary>
 public sealed class ExecutionPlan
 {
-    private readonly Step[] _steps;
+    private readonly PlanStep[] _steps;
     private readonly Tensor?[] _values;
     private readonly int[] _inputIds;
     private readonly int[] _outputIds;
     private readonly Tensor[] _outputs;
     private readonly TensorSpec[] _inputSpecs;
 
-    private ExecutionPlan(Graph graph, TensorSpec[] inputSpecs, Step[] steps, Tensor?[] values, int bufferCount, long bufferBytes)
+    private ExecutionPlan(Graph graph, TensorSpec[] inputSpecs, PlanStep[] steps, Tensor?[] values, int bufferCount, long bufferBytes)
     {
         Graph = graph;
         _inputSpecs = inputSpecs;
@@ -58,6 +58,13 @@ public sealed class ExecutionPlan
 
     /// <summary>How many op steps a run executes.</summary>
     public int StepCount => _steps.Length;
+
+    /// <summary>
+    /// The ops whose kernels, at the last run, did not write into the buffer the plan gave them but made a new
+    /// tensor (<see cref="KernelOutput"/>): each such step allocates on every run. Empty before the first run and for
+    /// plans whose kernels all write planned buffers.
+    /// </summary>
+    public IReadOnlyList<Op> AllocatingSteps => [.. _steps.Where(s => s.AllocatedLastRun).Select(s => s.Op)];
 
     /// <summary>
     /// Plans <paramref name="graph"/> for inputs of exactly <paramref name="inputSpecs"/> (fully defined shapes,
@@ -100,8 +107,9 @@ public sealed class ExecutionPlan
         }
         foreach (var output in graph.OutputIds) uses[output]++;
 
-        // Units of work in graph order: single ops, and dense groups (MatMul → bias Add → activation) fused
-        // into one step placed where the group's last node was.
+        // Units of work in graph order: single ops, and the groups a fusion rule (PlanFusionRules: a dense layer's
+        // MatMul → bias Add → activation, ...) runs as one step, placed where the group's last node was.
+        var context = new PlanFusionContext(graph, specs, uses);
         var units = new List<Unit>();
         var fusedAt = new Dictionary<int, Unit>();
         var absorbed = new HashSet<int>();
@@ -110,16 +118,15 @@ public sealed class ExecutionPlan
             if (node.Kind != GraphNodeKind.Op) continue;
             if (fusedAt.Remove(node.Id, out var fused)) { units.Add(fused); continue; }
             if (absorbed.Contains(node.Id)) continue;
-            if (TryFuseDense(graph, node, specs, uses, out var dense))
+            if (TryFuse(context, node) is { } fusion)
             {
-                foreach (var id in dense.Dense!.Absorbed) absorbed.Add(id);
-                fusedAt[dense.NodeId] = dense;
+                var unit = new Unit(fusion.NodeId, fusion.Op, fusion.Inputs, fusion);
+                if (fusion.NodeId == node.Id) { units.Add(unit); continue; }
+                foreach (var id in fusion.Absorbed) absorbed.Add(id);
+                fusedAt[fusion.NodeId] = unit;
                 continue;
             }
-            // A lone MatMul by a fixed weight also runs as a dense step (no bias), to pack the weight once.
-            units.Add(node.Op is MatMulOp && IsDenseMatMul(node, specs) && HasFixedWeight(graph, node)
-                ? new Unit(node.Id, node.Op, [.. node.Inputs], new DenseGroup(Kernels.FusedActivation.None, [node.Id], FixedWeight: true, HasBias: false))
-                : new Unit(node.Id, node.Op!, [.. node.Inputs], null));
+            units.Add(new Unit(node.Id, node.Op!, [.. node.Inputs], null));
         }
 
         var lastUse = new int[nodes.Count];
@@ -132,7 +139,7 @@ public sealed class ExecutionPlan
         var arrayOf = new Array?[nodes.Count];
         var liveValues = new Dictionary<Array, int>(ReferenceEqualityComparer.Instance);
         var free = new Dictionary<(DType, int), Stack<Array>>();
-        var steps = new Step[units.Count];
+        var steps = new PlanStep[units.Count];
         int bufferCount = 0;
         long bufferBytes = 0;
         for (int step = 0; step < units.Count; step++)
@@ -141,7 +148,7 @@ public sealed class ExecutionPlan
             var op = unit.Op;
             var spec = specs[unit.NodeId];
             Tensor? buffer = null;
-            if (unit.Dense is null && IsView(op, unit.Inputs, specs, spec))
+            if (unit.Fusion is null && IsView(op, unit.Inputs, specs, spec))
             {
                 // A view: its value may share its input's array, which then lives as long as either.
                 var source = arrayOf[unit.Inputs[0]];
@@ -150,7 +157,7 @@ public sealed class ExecutionPlan
             else
             {
                 Array? array = null;
-                if (unit.Dense is null && op is UnaryElementwiseOp or BinaryElementwiseOp)
+                if (unit.Fusion is null && op is UnaryElementwiseOp or BinaryElementwiseOp)
                 {
                     // In place: over an input of the same spec that nothing else needs after this step.
                     foreach (var input in unit.Inputs)
@@ -192,9 +199,9 @@ public sealed class ExecutionPlan
                     pool.Push(used);
                 }
             }
-            steps[step] = unit.Dense is { } d
-                ? new DenseStep(unit.NodeId, op, unit.Inputs, spec, buffer, d)
-                : new Step(unit.NodeId, op, unit.Inputs, spec, buffer);
+            steps[step] = unit.Fusion is { } f
+                ? f.CreateStep(spec, buffer)
+                : new PlanStep(unit.NodeId, op, unit.Inputs, spec, buffer);
         }
         return new ExecutionPlan(graph, [.. inputSpecs], steps, values, bufferCount, bufferBytes);
     }
@@ -208,58 +215,14 @@ public sealed class ExecutionPlan
         return op.IsViewFor(inSpecs, output);
     }
 
-    /// <summary>One step to plan: an op node, or a fused dense group (then <see cref="Dense"/> is set and NodeId is the group's last node).</summary>
-    private sealed record Unit(int NodeId, Op Op, int[] Inputs, DenseGroup? Dense);
+    /// <summary>One step to plan: an op node, or a group a fusion rule matched (then <see cref="Fusion"/> is set and NodeId is the group's last node).</summary>
+    private sealed record Unit(int NodeId, Op Op, int[] Inputs, PlanFusion? Fusion);
 
-    /// <summary>
-    /// A MatMul (the unit's op) whose only use is a bias Add, optionally followed by an activation that is the Add's
-    /// only use; <paramref name="Absorbed"/> lists the group's nodes. A lone MatMul by a fixed weight is a group
-    /// without bias. <paramref name="FixedWeight"/>: the weight is a variable or a constant, which the step packs once.
-    /// </summary>
-    private sealed record DenseGroup(Kernels.FusedActivation Activation, int[] Absorbed, bool FixedWeight, bool HasBias = true);
-
-    /// <summary>A float32 product of two matrices (rank 2), which the dense step runs.</summary>
-    private static bool IsDenseMatMul(GraphNode node, TensorSpec[] specs)
-        => specs[node.Id].DType == DType.Float32 && specs[node.Id].Shape.Rank == 2 && specs[node.Inputs[0]].Shape.Rank == 2 && specs[node.Inputs[1]].Shape.Rank == 2;
-
-    /// <summary>Whether the MatMul's weight is a variable or a constant (not computed in the graph): the step then packs it once.</summary>
-    private static bool HasFixedWeight(Graph graph, GraphNode matMul)
-        => graph.Nodes[matMul.Inputs[1]].Kind is GraphNodeKind.Variable or GraphNodeKind.Constant;
-
-    /// <summary>
-    /// Recognises <c>act(x @ W + b)</c>: float32 rank-2 MatMul → Add of a bias of shape (n) or (1, n) → optional
-    /// Relu/Sigmoid/Tanh, each intermediate used once and not a graph output.
-    /// </summary>
-    private static bool TryFuseDense(Graph graph, GraphNode node, TensorSpec[] specs, int[] uses, out Unit unit)
+    /// <summary>The first fusion rule that matches at <paramref name="node"/>, or null.</summary>
+    private static PlanFusion? TryFuse(PlanFusionContext context, GraphNode node)
     {
-        unit = null!;
-        if (node.Op is not MatMulOp matMul) return false;
-        var mm = specs[node.Id];
-        if (!IsDenseMatMul(node, specs)) return false;
-        if (uses[node.Id] != 1 || SoleConsumer(graph, node.Id) is not { Op: AddOp } add) return false;
-        int bias = add.Inputs[0] == node.Id ? add.Inputs[1] : add.Inputs[0];
-        if (bias == node.Id || specs[add.Id] != mm) return false;
-        var b = specs[bias].Shape;
-        int n = mm.Shape[1];
-        if (!((b.Rank == 1 && b[0] == n) || (b.Rank == 2 && b[0] == 1 && b[1] == n))) return false;
-        var last = add;
-        var activation = Kernels.FusedActivation.None;
-        if (uses[add.Id] == 1 && SoleConsumer(graph, add.Id) is { Op: { } actOp } act && Kernels.BiasActivation.Of(actOp) is { } a && specs[act.Id] == mm)
-        {
-            activation = a;
-            last = act;
-        }
-        int[] absorbed = last == add ? [node.Id, add.Id] : [node.Id, add.Id, last.Id];
-        unit = new Unit(last.Id, matMul, [node.Inputs[0], node.Inputs[1], bias], new DenseGroup(activation, absorbed, HasFixedWeight(graph, node)));
-        return true;
-    }
-
-    /// <summary>The op node that uses <paramref name="id"/> (the caller checked there is exactly one use).</summary>
-    private static GraphNode? SoleConsumer(Graph graph, int id)
-    {
-        if (graph.OutputIds.Contains(id)) return null;
-        for (int i = id + 1; i < graph.Nodes.Count; i++)
-            if (graph.Nodes[i].Kind == GraphNodeKind.Op && graph.Nodes[i].Inputs.Contains(id)) return graph.Nodes[i];
+        foreach (var rule in PlanFusionRules.All)
+            if (rule.TryFuse(context, node) is { } fusion) return fusion;
         return null;
     }
 
@@ -331,73 +294,9 @@ public sealed class ExecutionPlan
         for (int i = 0; i < _inputIds.Length; i++) _values[_inputIds[i]] = null;
     }
 
-    /// <summary>An op not marked <see cref="Op.MayReturnInputStorage"/> must not return its input's storage: the plan's reuse depends on it.</summary>
-    private static void CheckNotAliased(Step step, Tensor result)
-    {
-        foreach (var arg in step.Arguments)
-            if (ReferenceEquals(arg.Storage, result.Storage))
-                throw new InvalidOperationException($"ExecutionPlan: op '{step.Op}' returned its input's storage but does not declare MayReturnInputStorage.");
-    }
-
     private static string Describe(IReadOnlyList<TensorSpec> specs) => string.Join(", ", specs);
 
     /// <inheritdoc/>
     public override string ToString()
         => $"<ExecutionPlan inputs=[{Describe(InputSpecs)}] steps={_steps.Length} buffers={BufferCount} ({BufferBytes:N0} bytes)>";
-
-    /// <summary>One op run into its planned buffer.</summary>
-    private class Step(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor? buffer)
-    {
-        public readonly int NodeId = nodeId;
-        public readonly Op Op = op;
-        public readonly int[] Inputs = inputs;
-        public readonly TensorSpec Spec = spec;
-        public readonly Tensor? Buffer = buffer;
-        public readonly Tensor[] Arguments = new Tensor[inputs.Length];
-
-        /// <summary>Runs the step on <see cref="Arguments"/>; returns its value.</summary>
-        public virtual Tensor Execute()
-        {
-            var result = OutputAllocator.ComputeInto(Op, Arguments, Spec, Buffer);
-            if (!ReferenceEquals(result, Buffer) && !Op.MayReturnInputStorage) CheckNotAliased(this, result);
-            return result;
-        }
-    }
-
-    /// <summary>A fused dense group: the GEMM writes the buffer, then the bias and activation run over each row while it is in cache.</summary>
-    private sealed class DenseStep(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor? buffer, DenseGroup group) : Step(nodeId, op, inputs, spec, buffer)
-    {
-        private readonly int _m = spec.Shape[0], _n = spec.Shape[1];
-
-        // The weight packed for the GEMM, and the variable version it was packed at: packed at the first run and
-        // again after any assignment (optimizer steps, checkpoint restores), so runs always see current values.
-        private Kernels.PackedMatrix? _packedWeight;
-        private int _packedVersion;
-
-        public override Tensor Execute()
-        {
-            // Arguments: x, W and the bias when the group has one. The GEMM (the MatMul op's float32 kernel) writes every element of the buffer.
-            var x = Arguments[0];
-            var w = Arguments[1];
-            var c = Buffer ?? Tensor.Empty(Spec.Shape, DType.Float32);
-            var matMul = (MatMulOp)Op;
-            int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
-            if (group.FixedWeight && Kernels.Gemm.IsBlocked(_m, _n, k))
-            {
-                int version = w is Variable v ? v.Version : 0;
-                if (_packedWeight is null || version != _packedVersion)
-                {
-                    _packedWeight = Kernels.Gemm.PackB(w.AsSpan<float>(), matMul.TransposeB, k, _n, _packedWeight);
-                    _packedVersion = version;
-                }
-                Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, _packedWeight, c.Data<float>(), _m, Kernels.Gemm.DefaultThreads);
-            }
-            else
-            {
-                Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, w.AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
-            }
-            if (group.HasBias) Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), group.Activation);
-            return c;
-        }
-    }
 }

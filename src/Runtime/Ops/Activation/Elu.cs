@@ -11,7 +11,7 @@ public sealed partial class EluOp(double alpha) : UnaryElementwiseOp
     public double Alpha { get; } = alpha;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         double a = Alpha;
         return Elementwise.Unary(inputs[0], output,

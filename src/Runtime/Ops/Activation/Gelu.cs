@@ -21,7 +21,7 @@ public sealed partial class GeluOp(bool approximate) : UnaryElementwiseOp
     private static double Tanh(double x) => 0.5 * x * (1 + Math.Tanh(SqrtTwoOverPi * (x + Cubic * x * x * x)));
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Approximate
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Approximate
         ? Elementwise.Unary(inputs[0], output,
             static (x, d) => { for (int i = 0; i < x.Length; i++) d[i] = (float)Tanh(x[i]); },
             static (x, d) => { for (int i = 0; i < x.Length; i++) d[i] = Tanh(x[i]); }, null, null, Name)

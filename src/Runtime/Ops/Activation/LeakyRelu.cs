@@ -11,7 +11,7 @@ public sealed partial class LeakyReluOp(double alpha) : UnaryElementwiseOp
     public double Alpha { get; } = alpha;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         float af = (float)Alpha;
         double ad = Alpha;

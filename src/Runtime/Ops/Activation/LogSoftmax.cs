@@ -19,11 +19,11 @@ public sealed partial class LogSoftmaxOp(int axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var loop = AxisLoop.For(x.Shape, AxisLoop.Normalize(Name, x.Shape, Axis));
-        var r = OutputAllocator.Allocate(output, zeroed: false);
+        var r = output.Allocate(zeroed: false);
         if (x.DType == DType.Float32) SoftmaxOp.Run(x.AsSpan<float>(), r.Data<float>(), loop, log: true);
         else SoftmaxOp.Run(x.AsSpan<double>(), r.Data<double>(), loop, log: true);
         return r;

@@ -11,7 +11,7 @@ public sealed partial class ReluOp : UnaryElementwiseOp
     public static readonly ReluOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output,
             static (x, d) => TensorPrimitives.Max(x, 0f, d),
             static (x, d) => TensorPrimitives.Max(x, 0d, d), null, null, Name);

@@ -11,7 +11,7 @@ public sealed partial class SigmoidOp : UnaryElementwiseOp
     public static readonly SigmoidOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Sigmoid, TensorPrimitives.Sigmoid, null, null, Name);
 
     /// <summary><c>g * s * (1 - s)</c>.</summary>

@@ -20,11 +20,11 @@ public sealed partial class SoftmaxOp(int axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var loop = AxisLoop.For(x.Shape, AxisLoop.Normalize(Name, x.Shape, Axis));
-        var r = OutputAllocator.Allocate(output, zeroed: false);
+        var r = output.Allocate(zeroed: false);
         if (x.DType == DType.Float32) Run(x.AsSpan<float>(), r.Data<float>(), loop, log: false);
         else Run(x.AsSpan<double>(), r.Data<double>(), loop, log: false);
         return r;

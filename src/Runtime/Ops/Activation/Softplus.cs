@@ -12,7 +12,7 @@ public sealed partial class SoftplusOp : UnaryElementwiseOp
     private static double F(double x) => Math.Max(x, 0) + double.LogP1(Math.Exp(-Math.Abs(x)));
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output,
             static (x, d) => { for (int i = 0; i < x.Length; i++) d[i] = (float)F(x[i]); },
             static (x, d) => { for (int i = 0; i < x.Length; i++) d[i] = F(x[i]); }, null, null, Name);

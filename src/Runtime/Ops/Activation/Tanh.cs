@@ -11,7 +11,7 @@ public sealed partial class TanhOp : UnaryElementwiseOp
     public static readonly TanhOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Tanh, TensorPrimitives.Tanh, null, null, Name);
 
     /// <summary><c>g * (1 - tanh(x)^2)</c>.</summary>

@@ -17,7 +17,7 @@ public sealed partial class StopGradientOp : Op
     }
 
     /// <summary>A new tensor object with the same values (never the input object, so the tape can tell them apart).</summary>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Tensor.Reinterpret(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Tensor.Reinterpret(inputs[0], output.Shape);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];

@@ -17,8 +17,12 @@ public abstract class Op
     /// <summary>Shape rule: the output spec for inputs of these specs. Throws <see cref="ShapeMismatchException"/> or <see cref="DTypeMismatchException"/>.</summary>
     public abstract TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs);
 
-    /// <summary>Kernel: computes the output from concrete inputs; <paramref name="output"/> is what <see cref="InferOutput"/> returned.</summary>
-    public abstract Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output);
+    /// <summary>
+    /// Kernel: computes the output from concrete inputs. <paramref name="output"/> has the spec <see cref="InferOutput"/>
+    /// returned and gives the tensor to write into (<see cref="KernelOutput.Allocate"/>): the buffer an
+    /// <see cref="ExecutionPlan"/> planned for the node, or a new one in an eager run.
+    /// </summary>
+    public abstract Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output);
 
     /// <summary>
     /// Gradient: given d(target)/d(output), returns d(target)/d(input) for each input, or null where

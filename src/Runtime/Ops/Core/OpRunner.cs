@@ -28,11 +28,8 @@ public static class OpRunner
             GradientTape.Record(op, inputs, node);
             return node;
         }
-        // A kernel calling other ops must not hand them the buffer an ExecutionPlan offered it.
-        var offered = OutputAllocator.Suspend();
-        Tensor output;
-        try { output = op.Compute(inputs, spec); }
-        finally { OutputAllocator.Restore(offered); }
+        // An eager run: the kernel gets a fresh output (only an ExecutionPlan hands kernels planned buffers).
+        var output = op.Compute(inputs, KernelOutput.Fresh(spec));
         GradientTape.Record(op, inputs, output);
         return output;
     }

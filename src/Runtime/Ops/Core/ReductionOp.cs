@@ -27,11 +27,11 @@ public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var mask = MaskFor(x.Shape);
-        var result = OutputAllocator.Allocate(output);
+        var result = output.Allocate();
         switch (x.DType)
         {
             case DType.Float32: ReduceInto(x.AsSpan<float>(), x.Shape, mask, result.Data<float>()); break;

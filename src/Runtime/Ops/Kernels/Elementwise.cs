@@ -177,11 +177,11 @@ internal static class Elementwise
     }
 
     /// <summary>Runs a binary kernel for the dtype of the inputs.</summary>
-    public static Tensor Binary(Tensor a, Tensor b, TensorSpec output,
+    public static Tensor Binary(Tensor a, Tensor b, KernelOutput output,
         BinaryRowKernel<float, float>? f32, BinaryRowKernel<double, double>? f64,
         BinaryRowKernel<int, int>? i32, BinaryRowKernel<long, long>? i64, string op)
     {
-        var result = OutputAllocator.Allocate(output, zeroed: false);
+        var result = output.Allocate(zeroed: false);
         switch (a.DType)
         {
             case DType.Float32 when f32 is not null: Binary(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape, f32); break;
@@ -194,11 +194,11 @@ internal static class Elementwise
     }
 
     /// <summary>Runs a comparison kernel (bool result) for the dtype of the inputs.</summary>
-    public static Tensor Compare(Tensor a, Tensor b, TensorSpec output,
+    public static Tensor Compare(Tensor a, Tensor b, KernelOutput output,
         BinaryRowKernel<float, bool> f32, BinaryRowKernel<double, bool> f64,
         BinaryRowKernel<int, bool> i32, BinaryRowKernel<long, bool> i64, BinaryRowKernel<bool, bool>? b8, string op)
     {
-        var result = OutputAllocator.Allocate(new TensorSpec(output.Shape, DType.Bool), zeroed: false);
+        var result = output.Allocate(zeroed: false);
         var o = result.Data<bool>();
         switch (a.DType)
         {
@@ -213,11 +213,11 @@ internal static class Elementwise
     }
 
     /// <summary>Runs a unary kernel for the dtype of the input.</summary>
-    public static Tensor Unary(Tensor x, TensorSpec output,
+    public static Tensor Unary(Tensor x, KernelOutput output,
         UnaryRowKernel<float, float>? f32, UnaryRowKernel<double, double>? f64,
         UnaryRowKernel<int, int>? i32, UnaryRowKernel<long, long>? i64, string op)
     {
-        var result = OutputAllocator.Allocate(output, zeroed: false);
+        var result = output.Allocate(zeroed: false);
         switch (x.DType)
         {
             case DType.Float32 when f32 is not null: f32(x.AsSpan<float>(), result.Data<float>()); break;

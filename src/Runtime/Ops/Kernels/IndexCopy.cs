@@ -3,10 +3,10 @@ namespace LayerGen.Kernels;
 /// <summary>Dtype-agnostic copies driven by index tables (transpose, tile).</summary>
 internal static class IndexCopy
 {
-    /// <summary>A tensor of <paramref name="shape"/> with <c>out[i] = x[source[i]]</c>.</summary>
-    public static Tensor Take(Tensor x, Shape shape, int[] source)
+    /// <summary>The output (the planned buffer, or a new tensor) with <c>out[i] = x[source[i]]</c>.</summary>
+    public static Tensor Take(Tensor x, KernelOutput output, int[] source)
     {
-        var r = Tensor.Empty(shape, x.DType);
+        var r = output.Allocate(zeroed: false);
         switch (x.DType)
         {
             case DType.Float32: Take(x.AsSpan<float>(), r.Data<float>(), source); break;

@@ -38,12 +38,12 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var a = inputs[0];
         var b = inputs[1];
         // Every element is written by the GEMM (which clears C itself for other dtypes and for k = 0).
-        var result = OutputAllocator.Allocate(output, zeroed: false);
+        var result = output.Allocate(zeroed: false);
         switch (a.DType)
         {
             case DType.Float32: Run(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape); break;

@@ -13,7 +13,7 @@ public sealed partial class AbsOp : UnaryElementwiseOp
     protected override bool FloatOnly => false;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Abs, TensorPrimitives.Abs, TensorPrimitives.Abs, TensorPrimitives.Abs, Name);
 
     /// <summary><c>g * sign(x)</c> (0 at x = 0, as TensorFlow).</summary>

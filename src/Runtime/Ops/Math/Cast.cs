@@ -19,12 +19,12 @@ public sealed partial class CastOp(DType dtype) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         if (x.DType == DType) return Tensor.Reinterpret(x, x.Shape);
         // Every element is written: the output may come uninitialised (a plan's buffer when offered).
-        var r = OutputAllocator.Allocate(output, zeroed: false);
+        var r = output.Allocate(zeroed: false);
         switch (x.DType)
         {
             case DType.Float32: Convert(x.AsSpan<float>(), r); break;

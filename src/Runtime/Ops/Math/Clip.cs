@@ -29,7 +29,7 @@ public sealed partial class ClipOp : UnaryElementwiseOp
     protected override bool FloatOnly => false;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output,
             (x, d) => TensorPrimitives.Clamp(x, (float)Min, (float)Max, d),
             (x, d) => TensorPrimitives.Clamp(x, Min, Max, d),

@@ -57,7 +57,7 @@ public sealed partial class CompareOp : BinaryElementwiseOp
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Comparison switch
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Comparison switch
     {
         Comparison.Equal => Elementwise.Compare(inputs[0], inputs[1], output, Kernel<float, Eq>, Kernel<double, Eq>, Kernel<int, Eq>, Kernel<long, Eq>, BoolKernel<Eq>, Name),
         Comparison.NotEqual => Elementwise.Compare(inputs[0], inputs[1], output, Kernel<float, Ne>, Kernel<double, Ne>, Kernel<int, Ne>, Kernel<long, Ne>, BoolKernel<Ne>, Name),

@@ -10,7 +10,7 @@ public sealed partial class ErfOp : UnaryElementwiseOp
     public static readonly ErfOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output,
             static (x, d) => { for (int i = 0; i < x.Length; i++) d[i] = (float)SpecialFunctions.Erf(x[i]); },
             static (x, d) => { for (int i = 0; i < x.Length; i++) d[i] = SpecialFunctions.Erf(x[i]); }, null, null, Name);

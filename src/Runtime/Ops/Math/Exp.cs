@@ -11,7 +11,7 @@ public sealed partial class ExpOp : UnaryElementwiseOp
     public static readonly ExpOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Exp, TensorPrimitives.Exp, null, null, Name);
 
     /// <inheritdoc/>

@@ -11,7 +11,7 @@ public sealed partial class LogOp : UnaryElementwiseOp
     public static readonly LogOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Log, TensorPrimitives.Log, null, null, Name);
 
     /// <inheritdoc/>

@@ -15,7 +15,7 @@ public sealed partial class MaximumOp : BinaryElementwiseOp
     public static readonly MaximumOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Binary(inputs[0], inputs[1], output, Kernel, Kernel, Kernel, Kernel, Name);
 
     private static void Kernel<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : INumber<T>

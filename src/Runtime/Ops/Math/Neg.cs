@@ -13,7 +13,7 @@ public sealed partial class NegOp : UnaryElementwiseOp
     protected override bool FloatOnly => false;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Negate, TensorPrimitives.Negate, TensorPrimitives.Negate, TensorPrimitives.Negate, Name);
 
     /// <inheritdoc/>

@@ -14,7 +14,7 @@ public sealed partial class PowOp : BinaryElementwiseOp
     protected override bool FloatOnly => true;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Binary(inputs[0], inputs[1], output, Kernel, Kernel, null, null, Name);
 
     private static void Kernel<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : IPowerFunctions<T>

@@ -13,7 +13,7 @@ public sealed partial class SignOp : UnaryElementwiseOp
     protected override bool FloatOnly => false;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, Kernel, Kernel, Kernel, Kernel, Name);
 
     private static void Kernel<T>(ReadOnlySpan<T> x, Span<T> d) where T : INumber<T>

@@ -11,7 +11,7 @@ public sealed partial class SqrtOp : UnaryElementwiseOp
     public static readonly SqrtOp Instance = new();
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Sqrt, TensorPrimitives.Sqrt, null, null, Name);
 
     /// <summary><c>g / (2 sqrt(x))</c>.</summary>

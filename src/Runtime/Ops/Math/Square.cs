@@ -13,7 +13,7 @@ public sealed partial class SquareOp : UnaryElementwiseOp
     protected override bool FloatOnly => false;
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output,
             static (x, d) => TensorPrimitives.Multiply(x, x, d),
             static (x, d) => TensorPrimitives.Multiply(x, x, d),

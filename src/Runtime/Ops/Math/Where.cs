@@ -25,11 +25,11 @@ public sealed partial class WhereOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var shape = output.Shape;
         var c = Broadcast<bool>(inputs[0], shape);
-        var result = Tensor.Empty(shape, output.DType);
+        var result = output.Allocate();
         switch (output.DType)
         {
             case DType.Float32: Select(c, inputs[1], inputs[2], result.Data<float>(), shape); break;

@@ -43,11 +43,11 @@ public sealed partial class ArgMaxOp(int? axis, bool keepDims, bool smallest) : 
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var loop = Axis is int a ? AxisLoop.For(x.Shape, AxisLoop.Normalize(Name, x.Shape, a)) : new AxisLoop(1, x.Size, 1);
-        var result = Tensor.Empty(output.Shape, DType.Int64);
+        var result = output.Allocate();
         var d = result.Data<long>();
         switch (x.DType)
         {

@@ -51,8 +51,8 @@ public sealed partial class ReducedCountOp(int[]? axes) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
-        => Tensor.Scalar(Reduce.ReducedCount(inputs[0].Shape, Reduce.Mask(Name, inputs[0].Shape, Axes)), output.DType);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+        => output.AllocateFilled(Reduce.ReducedCount(inputs[0].Shape, Reduce.Mask(Name, inputs[0].Shape, Axes)));
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];

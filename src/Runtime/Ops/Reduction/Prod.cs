@@ -48,13 +48,13 @@ public sealed partial class ProdExceptSelfOp(int[]? axes) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var mask = Reduce.Mask(Name, x.Shape, Axes);
         var outShape = Reduce.OutputShape(Name, x.Shape, Axes, true, out _);
         var map = Reduce.OutputIndex(x.Shape, mask);
-        var result = OutputAllocator.Allocate(output);
+        var result = output.Allocate();
         if (x.DType == DType.Float32) Run(x.AsSpan<float>(), result.Data<float>(), map, outShape.Size);
         else Run(x.AsSpan<double>(), result.Data<double>(), map, outShape.Size);
         return result;

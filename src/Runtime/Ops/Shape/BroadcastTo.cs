@@ -20,7 +20,7 @@ public sealed partial class BroadcastToOp(Shape shape) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => BroadcastKernel.Run(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => BroadcastKernel.Run(inputs[0], output);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReduceToLike(g, inputs[0])];
@@ -44,7 +44,7 @@ public sealed partial class BroadcastToLikeOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => BroadcastKernel.Run(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => BroadcastKernel.Run(inputs[0], output);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReduceToLike(g, inputs[0]), null];
@@ -52,10 +52,11 @@ public sealed partial class BroadcastToLikeOp : Op
 
 internal static class BroadcastKernel
 {
-    public static Tensor Run(Tensor x, Shape shape)
+    public static Tensor Run(Tensor x, KernelOutput output)
     {
         // Every element is written: uninitialised, or the buffer a plan offers.
-        var result = OutputAllocator.Allocate(new TensorSpec(shape, x.DType), zeroed: false);
+        var shape = output.Shape;
+        var result = output.Allocate(zeroed: false);
         switch (x.DType)
         {
             case DType.Float32: Elementwise.BroadcastCopy(x.AsSpan<float>(), x.Shape, result.Data<float>(), shape); break;

@@ -41,9 +41,9 @@ public sealed partial class ConcatOp(int axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
-        var r = OutputAllocator.Allocate(output);
+        var r = output.Allocate();
         int axis = AxisLoop.Normalize(Name, output.Shape, Axis);
         switch (output.DType)
         {

@@ -41,13 +41,13 @@ public sealed partial class GatherOp(int axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var p = inputs[0];
         int a = AxisLoop.Normalize(Name, p.Shape, Axis);
         var loop = AxisLoop.For(p.Shape, a);
         var idx = Indices(Name, inputs[1], loop.Length, p.Shape, a);
-        var r = Tensor.Empty(output.Shape, p.DType);
+        var r = output.Allocate();
         switch (p.DType)
         {
             case DType.Float32: Run(p.AsSpan<float>(), r.Data<float>(), loop, idx); break;
@@ -92,14 +92,14 @@ public sealed partial class GatherGradOp(int axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var g = inputs[0];
         var ps = output.Shape;
         int a = AxisLoop.Normalize(Name, ps, Axis);
         var loop = AxisLoop.For(ps, a);
         var idx = GatherOp.Indices(Name, inputs[1], loop.Length, ps, a);
-        var r = Tensor.Empty(ps, g.DType);
+        var r = output.Allocate();
         if (g.DType == DType.Float32) Run(g.AsSpan<float>(), r.Data<float>(), loop, idx);
         else Run(g.AsSpan<double>(), r.Data<double>(), loop, idx);
         return r;

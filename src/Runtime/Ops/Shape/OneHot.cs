@@ -28,11 +28,11 @@ public sealed partial class OneHotOp(int depth, double on, double off, DType dty
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         // Written straight into the output (a plan's buffer when offered), converted as a cast from float64 would.
         var x = inputs[0];
-        var r = OutputAllocator.Allocate(output, zeroed: false);
+        var r = output.Allocate(zeroed: false);
         switch (DType)
         {
             case DType.Float32: Write(x, r.Data<float>(), (float)Off, (float)On); break;

@@ -59,10 +59,10 @@ public sealed partial class PadOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
-        var r = Tensor.Full(output.Shape, Value, x.DType);
+        var r = output.AllocateFilled(Value);
         switch (x.DType)
         {
             case DType.Float32: SliceOp.Copy(default, output.Shape, x.Data<float>(), x.Shape, Before, true, r.Data<float>()); break;
@@ -105,7 +105,7 @@ public sealed partial class PadGradOp(int[] before, int[] after) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => new SliceOp(Before, output.Shape.ToArray()).Compute(inputs, output);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => new SliceOp(Before, output.Shape.ToArray()).Compute(inputs, output);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)

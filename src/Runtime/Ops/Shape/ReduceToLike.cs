@@ -29,16 +29,16 @@ public sealed partial class ReduceToLikeOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         if (x.Shape == output.Shape) return Tensor.Reinterpret(x, x.Shape);
         var (sum, keptShape) = SumFor(x.Shape, output.Shape);
         // The sum keeps the reduced axes (same values in the same order as the output's shape): it writes into the
         // output's buffer (a plan's, when offered) seen with that shape.
-        var result = OutputAllocator.Allocate(output, zeroed: false);
+        var result = output.Allocate(zeroed: false);
         var keptSpec = new TensorSpec(keptShape, x.DType);
-        var summed = OutputAllocator.ComputeInto(sum, [x], keptSpec, Tensor.Reinterpret(result, keptShape));
+        var summed = sum.Compute([x], new KernelOutput(keptSpec, Tensor.Reinterpret(result, keptShape)));
         return ReferenceEquals(summed.Storage, result.Storage) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
 

@@ -43,7 +43,7 @@ public sealed partial class ReshapeOp(Shape shape) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Tensor.Reinterpret(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Tensor.Reinterpret(inputs[0], output.Shape);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0])];
@@ -68,7 +68,7 @@ public sealed partial class ReshapeLikeOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Tensor.Reinterpret(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Tensor.Reinterpret(inputs[0], output.Shape);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0]), null];
@@ -97,7 +97,7 @@ public sealed partial class ExpandDimsOp(int axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Tensor.Reinterpret(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Tensor.Reinterpret(inputs[0], output.Shape);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0])];

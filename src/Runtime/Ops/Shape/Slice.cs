@@ -33,10 +33,10 @@ public sealed partial class SliceOp(int[] begin, int[] size) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
-        var r = OutputAllocator.Allocate(output);
+        var r = output.Allocate();
         switch (x.DType)
         {
             case DType.Float32: Copy(x.AsSpan<float>(), x.Shape, r.Data<float>(), output.Shape, Begin, false); break;
@@ -96,10 +96,10 @@ public sealed partial class SliceGradOp(int[] begin) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var g = inputs[0];
-        var r = Tensor.Empty(output.Shape, g.DType);
+        var r = output.Allocate();
         switch (g.DType)
         {
             case DType.Float32: SliceOp.Copy(default, output.Shape, g.Data<float>(), g.Shape, Begin, true, r.Data<float>()); break;
@@ -141,7 +141,7 @@ public sealed partial class SqueezeOp(int[]? axes) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output) => Tensor.Reinterpret(inputs[0], output.Shape);
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Tensor.Reinterpret(inputs[0], output.Shape);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.ReshapeLike(g, inputs[0])];

@@ -27,11 +27,11 @@ public sealed partial class TileOp(int[] multiples) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
-        if (output.Shape.Size == 0) return Tensor.Empty(output.Shape, x.DType);
-        return IndexCopy.Take(x, output.Shape, IndexCopy.Table(output.Shape, x.Shape.ToArray(), x.Shape.Strides()));
+        if (output.Shape.Size == 0) return output.Allocate();
+        return IndexCopy.Take(x, output, IndexCopy.Table(output.Shape, x.Shape.ToArray(), x.Shape.Strides()));
     }
 
     /// <inheritdoc/>
@@ -57,11 +57,11 @@ public sealed partial class TileGradOp(int[] multiples) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var g = inputs[0];
         var xs = output.Shape;
-        var r = Tensor.Empty(xs, g.DType);
+        var r = output.Allocate();
         if (g.Size == 0) return r;
         var table = IndexCopy.Table(g.Shape, xs.ToArray(), xs.Strides());
         if (g.DType == DType.Float32) Accumulate(g.AsSpan<float>(), r.Data<float>(), table);

@@ -45,14 +45,14 @@ public sealed partial class TransposeOp(int[]? perm) : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, TensorSpec output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var p = Resolve(x.Shape);
         var inStrides = x.Shape.Strides();
         var strides = new int[p.Length];
         for (int i = 0; i < p.Length; i++) strides[i] = inStrides[p[i]];
-        return IndexCopy.Take(x, output.Shape, IndexCopy.Table(output.Shape, output.Shape.ToArray(), strides));
+        return IndexCopy.Take(x, output, IndexCopy.Table(output.Shape, output.Shape.ToArray(), strides));
     }
 
     /// <summary>The inverse permutation applied to <c>g</c>.</summary>

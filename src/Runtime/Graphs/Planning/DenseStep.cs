@@ -1,0 +1,54 @@
+namespace LayerGen;
+
+/// <summary>
+/// A dense layer's step: a float32 rank-2 MatMul whose GEMM writes the buffer, then, when the group has them, the
+/// bias and the activation run over each row while it is in cache. A fixed weight (variable or constant) is
+/// packed into the GEMM's panel layout at the first run and again only after the variable's value changes.
+/// Arguments: x, W, and the bias when <paramref name="hasBias"/>.
+/// </summary>
+internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpec spec, Tensor? buffer, Kernels.FusedActivation activation, bool fixedWeight, bool hasBias)
+    : PlanStep(nodeId, op, inputs, spec, buffer)
+{
+    private readonly int _m = spec.Shape[0], _n = spec.Shape[1];
+
+    // The weight packed for the GEMM, and the variable version it was packed at: packed at the first run and
+    // again after any assignment (optimizer steps, checkpoint restores), so runs always see current values.
+    private Kernels.PackedMatrix? _packedWeight;
+    private int _packedVersion;
+
+    /// <summary>A float32 product of two matrices (rank 2), which a dense step runs.</summary>
+    public static bool Fits(PlanFusionContext context, GraphNode matMul)
+    {
+        var specs = context.Specs;
+        return specs[matMul.Id].DType == DType.Float32 && specs[matMul.Id].Shape.Rank == 2
+            && specs[matMul.Inputs[0]].Shape.Rank == 2 && specs[matMul.Inputs[1]].Shape.Rank == 2;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Execute()
+    {
+        // The GEMM (the MatMul op's float32 kernel) writes every element of the buffer.
+        var x = Arguments[0];
+        var w = Arguments[1];
+        var c = Buffer ?? Tensor.Empty(Spec.Shape, DType.Float32);
+        AllocatedLastRun = Buffer is null;
+        var matMul = (MatMulOp)Op;
+        int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
+        if (fixedWeight && Kernels.Gemm.IsBlocked(_m, _n, k))
+        {
+            int version = w is Variable v ? v.Version : 0;
+            if (_packedWeight is null || version != _packedVersion)
+            {
+                _packedWeight = Kernels.Gemm.PackB(w.AsSpan<float>(), matMul.TransposeB, k, _n, _packedWeight);
+                _packedVersion = version;
+            }
+            Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, _packedWeight, c.Data<float>(), _m, Kernels.Gemm.DefaultThreads);
+        }
+        else
+        {
+            Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, w.AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
+        }
+        if (hasBias) Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), activation);
+        return c;
+    }
+}

@@ -1,0 +1,69 @@
+namespace LayerGen;
+
+/// <summary>
+/// What a kernel (<see cref="Op.Compute"/>) writes its result into: the output's spec (what
+/// <see cref="Op.InferOutput"/> returned) and, when an <see cref="ExecutionPlan"/> runs the op, the buffer the plan
+/// assigned to that node (TensorFlow's <c>allocate_output</c>). <see cref="Allocate"/> gives that buffer, or a new
+/// tensor when there is none (an eager run). A kernel that makes its result some other way (<c>Tensor.Empty</c>)
+/// still works, but allocates on every planned run: the plan reports it (<see cref="ExecutionPlan.AllocatingSteps"/>).
+/// Ops a kernel itself runs through <see cref="OpRunner"/> get fresh outputs.
+/// </summary>
+public readonly struct KernelOutput
+{
+    /// <summary>An output of <paramref name="spec"/>, written into <paramref name="planned"/> when it is given and has that spec.</summary>
+    public KernelOutput(TensorSpec spec, Tensor? planned = null)
+    {
+        Spec = spec;
+        Planned = planned is not null && planned.DType == spec.DType && planned.Shape == spec.Shape ? planned : null;
+    }
+
+    /// <summary>An output of <paramref name="spec"/> with no planned buffer (the kernel gets a new tensor).</summary>
+    public static KernelOutput Fresh(TensorSpec spec) => new(spec);
+
+    /// <summary>An output of <paramref name="spec"/> with no planned buffer: what an eager run passes.</summary>
+    public static implicit operator KernelOutput(TensorSpec spec) => new(spec);
+
+    /// <summary>The output's spec.</summary>
+    public TensorSpec Spec { get; }
+
+    /// <summary>The output's shape.</summary>
+    public Shape Shape => Spec.Shape;
+
+    /// <summary>The output's dtype.</summary>
+    public DType DType => Spec.DType;
+
+    /// <summary>The buffer a plan assigned to the output, or null (an eager run).</summary>
+    public Tensor? Planned { get; }
+
+    /// <summary>
+    /// The tensor to write the output into: the planned buffer, or a new tensor. Zero-filled unless
+    /// <paramref name="zeroed"/> is false, which kernels pass only when they write every element.
+    /// </summary>
+    public Tensor Allocate(bool zeroed = true)
+    {
+        if (Planned is { } planned)
+        {
+            if (zeroed) System.Array.Clear(planned.Storage);
+            return planned;
+        }
+        return zeroed ? Tensor.Empty(Spec.Shape, Spec.DType) : Tensor.Uninitialized(Spec.Shape, Spec.DType);
+    }
+
+    /// <summary>The tensor to write the output into (see <see cref="Allocate"/>), every element set to <paramref name="value"/> as <see cref="Tensor.Full"/> converts it.</summary>
+    public Tensor AllocateFilled(double value)
+    {
+        var t = Allocate(zeroed: false);
+        switch (t.DType)
+        {
+            case DType.Float32: t.Data<float>().Fill((float)value); break;
+            case DType.Float64: t.Data<double>().Fill(value); break;
+            case DType.Int32: t.Data<int>().Fill(checked((int)value)); break;
+            case DType.Int64: t.Data<long>().Fill(checked((long)value)); break;
+            case DType.Bool: t.Data<bool>().Fill(value != 0); break;
+        }
+        return t;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Planned is null ? Spec.ToString() : Spec + " (planned)";
+}

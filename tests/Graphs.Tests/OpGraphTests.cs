@@ -54,6 +54,7 @@ public class OpGraphTests
         yield return (new TransposeOp([1, 0]), [N(2, 3)]);
         yield return (new TransposeOp(null), [N(2, 3, 4)]);
         yield return (WhereOp.Instance, [Ops.Greater(N(2, 3), Tensor.Scalar(0f)), N(2, 3), N(3)]);
+        yield return (new ScaleShiftOp(2, 0.5), [N(2, 3)]); // an application's op (CustomOpTests.cs)
     }
 
     [Fact]

@@ -49,6 +49,18 @@ public readonly struct KernelOutput
         return zeroed ? Tensor.Empty(Spec.Shape, Spec.DType) : Tensor.Uninitialized(Spec.Shape, Spec.DType);
     }
 
+    /// <summary>
+    /// The tensor to write the output into (see <see cref="Allocate"/>) and, in <paramref name="values"/>, its
+    /// elements to write (<typeparamref name="T"/> must be the output's element type): what a kernel outside
+    /// LayerGen writes through, since tensors are otherwise read-only.
+    /// </summary>
+    public Tensor Allocate<T>(out Span<T> values, bool zeroed = true) where T : unmanaged
+    {
+        var t = Allocate(zeroed);
+        values = t.Data<T>();
+        return t;
+    }
+
     /// <summary>The tensor to write the output into (see <see cref="Allocate"/>), every element set to <paramref name="value"/> as <see cref="Tensor.Full"/> converts it.</summary>
     public Tensor AllocateFilled(double value)
     {

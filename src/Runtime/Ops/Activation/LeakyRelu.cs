@@ -1,4 +1,3 @@
-using System.Globalization;
 using LayerGen.Kernels;
 
 namespace LayerGen;

@@ -2,10 +2,10 @@ namespace LayerGen;
 
 /// <summary>
 /// What a kernel (<see cref="Op.Compute"/>) writes its result into: the output's spec (what
-/// <see cref="Op.InferOutput"/> returned) and, when an <see cref="ExecutionPlan"/> runs the op, the buffer the plan
+/// <see cref="Op.InferOutput"/> returned) and, when an <c>ExecutionPlan</c> runs the op, the buffer the plan
 /// assigned to that node (TensorFlow's <c>allocate_output</c>). <see cref="Allocate"/> gives that buffer, or a new
 /// tensor when there is none (an eager run). A kernel that makes its result some other way (<c>Tensor.Empty</c>)
-/// still works, but allocates on every planned run: the plan reports it (<see cref="ExecutionPlan.AllocatingSteps"/>).
+/// still works, but allocates on every planned run: the plan reports it (<c>ExecutionPlan.AllocatingSteps</c>).
 /// Ops a kernel itself runs through <see cref="OpRunner"/> get fresh outputs.
 /// </summary>
 public readonly struct KernelOutput

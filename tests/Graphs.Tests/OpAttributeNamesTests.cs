@@ -1,0 +1,71 @@
+namespace LayerGen.Graphs.Tests;
+
+/// <summary>
+/// Graph files (SavedModel's graph JSON) store each op's attributes by name: the names and their order, as the
+/// hand-written <c>WriteAttributes</c> methods wrote them before the op generator, must not change.
+/// </summary>
+public class OpAttributeNamesTests
+{
+    private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
+    {
+        ["ArgMax"] = ["axis", "keepdims"],
+        ["ArgMin"] = ["axis", "keepdims"],
+        ["BroadcastTo"] = ["shape"],
+        ["Cast"] = ["dtype"],
+        ["Clip"] = ["min", "max"],
+        ["Concat"] = ["axis"],
+        ["Elu"] = ["alpha"],
+        ["ExpandDims"] = ["axis"],
+        ["Gather"] = ["axis"],
+        ["GatherGrad"] = ["axis"],
+        ["Gelu"] = ["approximate"],
+        ["LeakyRelu"] = ["alpha"],
+        ["LogSoftmax"] = ["axis"],
+        ["MatMul"] = ["transpose_a", "transpose_b"],
+        ["Max"] = ["axes", "keepdims"],
+        ["Mean"] = ["axes", "keepdims"],
+        ["Min"] = ["axes", "keepdims"],
+        ["OneHot"] = ["depth", "on", "off", "dtype"],
+        ["Pad"] = ["before", "after", "value"],
+        ["PadGrad"] = ["before", "after"],
+        ["Prod"] = ["axes", "keepdims"],
+        ["ProdExceptSelf"] = ["axes"],
+        ["ReducedCount"] = ["axes"],
+        ["Reshape"] = ["shape"],
+        ["Slice"] = ["begin", "size"],
+        ["SliceGrad"] = ["begin"],
+        ["Softmax"] = ["axis"],
+        ["Squeeze"] = ["axes"],
+        ["Sum"] = ["axes", "keepdims"],
+        ["Tile"] = ["multiples"],
+        ["TileGrad"] = ["multiples"],
+        ["Transpose"] = ["perm"],
+    };
+
+    [Fact]
+    public void EveryBuiltInOpWritesTheAttributeNamesGraphFilesUse()
+    {
+        foreach (var (op, _) in OpGraphTests.Cases().Where(c => c.Op.GetType().Assembly == typeof(Op).Assembly))
+        {
+            var attributes = new OpAttributes(op.Name);
+            op.WriteAttributes(attributes);
+            string[] expected = Expected.TryGetValue(op.Name, out var names) ? names : [];
+            Assert.True(expected.SequenceEqual(attributes.Items.Select(kv => kv.Key)), $"{op}: writes [{attributes}], graph files use [{string.Join(", ", expected)}]");
+        }
+    }
+
+    [Fact]
+    public void IntegersAreWrittenAsIntegersAndNullsAsNull()
+    {
+        var a = new OpAttributes("Gather");
+        new GatherOp(1).WriteAttributes(a);
+        Assert.Equal(new OpAttributeValue(OpAttributeKind.Int, 1), a.Items[0].Value);
+        var s = new OpAttributes("Sum");
+        new SumOp(null, true).WriteAttributes(s);
+        Assert.Equal(OpAttributeKind.Null, s.Items[0].Value.Kind);
+        Assert.Equal(OpAttributeKind.Bool, s.Items[1].Value.Kind);
+        var c = new OpAttributes("Cast");
+        new CastOp(DType.Int64).WriteAttributes(c);
+        Assert.Equal("int64", c.Items[0].Value.String);
+    }
+}

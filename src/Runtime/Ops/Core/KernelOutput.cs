@@ -3,7 +3,7 @@ namespace LayerGen;
 /// <summary>
 /// What a kernel (<see cref="Op.Compute"/>) writes its result into: the output's spec (what
 /// <see cref="Op.InferOutput"/> returned) and, when an <c>ExecutionPlan</c> runs the op, the buffer the plan
-/// assigned to that node (TensorFlow's <c>allocate_output</c>). <see cref="Allocate"/> gives that buffer, or a new
+/// assigned to that node (TensorFlow's <c>allocate_output</c>). <see cref="Allocate(bool)"/> gives that buffer, or a new
 /// tensor when there is none (an eager run). A kernel that makes its result some other way (<c>Tensor.Empty</c>)
 /// still works, but allocates on every planned run: the plan reports it (<c>ExecutionPlan.AllocatingSteps</c>).
 /// Ops a kernel itself runs through <see cref="OpRunner"/> get fresh outputs.
@@ -50,7 +50,7 @@ public readonly struct KernelOutput
     }
 
     /// <summary>
-    /// The tensor to write the output into (see <see cref="Allocate"/>) and, in <paramref name="values"/>, its
+    /// The tensor to write the output into (see <see cref="Allocate(bool)"/>) and, in <paramref name="values"/>, its
     /// elements to write (<typeparamref name="T"/> must be the output's element type): what a kernel outside
     /// LayerGen writes through, since tensors are otherwise read-only.
     /// </summary>
@@ -61,7 +61,7 @@ public readonly struct KernelOutput
         return t;
     }
 
-    /// <summary>The tensor to write the output into (see <see cref="Allocate"/>), every element set to <paramref name="value"/> as <see cref="Tensor.Full"/> converts it.</summary>
+    /// <summary>The tensor to write the output into (see <see cref="Allocate(bool)"/>), every element set to <paramref name="value"/> as <see cref="Tensor.Full"/> converts it.</summary>
     public Tensor AllocateFilled(double value)
     {
         var t = Allocate(zeroed: false);

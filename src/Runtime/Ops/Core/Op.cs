@@ -19,7 +19,7 @@ public abstract class Op
 
     /// <summary>
     /// Kernel: computes the output from concrete inputs. <paramref name="output"/> has the spec <see cref="InferOutput"/>
-    /// returned and gives the tensor to write into (<see cref="KernelOutput.Allocate"/>): the buffer an
+    /// returned and gives the tensor to write into (<see cref="KernelOutput.Allocate(bool)"/>): the buffer an
     /// <c>ExecutionPlan</c> planned for the node, or a new one in an eager run.
     /// </summary>
     public abstract Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output);

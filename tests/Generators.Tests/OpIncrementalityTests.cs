@@ -36,15 +36,19 @@ public class OpIncrementalityTests
     [Fact]
     public void AKernelEditLeavesTheModelCached()
     {
-        var reasons = SecondRunReasons(Source.Replace("=> inputs[0];\n    public override Tensor?[]", "=> inputs[0] * 1;\n    public override Tensor?[]", StringComparison.Ordinal)
-            .Replace("TensorSpec output) => inputs[0];", "TensorSpec output) => Ops.Neg(inputs[0]);", StringComparison.Ordinal));
+        string edited = Source.Replace("KernelOutput output) => inputs[0];", "KernelOutput output) => Ops.Neg(inputs[0]);", StringComparison.Ordinal);
+        Assert.NotEqual(Source, edited);
+        var reasons = SecondRunReasons(edited);
+        Assert.NotEmpty(reasons);
         Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
     }
 
     [Fact]
     public void AnAttributeEditRerunsTheModel()
     {
-        var reasons = SecondRunReasons(Source.Replace("[OpAttr(\"by\")]", "[OpAttr(\"factor\")]", StringComparison.Ordinal));
+        string edited = Source.Replace("[OpAttr(\"by\")]", "[OpAttr(\"factor\")]", StringComparison.Ordinal);
+        Assert.NotEqual(Source, edited);
+        var reasons = SecondRunReasons(edited);
         Assert.Contains(IncrementalStepRunReason.Modified, reasons);
     }
 }

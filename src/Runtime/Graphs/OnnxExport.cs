@@ -5,7 +5,7 @@ using LayerGen.Onnx;
 namespace LayerGen;
 
 /// <summary>An op in a graph has no ONNX translation (yet), or not for these shapes.</summary>
-public sealed class OnnxExportException : LayerGenException
+public sealed class OnnxExportException : LayerGenFormatException
 {
     /// <summary>Creates the exception.</summary>
     public OnnxExportException(string message) : base(message) { }

@@ -23,7 +23,7 @@ public static class GraphTensorBoard
         using var writer = new EventFileWriter(logDir);
         writer.AddGraphDef(ToGraphDef(graph, variablePath), step);
         writer.Flush();
-        return writer.FilePath;
+        return writer.FilePath!;
     }
 
     /// <summary>The <c>GraphDef</c> bytes of <paramref name="graph"/> (tensorflow/core/framework/graph.proto).</summary>

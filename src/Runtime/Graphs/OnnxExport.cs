@@ -32,6 +32,13 @@ public static class OnnxExport
         AtomicFile.WriteAllBytes(path, ToBytes(graph, name, variablePath), flushToDisk: true);
     }
 
+    /// <summary>Writes the ONNX model of <paramref name="graph"/> into <paramref name="stream"/> (from its position; left open).</summary>
+    public static void Save(Graph graph, Stream stream, string name = "graph", Func<Variable, string?>? variablePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(ToBytes(graph, name, variablePath));
+    }
+
     /// <summary>The serialized ONNX <c>ModelProto</c> of <paramref name="graph"/>.</summary>
     public static byte[] ToBytes(Graph graph, string name = "graph", Func<Variable, string?>? variablePath = null)
     {

@@ -30,7 +30,13 @@ public static class KerasArchive
 
     // ------------------------------------------------------------------ save
 
-    /// <summary>Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file.</summary>
+    /// <summary>The name given to a stream in error messages.</summary>
+    public const string StreamName = "(stream)";
+
+    /// <summary>
+    /// Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file,
+    /// through a temporary file beside it that is flushed and renamed into place.
+    /// </summary>
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, string path)
@@ -39,28 +45,14 @@ public static class KerasArchive
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!path.EndsWith(".keras", StringComparison.Ordinal))
             throw new ArgumentException($"The filename must end in `.keras`. Received: filepath={path}", nameof(path));
-        var config = LayerRegistry.Serialize(model);
-        config["compile_config"] = model.IsCompiled ? CompileConfig(model) : new JsonObject(); // Keras writes {} when not compiled
-        var metadata = new JsonObject
-        {
-            ["keras_version"] = KerasVersion,
-            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
-        };
-        var weights = new MemoryStream();
-        WriteWeights(model, weights);
-
+        var entries = ArchiveEntries(model);
         string full = Path.GetFullPath(path);
         string temp = AtomicFile.TempPathFor(full);
         try
         {
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    AddEntry(zip, MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString()));
-                    AddEntry(zip, ConfigEntry, Encoding.UTF8.GetBytes(config.ToJsonString()));
-                    AddEntry(zip, WeightsEntry, weights.ToArray());
-                }
+                WriteArchive(fs, entries);
                 fs.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -70,6 +62,45 @@ public static class KerasArchive
             AtomicFile.TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Saves <paramref name="model"/> as a <c>.keras</c> archive into <paramref name="stream"/>, from its current
+    /// position; the stream is left open. The bytes are those <see cref="Save(Model, string)"/> writes to a file.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static void Save(Model model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        WriteArchive(stream, ArchiveEntries(model));
+    }
+
+    /// <summary>The three members of the archive, in the order Keras writes them (everything is serialized before a byte is written).</summary>
+    private static (string Name, byte[] Bytes)[] ArchiveEntries(Model model)
+    {
+        var config = LayerRegistry.Serialize(model);
+        config["compile_config"] = model.IsCompiled ? CompileConfig(model) : new JsonObject(); // Keras writes {} when not compiled
+        var metadata = new JsonObject
+        {
+            ["keras_version"] = KerasVersion,
+            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        var weights = new MemoryStream();
+        WriteWeights(model, weights);
+        return
+        [
+            (MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString())),
+            (ConfigEntry, Encoding.UTF8.GetBytes(config.ToJsonString())),
+            (WeightsEntry, weights.ToArray()),
+        ];
+    }
+
+    private static void WriteArchive(Stream stream, (string Name, byte[] Bytes)[] entries)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, bytes) in entries) AddEntry(zip, name, bytes);
     }
 
     private static void AddEntry(ZipArchive zip, string name, byte[] bytes)
@@ -91,6 +122,22 @@ public static class KerasArchive
         var ms = new MemoryStream();
         WriteWeights(model, ms);
         AtomicFile.WriteAllBytes(Path.GetFullPath(path), ms.ToArray(), flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Saves only the weights (and optimizer state) as a <c>.weights.h5</c> (HDF5) file into <paramref name="stream"/>,
+    /// from its current position; the stream is left open.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static void SaveWeights(Model model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        var ms = new MemoryStream();
+        WriteWeights(model, ms);
+        ms.Position = 0;
+        ms.CopyTo(stream);
     }
 
     internal static void WriteWeights(Model model, Stream stream)
@@ -124,10 +171,34 @@ public static class KerasArchive
     public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
+        using (zip) return Load(zip, path, maxEntryBytes);
+    }
+
+    /// <summary>
+    /// Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (read from its current position; a stream
+    /// that cannot seek is copied into memory first), as <see cref="Load(string, long)"/> does. The stream is left open.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static Model Load(Stream stream, long maxEntryBytes = DefaultMaxEntryBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ZipArchive zip;
+        try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{StreamName}' is not a valid .keras (zip) archive: {e.Message}", e); }
+        using (zip) return Load(zip, StreamName, maxEntryBytes);
+    }
+
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    private static Model Load(ZipArchive zip, string path, long maxEntryBytes)
+    {
         byte[] configBytes, weightsBytes;
         try
         {
-            using var zip = ZipFile.OpenRead(path);
             byte[]? c = null, w = null;
             foreach (var entry in zip.Entries)
             {
@@ -212,8 +283,23 @@ public static class KerasArchive
         LoadWeights(model, fs);
     }
 
-    internal static void LoadWeights(Model model, Stream stream)
+    /// <summary>
+    /// Loads weights (and optimizer state, when present and the model is compiled) from a <c>.weights.h5</c> file in
+    /// <paramref name="stream"/> (a stream that cannot seek is copied into memory first); nothing changes on error.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static void LoadWeights(Model model, Stream stream)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
         // Read and check everything first, assign only when all of it fits.
         var assignments = new List<(Variable Variable, StoredArray Array)>();
         using (var reader = new KerasWeightsStore.Reader(stream))

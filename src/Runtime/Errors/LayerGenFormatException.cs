@@ -4,8 +4,8 @@ namespace LayerGen;
 /// The base of every file-format error: a file (or stream, or directory) could not be read or written because
 /// its content is damaged, truncated, oversized or not what it claims to be, or because a model cannot be put
 /// into the format. Each format throws its own subclass — <c>KerasFormatException</c>,
-/// <see cref="CheckpointFormatException"/>, <see cref="SafeTensorsFormatException"/>,
-/// <see cref="SavedModelFormatException"/>, <see cref="OnnxExportException"/> — so one <c>catch</c> of this
+/// <c>CheckpointFormatException</c>, <c>SafeTensorsFormatException</c>, <c>SavedModelFormatException</c>,
+/// <c>OnnxExportException</c> — so one <c>catch</c> of this
 /// type handles a damaged file of any format. Nothing has been assigned or half-written when one is thrown.
 /// </summary>
 public abstract class LayerGenFormatException : LayerGenException

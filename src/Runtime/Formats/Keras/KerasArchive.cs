@@ -88,7 +88,7 @@ public static class KerasArchive
             ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
         };
         var weights = new MemoryStream();
-        WriteWeights(model, weights);
+        KerasWeightsStore.Write(model, weights);
         return
         [
             (MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString())),
@@ -117,11 +117,7 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!path.EndsWith(".weights.h5", StringComparison.Ordinal))
-            throw new ArgumentException($"The filename must end in `.weights.h5`. Received: filepath={path}", nameof(path));
-        var ms = new MemoryStream();
-        WriteWeights(model, ms);
-        AtomicFile.WriteAllBytes(Path.GetFullPath(path), ms.ToArray(), flushToDisk: true);
+        KerasWeightsStore.SaveFile(model, path);
     }
 
     /// <summary>
@@ -135,26 +131,9 @@ public static class KerasArchive
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
         var ms = new MemoryStream();
-        WriteWeights(model, ms);
+        KerasWeightsStore.Write(model, ms);
         ms.Position = 0;
         ms.CopyTo(stream);
-    }
-
-    internal static void WriteWeights(Model model, Stream stream)
-    {
-        var groups = new List<(string, string, IReadOnlyList<StoredArray>)>();
-        foreach (var e in KerasObjectPaths.Walk(model))
-            groups.Add((e.VarsPath, e.Name, e.Variables.Select(v => KerasWeightsStore.FromVariable(v)).ToList()));
-        if (model.Optimizer is { } opt)
-        {
-            // Keras's optimizer.variables order: iteration (int32 in the file), learning rate, then the slots.
-            var arrays = new List<StoredArray>();
-            var vars = opt.KerasVariables;
-            for (int i = 0; i < vars.Count; i++)
-                arrays.Add(KerasWeightsStore.FromVariable(vars[i], asInt32: i == 0));
-            groups.Add(("optimizer/vars", opt.Name, arrays));
-        }
-        KerasWeightsStore.Write(stream, groups);
     }
 
     // ------------------------------------------------------------------ load
@@ -229,7 +208,7 @@ public static class KerasArchive
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
 
         using (var ms = new MemoryStream(weightsBytes, writable: false))
-            LoadWeights(model, ms);
+            KerasWeightsStore.Read(model, ms);
         return model;
     }
 
@@ -293,68 +272,7 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
-        // Read and check everything first, assign only when all of it fits.
-        var assignments = new List<(Variable Variable, StoredArray Array)>();
-        using (var reader = new KerasWeightsStore.Reader(stream))
-        {
-            foreach (var e in KerasObjectPaths.Walk(model))
-            {
-                var arrays = reader.ReadVars(e.VarsPath);
-                if (arrays.Count != e.Variables.Count)
-                    throw new KerasFormatException($"Layer '{e.Name}' at '{e.VarsPath}' expects {e.Variables.Count} variables, but the file holds {arrays.Count}.");
-                for (int i = 0; i < arrays.Count; i++)
-                {
-                    if (arrays[i].Shape != e.Variables[i].Shape)
-                        throw new KerasFormatException($"Layer '{e.Name}': variable {i} ('{e.Variables[i].Name}') has shape {e.Variables[i].Shape}, but '{e.VarsPath}/{i}' in the file has shape {arrays[i].Shape}.");
-                    assignments.Add((e.Variables[i], arrays[i]));
-                }
-            }
-            if (model.Optimizer is { } opt && reader.Exists("optimizer/vars"))
-                assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars("optimizer/vars")));
-        }
-        var tensors = assignments.Select(a => KerasWeightsStore.ToTensor(a.Array, a.Variable.DType)).ToList();
-        for (int i = 0; i < assignments.Count; i++) assignments[i].Variable.Assign(tensors[i]);
-    }
-
-    /// <summary>
-    /// Pairs the file's <c>optimizer/vars</c> arrays with the optimizer's variables in Keras's order. A file saved
-    /// before the first step holds only the iteration and the learning rate (just the iteration with a schedule);
-    /// otherwise the optimizer is built for the model (as Keras's <c>compile_from_config</c> does) and every slot must
-    /// be there. Nadam files from Keras versions that created <c>u_product</c> before the slots are recognised by shape.
-    /// </summary>
-    private static List<(Variable, StoredArray)> OptimizerAssignments(Model model, Optimizer opt, List<StoredArray> arrays)
-    {
-        int baseCount = opt.LearningRateVariable is null ? 1 : 2;
-        if (arrays.Count > baseCount && !opt.IsBuilt) opt.Build(model);
-        var vars = opt.KerasVariables.ToList();
-        if (arrays.Count > baseCount && arrays.Count != vars.Count)
-            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) has {vars.Count} variables, but the file's optimizer/vars holds {arrays.Count}.");
-        if (arrays.Count < baseCount)
-            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) needs at least {baseCount} variables (iteration{(baseCount == 2 ? ", learning rate" : "")}), but the file's optimizer/vars holds {arrays.Count}.");
-        int extra = opt.OptimizerVariableCount;
-        if (arrays.Count == vars.Count && extra > 0 && vars.Count > baseCount + extra
-            && arrays[baseCount].Shape.Rank == 0 && vars[baseCount].Shape.Rank != 0)
-        {
-            // Older layout: optimizer-wide variables right after the learning rate.
-            var moved = vars.GetRange(vars.Count - extra, extra);
-            vars.RemoveRange(vars.Count - extra, extra);
-            vars.InsertRange(baseCount, moved);
-        }
-        var result = new List<(Variable, StoredArray)>();
-        for (int i = 0; i < Math.Min(arrays.Count, vars.Count); i++)
-        {
-            if (arrays[i].Shape != vars[i].Shape)
-                throw new KerasFormatException($"Optimizer '{opt.Name}': variable {i} ('{vars[i].Name}') has shape {vars[i].Shape}, but optimizer/vars/{i} has shape {arrays[i].Shape}.");
-            result.Add((vars[i], arrays[i]));
-        }
-        return result;
+        KerasWeightsStore.Read(model, stream);
     }
 
     // ------------------------------------------------------------------ compile config

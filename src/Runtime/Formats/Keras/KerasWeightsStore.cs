@@ -124,7 +124,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
                 assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars("optimizer/vars")));
         }
         var tensors = assignments.Select(a => KerasH5File.ToTensor(a.Array, a.Variable.DType)).ToList();
-        for (int i = 0; i < assignments.Count; i++) assignments[i].Variable.Assign(tensors[i]);
+        VariableAssignment.AssignAll(assignments.Select(a => a.Variable).ToList(), tensors);
     }
 
     /// <summary>

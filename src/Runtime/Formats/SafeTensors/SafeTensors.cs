@@ -141,27 +141,21 @@ public static class SafeTensors
         var targets = new Dictionary<string, Variable>(StringComparer.Ordinal);
         foreach (var (p, v) in module.NamedVariables) targets[p] = v;
 
-        var matched = new List<(Variable Variable, SafeTensorsEntry Entry)>();
+        var matched = new List<(Variable Variable, SafeTensorsEntry Entry, string Target)>();
         var used = new HashSet<string>(StringComparer.Ordinal);
         var unused = new List<string>();
-        var problems = new List<string>();
-        var bad = new List<string>();
         foreach (var e in header.Entries)
         {
             string target = nameMap is not null && nameMap.TryGetValue(e.Name, out var mapped) ? mapped : e.Name;
             if (!targets.TryGetValue(target, out var v) || !used.Add(target)) { unused.Add(e.Name); continue; }
-            if (v.Shape != e.Shape || v.DType != e.DType)
-            {
-                bad.Add(e.Name);
-                problems.Add($"'{e.Name}' → '{target}': the file holds {e.DType.Name()} {e.Shape.ToListString()}, the variable is {v.DType.Name()} {v.Shape.ToListString()}");
-            }
-            matched.Add((v, e));
+            matched.Add((v, e, target));
         }
-        if (bad.Count > 0)
-            throw new CheckpointMismatchException($"Loading '{file.Name}' refused (nothing was assigned): {string.Join("; ", problems)}.", bad);
+        VariableAssignment.CheckSpecs(
+            matched.Select(m => new StoredMatch(m.Variable, m.Entry.Name, $"'{m.Entry.Name}' → '{m.Target}'", m.Entry.Shape, m.Entry.DType)),
+            $"Loading '{file.Name}'", "the file");
         var values = new Tensor[matched.Count];
         for (int i = 0; i < matched.Count; i++) values[i] = ReadEntry(file, header, matched[i].Entry);
-        for (int i = 0; i < matched.Count; i++) matched[i].Variable.Assign(values[i]);
+        VariableAssignment.AssignAll(matched.Select(m => m.Variable).ToList(), values);
         var missing = targets.Keys.Where(k => !used.Contains(k)).ToList();
         return new RestoreReport(file.Name, missing, unused);
     }

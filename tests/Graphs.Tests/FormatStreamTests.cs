@@ -25,6 +25,23 @@ public class FormatStreamTests
         Assert.Equal(expected, ms.ToArray()[2..]);
         OnnxExport.Save(graph, dir["call.onnx"], "call");
         Assert.Equal(expected, File.ReadAllBytes(dir["call.onnx"]));
+        var viaGraph = new MemoryStream();
+        graph.SaveOnnx(viaGraph, "call");
+        Assert.Equal(expected, viaGraph.ToArray());
+    }
+
+    [Fact]
+    public void TensorBoardGraphGoesIntoAStream()
+    {
+        var graph = TracedGraph();
+        var ms = new MemoryStream();
+        GraphTensorBoard.Write(graph, ms, step: 2);
+        ms.Position = 0;
+        var records = EventFileReader.ReadRecords(ms);
+        Assert.Equal(2, records.Count);                  // file_version, then the graph
+        Assert.Equal([0x10, 2], records[1][9..11]);      // step 2 (field 2, varint) after wall_time
+        Assert.Equal(0x22, records[1][11]);              // then graph_def (field 4, length-delimited)
+        Assert.Contains("MatMul", System.Text.Encoding.UTF8.GetString(records[1]));
     }
 
     [Fact]

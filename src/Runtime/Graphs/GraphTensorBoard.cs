@@ -26,6 +26,17 @@ public static class GraphTensorBoard
         return writer.FilePath!;
     }
 
+    /// <summary>
+    /// Writes <paramref name="graph"/> as an event file (the file-version record, then the graph event) into
+    /// <paramref name="stream"/>, from its position; the stream is left open.
+    /// </summary>
+    public static void Write(Graph graph, Stream stream, long step = 0, Func<Variable, string?>? variablePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        using var writer = new EventFileWriter(stream, leaveOpen: true);
+        writer.AddGraphDef(ToGraphDef(graph, variablePath), step);
+    }
+
     /// <summary>The <c>GraphDef</c> bytes of <paramref name="graph"/> (tensorflow/core/framework/graph.proto).</summary>
     public static byte[] ToGraphDef(Graph graph, Func<Variable, string?>? variablePath = null)
     {

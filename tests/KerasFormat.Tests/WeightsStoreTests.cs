@@ -95,6 +95,22 @@ public class WeightsStoreTests
         Assert.Equal(before, other.GetWeights().SelectMany(w => w.ToFloatArray()).ToArray());
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void ValuesNoVariableTookAreReported(string name)
+    {
+        var (store, path) = Make(name);
+        Keras.ClearSession();
+        store.Save(new Sequential([new InputLayer(shape: [3]), new Dense(3), new Dense(2)]), path);
+        Keras.ClearSession();
+        var smaller = new Sequential([new InputLayer(shape: [3]), new Dense(3)]);
+        var report = store.Load(smaller, path);
+        Assert.Empty(report.MissingFromFile);
+        Assert.NotEmpty(report.UnusedInFile);
+        Assert.Contains(report.UnusedInFile, k => k.Contains("dense_1", StringComparison.Ordinal));
+        Assert.Throws<CheckpointMismatchException>(() => report.AssertConsumed());
+    }
+
     [Fact]
     public void KerasStoreWritesTheBytesOfSaveWeights()
     {

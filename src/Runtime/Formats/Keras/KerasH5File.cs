@@ -116,6 +116,26 @@ internal static class KerasH5File
             catch (Exception e) when (e is not KerasFormatException) { throw Broken(path, e); }
         }
 
+        /// <summary>The paths of every <c>vars</c> group in the file that holds at least one dataset, depth-first.</summary>
+        public List<string> VarsGroupsWithDatasets()
+        {
+            var result = new List<string>();
+            try { Collect(_file, "", result); }
+            catch (Exception e) when (e is not KerasFormatException) { throw Broken("/", e); }
+            return result;
+        }
+
+        private static void Collect(IH5Group group, string path, List<string> result)
+        {
+            foreach (var child in group.Children())
+            {
+                if (child is not IH5Group sub) continue;
+                string childPath = path.Length == 0 ? child.Name : path + "/" + child.Name;
+                if (child.Name == "vars") { if (sub.Children().Any()) result.Add(childPath); }
+                else Collect(sub, childPath, result);
+            }
+        }
+
         /// <summary>The arrays <c>0..n-1</c> of a <c>vars</c> group (empty when the group is missing).</summary>
         public List<StoredArray> ReadVars(string varsPath)
         {

@@ -9,7 +9,8 @@ namespace LayerGen.Formats.Keras;
 /// (<see cref="KerasObjectPaths"/>), has a <c>path/vars</c> group holding its variables as datasets <c>0</c>,
 /// <c>1</c>...; a compiled <see cref="Model"/>'s optimizer state goes under <c>optimizer/vars</c>. Loading is strict:
 /// every variable must be in the file with its shape, or <see cref="KerasFormatException"/> is thrown with nothing
-/// assigned, so the report it returns never lists missing variables.
+/// assigned, so the report it returns never lists missing variables; its unused entries are the file's <c>vars</c>
+/// groups (<c>layers/dense_2/vars</c>) that hold datasets no object of the module read.
 /// </summary>
 /// <remarks>
 /// The HDF5 side goes through PureHDF, which is not trim- or NativeAOT-safe: creating the store says so
@@ -53,8 +54,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var fs = File.OpenRead(path);
-        Read(module, fs);
-        return new RestoreReport(path, [], []);
+        return new RestoreReport(path, [], Read(module, fs, listUnused: true));
     }
 
     /// <inheritdoc/>
@@ -62,8 +62,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stream);
-        Read(module, stream);
-        return new RestoreReport(KerasArchive.StreamName, [], []);
+        return new RestoreReport(KerasArchive.StreamName, [], Read(module, stream, listUnused: true));
     }
 
     /// <summary>Checks the name and writes the file atomically (the <see cref="KerasArchive.SaveWeights(Model, string)"/> path).</summary>
@@ -89,13 +88,17 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
             var vars = opt.KerasVariables;
             for (int i = 0; i < vars.Count; i++)
                 arrays.Add(KerasH5File.FromVariable(vars[i], asInt32: i == 0));
-            groups.Add(("optimizer/vars", opt.Name, arrays));
+            groups.Add((OptimizerVarsPath, opt.Name, arrays));
         }
         KerasH5File.Write(stream, groups);
     }
 
     /// <summary>Reads and checks every group first, then assigns them all (a stream that cannot seek is copied into memory first).</summary>
-    internal static void Read(Module module, Stream stream)
+    /// <returns>
+    /// With <paramref name="listUnused"/>: the file's <c>vars</c> groups holding datasets that nothing read (objects the
+    /// module does not have, or optimizer state when the model has no optimizer); otherwise empty.
+    /// </returns>
+    internal static List<string> Read(Module module, Stream stream, bool listUnused = false)
     {
         if (!stream.CanSeek)
         {
@@ -106,10 +109,13 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
         }
         // Read and check everything first, assign only when all of it fits.
         var assignments = new List<(Variable Variable, StoredArray Array)>();
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        var unused = new List<string>();
         using (var reader = new KerasH5File.Reader(stream))
         {
             foreach (var e in KerasObjectPaths.Walk(module))
             {
+                read.Add(e.VarsPath);
                 var arrays = reader.ReadVars(e.VarsPath);
                 if (arrays.Count != e.Variables.Count)
                     throw new KerasFormatException($"Layer '{e.Name}' at '{e.VarsPath}' expects {e.Variables.Count} variables, but the file holds {arrays.Count}.");
@@ -120,12 +126,21 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
                     assignments.Add((e.Variables[i], arrays[i]));
                 }
             }
-            if (module is Model { Optimizer: { } opt } model && reader.Exists("optimizer/vars"))
-                assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars("optimizer/vars")));
+            if (module is Model { Optimizer: { } opt } model && reader.Exists(OptimizerVarsPath))
+            {
+                read.Add(OptimizerVarsPath);
+                assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars(OptimizerVarsPath)));
+            }
+            if (listUnused)
+                foreach (var group in reader.VarsGroupsWithDatasets())
+                    if (!read.Contains(group)) unused.Add(group);
         }
         var tensors = assignments.Select(a => KerasH5File.ToTensor(a.Array, a.Variable.DType)).ToList();
         VariableAssignment.AssignAll(assignments.Select(a => a.Variable).ToList(), tensors);
+        return unused;
     }
+
+    private const string OptimizerVarsPath = "optimizer/vars";
 
     /// <summary>
     /// Pairs the file's <c>optimizer/vars</c> arrays with the optimizer's variables in Keras's order. A file saved

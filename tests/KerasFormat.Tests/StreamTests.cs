@@ -32,6 +32,13 @@ public class StreamTests
         Assert.Equal(expected, loaded.Predict(X, verbose: 0).ToArray<float>());
         Assert.Equal(model.Optimizer!.Iterations.ToScalar<long>(), loaded.Optimizer!.Iterations.ToScalar<long>());
 
+        // A stream that does not start with the archive reads from its position.
+        var shifted = new MemoryStream();
+        shifted.Write([1, 2, 3]);
+        model.Save(shifted);
+        shifted.Position = 3;
+        Assert.Equal(expected, Model.Load(shifted).Predict(X, verbose: 0).ToArray<float>());
+
         // The archive written to a stream is one Keras's layout: the same members a file gets.
         var path = Archives.Temp(".keras");
         File.WriteAllBytes(path, ms.ToArray());
@@ -50,8 +57,11 @@ public class StreamTests
 
         Keras.ClearSession();
         var other = new Sequential([new InputLayer(shape: [3]), new Dense(3, activation: "relu"), new Dense(2)]);
-        ms.Position = 0;
-        other.LoadWeights(ms);
+        var shifted = new MemoryStream();
+        shifted.Write([7, 7]);
+        ms.WriteTo(shifted);
+        shifted.Position = 2;
+        other.LoadWeights(shifted);
         Assert.Equal(model.Predict(X, verbose: 0).ToArray<float>(), other.Predict(X, verbose: 0).ToArray<float>());
     }
 

@@ -74,7 +74,11 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        WriteArchive(stream, ArchiveEntries(model));
+        // Built in memory first: zip offsets then count from the archive's first byte wherever the stream stands.
+        var archive = new MemoryStream();
+        WriteArchive(archive, ArchiveEntries(model));
+        archive.Position = 0;
+        archive.CopyTo(stream);
     }
 
     /// <summary>The three members of the archive, in the order Keras writes them (everything is serialized before a byte is written).</summary>
@@ -158,7 +162,8 @@ public static class KerasArchive
 
     /// <summary>
     /// Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (read from its current position; a stream
-    /// that cannot seek is copied into memory first), as <see cref="Load(string, long)"/> does. The stream is left open.
+    /// that cannot seek, or does not stand at 0, is copied into memory first), as <see cref="Load(string, long)"/> does.
+    /// The stream is left open.
     /// </summary>
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]
@@ -166,7 +171,7 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(stream);
         ZipArchive zip;
-        try { zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
+        try { zip = new ZipArchive(SeekableStreams.FromHere(stream), ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{StreamName}' is not a valid .keras (zip) archive: {e.Message}", e); }
         using (zip) return Load(zip, StreamName, maxEntryBytes);
     }
@@ -264,7 +269,8 @@ public static class KerasArchive
 
     /// <summary>
     /// Loads weights (and optimizer state, when present and the model is compiled) from a <c>.weights.h5</c> file in
-    /// <paramref name="stream"/> (a stream that cannot seek is copied into memory first); nothing changes on error.
+    /// <paramref name="stream"/>, from its position (a stream that cannot seek, or does not stand at 0, is copied into
+    /// memory first); nothing changes on error.
     /// </summary>
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]

@@ -93,20 +93,14 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
         KerasH5File.Write(stream, groups);
     }
 
-    /// <summary>Reads and checks every group first, then assigns them all (a stream that cannot seek is copied into memory first).</summary>
+    /// <summary>Reads and checks every group first, then assigns them all (from the stream's position: see <see cref="SeekableStreams.FromHere"/>).</summary>
     /// <returns>
     /// With <paramref name="listUnused"/>: the file's <c>vars</c> groups holding datasets that nothing read (objects the
     /// module does not have, or optimizer state when the model has no optimizer); otherwise empty.
     /// </returns>
     internal static List<string> Read(Module module, Stream stream, bool listUnused = false)
     {
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
+        stream = SeekableStreams.FromHere(stream);
         // Read and check everything first, assign only when all of it fits.
         var assignments = new List<(Variable Variable, StoredArray Array)>();
         var read = new HashSet<string>(StringComparer.Ordinal);

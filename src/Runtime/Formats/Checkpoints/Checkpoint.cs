@@ -12,7 +12,9 @@ namespace LayerGen;
 /// </code>
 /// Children may be a <see cref="Module"/>, a <see cref="Variable"/>, another <see cref="Checkpoint"/> or any
 /// <see cref="ICheckpointable"/>. A variable's key is its object path plus <c>/.ATTRIBUTES/VARIABLE_VALUE</c>.
-/// The format is described in <c>docs/formats/checkpoint.md</c>.
+/// The format is described in <c>docs/formats/checkpoint.md</c>. A checkpoint is several files (an index and
+/// its data shards, renamed into place index last), so it is written to and read from a path prefix, never a
+/// <see cref="Stream"/>; <see cref="CheckpointWeightsStore"/> is its <see cref="IWeightsStore"/>.
 /// </summary>
 public sealed class Checkpoint : ICheckpointable, IEnumerable<KeyValuePair<string, object>>
 {

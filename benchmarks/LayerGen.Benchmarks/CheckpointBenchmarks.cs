@@ -37,7 +37,7 @@ public class CheckpointBenchmarks
         _model = new BigModel();
         _checkpoint = new Checkpoint { ["model"] = _model, FlushToDisk = false };
         _checkpoint.Write(Path.Combine(_dir, "read"));
-        SafeTensors.Save(Path.Combine(_dir, "read.safetensors"), _model, flushToDisk: false);
+        SafeTensors.Save(_model, Path.Combine(_dir, "read.safetensors"), flushToDisk: false);
     }
 
     /// <summary>Removes the files.</summary>
@@ -66,7 +66,7 @@ public class CheckpointBenchmarks
 
     /// <summary>SafeTensors.Save without fsync.</summary>
     [Benchmark]
-    public void SafeTensorsSave() => SafeTensors.Save(Path.Combine(_dir, "write.safetensors"), _model, flushToDisk: false);
+    public void SafeTensorsSave() => SafeTensors.Save(_model, Path.Combine(_dir, "write.safetensors"), flushToDisk: false);
 
     /// <summary>SafeTensors.LoadInto.</summary>
     [Benchmark]

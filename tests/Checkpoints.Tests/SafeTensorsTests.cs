@@ -10,11 +10,11 @@ public class SafeTensorsTests
     {
         using var dir = new TempDir();
         string path = dir["a.safetensors"];
-        SafeTensors.Save(path, new Dictionary<string, Tensor>
+        SafeTensors.Save(new Dictionary<string, Tensor>
         {
             ["a"] = Tensor.From(new[] { 1f, 2f }),
             ["b"] = Tensor.From(new[] { 3L }),
-        }, new Dictionary<string, string> { ["format"] = "pt" });
+        }, path, new Dictionary<string, string> { ["format"] = "pt" });
         var bytes = File.ReadAllBytes(path);
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         Assert.Equal(0ul, (8 + n) % 8);
@@ -38,7 +38,7 @@ public class SafeTensorsTests
         using var dir = new TempDir();
         var m = new AllDTypes();
         var expected = m.Variables.Select(v => v.AsBytes().ToArray()).ToList();
-        SafeTensors.Save(dir["m.safetensors"], m);
+        SafeTensors.Save(m, dir["m.safetensors"]);
         Assert.Equal(["f32", "f64", "i32", "i64", "bool", "scalar", "empty"], SafeTensors.List(dir["m.safetensors"]).Select(e => e.Key));
         m.Zero();
         SafeTensors.LoadInto(m, dir["m.safetensors"]).AssertConsumed();
@@ -50,12 +50,12 @@ public class SafeTensorsTests
     {
         using var dir = new TempDir();
         var model = new SequentialModule(new RandomGenerator(1));
-        SafeTensors.Save(dir["t.safetensors"], new Dictionary<string, Tensor>
+        SafeTensors.Save(new Dictionary<string, Tensor>
         {
             ["dense1.weight"] = model.Dense1.W,
             ["dense1.bias"] = model.Dense1.B,
             ["head.weight"] = Tensor.Zeros([2]),
-        });
+        }, dir["t.safetensors"]);
         var target = new SequentialModule(new RandomGenerator(2));
         var report = SafeTensors.LoadInto(target, dir["t.safetensors"], new Dictionary<string, string>
         {
@@ -70,7 +70,7 @@ public class SafeTensorsTests
 
         // a shape mismatch assigns nothing
         var before = target.Dense2.W.ToArray<float>();
-        SafeTensors.Save(dir["bad.safetensors"], new Dictionary<string, Tensor> { ["dense2/w"] = Tensor.Zeros([2, 3]), ["dense1/w"] = Tensor.Zeros([3, 3]) });
+        SafeTensors.Save(new Dictionary<string, Tensor> { ["dense2/w"] = Tensor.Zeros([2, 3]), ["dense1/w"] = Tensor.Zeros([3, 3]) }, dir["bad.safetensors"]);
         var w1 = target.Dense1.W.ToArray<float>();
         var ex = Assert.Throws<CheckpointMismatchException>(() => SafeTensors.LoadInto(target, dir["bad.safetensors"]));
         Assert.Equal(["dense2/w"], ex.Paths);
@@ -107,7 +107,7 @@ public class SafeTensorsTests
     {
         using var dir = new TempDir();
         string path = Write(dir, header, dataBytes);
-        var ex = Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(path));
+        var ex = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Contains(message, ex.Message);
         Assert.Equal(path, ex.File);
         Assert.Equal(key, ex.Key);
@@ -117,13 +117,13 @@ public class SafeTensorsTests
     public void HeaderLengthIsCappedAndChecked()
     {
         using var dir = new TempDir();
-        var huge = Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(Write(dir, "{}", 0, claimedLength: 200_000_000)));
+        var huge = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(Write(dir, "{}", 0, claimedLength: 200_000_000)));
         Assert.Contains("limit", huge.Message);
-        var past = Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(Write(dir, "{}", 0, claimedLength: 50)));
+        var past = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(Write(dir, "{}", 0, claimedLength: 50)));
         Assert.Contains("truncated", past.Message);
         string tiny = dir["tiny.safetensors"];
         File.WriteAllBytes(tiny, [1, 2, 3]);
-        Assert.Contains("too short", Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(tiny)).Message);
+        Assert.Contains("too short", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(tiny)).Message);
     }
 
     [Fact]
@@ -131,9 +131,9 @@ public class SafeTensorsTests
     {
         using var dir = new TempDir();
         string path = dir["t.safetensors"];
-        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["x"] = Tensor.Ones([100]) });
+        SafeTensors.Save(new Dictionary<string, Tensor> { ["x"] = Tensor.Ones([100]) }, path);
         using (var fs = new FileStream(path, FileMode.Open)) fs.SetLength(fs.Length - 1);
-        var ex = Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(path));
+        var ex = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Equal("x", ex.Key);
     }
 
@@ -145,6 +145,6 @@ public class SafeTensorsTests
         var bytes = File.ReadAllBytes(path);
         bytes[^1] = 7;
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("bool", Assert.Throws<CheckpointFormatException>(() => SafeTensors.Load(path)).Message);
+        Assert.Contains("bool", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path)).Message);
     }
 }

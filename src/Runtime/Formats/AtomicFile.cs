@@ -59,13 +59,13 @@ internal static class AtomicFile
         catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>Reads a whole small file, refusing one larger than <paramref name="maxBytes"/> before allocating.</summary>
-    public static byte[] ReadAllBytesLimited(string path, long maxBytes, string what)
+    /// <summary>Reads a whole small file, refusing one larger than <paramref name="maxBytes"/> (with the format's <paramref name="error"/>) before allocating.</summary>
+    public static byte[] ReadAllBytesLimited(string path, long maxBytes, string what, FormatError error)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         long len = fs.Length;
         if (len > maxBytes)
-            throw new CheckpointFormatException(path, null, $"the {what} is {len} bytes, more than the {maxBytes}-byte limit.");
+            throw error(path, null, $"the {what} is {len} bytes, more than the {maxBytes}-byte limit.");
         var bytes = new byte[len];
         fs.ReadExactly(bytes);
         return bytes;

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace LayerGen;
 
 /// <summary>
 /// Raw little-endian bytes of tensor storage, in chunks small enough for a span (tensors may exceed 2 GB)
-/// and large enough to stream at memory speed. Used by the checkpoint and safetensors readers and writers.
+/// and large enough to stream at memory speed. Used by the checkpoint and safetensors readers and writers;
+/// the readers take a <see cref="FormatError"/> so that each format reports damage with its own exception.
 /// </summary>
 internal static class TensorBytes
 {
@@ -37,10 +37,10 @@ internal static class TensorBytes
     /// <summary>
     /// Reads <paramref name="length"/> bytes at <paramref name="fileOffset"/> into a new tensor of the given
     /// spec. The caller has checked that the length equals the spec's byte size and lies inside the file.
-    /// Returns the CRC-32C of the bytes read. Throws <see cref="CheckpointFormatException"/> when the file is
+    /// Returns the CRC-32C of the bytes read. Throws the format's exception (<paramref name="error"/>) when the file is
     /// shorter than promised or a bool element is neither 0 nor 1.
     /// </summary>
-    public static Tensor Read(SafeFileHandle file, long fileOffset, long length, Shape shape, DType dtype, string fileName, string key, out uint crc)
+    public static Tensor Read(ByteSource file, long fileOffset, long length, Shape shape, DType dtype, string fileName, string key, FormatError error, out uint crc)
     {
         var storage = Tensor.Allocate(dtype, shape.Size);
         uint state = Crc32C.Initial;
@@ -50,15 +50,15 @@ internal static class TensorBytes
             int filled = 0;
             while (filled < chunk.Length)
             {
-                int n = RandomAccess.Read(file, chunk[filled..], fileOffset + off + filled);
-                if (n <= 0) throw new CheckpointFormatException(fileName, key, $"the file ends before the tensor's {length} bytes at offset {fileOffset} (truncated).");
+                int n = file.ReadAt(chunk[filled..], fileOffset + off + filled);
+                if (n <= 0) throw error(fileName, key, $"the file ends before the tensor's {length} bytes at offset {fileOffset} (truncated).");
                 filled += n;
             }
             state = Crc32C.Append(state, chunk);
             if (dtype == DType.Bool)
             {
                 foreach (byte b in chunk)
-                    if (b > 1) throw new CheckpointFormatException(fileName, key, $"a bool element has byte value {b}; only 0 and 1 are valid.");
+                    if (b > 1) throw error(fileName, key, $"a bool element has byte value {b}; only 0 and 1 are valid.");
             }
         }
         crc = Crc32C.Finish(state);
@@ -69,18 +69,18 @@ internal static class TensorBytes
     /// Checks dimensions read from a file: each in [0, int.MaxValue] and the element count within
     /// <see cref="Array.MaxLength"/>; returns the shape and its byte size. Never allocates from the numbers.
     /// </summary>
-    public static Shape CheckShape(ReadOnlySpan<long> dims, DType dtype, string fileName, string key, out long byteLength)
+    public static Shape CheckShape(ReadOnlySpan<long> dims, DType dtype, string fileName, string key, FormatError error, out long byteLength)
     {
         var result = new int[dims.Length];
         long count = 1;
         for (int i = 0; i < dims.Length; i++)
         {
             long d = dims[i];
-            if (d < 0) throw new CheckpointFormatException(fileName, key, $"the shape has a negative dimension {d}.");
-            if (d > int.MaxValue) throw new CheckpointFormatException(fileName, key, $"the shape has a dimension {d} larger than {int.MaxValue}.");
+            if (d < 0) throw error(fileName, key, $"the shape has a negative dimension {d}.");
+            if (d > int.MaxValue) throw error(fileName, key, $"the shape has a dimension {d} larger than {int.MaxValue}.");
             result[i] = (int)d;
             if (count != 0 && d > Array.MaxLength / count && d != 0)
-                throw new CheckpointFormatException(fileName, key, $"the shape [{string.Join(", ", dims.ToArray())}] has more than {Array.MaxLength} elements (overflow).");
+                throw error(fileName, key, $"the shape [{string.Join(", ", dims.ToArray())}] has more than {Array.MaxLength} elements (overflow).");
             count *= d;
         }
         byteLength = count * dtype.SizeInBytes();

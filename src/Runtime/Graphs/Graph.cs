@@ -117,6 +117,9 @@ public sealed class Graph
     /// <summary>The graph as an ONNX model (see <see cref="OnnxExport"/>), written to <paramref name="path"/>.</summary>
     public void SaveOnnx(string path, string name = "graph") => OnnxExport.Save(this, path, name);
 
+    /// <summary>The graph as an ONNX model, written into <paramref name="stream"/> (from its position; left open).</summary>
+    public void SaveOnnx(Stream stream, string name = "graph") => OnnxExport.Save(this, stream, name);
+
     /// <inheritdoc/>
     public override string ToString() => string.Join(Environment.NewLine, Nodes) + Environment.NewLine + "outputs: " + string.Join(", ", OutputIds);
 }

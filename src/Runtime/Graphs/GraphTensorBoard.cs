@@ -23,7 +23,18 @@ public static class GraphTensorBoard
         using var writer = new EventFileWriter(logDir);
         writer.AddGraphDef(ToGraphDef(graph, variablePath), step);
         writer.Flush();
-        return writer.FilePath;
+        return writer.FilePath!;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="graph"/> as an event file (the file-version record, then the graph event) into
+    /// <paramref name="stream"/>, from its position; the stream is left open.
+    /// </summary>
+    public static void Write(Graph graph, Stream stream, long step = 0, Func<Variable, string?>? variablePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        using var writer = new EventFileWriter(stream, leaveOpen: true);
+        writer.AddGraphDef(ToGraphDef(graph, variablePath), step);
     }
 
     /// <summary>The <c>GraphDef</c> bytes of <paramref name="graph"/> (tensorflow/core/framework/graph.proto).</summary>

@@ -5,7 +5,7 @@ using LayerGen.Onnx;
 namespace LayerGen;
 
 /// <summary>An op in a graph has no ONNX translation (yet), or not for these shapes.</summary>
-public sealed class OnnxExportException : LayerGenException
+public sealed class OnnxExportException : LayerGenFormatException
 {
     /// <summary>Creates the exception.</summary>
     public OnnxExportException(string message) : base(message) { }
@@ -31,6 +31,13 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(path);
         AtomicFile.WriteAllBytes(path, ToBytes(graph, name, variablePath), flushToDisk: true);
+    }
+
+    /// <summary>Writes the ONNX model of <paramref name="graph"/> into <paramref name="stream"/> (from its position; left open).</summary>
+    public static void Save(Graph graph, Stream stream, string name = "graph", Func<Variable, string?>? variablePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(ToBytes(graph, name, variablePath));
     }
 
     /// <summary>The serialized ONNX <c>ModelProto</c> of <paramref name="graph"/>.</summary>

@@ -30,7 +30,13 @@ public static class KerasArchive
 
     // ------------------------------------------------------------------ save
 
-    /// <summary>Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file.</summary>
+    /// <summary>The name given to a stream in error messages.</summary>
+    public const string StreamName = "(stream)";
+
+    /// <summary>
+    /// Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file,
+    /// through a temporary file beside it that is flushed and renamed into place.
+    /// </summary>
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, string path)
@@ -39,28 +45,14 @@ public static class KerasArchive
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!path.EndsWith(".keras", StringComparison.Ordinal))
             throw new ArgumentException($"The filename must end in `.keras`. Received: filepath={path}", nameof(path));
-        var config = LayerRegistry.Serialize(model);
-        config["compile_config"] = model.IsCompiled ? CompileConfig(model) : new JsonObject(); // Keras writes {} when not compiled
-        var metadata = new JsonObject
-        {
-            ["keras_version"] = KerasVersion,
-            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
-        };
-        var weights = new MemoryStream();
-        WriteWeights(model, weights);
-
+        var entries = ArchiveEntries(model);
         string full = Path.GetFullPath(path);
         string temp = AtomicFile.TempPathFor(full);
         try
         {
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                using (var zip = new ZipArchive(fs, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    AddEntry(zip, MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString()));
-                    AddEntry(zip, ConfigEntry, Encoding.UTF8.GetBytes(config.ToJsonString()));
-                    AddEntry(zip, WeightsEntry, weights.ToArray());
-                }
+                WriteArchive(fs, entries);
                 fs.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -70,6 +62,49 @@ public static class KerasArchive
             AtomicFile.TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Saves <paramref name="model"/> as a <c>.keras</c> archive into <paramref name="stream"/>, from its current
+    /// position; the stream is left open. The bytes are those <see cref="Save(Model, string)"/> writes to a file.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static void Save(Model model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        // Built in memory first: zip offsets then count from the archive's first byte wherever the stream stands.
+        var archive = new MemoryStream();
+        WriteArchive(archive, ArchiveEntries(model));
+        archive.Position = 0;
+        archive.CopyTo(stream);
+    }
+
+    /// <summary>The three members of the archive, in the order Keras writes them (everything is serialized before a byte is written).</summary>
+    private static (string Name, byte[] Bytes)[] ArchiveEntries(Model model)
+    {
+        var config = LayerRegistry.Serialize(model);
+        config["compile_config"] = model.IsCompiled ? CompileConfig(model) : new JsonObject(); // Keras writes {} when not compiled
+        var metadata = new JsonObject
+        {
+            ["keras_version"] = KerasVersion,
+            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        var weights = new MemoryStream();
+        KerasWeightsStore.Write(model, weights);
+        return
+        [
+            (MetadataEntry, Encoding.UTF8.GetBytes(metadata.ToJsonString())),
+            (ConfigEntry, Encoding.UTF8.GetBytes(config.ToJsonString())),
+            (WeightsEntry, weights.ToArray()),
+        ];
+    }
+
+    private static void WriteArchive(Stream stream, (string Name, byte[] Bytes)[] entries)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, bytes) in entries) AddEntry(zip, name, bytes);
     }
 
     private static void AddEntry(ZipArchive zip, string name, byte[] bytes)
@@ -86,28 +121,23 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!path.EndsWith(".weights.h5", StringComparison.Ordinal))
-            throw new ArgumentException($"The filename must end in `.weights.h5`. Received: filepath={path}", nameof(path));
-        var ms = new MemoryStream();
-        WriteWeights(model, ms);
-        AtomicFile.WriteAllBytes(Path.GetFullPath(path), ms.ToArray(), flushToDisk: true);
+        KerasWeightsStore.SaveFile(model, path);
     }
 
-    internal static void WriteWeights(Model model, Stream stream)
+    /// <summary>
+    /// Saves only the weights (and optimizer state) as a <c>.weights.h5</c> (HDF5) file into <paramref name="stream"/>,
+    /// from its current position; the stream is left open.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static void SaveWeights(Model model, Stream stream)
     {
-        var groups = new List<(string, string, IReadOnlyList<StoredArray>)>();
-        foreach (var e in KerasObjectPaths.Walk(model))
-            groups.Add((e.VarsPath, e.Name, e.Variables.Select(v => KerasWeightsStore.FromVariable(v)).ToList()));
-        if (model.Optimizer is { } opt)
-        {
-            // Keras's optimizer.variables order: iteration (int32 in the file), learning rate, then the slots.
-            var arrays = new List<StoredArray>();
-            var vars = opt.KerasVariables;
-            for (int i = 0; i < vars.Count; i++)
-                arrays.Add(KerasWeightsStore.FromVariable(vars[i], asInt32: i == 0));
-            groups.Add(("optimizer/vars", opt.Name, arrays));
-        }
-        KerasWeightsStore.Write(stream, groups);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        var ms = new MemoryStream();
+        KerasWeightsStore.Write(model, ms);
+        ms.Position = 0;
+        ms.CopyTo(stream);
     }
 
     // ------------------------------------------------------------------ load
@@ -124,10 +154,35 @@ public static class KerasArchive
     public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
+        using (zip) return Load(zip, path, maxEntryBytes);
+    }
+
+    /// <summary>
+    /// Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (read from its current position; a stream
+    /// that cannot seek, or does not stand at 0, is copied into memory first), as <see cref="Load(string, long)"/> does.
+    /// The stream is left open.
+    /// </summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static Model Load(Stream stream, long maxEntryBytes = DefaultMaxEntryBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ZipArchive zip;
+        try { zip = new ZipArchive(SeekableStreams.FromHere(stream), ZipArchiveMode.Read, leaveOpen: true); }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{StreamName}' is not a valid .keras (zip) archive: {e.Message}", e); }
+        using (zip) return Load(zip, StreamName, maxEntryBytes);
+    }
+
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    private static Model Load(ZipArchive zip, string path, long maxEntryBytes)
+    {
         byte[] configBytes, weightsBytes;
         try
         {
-            using var zip = ZipFile.OpenRead(path);
             byte[]? c = null, w = null;
             foreach (var entry in zip.Entries)
             {
@@ -158,7 +213,7 @@ public static class KerasArchive
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
 
         using (var ms = new MemoryStream(weightsBytes, writable: false))
-            LoadWeights(model, ms);
+            KerasWeightsStore.Read(model, ms);
         return model;
     }
 
@@ -212,63 +267,18 @@ public static class KerasArchive
         LoadWeights(model, fs);
     }
 
-    internal static void LoadWeights(Model model, Stream stream)
-    {
-        // Read and check everything first, assign only when all of it fits.
-        var assignments = new List<(Variable Variable, StoredArray Array)>();
-        using (var reader = new KerasWeightsStore.Reader(stream))
-        {
-            foreach (var e in KerasObjectPaths.Walk(model))
-            {
-                var arrays = reader.ReadVars(e.VarsPath);
-                if (arrays.Count != e.Variables.Count)
-                    throw new KerasFormatException($"Layer '{e.Name}' at '{e.VarsPath}' expects {e.Variables.Count} variables, but the file holds {arrays.Count}.");
-                for (int i = 0; i < arrays.Count; i++)
-                {
-                    if (arrays[i].Shape != e.Variables[i].Shape)
-                        throw new KerasFormatException($"Layer '{e.Name}': variable {i} ('{e.Variables[i].Name}') has shape {e.Variables[i].Shape}, but '{e.VarsPath}/{i}' in the file has shape {arrays[i].Shape}.");
-                    assignments.Add((e.Variables[i], arrays[i]));
-                }
-            }
-            if (model.Optimizer is { } opt && reader.Exists("optimizer/vars"))
-                assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars("optimizer/vars")));
-        }
-        var tensors = assignments.Select(a => KerasWeightsStore.ToTensor(a.Array, a.Variable.DType)).ToList();
-        for (int i = 0; i < assignments.Count; i++) assignments[i].Variable.Assign(tensors[i]);
-    }
-
     /// <summary>
-    /// Pairs the file's <c>optimizer/vars</c> arrays with the optimizer's variables in Keras's order. A file saved
-    /// before the first step holds only the iteration and the learning rate (just the iteration with a schedule);
-    /// otherwise the optimizer is built for the model (as Keras's <c>compile_from_config</c> does) and every slot must
-    /// be there. Nadam files from Keras versions that created <c>u_product</c> before the slots are recognised by shape.
+    /// Loads weights (and optimizer state, when present and the model is compiled) from a <c>.weights.h5</c> file in
+    /// <paramref name="stream"/>, from its position (a stream that cannot seek, or does not stand at 0, is copied into
+    /// memory first); nothing changes on error.
     /// </summary>
-    private static List<(Variable, StoredArray)> OptimizerAssignments(Model model, Optimizer opt, List<StoredArray> arrays)
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public static void LoadWeights(Model model, Stream stream)
     {
-        int baseCount = opt.LearningRateVariable is null ? 1 : 2;
-        if (arrays.Count > baseCount && !opt.IsBuilt) opt.Build(model);
-        var vars = opt.KerasVariables.ToList();
-        if (arrays.Count > baseCount && arrays.Count != vars.Count)
-            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) has {vars.Count} variables, but the file's optimizer/vars holds {arrays.Count}.");
-        if (arrays.Count < baseCount)
-            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) needs at least {baseCount} variables (iteration{(baseCount == 2 ? ", learning rate" : "")}), but the file's optimizer/vars holds {arrays.Count}.");
-        int extra = opt.OptimizerVariableCount;
-        if (arrays.Count == vars.Count && extra > 0 && vars.Count > baseCount + extra
-            && arrays[baseCount].Shape.Rank == 0 && vars[baseCount].Shape.Rank != 0)
-        {
-            // Older layout: optimizer-wide variables right after the learning rate.
-            var moved = vars.GetRange(vars.Count - extra, extra);
-            vars.RemoveRange(vars.Count - extra, extra);
-            vars.InsertRange(baseCount, moved);
-        }
-        var result = new List<(Variable, StoredArray)>();
-        for (int i = 0; i < Math.Min(arrays.Count, vars.Count); i++)
-        {
-            if (arrays[i].Shape != vars[i].Shape)
-                throw new KerasFormatException($"Optimizer '{opt.Name}': variable {i} ('{vars[i].Name}') has shape {vars[i].Shape}, but optimizer/vars/{i} has shape {arrays[i].Shape}.");
-            result.Add((vars[i], arrays[i]));
-        }
-        return result;
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        KerasWeightsStore.Read(model, stream);
     }
 
     // ------------------------------------------------------------------ compile config

@@ -5,7 +5,7 @@ namespace LayerGen.Formats.Keras;
 /// entry, a missing member, a broken HDF5 file, a class that is not registered, or weights that do not match
 /// the model's variables. Nothing is returned half-loaded when this is thrown.
 /// </summary>
-public class KerasFormatException : LayerGenException
+public class KerasFormatException : LayerGenFormatException
 {
     /// <summary>Creates the exception.</summary>
     public KerasFormatException(string message) : base(message) { }

@@ -17,11 +17,12 @@ internal sealed record KerasObjectEntry(string Path, string Name, IReadOnlyList<
 /// </summary>
 internal static class KerasObjectPaths
 {
-    public static List<KerasObjectEntry> Walk(Model model)
+    /// <summary>Every object beneath <paramref name="root"/> (itself first, at path <c>""</c>), in Keras's order.</summary>
+    public static List<KerasObjectEntry> Walk(Module root)
     {
         var list = new List<KerasObjectEntry>();
         var visited = new HashSet<Module>(ReferenceEqualityComparer.Instance);
-        Visit(model, "", list, visited);
+        Visit(root, "", list, visited);
         return list;
     }
 
@@ -52,26 +53,19 @@ internal static class KerasObjectPaths
         foreach (var attr in ordered)
         {
             var items = byAttr[attr];
-            string attrPath = Join(path, attr);
+            string attrPath = ObjectPaths.Join(path, attr);
             if (items.Count == 1 && items[0].Path == attr)
             {
                 Visit(items[0].Module, attrPath, list, visited);
                 continue;
             }
-            var used = new Dictionary<string, int>(StringComparer.Ordinal);
+            var names = new LayerPaths.ElementNames();
             foreach (var (_, m) in items)
             {
-                if (m is LayerGen.Layers.InputLayer) continue;
-                string stem = m is Layer l ? l.DefaultNameForSession : "module";
-                string name;
-                if (used.TryGetValue(stem, out int n)) { used[stem] = n + 1; name = $"{stem}_{n + 1}"; }
-                else { used[stem] = 0; name = stem; }
-                Visit(m, attrPath + "/" + name, list, visited);
+                if (names.Next(m) is { } name) Visit(m, attrPath + "/" + name, list, visited);
             }
         }
     }
-
-    private static string Join(string a, string b) => a.Length == 0 ? b : a + "/" + b;
 
     private sealed class Collector : IModuleVisitor
     {

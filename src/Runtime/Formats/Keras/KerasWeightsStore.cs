@@ -1,167 +1,172 @@
-using System.Globalization;
-using PureHDF;
-using PureHDF.VOL.Native;
+using System.Diagnostics.CodeAnalysis;
+using LayerGen.Optimizers;
 
 namespace LayerGen.Formats.Keras;
 
-/// <summary>An array read from (or to be written to) a <c>vars</c> group: its dtype, shape and values.</summary>
-internal sealed record StoredArray(DType DType, Shape Shape, Array Values);
-
 /// <summary>
-/// The HDF5 side of the format (Keras's <c>H5IOStore</c>), written and read with PureHDF: each object's
-/// <c>vars</c> group holds datasets <c>0</c>, <c>1</c>... and a <c>name</c> attribute.
+/// Keras 3's weights file (<c>.weights.h5</c>, also the <c>model.weights.h5</c> member of a <c>.keras</c> archive) as
+/// an <see cref="IStreamWeightsStore"/>: every object of the module, walked as Keras walks it
+/// (<see cref="KerasObjectPaths"/>), has a <c>path/vars</c> group holding its variables as datasets <c>0</c>,
+/// <c>1</c>...; a compiled <see cref="Model"/>'s optimizer state goes under <c>optimizer/vars</c>. Loading is strict:
+/// every variable must be in the file with its shape, or <see cref="KerasFormatException"/> is thrown with nothing
+/// assigned, so the report it returns never lists missing variables; its unused entries are the file's <c>vars</c>
+/// groups (<c>layers/dense_2/vars</c>) that hold datasets no object of the module read.
 /// </summary>
-internal static class KerasWeightsStore
+/// <remarks>
+/// The HDF5 side goes through PureHDF, which is not trim- or NativeAOT-safe: creating the store says so
+/// (<see cref="RequiresUnreferencedCodeAttribute"/>); the methods then need no further annotation.
+/// </remarks>
+public sealed class KerasWeightsStore : IStreamWeightsStore
 {
-    /// <summary>Writes groups (<c>vars</c> paths, names and arrays) as an HDF5 file into <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, IEnumerable<(string VarsPath, string Name, IReadOnlyList<StoredArray> Arrays)> groups)
+    /// <summary>The file name suffix Keras requires.</summary>
+    public const string Suffix = ".weights.h5";
+
+    /// <summary>Creates the store.</summary>
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    public KerasWeightsStore() { }
+
+    /// <inheritdoc/>
+    public string FormatName => "keras-weights-h5";
+
+    /// <summary>Writes the weights to a <c>.weights.h5</c> file through a temporary file renamed into place.</summary>
+    public void Save(Module module, string path)
     {
-        var file = new H5File();
-        foreach (var (varsPath, name, arrays) in groups)
-        {
-            var group = EnsureGroup(file, varsPath);
-            group.Attributes["name"] = name;
-            for (int i = 0; i < arrays.Count; i++)
-                group[i.ToString(CultureInfo.InvariantCulture)] = ToDataset(arrays[i]);
-        }
-        file.Write(stream);
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SaveFile(module, path);
     }
 
-    private static H5Group EnsureGroup(H5Group root, string path)
+    /// <inheritdoc/>
+    public void Save(Module module, Stream stream)
     {
-        var g = root;
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (g.TryGetValue(part, out var existing) && existing is H5Group eg) { g = eg; continue; }
-            var ng = new H5Group();
-            g[part] = ng;
-            g = ng;
-        }
-        return g;
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(stream);
+        var ms = new MemoryStream();
+        Write(module, ms);
+        ms.Position = 0;
+        ms.CopyTo(stream);
     }
 
-    private static H5Dataset ToDataset(StoredArray a)
+    /// <inheritdoc/>
+    public RestoreReport Load(Module module, string path)
     {
-        if (a.Shape.Rank == 0)
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var fs = File.OpenRead(path);
+        return new RestoreReport(path, [], Read(module, fs, listUnused: true));
+    }
+
+    /// <inheritdoc/>
+    public RestoreReport Load(Module module, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(stream);
+        return new RestoreReport(KerasArchive.StreamName, [], Read(module, stream, listUnused: true));
+    }
+
+    /// <summary>Checks the name and writes the file atomically (the <see cref="KerasArchive.SaveWeights(Model, string)"/> path).</summary>
+    internal static void SaveFile(Module module, string path)
+    {
+        if (!path.EndsWith(Suffix, StringComparison.Ordinal))
+            throw new ArgumentException($"The filename must end in `{Suffix}`. Received: filepath={path}", nameof(path));
+        var ms = new MemoryStream();
+        Write(module, ms);
+        AtomicFile.WriteAllBytes(Path.GetFullPath(path), ms.GetBuffer().AsSpan(0, (int)ms.Length), flushToDisk: true);
+    }
+
+    /// <summary>Writes every object's <c>vars</c> group (and a compiled model's optimizer state) as HDF5 into <paramref name="stream"/>.</summary>
+    internal static void Write(Module module, Stream stream)
+    {
+        var groups = new List<(string, string, IReadOnlyList<StoredArray>)>();
+        foreach (var e in KerasObjectPaths.Walk(module))
+            groups.Add((e.VarsPath, e.Name, e.Variables.Select(v => KerasH5File.FromVariable(v)).ToList()));
+        if (module is Model { Optimizer: { } opt })
         {
-            object scalar = a.Values switch
+            // Keras's optimizer.variables order: iteration (int32 in the file), learning rate, then the slots.
+            var arrays = new List<StoredArray>();
+            var vars = opt.KerasVariables;
+            for (int i = 0; i < vars.Count; i++)
+                arrays.Add(KerasH5File.FromVariable(vars[i], asInt32: i == 0));
+            groups.Add((OptimizerVarsPath, opt.Name, arrays));
+        }
+        KerasH5File.Write(stream, groups);
+    }
+
+    /// <summary>Reads and checks every group first, then assigns them all (from the stream's position: see <see cref="SeekableStreams.FromHere"/>).</summary>
+    /// <returns>
+    /// With <paramref name="listUnused"/>: the file's <c>vars</c> groups holding datasets that nothing read (objects the
+    /// module does not have, or optimizer state when the model has no optimizer); otherwise empty.
+    /// </returns>
+    internal static List<string> Read(Module module, Stream stream, bool listUnused = false)
+    {
+        stream = SeekableStreams.FromHere(stream);
+        // Read and check everything first, assign only when all of it fits.
+        var assignments = new List<(Variable Variable, StoredArray Array)>();
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        var unused = new List<string>();
+        using (var reader = new KerasH5File.Reader(stream))
+        {
+            foreach (var e in KerasObjectPaths.Walk(module))
             {
-                float[] f => (object)f[0],
-                double[] d => (object)d[0],
-                int[] i => (object)i[0],
-                long[] l => (object)l[0],
-                _ => throw new KerasFormatException($"Cannot write a {a.DType.Name()} variable."),
-            };
-            return new H5Dataset(scalar);
-        }
-        var dims = new ulong[a.Shape.Rank];
-        for (int i = 0; i < dims.Length; i++) dims[i] = (ulong)a.Shape[i];
-        return new H5Dataset(a.Values, fileDims: dims);
-    }
-
-    /// <summary>An array from a variable, converted for the file (Keras writes the iteration counter as int32).</summary>
-    public static StoredArray FromVariable(Variable v, bool asInt32 = false)
-    {
-        if (asInt32) return new StoredArray(DType.Int32, v.Shape, Ops.Cast(v, DType.Int32).ToArray<int>());
-        return v.DType switch
-        {
-            DType.Float32 => new StoredArray(v.DType, v.Shape, v.ToArray<float>()),
-            DType.Float64 => new StoredArray(v.DType, v.Shape, v.ToArray<double>()),
-            DType.Int32 => new StoredArray(v.DType, v.Shape, v.ToArray<int>()),
-            DType.Int64 => new StoredArray(v.DType, v.Shape, v.ToArray<long>()),
-            _ => new StoredArray(DType.Float32, v.Shape, v.ToFloatArray()),
-        };
-    }
-
-    /// <summary>A tensor of <paramref name="dtype"/> holding a stored array.</summary>
-    public static Tensor ToTensor(StoredArray a, DType dtype)
-    {
-        Tensor t = a.Values switch
-        {
-            float[] f => Tensor.From<float>(f, a.Shape),
-            double[] d => Tensor.From<double>(d, a.Shape),
-            int[] i => Tensor.From<int>(i, a.Shape),
-            long[] l => Tensor.From<long>(l, a.Shape),
-            _ => throw new KerasFormatException($"Unsupported stored array {a.Values.GetType().Name}."),
-        };
-        return t.DType == dtype ? t : Ops.Cast(t, dtype);
-    }
-
-    /// <summary>An opened weights file.</summary>
-    public sealed class Reader : IDisposable
-    {
-        private readonly NativeFile _file;
-
-        /// <summary>Opens the HDF5 file in <paramref name="stream"/> (kept open by the caller).</summary>
-        public Reader(Stream stream)
-        {
-            try { _file = H5File.Open(stream, leaveOpen: true); }
-            catch (Exception e) when (e is not KerasFormatException) { throw new KerasFormatException($"The weights file is not a readable HDF5 file: {e.Message}", e); }
-        }
-
-        /// <summary>Whether a group exists at <paramref name="path"/>.</summary>
-        public bool Exists(string path)
-        {
-            try
-            {
-                IH5Group g = _file;
-                foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                read.Add(e.VarsPath);
+                var arrays = reader.ReadVars(e.VarsPath);
+                if (arrays.Count != e.Variables.Count)
+                    throw new KerasFormatException($"Layer '{e.Name}' at '{e.VarsPath}' expects {e.Variables.Count} variables, but the file holds {arrays.Count}.");
+                for (int i = 0; i < arrays.Count; i++)
                 {
-                    if (!g.LinkExists(part)) return false;
-                    if (g.Get(part) is not IH5Group next) return false;
-                    g = next;
+                    if (arrays[i].Shape != e.Variables[i].Shape)
+                        throw new KerasFormatException($"Layer '{e.Name}': variable {i} ('{e.Variables[i].Name}') has shape {e.Variables[i].Shape}, but '{e.VarsPath}/{i}' in the file has shape {arrays[i].Shape}.");
+                    assignments.Add((e.Variables[i], arrays[i]));
                 }
-                return true;
             }
-            catch (Exception e) when (e is not KerasFormatException) { throw Broken(path, e); }
-        }
-
-        /// <summary>The arrays <c>0..n-1</c> of a <c>vars</c> group (empty when the group is missing).</summary>
-        public List<StoredArray> ReadVars(string varsPath)
-        {
-            var result = new List<StoredArray>();
-            if (!Exists(varsPath)) return result;
-            try
+            if (module is Model { Optimizer: { } opt } model && reader.Exists(OptimizerVarsPath))
             {
-                var g = _file.Group(varsPath);
-                int count = g.Children().Count();
-                for (int i = 0; i < count; i++)
-                {
-                    string key = i.ToString(CultureInfo.InvariantCulture);
-                    if (!g.LinkExists(key)) throw new KerasFormatException($"The weights file's group '{varsPath}' has {count} members but no dataset '{key}'.");
-                    result.Add(ReadDataset(g.Dataset(key), varsPath + "/" + key));
-                }
-                return result;
+                read.Add(OptimizerVarsPath);
+                assignments.AddRange(OptimizerAssignments(model, opt, reader.ReadVars(OptimizerVarsPath)));
             }
-            catch (Exception e) when (e is not KerasFormatException) { throw Broken(varsPath, e); }
+            if (listUnused)
+                foreach (var group in reader.VarsGroupsWithDatasets())
+                    if (!read.Contains(group)) unused.Add(group);
         }
+        var tensors = assignments.Select(a => KerasH5File.ToTensor(a.Array, a.Variable.DType)).ToList();
+        VariableAssignment.AssignAll(assignments.Select(a => a.Variable).ToList(), tensors);
+        return unused;
+    }
 
-        private static StoredArray ReadDataset(IH5Dataset ds, string path)
+    private const string OptimizerVarsPath = "optimizer/vars";
+
+    /// <summary>
+    /// Pairs the file's <c>optimizer/vars</c> arrays with the optimizer's variables in Keras's order. A file saved
+    /// before the first step holds only the iteration and the learning rate (just the iteration with a schedule);
+    /// otherwise the optimizer is built for the model (as Keras's <c>compile_from_config</c> does) and every slot must
+    /// be there. Nadam files from Keras versions that created <c>u_product</c> before the slots are recognised by shape.
+    /// </summary>
+    private static List<(Variable, StoredArray)> OptimizerAssignments(Model model, Optimizer opt, List<StoredArray> arrays)
+    {
+        int baseCount = opt.LearningRateVariable is null ? 1 : 2;
+        if (arrays.Count > baseCount && !opt.IsBuilt) opt.Build(model);
+        var vars = opt.KerasVariables.ToList();
+        if (arrays.Count > baseCount && arrays.Count != vars.Count)
+            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) has {vars.Count} variables, but the file's optimizer/vars holds {arrays.Count}.");
+        if (arrays.Count < baseCount)
+            throw new KerasFormatException($"Optimizer '{opt.Name}' ({opt.ClassName}) needs at least {baseCount} variables (iteration{(baseCount == 2 ? ", learning rate" : "")}), but the file's optimizer/vars holds {arrays.Count}.");
+        int extra = opt.OptimizerVariableCount;
+        if (arrays.Count == vars.Count && extra > 0 && vars.Count > baseCount + extra
+            && arrays[baseCount].Shape.Rank == 0 && vars[baseCount].Shape.Rank != 0)
         {
-            var dims = ds.Space.Dimensions;
-            var shapeDims = new int[dims.Length];
-            long n = 1;
-            for (int i = 0; i < dims.Length; i++) { shapeDims[i] = checked((int)dims[i]); n = checked(n * shapeDims[i]); }
-            if (n > int.MaxValue) throw new KerasFormatException($"Dataset '{path}' is too large ({n} elements).");
-            var shape = new Shape(shapeDims);
-            var type = ds.Type;
-            switch (type.Class)
-            {
-                case H5DataTypeClass.FloatingPoint when type.Size == 4: return new(DType.Float32, shape, Check(ds.Read<float[]>(), n, path));
-                case H5DataTypeClass.FloatingPoint when type.Size == 8: return new(DType.Float64, shape, Check(ds.Read<double[]>(), n, path));
-                case H5DataTypeClass.FixedPoint when type.Size == 4: return new(DType.Int32, shape, Check(ds.Read<int[]>(), n, path));
-                case H5DataTypeClass.FixedPoint when type.Size == 8: return new(DType.Int64, shape, Check(ds.Read<long[]>(), n, path));
-                default: throw new KerasFormatException($"Dataset '{path}' has an unsupported type ({type.Class}, {type.Size} bytes).");
-            }
+            // Older layout: optimizer-wide variables right after the learning rate.
+            var moved = vars.GetRange(vars.Count - extra, extra);
+            vars.RemoveRange(vars.Count - extra, extra);
+            vars.InsertRange(baseCount, moved);
         }
-
-        private static Array Check(Array values, long n, string path)
-            => values.LongLength == n ? values : throw new KerasFormatException($"Dataset '{path}' holds {values.LongLength} values for {n} elements.");
-
-        private static KerasFormatException Broken(string path, Exception e)
-            => new($"The weights file is broken at '{path}': {e.Message}", e);
-
-        /// <inheritdoc/>
-        public void Dispose() => _file.Dispose();
+        var result = new List<(Variable, StoredArray)>();
+        for (int i = 0; i < Math.Min(arrays.Count, vars.Count); i++)
+        {
+            if (arrays[i].Shape != vars[i].Shape)
+                throw new KerasFormatException($"Optimizer '{opt.Name}': variable {i} ('{vars[i].Name}') has shape {vars[i].Shape}, but optimizer/vars/{i} has shape {arrays[i].Shape}.");
+            result.Add((vars[i], arrays[i]));
+        }
+        return result;
     }
 }

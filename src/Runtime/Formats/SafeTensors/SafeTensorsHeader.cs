@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 
 namespace LayerGen;
 
@@ -25,38 +24,47 @@ internal sealed class SafeTensorsHeader
     /// <summary>Where the data section starts in the file (8 + N).</summary>
     public long DataStart { get; private set; }
 
-    public static SafeTensorsHeader Read(SafeFileHandle file, string path)
+    /// <summary>Reads and validates the header at the start of <paramref name="file"/>.</summary>
+    public static SafeTensorsHeader Read(ByteSource file)
     {
-        long fileLength = RandomAccess.GetLength(file);
+        string path = file.Name;
+        long fileLength = file.Length;
         Span<byte> lenBytes = stackalloc byte[8];
-        if (fileLength < 8 || RandomAccess.Read(file, lenBytes, 0) != 8)
-            throw new CheckpointFormatException(path, null, $"the file is {fileLength} bytes, too short for a safetensors header.");
+        if (fileLength < 8 || ReadFully(file, lenBytes, 0) != 8)
+            throw new SafeTensorsFormatException(path, null, $"the file is {fileLength} bytes, too short for a safetensors header.");
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(lenBytes);
         if (n > MaxHeaderBytes)
-            throw new CheckpointFormatException(path, null, $"the header claims {n} bytes, more than the {MaxHeaderBytes}-byte limit.");
+            throw new SafeTensorsFormatException(path, null, $"the header claims {n} bytes, more than the {MaxHeaderBytes}-byte limit.");
         if ((long)n > fileLength - 8)
-            throw new CheckpointFormatException(path, null, $"the header claims {n} bytes but the file has only {fileLength - 8} after the length (truncated).");
+            throw new SafeTensorsFormatException(path, null, $"the header claims {n} bytes but the file has only {fileLength - 8} after the length (truncated).");
         var json = new byte[(int)n];
-        int filled = 0;
-        while (filled < json.Length)
-        {
-            int r = RandomAccess.Read(file, json.AsSpan(filled), 8 + filled);
-            if (r <= 0) throw new CheckpointFormatException(path, null, "the file ends inside the header (truncated).");
-            filled += r;
-        }
+        if (ReadFully(file, json, 8) != json.Length)
+            throw new SafeTensorsFormatException(path, null, "the file ends inside the header (truncated).");
         var header = Parse(json, path);
         header.DataStart = 8 + (long)n;
         header.Validate(fileLength - header.DataStart, path);
         return header;
     }
 
+    private static int ReadFully(ByteSource file, Span<byte> buffer, long offset)
+    {
+        int filled = 0;
+        while (filled < buffer.Length)
+        {
+            int r = file.ReadAt(buffer[filled..], offset + filled);
+            if (r <= 0) break;
+            filled += r;
+        }
+        return filled;
+    }
+
     private static SafeTensorsHeader Parse(byte[] json, string path)
     {
         if (json.Length == 0 || json[0] != (byte)'{')
-            throw new CheckpointFormatException(path, null, "the header must be a JSON object starting with '{'.");
+            throw new SafeTensorsFormatException(path, null, "the header must be a JSON object starting with '{'.");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
-        catch (JsonException e) { throw new CheckpointFormatException(path, null, $"the header JSON is invalid: {e.Message}", e); }
+        catch (JsonException e) { throw new SafeTensorsFormatException(path, null, $"the header JSON is invalid: {e.Message}", e); }
         using (doc)
         {
             var h = new SafeTensorsHeader();
@@ -65,42 +73,42 @@ internal sealed class SafeTensorsHeader
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 string name = prop.Name;
-                if (!names.Add(name)) throw new CheckpointFormatException(path, name, "the name appears twice in the header.");
+                if (!names.Add(name)) throw new SafeTensorsFormatException(path, name, "the name appears twice in the header.");
                 var v = prop.Value;
                 if (name == MetadataKey)
                 {
-                    if (v.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException(path, name, "__metadata__ must be an object of strings.");
+                    if (v.ValueKind != JsonValueKind.Object) throw new SafeTensorsFormatException(path, name, "__metadata__ must be an object of strings.");
                     foreach (var m in v.EnumerateObject())
                     {
                         if (m.Value.ValueKind != JsonValueKind.String)
-                            throw new CheckpointFormatException(path, name, $"metadata value '{m.Name}' is not a string.");
+                            throw new SafeTensorsFormatException(path, name, $"metadata value '{m.Name}' is not a string.");
                         h.Metadata[m.Name] = m.Value.GetString()!;
                     }
                     continue;
                 }
-                if (v.ValueKind != JsonValueKind.Object) throw new CheckpointFormatException(path, name, "a tensor entry must be an object.");
+                if (v.ValueKind != JsonValueKind.Object) throw new SafeTensorsFormatException(path, name, "a tensor entry must be an object.");
                 if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String)
-                    throw new CheckpointFormatException(path, name, "'dtype' is missing or not a string.");
+                    throw new SafeTensorsFormatException(path, name, "'dtype' is missing or not a string.");
                 if (!SafeTensorsDType.TryParse(dt.GetString()!, out var dtype))
-                    throw new CheckpointFormatException(path, name, $"dtype '{dt.GetString()}' is not supported (LayerGen reads F32, F64, I32, I64 and BOOL).");
+                    throw new SafeTensorsFormatException(path, name, $"dtype '{dt.GetString()}' is not supported (LayerGen reads F32, F64, I32, I64 and BOOL).");
                 if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array)
-                    throw new CheckpointFormatException(path, name, "'shape' is missing or not an array.");
+                    throw new SafeTensorsFormatException(path, name, "'shape' is missing or not an array.");
                 int rank = sh.GetArrayLength();
-                if (rank > dims.Length) throw new CheckpointFormatException(path, name, $"rank {rank} is more than {dims.Length}.");
+                if (rank > dims.Length) throw new SafeTensorsFormatException(path, name, $"rank {rank} is more than {dims.Length}.");
                 int r = 0;
                 foreach (var d in sh.EnumerateArray())
                 {
                     if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dv))
-                        throw new CheckpointFormatException(path, name, "a shape dimension is not an integer (or overflows 64 bits).");
+                        throw new SafeTensorsFormatException(path, name, "a shape dimension is not an integer (or overflows 64 bits).");
                     dims[r++] = dv;
                 }
-                var shape = TensorBytes.CheckShape(dims[..rank], dtype, path, name, out long byteLength);
+                var shape = TensorBytes.CheckShape(dims[..rank], dtype, path, name, SafeTensorsFormatException.Create, out long byteLength);
                 if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
-                    throw new CheckpointFormatException(path, name, "'data_offsets' must be an array [begin, end].");
+                    throw new SafeTensorsFormatException(path, name, "'data_offsets' must be an array [begin, end].");
                 if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
-                    throw new CheckpointFormatException(path, name, "'data_offsets' must be integers with 0 <= begin <= end.");
+                    throw new SafeTensorsFormatException(path, name, "'data_offsets' must be integers with 0 <= begin <= end.");
                 if (end - begin != byteLength)
-                    throw new CheckpointFormatException(path, name, $"data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtype.Name()} {shape.ToListString()} needs {byteLength}.");
+                    throw new SafeTensorsFormatException(path, name, $"data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtype.Name()} {shape.ToListString()} needs {byteLength}.");
                 h.Entries.Add(new SafeTensorsEntry(name, dtype, shape, begin, end));
             }
             return h;
@@ -115,16 +123,16 @@ internal sealed class SafeTensorsHeader
         foreach (var e in sorted)
         {
             if (e.End > dataLength)
-                throw new CheckpointFormatException(path, e.Name, $"data_offsets [{e.Begin}, {e.End}] run past the end of the data ({dataLength} bytes; truncated?).");
+                throw new SafeTensorsFormatException(path, e.Name, $"data_offsets [{e.Begin}, {e.End}] run past the end of the data ({dataLength} bytes; truncated?).");
             if (e.Begin < expected)
-                throw new CheckpointFormatException(path, e.Name, $"data_offsets [{e.Begin}, {e.End}] overlap '{previous!.Name}' [{previous.Begin}, {previous.End}].");
+                throw new SafeTensorsFormatException(path, e.Name, $"data_offsets [{e.Begin}, {e.End}] overlap '{previous!.Name}' [{previous.Begin}, {previous.End}].");
             if (e.Begin > expected)
-                throw new CheckpointFormatException(path, e.Name, $"data_offsets start at {e.Begin}, leaving a hole after byte {expected}.");
+                throw new SafeTensorsFormatException(path, e.Name, $"data_offsets start at {e.Begin}, leaving a hole after byte {expected}.");
             expected = e.End;
             previous = e;
         }
         if (expected != dataLength)
-            throw new CheckpointFormatException(path, null, $"the tensors cover {expected} bytes but the data section has {dataLength}.");
+            throw new SafeTensorsFormatException(path, null, $"the tensors cover {expected} bytes but the data section has {dataLength}.");
     }
 
     /// <summary>Serializes a header for the given entries, padded with spaces so that 8 + N is a multiple of 8.</summary>

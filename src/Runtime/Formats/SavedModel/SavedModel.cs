@@ -7,7 +7,8 @@ namespace LayerGen;
 /// A module saved as graphs plus weights, like TensorFlow's SavedModel: every traced signature of the
 /// given functions as a JSON graph, the variables as a <see cref="Checkpoint"/>, and the object structure.
 /// <see cref="Load"/> needs no user class: it returns a <see cref="LoadedModule"/>. The layout is in
-/// docs/formats/savedmodel.md.
+/// docs/formats/savedmodel.md. A SavedModel is a directory of several files (manifest, graphs, a checkpoint), so
+/// there is no <see cref="Stream"/> overload; each file is written through a temporary file renamed into place.
 /// </summary>
 public static class SavedModel
 {
@@ -60,13 +61,16 @@ public static class SavedModel
         }
 
         Directory.CreateDirectory(directory);
+        // An earlier save's manifest goes first, so a save interrupted below leaves no manifest (incomplete), never
+        // an old manifest over new or missing files.
+        File.Delete(Path.Combine(directory, ManifestFile));
         foreach (var sub in new[] { "functions", "variables" })
         {
             var d = Path.Combine(directory, sub);
             if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
             Directory.CreateDirectory(d);
         }
-        foreach (var (file, json) in graphFiles) File.WriteAllBytes(Path.Combine(directory, file), json);
+        foreach (var (file, json) in graphFiles) AtomicFile.WriteAllBytes(Path.GetFullPath(Path.Combine(directory, file)), json, flushToDisk: true);
         new Checkpoint { [CheckpointRoot] = module }.Write(Path.Combine(directory, VariablesPrefix));
 
         var manifest = ToJson(w =>
@@ -133,8 +137,9 @@ public static class SavedModel
             w.WriteEndArray();
             w.WriteEndObject();
         });
-        // The manifest last: a directory without it is not a (complete) SavedModel.
-        File.WriteAllBytes(Path.Combine(directory, ManifestFile), manifest);
+        // The manifest last, through a temporary file renamed into place: a directory without it is not a
+        // (complete) SavedModel, and a crash never leaves a half-written manifest.
+        AtomicFile.WriteAllBytes(Path.GetFullPath(Path.Combine(directory, ManifestFile)), manifest, flushToDisk: true);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace LayerGen;
 /// cause, when there is one, is the inner exception (<see cref="UnknownOpException"/>,
 /// <see cref="OpAttributeException"/>, <see cref="CheckpointFormatException"/>, a JSON error).
 /// </summary>
-public class SavedModelFormatException : LayerGenException
+public class SavedModelFormatException : LayerGenFormatException
 {
     /// <summary>Creates the exception.</summary>
     public SavedModelFormatException(string file, string message) : base($"{file}: {message}") => File = file;

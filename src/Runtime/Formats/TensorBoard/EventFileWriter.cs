@@ -12,7 +12,8 @@ namespace LayerGen.Formats;
 /// </summary>
 public sealed class EventFileWriter : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
 
     /// <summary>Creates <paramref name="logDir"/> if needed and starts a new event file in it.</summary>
     public EventFileWriter(string logDir)
@@ -28,8 +29,22 @@ public sealed class EventFileWriter : IDisposable
         Flush();
     }
 
-    /// <summary>The event file's path.</summary>
-    public string FilePath { get; }
+    /// <summary>
+    /// Starts an event file in <paramref name="stream"/> (from its position): the same records a file gets. The stream
+    /// is closed with the writer unless <paramref name="leaveOpen"/>. <see cref="FilePath"/> is null.
+    /// </summary>
+    public EventFileWriter(Stream stream, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite) throw new ArgumentException("The stream cannot be written.", nameof(stream));
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        WriteRecord(EncodeEvent(WallTime(), 0, fileVersion: "brain.Event:2", null));
+        Flush();
+    }
+
+    /// <summary>The event file's path (null when writing to a stream).</summary>
+    public string? FilePath { get; }
 
     /// <summary>Writes a scalar summary <paramref name="tag"/> = <paramref name="value"/> at <paramref name="step"/>.</summary>
     public void AddScalar(string tag, float value, long step)
@@ -62,8 +77,12 @@ public sealed class EventFileWriter : IDisposable
     /// <summary>Flushes written events to the file.</summary>
     public void Flush() => _stream.Flush();
 
-    /// <summary>Flushes and closes the file.</summary>
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Flushes and closes the file (a stream given with <c>leaveOpen</c> is only flushed).</summary>
+    public void Dispose()
+    {
+        if (_leaveOpen) _stream.Flush();
+        else _stream.Dispose();
+    }
 
     private static double WallTime() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
@@ -106,34 +125,5 @@ public sealed class EventFileWriter : IDisposable
             w.Bytes(5, summary.ToArray());
         }
         return w.ToArray();
-    }
-}
-
-/// <summary>Reads the records of a TFRecord / event file, checking both CRCs of every record.</summary>
-public static class EventFileReader
-{
-    /// <summary>The record payloads of <paramref name="path"/>; throws <see cref="InvalidDataException"/> on a bad length or CRC.</summary>
-    public static IReadOnlyList<byte[]> ReadRecords(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var records = new List<byte[]>();
-        int pos = 0;
-        while (pos < bytes.Length)
-        {
-            if (bytes.Length - pos < 12) throw new InvalidDataException($"{path}: truncated record header at offset {pos}.");
-            var header = bytes.AsSpan(pos, 12);
-            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != EventFileWriter.MaskedCrc(header[..8]))
-                throw new InvalidDataException($"{path}: bad length CRC at offset {pos}.");
-            pos += 12;
-            if (length > (ulong)(bytes.Length - pos - 4)) throw new InvalidDataException($"{path}: record at offset {pos - 12} runs past the end of the file.");
-            var data = bytes.AsSpan(pos, (int)length);
-            pos += (int)length;
-            if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(pos, 4)) != EventFileWriter.MaskedCrc(data))
-                throw new InvalidDataException($"{path}: bad data CRC for the record at offset {pos - (int)length - 12}.");
-            pos += 4;
-            records.Add(data.ToArray());
-        }
-        return records;
     }
 }

@@ -9,14 +9,28 @@ internal static class LayerPaths
 {
     public static void Visit(IModuleVisitor visitor, IEnumerable<Layer> layers)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new ElementNames();
         foreach (var layer in layers)
+            if (names.Next(layer) is { } name) visitor.Module("layers/" + name, layer);
+    }
+
+    /// <summary>
+    /// Names the elements of a list of layers as Keras does: <c>snake_case(class)</c>, then <c>_1</c>, <c>_2</c>... per
+    /// class, in order; input layers get no name (they hold nothing); other modules are <c>module</c>. The model's own
+    /// <c>layers/</c> paths and the Keras weights walker (<c>KerasObjectPaths</c>) share it.
+    /// </summary>
+    internal sealed class ElementNames
+    {
+        private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+        /// <summary>The next element's name, or null for an input layer (skipped).</summary>
+        public string? Next(Module element)
         {
-            if (layer is LayerGen.Layers.InputLayer) continue;
-            string stem = layer.DefaultNameForSession;
-            counts.TryGetValue(stem, out int n);
-            counts[stem] = n + 1;
-            visitor.Module(n == 0 ? "layers/" + stem : $"layers/{stem}_{n}", layer);
+            if (element is LayerGen.Layers.InputLayer) return null;
+            string stem = element is Layer layer ? layer.DefaultNameForSession : "module";
+            _counts.TryGetValue(stem, out int n);
+            _counts[stem] = n + 1;
+            return n == 0 ? stem : $"{stem}_{n}";
         }
     }
 }

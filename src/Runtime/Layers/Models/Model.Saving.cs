@@ -20,18 +20,38 @@ public partial class Model
     [RequiresDynamicCode(Hdf5TrimMessage)]
     public void Save(string path) => KerasArchive.Save(this, path);
 
+    /// <summary>Saves the model as a <c>.keras</c> archive into <paramref name="stream"/> (left open).</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
+    public void Save(Stream stream) => KerasArchive.Save(this, stream);
+
     /// <summary>Loads a model saved by <see cref="Save"/> or by Keras 3; throws <see cref="KerasFormatException"/> on a bad archive.</summary>
     [RequiresUnreferencedCode(Hdf5TrimMessage)]
     [RequiresDynamicCode(Hdf5TrimMessage)]
     public static Model Load(string path) => KerasArchive.Load(path);
+
+    /// <summary>Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (left open).</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
+    public static Model Load(Stream stream) => KerasArchive.Load(stream);
 
     /// <summary>Saves the weights (and optimizer state) alone to a <c>.weights.h5</c> file.</summary>
     [RequiresUnreferencedCode(Hdf5TrimMessage)]
     [RequiresDynamicCode(Hdf5TrimMessage)]
     public void SaveWeights(string path) => KerasArchive.SaveWeights(this, path);
 
+    /// <summary>Saves the weights (and optimizer state) alone as a <c>.weights.h5</c> file into <paramref name="stream"/> (left open).</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
+    public void SaveWeights(Stream stream) => KerasArchive.SaveWeights(this, stream);
+
     /// <summary>Loads weights saved by <see cref="SaveWeights"/> (or Keras's <c>save_weights</c>) into this model; nothing changes on error.</summary>
     [RequiresUnreferencedCode(Hdf5TrimMessage)]
     [RequiresDynamicCode(Hdf5TrimMessage)]
     public void LoadWeights(string path) => KerasArchive.LoadWeights(this, path);
+
+    /// <summary>Loads weights from a <c>.weights.h5</c> file in <paramref name="stream"/> into this model; nothing changes on error.</summary>
+    [RequiresUnreferencedCode(Hdf5TrimMessage)]
+    [RequiresDynamicCode(Hdf5TrimMessage)]
+    public void LoadWeights(Stream stream) => KerasArchive.LoadWeights(this, stream);
 }

@@ -1,6 +1,6 @@
 namespace LayerGen;
 
-/// <summary>One tensor listed by <see cref="Checkpoint.ListVariables"/>.</summary>
+/// <summary>One tensor listed by a weights file without reading its data (<c>Checkpoint.ListVariables</c>, <c>SafeTensors.List</c>).</summary>
 /// <param name="Key">The key, e.g. <c>model/dense1/w/.ATTRIBUTES/VARIABLE_VALUE</c>.</param>
 /// <param name="Shape">The shape.</param>
 /// <param name="DType">The element type.</param>

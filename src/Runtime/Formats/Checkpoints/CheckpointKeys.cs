@@ -16,6 +16,5 @@ public static class CheckpointKeys
     public static string ForVariable(string objectPath) => objectPath + VariableValueSuffix;
 
     /// <summary>Joins path segments with <c>/</c>, skipping empty ones.</summary>
-    public static string Join(string prefix, string path)
-        => prefix.Length == 0 ? path : path.Length == 0 ? prefix : prefix + "/" + path;
+    public static string Join(string prefix, string path) => ObjectPaths.Join(prefix, path);
 }

@@ -35,7 +35,7 @@ internal sealed class CheckpointReader
         string indexPath = CheckpointIndex.IndexPath(prefix);
         if (!File.Exists(indexPath))
             throw new FileNotFoundException($"No checkpoint at '{prefix}': '{indexPath}' does not exist.", indexPath);
-        var bytes = AtomicFile.ReadAllBytesLimited(indexPath, CheckpointIndex.MaxIndexBytes, "checkpoint index");
+        var bytes = AtomicFile.ReadAllBytesLimited(indexPath, CheckpointIndex.MaxIndexBytes, "checkpoint index", CheckpointFormatException.Create);
         var index = CheckpointIndex.Parse(bytes, indexPath);
         int n = index.ShardLengths.Count;
         for (int s = 0; s < n; s++)
@@ -114,7 +114,8 @@ internal sealed class CheckpointReader
 
     private static Tensor Read(SafeFileHandle handle, string shard, CheckpointTensorEntry e)
     {
-        var t = TensorBytes.Read(handle, e.Offset, e.Length, e.Shape, e.DType, shard, e.Key, out uint crc);
+        using var source = ByteSource.FromHandle(handle, shard);
+        var t = TensorBytes.Read(source, e.Offset, e.Length, e.Shape, e.DType, shard, e.Key, CheckpointFormatException.Create, out uint crc);
         if (crc != e.Crc32C)
             throw new CheckpointFormatException(shard, e.Key, $"checksum mismatch (stored {e.Crc32C:x8}, computed {crc:x8}): the data is damaged.");
         return t;

@@ -1,19 +1,19 @@
 namespace LayerGen;
 
 /// <summary>
-/// A checkpoint or safetensors file is damaged, truncated or not what it claims to be. The message names
+/// A checkpoint file is damaged, truncated or not what it claims to be. The message names
 /// the file and, when known, the tensor key: <c>my_ckpt.data-00000-of-00001: model/dense1/w/.ATTRIBUTES/VARIABLE_VALUE: checksum mismatch</c>.
 /// Nothing has been assigned when this is thrown.
 /// </summary>
-public class CheckpointFormatException : LayerGenException
+public class CheckpointFormatException : LayerGenFormatException
 {
     /// <summary>Creates the exception.</summary>
     public CheckpointFormatException(string file, string? key, string message)
-        : base(Compose(file, key, message)) { File = file; Key = key; }
+        : base(FormatErrors.Compose(file, key, message)) { File = file; Key = key; }
 
     /// <summary>Creates the exception with an inner cause.</summary>
     public CheckpointFormatException(string file, string? key, string message, Exception inner)
-        : base(Compose(file, key, message), inner) { File = file; Key = key; }
+        : base(FormatErrors.Compose(file, key, message), inner) { File = file; Key = key; }
 
     /// <summary>The file at fault.</summary>
     public string File { get; }
@@ -21,8 +21,8 @@ public class CheckpointFormatException : LayerGenException
     /// <summary>The tensor key at fault, if the problem is tied to one.</summary>
     public string? Key { get; }
 
-    private static string Compose(string file, string? key, string message)
-        => key is null ? $"{file}: {message}" : $"{file}: '{key}': {message}";
+    /// <summary>The <see cref="FormatError"/> of checkpoints.</summary>
+    internal static LayerGenFormatException Create(string file, string? key, string message) => new CheckpointFormatException(file, key, message);
 }
 
 /// <summary>A checkpoint index was written in a format version this LayerGen does not read.</summary>

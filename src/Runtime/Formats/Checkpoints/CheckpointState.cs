@@ -29,7 +29,7 @@ internal sealed class CheckpointState
     {
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return null;
-        var text = Encoding.UTF8.GetString(AtomicFile.ReadAllBytesLimited(path, MaxBytes, "checkpoint state file"));
+        var text = Encoding.UTF8.GetString(AtomicFile.ReadAllBytesLimited(path, MaxBytes, "checkpoint state file", CheckpointFormatException.Create));
         string? latest = null;
         var all = new List<string>();
         int lineNo = 0;

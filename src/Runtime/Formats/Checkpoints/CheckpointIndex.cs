@@ -163,7 +163,7 @@ internal sealed class CheckpointIndex
                     if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dv)) throw Bad(file, key, "a shape dimension is not an integer.");
                     dims[r++] = dv;
                 }
-                var shape = TensorBytes.CheckShape(dims[..rank], dtype, file, key, out long expectedLength);
+                var shape = TensorBytes.CheckShape(dims[..rank], dtype, file, key, CheckpointFormatException.Create, out long expectedLength);
                 long shard = Int(t, "shard", file, key), offset = Int(t, "offset", file, key), length = Int(t, "length", file, key);
                 long crc = Int(t, "crc32c", file, key);
                 if (shard < 0 || shard >= index.ShardLengths.Count) throw Bad(file, key, $"shard {shard} does not exist (the index lists {index.ShardLengths.Count}).");

@@ -12,7 +12,9 @@ namespace LayerGen;
 /// </code>
 /// Children may be a <see cref="Module"/>, a <see cref="Variable"/>, another <see cref="Checkpoint"/> or any
 /// <see cref="ICheckpointable"/>. A variable's key is its object path plus <c>/.ATTRIBUTES/VARIABLE_VALUE</c>.
-/// The format is described in <c>docs/formats/checkpoint.md</c>.
+/// The format is described in <c>docs/formats/checkpoint.md</c>. A checkpoint is several files (an index and
+/// its data shards, renamed into place index last), so it is written to and read from a path prefix, never a
+/// <see cref="Stream"/>; <see cref="CheckpointWeightsStore"/> is its <see cref="IWeightsStore"/>.
 /// </summary>
 public sealed class Checkpoint : ICheckpointable, IEnumerable<KeyValuePair<string, object>>
 {
@@ -142,21 +144,11 @@ public sealed class Checkpoint : ICheckpointable, IEnumerable<KeyValuePair<strin
     /// <summary>Checks every pair, reads every value, then assigns them all: all or nothing.</summary>
     internal static void AssignAll(CheckpointReader reader, List<(Variable Variable, CheckpointTensorEntry Entry)> matched)
     {
-        var bad = new List<string>();
-        var messages = new List<string>();
-        foreach (var (v, e) in matched)
-        {
-            if (v.Shape != e.Shape || v.DType != e.DType)
-            {
-                bad.Add(e.Key);
-                messages.Add($"'{e.Key}': the checkpoint holds {e.DType.Name()} {e.Shape.ToListString()}, the variable is {v.DType.Name()} {v.Shape.ToListString()}");
-            }
-        }
-        if (bad.Count > 0)
-            throw new CheckpointMismatchException(
-                $"Restore from '{reader.Prefix}' refused (nothing was assigned): {string.Join("; ", messages)}.", bad);
+        VariableAssignment.CheckSpecs(
+            matched.Select(m => new StoredMatch(m.Variable, m.Entry.Key, $"'{m.Entry.Key}'", m.Entry.Shape, m.Entry.DType)),
+            $"Restore from '{reader.Prefix}'", "the checkpoint");
         var values = reader.ReadAll(matched.Select(m => m.Entry).ToList());
-        for (int i = 0; i < values.Length; i++) matched[i].Variable.Assign(values[i]);
+        VariableAssignment.AssignAll(matched.Select(m => m.Variable).ToList(), values);
     }
 
     /// <summary>The tensors stored in the checkpoint at <paramref name="path"/>, sorted by key.</summary>

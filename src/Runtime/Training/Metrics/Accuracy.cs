@@ -1,0 +1,14 @@
+namespace LayerGen.Metrics;
+
+/// <summary>How often predictions equal targets exactly (element by element).</summary>
+public sealed class Accuracy(string name = "accuracy") : MeanMetricWrapper(name)
+{
+    /// <inheritdoc/>
+    public override string ClassName => "Accuracy";
+    /// <inheritdoc/>
+    protected override Tensor Values(Tensor yTrue, Tensor yPred)
+    {
+        if (yTrue.DType != yPred.DType) yTrue = Ops.Cast(yTrue, yPred.DType);
+        return F32(Ops.Equal(yTrue, yPred));
+    }
+}

@@ -1,0 +1,18 @@
+using LayerGen.Losses;
+
+namespace LayerGen.Metrics;
+
+/// <summary>How often the predicted class (argmax) equals the integer label.</summary>
+public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
+{
+    /// <inheritdoc/>
+    public override string ClassName => "SparseCategoricalAccuracy";
+    /// <inheritdoc/>
+    protected override Tensor Values(Tensor yTrue, Tensor yPred)
+    {
+        var labels = SparseCategoricalCrossentropy.Labels(yTrue, yPred);
+        var predicted = Ops.ArgMax(yPred, -1);
+        if (predicted.DType != labels.DType) predicted = Ops.Cast(predicted, labels.DType);
+        return F32(Ops.Equal(labels, predicted));
+    }
+}

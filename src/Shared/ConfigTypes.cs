@@ -21,7 +21,7 @@ internal enum ConfigValueKind
     /// <summary><c>LayerGen.Shape</c>, a list with null for unknown dimensions.</summary>
     Shape,
 
-    /// <summary><c>LayerGen.Activation</c>, by name.</summary>
+    /// <summary><c>LayerGen.ActivationFunction</c>, by name.</summary>
     Activation,
 
     /// <summary><c>LayerGen.Initializer</c>, a Keras nested object.</summary>
@@ -72,7 +72,7 @@ internal static class ConfigTypes
 {
     /// <summary>The types a config can hold, as the analyzers list them in messages.</summary>
     public const string AllowedList =
-        "int, long, float, double, bool, string, an enum, Shape, DType, Activation, Initializer, Regularizer, Constraint, " +
+        "int, long, float, double, bool, string, an enum, Shape, DType, ActivationFunction, Initializer, Regularizer, Constraint, " +
         "JsonNode, JsonObject, a layer, nullables of those, and one-dimensional arrays or List<T>/IList<T>/IReadOnlyList<T>/" +
         "IReadOnlyCollection<T>/ICollection<T>/IEnumerable<T> of int, long, float, double, bool, string, an enum, Shape or a layer";
 
@@ -138,7 +138,7 @@ internal static class ConfigTypes
             return null;
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.DType)) return (ConfigValueKind.DType, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Shape)) return (ConfigValueKind.Shape, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Activation)) return (ConfigValueKind.Activation, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.ActivationFunction)) return (ConfigValueKind.Activation, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Initializer)) return (ConfigValueKind.Initializer, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Regularizer)) return (ConfigValueKind.Regularizer, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Constraint)) return (ConfigValueKind.Constraint, "");

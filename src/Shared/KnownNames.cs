@@ -68,7 +68,7 @@ internal static class KnownNames
         public const string Tensor = "Tensor";
         public const string Shape = "Shape";
         public const string DType = "DType";
-        public const string Activation = "Activation";
+        public const string ActivationFunction = "ActivationFunction";
         public const string Initializer = "Initializer";
         public const string Regularizer = "Regularizer";
         public const string Constraint = "Constraint";

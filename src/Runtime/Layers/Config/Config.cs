@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -96,7 +95,7 @@ public static class Config
     }
 
     /// <summary>Writes an activation by its name (<c>"relu"</c>), or null.</summary>
-    public static JsonNode? Write(Activation? value) => value is null ? null : JsonValue.Create(value.Name);
+    public static JsonNode? Write(ActivationFunction? value) => value is null ? null : JsonValue.Create(value.Name);
     /// <summary>Writes an initializer as Keras's nested object, or null.</summary>
     public static JsonNode? Write(Initializer? value) => value?.Serialize();
     /// <summary>Writes a regularizer as Keras's nested object, or null.</summary>
@@ -346,10 +345,10 @@ public static class Config
     public static List<string> ReadStringList(JsonObject config, string key, string layerClass) => [.. ReadStringArray(config, key, layerClass)];
 
     /// <summary>Reads an activation by name (<c>"relu"</c>), or Keras's nested form; null or missing gives null.</summary>
-    public static Activation? ReadActivation(JsonObject config, string key, string layerClass)
+    public static ActivationFunction? ReadActivation(JsonObject config, string key, string layerClass)
     {
         if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
-        return Wrap(layerClass, key, () => Activation.Deserialize(node));
+        return Wrap(layerClass, key, () => ActivationFunction.Deserialize(node));
     }
 
     /// <summary>Reads an initializer (Keras nested object or a name such as <c>"zeros"</c>); null or missing gives null.</summary>
@@ -424,22 +423,11 @@ public static class Config
     // ---------------------------------------------------------------- names
 
     /// <summary>Keras's <c>to_snake_case</c>: <c>FlexibleDense</c> to <c>flexible_dense</c>, <c>Conv2DTranspose</c> to <c>conv2d_transpose</c>.</summary>
+    /// <remarks>The rule is src/Shared/Naming.cs, the same file the generators compile, so names never disagree.</remarks>
     public static string ToSnakeCase(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var sb = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (i > 0 && char.IsUpper(c) && name[i - 1] != '_')
-            {
-                bool nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
-                bool previousIsLower = char.IsLower(name[i - 1]);
-                if (nextIsLower || previousIsLower) sb.Append('_');
-            }
-            sb.Append(char.ToLowerInvariant(c));
-        }
-        return sb.ToString();
+        return SourceGeneration.Naming.ToSnakeCase(name);
     }
 
     internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -24,6 +24,27 @@ internal static class KnownNames
     /// <summary><c>[ConfigConstructor]</c>: the constructor layer configs are generated from.</summary>
     public const string ConfigConstructorAttribute = "LayerGen.ConfigConstructorAttribute";
 
+    /// <summary><c>[KerasSerializable]</c>: the entry point of the generator for losses, metrics, optimizers, schedules, initializers, regularizers and constraints.</summary>
+    public const string KerasSerializableAttribute = "LayerGen.KerasSerializableAttribute";
+
+    /// <summary>Where generated module initializers register Keras objects: one registry per kind, <c>KerasRegistry&lt;TKind&gt;</c>.</summary>
+    public const string KerasRegistry = "LayerGen.KerasRegistry";
+
+    /// <summary>
+    /// The base classes of the kinds <c>[KerasSerializable]</c> serves, by metadata name: a class belongs to the
+    /// first of these it derives from, and registers into that kind's registry.
+    /// </summary>
+    public static readonly string[] KerasObjectKinds =
+    [
+        "LayerGen.Losses.Loss",
+        "LayerGen.Metrics.Metric",
+        "LayerGen.Optimizers.Optimizer",
+        "LayerGen.Optimizers.LearningRateSchedule",
+        "LayerGen.Initializer",
+        "LayerGen.Regularizer",
+        "LayerGen.Constraint",
+    ];
+
     /// <summary>The module base class.</summary>
     public const string Module = "LayerGen.Module";
 
@@ -59,6 +80,7 @@ internal static class KnownNames
     {
         public const string ModuleAttribute = "ModuleAttribute";
         public const string LayerAttribute = "LayerAttribute";
+        public const string KerasSerializableAttribute = "KerasSerializableAttribute";
         public const string TrackAsAttribute = "TrackAsAttribute";
         public const string NotTrackedAttribute = "NotTrackedAttribute";
         public const string Module = "Module";

@@ -298,7 +298,7 @@ public static class KerasArchive
         {
             null => null,
             JsonValue v when Config.TryGetString(v, out var s) => Loss.Get(s),
-            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => LossFromConfig(cn, o["config"] as JsonObject),
+            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => LossFromConfig(cn, o),
             var other => throw new KerasFormatException($"compile_config: cannot read the loss {other.ToJsonString()}."),
         };
         var metrics = new List<Metric>();
@@ -324,9 +324,9 @@ public static class KerasArchive
     }
 
     /// <summary>A loss object of compile_config with its arguments (from_logits and the rest), as a typed error when unreadable.</summary>
-    private static Loss LossFromConfig(string className, JsonObject? config)
+    private static Loss LossFromConfig(string className, JsonObject serialized)
     {
-        try { return config is null ? Loss.Get(className) : Loss.FromConfig(className, config); }
+        try { return Loss.Deserialize(serialized); }
         catch (Exception e) when (e is ArgumentException or ConfigException or InvalidOperationException or FormatException)
         {
             throw new KerasFormatException($"compile_config: cannot read the loss {className}: {e.Message}", e);

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Losses;
 
 /// <summary>
@@ -7,7 +5,8 @@ namespace LayerGen.Losses;
 /// [1e-7, 1 - 1e-7] (Keras); <c>fromLogits</c> uses the stable <c>relu(x) - x z + softplus(-|x|)</c>.
 /// <c>labelSmoothing</c> moves targets toward 0.5.
 /// </summary>
-public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "binary_crossentropy") : Loss(name, reduction)
+[KerasSerializable("binary_crossentropy", Package = "keras.losses")]
+public sealed partial class BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "binary_crossentropy") : Loss(name, reduction)
 {
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; } = fromLogits;
@@ -15,8 +14,6 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoo
     public double LabelSmoothing { get; } = labelSmoothing;
     /// <summary>The axis averaged over.</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string ClassName => "BinaryCrossentropy";
     /// <inheritdoc/>
     public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
     {
@@ -31,12 +28,5 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoo
         var p = Ops.Clip(output, Epsilon, 1 - Epsilon);
         var bce = Ops.Add(Ops.Mul(target, Ops.Log(p)), Ops.Mul(Ops.Sub(C(1, target), target), Ops.Log(Ops.Sub(C(1, p), p))));
         return Ops.Neg(bce);
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["from_logits"] = FromLogits; c["label_smoothing"] = LabelSmoothing; c["axis"] = Axis;
-        return c;
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Losses;
 
 /// <summary>
@@ -7,7 +5,8 @@ namespace LayerGen.Losses;
 /// <c>p</c> the predictions renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7], or <c>log_softmax</c> of
 /// logits. <c>labelSmoothing</c> moves targets toward <c>1 / classes</c>.
 /// </summary>
-public sealed class CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy") : Loss(name, reduction)
+[KerasSerializable("categorical_crossentropy", Package = "keras.losses")]
+public sealed partial class CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy") : Loss(name, reduction)
 {
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; } = fromLogits;
@@ -15,8 +14,6 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false, double labe
     public double LabelSmoothing { get; } = labelSmoothing;
     /// <summary>The class axis.</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string ClassName => "CategoricalCrossentropy";
     /// <inheritdoc/>
     public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
     {
@@ -33,12 +30,5 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false, double labe
         if (fromLogits) return Ops.LogSoftmax(output, axis);
         var p = Ops.Div(output, Ops.Sum(output, axis, keepDims: true));
         return Ops.Log(Ops.Clip(p, Epsilon, 1 - Epsilon));
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["from_logits"] = FromLogits; c["label_smoothing"] = LabelSmoothing; c["axis"] = Axis;
-        return c;
     }
 }

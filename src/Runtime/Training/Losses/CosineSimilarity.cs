@@ -1,14 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Losses;
 
 /// <summary>The negative cosine similarity of the L2-normalized targets and predictions along <c>axis</c> (-1 is best).</summary>
-public sealed class CosineSimilarity(int axis = -1, string reduction = "sum_over_batch_size", string name = "cosine_similarity") : Loss(name, reduction)
+[KerasSerializable("cosine_similarity", Package = "keras.losses")]
+public sealed partial class CosineSimilarity(int axis = -1, string reduction = "sum_over_batch_size", string name = "cosine_similarity") : Loss(name, reduction)
 {
     /// <summary>The axis of the vectors.</summary>
     public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string ClassName => "CosineSimilarity";
     /// <inheritdoc/>
     public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
         => Ops.Neg(Ops.Sum(Ops.Mul(L2Normalize(yTrue, Axis), L2Normalize(yPred, Axis)), Axis));
@@ -18,6 +15,4 @@ public sealed class CosineSimilarity(int axis = -1, string reduction = "sum_over
         var squareSum = Ops.Sum(Ops.Square(x), axis, keepDims: true);
         return Ops.Div(x, Ops.Sqrt(Ops.Maximum(squareSum, C(1e-12, x))));
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["axis"] = Axis; return c; }
 }

@@ -1,14 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Losses;
 
 /// <summary>Huber: <c>0.5 e²</c> where <c>|e| ≤ delta</c>, else <c>delta |e| - 0.5 delta²</c>; averaged over the last axis.</summary>
-public sealed class Huber(double delta = 1.0, string reduction = "sum_over_batch_size", string name = "huber_loss") : Loss(name, reduction)
+[KerasSerializable("huber", "huber_loss", Package = "keras.losses")]
+public sealed partial class Huber(double delta = 1.0, string reduction = "sum_over_batch_size", string name = "huber_loss") : Loss(name, reduction)
 {
     /// <summary>The switch point between the quadratic and linear parts.</summary>
     public double Delta { get; } = delta;
-    /// <inheritdoc/>
-    public override string ClassName => "Huber";
     /// <inheritdoc/>
     public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
     {
@@ -20,6 +17,4 @@ public sealed class Huber(double delta = 1.0, string reduction = "sum_over_batch
         var linear = Ops.Sub(Ops.Mul(d, abs), Ops.Mul(half, Ops.Square(d)));
         return Ops.Mean(Ops.Where(Ops.LessEqual(abs, d), quadratic, linear), -1);
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["delta"] = Delta; return c; }
 }

@@ -1,10 +1,9 @@
 namespace LayerGen.Losses;
 
 /// <summary>Kullback-Leibler divergence: <c>sum(y_true * log(y_true / y_pred))</c>, both clipped to [1e-7, 1].</summary>
-public sealed class KLDivergence(string reduction = "sum_over_batch_size", string name = "kl_divergence") : Loss(name, reduction)
+[KerasSerializable("kld", "kl_divergence", Package = "keras.losses")]
+public sealed partial class KLDivergence(string reduction = "sum_over_batch_size", string name = "kl_divergence") : Loss(name, reduction)
 {
-    /// <inheritdoc/>
-    public override string ClassName => "KLDivergence";
     /// <inheritdoc/>
     public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
     {

@@ -77,68 +77,29 @@ public abstract class Loss
     /// <summary>The unreduced loss values, one per sample (the last axis reduced).</summary>
     public abstract Tensor ComputeLosses(Tensor yTrue, Tensor yPred);
 
-    /// <summary>Keras's config: <c>name</c>, <c>reduction</c> and the loss's own arguments.</summary>
+    /// <summary>Keras's config: <c>name</c>, <c>reduction</c> and the loss's own arguments (generated for <c>[KerasSerializable]</c> losses).</summary>
     public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["reduction"] = Reduction };
 
-    /// <summary>The serialized form (<c>module</c> <c>keras.losses</c>, <c>class_name</c>, <c>config</c>).</summary>
-    public JsonObject Serialize() => new()
-    {
-        ["module"] = "keras.losses",
-        ["class_name"] = ClassName,
-        ["config"] = GetConfig(),
-        ["registered_name"] = null,
-    };
+    /// <summary>Keras's registered name, <c>package&gt;ClassName</c> (generated for <c>[KerasSerializable]</c> losses).</summary>
+    public virtual string RegisteredName => "keras.losses>" + ClassName;
+
+    /// <summary>The serialized form: <c>module</c>, <c>class_name</c>, <c>config</c>, <c>registered_name</c> (null for Keras's losses).</summary>
+    public JsonObject Serialize() => KerasRegistry<Loss>.Serialize(RegisteredName, ClassName, GetConfig());
 
     /// <summary>
-    /// A loss from a Keras identifier: <c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>, <c>huber</c>,
-    /// <c>binary_crossentropy</c>, <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>,
-    /// <c>kld</c>/<c>kl_divergence</c>, <c>cosine_similarity</c>.
+    /// A loss from a Keras identifier with default arguments: an alias declared on a <c>[KerasSerializable]</c> loss
+    /// (<c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>, <c>huber</c>, <c>binary_crossentropy</c>,
+    /// <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>, <c>kld</c>/<c>kl_divergence</c>,
+    /// <c>cosine_similarity</c>) or a registered class name. Throws <see cref="ConfigException"/> for an unknown one.
     /// </summary>
     public static Loss Get(string identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        return identifier switch
-        {
-            "mse" or "mean_squared_error" or "MeanSquaredError" => new MeanSquaredError(),
-            "mae" or "mean_absolute_error" or "MeanAbsoluteError" => new MeanAbsoluteError(),
-            "huber" or "huber_loss" or "Huber" => new Huber(),
-            "binary_crossentropy" or "BinaryCrossentropy" => new BinaryCrossentropy(),
-            "categorical_crossentropy" or "CategoricalCrossentropy" => new CategoricalCrossentropy(),
-            "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(),
-            "kld" or "kl_divergence" or "KLDivergence" => new KLDivergence(),
-            "cosine_similarity" or "CosineSimilarity" => new CosineSimilarity(),
-            _ => throw new ArgumentException($"Could not interpret loss identifier: {identifier}", nameof(identifier)),
-        };
+        return KerasRegistry<Loss>.Get(identifier);
     }
 
-    /// <summary>
-    /// A loss from its Keras class name and config (the inverse of <see cref="Serialize"/>): every argument a
-    /// LayerGen loss has is read back (<c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>,
-    /// <c>ignore_class</c>, <c>delta</c>, <c>reduction</c>, <c>name</c>); missing keys take Keras's defaults.
-    /// </summary>
-    public static Loss FromConfig(string className, JsonObject config)
-    {
-        ArgumentNullException.ThrowIfNull(className);
-        ArgumentNullException.ThrowIfNull(config);
-        var defaults = Get(className);
-        string reduction = Config.ReadString(config, "reduction", className, defaults.Reduction) ?? defaults.Reduction;
-        string name = Config.ReadString(config, "name", className, defaults.Name) ?? defaults.Name;
-        bool fromLogits = Config.ReadBoolean(config, "from_logits", className, false);
-        double smoothing = Config.ReadDouble(config, "label_smoothing", className, 0.0);
-        int axis = Config.ReadInt32(config, "axis", className, -1);
-        return defaults switch
-        {
-            MeanSquaredError => new MeanSquaredError(reduction, name),
-            MeanAbsoluteError => new MeanAbsoluteError(reduction, name),
-            Huber => new Huber(Config.ReadDouble(config, "delta", className, 1.0), reduction, name),
-            BinaryCrossentropy => new BinaryCrossentropy(fromLogits, smoothing, axis, reduction, name),
-            CategoricalCrossentropy => new CategoricalCrossentropy(fromLogits, smoothing, axis, reduction, name),
-            SparseCategoricalCrossentropy => new SparseCategoricalCrossentropy(fromLogits, Config.ReadInt32OrNull(config, "ignore_class", className), reduction, name),
-            KLDivergence => new KLDivergence(reduction, name),
-            CosineSimilarity => new CosineSimilarity(axis, reduction, name),
-            _ => throw new ArgumentException($"Loss.FromConfig: no config reader for {className}.", nameof(className)),
-        };
-    }
+    /// <summary>A loss from either form Keras writes: an identifier, or <c>{module, class_name, config, registered_name}</c>.</summary>
+    public static Loss Deserialize(JsonNode serialized) => KerasRegistry<Loss>.Deserialize(serialized);
 
     /// <summary>A loss from a string, for <c>Compile(loss: "mse")</c>.</summary>
     public static implicit operator Loss(string identifier) => Get(identifier);

@@ -1,16 +1,13 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Losses;
 
 /// <summary>Categorical cross-entropy over integer class labels (shape <c>[batch]</c> or <c>[batch, 1]</c>).</summary>
-public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, string reduction = "sum_over_batch_size", string name = "sparse_categorical_crossentropy") : Loss(name, reduction)
+[KerasSerializable("sparse_categorical_crossentropy", Package = "keras.losses")]
+public sealed partial class SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, string reduction = "sum_over_batch_size", string name = "sparse_categorical_crossentropy") : Loss(name, reduction)
 {
     /// <summary>Whether predictions are logits.</summary>
     public bool FromLogits { get; } = fromLogits;
     /// <summary>A label whose samples get zero loss.</summary>
     public int? IgnoreClass { get; } = ignoreClass;
-    /// <inheritdoc/>
-    public override string ClassName => "SparseCategoricalCrossentropy";
     /// <inheritdoc/>
     protected override bool KeepsIntegerTargets => true;
     /// <inheritdoc/>
@@ -29,12 +26,5 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, int? 
     {
         if (yTrue.Rank == yPred.Rank && yTrue.Shape[^1] == 1) yTrue = Ops.Squeeze(yTrue, yTrue.Rank - 1);
         return yTrue.DType == DType.Int32 ? yTrue : Ops.Cast(yTrue, DType.Int32);
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["from_logits"] = FromLogits; c["ignore_class"] = IgnoreClass;
-        return c;
     }
 }

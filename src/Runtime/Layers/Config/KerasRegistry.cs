@@ -89,15 +89,9 @@ public static class KerasRegistry<T> where T : class
     public static JsonObject Serialize(string registeredName, string className, JsonObject config)
     {
         ArgumentNullException.ThrowIfNull(registeredName);
-        bool builtIn = LayerRegistry.IsKerasPackage(registeredName, out _);
-        int i = registeredName.LastIndexOf('>');
-        return new JsonObject
-        {
-            ["module"] = i < 0 ? "" : registeredName[..i],
-            ["class_name"] = className,
-            ["config"] = config,
-            ["registered_name"] = builtIn ? null : registeredName,
-        };
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
+        return KerasObject.Serialize(registeredName, className, config);
     }
 
     private static Func<JsonObject, T> Find(string name, string? fallback)

@@ -344,8 +344,10 @@ public static class KerasArchive
             case null: break;
             case JsonObject so:
                 try { schedule = LearningRateSchedule.Deserialize(so); }
-                catch (FormatException e) { throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e); }
-                catch (ArgumentException e) { throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e); }
+                catch (Exception e) when (e is ConfigException or ArgumentException)
+                {
+                    throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e);
+                }
                 break;
             case var n: lr = Num(c, "learning_rate") ?? throw new KerasFormatException($"compile_config: cannot read the learning rate {n.ToJsonString()}."); break;
         }

@@ -1,13 +1,14 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>
 /// Cosine decay from the initial rate (or, with warmup, from <c>warmup_target</c> after a linear warmup of
 /// <c>warmup_steps</c>) down to <c>alpha</c> times it over <c>decay_steps</c>.
 /// </summary>
-public sealed class CosineDecay(double initialLearningRate, long decaySteps, double alpha = 0.0, string name = "CosineDecay", double? warmupTarget = null, long warmupSteps = 0) : LearningRateSchedule
+[KerasSerializable(Package = "keras.optimizers.schedules")]
+public sealed partial class CosineDecay(double initialLearningRate, long decaySteps, double alpha = 0.0, string name = "CosineDecay", double? warmupTarget = null, long warmupSteps = 0) : LearningRateSchedule
 {
+    /// <summary>The schedule's name.</summary>
+    public string Name { get; } = name;
     /// <summary>The rate at step 0.</summary>
     public double InitialLearningRate { get; } = initialLearningRate;
     /// <summary>Steps of the cosine part.</summary>
@@ -18,8 +19,6 @@ public sealed class CosineDecay(double initialLearningRate, long decaySteps, dou
     public double? WarmupTarget { get; } = warmupTarget;
     /// <summary>Steps of linear warmup.</summary>
     public long WarmupSteps { get; } = warmupSteps;
-    /// <inheritdoc/>
-    public override string ClassName => "CosineDecay";
 
     private float Decay(float step, float from)
     {
@@ -41,10 +40,4 @@ public sealed class CosineDecay(double initialLearningRate, long decaySteps, dou
         }
         return Decay(s - WarmupSteps, (float)target);
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() => new()
-    {
-        ["initial_learning_rate"] = InitialLearningRate, ["decay_steps"] = DecaySteps, ["alpha"] = Alpha, ["name"] = name,
-        ["warmup_target"] = WarmupTarget, ["warmup_steps"] = WarmupSteps,
-    };
 }

@@ -1,10 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary><c>initial_learning_rate * decay_rate ^ (step / decay_steps)</c> (the exponent floored when <c>staircase</c>).</summary>
-public sealed class ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false, string name = "ExponentialDecay") : LearningRateSchedule
+[KerasSerializable(Package = "keras.optimizers.schedules")]
+public sealed partial class ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false, string name = "ExponentialDecay") : LearningRateSchedule
 {
+    /// <summary>The schedule's name.</summary>
+    public string Name { get; } = name;
     /// <summary>The rate at step 0.</summary>
     public double InitialLearningRate { get; } = initialLearningRate;
     /// <summary>Steps per decay period.</summary>
@@ -14,18 +15,10 @@ public sealed class ExponentialDecay(double initialLearningRate, long decaySteps
     /// <summary>Decay in whole periods.</summary>
     public bool Staircase { get; } = staircase;
     /// <inheritdoc/>
-    public override string ClassName => "ExponentialDecay";
-    /// <inheritdoc/>
     public override float Call(long step)
     {
         float p = (float)step / DecaySteps;
         if (Staircase) p = MathF.Floor(p);
         return (float)InitialLearningRate * MathF.Pow((float)DecayRate, p);
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() => new()
-    {
-        ["initial_learning_rate"] = InitialLearningRate, ["decay_steps"] = DecaySteps, ["decay_rate"] = DecayRate,
-        ["staircase"] = Staircase, ["name"] = name,
-    };
 }

@@ -1,13 +1,14 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>
 /// <c>(initial - end) * (1 - step / decay_steps) ^ power + end</c>, the step capped at <c>decay_steps</c>
 /// (or, with <c>cycle</c>, <c>decay_steps</c> stretched to the next multiple above the step).
 /// </summary>
-public sealed class PolynomialDecay(double initialLearningRate, long decaySteps, double endLearningRate = 0.0001, double power = 1.0, bool cycle = false, string name = "PolynomialDecay") : LearningRateSchedule
+[KerasSerializable(Package = "keras.optimizers.schedules")]
+public sealed partial class PolynomialDecay(double initialLearningRate, long decaySteps, double endLearningRate = 0.0001, double power = 1.0, bool cycle = false, string name = "PolynomialDecay") : LearningRateSchedule
 {
+    /// <summary>The schedule's name.</summary>
+    public string Name { get; } = name;
     /// <summary>The rate at step 0.</summary>
     public double InitialLearningRate { get; } = initialLearningRate;
     /// <summary>Steps to reach the end rate.</summary>
@@ -18,8 +19,6 @@ public sealed class PolynomialDecay(double initialLearningRate, long decaySteps,
     public double Power { get; } = power;
     /// <summary>Whether to restart after <see cref="DecaySteps"/>.</summary>
     public bool Cycle { get; } = cycle;
-    /// <inheritdoc/>
-    public override string ClassName => "PolynomialDecay";
     /// <inheritdoc/>
     public override float Call(long step)
     {
@@ -33,10 +32,4 @@ public sealed class PolynomialDecay(double initialLearningRate, long decaySteps,
         float p = s / d;
         return ((float)InitialLearningRate - (float)EndLearningRate) * MathF.Pow(1f - p, (float)Power) + (float)EndLearningRate;
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() => new()
-    {
-        ["initial_learning_rate"] = InitialLearningRate, ["decay_steps"] = DecaySteps, ["end_learning_rate"] = EndLearningRate,
-        ["power"] = Power, ["cycle"] = Cycle, ["name"] = name,
-    };
 }

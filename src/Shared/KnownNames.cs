@@ -45,6 +45,19 @@ internal static class KnownNames
         "LayerGen.Constraint",
     ];
 
+    /// <summary><c>[ConfigKey("beta_1")]</c>: the config key of a constructor parameter when it is not the parameter name in snake_case.</summary>
+    public const string ConfigKeyAttribute = "LayerGen.ConfigKeyAttribute";
+
+    /// <summary>The learning-rate schedule base class, a config value kind (Keras nested object).</summary>
+    public const string LearningRateSchedule = "LayerGen.Optimizers.LearningRateSchedule";
+
+    /// <summary>
+    /// The static method a kind's base class may declare, <c>PrepareConfig(JsonObject config, string className)</c>: the
+    /// generated <c>FromConfig</c> passes the config through it first (Keras's kind-level <c>from_config</c>, e.g. an
+    /// optimizer's <c>learning_rate</c> that is a schedule).
+    /// </summary>
+    public const string PrepareConfigMethod = "PrepareConfig";
+
     /// <summary>The module base class.</summary>
     public const string Module = "LayerGen.Module";
 
@@ -87,6 +100,7 @@ internal static class KnownNames
         public const string Layer = "Layer";
         public const string Variable = "Variable";
         public const string ConfigConstructorAttribute = "ConfigConstructorAttribute";
+        public const string ConfigKeyAttribute = "ConfigKeyAttribute";
         public const string Tensor = "Tensor";
         public const string Shape = "Shape";
         public const string DType = "DType";
@@ -94,6 +108,7 @@ internal static class KnownNames
         public const string Initializer = "Initializer";
         public const string Regularizer = "Regularizer";
         public const string Constraint = "Constraint";
+        public const string LearningRateSchedule = "LearningRateSchedule";
         public const string Model = "Model";
     }
 

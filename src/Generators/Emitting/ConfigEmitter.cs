@@ -99,6 +99,7 @@ internal static class ConfigEmitter
                 ConfigValueKind.Layer => Generic("ReadLayerOrNull"),
                 ConfigValueKind.Shape => Call("ReadShapeOrNull"),
                 ConfigValueKind.Activation or ConfigValueKind.Initializer or ConfigValueKind.Regularizer or ConfigValueKind.Constraint
+                    or ConfigValueKind.LearningRateSchedule
                     => Call("Read" + p.Kind),
                 _ => Call("Read" + ScalarName(p.Kind) + "OrNull"),
             };
@@ -111,6 +112,7 @@ internal static class ConfigEmitter
             ConfigValueKind.Layer => Generic("ReadLayer"),
             ConfigValueKind.Shape => Call("ReadShape"),
             ConfigValueKind.Activation or ConfigValueKind.Initializer or ConfigValueKind.Regularizer or ConfigValueKind.Constraint
+                    or ConfigValueKind.LearningRateSchedule
                 => Call("Read" + p.Kind) + "!",
             _ => Call("Read" + ScalarName(p.Kind)),
         };

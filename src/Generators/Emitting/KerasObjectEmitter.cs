@@ -74,6 +74,8 @@ internal static class KerasObjectEmitter
         using (writer.Block())
         {
             writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(config);");
+            if (model.PrepareConfig)
+                writer.WriteLine("config = " + model.Kind + "." + KnownNames.PrepareConfigMethod + "(config, " + Naming.StringLiteral(model.ClassName) + ");");
             ConfigEmitter.WriteConstruction(writer, "return ", model.NameWithTypeParameters, config, Naming.StringLiteral(model.ClassName), terminator: ";");
         }
     }

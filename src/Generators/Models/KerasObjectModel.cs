@@ -12,6 +12,7 @@ namespace LayerGen.Generators.Models;
 /// <param name="Aliases">Keras's string identifiers declared on the attribute (<c>"mse"</c>, <c>"adam"</c>), in order.</param>
 /// <param name="EmitClassName">False when the user wrote <c>ClassName</c>.</param>
 /// <param name="EmitRegisteredName">False when the user wrote <c>RegisteredName</c>.</param>
+/// <param name="PrepareConfig">Whether the kind's base class has a static <c>PrepareConfig(JsonObject, string)</c> that <c>FromConfig</c> calls first.</param>
 /// <param name="Config">The config, or null when a constructor argument cannot be kept (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
 internal sealed record KerasObjectModel(
     HierarchyInfo Hierarchy,
@@ -23,6 +24,7 @@ internal sealed record KerasObjectModel(
     EquatableArray<string> Aliases,
     bool EmitClassName,
     bool EmitRegisteredName,
+    bool PrepareConfig,
     ConfigInfo? Config)
 {
     /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.KerasObject.g.cs</c>.</summary>

@@ -65,7 +65,7 @@ internal static class ConfigParser
                 return null;
             if (ConfigTypes.FindMember(type, parameter, compilation, rules.SuppliedBase) is not { } member)
                 return null;
-            string key = Naming.ToSnakeCase(parameter.Name);
+            string key = ConfigTypes.Key(parameter);
             parameters.Add(new ConfigParameter(
                 HierarchyInfo.EscapeIdentifier(parameter.Name),
                 key,

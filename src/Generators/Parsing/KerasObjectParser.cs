@@ -50,6 +50,7 @@ internal static class KerasObjectParser
             aliases.ToEquatableArray(),
             EmitClassName: type.GetMembers("ClassName").IsEmpty,
             EmitRegisteredName: type.GetMembers("RegisteredName").IsEmpty,
+            PrepareConfig: kind.GetMembers(KnownNames.PrepareConfigMethod).Any(static m => m is IMethodSymbol { IsStatic: true, Parameters.Length: 2 }),
             ConfigParser.Parse(type, compilation, Rules(type, kind, cancellationToken), cancellationToken));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LayerGen.Optimizers;
 
 namespace LayerGen;
 
@@ -102,6 +103,8 @@ public static class Config
     public static JsonNode? Write(Regularizer? value) => value?.Serialize();
     /// <summary>Writes a constraint as Keras's nested object, or null.</summary>
     public static JsonNode? Write(Constraint? value) => value?.Serialize();
+    /// <summary>Writes a learning-rate schedule as Keras's nested object, or null.</summary>
+    public static JsonNode? Write(LearningRateSchedule? value) => value?.Serialize();
     /// <summary>Writes a nested layer as Keras's nested object (<c>module</c>, <c>class_name</c>, <c>config</c>, ...), or null.</summary>
     public static JsonNode? WriteLayer(Layer? value) => value is null ? null : LayerRegistry.Serialize(value);
     /// <summary>Writes a list of nested layers.</summary>
@@ -370,6 +373,14 @@ public static class Config
     {
         if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
         return Wrap(layerClass, key, () => Constraint.Deserialize(node));
+    }
+
+    /// <summary>Reads a learning-rate schedule (Keras nested object) through <see cref="KerasRegistry{T}"/>; null or missing gives null.</summary>
+    public static LearningRateSchedule? ReadLearningRateSchedule(JsonObject config, string key, string layerClass)
+    {
+        if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
+        if (node is not JsonObject o) throw ConfigException.For(layerClass, key, $"must be a learning-rate schedule object, got {Describe(node)}");
+        return Wrap(layerClass, key, () => LearningRateSchedule.Deserialize(o));
     }
 
     /// <summary>Reads a required nested layer of type <typeparamref name="T"/> through <see cref="LayerRegistry"/>.</summary>

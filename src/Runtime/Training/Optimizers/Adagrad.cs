@@ -1,11 +1,10 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>Adagrad (Keras 3): <c>acc += g²</c>; <c>w -= lr g / sqrt(acc + epsilon)</c>; <c>acc</c> starts at <c>initial_accumulator_value</c>.</summary>
-public sealed class Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
+[KerasSerializable("adagrad", Package = "keras.optimizers")]
+public sealed partial class Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
     LearningRateSchedule? schedule = null, double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adagrad")
     : Optimizer(learningRate, schedule, name, weightDecay, clipnorm, clipvalue, globalClipnorm)
 {
@@ -13,8 +12,6 @@ public sealed class Adagrad(double learningRate = 0.001, double initialAccumulat
     public double InitialAccumulatorValue { get; } = initialAccumulatorValue;
     /// <summary>Added inside the square root.</summary>
     public double Epsilon { get; } = epsilon;
-    /// <inheritdoc/>
-    public override string ClassName => "Adagrad";
     /// <inheritdoc/>
     protected override void BuildSlots() => AddSlots("accumulator", InitialAccumulatorValue);
     /// <inheritdoc/>
@@ -34,13 +31,5 @@ public sealed class Adagrad(double learningRate = 0.001, double initialAccumulat
             acc += g * g;
             w -= lr * g / Vector.SquareRoot(acc + new Vector<float>(eps));
         }
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["initial_accumulator_value"] = InitialAccumulatorValue;
-        c["epsilon"] = Epsilon;
-        return c;
     }
 }

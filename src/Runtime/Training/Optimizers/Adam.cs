@@ -9,7 +9,8 @@ namespace LayerGen.Optimizers;
 /// <c>w -= m * alpha / (sqrt(v) + epsilon)</c> with <c>alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)</c>;
 /// with <c>amsgrad</c>, <c>v</c> is replaced by its running maximum.
 /// </summary>
-public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+[KerasSerializable("adam", Package = "keras.optimizers")]
+public partial class Adam(double learningRate = 0.001, [ConfigKey("beta_1")] double beta1 = 0.9, [ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
     LearningRateSchedule? schedule = null, double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adam")
     : Optimizer(learningRate, schedule, name, weightDecay, clipnorm, clipvalue, globalClipnorm)
 {
@@ -21,8 +22,6 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
     public double Epsilon { get; } = epsilon;
     /// <summary>Whether to use the AMSGrad variant.</summary>
     public bool Amsgrad { get; } = amsgrad;
-    /// <inheritdoc/>
-    public override string ClassName => "Adam";
     /// <inheritdoc/>
     protected override void BuildSlots()
     {
@@ -60,15 +59,5 @@ public class Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 
             if (amsgrad) { vHat = Vector.Max(vHat, v); denominator = vHat; }
             w -= m * alpha / (Vector.SquareRoot(denominator) + new Vector<float>(eps));
         }
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["beta_1"] = Beta1;
-        c["beta_2"] = Beta2;
-        c["epsilon"] = Epsilon;
-        c["amsgrad"] = Amsgrad;
-        return c;
     }
 }

@@ -1,14 +1,13 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>
 /// Adamax (Keras 3): <c>m += (g - m)(1 - beta_1)</c>, <c>u = max(beta_2 u, |g|)</c>,
 /// <c>w -= lr m / ((1 - beta_1^t)(u + epsilon))</c>.
 /// </summary>
-public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
+[KerasSerializable("adamax", Package = "keras.optimizers")]
+public sealed partial class Adamax(double learningRate = 0.001, [ConfigKey("beta_1")] double beta1 = 0.9, [ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7,
     LearningRateSchedule? schedule = null, double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adamax")
     : Optimizer(learningRate, schedule, name, weightDecay, clipnorm, clipvalue, globalClipnorm)
 {
@@ -18,8 +17,6 @@ public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, doub
     public double Beta2 { get; } = beta2;
     /// <summary>Added to the denominator.</summary>
     public double Epsilon { get; } = epsilon;
-    /// <inheritdoc/>
-    public override string ClassName => "Adamax";
     /// <inheritdoc/>
     protected override void BuildSlots()
     {
@@ -46,14 +43,5 @@ public sealed class Adamax(double learningRate = 0.001, double beta1 = 0.9, doub
             u = Vector.Max(b2 * u, Vector.Abs(g));
             w -= lr * m / (oneMinusB1p * (u + new Vector<float>(eps)));
         }
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["beta_1"] = Beta1;
-        c["beta_2"] = Beta2;
-        c["epsilon"] = Epsilon;
-        return c;
     }
 }

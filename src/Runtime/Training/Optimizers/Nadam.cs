@@ -1,19 +1,18 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>
 /// Nadam (Keras 3): Adam with Nesterov momentum and the momentum-schedule product <c>u_product</c>
 /// (an optimizer variable) updated once per step by <c>beta_1 (1 - 0.5 * 0.96^t)</c>.
 /// </summary>
-public sealed class Nadam : Optimizer
+[KerasSerializable("nadam", Package = "keras.optimizers")]
+public sealed partial class Nadam : Optimizer
 {
     private readonly Variable _uProduct;
 
     /// <summary>Creates the optimizer (Keras 3's defaults).</summary>
-    public Nadam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
+    public Nadam(double learningRate = 0.001, [ConfigKey("beta_1")] double beta1 = 0.9, [ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7,
         LearningRateSchedule? schedule = null, double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "nadam")
         : base(learningRate, schedule, name, weightDecay, clipnorm, clipvalue, globalClipnorm)
     {
@@ -29,8 +28,6 @@ public sealed class Nadam : Optimizer
     public double Beta2 { get; }
     /// <summary>Added to the denominator.</summary>
     public double Epsilon { get; }
-    /// <inheritdoc/>
-    public override string ClassName => "Nadam";
     /// <inheritdoc/>
     protected override void BuildSlots() => AddInterleavedSlots("momentum", "velocity");
     /// <inheritdoc/>
@@ -72,14 +69,5 @@ public sealed class Nadam : Optimizer
             var vHat = v / oneMinusB2p;
             w -= mHat * lr / (Vector.SquareRoot(vHat) + new Vector<float>(eps));
         }
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["beta_1"] = Beta1;
-        c["beta_2"] = Beta2;
-        c["epsilon"] = Epsilon;
-        return c;
     }
 }

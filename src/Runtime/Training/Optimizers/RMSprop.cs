@@ -1,14 +1,13 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>
 /// RMSprop (Keras 3): <c>v = rho v + (1 - rho) g²</c>; <c>w -= lr g / sqrt(v + epsilon)</c> (centered: the
 /// denominator is <c>v - mean_g² + epsilon</c>); with momentum the increment accumulates first.
 /// </summary>
-public sealed class RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
+[KerasSerializable("rmsprop", Package = "keras.optimizers")]
+public sealed partial class RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
     LearningRateSchedule? schedule = null, double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "rmsprop")
     : Optimizer(learningRate, schedule, name, weightDecay, clipnorm, clipvalue, globalClipnorm)
 {
@@ -20,8 +19,6 @@ public sealed class RMSprop(double learningRate = 0.001, double rho = 0.9, doubl
     public double Epsilon { get; } = epsilon;
     /// <summary>Whether to normalize by the gradient's variance estimate.</summary>
     public bool Centered { get; } = centered;
-    /// <inheritdoc/>
-    public override string ClassName => "RMSprop";
     /// <inheritdoc/>
     protected override void BuildSlots()
     {
@@ -64,15 +61,5 @@ public sealed class RMSprop(double learningRate = 0.001, double rho = 0.9, doubl
             if (useMomentum) { m = momentum * m + increment; w -= m; }
             else w -= increment;
         }
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["rho"] = Rho;
-        c["momentum"] = Momentum;
-        c["epsilon"] = Epsilon;
-        c["centered"] = Centered;
-        return c;
     }
 }

@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Optimizers;
 
 /// <summary>
@@ -9,7 +7,8 @@ namespace LayerGen.Optimizers;
 /// <c>w -= lr * g</c>; with momentum <c>m = momentum * m - lr * g</c>, then <c>w += m</c>
 /// (Nesterov: <c>w += momentum * m - lr * g</c>).
 /// </summary>
-public sealed class SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, LearningRateSchedule? schedule = null,
+[KerasSerializable("sgd", Package = "keras.optimizers")]
+public sealed partial class SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, LearningRateSchedule? schedule = null,
     double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "SGD")
     : Optimizer(learningRate, schedule, name, weightDecay, clipnorm, clipvalue, globalClipnorm)
 {
@@ -17,8 +16,6 @@ public sealed class SGD(double learningRate = 0.01, double momentum = 0.0, bool 
     public double Momentum { get; } = momentum is >= 0 and <= 1 ? momentum : throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "`momentum` must be a float between [0, 1].");
     /// <summary>Whether to use Nesterov momentum.</summary>
     public bool Nesterov { get; } = nesterov;
-    /// <inheritdoc/>
-    public override string ClassName => "SGD";
     /// <inheritdoc/>
     protected override void BuildSlots() { if (Momentum != 0) AddSlots("momentum"); }
     /// <inheritdoc/>
@@ -43,13 +40,5 @@ public sealed class SGD(double learningRate = 0.01, double momentum = 0.0, bool 
             m = -g * lr + m * momentum;
             w += nesterov ? -g * lr + m * momentum : m;
         }
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["momentum"] = Momentum;
-        c["nesterov"] = Nesterov;
-        return c;
     }
 }

@@ -311,7 +311,7 @@ public static class KerasArchive
                     if (item is null or JsonArray || (item is JsonObject jo && jo["class_name"] is null))
                         throw new KerasFormatException($"compile_config: metrics per output ({list.ToJsonString()}) are not supported; LayerGen compiles one flat list of metrics.");
                     try { metrics.Add(Metric.Deserialize(item)); }
-                    catch (FormatException e) { throw new KerasFormatException($"compile_config: {e.Message}", e); }
+                    catch (ConfigException e) { throw new KerasFormatException($"compile_config: {e.Message}", e); }
                 }
                 break;
             case var other:

@@ -8,12 +8,11 @@ namespace LayerGen.Metrics;
 /// confusion counts at <c>numThresholds</c> evenly spaced thresholds (plus -1e-7 and 1 + 1e-7), then the
 /// trapezoidal sum of recall over false-positive rate.
 /// </summary>
-public sealed class AUC(int numThresholds = 200, string name = "auc") : ConfusionMetric(name, Thresholds(numThresholds))
+[KerasSerializable("auc", Package = "keras.metrics")]
+public sealed partial class AUC(int numThresholds = 200, string name = "auc") : ConfusionMetric(name, Thresholds(numThresholds))
 {
     /// <summary>The number of thresholds.</summary>
     public int NumThresholds { get; } = numThresholds;
-    /// <inheritdoc/>
-    public override string ClassName => "AUC";
 
     private static float[] Thresholds(int n)
     {
@@ -45,5 +44,24 @@ public sealed class AUC(int numThresholds = 200, string name = "auc") : Confusio
         c["num_thresholds"] = NumThresholds; c["curve"] = "ROC"; c["summation_method"] = "interpolation";
         c["multi_label"] = false; c["label_weights"] = null;
         return c;
+    }
+
+    /// <summary>Reads the config <see cref="GetConfig"/> writes; refuses the settings LayerGen's AUC does not have.</summary>
+    public static AUC FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (Config.ReadStringOrNull(config, "curve", "AUC") is { } curve && curve != "ROC")
+            throw new ConfigException($"AUC with curve={curve} is not supported by LayerGen (ROC only).");
+        if (Config.ReadStringOrNull(config, "summation_method", "AUC") is { } sm && sm != "interpolation")
+            throw new ConfigException($"AUC with summation_method={sm} is not supported by LayerGen (interpolation only).");
+        if (Config.ReadBooleanOrNull(config, "multi_label", "AUC") is true)
+            throw new ConfigException("AUC with multi_label=True is not supported by LayerGen.");
+        if (Config.ReadBooleanOrNull(config, "from_logits", "AUC") is true)
+            throw new ConfigException("AUC with from_logits=True is not supported by LayerGen.");
+        if (config["thresholds"] is not null)
+            throw new ConfigException("AUC with explicit thresholds is not supported by LayerGen (num_thresholds only).");
+        if (config["label_weights"] is not null)
+            throw new ConfigException("AUC with label_weights is not supported by LayerGen.");
+        return new AUC(Config.ReadInt32(config, "num_thresholds", "AUC", 200), Config.ReadString(config, "name", "AUC", "auc") ?? "auc");
     }
 }

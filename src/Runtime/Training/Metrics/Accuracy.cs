@@ -1,10 +1,9 @@
 namespace LayerGen.Metrics;
 
 /// <summary>How often predictions equal targets exactly (element by element).</summary>
-public sealed class Accuracy(string name = "accuracy") : MeanMetricWrapper(name)
+[KerasSerializable("accuracy", "acc", Package = "keras.metrics")]
+public sealed partial class Accuracy(string name = "accuracy") : MeanMetricWrapper(name)
 {
-    /// <inheritdoc/>
-    public override string ClassName => "Accuracy";
     /// <inheritdoc/>
     protected override Tensor Values(Tensor yTrue, Tensor yPred)
     {

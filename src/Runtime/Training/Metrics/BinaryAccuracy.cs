@@ -1,14 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Metrics;
 
 /// <summary>How often <c>y_pred &gt; threshold</c> matches the binary target (averaged over the last axis).</summary>
-public sealed class BinaryAccuracy(double threshold = 0.5, string name = "binary_accuracy") : MeanMetricWrapper(name)
+[KerasSerializable("binary_accuracy", Package = "keras.metrics")]
+public sealed partial class BinaryAccuracy(double threshold = 0.5, string name = "binary_accuracy") : MeanMetricWrapper(name)
 {
     /// <summary>The decision threshold.</summary>
     public double Threshold { get; } = threshold;
-    /// <inheritdoc/>
-    public override string ClassName => "BinaryAccuracy";
     /// <inheritdoc/>
     protected override Tensor Values(Tensor yTrue, Tensor yPred)
     {
@@ -17,6 +14,4 @@ public sealed class BinaryAccuracy(double threshold = 0.5, string name = "binary
         if (t.Rank == p.Rank - 1) t = Ops.ExpandDims(t, -1);
         return Ops.Mean(F32(Ops.Equal(t, p)), -1);
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["threshold"] = Threshold; return c; }
 }

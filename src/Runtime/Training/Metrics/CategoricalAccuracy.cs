@@ -1,10 +1,9 @@
 namespace LayerGen.Metrics;
 
 /// <summary>How often the predicted class (argmax) equals the one-hot target's class.</summary>
-public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : MeanMetricWrapper(name)
+[KerasSerializable("categorical_accuracy", Package = "keras.metrics")]
+public sealed partial class CategoricalAccuracy(string name = "categorical_accuracy") : MeanMetricWrapper(name)
 {
-    /// <inheritdoc/>
-    public override string ClassName => "CategoricalAccuracy";
     /// <inheritdoc/>
     protected override Tensor Values(Tensor yTrue, Tensor yPred)
         => F32(Ops.Equal(Ops.ArgMax(yTrue, -1), Ops.ArgMax(yPred, -1)));

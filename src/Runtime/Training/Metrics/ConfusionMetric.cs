@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace LayerGen.Metrics;
 
 /// <summary>Counts of true/false positives/negatives at one or more thresholds (<c>y_pred &gt; threshold</c> is positive).</summary>
@@ -52,4 +54,18 @@ public abstract class ConfusionMetric : Metric
     }
 
     private protected static float DivideNoNan(float a, float b) => b == 0 ? 0 : a / b;
+
+    /// <summary>The one threshold of a Precision or Recall config (a number or a one-element list; 0.5 when absent).</summary>
+    private protected static double ReadSingleThreshold(JsonObject config, string className)
+    {
+        if (config["top_k"] is not null || config["class_id"] is not null)
+            throw new ConfigException($"{className} with top_k or class_id is not supported by LayerGen.");
+        return config["thresholds"] switch
+        {
+            null => 0.5,
+            JsonArray { Count: 1 } one => Config.ReadDouble(new JsonObject { ["thresholds"] = one[0]?.DeepClone() }, "thresholds", className),
+            JsonArray => throw new ConfigException($"{className} with several thresholds is not supported by LayerGen."),
+            _ => Config.ReadDouble(config, "thresholds", className),
+        };
+    }
 }

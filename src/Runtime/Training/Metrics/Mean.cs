@@ -3,12 +3,10 @@ using LayerGen.Losses;
 namespace LayerGen.Metrics;
 
 /// <summary>The (weighted) mean of the values given to <see cref="Update(Tensor, Tensor?)"/>: <c>total / count</c>.</summary>
-public class Mean(string name = "mean") : Metric(name)
+[KerasSerializable(Package = "keras.metrics")]
+public partial class Mean(string name = "mean") : Metric(name)
 {
     private float _total, _count;
-
-    /// <inheritdoc/>
-    public override string ClassName => "Mean";
 
     /// <summary>The running weighted sum.</summary>
     public float Total => _total;

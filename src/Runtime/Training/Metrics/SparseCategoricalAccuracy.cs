@@ -3,10 +3,9 @@ using LayerGen.Losses;
 namespace LayerGen.Metrics;
 
 /// <summary>How often the predicted class (argmax) equals the integer label.</summary>
-public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
+[KerasSerializable("sparse_categorical_accuracy", Package = "keras.metrics")]
+public sealed partial class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : MeanMetricWrapper(name)
 {
-    /// <inheritdoc/>
-    public override string ClassName => "SparseCategoricalAccuracy";
     /// <inheritdoc/>
     protected override Tensor Values(Tensor yTrue, Tensor yPred)
     {

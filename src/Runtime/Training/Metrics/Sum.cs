@@ -3,11 +3,10 @@ using LayerGen.Losses;
 namespace LayerGen.Metrics;
 
 /// <summary>The (weighted) sum of the values given to <see cref="Update"/>.</summary>
-public sealed class Sum(string name = "sum") : Metric(name)
+[KerasSerializable(Package = "keras.metrics")]
+public sealed partial class Sum(string name = "sum") : Metric(name)
 {
     private float _total;
-    /// <inheritdoc/>
-    public override string ClassName => "Sum";
     /// <summary>Adds the sum of <paramref name="values"/> (times their weights).</summary>
     public void Update(Tensor values, Tensor? sampleWeight = null)
     {

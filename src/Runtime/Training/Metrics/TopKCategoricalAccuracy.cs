@@ -1,14 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace LayerGen.Metrics;
 
 /// <summary>How often the target class is among the <c>k</c> highest predictions (one-hot targets).</summary>
-public sealed class TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : MeanMetricWrapper(name)
+[KerasSerializable("top_k_categorical_accuracy", Package = "keras.metrics")]
+public sealed partial class TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : MeanMetricWrapper(name)
 {
     /// <summary>How many top predictions count.</summary>
     public int K { get; } = k;
-    /// <inheritdoc/>
-    public override string ClassName => "TopKCategoricalAccuracy";
     /// <inheritdoc/>
     protected override Tensor Values(Tensor yTrue, Tensor yPred)
     {
@@ -33,6 +30,4 @@ public sealed class TopKCategoricalAccuracy(int k = 5, string name = "top_k_cate
         }
         return Tensor.From<float>(result, labels.Shape);
     }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["k"] = K; return c; }
 }

@@ -5,7 +5,8 @@ namespace LayerGen;
 /// <summary>
 /// An activation function known by name, as Keras writes it in configs (<c>"relu"</c>). Get one with
 /// <see cref="Get"/> or a string (<c>ActivationFunction a = "relu";</c>); register your own with
-/// <see cref="Register"/>.
+/// <see cref="Register"/>. Activation functions are values with no config, so they are registered by name in
+/// <see cref="KerasRegistry{T}"/> (the built-ins when the assembly loads) rather than generated from a class.
 /// </summary>
 public sealed class ActivationFunction
 {
@@ -28,36 +29,23 @@ public sealed class ActivationFunction
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static readonly object Lock = new();
-    private static readonly Dictionary<string, ActivationFunction> Registry = new(StringComparer.Ordinal);
-
-    static ActivationFunction()
-    {
-        foreach (var a in BuiltInActivations.All()) Registry[a.Name] = a;
-    }
-
-    /// <summary>Registers an activation under its name (replacing any earlier one of that name).</summary>
+    /// <summary>Registers an activation in <see cref="KerasRegistry{T}"/> under its name (replacing any earlier one of that name).</summary>
     public static void Register(ActivationFunction activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        lock (Lock) Registry[activation.Name] = activation;
+        KerasRegistry<ActivationFunction>.Register(activation.Name, _ => activation);
     }
 
     /// <summary>The registered names.</summary>
-    public static IReadOnlyList<string> RegisteredNames
-    {
-        get { lock (Lock) return [.. Registry.Keys.Order(StringComparer.Ordinal)]; }
-    }
+    public static IReadOnlyList<string> RegisteredNames => KerasRegistry<ActivationFunction>.RegisteredNames;
 
     /// <summary>The activation registered under <paramref name="name"/>; null or <c>"linear"</c> is the identity.</summary>
     public static ActivationFunction Get(string? name)
     {
         name ??= "linear";
-        lock (Lock)
-        {
-            if (Registry.TryGetValue(name, out var a)) return a;
-        }
-        throw new ConfigException($"Unknown activation function: '{name}'. Known: {string.Join(", ", RegisteredNames)}.");
+        if (!KerasRegistry<ActivationFunction>.IsRegistered(name))
+            throw new ConfigException($"Unknown activation function: '{name}'. Known: {string.Join(", ", RegisteredNames)}.");
+        return KerasRegistry<ActivationFunction>.Get(name);
     }
 
     /// <summary>Reads an activation from a config value: a name, or Keras's nested form (<c>{"class_name": "function", "config": "relu"}</c>).</summary>

@@ -11,6 +11,15 @@ internal static class BuiltInActivations
     private const double SeluAlpha = 1.6732632423543772;
     private const double SeluScale = 1.0507009873554805;
 
+#pragma warning disable CA2255 // registration is what module initializers are for
+    /// <summary>Registers the built-ins in <see cref="KerasRegistry{T}"/> when the assembly loads, as generated code registers every other kind.</summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Register()
+    {
+        foreach (var activation in All()) ActivationFunction.Register(activation);
+    }
+#pragma warning restore CA2255
+
     public static IEnumerable<ActivationFunction> All()
     {
         yield return new ActivationFunction("linear", static x => x);

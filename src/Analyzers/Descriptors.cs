@@ -34,15 +34,15 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor ParameterNotKept = Rule(
         DiagnosticIds.ParameterNotKept,
-        "Keep each constructor parameter of a layer in a member of the same name",
-        "Constructor parameter '{0}' of layer '{1}' is not kept in a field or property of the same name, so GetConfig cannot be generated",
+        "Keep each constructor parameter of a layer or [KerasSerializable] class in a member of the same name",
+        "Constructor parameter '{0}' of '{1}' is not kept in a field or property of the same name, so GetConfig cannot be generated",
         Design, DiagnosticSeverity.Error,
         "The generated GetConfig reads each constructor argument back from the field or property of the same name (case, underscores and an m_ prefix ignored), of a type convertible to the parameter's.");
 
     public static readonly DiagnosticDescriptor ParameterNotConfigurable = Rule(
         DiagnosticIds.ParameterNotConfigurable,
-        "A layer's constructor parameter must have a type a config can hold",
-        "Constructor parameter '{0}' of layer '{1}' has type '{2}', which cannot go into a config; use one of: {3}",
+        "A layer's or [KerasSerializable] class's constructor parameter must have a type a config can hold",
+        "Constructor parameter '{0}' of '{1}' has type '{2}', which cannot go into a config; use one of: {3}",
         Design, DiagnosticSeverity.Error,
         "A layer's config is JSON that a model file stores and FromConfig reads back; a delegate, a stream or an arbitrary object cannot be written there.");
 
@@ -104,8 +104,8 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NoConfigConstructor = Rule(
         DiagnosticIds.NoConfigConstructor,
-        "Mark the constructor a layer's config is made from",
-        "Layer '{0}' has {1} public constructors and none is marked [ConfigConstructor], so no config is generated",
+        "Mark the constructor a layer's or [KerasSerializable] class's config is made from",
+        "'{0}' has {1} public constructors and none is marked [ConfigConstructor], so no config is generated",
         Design, DiagnosticSeverity.Warning,
         "GetConfig and FromConfig follow one constructor: the one marked [ConfigConstructor], else the only public one. With several public constructors and no mark, the layer cannot be saved and loaded.");
 }

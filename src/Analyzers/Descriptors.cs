@@ -27,7 +27,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NotPartial = Rule(
         DiagnosticIds.NotPartial,
-        "A [Module]/[Layer] class and the types containing it must be partial",
+        "A [Module]/[Layer]/[KerasSerializable] class and the types containing it must be partial",
         "'{0}' must be partial: the LayerGen generator adds the other part of {1}",
         Design, DiagnosticSeverity.Error,
         "The generator writes the tracking, entry point and config code in another part of the class; without 'partial' (on the class and every type it is nested in) it writes nothing.");
@@ -83,14 +83,14 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NotAClass = Rule(
         DiagnosticIds.NotAClass,
-        "[Module] and [Layer] go on ordinary classes",
+        "[Module], [Layer] and [KerasSerializable] go on ordinary classes",
         "'{0}' is {1}; the generator only extends a non-static, non-record class, so [{2}] does nothing here",
         Design, DiagnosticSeverity.Warning,
         "Modules and layers are reference types deriving from LayerGen.Module; the generator skips structs, records, static and file-local classes.");
 
     public static readonly DiagnosticDescriptor WrongBase = Rule(
         DiagnosticIds.WrongBase,
-        "A [Module] derives from a module, a [Layer] from a layer",
+        "A [Module] derives from a module, a [Layer] from a layer, a [KerasSerializable] class from a Keras object kind",
         "'{0}' derives from '{1}', which is not a {2}; the generator writes nothing for it",
         Design, DiagnosticSeverity.Error,
         "The generator supplies the base class (Module or Layer) when the class names none; a named base must be a module (for [Module]) or a layer (for [Layer]).");

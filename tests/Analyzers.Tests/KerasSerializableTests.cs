@@ -54,4 +54,39 @@ public class KerasSerializableTests
             public static ClipTo FromConfig(System.Text.Json.Nodes.JsonObject config) => new(Config.ReadDouble(config, "limit", "ClipTo"));
         }
         """);
+
+    [Fact]
+    public Task LG0002_not_partial() => Verify<TypeDeclarationAnalyzer>.Analyzer("""
+        [KerasSerializable]
+        public sealed class {|LG0002:NonNeg|} : Constraint
+        {
+            public override string ClassName => "NonNeg";
+            public override Tensor Apply(Tensor w) => w;
+        }
+        """);
+
+    [Fact]
+    public Task LG0011_not_a_kind() => Verify<TypeDeclarationAnalyzer>.Analyzer("""
+        public class Helper { }
+        [KerasSerializable]
+        public sealed partial class Thing : {|LG0011:Helper|} { }
+        [KerasSerializable]
+        public sealed partial class {|LG0011:Bare|} { }
+        """);
+
+    [Fact]
+    public Task LG0010_a_record() => Verify<TypeDeclarationAnalyzer>.Analyzer("""
+        [KerasSerializable]
+        public sealed record {|LG0010:R|}(double X);
+        """);
+
+    [Fact]
+    public Task A_correct_constraint_is_quiet_for_the_declaration_rules() => Verify<TypeDeclarationAnalyzer>.Analyzer("""
+        [KerasSerializable]
+        public sealed partial class ClipTo(double limit = 1.0) : Constraint
+        {
+            public double Limit { get; } = limit;
+            public override Tensor Apply(Tensor w) => Ops.Clip(w, -Limit, Limit);
+        }
+        """);
 }

@@ -27,7 +27,7 @@ internal static class KerasObjectParser
         cancellationToken.ThrowIfCancellationRequested();
         if (!TypeFacts.IsExtendableClass(type) || !TypeFacts.IsPartialAll(type, cancellationToken))
             return null;
-        if (KindOf(type) is not { } kind)
+        if (TypeFacts.KerasObjectKind(type) is not { } kind)
             return null;
 
         var attribute = TypeFacts.GetAttribute(type, KnownNames.Simple.KerasSerializableAttribute);
@@ -54,18 +54,6 @@ internal static class KerasObjectParser
             ConfigParser.Parse(type, compilation, Rules(type, kind, cancellationToken), cancellationToken));
     }
 
-    /// <summary>The kind's base class <paramref name="type"/> derives from, or null when it derives from none.</summary>
-    internal static INamedTypeSymbol? KindOf(INamedTypeSymbol type)
-    {
-        for (var t = type.BaseType; t is not null; t = t.BaseType)
-        {
-            string name = t.OriginalDefinition.ToDisplayString();
-            if (Array.IndexOf(KnownNames.KerasObjectKinds, name) >= 0)
-                return t.OriginalDefinition;
-        }
-        return null;
-    }
-
     /// <summary>
     /// The config rules of a kind: no base is supplied, and <c>base.GetConfig()</c> writes what is kept in a member
     /// of the kind's base class (<c>Loss.Name</c>, <c>Optimizer.Clipnorm</c>) or of a base class that is itself
@@ -81,5 +69,5 @@ internal static class KerasObjectParser
              && TypeFacts.HasAttribute(t, KnownNames.Simple.KerasSerializableAttribute)
              && TypeFacts.IsExtendableClass(t.OriginalDefinition)
              && TypeFacts.IsPartialAll(t.OriginalDefinition, cancellationToken)
-             && KindOf(t.OriginalDefinition) is not null);
+             && TypeFacts.KerasObjectKind(t.OriginalDefinition) is not null);
 }

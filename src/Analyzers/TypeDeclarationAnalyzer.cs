@@ -43,7 +43,7 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
         }
         if (!isLayer && !isModule)
         {
-            // A type containing a [Module]/[Layer] must be partial too (reported here, where it is declared).
+            // A type containing a [Module]/[Layer]/[KerasSerializable] must be partial too (reported here, where it is declared).
             if (ContainsMarkedType(type, 0) is { } nested)
                 ReportNotPartial(context, type, nested, ct);
             return;
@@ -112,14 +112,15 @@ public sealed class TypeDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>A <c>[Module]</c>/<c>[Layer]</c> class nested (at any depth) in <paramref name="type"/>, or null.</summary>
+    /// <summary>A <c>[Module]</c>/<c>[Layer]</c>/<c>[KerasSerializable]</c> class nested (at any depth) in <paramref name="type"/>, or null.</summary>
     private static INamedTypeSymbol? ContainsMarkedType(INamedTypeSymbol type, int depth)
     {
         if (depth > 16)
             return null;
         foreach (var nested in type.GetTypeMembers())
         {
-            if (LayerGenSymbols.IsLayerClass(nested) || LayerGenSymbols.IsModuleClass(nested))
+            if (LayerGenSymbols.IsLayerClass(nested) || LayerGenSymbols.IsModuleClass(nested)
+                || TypeFacts.HasAttribute(nested, KnownNames.Simple.KerasSerializableAttribute))
                 return nested;
             if (ContainsMarkedType(nested, depth + 1) is { } deeper)
                 return deeper;

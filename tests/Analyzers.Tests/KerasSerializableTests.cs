@@ -89,4 +89,17 @@ public class KerasSerializableTests
             public override Tensor Apply(Tensor w) => Ops.Clip(w, -Limit, Limit);
         }
         """);
+
+    [Fact]
+    public Task LG0002_containing_type_not_partial() => Verify<TypeDeclarationAnalyzer>.Analyzer("""
+        public static class {|LG0002:Objects|}
+        {
+            [KerasSerializable]
+            public sealed partial class NonNeg : Constraint
+            {
+                public override string ClassName => "NonNeg";
+                public override Tensor Apply(Tensor w) => w;
+            }
+        }
+        """);
 }

@@ -27,22 +27,22 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NotPartial = Rule(
         DiagnosticIds.NotPartial,
-        "A [Module]/[Layer] class and the types containing it must be partial",
+        "A [Module]/[Layer]/[KerasSerializable] class and the types containing it must be partial",
         "'{0}' must be partial: the LayerGen generator adds the other part of {1}",
         Design, DiagnosticSeverity.Error,
         "The generator writes the tracking, entry point and config code in another part of the class; without 'partial' (on the class and every type it is nested in) it writes nothing.");
 
     public static readonly DiagnosticDescriptor ParameterNotKept = Rule(
         DiagnosticIds.ParameterNotKept,
-        "Keep each constructor parameter of a layer in a member of the same name",
-        "Constructor parameter '{0}' of layer '{1}' is not kept in a field or property of the same name, so GetConfig cannot be generated",
+        "Keep each constructor parameter of a layer or [KerasSerializable] class in a member of the same name",
+        "Constructor parameter '{0}' of '{1}' is not kept in a field or property of the same name, so GetConfig cannot be generated",
         Design, DiagnosticSeverity.Error,
         "The generated GetConfig reads each constructor argument back from the field or property of the same name (case, underscores and an m_ prefix ignored), of a type convertible to the parameter's.");
 
     public static readonly DiagnosticDescriptor ParameterNotConfigurable = Rule(
         DiagnosticIds.ParameterNotConfigurable,
-        "A layer's constructor parameter must have a type a config can hold",
-        "Constructor parameter '{0}' of layer '{1}' has type '{2}', which cannot go into a config; use one of: {3}",
+        "A layer's or [KerasSerializable] class's constructor parameter must have a type a config can hold",
+        "Constructor parameter '{0}' of '{1}' has type '{2}', which cannot go into a config; use one of: {3}",
         Design, DiagnosticSeverity.Error,
         "A layer's config is JSON that a model file stores and FromConfig reads back; a delegate, a stream or an arbitrary object cannot be written there.");
 
@@ -83,14 +83,14 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NotAClass = Rule(
         DiagnosticIds.NotAClass,
-        "[Module] and [Layer] go on ordinary classes",
+        "[Module], [Layer] and [KerasSerializable] go on ordinary classes",
         "'{0}' is {1}; the generator only extends a non-static, non-record class, so [{2}] does nothing here",
         Design, DiagnosticSeverity.Warning,
         "Modules and layers are reference types deriving from LayerGen.Module; the generator skips structs, records, static and file-local classes.");
 
     public static readonly DiagnosticDescriptor WrongBase = Rule(
         DiagnosticIds.WrongBase,
-        "A [Module] derives from a module, a [Layer] from a layer",
+        "A [Module] derives from a module, a [Layer] from a layer, a [KerasSerializable] class from a Keras object kind",
         "'{0}' derives from '{1}', which is not a {2}; the generator writes nothing for it",
         Design, DiagnosticSeverity.Error,
         "The generator supplies the base class (Module or Layer) when the class names none; a named base must be a module (for [Module]) or a layer (for [Layer]).");
@@ -104,8 +104,8 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NoConfigConstructor = Rule(
         DiagnosticIds.NoConfigConstructor,
-        "Mark the constructor a layer's config is made from",
-        "Layer '{0}' has {1} public constructors and none is marked [ConfigConstructor], so no config is generated",
+        "Mark the constructor a layer's or [KerasSerializable] class's config is made from",
+        "'{0}' has {1} public constructors and none is marked [ConfigConstructor], so no config is generated",
         Design, DiagnosticSeverity.Warning,
         "GetConfig and FromConfig follow one constructor: the one marked [ConfigConstructor], else the only public one. With several public constructors and no mark, the layer cannot be saved and loaded.");
 }

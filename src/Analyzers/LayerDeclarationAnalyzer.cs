@@ -9,7 +9,9 @@ namespace LayerGen.Analyzers;
 /// <summary>
 /// What the <c>[Layer]</c> generator needs from a layer's members: one <c>Call</c> returning tensors (LG0005),
 /// a <c>Build</c> matching it (LG0006), constructor parameters it can write into a config (LG0004) and
-/// read back from members (LG0003), one config constructor (LG0013). Mirrors <c>LayerParser</c>.
+/// read back from members (LG0003), one config constructor (LG0013). Mirrors <c>LayerParser</c>. The config
+/// rules apply to <c>[KerasSerializable]</c> classes (losses, metrics, optimizers, ...) too, as they get their
+/// config from the same generator code (<c>ConfigParser</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
@@ -35,7 +37,14 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol layerType)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!LayerGenSymbols.IsLayerClass(type) || !TypeFacts.IsExtendableClass(type))
+        if (!TypeFacts.IsExtendableClass(type))
+            return;
+        if (TypeFacts.HasAttribute(type, KnownNames.Simple.KerasSerializableAttribute))
+        {
+            AnalyzeConfig(context, type, layerType: null);
+            return;
+        }
+        if (!LayerGenSymbols.IsLayerClass(type))
             return;
         AnalyzeCall(context, type);
         AnalyzeConfig(context, type, layerType);
@@ -136,7 +145,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
 
     // ------------------------------------------------------------------ config (LG0003, LG0004, LG0013)
 
-    private static void AnalyzeConfig(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol layerType)
+    private static void AnalyzeConfig(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol? layerType)
     {
         if (type.IsAbstract)
             return;

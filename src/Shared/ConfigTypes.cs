@@ -21,7 +21,7 @@ internal enum ConfigValueKind
     /// <summary><c>LayerGen.Shape</c>, a list with null for unknown dimensions.</summary>
     Shape,
 
-    /// <summary><c>LayerGen.Activation</c>, by name.</summary>
+    /// <summary><c>LayerGen.ActivationFunction</c>, by name.</summary>
     Activation,
 
     /// <summary><c>LayerGen.Initializer</c>, a Keras nested object.</summary>
@@ -32,6 +32,9 @@ internal enum ConfigValueKind
 
     /// <summary><c>LayerGen.Constraint</c>, a Keras nested object.</summary>
     Constraint,
+
+    /// <summary><c>LayerGen.Optimizers.LearningRateSchedule</c>, a Keras nested object.</summary>
+    LearningRateSchedule,
 
     /// <summary>A nested layer (<c>Layer</c> or a layer class), a Keras nested object through <c>LayerRegistry</c>.</summary>
     Layer,
@@ -72,7 +75,7 @@ internal static class ConfigTypes
 {
     /// <summary>The types a config can hold, as the analyzers list them in messages.</summary>
     public const string AllowedList =
-        "int, long, float, double, bool, string, an enum, Shape, DType, Activation, Initializer, Regularizer, Constraint, " +
+        "int, long, float, double, bool, string, an enum, Shape, DType, ActivationFunction, Initializer, Regularizer, Constraint, LearningRateSchedule, " +
         "JsonNode, JsonObject, a layer, nullables of those, and one-dimensional arrays or List<T>/IList<T>/IReadOnlyList<T>/" +
         "IReadOnlyCollection<T>/ICollection<T>/IEnumerable<T> of int, long, float, double, bool, string, an enum, Shape or a layer";
 
@@ -138,10 +141,13 @@ internal static class ConfigTypes
             return null;
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.DType)) return (ConfigValueKind.DType, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Shape)) return (ConfigValueKind.Shape, "");
-        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Activation)) return (ConfigValueKind.Activation, "");
+        if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.ActivationFunction)) return (ConfigValueKind.Activation, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Initializer)) return (ConfigValueKind.Initializer, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Regularizer)) return (ConfigValueKind.Regularizer, "");
         if (TypeFacts.IsLayerGenType(named, KnownNames.Simple.Constraint)) return (ConfigValueKind.Constraint, "");
+        if (named.Name == KnownNames.Simple.LearningRateSchedule && named.ContainingType is null
+            && named.ContainingNamespace.ToDisplayString() + "." + named.Name == KnownNames.LearningRateSchedule)
+            return (ConfigValueKind.LearningRateSchedule, "");
         if (IsJsonNodes(named, "JsonNode")) return (ConfigValueKind.Json, "");
         if (IsJsonNodes(named, "JsonObject")) return (ConfigValueKind.JsonObject, "");
         if (named.TypeKind == TypeKind.Enum) return (ConfigValueKind.Enum, DisplayName(named));
@@ -168,6 +174,12 @@ internal static class ConfigTypes
            || TypeFacts.IsType(definition, "IReadOnlyCollection", "System", "Collections", "Generic")
            || TypeFacts.IsType(definition, "ICollection", "System", "Collections", "Generic")
            || TypeFacts.IsType(definition, "IEnumerable", "System", "Collections", "Generic");
+
+    /// <summary>The config key of <paramref name="parameter"/>: its <c>[ConfigKey]</c>, else its name in snake_case.</summary>
+    public static string Key(IParameterSymbol parameter)
+        => TypeFacts.GetAttribute(parameter, KnownNames.Simple.ConfigKeyAttribute) is { ConstructorArguments: [{ Value: string { Length: > 0 } key }] }
+            ? key
+            : Naming.ToSnakeCase(parameter.Name);
 
     /// <summary>
     /// The config constructor: the one marked <c>[ConfigConstructor]</c>, else the only public one, else null.

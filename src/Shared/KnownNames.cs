@@ -24,6 +24,40 @@ internal static class KnownNames
     /// <summary><c>[ConfigConstructor]</c>: the constructor layer configs are generated from.</summary>
     public const string ConfigConstructorAttribute = "LayerGen.ConfigConstructorAttribute";
 
+    /// <summary><c>[KerasSerializable]</c>: the entry point of the generator for losses, metrics, optimizers, schedules, initializers, regularizers and constraints.</summary>
+    public const string KerasSerializableAttribute = "LayerGen.KerasSerializableAttribute";
+
+    /// <summary>Where generated module initializers register Keras objects: one registry per kind, <c>KerasRegistry&lt;TKind&gt;</c>.</summary>
+    public const string KerasRegistry = "LayerGen.KerasRegistry";
+
+    /// <summary>
+    /// The base classes of the kinds <c>[KerasSerializable]</c> serves, by metadata name: a class belongs to the
+    /// first of these it derives from, and registers into that kind's registry.
+    /// </summary>
+    public static readonly string[] KerasObjectKinds =
+    [
+        "LayerGen.Losses.Loss",
+        "LayerGen.Metrics.Metric",
+        "LayerGen.Optimizers.Optimizer",
+        "LayerGen.Optimizers.LearningRateSchedule",
+        "LayerGen.Initializer",
+        "LayerGen.Regularizer",
+        "LayerGen.Constraint",
+    ];
+
+    /// <summary><c>[ConfigKey("beta_1")]</c>: the config key of a constructor parameter when it is not the parameter name in snake_case.</summary>
+    public const string ConfigKeyAttribute = "LayerGen.ConfigKeyAttribute";
+
+    /// <summary>The learning-rate schedule base class, a config value kind (Keras nested object).</summary>
+    public const string LearningRateSchedule = "LayerGen.Optimizers.LearningRateSchedule";
+
+    /// <summary>
+    /// The static method a kind's base class may declare, <c>PrepareConfig(JsonObject config, string className)</c>: the
+    /// generated <c>FromConfig</c> passes the config through it first (Keras's kind-level <c>from_config</c>, e.g. an
+    /// optimizer's <c>learning_rate</c> that is a schedule).
+    /// </summary>
+    public const string PrepareConfigMethod = "PrepareConfig";
+
     /// <summary>The module base class.</summary>
     public const string Module = "LayerGen.Module";
 
@@ -86,19 +120,22 @@ internal static class KnownNames
     {
         public const string ModuleAttribute = "ModuleAttribute";
         public const string LayerAttribute = "LayerAttribute";
+        public const string KerasSerializableAttribute = "KerasSerializableAttribute";
         public const string TrackAsAttribute = "TrackAsAttribute";
         public const string NotTrackedAttribute = "NotTrackedAttribute";
         public const string Module = "Module";
         public const string Layer = "Layer";
         public const string Variable = "Variable";
         public const string ConfigConstructorAttribute = "ConfigConstructorAttribute";
+        public const string ConfigKeyAttribute = "ConfigKeyAttribute";
         public const string Tensor = "Tensor";
         public const string Shape = "Shape";
         public const string DType = "DType";
-        public const string Activation = "Activation";
+        public const string ActivationFunction = "ActivationFunction";
         public const string Initializer = "Initializer";
         public const string Regularizer = "Regularizer";
         public const string Constraint = "Constraint";
+        public const string LearningRateSchedule = "LearningRateSchedule";
         public const string Model = "Model";
     }
 

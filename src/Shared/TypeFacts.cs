@@ -102,6 +102,19 @@ internal static class TypeFacts
         return null;
     }
 
+    /// <summary>
+    /// The kind's base class a <c>[KerasSerializable]</c> class derives from (the first of
+    /// <see cref="KnownNames.KerasObjectKinds"/> among its bases), or null when it derives from none.
+    /// </summary>
+    public static INamedTypeSymbol? KerasObjectKind(INamedTypeSymbol type)
+    {
+        int depth = 0;
+        for (var t = type.BaseType; t is not null && depth++ < MaxBaseDepth; t = t.BaseType)
+            if (Array.IndexOf(KnownNames.KerasObjectKinds, t.OriginalDefinition.ToDisplayString()) >= 0)
+                return t.OriginalDefinition;
+        return null;
+    }
+
     /// <summary>Whether <paramref name="type"/> (its definition) carries <c>LayerGen.{simpleName}</c>.</summary>
     public static bool HasAttribute(INamedTypeSymbol type, string simpleName)
         => GetAttribute(type.OriginalDefinition, simpleName) is not null;

@@ -20,7 +20,7 @@ public class GeneratorAgreementTests
         { "public L(Func<int> f) => F = f; public Func<int> F { get; }", false },
         { "public L(int[,] grid) => Grid = grid; public int[,] Grid { get; }", false },
         { "public L(List<int?> xs) => Xs = xs; public List<int?> Xs { get; }", false },
-        { "public L(IReadOnlyList<Shape> shapes, Activation? activation = null) { Shapes = shapes; Activation = activation; } public IReadOnlyList<Shape> Shapes { get; } public Activation? Activation { get; }", true },
+        { "public L(IReadOnlyList<Shape> shapes, ActivationFunction? activation = null) { Shapes = shapes; Activation = activation; } public IReadOnlyList<Shape> Shapes { get; } public ActivationFunction? Activation { get; }", true },
         { "public L(System.Text.Json.Nodes.JsonObject extra, DType dtype) { Extra = extra; Dt = dtype; } public System.Text.Json.Nodes.JsonObject Extra { get; } public DType Dt { get; }", true },
         { "public L() { } public L(int units) { Units = units; } public int Units { get; }", false },
         { "public L() { } [ConfigConstructor] public L(int units) { Units = units; } public int Units { get; }", true },

@@ -12,11 +12,11 @@ public class LayerTests
         public partial class Good
         {
             readonly int units;
-            public Activation? Activation { get; }
+            public ActivationFunction? Activation { get; }
             private readonly Mode _mode;
             readonly int[] sizes;
             Variable w = null!;
-            public Good(int units, Activation? activation = null, Mode mode = Mode.A, int[]? sizes = null)
+            public Good(int units, ActivationFunction? activation = null, Mode mode = Mode.A, int[]? sizes = null)
             {
                 this.units = units; Activation = activation; _mode = mode; this.sizes = sizes ?? [];
             }

@@ -30,7 +30,7 @@ internal static class TestSetup
     /// <summary>No reference pack: <see cref="References"/> are added instead.</summary>
     public static readonly ReferenceAssemblies NoPack = new("net10.0");
 
-    public static readonly Type[] Generators = [typeof(LayerGenerator), typeof(ModuleGenerator)];
+    public static readonly Type[] Generators = [typeof(LayerGenerator), typeof(ModuleGenerator), typeof(KerasObjectGenerator)];
 
     public static void Configure(SolutionState state, List<Func<Solution, ProjectId, Solution>> transforms)
     {

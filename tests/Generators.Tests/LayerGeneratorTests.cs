@@ -225,11 +225,11 @@ public class LayerGeneratorTests
                     readonly Mode mode;
                     readonly List<float> rates;
                     readonly Shape? shape;
-                    readonly Activation? activation;
+                    readonly ActivationFunction? activation;
                     readonly Everything? inner;
                     [TrackAs("kernel")] Variable w = null!;
                     public List<Everything> Children { get; } = [];
-                    public Everything(int units, Mode mode = Mode.Slow, List<float>? rates = null, Shape? shape = null, Activation? activation = null, Everything? inner = null)
+                    public Everything(int units, Mode mode = Mode.Slow, List<float>? rates = null, Shape? shape = null, ActivationFunction? activation = null, Everything? inner = null)
                     {
                         this.units = units; this.mode = mode; this.rates = rates ?? []; this.shape = shape; this.activation = activation; this.inner = inner;
                     }

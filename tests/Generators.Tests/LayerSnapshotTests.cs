@@ -212,7 +212,7 @@ public class LayerSnapshotTests
             readonly List<Padding> paddings;
             readonly Shape[] shapes;
             readonly int[]? maybeSizes;
-            readonly Activation? activation;
+            readonly ActivationFunction? activation;
             readonly Initializer kernelInitializer;
             readonly Regularizer? kernelRegularizer;
             readonly Constraint? kernelConstraint;
@@ -225,7 +225,7 @@ public class LayerSnapshotTests
                 int count, long big, float rate, double epsilon, bool useBias, string label, string? comment,
                 Padding padding, Padding? maybePadding, int? maybeCount, Shape targetShape, Shape? maybeShape,
                 int[] kernelSize, List<float> weights, IReadOnlyList<string> names, List<Padding> paddings, Shape[] shapes,
-                int[]? maybeSizes, Activation? activation, Initializer kernelInitializer, Regularizer? kernelRegularizer,
+                int[]? maybeSizes, ActivationFunction? activation, Initializer kernelInitializer, Regularizer? kernelRegularizer,
                 Constraint? kernelConstraint, Inner inner, Layer? anyLayer, List<Inner> inners, DType computeType)
             {
                 this.count = count; this.big = big; this.rate = rate; this.epsilon = epsilon; this.useBias = useBias;
@@ -254,11 +254,11 @@ public class LayerSnapshotTests
             public Shape? TargetShape { get; }
             public double Epsilon { get; }
             public long Big { get; }
-            public Activation? Activation { get; }
+            public ActivationFunction? Activation { get; }
 
             public Defaults(int units = 8, float rate = 0.1f, bool useBias = true, string label = "dense", string? comment = null,
                 Padding padding = Padding.SamePadding, int? maybeCount = 3, Shape? targetShape = null, double epsilon = 1e-7,
-                long big = -5, Activation? activation = null, Regularizer? activityRegularizer = null,
+                long big = -5, ActivationFunction? activation = null, Regularizer? activityRegularizer = null,
                 System.Text.Json.Nodes.JsonObject? extraConfig = null, System.Text.Json.Nodes.JsonNode? anything = null)
             {
                 _units = units; m_rate = rate; UseBias = useBias; Label = label; Comment = comment; Padding = padding;

@@ -184,7 +184,7 @@ public class LayerTests
             kernelSize: [5, 1],
             tags: ["a", "b"],
             cap: 1.5,
-            activation: Activation.Relu,
+            activation: ActivationFunction.Relu,
             kernelInitializer: Initializers.RandomNormal(stddev: 0.1),
             kernelRegularizer: Regularizers.L2(0.001),
             kernelConstraint: Constraints.MaxNorm(3.0),

@@ -91,7 +91,7 @@ public partial class Configured
     public int[] KernelSize { get; }
     public List<string> Tags { get; }
     public double? Cap { get; }
-    public Activation Activation { get; }
+    public ActivationFunction Activation { get; }
     public Initializer? KernelInitializer { get; }
     public Regularizer? KernelRegularizer { get; }
     public Constraint? KernelConstraint { get; }
@@ -100,7 +100,7 @@ public partial class Configured
 
     public Configured(int units, FlexibleDense inner, float rate = 0.5f, string label = "configured", Blend blend = Blend.MultiplyThenAdd,
         Shape targetShape = default, Shape? maybeShape = null, int[]? kernelSize = null, List<string>? tags = null, double? cap = null,
-        Activation? activation = null, Initializer? kernelInitializer = null, Regularizer? kernelRegularizer = null,
+        ActivationFunction? activation = null, Initializer? kernelInitializer = null, Regularizer? kernelRegularizer = null,
         Constraint? kernelConstraint = null, List<FlexibleDense>? extra = null)
     {
         this.units = units;
@@ -112,7 +112,7 @@ public partial class Configured
         KernelSize = kernelSize ?? [3, 3];
         Tags = tags ?? [];
         Cap = cap;
-        Activation = activation ?? Activation.Linear;
+        Activation = activation ?? ActivationFunction.Linear;
         KernelInitializer = kernelInitializer;
         KernelRegularizer = kernelRegularizer;
         KernelConstraint = kernelConstraint;

@@ -189,7 +189,7 @@ public class ConfigTests
         double[] points = [-7.3, -2.1, -0.4, 0.7, 2.5, 8.2];   // away from kinks
         var v = new Variable(Tensor.From(points));
         using var tape = new GradientTape();
-        var y = Activation.Get(name).Call(v);
+        var y = ActivationFunction.Get(name).Call(v);
         var g = tape.Gradient(Ops.Sum(y), [v])[0]!.ToArray<double>();
         var values = y.ToArray<double>();
         for (int i = 0; i < points.Length; i++)
@@ -206,16 +206,16 @@ public class ConfigTests
         var x = Tensor.From(new[] { -1f, 0f, 2f });
         foreach (var name in new[] { "linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "elu", "leaky_relu", "softplus", "softsign", "selu", "silu", "swish", "exponential", "hard_sigmoid", "relu6" })
         {
-            var a = Activation.Get(name);
+            var a = ActivationFunction.Get(name);
             Assert.Equal(name, a.Name);
             Assert.Equal(x.Shape, a.Call(x).Shape);
         }
-        Assert.Equal(1 / (1 + MathF.Exp(1)), Activation.Sigmoid.Call(x).ToArray<float>()[0], 5);
-        var e = Assert.Throws<ConfigException>(() => Activation.Get("nope"));
+        Assert.Equal(1 / (1 + MathF.Exp(1)), ActivationFunction.Sigmoid.Call(x).ToArray<float>()[0], 5);
+        var e = Assert.Throws<ConfigException>(() => ActivationFunction.Get("nope"));
         Assert.StartsWith("Unknown activation function: 'nope'.", e.Message);
         using var tape = new GradientTape();
         var v = new Variable(Tensor.From(new[] { 0f }));
-        var y = Activation.Get("sigmoid").Call(v);
+        var y = ActivationFunction.Get("sigmoid").Call(v);
         var g = tape.Gradient(y, [v])[0]!;
         Assert.Equal(0.25f, g.ToArray<float>()[0], 5);
     }

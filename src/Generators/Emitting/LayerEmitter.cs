@@ -47,7 +47,7 @@ internal static class LayerEmitter
             if (model.Config is { } config)
             {
                 if (config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase))
-                    sections.Add(() => WriteGetConfig(writer, config));
+                    sections.Add(() => ConfigEmitter.WriteGetConfig(writer, config));
                 if (config.EmitFromConfig)
                     sections.Add(() => WriteFromConfig(writer, model, config));
                 if (config.EmitRegistration)
@@ -194,33 +194,6 @@ internal static class LayerEmitter
 
     // ------------------------------------------------------------------ config
 
-    private static void WriteGetConfig(IndentedSourceWriter writer, ConfigInfo config)
-    {
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine("public override " + JsonObject + " GetConfig()");
-        using (writer.Block())
-        {
-            writer.WriteLine("var config = base.GetConfig();");
-            foreach (var p in config.Parameters.Where(p => !p.WrittenByBase))
-                writer.WriteLine("config[" + Naming.StringLiteral(p.Key) + "] = " + WriteExpression(p) + ";");
-            writer.WriteLine("return config;");
-        }
-    }
-
-    private static string WriteExpression(ConfigParameter p)
-    {
-        string helper = (p.Kind, p.Container) switch
-        {
-            (ConfigValueKind.Enum, ConfigContainer.None) => "WriteEnum",
-            (ConfigValueKind.Enum, _) => "WriteEnums",
-            (ConfigValueKind.Layer, ConfigContainer.None) => "WriteLayer",
-            (ConfigValueKind.Layer, _) => "WriteLayers",
-            _ => "Write",
-        };
-        return ConfigClass + "." + helper + "(" + p.Member + ")";
-    }
-
     private static void WriteFromConfig(IndentedSourceWriter writer, LayerModel model, ConfigInfo config)
     {
         string cls = Naming.StringLiteral(model.ClassName);
@@ -229,121 +202,13 @@ internal static class LayerEmitter
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
         using (writer.Block())
         {
-            if (config.Parameters.IsEmpty)
-            {
-                writer.WriteLine("var layer = new " + model.NameWithTypeParameters + "()");
-            }
-            else
-            {
-                writer.WriteLine("var layer = new " + model.NameWithTypeParameters + "(");
-                writer.Indent();
-                for (int i = 0; i < config.Parameters.Count; i++)
-                {
-                    var p = config.Parameters[i];
-                    writer.WriteLine(p.Name + ": " + ReadExpression(p, cls) + (i == config.Parameters.Count - 1 ? ")" : ","));
-                }
-                writer.Unindent();
-            }
+            ConfigEmitter.WriteConstruction(writer, "var layer = ", model.NameWithTypeParameters, config, cls, terminator: "");
             using (writer.Block(";"))
                 writer.WriteLine("Name = " + ConfigClass + ".ReadName(config, " + cls + "),");
             writer.WriteLine("layer.ApplyBaseConfig(config);");
             writer.WriteLine("return layer;");
         }
     }
-
-    /// <summary>The <c>Config.ReadX</c> call that reads parameter <paramref name="p"/> back.</summary>
-    private static string ReadExpression(ConfigParameter p, string cls)
-    {
-        string key = Naming.StringLiteral(p.Key);
-        string args = "(config, " + key + ", " + cls + ")";
-        string Call(string helper) => ConfigClass + "." + helper + args;
-        string Generic(string helper) => ConfigClass + "." + helper + "<" + p.ElementType + ">" + args;
-        string IfPresent(string read, string fallback) => "config.ContainsKey(" + key + ") ? " + read + " : " + fallback;
-        string IfNotNull(string read) => "config[" + key + "] is null ? null : " + read;
-
-        if (p.Container != ConfigContainer.None)
-        {
-            string required = RequiredListRead(p, Call, Generic);
-            if (p.IsNullable)
-            {
-                if (p.Container == ConfigContainer.Array && ScalarName(p.Kind) is { } scalar && p.Kind != ConfigValueKind.DType)
-                    return Call("Read" + scalar + "ArrayOrNull");
-                return IfNotNull(required);
-            }
-            return p.DefaultValue is null ? required : IfPresent(required, p.DefaultValue);
-        }
-
-        bool hasDefault = p.DefaultValue is not null && !(p.IsNullable && p.DefaultValue == "null");
-        if (p.Kind is ConfigValueKind.Json or ConfigValueKind.JsonObject)
-        {
-            string json = Call(p.Kind == ConfigValueKind.Json ? "ReadJson" : "ReadJsonObject") + (p.IsNullable ? "" : "!");
-            return hasDefault ? IfPresent(json, p.DefaultValue!) : json;
-        }
-        if (p.IsNullable)
-        {
-            string orNull = p.Kind switch
-            {
-                ConfigValueKind.Enum => Generic("ReadEnumOrNull"),
-                ConfigValueKind.Layer => Generic("ReadLayerOrNull"),
-                ConfigValueKind.Shape => Call("ReadShapeOrNull"),
-                ConfigValueKind.Activation or ConfigValueKind.Initializer or ConfigValueKind.Regularizer or ConfigValueKind.Constraint
-                    => Call("Read" + p.Kind),
-                _ => Call("Read" + ScalarName(p.Kind) + "OrNull"),
-            };
-            return hasDefault ? IfPresent(orNull, p.DefaultValue!) : orNull;
-        }
-
-        string read = p.Kind switch
-        {
-            ConfigValueKind.Enum => Generic("ReadEnum"),
-            ConfigValueKind.Layer => Generic("ReadLayer"),
-            ConfigValueKind.Shape => Call("ReadShape"),
-            ConfigValueKind.Activation or ConfigValueKind.Initializer or ConfigValueKind.Regularizer or ConfigValueKind.Constraint
-                => Call("Read" + p.Kind) + "!",
-            _ => Call("Read" + ScalarName(p.Kind)),
-        };
-        if (!hasDefault)
-            return read;
-        if (p.Kind is ConfigValueKind.Int32 or ConfigValueKind.Int64 or ConfigValueKind.Single or ConfigValueKind.Double
-            or ConfigValueKind.Boolean or ConfigValueKind.DType)
-            return Call("Read" + ScalarName(p.Kind)).TrimEnd(')') + ", " + p.DefaultValue + ")";
-        if (p.Kind == ConfigValueKind.Enum)
-            return Generic("ReadEnum").TrimEnd(')') + ", " + p.DefaultValue + ")";
-        return IfPresent(read, p.DefaultValue!);
-    }
-
-    private static string RequiredListRead(ConfigParameter p, Func<string, string> call, Func<string, string> generic)
-    {
-        bool list = p.Container == ConfigContainer.List;
-        switch (p.Kind)
-        {
-            case ConfigValueKind.Layer:
-                return list ? generic("ReadLayerList") : generic("ReadLayerList") + ".ToArray()";
-            case ConfigValueKind.Enum:
-                return list
-                    ? "new global::System.Collections.Generic.List<" + p.ElementType + ">(" + generic("ReadEnumArray") + ")"
-                    : generic("ReadEnumArray");
-            case ConfigValueKind.Shape:
-                return list
-                    ? "new global::System.Collections.Generic.List<global::" + KnownNames.Shape + ">(" + call("ReadShapeArray") + ")"
-                    : call("ReadShapeArray");
-            default:
-                return call("Read" + ScalarName(p.Kind) + (list ? "List" : "Array"));
-        }
-    }
-
-    /// <summary>The type part of the <c>Config.ReadX</c> names (<c>Int32</c>, <c>Single</c>, ...).</summary>
-    private static string? ScalarName(ConfigValueKind kind) => kind switch
-    {
-        ConfigValueKind.Int32 => "Int32",
-        ConfigValueKind.Int64 => "Int64",
-        ConfigValueKind.Single => "Single",
-        ConfigValueKind.Double => "Double",
-        ConfigValueKind.Boolean => "Boolean",
-        ConfigValueKind.String => "String",
-        ConfigValueKind.DType => "DType",
-        _ => null,
-    };
 
     private static void WriteRegistration(IndentedSourceWriter writer, LayerModel model)
     {

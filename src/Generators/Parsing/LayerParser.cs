@@ -194,89 +194,18 @@ internal static class LayerParser
 
     // ------------------------------------------------------------------ config
 
+    /// <summary>The config of a <c>[Layer]</c> class (<see cref="ConfigParser"/> with the layer's rules).</summary>
     internal static ConfigInfo? ParseConfig(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        bool userFromConfig = CallRules.HasOwnFromConfig(type);
-        var parameters = ConfigParameters(type, compilation);
-        if (parameters is null)
-        {
-            // A constructor argument cannot be kept: no config is generated (the analyzers say why), but a
-            // FromConfig written by hand is still registered.
-            return userFromConfig && CanRegister(type)
-                ? new ConfigInfo(EquatableArray<ConfigParameter>.Empty, false, false, false, EmitRegistration: true)
-                : null;
-        }
+        => ConfigParser.Parse(type, compilation, Rules(compilation, cancellationToken), cancellationToken);
 
-        bool emitFromConfig = type.GetMembers("FromConfig").IsEmpty;
-        return new ConfigInfo(
-            parameters.Value,
-            EmitGetConfig: type.GetMembers("GetConfig").IsEmpty,
-            emitFromConfig,
-            FromConfigIsNew: emitFromConfig && BaseHasFromConfig(type, compilation, cancellationToken),
-            EmitRegistration: (emitFromConfig || userFromConfig) && CanRegister(type));
-    }
-
-    /// <summary>The config constructor's parameters with the members they are read back from, or null when one cannot be kept.</summary>
-    private static EquatableArray<ConfigParameter>? ConfigParameters(INamedTypeSymbol type, Compilation compilation)
-    {
-        if (type.IsAbstract)
-            return null;
-        var constructor = ConfigTypes.ConfigConstructor(type, out _);
-        if (constructor is null)
-            return null;
-
-        var layerType = compilation.GetTypeByMetadataName(KnownNames.Layer);
-        var parameters = new List<ConfigParameter>(constructor.Parameters.Length);
-        foreach (var parameter in constructor.Parameters)
-        {
-            if (parameter.RefKind != RefKind.None)
-                return null;
-            if (ConfigTypes.Classify(parameter.Type) is not { } value)
-                return null;
-            if (ConfigTypes.FindMember(type, parameter, compilation, layerType) is not { } member)
-                return null;
-            parameters.Add(new ConfigParameter(
-                HierarchyInfo.EscapeIdentifier(parameter.Name),
-                Naming.ToSnakeCase(parameter.Name),
-                "this." + HierarchyInfo.EscapeIdentifier(member.Name),
-                value.Kind,
-                value.Container,
-                value.IsNullable,
-                value.ElementType,
-                Literals.DefaultValue(parameter),
-                WrittenByBase: BaseConfigKeys.Contains(Naming.ToSnakeCase(parameter.Name))
-                    || (member.ContainingType is { } owner
-                        && (TypeFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || TypeFacts.IsLayerGenType(owner, KnownNames.Simple.Module)))));
-        }
-        return parameters.ToEquatableArray();
-    }
-
-    /// <summary>Whether a base class has (or will get from this generator) a static <c>FromConfig</c> the generated one hides.</summary>
-    private static bool BaseHasFromConfig(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
-    {
-        foreach (var t in TypeFacts.WithGeneratedBases(type, compilation.GetTypeByMetadataName(KnownNames.Layer)).Skip(1))
-        {
-            foreach (var member in t.GetMembers("FromConfig"))
-                if (member is IMethodSymbol { IsStatic: true, Parameters.Length: 1, DeclaredAccessibility: not Accessibility.Private })
-                    return true;
-            if (GeneratedHere(t, compilation, cancellationToken)
-                && ParseConfig(t.OriginalDefinition, compilation, cancellationToken) is { EmitFromConfig: true })
-                return true;
-        }
-        return false;
-    }
-
-    /// <summary>A module initializer can register the class: not generic, and reachable from the module (no private or protected nesting).</summary>
-    private static bool CanRegister(INamedTypeSymbol type)
-    {
-        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-        {
-            if (t.IsGenericType)
-                return false;
-            if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-                return false;
-        }
-        return true;
-    }
+    /// <summary>
+    /// The layer's config rules: <c>Layer</c> is the base supplied when none is named, and <c>Layer.GetConfig()</c>
+    /// writes Keras's base keys and whatever is kept in a member of <c>Layer</c> or <c>Module</c>.
+    /// </summary>
+    private static ConfigRules Rules(Compilation compilation, CancellationToken cancellationToken) => new(
+        compilation.GetTypeByMetadataName(KnownNames.Layer),
+        static (key, member) => BaseConfigKeys.Contains(key)
+            || (member.ContainingType is { } owner
+                && (TypeFacts.IsLayerGenType(owner, KnownNames.Simple.Layer) || TypeFacts.IsLayerGenType(owner, KnownNames.Simple.Module))),
+        t => GeneratedHere(t, compilation, cancellationToken));
 }

@@ -68,10 +68,10 @@ public partial class ConfigZoo
 {
     readonly int count; readonly long big; readonly float ratio; readonly double precise; readonly bool flag;
     readonly string label; readonly Mode mode; readonly int[] sizes; readonly List<string> tags; readonly Shape shape;
-    readonly int? maybe; readonly Activation activation; readonly Initializer init; readonly Regularizer? reg;
+    readonly int? maybe; readonly ActivationFunction activation; readonly Initializer init; readonly Regularizer? reg;
     readonly Constraint? constraint; readonly Layer inner; readonly double alpha;
     public ConfigZoo(int count, long big, float ratio, double precise, bool flag, string label, Mode mode, int[] sizes,
-        List<string> tags, Shape shape, int? maybe, Activation activation, Initializer init, Regularizer? reg,
+        List<string> tags, Shape shape, int? maybe, ActivationFunction activation, Initializer init, Regularizer? reg,
         Constraint? constraint, Layer inner, double alpha = 0.5)
     {
         this.count = count; this.big = big; this.ratio = ratio; this.precise = precise; this.flag = flag; this.label = label;

@@ -308,7 +308,7 @@ public static class KerasArchive
         {
             null => null,
             JsonValue v when Config.TryGetString(v, out var s) => Loss.Get(s),
-            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => LossFromConfig(cn, o["config"] as JsonObject),
+            JsonObject o when Config.TryGetString(o["class_name"], out var cn) => LossFromConfig(cn, o),
             var other => throw new KerasFormatException($"compile_config: cannot read the loss {other.ToJsonString()}."),
         };
         var metrics = new List<Metric>();
@@ -321,7 +321,7 @@ public static class KerasArchive
                     if (item is null or JsonArray || (item is JsonObject jo && jo["class_name"] is null))
                         throw new KerasFormatException($"compile_config: metrics per output ({list.ToJsonString()}) are not supported; LayerGen compiles one flat list of metrics.");
                     try { metrics.Add(Metric.Deserialize(item)); }
-                    catch (FormatException e) { throw new KerasFormatException($"compile_config: {e.Message}", e); }
+                    catch (ConfigException e) { throw new KerasFormatException($"compile_config: {e.Message}", e); }
                 }
                 break;
             case var other:
@@ -334,64 +334,22 @@ public static class KerasArchive
     }
 
     /// <summary>A loss object of compile_config with its arguments (from_logits and the rest), as a typed error when unreadable.</summary>
-    private static Loss LossFromConfig(string className, JsonObject? config)
+    private static Loss LossFromConfig(string className, JsonObject serialized)
     {
-        try { return config is null ? Loss.Get(className) : Loss.FromConfig(className, config); }
+        try { return Loss.Deserialize(serialized); }
         catch (Exception e) when (e is ArgumentException or ConfigException or InvalidOperationException or FormatException)
         {
             throw new KerasFormatException($"compile_config: cannot read the loss {className}: {e.Message}", e);
         }
     }
 
+    /// <summary>An optimizer object of compile_config with its arguments and schedule, as a typed error when unreadable.</summary>
     private static Optimizer OptimizerFromConfig(JsonObject serialized)
     {
-        Config.TryGetString(serialized["class_name"], out var cls);
-        var c = serialized["config"] as JsonObject ?? [];
-        LearningRateSchedule? schedule = null;
-        double lr = 0.001;
-        switch (c["learning_rate"])
+        try { return Optimizer.Deserialize(serialized); }
+        catch (Exception e) when (e is ArgumentException or ConfigException)
         {
-            case null: break;
-            case JsonObject so:
-                try { schedule = LearningRateSchedule.Deserialize(so); }
-                catch (FormatException e) { throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e); }
-                catch (ArgumentException e) { throw new KerasFormatException($"compile_config: the optimizer's learning rate: {e.Message}", e); }
-                break;
-            case var n: lr = Num(c, "learning_rate") ?? throw new KerasFormatException($"compile_config: cannot read the learning rate {n.ToJsonString()}."); break;
+            throw new KerasFormatException($"compile_config: cannot read the optimizer: {e.Message}", e);
         }
-        if (c["use_ema"] is JsonValue ema && ema.TryGetValue(out bool useEma) && useEma)
-            throw new KerasFormatException($"compile_config: the optimizer uses use_ema=True, which LayerGen does not support, so the model was not loaded.");
-        foreach (var key in new[] { "loss_scale_factor", "gradient_accumulation_steps" })
-            if (c[key] is { } unsupported)
-                throw new KerasFormatException($"compile_config: the optimizer's \"{key}\" ({unsupported.ToJsonString()}) is not supported by LayerGen, so the model was not loaded.");
-        double? wd = Num(c, "weight_decay"), cn = Num(c, "clipnorm"), cv = Num(c, "clipvalue"), gcn = Num(c, "global_clipnorm");
-        Config.TryGetString(c["name"], out var name);
-        string Name(string fallback) => string.IsNullOrEmpty(name) ? fallback : name;
-        bool Bool(string key) => c[key] is JsonValue v && v.TryGetValue(out bool b) && b;
-        double N(string key, double fallback) => Num(c, key) ?? fallback;
-        return cls switch
-        {
-            "Adam" => new Adam(lr, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), Bool("amsgrad"),
-                schedule, wd, cn, cv, gcn, Name("adam")),
-            "AdamW" => new AdamW(lr, wd ?? 0.004, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), Bool("amsgrad"),
-                schedule, cn, cv, gcn, Name("adamw")),
-            "SGD" => new SGD(lr, N("momentum", 0), Bool("nesterov"), schedule, wd, cn, cv, gcn, Name("SGD")),
-            "RMSprop" => new RMSprop(lr, N("rho", 0.9), N("momentum", 0), N("epsilon", 1e-7), Bool("centered"),
-                schedule, wd, cn, cv, gcn, Name("rmsprop")),
-            "Adagrad" => new Adagrad(lr, N("initial_accumulator_value", 0.1), N("epsilon", 1e-7), schedule, wd, cn, cv, gcn, Name("adagrad")),
-            "Adamax" => new Adamax(lr, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), schedule, wd, cn, cv, gcn, Name("adamax")),
-            "Nadam" => new Nadam(lr, N("beta_1", 0.9), N("beta_2", 0.999), N("epsilon", 1e-7), schedule, wd, cn, cv, gcn, Name("nadam")),
-            null or "" => throw new KerasFormatException("compile_config: the optimizer has no class_name."),
-            _ => throw new KerasFormatException($"compile_config: the optimizer class '{cls}' is not one LayerGen has (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam), so the model was not loaded."),
-        };
     }
-
-    private static double? Num(JsonObject c, string key) => c[key] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue(out double d) => d,
-        JsonValue v when v.TryGetValue(out long l) => l,
-        JsonValue v when v.TryGetValue(out int i) => i,
-        var other => throw new KerasFormatException($"compile_config: the optimizer's \"{key}\" must be a number, got {other.ToJsonString()}."),
-    };
 }

@@ -11,23 +11,32 @@ internal static class BuiltInActivations
     private const double SeluAlpha = 1.6732632423543772;
     private const double SeluScale = 1.0507009873554805;
 
-    public static IEnumerable<Activation> All()
+#pragma warning disable CA2255 // registration is what module initializers are for
+    /// <summary>Registers the built-ins in <see cref="KerasRegistry{T}"/> when the assembly loads, as generated code registers every other kind.</summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Register()
     {
-        yield return new Activation("linear", static x => x);
-        yield return new Activation("relu", Ops.Relu);
-        yield return new Activation("sigmoid", Ops.Sigmoid);
-        yield return new Activation("tanh", Ops.Tanh);
-        yield return new Activation("softplus", Ops.Softplus);
-        yield return new Activation("softsign", static x => x / (Ops.Abs(x) + 1.0));
-        yield return new Activation("elu", static x => Ops.Elu(x));
-        yield return new Activation("selu", static x => Ops.Elu(x, SeluAlpha) * SeluScale);
-        yield return new Activation("leaky_relu", static x => Ops.LeakyRelu(x, 0.2));
-        yield return new Activation("relu6", static x => Ops.Clip(x, 0, 6));
-        yield return new Activation("silu", static x => x * Ops.Sigmoid(x));
-        yield return new Activation("swish", static x => x * Ops.Sigmoid(x));
-        yield return new Activation("gelu", static x => Ops.Gelu(x));
-        yield return new Activation("exponential", Ops.Exp);
-        yield return new Activation("hard_sigmoid", static x => Ops.Clip(x / 6.0 + 0.5, 0, 1));
-        yield return new Activation("softmax", static x => Ops.Softmax(x));
+        foreach (var activation in All()) ActivationFunction.Register(activation);
+    }
+#pragma warning restore CA2255
+
+    public static IEnumerable<ActivationFunction> All()
+    {
+        yield return new ActivationFunction("linear", static x => x);
+        yield return new ActivationFunction("relu", Ops.Relu);
+        yield return new ActivationFunction("sigmoid", Ops.Sigmoid);
+        yield return new ActivationFunction("tanh", Ops.Tanh);
+        yield return new ActivationFunction("softplus", Ops.Softplus);
+        yield return new ActivationFunction("softsign", static x => x / (Ops.Abs(x) + 1.0));
+        yield return new ActivationFunction("elu", static x => Ops.Elu(x));
+        yield return new ActivationFunction("selu", static x => Ops.Elu(x, SeluAlpha) * SeluScale);
+        yield return new ActivationFunction("leaky_relu", static x => Ops.LeakyRelu(x, 0.2));
+        yield return new ActivationFunction("relu6", static x => Ops.Clip(x, 0, 6));
+        yield return new ActivationFunction("silu", static x => x * Ops.Sigmoid(x));
+        yield return new ActivationFunction("swish", static x => x * Ops.Sigmoid(x));
+        yield return new ActivationFunction("gelu", static x => Ops.Gelu(x));
+        yield return new ActivationFunction("exponential", Ops.Exp);
+        yield return new ActivationFunction("hard_sigmoid", static x => Ops.Clip(x / 6.0 + 0.5, 0, 1));
+        yield return new ActivationFunction("softmax", static x => Ops.Softmax(x));
     }
 }

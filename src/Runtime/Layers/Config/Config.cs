@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LayerGen.Optimizers;
 
 namespace LayerGen;
 
@@ -96,13 +96,15 @@ public static class Config
     }
 
     /// <summary>Writes an activation by its name (<c>"relu"</c>), or null.</summary>
-    public static JsonNode? Write(Activation? value) => value is null ? null : JsonValue.Create(value.Name);
+    public static JsonNode? Write(ActivationFunction? value) => value is null ? null : JsonValue.Create(value.Name);
     /// <summary>Writes an initializer as Keras's nested object, or null.</summary>
     public static JsonNode? Write(Initializer? value) => value?.Serialize();
     /// <summary>Writes a regularizer as Keras's nested object, or null.</summary>
     public static JsonNode? Write(Regularizer? value) => value?.Serialize();
     /// <summary>Writes a constraint as Keras's nested object, or null.</summary>
     public static JsonNode? Write(Constraint? value) => value?.Serialize();
+    /// <summary>Writes a learning-rate schedule as Keras's nested object, or null.</summary>
+    public static JsonNode? Write(LearningRateSchedule? value) => value?.Serialize();
     /// <summary>Writes a nested layer as Keras's nested object (<c>module</c>, <c>class_name</c>, <c>config</c>, ...), or null.</summary>
     public static JsonNode? WriteLayer(Layer? value) => value is null ? null : LayerRegistry.Serialize(value);
     /// <summary>Writes a list of nested layers.</summary>
@@ -346,10 +348,10 @@ public static class Config
     public static List<string> ReadStringList(JsonObject config, string key, string layerClass) => [.. ReadStringArray(config, key, layerClass)];
 
     /// <summary>Reads an activation by name (<c>"relu"</c>), or Keras's nested form; null or missing gives null.</summary>
-    public static Activation? ReadActivation(JsonObject config, string key, string layerClass)
+    public static ActivationFunction? ReadActivation(JsonObject config, string key, string layerClass)
     {
         if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
-        return Wrap(layerClass, key, () => Activation.Deserialize(node));
+        return Wrap(layerClass, key, () => ActivationFunction.Deserialize(node));
     }
 
     /// <summary>Reads an initializer (Keras nested object or a name such as <c>"zeros"</c>); null or missing gives null.</summary>
@@ -371,6 +373,14 @@ public static class Config
     {
         if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
         return Wrap(layerClass, key, () => Constraint.Deserialize(node));
+    }
+
+    /// <summary>Reads a learning-rate schedule (Keras nested object) through <see cref="KerasRegistry{T}"/>; null or missing gives null.</summary>
+    public static LearningRateSchedule? ReadLearningRateSchedule(JsonObject config, string key, string layerClass)
+    {
+        if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
+        if (node is not JsonObject o) throw ConfigException.For(layerClass, key, $"must be a learning-rate schedule object, got {Describe(node)}");
+        return Wrap(layerClass, key, () => LearningRateSchedule.Deserialize(o));
     }
 
     /// <summary>Reads a required nested layer of type <typeparamref name="T"/> through <see cref="LayerRegistry"/>.</summary>
@@ -424,22 +434,11 @@ public static class Config
     // ---------------------------------------------------------------- names
 
     /// <summary>Keras's <c>to_snake_case</c>: <c>FlexibleDense</c> to <c>flexible_dense</c>, <c>Conv2DTranspose</c> to <c>conv2d_transpose</c>.</summary>
+    /// <remarks>The rule is src/Shared/Naming.cs, the same file the generators compile, so names never disagree.</remarks>
     public static string ToSnakeCase(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var sb = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (i > 0 && char.IsUpper(c) && name[i - 1] != '_')
-            {
-                bool nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
-                bool previousIsLower = char.IsLower(name[i - 1]);
-                if (nextIsLower || previousIsLower) sb.Append('_');
-            }
-            sb.Append(char.ToLowerInvariant(c));
-        }
-        return sb.ToString();
+        return SourceGeneration.Naming.ToSnakeCase(name);
     }
 
     internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -4,7 +4,9 @@ namespace LayerGen;
 
 /// <summary>
 /// Something Keras serializes as <c>{"module": ..., "class_name": ..., "config": {...}, "registered_name": null}</c>:
-/// initializers, regularizers and constraints.
+/// initializers, regularizers and constraints. Mark a <c>partial</c> subclass <c>[KerasSerializable]</c> to get
+/// <see cref="ClassName"/>, <see cref="RegisteredName"/>, <see cref="GetConfig"/>, <c>FromConfig</c> and its
+/// registration in its kind's <see cref="KerasRegistry{T}"/> generated.
 /// </summary>
 public abstract class KerasObject
 {
@@ -14,46 +16,32 @@ public abstract class KerasObject
     /// <summary>Keras's module, e.g. <c>keras.initializers</c>.</summary>
     public abstract string Module { get; }
 
-    /// <summary>The constructor arguments, as Keras's <c>get_config()</c> writes them.</summary>
-    public abstract JsonObject GetConfig();
+    /// <summary>Keras's registered name, <c>package&gt;ClassName</c> (generated for <c>[KerasSerializable]</c> classes).</summary>
+    public virtual string RegisteredName => Module + ">" + ClassName;
 
-    /// <summary>The nested form Keras 3 writes: module, class_name, config, registered_name.</summary>
-    public JsonObject Serialize() => new()
-    {
-        ["module"] = Module,
-        ["class_name"] = ClassName,
-        ["config"] = GetConfig(),
-        ["registered_name"] = null,
-    };
+    /// <summary>The constructor arguments, as Keras's <c>get_config()</c> writes them (generated for <c>[KerasSerializable]</c> classes).</summary>
+    public virtual JsonObject GetConfig() => [];
+
+    /// <summary>The nested form Keras 3 writes: module, class_name, config, registered_name (null for Keras's own classes).</summary>
+    public JsonObject Serialize() => Serialize(RegisteredName, ClassName, GetConfig());
 
     /// <inheritdoc/>
     public override string ToString() => $"{ClassName}({GetConfig().ToJsonString()})";
 
-    /// <summary>Looks up a Keras nested object (or a bare name) in a table of factories.</summary>
-    internal static T Deserialize<T>(JsonNode node, string kind, IReadOnlyDictionary<string, Func<JsonObject, T>> factories, Func<string, string?> aliasOf)
+    /// <summary>
+    /// The nested form of any Keras object: <c>module</c> (the package of <paramref name="registeredName"/>),
+    /// <c>class_name</c>, <c>config</c>, and <c>registered_name</c> (null for Keras's built-ins).
+    /// </summary>
+    internal static JsonObject Serialize(string registeredName, string className, JsonObject config)
     {
-        string? className;
-        JsonObject config;
-        if (Config.TryGetString(node, out var name))
+        bool builtIn = LayerRegistry.IsKerasPackage(registeredName, out _);
+        int i = registeredName.LastIndexOf('>');
+        return new JsonObject
         {
-            className = aliasOf(name) ?? name;
-            config = [];
-        }
-        else if (node is JsonObject o)
-        {
-            if (!Config.TryGetString(o["class_name"], out var cn))
-                throw new ConfigException($"A {kind} object needs a \"class_name\", got {node.ToJsonString()}.");
-            className = cn;
-            config = o["config"] as JsonObject ?? [];
-        }
-        else throw new ConfigException($"A {kind} must be a name or a {{\"class_name\", \"config\"}} object, got {node.ToJsonString()}.");
-
-        if (!factories.TryGetValue(className, out var factory))
-            throw new ConfigException($"Unknown {kind} \"{className}\". Known: {string.Join(", ", factories.Keys.Order(StringComparer.Ordinal))}.");
-        return factory(config);
+            ["module"] = i < 0 ? "" : registeredName[..i],
+            ["class_name"] = className,
+            ["config"] = config,
+            ["registered_name"] = builtIn ? null : registeredName,
+        };
     }
-
-    internal static long? ReadSeed(JsonObject config, string className) => Config.ReadInt64OrNull(config, "seed", className);
-
-    internal static JsonNode? WriteSeed(long? seed) => seed is { } s ? JsonValue.Create(s) : null;
 }

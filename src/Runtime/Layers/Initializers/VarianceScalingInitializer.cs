@@ -3,22 +3,25 @@ using System.Text.Json.Nodes;
 namespace LayerGen;
 
 /// <summary>
-/// Keras's <c>VarianceScaling</c>, and the Glorot, He and LeCun initializers built on it. The
-/// variance <c>scale / n</c> uses <c>n</c> = fan_in, fan_out or their mean, computed as Keras does
+/// Keras's <c>VarianceScaling</c>, the base of the Glorot, He and LeCun initializers. The variance
+/// <c>scale / n</c> uses <c>n</c> = fan_in, fan_out or their mean, computed as Keras does
 /// (<c>compute_fans</c>: receptive field times the last two dimensions).
 /// </summary>
-public sealed class VarianceScalingInitializer : Initializer
+[KerasSerializable("variance_scaling", Package = "keras.initializers", ClassName = "VarianceScaling")]
+public partial class VarianceScalingInitializer : Initializer
 {
     /// <summary>The constant that makes a normal truncated at two standard deviations have unit variance.</summary>
     public const double TruncatedNormalStddevCorrection = 0.87962566103423978;
 
-    private readonly string _className;
+    /// <summary>Whether scale, mode and distribution are fixed by the subclass (Glorot, He, LeCun), so its config leaves them out.</summary>
+    private readonly bool _fixedArguments;
 
     /// <summary>Creates a <c>VarianceScaling</c> initializer.</summary>
     public VarianceScalingInitializer(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal", long? seed = null, int[]? inputAxes = null, int[]? outputAxes = null)
-        : this("VarianceScaling", scale, mode, distribution, seed, inputAxes, outputAxes) { }
+        : this(scale, mode, distribution, seed, inputAxes, outputAxes, fixedArguments: false) { }
 
-    private VarianceScalingInitializer(string className, double scale, string mode, string distribution, long? seed, int[]? inputAxes, int[]? outputAxes)
+    /// <summary>Creates a variance-scaling initializer whose scale, mode and distribution a subclass fixes.</summary>
+    private protected VarianceScalingInitializer(double scale, string mode, string distribution, long? seed, int[]? inputAxes, int[]? outputAxes, bool fixedArguments)
     {
         if (scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), $"Argument `scale` must be positive float. Received: scale={scale}");
         if (mode is not ("fan_in" or "fan_out" or "fan_avg"))
@@ -26,7 +29,7 @@ public sealed class VarianceScalingInitializer : Initializer
         if (distribution == "normal") distribution = "truncated_normal";
         if (distribution is not ("uniform" or "truncated_normal" or "untruncated_normal"))
             throw new ArgumentException($"Invalid `distribution` argument: expected one of {{\"uniform\", \"truncated_normal\", \"untruncated_normal\"}}. Received: distribution={distribution}", nameof(distribution));
-        _className = className;
+        _fixedArguments = fixedArguments;
         Scale = scale;
         Mode = mode;
         Distribution = distribution;
@@ -47,23 +50,6 @@ public sealed class VarianceScalingInitializer : Initializer
     public int[]? InputAxes { get; }
     /// <summary>Axes counted into fan_out instead of Keras's default (the last), or null.</summary>
     public int[]? OutputAxes { get; }
-
-    /// <inheritdoc/>
-    public override string ClassName => _className;
-
-    internal static VarianceScalingInitializer Create(string className, long? seed, int[]? inputAxes = null, int[]? outputAxes = null) => className switch
-    {
-        "GlorotUniform" => new(className, 1.0, "fan_avg", "uniform", seed, inputAxes, outputAxes),
-        "GlorotNormal" => new(className, 1.0, "fan_avg", "truncated_normal", seed, inputAxes, outputAxes),
-        "HeNormal" => new(className, 2.0, "fan_in", "truncated_normal", seed, inputAxes, outputAxes),
-        "HeUniform" => new(className, 2.0, "fan_in", "uniform", seed, inputAxes, outputAxes),
-        "LecunNormal" => new(className, 1.0, "fan_in", "truncated_normal", seed, inputAxes, outputAxes),
-        "LecunUniform" => new(className, 1.0, "fan_in", "uniform", seed, inputAxes, outputAxes),
-        _ => throw new ArgumentOutOfRangeException(nameof(className), className, "Not a variance-scaling initializer."),
-    };
-
-    internal static VarianceScalingInitializer Named(string className, JsonObject config)
-        => Create(className, ReadSeed(config, className), Config.ReadInt32ArrayOrNull(config, "input_axes", className), Config.ReadInt32ArrayOrNull(config, "output_axes", className));
 
     /// <summary>Keras's <c>compute_fans</c>: (fan_in, fan_out) of a weight shape.</summary>
     public static (int FanIn, int FanOut) ComputeFans(Shape shape, int[]? inputAxes = null, int[]? outputAxes = null)
@@ -111,17 +97,17 @@ public sealed class VarianceScalingInitializer : Initializer
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Keras's config: scale, mode and distribution (unless a subclass fixes them), seed, input_axes, output_axes.</summary>
     public override JsonObject GetConfig()
     {
         var config = new JsonObject();
-        if (_className == "VarianceScaling")
+        if (!_fixedArguments)
         {
             config["scale"] = Scale;
             config["mode"] = Mode;
             config["distribution"] = Distribution;
         }
-        config["seed"] = WriteSeed(Seed);
+        config["seed"] = Config.Write(Seed);
         config["input_axes"] = Config.Write(InputAxes);
         config["output_axes"] = Config.Write(OutputAxes);
         return config;

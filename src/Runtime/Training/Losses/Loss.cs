@@ -77,262 +77,32 @@ public abstract class Loss
     /// <summary>The unreduced loss values, one per sample (the last axis reduced).</summary>
     public abstract Tensor ComputeLosses(Tensor yTrue, Tensor yPred);
 
-    /// <summary>Keras's config: <c>name</c>, <c>reduction</c> and the loss's own arguments.</summary>
+    /// <summary>Keras's config: <c>name</c>, <c>reduction</c> and the loss's own arguments (generated for <c>[KerasSerializable]</c> losses).</summary>
     public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["reduction"] = Reduction };
 
-    /// <summary>The serialized form (<c>module</c> <c>keras.losses</c>, <c>class_name</c>, <c>config</c>).</summary>
-    public JsonObject Serialize() => new()
-    {
-        ["module"] = "keras.losses",
-        ["class_name"] = ClassName,
-        ["config"] = GetConfig(),
-        ["registered_name"] = null,
-    };
+    /// <summary>Keras's registered name, <c>package&gt;ClassName</c> (generated for <c>[KerasSerializable]</c> losses).</summary>
+    public virtual string RegisteredName => "keras.losses>" + ClassName;
+
+    /// <summary>The serialized form: <c>module</c>, <c>class_name</c>, <c>config</c>, <c>registered_name</c> (null for Keras's losses).</summary>
+    public JsonObject Serialize() => KerasRegistry<Loss>.Serialize(RegisteredName, ClassName, GetConfig());
 
     /// <summary>
-    /// A loss from a Keras identifier: <c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>, <c>huber</c>,
-    /// <c>binary_crossentropy</c>, <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>,
-    /// <c>kld</c>/<c>kl_divergence</c>, <c>cosine_similarity</c>.
+    /// A loss from a Keras identifier with default arguments: an alias declared on a <c>[KerasSerializable]</c> loss
+    /// (<c>mse</c>/<c>mean_squared_error</c>, <c>mae</c>, <c>huber</c>, <c>binary_crossentropy</c>,
+    /// <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>, <c>kld</c>/<c>kl_divergence</c>,
+    /// <c>cosine_similarity</c>) or a registered class name. Throws <see cref="ConfigException"/> for an unknown one.
     /// </summary>
     public static Loss Get(string identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        return identifier switch
-        {
-            "mse" or "mean_squared_error" or "MeanSquaredError" => new MeanSquaredError(),
-            "mae" or "mean_absolute_error" or "MeanAbsoluteError" => new MeanAbsoluteError(),
-            "huber" or "huber_loss" or "Huber" => new Huber(),
-            "binary_crossentropy" or "BinaryCrossentropy" => new BinaryCrossentropy(),
-            "categorical_crossentropy" or "CategoricalCrossentropy" => new CategoricalCrossentropy(),
-            "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(),
-            "kld" or "kl_divergence" or "KLDivergence" => new KLDivergence(),
-            "cosine_similarity" or "CosineSimilarity" => new CosineSimilarity(),
-            _ => throw new ArgumentException($"Could not interpret loss identifier: {identifier}", nameof(identifier)),
-        };
+        return KerasRegistry<Loss>.Get(identifier);
     }
 
-    /// <summary>
-    /// A loss from its Keras class name and config (the inverse of <see cref="Serialize"/>): every argument a
-    /// LayerGen loss has is read back (<c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>,
-    /// <c>ignore_class</c>, <c>delta</c>, <c>reduction</c>, <c>name</c>); missing keys take Keras's defaults.
-    /// </summary>
-    public static Loss FromConfig(string className, JsonObject config)
-    {
-        ArgumentNullException.ThrowIfNull(className);
-        ArgumentNullException.ThrowIfNull(config);
-        var defaults = Get(className);
-        string reduction = Config.ReadString(config, "reduction", className, defaults.Reduction) ?? defaults.Reduction;
-        string name = Config.ReadString(config, "name", className, defaults.Name) ?? defaults.Name;
-        bool fromLogits = Config.ReadBoolean(config, "from_logits", className, false);
-        double smoothing = Config.ReadDouble(config, "label_smoothing", className, 0.0);
-        int axis = Config.ReadInt32(config, "axis", className, -1);
-        return defaults switch
-        {
-            MeanSquaredError => new MeanSquaredError(reduction, name),
-            MeanAbsoluteError => new MeanAbsoluteError(reduction, name),
-            Huber => new Huber(Config.ReadDouble(config, "delta", className, 1.0), reduction, name),
-            BinaryCrossentropy => new BinaryCrossentropy(fromLogits, smoothing, axis, reduction, name),
-            CategoricalCrossentropy => new CategoricalCrossentropy(fromLogits, smoothing, axis, reduction, name),
-            SparseCategoricalCrossentropy => new SparseCategoricalCrossentropy(fromLogits, Config.ReadInt32OrNull(config, "ignore_class", className), reduction, name),
-            KLDivergence => new KLDivergence(reduction, name),
-            CosineSimilarity => new CosineSimilarity(axis, reduction, name),
-            _ => throw new ArgumentException($"Loss.FromConfig: no config reader for {className}.", nameof(className)),
-        };
-    }
+    /// <summary>A loss from either form Keras writes: an identifier, or <c>{module, class_name, config, registered_name}</c>.</summary>
+    public static Loss Deserialize(JsonNode serialized) => KerasRegistry<Loss>.Deserialize(serialized);
 
     /// <summary>A loss from a string, for <c>Compile(loss: "mse")</c>.</summary>
     public static implicit operator Loss(string identifier) => Get(identifier);
 
     internal static Tensor C(double value, Tensor like) => Tensor.Scalar(value, like.DType);
-}
-
-/// <summary><c>mean(square(y_true - y_pred), axis=-1)</c>.</summary>
-public sealed class MeanSquaredError(string reduction = "sum_over_batch_size", string name = "mean_squared_error") : Loss(name, reduction)
-{
-    /// <inheritdoc/>
-    public override string ClassName => "MeanSquaredError";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred) => Ops.Mean(Ops.Square(Ops.Sub(yPred, yTrue)), -1);
-}
-
-/// <summary><c>mean(abs(y_true - y_pred), axis=-1)</c>.</summary>
-public sealed class MeanAbsoluteError(string reduction = "sum_over_batch_size", string name = "mean_absolute_error") : Loss(name, reduction)
-{
-    /// <inheritdoc/>
-    public override string ClassName => "MeanAbsoluteError";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred) => Ops.Mean(Ops.Abs(Ops.Sub(yPred, yTrue)), -1);
-}
-
-/// <summary>Huber: <c>0.5 e²</c> where <c>|e| ≤ delta</c>, else <c>delta |e| - 0.5 delta²</c>; averaged over the last axis.</summary>
-public sealed class Huber(double delta = 1.0, string reduction = "sum_over_batch_size", string name = "huber_loss") : Loss(name, reduction)
-{
-    /// <summary>The switch point between the quadratic and linear parts.</summary>
-    public double Delta { get; } = delta;
-    /// <inheritdoc/>
-    public override string ClassName => "Huber";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
-    {
-        var error = Ops.Sub(yPred, yTrue);
-        var abs = Ops.Abs(error);
-        var half = C(0.5, error);
-        var d = C(Delta, error);
-        var quadratic = Ops.Mul(half, Ops.Square(error));
-        var linear = Ops.Sub(Ops.Mul(d, abs), Ops.Mul(half, Ops.Square(d)));
-        return Ops.Mean(Ops.Where(Ops.LessEqual(abs, d), quadratic, linear), -1);
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["delta"] = Delta; return c; }
-}
-
-/// <summary>
-/// Binary cross-entropy averaged over the last axis. On probabilities they are clipped to
-/// [1e-7, 1 - 1e-7] (Keras); <c>fromLogits</c> uses the stable <c>relu(x) - x z + softplus(-|x|)</c>.
-/// <c>labelSmoothing</c> moves targets toward 0.5.
-/// </summary>
-public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "binary_crossentropy") : Loss(name, reduction)
-{
-    /// <summary>Whether predictions are logits.</summary>
-    public bool FromLogits { get; } = fromLogits;
-    /// <summary>Label smoothing in [0, 1].</summary>
-    public double LabelSmoothing { get; } = labelSmoothing;
-    /// <summary>The axis averaged over.</summary>
-    public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string ClassName => "BinaryCrossentropy";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
-    {
-        if (LabelSmoothing != 0) yTrue = Ops.Add(Ops.Mul(yTrue, C(1 - LabelSmoothing, yTrue)), C(0.5 * LabelSmoothing, yTrue));
-        return Ops.Mean(Elementwise(yTrue, yPred, FromLogits), Axis);
-    }
-
-    internal static Tensor Elementwise(Tensor target, Tensor output, bool fromLogits)
-    {
-        if (fromLogits)
-            return Ops.Add(Ops.Sub(Ops.Relu(output), Ops.Mul(output, target)), Ops.Softplus(Ops.Neg(Ops.Abs(output))));
-        var p = Ops.Clip(output, Epsilon, 1 - Epsilon);
-        var bce = Ops.Add(Ops.Mul(target, Ops.Log(p)), Ops.Mul(Ops.Sub(C(1, target), target), Ops.Log(Ops.Sub(C(1, p), p))));
-        return Ops.Neg(bce);
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["from_logits"] = FromLogits; c["label_smoothing"] = LabelSmoothing; c["axis"] = Axis;
-        return c;
-    }
-}
-
-/// <summary>
-/// Categorical cross-entropy over one-hot targets: <c>-sum(y_true * log(p))</c> over the class axis, with
-/// <c>p</c> the predictions renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7], or <c>log_softmax</c> of
-/// logits. <c>labelSmoothing</c> moves targets toward <c>1 / classes</c>.
-/// </summary>
-public sealed class CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy") : Loss(name, reduction)
-{
-    /// <summary>Whether predictions are logits.</summary>
-    public bool FromLogits { get; } = fromLogits;
-    /// <summary>Label smoothing in [0, 1].</summary>
-    public double LabelSmoothing { get; } = labelSmoothing;
-    /// <summary>The class axis.</summary>
-    public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string ClassName => "CategoricalCrossentropy";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
-    {
-        if (LabelSmoothing != 0)
-        {
-            int classes = yPred.Shape[Axis < 0 ? yPred.Rank + Axis : Axis];
-            yTrue = Ops.Add(Ops.Mul(yTrue, C(1 - LabelSmoothing, yTrue)), C(LabelSmoothing / classes, yTrue));
-        }
-        return Ops.Neg(Ops.Sum(Ops.Mul(yTrue, LogProbabilities(yPred, FromLogits, Axis)), Axis));
-    }
-
-    internal static Tensor LogProbabilities(Tensor output, bool fromLogits, int axis)
-    {
-        if (fromLogits) return Ops.LogSoftmax(output, axis);
-        var p = Ops.Div(output, Ops.Sum(output, axis, keepDims: true));
-        return Ops.Log(Ops.Clip(p, Epsilon, 1 - Epsilon));
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["from_logits"] = FromLogits; c["label_smoothing"] = LabelSmoothing; c["axis"] = Axis;
-        return c;
-    }
-}
-
-/// <summary>Categorical cross-entropy over integer class labels (shape <c>[batch]</c> or <c>[batch, 1]</c>).</summary>
-public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, string reduction = "sum_over_batch_size", string name = "sparse_categorical_crossentropy") : Loss(name, reduction)
-{
-    /// <summary>Whether predictions are logits.</summary>
-    public bool FromLogits { get; } = fromLogits;
-    /// <summary>A label whose samples get zero loss.</summary>
-    public int? IgnoreClass { get; } = ignoreClass;
-    /// <inheritdoc/>
-    public override string ClassName => "SparseCategoricalCrossentropy";
-    /// <inheritdoc/>
-    protected override bool KeepsIntegerTargets => true;
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
-    {
-        var labels = Labels(yTrue, yPred);
-        int classes = yPred.Shape[^1];
-        var oneHot = Ops.OneHot(labels, classes, dtype: yPred.DType);
-        var losses = Ops.Neg(Ops.Sum(Ops.Mul(oneHot, CategoricalCrossentropy.LogProbabilities(yPred, FromLogits, -1)), -1));
-        if (IgnoreClass is { } ignore)
-            losses = Ops.Mul(losses, Ops.Cast(Ops.NotEqual(labels, Tensor.Scalar(ignore)), losses.DType));
-        return losses;
-    }
-
-    internal static Tensor Labels(Tensor yTrue, Tensor yPred)
-    {
-        if (yTrue.Rank == yPred.Rank && yTrue.Shape[^1] == 1) yTrue = Ops.Squeeze(yTrue, yTrue.Rank - 1);
-        return yTrue.DType == DType.Int32 ? yTrue : Ops.Cast(yTrue, DType.Int32);
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig()
-    {
-        var c = base.GetConfig();
-        c["from_logits"] = FromLogits; c["ignore_class"] = IgnoreClass;
-        return c;
-    }
-}
-
-/// <summary>Kullback-Leibler divergence: <c>sum(y_true * log(y_true / y_pred))</c>, both clipped to [1e-7, 1].</summary>
-public sealed class KLDivergence(string reduction = "sum_over_batch_size", string name = "kl_divergence") : Loss(name, reduction)
-{
-    /// <inheritdoc/>
-    public override string ClassName => "KLDivergence";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
-    {
-        var t = Ops.Clip(yTrue, Epsilon, 1);
-        var p = Ops.Clip(yPred, Epsilon, 1);
-        return Ops.Sum(Ops.Mul(t, Ops.Log(Ops.Div(t, p))), -1);
-    }
-}
-
-/// <summary>The negative cosine similarity of the L2-normalized targets and predictions along <c>axis</c> (-1 is best).</summary>
-public sealed class CosineSimilarity(int axis = -1, string reduction = "sum_over_batch_size", string name = "cosine_similarity") : Loss(name, reduction)
-{
-    /// <summary>The axis of the vectors.</summary>
-    public int Axis { get; } = axis;
-    /// <inheritdoc/>
-    public override string ClassName => "CosineSimilarity";
-    /// <inheritdoc/>
-    public override Tensor ComputeLosses(Tensor yTrue, Tensor yPred)
-        => Ops.Neg(Ops.Sum(Ops.Mul(L2Normalize(yTrue, Axis), L2Normalize(yPred, Axis)), Axis));
-
-    internal static Tensor L2Normalize(Tensor x, int axis)
-    {
-        var squareSum = Ops.Sum(Ops.Square(x), axis, keepDims: true);
-        return Ops.Div(x, Ops.Sqrt(Ops.Maximum(squareSum, C(1e-12, x))));
-    }
-    /// <inheritdoc/>
-    public override JsonObject GetConfig() { var c = base.GetConfig(); c["axis"] = Axis; return c; }
 }

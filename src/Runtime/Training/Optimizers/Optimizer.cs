@@ -401,30 +401,46 @@ public abstract class Optimizer : ICheckpointable
         ["gradient_accumulation_steps"] = null,
     };
 
-    /// <summary>The serialized form Keras writes in <c>compile_config</c>: <c>module</c>, <c>class_name</c>, <c>config</c>, <c>registered_name</c>.</summary>
-    public JsonObject Serialize() => new()
-    {
-        ["module"] = "keras.optimizers",
-        ["class_name"] = ClassName,
-        ["config"] = GetConfig(),
-        ["registered_name"] = null,
-    };
+    /// <summary>Keras's registered name, <c>package&gt;ClassName</c> (generated for <c>[KerasSerializable]</c> optimizers).</summary>
+    public virtual string RegisteredName => "keras.optimizers>" + ClassName;
 
-    /// <summary>An optimizer from its Keras identifier (<c>"adam"</c>, <c>"sgd"</c>, <c>"rmsprop"</c>, <c>"adamw"</c>, <c>"adagrad"</c>, <c>"adamax"</c>, <c>"nadam"</c>) with default arguments.</summary>
+    /// <summary>The serialized form Keras writes in <c>compile_config</c>: <c>module</c>, <c>class_name</c>, <c>config</c>, <c>registered_name</c>.</summary>
+    public JsonObject Serialize() => KerasRegistry<Optimizer>.Serialize(RegisteredName, ClassName, GetConfig());
+
+    /// <summary>
+    /// An optimizer from its Keras identifier (<c>"adam"</c>, <c>"sgd"</c>, <c>"rmsprop"</c>, <c>"adamw"</c>, <c>"adagrad"</c>,
+    /// <c>"adamax"</c>, <c>"nadam"</c>, any case) or registered class name, with default arguments.
+    /// </summary>
     public static Optimizer Get(string identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        return identifier.ToLowerInvariant() switch
-        {
-            "adam" => new Adam(),
-            "adamw" => new AdamW(),
-            "sgd" => new SGD(),
-            "rmsprop" => new RMSprop(),
-            "adagrad" => new Adagrad(),
-            "adamax" => new Adamax(),
-            "nadam" => new Nadam(),
-            _ => throw new ArgumentException($"Could not interpret optimizer identifier: {identifier}", nameof(identifier)),
-        };
+        return KerasRegistry<Optimizer>.Get(KerasRegistry<Optimizer>.IsRegistered(identifier) ? identifier : identifier.ToLowerInvariant());
+    }
+
+    /// <summary>An optimizer from either form Keras writes: an identifier, or <c>{module, class_name, config, registered_name}</c>.</summary>
+    public static Optimizer Deserialize(JsonNode serialized) => KerasRegistry<Optimizer>.Deserialize(serialized);
+
+    /// <summary>
+    /// What every generated optimizer <c>FromConfig</c> does first (Keras's <c>Optimizer.from_config</c>): refuses the
+    /// settings LayerGen does not have (<c>use_ema</c>, <c>loss_scale_factor</c>, <c>gradient_accumulation_steps</c>),
+    /// and moves a <c>learning_rate</c> that is a serialized schedule to the <c>schedule</c> argument.
+    /// </summary>
+    /// <param name="config">The optimizer's config.</param>
+    /// <param name="className">The optimizer's class name, for messages.</param>
+    protected static JsonObject PrepareConfig(JsonObject config, string className)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config["use_ema"] is JsonValue ema && ema.TryGetValue(out bool useEma) && useEma)
+            throw new ConfigException($"The optimizer {className} uses use_ema=True, which LayerGen does not support.");
+        foreach (var key in new[] { "loss_scale_factor", "gradient_accumulation_steps" })
+            if (config[key] is { } unsupported)
+                throw new ConfigException($"The optimizer {className}'s \"{key}\" ({unsupported.ToJsonString()}) is not supported by LayerGen.");
+        if (config["learning_rate"] is not JsonObject schedule)
+            return config;
+        var prepared = (JsonObject)config.DeepClone();
+        prepared.Remove("learning_rate");
+        prepared["schedule"] = schedule.DeepClone();
+        return prepared;
     }
 
     /// <inheritdoc/>

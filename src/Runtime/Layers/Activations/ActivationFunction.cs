@@ -4,15 +4,16 @@ namespace LayerGen;
 
 /// <summary>
 /// An activation function known by name, as Keras writes it in configs (<c>"relu"</c>). Get one with
-/// <see cref="Get"/> or a string (<c>Activation a = "relu";</c>); register your own with
-/// <see cref="Register"/>.
+/// <see cref="Get"/> or a string (<c>ActivationFunction a = "relu";</c>); register your own with
+/// <see cref="Register"/>. Activation functions are values with no config, so they are registered by name in
+/// <see cref="KerasRegistry{T}"/> (the built-ins when the assembly loads) rather than generated from a class.
 /// </summary>
-public sealed class Activation
+public sealed class ActivationFunction
 {
     private readonly Func<Tensor, Tensor> _function;
 
     /// <summary>Creates an activation; register it to make it readable from configs.</summary>
-    public Activation(string name, Func<Tensor, Tensor> function)
+    public ActivationFunction(string name, Func<Tensor, Tensor> function)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
@@ -28,40 +29,27 @@ public sealed class Activation
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static readonly object Lock = new();
-    private static readonly Dictionary<string, Activation> Registry = new(StringComparer.Ordinal);
-
-    static Activation()
-    {
-        foreach (var a in BuiltInActivations.All()) Registry[a.Name] = a;
-    }
-
-    /// <summary>Registers an activation under its name (replacing any earlier one of that name).</summary>
-    public static void Register(Activation activation)
+    /// <summary>Registers an activation in <see cref="KerasRegistry{T}"/> under its name (replacing any earlier one of that name).</summary>
+    public static void Register(ActivationFunction activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        lock (Lock) Registry[activation.Name] = activation;
+        KerasRegistry<ActivationFunction>.Register(activation.Name, _ => activation);
     }
 
     /// <summary>The registered names.</summary>
-    public static IReadOnlyList<string> RegisteredNames
-    {
-        get { lock (Lock) return [.. Registry.Keys.Order(StringComparer.Ordinal)]; }
-    }
+    public static IReadOnlyList<string> RegisteredNames => KerasRegistry<ActivationFunction>.RegisteredNames;
 
     /// <summary>The activation registered under <paramref name="name"/>; null or <c>"linear"</c> is the identity.</summary>
-    public static Activation Get(string? name)
+    public static ActivationFunction Get(string? name)
     {
         name ??= "linear";
-        lock (Lock)
-        {
-            if (Registry.TryGetValue(name, out var a)) return a;
-        }
-        throw new ConfigException($"Unknown activation function: '{name}'. Known: {string.Join(", ", RegisteredNames)}.");
+        if (!KerasRegistry<ActivationFunction>.IsRegistered(name))
+            throw new ConfigException($"Unknown activation function: '{name}'. Known: {string.Join(", ", RegisteredNames)}.");
+        return KerasRegistry<ActivationFunction>.Get(name);
     }
 
     /// <summary>Reads an activation from a config value: a name, or Keras's nested form (<c>{"class_name": "function", "config": "relu"}</c>).</summary>
-    public static Activation Deserialize(JsonNode node)
+    public static ActivationFunction Deserialize(JsonNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
         if (Config.TryGetString(node, out var name)) return Get(name);
@@ -75,16 +63,16 @@ public sealed class Activation
     }
 
     /// <summary>Looks an activation up by name.</summary>
-    public static implicit operator Activation(string name) => Get(name);
+    public static implicit operator ActivationFunction(string name) => Get(name);
 
     /// <summary>The identity, <c>"linear"</c>.</summary>
-    public static Activation Linear => Get("linear");
+    public static ActivationFunction Linear => Get("linear");
     /// <summary><c>max(x, 0)</c>.</summary>
-    public static Activation Relu => Get("relu");
+    public static ActivationFunction Relu => Get("relu");
     /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
-    public static Activation Sigmoid => Get("sigmoid");
+    public static ActivationFunction Sigmoid => Get("sigmoid");
     /// <summary>Hyperbolic tangent.</summary>
-    public static Activation Tanh => Get("tanh");
+    public static ActivationFunction Tanh => Get("tanh");
     /// <summary>Softmax over the last axis.</summary>
-    public static Activation Softmax => Get("softmax");
+    public static ActivationFunction Softmax => Get("softmax");
 }

@@ -1,0 +1,47 @@
+using System.Text;
+using LayerGen.Generators.Emitting;
+using LayerGen.Generators.Parsing;
+using LayerGen.SourceGeneration;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace LayerGen.Generators;
+
+/// <summary>
+/// The <c>[KerasSerializable]</c> generator: for each <c>partial</c> loss, metric, optimizer, learning-rate
+/// schedule, initializer, regularizer or constraint marked <c>[KerasSerializable]</c> it writes
+/// <c>ClassName</c>, <c>RegisteredName</c>, <c>GetConfig</c>/<c>FromConfig</c> from the constructor (the same
+/// config code as layers) and the <c>[ModuleInitializer]</c> that registers the class and Keras's string
+/// aliases in its kind's <c>KerasRegistry</c>.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class KerasObjectGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (used by the incrementality tests).</summary>
+    public static class TrackingNames
+    {
+        /// <summary>The parsed model of each <c>[KerasSerializable]</c> class (null for input that is skipped).</summary>
+        public const string Parse = "LayerGen.KerasObject.Parse";
+
+        /// <summary>The models that generate a file.</summary>
+        public const string Models = "LayerGen.KerasObject.Models";
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.KerasSerializableAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => KerasObjectParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Models);
+
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(KerasObjectEmitter.Emit(model, output.CancellationToken), Encoding.UTF8)));
+    }
+}

@@ -1,0 +1,24 @@
+namespace LayerGen.Metrics;
+
+/// <summary>A metric that averages a per-sample function of targets and predictions (Keras's <c>MeanMetricWrapper</c>).</summary>
+public abstract class MeanMetricWrapper(string name) : Metric(name)
+{
+    private readonly Mean _mean = new();
+
+    /// <summary>The per-sample values for a batch.</summary>
+    protected abstract Tensor Values(Tensor yTrue, Tensor yPred);
+
+    /// <inheritdoc/>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        _mean.Update(Values(yTrue, yPred), sampleWeight);
+    }
+    /// <inheritdoc/>
+    public override float Result() => _mean.Result();
+    /// <inheritdoc/>
+    public override void ResetState() => _mean.ResetState();
+
+    internal static Tensor F32(Tensor t) => t.DType == DType.Float32 ? t : Ops.Cast(t, DType.Float32);
+}

@@ -30,8 +30,8 @@ public sealed class KerasNode
 }
 
 /// <summary>
-/// Which layer call produced a symbolic tensor (Keras's <c>_keras_history</c>): stored in
-/// <see cref="Tensor.KerasHistory"/>.
+/// Which layer call produced a symbolic tensor (Keras's <c>_keras_history</c>). Kept in a side table
+/// keyed by the tensor (weakly, so a history lives as long as its tensor): tensors know nothing of layers.
 /// </summary>
 public sealed record KerasHistory(Layer Layer, int NodeIndex, int TensorIndex)
 {
@@ -39,5 +39,10 @@ public sealed record KerasHistory(Layer Layer, int NodeIndex, int TensorIndex)
     public KerasNode Node => Layer.InboundNodes[NodeIndex];
 
     /// <summary>The history of <paramref name="tensor"/>, or null.</summary>
-    public static KerasHistory? Of(Tensor tensor) => tensor?.KerasHistory as KerasHistory;
+    public static KerasHistory? Of(Tensor tensor) => tensor is not null && s_histories.TryGetValue(tensor, out var h) ? h : null;
+
+    /// <summary>Records that <paramref name="history"/> produced <paramref name="tensor"/>.</summary>
+    internal static void Set(Tensor tensor, KerasHistory history) => s_histories.AddOrUpdate(tensor, history);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, KerasHistory> s_histories = new();
 }

@@ -324,7 +324,7 @@ public abstract class Layer : Module
     /// <summary>
     /// Finishes a call: adds the activity-regularizer loss, remembers output shapes, and, when an input
     /// is symbolic and this is the outermost call, records a <see cref="KerasNode"/> in the outputs'
-    /// <see cref="Tensor.KerasHistory"/> for the functional API.
+    /// <see cref="KerasHistory"/> for the functional API.
     /// </summary>
     protected Tensor FinishCall(CallFrame frame, CallArguments arguments, Tensor outputs)
     {
@@ -361,13 +361,13 @@ public abstract class Layer : Module
             var o = outputs[i];
             // A layer may return its input (Identity) or a tensor another node already owns: give the
             // node its own symbolic tensor so histories never get overwritten.
-            fresh[i] = !o.IsSymbolic || inputs.Contains(o) || o.KerasHistory is not null || Array.IndexOf(outputs, o) != i
+            fresh[i] = !o.IsSymbolic || inputs.Contains(o) || KerasHistory.Of(o) is not null || Array.IndexOf(outputs, o) != i
                 ? Tensor.Placeholder(o.Shape, o.DType)
                 : o;
         }
         var node = new KerasNode(this, arguments, fresh);
         _inboundNodes.Add(node);
-        for (int i = 0; i < fresh.Length; i++) fresh[i].KerasHistory = new KerasHistory(this, _inboundNodes.Count - 1, i);
+        for (int i = 0; i < fresh.Length; i++) KerasHistory.Set(fresh[i], new KerasHistory(this, _inboundNodes.Count - 1, i));
         return fresh;
     }
 

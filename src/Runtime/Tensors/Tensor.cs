@@ -61,11 +61,6 @@ public partial class Tensor
     /// <summary>For a symbolic placeholder: its name, if any.</summary>
     public string? SymbolicName { get; }
 
-    /// <summary>
-    /// Slot for the functional API: which layer call produced this symbolic tensor. Set by layers.
-    /// </summary>
-    public object? KerasHistory { get; set; }
-
     internal Array Storage => _storage ?? throw new InvalidOperationException(
         $"This tensor is symbolic (spec {Spec}): it has no values. Symbolic tensors come from Keras.Input or tracing; call the model on real tensors to get values.");
 

@@ -30,7 +30,7 @@ public class FixtureTests
         Fixture.Close(Fixture.Flat(r["fit1_predict"]), y.ToFloatArray());
         Fixture.Close(Fixture.Flat(r["fit1_weights"]), model.GetWeights().SelectMany(w => w.ToFloatArray()).ToArray());
         var expected = (JsonObject)r["fit1_optimizer_variables"]!;
-        var actual = model.Optimizer.Variables;
+        var actual = model.Optimizer!.Variables;
         Assert.Equal(expected.Count, actual.Count);
         int i = 0;
         foreach (var (_, value) in expected)

@@ -71,7 +71,7 @@ public class RoundTripTests
                 var b = loaded.Optimizer!.Variables;
                 Assert.Equal(a.Count, b.Count);
                 for (int i = 0; i < a.Count; i++) Assert.Equal(a[i].ToDoubleArray(), b[i].ToDoubleArray());
-                Assert.Equal(model.Optimizer.GetConfig().ToJsonString(), loaded.Optimizer.GetConfig().ToJsonString());
+                Assert.Equal(model.Optimizer!.GetConfig().ToJsonString(), loaded.Optimizer!.GetConfig().ToJsonString());
                 // Both continue identically.
                 model.TrainOnBatch(X, Y);
                 loaded.TrainOnBatch(X, Y);

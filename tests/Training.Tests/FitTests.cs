@@ -290,7 +290,7 @@ public sealed class FitTests : IDisposable
         Assert.Equal(3, scalars.Count(e => e.Tag == "epoch_learning_rate"));
         Assert.Equal((float)model.History!["loss"][2], scalars.Last(e => e.Tag == "epoch_loss").Value);
         var val = EventFileReader.ReadRecords(valFile).Skip(1).Select(ParseEvent).ToList();
-        Assert.Equal((float)model.History["val_loss"][1], val.Single(e => e.Tag == "epoch_loss" && e.Step == 1).Value);
+        Assert.Equal((float)model.History!["val_loss"][1], val.Single(e => e.Tag == "epoch_loss" && e.Step == 1).Value);
 
         // a flipped byte is caught by the CRC
         var bytes = File.ReadAllBytes(trainFile);

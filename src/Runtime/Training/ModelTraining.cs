@@ -1,0 +1,89 @@
+using LayerGen.Callbacks;
+using LayerGen.Losses;
+using LayerGen.Metrics;
+using LayerGen.Optimizers;
+
+namespace LayerGen;
+
+/// <summary>
+/// Training entry points of <see cref="Model"/> (<c>model.Compile(...)</c>, <c>model.Fit(...)</c>,
+/// <c>model.Evaluate(...)</c>, <c>model.Predict(...)</c>) as extension members: they live in the training
+/// layer and forward to the model's <see cref="Trainer"/>, so the model layer never names training types.
+/// </summary>
+public static class ModelTraining
+{
+    extension(Model model)
+    {
+        /// <inheritdoc cref="Trainer.Optimizer"/>
+        public Optimizer? Optimizer => Trainer.Of(model).Optimizer;
+
+        /// <inheritdoc cref="Trainer.Loss"/>
+        public Loss? Loss => Trainer.Of(model).Loss;
+
+        /// <inheritdoc cref="Trainer.CompiledMetrics"/>
+        public IReadOnlyList<Metric> CompiledMetrics => Trainer.Of(model).CompiledMetrics;
+
+        /// <inheritdoc cref="Trainer.LossTracker"/>
+        public Mean LossTracker => Trainer.Of(model).LossTracker;
+
+        /// <inheritdoc cref="Trainer.IsCompiled"/>
+        public bool IsCompiled => Trainer.Of(model).IsCompiled;
+
+        /// <inheritdoc cref="Trainer.History"/>
+        public History? History => Trainer.Of(model).History;
+
+        /// <inheritdoc cref="Trainer.Compile"/>
+        public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null)
+            => Trainer.Of(model).Compile(optimizer, loss, metrics);
+
+        /// <inheritdoc cref="Trainer.MetricsResult"/>
+        public Dictionary<string, double> MetricsResult() => Trainer.Of(model).MetricsResult();
+
+        /// <inheritdoc cref="Trainer.ResetMetrics"/>
+        public void ResetMetrics() => Trainer.Of(model).ResetMetrics();
+
+        /// <inheritdoc cref="Trainer.TrainOnBatch"/>
+        public Dictionary<string, double> TrainOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
+            => Trainer.Of(model).TrainOnBatch(x, y, sampleWeight, classWeight, resetMetrics);
+
+        /// <inheritdoc cref="Trainer.TestOnBatch"/>
+        public Dictionary<string, double> TestOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null, bool resetMetrics = true)
+            => Trainer.Of(model).TestOnBatch(x, y, sampleWeight, resetMetrics);
+
+        /// <inheritdoc cref="Trainer.PredictOnBatch"/>
+        public Tensor PredictOnBatch(Tensor x) => Trainer.Of(model).PredictOnBatch(x);
+
+        /// <inheritdoc cref="Trainer.Fit(Tensor, Tensor?, int?, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, IReadOnlyDictionary{int, double}?, Tensor?, int, int, int?)"/>
+        public History Fit(Tensor x, Tensor? y = null, int? batchSize = null, int epochs = 1, int verbose = 1,
+            IEnumerable<Callback>? callbacks = null, double validationSplit = 0, (Tensor X, Tensor Y)? validationData = null,
+            bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null,
+            int initialEpoch = 0, int validationFreq = 1, int? validationBatchSize = null)
+            => Trainer.Of(model).Fit(x, y, batchSize, epochs, verbose, callbacks, validationSplit, validationData, shuffle, classWeight, sampleWeight, initialEpoch, validationFreq, validationBatchSize);
+
+        /// <inheritdoc cref="Trainer.Fit(Array, Array, int?, int, int, IEnumerable{Callback}?, double, bool, IReadOnlyDictionary{int, double}?, int)"/>
+        public History Fit(Array x, Array y, int? batchSize = null, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null,
+            double validationSplit = 0, bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0)
+            => Trainer.Of(model).Fit(x, y, batchSize, epochs, verbose, callbacks, validationSplit, shuffle, classWeight, initialEpoch);
+
+        /// <inheritdoc cref="Trainer.Fit(Dataset, int, int, IEnumerable{Callback}?, Dataset?, IReadOnlyDictionary{int, double}?, int, int)"/>
+        public History Fit(Dataset dataset, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null, Dataset? validationData = null,
+            IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0, int validationFreq = 1)
+            => Trainer.Of(model).Fit(dataset, epochs, verbose, callbacks, validationData, classWeight, initialEpoch, validationFreq);
+
+        /// <inheritdoc cref="Trainer.Evaluate(Tensor, Tensor?, int?, int, Tensor?, IEnumerable{Callback}?)"/>
+        public Dictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, Tensor? sampleWeight = null, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Evaluate(x, y, batchSize, verbose, sampleWeight, callbacks);
+
+        /// <inheritdoc cref="Trainer.Evaluate(Dataset, int, IEnumerable{Callback}?)"/>
+        public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Evaluate(dataset, verbose, callbacks);
+
+        /// <inheritdoc cref="Trainer.Predict(Tensor, int?, int, IEnumerable{Callback}?)"/>
+        public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Predict(x, batchSize, verbose, callbacks);
+
+        /// <inheritdoc cref="Trainer.Predict(Dataset, int, IEnumerable{Callback}?)"/>
+        public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Predict(dataset, verbose, callbacks);
+    }
+}

@@ -32,6 +32,7 @@ public sealed class GradientTape : IDisposable
     {
         Persistent = persistent;
         _watchAccessedVariables = watchAccessedVariables;
+        OpRunner.Observer ??= Record;
         (t_active ??= []).Add(this);
     }
 
@@ -62,7 +63,7 @@ public sealed class GradientTape : IDisposable
 
     internal static bool AnyActive => t_active is { Count: > 0 };
 
-    /// <summary>Called by <see cref="OpRunner"/> after each eager op.</summary>
+    /// <summary>The <see cref="OpRunner.Observer"/>: called after each op application.</summary>
     internal static void Record(Op op, ReadOnlySpan<Tensor> inputs, Tensor output)
     {
         var active = t_active;

@@ -2,11 +2,14 @@ namespace LayerGen;
 
 /// <summary>
 /// Runs an op one of three ways: symbolically (any input symbolic: only the shape rule runs and the
-/// application is recorded in the output's <see cref="Tensor.Node"/>), eagerly, and, when a
-/// <see cref="GradientTape"/> is watching one of the inputs, recorded on that tape.
+/// application is recorded in the output's <see cref="Tensor.Node"/>) or eagerly; either way the
+/// <see cref="Observer"/> (gradient tapes) sees the application.
 /// </summary>
 public static class OpRunner
 {
+    /// <summary>Sees every op application; set by the autodiff layer when the first gradient tape is made.</summary>
+    internal static OpRunObserver? Observer { get; set; }
+
     /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>.</summary>
     public static Tensor Run(Op op, params ReadOnlySpan<Tensor> inputs)
     {
@@ -25,12 +28,12 @@ public static class OpRunner
         {
             // Recorded on tapes too: a tape inside a traced function then traces the backward pass as ops.
             var node = new Tensor(spec, new OpNode(op, inputs.ToArray()));
-            GradientTape.Record(op, inputs, node);
+            Observer?.Invoke(op, inputs, node);
             return node;
         }
         // An eager run: the kernel gets a fresh output (only an ExecutionPlan hands kernels planned buffers).
         var output = op.Compute(inputs, KernelOutput.Fresh(spec));
-        GradientTape.Record(op, inputs, output);
+        Observer?.Invoke(op, inputs, output);
         return output;
     }
 

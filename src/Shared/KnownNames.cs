@@ -6,7 +6,7 @@ namespace LayerGen.SourceGeneration;
 /// </summary>
 internal static class KnownNames
 {
-    /// <summary>The namespace every runtime type below lives in.</summary>
+    /// <summary>The runtime's root namespace (its types live in it or in namespaces below it).</summary>
     public const string Namespace = "LayerGen";
 
     /// <summary><c>[Module]</c>: the entry point of the module generator.</summary>
@@ -114,6 +114,49 @@ internal static class KnownNames
 
     /// <summary>The static class with the dtype helpers.</summary>
     public const string DTypes = "LayerGen.DTypes";
+
+    /// <summary>The activation function type (config values).</summary>
+    public const string ActivationFunction = "LayerGen.ActivationFunction";
+
+    /// <summary>The initializer base class (config values).</summary>
+    public const string Initializer = "LayerGen.Initializer";
+
+    /// <summary>The regularizer base class (config values).</summary>
+    public const string Regularizer = "LayerGen.Regularizer";
+
+    /// <summary>The constraint base class (config values).</summary>
+    public const string Constraint = "LayerGen.Constraint";
+
+    /// <summary>The model class.</summary>
+    public const string Model = "LayerGen.Model";
+
+    /// <summary>
+    /// The full metadata name of a runtime type given by its <see cref="Simple"/> name, or null: what
+    /// <c>TypeFacts.IsLayerGenType</c> compares with, so the namespaces are written in one place only.
+    /// </summary>
+    public static string? FullName(string simpleName) => simpleName switch
+    {
+        Simple.ModuleAttribute => ModuleAttribute,
+        Simple.LayerAttribute => LayerAttribute,
+        Simple.TrackAsAttribute => TrackAsAttribute,
+        Simple.NotTrackedAttribute => NotTrackedAttribute,
+        Simple.ConfigConstructorAttribute => ConfigConstructorAttribute,
+        Simple.Module => Module,
+        Simple.Layer => Layer,
+        Simple.Variable => Variable,
+        Simple.Tensor => Tensor,
+        Simple.Shape => Shape,
+        Simple.DType => DType,
+        Simple.ActivationFunction => ActivationFunction,
+        Simple.KerasSerializableAttribute => KerasSerializableAttribute,
+        Simple.ConfigKeyAttribute => ConfigKeyAttribute,
+        Simple.LearningRateSchedule => LearningRateSchedule,
+        Simple.Initializer => Initializer,
+        Simple.Regularizer => Regularizer,
+        Simple.Constraint => Constraint,
+        Simple.Model => Model,
+        _ => null,
+    };
 
     /// <summary>Simple names (no namespace) of the types above, for cheap symbol checks.</summary>
     public static class Simple

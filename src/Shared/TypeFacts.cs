@@ -87,11 +87,32 @@ internal static class TypeFacts
         return !property.DeclaringSyntaxReferences.IsEmpty;
     }
 
-    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.{simpleName}</c> (non-generic, not nested).</summary>
+    /// <summary>
+    /// Whether <paramref name="type"/> is the runtime type <paramref name="simpleName"/> (non-generic, not nested),
+    /// in the namespace <see cref="KnownNames.FullName"/> gives it.
+    /// </summary>
     public static bool IsLayerGenType(ITypeSymbol? type, string simpleName)
         => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
            && named.Name == simpleName
-           && named.ContainingNamespace is { Name: KnownNames.Namespace, ContainingNamespace.IsGlobalNamespace: true };
+           && KnownNames.FullName(simpleName) is { } fullName
+           && fullName.Length > simpleName.Length + 1
+           && IsNamespace(named.ContainingNamespace, fullName, fullName.Length - simpleName.Length - 1);
+
+    /// <summary>Whether <paramref name="ns"/> is the dotted namespace <c>dotted[..length]</c> (no allocation).</summary>
+    private static bool IsNamespace(INamespaceSymbol? ns, string dotted, int length)
+    {
+        int end = length;
+        while (ns is { IsGlobalNamespace: false })
+        {
+            int start = dotted.LastIndexOf('.', end - 1) + 1;
+            if (end - start != ns.Name.Length || string.CompareOrdinal(dotted, start, ns.Name, 0, ns.Name.Length) != 0)
+                return false;
+            ns = ns.ContainingNamespace;
+            end = start - 1;
+            if (end < 0) return ns is { IsGlobalNamespace: true };
+        }
+        return false;
+    }
 
     /// <summary>The <c>LayerGen.{simpleName}</c> attribute on <paramref name="symbol"/>, or null.</summary>
     public static AttributeData? GetAttribute(ISymbol symbol, string simpleName)

@@ -10,7 +10,9 @@ namespace LayerGen;
 /// into a Keras config (<see cref="JsonObject"/>) and read them back. Everything goes through
 /// <c>System.Text.Json.Nodes</c>: no reflection-based serialization, so it is trimming and NativeAOT safe.
 /// Readers take the key and the layer class name so errors say which config and key were wrong.
+/// Plumbing for generated code, hidden from IntelliSense.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Config
 {
     // ---------------------------------------------------------------- writing

@@ -57,7 +57,7 @@ public class OnnxRuntimeBenchmarks
         _seed.CheckAgainst(Tensor.From<float>(_seedOut, new Shape(1, 2)), "planned seed model, spans");
         LayerGenPlanMlpForwardSpans();
         _mlp.CheckAgainst(Tensor.From<float>(_mlpOut, new Shape(128, 10)), "planned MLP, spans");
-        Console.WriteLine($"// ONNX Runtime {OrtEnv.Instance().GetVersionString()}, intra-op threads 2, models exported by LayerGen.OnnxExport (opset {OnnxExport.Opset}); outputs equal LayerGen's to 1e-4");
+        Console.WriteLine($"// ONNX Runtime {OrtEnv.Instance().GetVersionString()}, intra-op threads 2, models exported by LayerGen.Graphs.OnnxExport (opset {OnnxExport.Opset}); outputs equal LayerGen's to 1e-4");
     }
 
     /// <summary>Disposes the sessions and deletes the temporary model files.</summary>

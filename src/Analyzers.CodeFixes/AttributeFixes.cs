@@ -74,7 +74,7 @@ public sealed class MarkConfigConstructorCodeFix : CodeFixProvider
                 {
                     var editor = await DocumentEditor.CreateAsync(context.Document, ct).ConfigureAwait(false);
                     editor.AddAttribute(constructor, editor.Generator.Attribute(
-                        SyntaxFactory.ParseName("global::LayerGen.ConfigConstructor").WithAdditionalAnnotations(Simplifier.Annotation)));
+                        SyntaxFactory.ParseName("global::LayerGen.Modules.ConfigConstructor").WithAdditionalAnnotations(Simplifier.Annotation)));
                     return editor.GetChangedDocument();
                 },
                 equivalenceKey: nameof(MarkConfigConstructorCodeFix)), diagnostic);

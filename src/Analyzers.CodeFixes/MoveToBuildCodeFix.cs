@@ -376,7 +376,7 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
         }
         else
         {
-            var shape = ParseTypeName("global::LayerGen.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
+            var shape = ParseTypeName("global::LayerGen.Tensors.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
             var method = MethodDeclaration(PredefinedType(Token(SyntaxKind.VoidKeyword)), "Build")
                 .WithModifiers(TokenList(Token(SyntaxKind.ProtectedKeyword)))
                 .WithParameterList(ParameterList(SeparatedList(shapeNames.Select(n => Parameter(Identifier(n)).WithType(shape)))))

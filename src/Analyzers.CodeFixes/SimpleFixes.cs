@@ -107,7 +107,7 @@ public sealed class NotTrackedCodeFix : CodeFixProvider
 
     private static void AddAttribute(DocumentEditor editor, SyntaxNode declaration)
     {
-        var attribute = editor.Generator.Attribute(SyntaxFactory.ParseName("global::LayerGen.NotTracked").WithAdditionalAnnotations(Simplifier.Annotation));
+        var attribute = editor.Generator.Attribute(SyntaxFactory.ParseName("global::LayerGen.Modules.NotTracked").WithAdditionalAnnotations(Simplifier.Annotation));
         editor.AddAttribute(declaration, attribute);
     }
 
@@ -166,7 +166,7 @@ public sealed class BuildSignatureCodeFix : CodeFixProvider
                 $"Change to 'void Build({string.Join(", ", parameters.Select(p => "Shape " + p))})'",
                 ct =>
                 {
-                    var shape = SyntaxFactory.ParseTypeName("global::LayerGen.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
+                    var shape = SyntaxFactory.ParseTypeName("global::LayerGen.Tensors.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
                     var list = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(parameters.Select(p =>
                         SyntaxFactory.Parameter(SyntaxFactory.Identifier(p)).WithType(shape.WithTrailingTrivia(SyntaxFactory.Space)))));
                     var fixedMethod = method.WithParameterList(list.WithTriviaFrom(method.ParameterList));

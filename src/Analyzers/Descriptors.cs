@@ -86,7 +86,7 @@ internal static class Descriptors
         "[Module], [Layer] and [KerasSerializable] go on ordinary classes",
         "'{0}' is {1}; the generator only extends a non-static, non-record class, so [{2}] does nothing here",
         Design, DiagnosticSeverity.Warning,
-        "Modules and layers are reference types deriving from LayerGen.Module; the generator skips structs, records, static and file-local classes.");
+        "Modules and layers are reference types deriving from LayerGen.Modules.Module; the generator skips structs, records, static and file-local classes.");
 
     public static readonly DiagnosticDescriptor WrongBase = Rule(
         DiagnosticIds.WrongBase,

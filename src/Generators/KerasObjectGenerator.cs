@@ -22,10 +22,10 @@ public sealed class KerasObjectGenerator : IIncrementalGenerator
     public static class TrackingNames
     {
         /// <summary>The parsed model of each <c>[KerasSerializable]</c> class (null for input that is skipped).</summary>
-        public const string Parse = "LayerGen.KerasObject.Parse";
+        public const string Parse = "LayerGen.Layers.KerasObject.Parse";
 
         /// <summary>The models that generate a file.</summary>
-        public const string Models = "LayerGen.KerasObject.Models";
+        public const string Models = "LayerGen.Layers.KerasObject.Models";
     }
 
     /// <inheritdoc/>

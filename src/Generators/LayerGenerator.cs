@@ -22,10 +22,10 @@ public sealed class LayerGenerator : IIncrementalGenerator
     public static class TrackingNames
     {
         /// <summary>The parsed model of each <c>[Layer]</c> class (null for input that is skipped).</summary>
-        public const string Parse = "LayerGen.Layer.Parse";
+        public const string Parse = "LayerGen.Layers.Layer.Parse";
 
         /// <summary>The models that generate a file.</summary>
-        public const string Models = "LayerGen.Layer.Models";
+        public const string Models = "LayerGen.Layers.Layer.Models";
     }
 
     /// <inheritdoc/>

@@ -21,10 +21,10 @@ public sealed class ModuleGenerator : IIncrementalGenerator
     public static class TrackingNames
     {
         /// <summary>The parsed model of each <c>[Module]</c> class (null for input that is skipped).</summary>
-        public const string Parse = "LayerGen.Module.Parse";
+        public const string Parse = "LayerGen.Modules.Module.Parse";
 
         /// <summary>The models that generate a file.</summary>
-        public const string Models = "LayerGen.Module.Models";
+        public const string Models = "LayerGen.Modules.Module.Models";
     }
 
     /// <inheritdoc/>

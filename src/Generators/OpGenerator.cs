@@ -21,10 +21,10 @@ public sealed class OpGenerator : IIncrementalGenerator
     public static class TrackingNames
     {
         /// <summary>The parsed model of each <c>[Op]</c> class (null for input that is skipped).</summary>
-        public const string Parse = "LayerGen.Op.Parse";
+        public const string Parse = "LayerGen.Operations.Op.Parse";
 
         /// <summary>The models that generate a file.</summary>
-        public const string Models = "LayerGen.Op.Models";
+        public const string Models = "LayerGen.Operations.Op.Models";
     }
 
     /// <inheritdoc/>

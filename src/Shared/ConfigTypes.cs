@@ -15,22 +15,22 @@ internal enum ConfigValueKind
     /// <summary>An enum, written as its member name in snake_case.</summary>
     Enum,
 
-    /// <summary><c>LayerGen.DType</c>, written by its Keras name.</summary>
+    /// <summary><c>LayerGen.Tensors.DType</c>, written by its Keras name.</summary>
     DType,
 
-    /// <summary><c>LayerGen.Shape</c>, a list with null for unknown dimensions.</summary>
+    /// <summary><c>LayerGen.Tensors.Shape</c>, a list with null for unknown dimensions.</summary>
     Shape,
 
-    /// <summary><c>LayerGen.ActivationFunction</c>, by name.</summary>
+    /// <summary><c>LayerGen.Layers.ActivationFunction</c>, by name.</summary>
     Activation,
 
-    /// <summary><c>LayerGen.Initializer</c>, a Keras nested object.</summary>
+    /// <summary><c>LayerGen.Layers.Initializer</c>, a Keras nested object.</summary>
     Initializer,
 
-    /// <summary><c>LayerGen.Regularizer</c>, a Keras nested object.</summary>
+    /// <summary><c>LayerGen.Layers.Regularizer</c>, a Keras nested object.</summary>
     Regularizer,
 
-    /// <summary><c>LayerGen.Constraint</c>, a Keras nested object.</summary>
+    /// <summary><c>LayerGen.Layers.Constraint</c>, a Keras nested object.</summary>
     Constraint,
 
     /// <summary><c>LayerGen.Optimizers.LearningRateSchedule</c>, a Keras nested object.</summary>

@@ -10,25 +10,25 @@ internal static class KnownNames
     public const string Namespace = "LayerGen";
 
     /// <summary><c>[Module]</c>: the entry point of the module generator.</summary>
-    public const string ModuleAttribute = "LayerGen.ModuleAttribute";
+    public const string ModuleAttribute = "LayerGen.Modules.ModuleAttribute";
 
     /// <summary><c>[Layer]</c>: the entry point of the layer generator.</summary>
-    public const string LayerAttribute = "LayerGen.LayerAttribute";
+    public const string LayerAttribute = "LayerGen.Modules.LayerAttribute";
 
     /// <summary><c>[TrackAs("name")]</c>: another path segment for a tracked member.</summary>
-    public const string TrackAsAttribute = "LayerGen.TrackAsAttribute";
+    public const string TrackAsAttribute = "LayerGen.Modules.TrackAsAttribute";
 
     /// <summary><c>[NotTracked]</c>: leaves a member out of tracking.</summary>
-    public const string NotTrackedAttribute = "LayerGen.NotTrackedAttribute";
+    public const string NotTrackedAttribute = "LayerGen.Modules.NotTrackedAttribute";
 
     /// <summary><c>[ConfigConstructor]</c>: the constructor layer configs are generated from.</summary>
-    public const string ConfigConstructorAttribute = "LayerGen.ConfigConstructorAttribute";
+    public const string ConfigConstructorAttribute = "LayerGen.Modules.ConfigConstructorAttribute";
 
     /// <summary><c>[KerasSerializable]</c>: the entry point of the generator for losses, metrics, optimizers, schedules, initializers, regularizers and constraints.</summary>
-    public const string KerasSerializableAttribute = "LayerGen.KerasSerializableAttribute";
+    public const string KerasSerializableAttribute = "LayerGen.Layers.KerasSerializableAttribute";
 
     /// <summary>Where generated module initializers register Keras objects: one registry per kind, <c>KerasRegistry&lt;TKind&gt;</c>.</summary>
-    public const string KerasRegistry = "LayerGen.KerasRegistry";
+    public const string KerasRegistry = "LayerGen.Layers.KerasRegistry";
 
     /// <summary>
     /// The base classes of the kinds <c>[KerasSerializable]</c> serves, by metadata name: a class belongs to the
@@ -40,13 +40,13 @@ internal static class KnownNames
         "LayerGen.Metrics.Metric",
         "LayerGen.Optimizers.Optimizer",
         "LayerGen.Optimizers.LearningRateSchedule",
-        "LayerGen.Initializer",
-        "LayerGen.Regularizer",
-        "LayerGen.Constraint",
+        "LayerGen.Layers.Initializer",
+        "LayerGen.Layers.Regularizer",
+        "LayerGen.Layers.Constraint",
     ];
 
     /// <summary><c>[ConfigKey("beta_1")]</c>: the config key of a constructor parameter when it is not the parameter name in snake_case.</summary>
-    public const string ConfigKeyAttribute = "LayerGen.ConfigKeyAttribute";
+    public const string ConfigKeyAttribute = "LayerGen.Layers.ConfigKeyAttribute";
 
     /// <summary>The learning-rate schedule base class, a config value kind (Keras nested object).</summary>
     public const string LearningRateSchedule = "LayerGen.Optimizers.LearningRateSchedule";
@@ -59,76 +59,76 @@ internal static class KnownNames
     public const string PrepareConfigMethod = "PrepareConfig";
 
     /// <summary>The module base class.</summary>
-    public const string Module = "LayerGen.Module";
+    public const string Module = "LayerGen.Modules.Module";
 
     /// <summary>The layer base class.</summary>
-    public const string Layer = "LayerGen.Layer";
+    public const string Layer = "LayerGen.Layers.Layer";
 
     /// <summary>The variable class.</summary>
-    public const string Variable = "LayerGen.Variable";
+    public const string Variable = "LayerGen.Variables.Variable";
 
     /// <summary>The visitor generated <c>VisitMembers</c> overrides call.</summary>
-    public const string ModuleVisitor = "LayerGen.IModuleVisitor";
+    public const string ModuleVisitor = "LayerGen.Modules.IModuleVisitor";
 
     /// <summary>The tensor class (the inputs and outputs of a layer's <c>Call</c>).</summary>
-    public const string Tensor = "LayerGen.Tensor";
+    public const string Tensor = "LayerGen.Tensors.Tensor";
 
     /// <summary>The shape struct (the parameters of a layer's <c>Build</c>).</summary>
-    public const string Shape = "LayerGen.Shape";
+    public const string Shape = "LayerGen.Tensors.Shape";
 
     /// <summary>The config helpers generated <c>GetConfig</c>/<c>FromConfig</c> call.</summary>
-    public const string Config = "LayerGen.Config";
+    public const string Config = "LayerGen.Serialization.Config";
 
     /// <summary>The build-config helpers generated <c>Invoke</c> calls.</summary>
-    public const string BuildConfig = "LayerGen.BuildConfig";
+    public const string BuildConfig = "LayerGen.Layers.BuildConfig";
 
     /// <summary>The recorded arguments of a layer call.</summary>
-    public const string CallArguments = "LayerGen.CallArguments";
+    public const string CallArguments = "LayerGen.Layers.CallArguments";
 
     /// <summary>Where generated module initializers register layers.</summary>
-    public const string LayerRegistry = "LayerGen.LayerRegistry";
+    public const string LayerRegistry = "LayerGen.Layers.LayerRegistry";
 
     /// <summary><c>[Op("Name")]</c>: the entry point of the op generator.</summary>
-    public const string OpAttribute = "LayerGen.OpAttribute";
+    public const string OpAttribute = "LayerGen.Operations.OpAttribute";
 
     /// <summary><c>[OpAttr("name")]</c>: an op attribute's name and options, on a constructor parameter.</summary>
-    public const string OpAttrAttribute = "LayerGen.OpAttrAttribute";
+    public const string OpAttrAttribute = "LayerGen.Operations.OpAttrAttribute";
 
     /// <summary><c>[OpName]</c>: the parameter that receives the op name.</summary>
-    public const string OpNameAttribute = "LayerGen.OpNameAttribute";
+    public const string OpNameAttribute = "LayerGen.Operations.OpNameAttribute";
 
     /// <summary><c>[OpFactory]</c>: the static method generated op factories call.</summary>
-    public const string OpFactoryAttribute = "LayerGen.OpFactoryAttribute";
+    public const string OpFactoryAttribute = "LayerGen.Operations.OpFactoryAttribute";
 
     /// <summary>The op base class.</summary>
-    public const string Op = "LayerGen.Op";
+    public const string Op = "LayerGen.Operations.Op";
 
     /// <summary>The attributes generated op factories read and <c>WriteAttributes</c> writes.</summary>
-    public const string OpAttributes = "LayerGen.OpAttributes";
+    public const string OpAttributes = "LayerGen.Operations.OpAttributes";
 
     /// <summary>Where generated module initializers register ops.</summary>
-    public const string OpRegistry = "LayerGen.OpRegistry";
+    public const string OpRegistry = "LayerGen.Operations.OpRegistry";
 
     /// <summary>The dtype enum and its helpers (<c>Name()</c>).</summary>
-    public const string DType = "LayerGen.DType";
+    public const string DType = "LayerGen.Tensors.DType";
 
     /// <summary>The static class with the dtype helpers.</summary>
-    public const string DTypes = "LayerGen.DTypes";
+    public const string DTypes = "LayerGen.Tensors.DTypes";
 
     /// <summary>The activation function type (config values).</summary>
-    public const string ActivationFunction = "LayerGen.ActivationFunction";
+    public const string ActivationFunction = "LayerGen.Layers.ActivationFunction";
 
     /// <summary>The initializer base class (config values).</summary>
-    public const string Initializer = "LayerGen.Initializer";
+    public const string Initializer = "LayerGen.Layers.Initializer";
 
     /// <summary>The regularizer base class (config values).</summary>
-    public const string Regularizer = "LayerGen.Regularizer";
+    public const string Regularizer = "LayerGen.Layers.Regularizer";
 
     /// <summary>The constraint base class (config values).</summary>
-    public const string Constraint = "LayerGen.Constraint";
+    public const string Constraint = "LayerGen.Layers.Constraint";
 
     /// <summary>The model class.</summary>
-    public const string Model = "LayerGen.Model";
+    public const string Model = "LayerGen.Models.Model";
 
     /// <summary>
     /// The full metadata name of a runtime type given by its <see cref="Simple"/> name, or null: what

@@ -15,7 +15,7 @@ internal static class TypeFacts
 
     /// <summary>
     /// <paramref name="type"/> and its base classes as they will be once generated: a <c>[Layer]</c> that
-    /// names no base continues with <paramref name="layerType"/> (<c>LayerGen.Layer</c>, which the generated part supplies).
+    /// names no base continues with <paramref name="layerType"/> (<c>LayerGen.Layers.Layer</c>, which the generated part supplies).
     /// </summary>
     public static IEnumerable<INamedTypeSymbol> WithGeneratedBases(INamedTypeSymbol type, INamedTypeSymbol? layerType)
     {
@@ -140,7 +140,7 @@ internal static class TypeFacts
     public static bool HasAttribute(INamedTypeSymbol type, string simpleName)
         => GetAttribute(type.OriginalDefinition, simpleName) is not null;
 
-    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Variable</c> or derives from it.</summary>
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Variables.Variable</c> or derives from it.</summary>
     public static bool IsVariableType(ITypeSymbol? type)
     {
         for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
@@ -149,7 +149,7 @@ internal static class TypeFacts
         return false;
     }
 
-    /// <summary>Whether <paramref name="type"/> derives from <c>LayerGen.Module</c> or it or a base is marked <c>[Module]</c>/<c>[Layer]</c>.</summary>
+    /// <summary>Whether <paramref name="type"/> derives from <c>LayerGen.Modules.Module</c> or it or a base is marked <c>[Module]</c>/<c>[Layer]</c>.</summary>
     public static bool IsModuleType(ITypeSymbol? type)
     {
         for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
@@ -164,7 +164,7 @@ internal static class TypeFacts
         return false;
     }
 
-    /// <summary>Whether <paramref name="type"/> derives from <c>LayerGen.Layer</c> or it or a base is marked <c>[Layer]</c>.</summary>
+    /// <summary>Whether <paramref name="type"/> derives from <c>LayerGen.Layers.Layer</c> or it or a base is marked <c>[Layer]</c>.</summary>
     public static bool IsLayerType(ITypeSymbol? type)
     {
         for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
@@ -177,7 +177,7 @@ internal static class TypeFacts
         return false;
     }
 
-    /// <summary><c>LayerGen.Layer</c>, <c>LayerGen.Model</c>, <c>LayerGen.Module</c>: their own methods are not a user's <c>Call</c>/<c>Build</c>.</summary>
+    /// <summary><c>LayerGen.Layers.Layer</c>, <c>LayerGen.Models.Model</c>, <c>LayerGen.Modules.Module</c>: their own methods are not a user's <c>Call</c>/<c>Build</c>.</summary>
     public static bool IsRuntimeBase(INamedTypeSymbol type)
         => IsLayerGenType(type, KnownNames.Simple.Layer)
            || IsLayerGenType(type, KnownNames.Simple.Module)
@@ -192,9 +192,9 @@ internal static class TypeFacts
            && n2.ContainingNamespace is { } n1 && n1.Name == ns1
            && n1.ContainingNamespace is { IsGlobalNamespace: true };
 
-    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Tensor</c>.</summary>
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Tensors.Tensor</c>.</summary>
     public static bool IsTensor(ITypeSymbol? type) => IsLayerGenType(type, KnownNames.Simple.Tensor);
 
-    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Shape</c>.</summary>
+    /// <summary>Whether <paramref name="type"/> is <c>LayerGen.Tensors.Shape</c>.</summary>
     public static bool IsShape(ITypeSymbol? type) => IsLayerGenType(type, KnownNames.Simple.Shape);
 }

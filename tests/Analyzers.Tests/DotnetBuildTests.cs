@@ -26,7 +26,7 @@ public class DotnetBuildTests
                     <ImplicitUsings>enable</ImplicitUsings>
                   </PropertyGroup>
                   <ItemGroup>
-                    <Reference Include="{typeof(LayerGen.Module).Assembly.Location}" />
+                    <Reference Include="{typeof(LayerGen.Modules.Module).Assembly.Location}" />
                     <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
                     <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
                   </ItemGroup>
@@ -60,7 +60,7 @@ public class DotnetBuildTests
             File.WriteAllText(Path.Combine(dir, "Broken.cs"), """
                 namespace User;
 
-                [LayerGen.Module]
+                [LayerGen.Modules.Module]
                 public class Broken { }
                 """);
             var error = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");

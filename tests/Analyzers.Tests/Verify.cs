@@ -21,7 +21,7 @@ internal static class TestSetup
             .Where(p => p.Length > 0 && !Path.GetFileName(p).StartsWith("LayerGen.", StringComparison.Ordinal)
                         && !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
-        paths.Add(typeof(LayerGen.Module).Assembly.Location);
+        paths.Add(typeof(LayerGen.Modules.Module).Assembly.Location);
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
 

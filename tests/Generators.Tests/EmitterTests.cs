@@ -28,7 +28,7 @@ public class EmitterTests
             {
                 /// <inheritdoc/>
                 [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-                protected internal override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+                protected internal override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
                 {
                     base.VisitMembers(visitor);
                     if (this.w is not null) visitor.Variable("w", this.w);

@@ -188,7 +188,7 @@ public class KerasObjectGeneratorTests
         var driver = GeneratorHarness.CreateDriver([new KerasObjectGenerator()]).RunGenerators(GeneratorHarness.CreateCompilation(ConstraintSource));
         var result = driver.GetRunResult().Results.Single();
         var model = Assert.IsType<KerasObjectModel>(Assert.Single(result.TrackedSteps[KerasObjectGenerator.TrackingNames.Parse].SelectMany(s => s.Outputs)).Value);
-        Assert.Equal(("ClipTo", "TestProject>ClipTo", "global::LayerGen.Constraint"), (model.ClassName, model.RegisteredName, model.Kind));
+        Assert.Equal(("ClipTo", "TestProject>ClipTo", "global::LayerGen.Layers.Constraint"), (model.ClassName, model.RegisteredName, model.Kind));
         Assert.NotNull(model.Config);
         int visited = 0;
         Walk(model, "model", new HashSet<object>(ReferenceEqualityComparer.Instance), ref visited);

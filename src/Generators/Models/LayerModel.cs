@@ -57,7 +57,7 @@ internal sealed record CallInfo(
 /// <param name="ElementType">The <c>global::</c> name of the enum or layer type, for the generic helpers; empty otherwise.</param>
 /// <param name="DefaultValue">The parameter's default as a C# expression, or null when it has none.</param>
 /// <param name="WrittenByBase">
-/// Whether the value is read back from a member of <c>LayerGen.Layer</c> itself (<c>ActivityRegularizer</c>,
+/// Whether the value is read back from a member of <c>LayerGen.Layers.Layer</c> itself (<c>ActivityRegularizer</c>,
 /// <c>DType</c>, ...): <c>base.GetConfig()</c> writes it, so the generated <c>GetConfig</c> does not.
 /// </param>
 internal sealed record ConfigParameter(
@@ -90,7 +90,7 @@ internal sealed record ConfigInfo(
 /// <param name="ClassName">The simple class name (Keras's <c>class_name</c>; used in config error messages).</param>
 /// <param name="DefaultName">The class name in snake_case, the layer's default name.</param>
 /// <param name="RegisteredName"><c>{Package}&gt;{ClassName}</c>.</param>
-/// <param name="SupplyBase">Whether the generated part adds <c>: global::LayerGen.Layer</c>.</param>
+/// <param name="SupplyBase">Whether the generated part adds <c>: global::LayerGen.Layers.Layer</c>.</param>
 /// <param name="EmitDefaultName">False when the user wrote <c>DefaultName</c>.</param>
 /// <param name="EmitRegisteredName">False when the user wrote <c>RegisteredName</c>.</param>
 /// <param name="EmitVisitMembers">False when the user wrote <c>VisitMembers</c>.</param>

@@ -14,7 +14,7 @@ internal sealed record TrackedMember(string Access, string Path, TrackedType Typ
 /// <param name="Keyword">Always <c>class</c> today (records and structs are rejected by the parser).</param>
 /// <param name="NameWithTypeParameters">The class name as declared, e.g. <c>Wrapper&lt;T&gt;</c>.</param>
 /// <param name="DefaultName">The class name in snake_case, the module's default <c>Name</c>.</param>
-/// <param name="SupplyBase">Whether the generated part adds <c>: global::LayerGen.Module</c>.</param>
+/// <param name="SupplyBase">Whether the generated part adds <c>: global::LayerGen.Modules.Module</c>.</param>
 /// <param name="EmitDefaultName">False when the user wrote <c>DefaultName</c> themselves.</param>
 /// <param name="VisitMembersIsProtectedInternal">
 /// Whether the override keeps <c>protected internal</c> (only when <c>Module</c> is in the same assembly;

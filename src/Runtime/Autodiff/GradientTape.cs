@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace LayerGen;
+namespace LayerGen.Autodiff;
 
 /// <summary>
 /// Records ops for reverse-mode differentiation, like <c>tf.GradientTape</c>:

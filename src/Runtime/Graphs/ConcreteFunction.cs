@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// One traced signature of a <see cref="TensorFunction"/> (or one loaded from a <see cref="SavedModel"/>):

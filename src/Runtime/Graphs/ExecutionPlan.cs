@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// A <see cref="Graph"/> prepared for repeated inference at fixed input shapes, as an ONNX Runtime session

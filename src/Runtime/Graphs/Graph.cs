@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>What a <see cref="GraphNode"/> is.</summary>
 public enum GraphNodeKind

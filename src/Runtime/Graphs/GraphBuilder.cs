@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// Turns symbolic tensors into a <see cref="Graph"/>: walks each output's <see cref="Tensor.Node"/> chain back

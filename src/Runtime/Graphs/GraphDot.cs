@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// Writes a <see cref="Graph"/> as Graphviz DOT: inputs as green ellipses, captured variables as yellow

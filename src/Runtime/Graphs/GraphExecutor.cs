@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// Runs a <see cref="Graph"/>: one value slot per node, filled in node order (which is topological). Op

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using LayerGen.Formats;
 
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// Writes a <see cref="Graph"/> where TensorBoard's Graphs tab finds it (the guide's

@@ -2,7 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using LayerGen.Onnx;
 
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>An op in a graph has no ONNX translation (yet), or not for these shapes.</summary>
 public sealed class OnnxExportException : LayerGenFormatException

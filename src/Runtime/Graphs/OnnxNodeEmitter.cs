@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using LayerGen.Onnx;
 
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// One graph node being exported to ONNX, as an op's <see cref="OnnxTranslation"/> sees it: the ONNX names of

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// A traced function, like <c>tf.function</c>: wraps a C# function on tensors (typically a module's

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// What a layer accepts for one input, like <c>keras.InputSpec</c>: rank (exact, minimum, maximum),
@@ -53,7 +53,7 @@ public sealed class InputSpec
             if (axis < -ndim || axis >= ndim)
                 throw new IncompatibleInputException(prefix + $"axis {axis} is out of bounds for an input with ndim={ndim}. Full shape received: {shape}");
             int d = shape[axis];
-            if (d != LayerGen.Shape.Unknown && d != value)
+            if (d != LayerGen.Tensors.Shape.Unknown && d != value)
                 throw new IncompatibleInputException(prefix + $"expected axis {axis} of input shape to have value {value}, but received input with shape {shape}");
         }
         if (Shape is { } spec)
@@ -61,7 +61,7 @@ public sealed class InputSpec
             for (int i = 0; i < Math.Min(spec.Rank, ndim); i++)
             {
                 int a = spec[i], b = shape[i];
-                if (a != LayerGen.Shape.Unknown && b != LayerGen.Shape.Unknown && a != b)
+                if (a != LayerGen.Tensors.Shape.Unknown && b != LayerGen.Tensors.Shape.Unknown && a != b)
                     throw new IncompatibleInputException(prefix + $"expected shape={spec}, found shape={shape}");
             }
         }
@@ -72,7 +72,7 @@ public sealed class InputSpec
     {
         if (shape.Rank == 0) return null;
         int last = shape[-1];
-        return new InputSpec(minNdim: shape.Rank, axes: last == LayerGen.Shape.Unknown ? null : new Dictionary<int, int> { [-1] = last });
+        return new InputSpec(minNdim: shape.Rank, axes: last == LayerGen.Tensors.Shape.Unknown ? null : new Dictionary<int, int> { [-1] = last });
     }
 
     /// <inheritdoc/>

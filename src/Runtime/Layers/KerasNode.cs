@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// One call of a layer on symbolic tensors, recorded for the functional API (Keras's <c>Node</c>):

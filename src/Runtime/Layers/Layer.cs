@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// A Keras-style layer: a <see cref="Module"/> that builds itself once from the shapes of its first
@@ -298,7 +298,7 @@ public abstract class Layer : Module
         if (!_inputSpecSet)
         {
             var specs = new List<InputSpec?>();
-            foreach (var shape in LayerGen.BuildConfig.Shapes(buildConfig)) specs.Add(LayerGen.InputSpec.FromBuildShape(shape));
+            foreach (var shape in LayerGen.Layers.BuildConfig.Shapes(buildConfig)) specs.Add(LayerGen.Layers.InputSpec.FromBuildShape(shape));
             _inputSpecs = specs;
         }
         // Deferred restore: a checkpoint restored before this layer was built hands over its values now.
@@ -415,7 +415,7 @@ public abstract class Layer : Module
     {
         ArgumentNullException.ThrowIfNull(buildConfig);
         if (_built) return;
-        var shapes = LayerGen.BuildConfig.Shapes(buildConfig);
+        var shapes = LayerGen.Layers.BuildConfig.Shapes(buildConfig);
         if (shapes.Count == 0) return;
         var tensors = new Tensor[shapes.Count];
         for (int i = 0; i < tensors.Length; i++) tensors[i] = Tensor.Placeholder(shapes[i], DType);

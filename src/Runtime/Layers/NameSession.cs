@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// Keras's unique default names (<c>dense</c>, <c>dense_1</c>, ...), per thread like Keras's global

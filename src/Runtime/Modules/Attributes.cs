@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Modules;
 
 /// <summary>
 /// Marks a <c>partial</c> class as a module: the LayerGen generator writes, at compile time, the code

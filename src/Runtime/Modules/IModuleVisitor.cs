@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Modules;
 
 /// <summary>
 /// Receives a module's direct members. The generated <see cref="Module.VisitMembers"/> calls it once

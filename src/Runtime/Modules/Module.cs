@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Modules;
 
 /// <summary>
 /// A named container of variables and submodules, like <c>tf.Module</c>. Mark a <c>partial</c> class

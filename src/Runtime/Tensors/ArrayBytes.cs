@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 internal static class ArrayBytes
 {

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 /// <summary>The element type of a <see cref="Tensor"/>. Names follow TensorFlow and Keras.</summary>
 public enum DType

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 /// <summary>
 /// The shape of a tensor: its rank and the size of each dimension. A dimension may be unknown

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 public partial class Tensor
 {

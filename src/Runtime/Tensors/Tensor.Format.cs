@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 public partial class Tensor
 {

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 /// <summary>
 /// An n-dimensional array of one <see cref="DType"/>, stored densely in row-major order, or a

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 /// <summary>Formats tensor values the way NumPy and TensorFlow print them.</summary>
 internal static class TensorFormatter

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Tensors;
 
 /// <summary>The static description of a tensor: shape (possibly with unknown dimensions) and dtype.</summary>
 public readonly record struct TensorSpec(Shape Shape, DType DType)

@@ -3,7 +3,7 @@ using LayerGen.Losses;
 using LayerGen.Metrics;
 using LayerGen.Optimizers;
 
-namespace LayerGen;
+namespace LayerGen.Training;
 
 /// <summary>
 /// Training entry points of <see cref="Model"/> (<c>model.Compile(...)</c>, <c>model.Fit(...)</c>,

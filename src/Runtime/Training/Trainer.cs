@@ -3,7 +3,7 @@ using LayerGen.Losses;
 using LayerGen.Metrics;
 using LayerGen.Optimizers;
 
-namespace LayerGen;
+namespace LayerGen.Training;
 
 /// <summary>
 /// A model's training state and loops (Keras 3's <c>Trainer</c>): Compile, Fit, Evaluate, Predict, the

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LayerGen;
+namespace LayerGen.Variables;
 
 /// <summary>
 /// A mutable tensor: its name, shape and dtype are fixed at creation; its values change through

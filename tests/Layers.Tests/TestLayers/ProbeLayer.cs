@@ -10,7 +10,7 @@ public sealed class ProbeLayer(Action probe) : Layer
         var frame = EnterCall(null, null);
         try
         {
-            if (!IsBuilt) { BeginBuild(); EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape)); }
+            if (!IsBuilt) { BeginBuild(); EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape)); }
             probe();
             return FinishCall(frame, new CallArguments([x]), x);
         }

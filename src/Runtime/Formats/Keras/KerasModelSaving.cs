@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using LayerGen.Formats.Keras;
 
-namespace LayerGen;
+namespace LayerGen.Formats.Keras;
 
 // Saving: the Keras 3 .keras archive and .weights.h5 files (src/Runtime/Formats/Keras, docs/formats/keras.md),
 // as extension members of Model so the model layer never names a format: `model.Save(path)`, `Model.Load(path)`.

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format (dtypes

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>The safetensors dtype names of LayerGen's dtypes: F32, F64, I32, I64, BOOL.</summary>
 internal static class SafeTensorsDType

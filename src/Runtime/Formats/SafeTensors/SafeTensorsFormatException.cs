@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// A safetensors file or stream is damaged, truncated or not what it claims to be (a header length past the

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>One tensor of a safetensors file: name, spec and its byte range in the data section.</summary>
 internal sealed record SafeTensorsEntry(string Name, DType DType, Shape Shape, long Begin, long End);

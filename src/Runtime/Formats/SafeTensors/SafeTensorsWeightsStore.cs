@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// safetensors as an <see cref="IStreamWeightsStore"/>: each variable under its object path (<c>dense1/w</c>), as

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>Writes and reads one graph as JSON (format <c>layergen.graph</c>, see docs/formats/savedmodel.md).</summary>
 public static class GraphJson

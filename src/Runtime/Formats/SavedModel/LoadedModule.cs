@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// A module loaded by <see cref="SavedModel.Load"/>: not an instance of the class that was saved, but a

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// A module saved as graphs plus weights, like TensorFlow's SavedModel: every traced signature of the

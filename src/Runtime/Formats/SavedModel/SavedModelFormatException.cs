@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// A SavedModel directory is damaged, incomplete or not what it claims to be. The message names the file

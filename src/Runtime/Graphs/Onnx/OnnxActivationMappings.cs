@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The ONNX translations of the activation ops (<c>src/Runtime/Ops/Activation/</c>).</summary>
 internal static class OnnxActivationMappings

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The ONNX translations of the autodiff ops (<c>src/Runtime/Ops/Autodiff/</c>).</summary>
 internal static class OnnxAutodiffMappings

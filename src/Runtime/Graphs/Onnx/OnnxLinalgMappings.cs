@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The ONNX translations of the linalg ops (<c>src/Runtime/Ops/Linalg/</c>).</summary>
 internal static class OnnxLinalgMappings

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The ONNX translations of the math ops (<c>src/Runtime/Ops/Math/</c>).</summary>
 internal static class OnnxMathMappings

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// Writes the ONNX node(s) computing <paramref name="op"/> for <paramref name="node"/> with

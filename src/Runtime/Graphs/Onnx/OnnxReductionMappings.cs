@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The ONNX translations of the reduction ops (<c>src/Runtime/Ops/Reduction/</c>).</summary>
 internal static class OnnxReductionMappings

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The ONNX translations of the shape ops (<c>src/Runtime/Ops/Shape/</c>).</summary>
 internal static class OnnxShapeMappings

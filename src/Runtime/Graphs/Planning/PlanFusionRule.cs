@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// A plan-rewrite rule: recognises a group of graph nodes that an <see cref="ExecutionPlan"/> runs as one step

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>The plan-rewrite rules an <see cref="ExecutionPlan"/> tries at each op node, in order (the first that matches wins).</summary>
 internal static class PlanFusionRules

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// One step of an <see cref="ExecutionPlan"/>: an op run on <see cref="Arguments"/> into its planned

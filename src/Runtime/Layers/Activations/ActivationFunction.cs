@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// An activation function known by name, as Keras writes it in configs (<c>"relu"</c>). Get one with

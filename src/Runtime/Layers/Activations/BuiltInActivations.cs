@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// The built-in activations, by Keras name. Each is a dedicated op (<c>Ops.Relu</c>) or a composition of

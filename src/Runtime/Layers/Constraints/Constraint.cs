@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// A projection applied to a weight after each optimizer update, like <c>keras.constraints</c>. Get

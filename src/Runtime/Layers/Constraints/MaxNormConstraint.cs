@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Rescales so the norm along <see cref="Axis"/> is at most <see cref="MaxValue"/> (<c>keras.constraints.MaxNorm</c>).</summary>
 [KerasSerializable("max_norm", Package = "keras.constraints", ClassName = "MaxNorm")]

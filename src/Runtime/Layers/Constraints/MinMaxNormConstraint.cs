@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Moves the norm along <see cref="Axis"/> into [min, max] at <see cref="Rate"/> (<c>keras.constraints.MinMaxNorm</c>).</summary>
 [KerasSerializable("min_max_norm", Package = "keras.constraints", ClassName = "MinMaxNorm")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Zeroes negative values (<c>keras.constraints.NonNeg</c>).</summary>
 [KerasSerializable("non_neg", Package = "keras.constraints", ClassName = "NonNeg")]

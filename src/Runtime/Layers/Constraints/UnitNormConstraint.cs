@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Rescales to unit norm along <see cref="Axis"/> (<c>keras.constraints.UnitNorm</c>).</summary>
 [KerasSerializable("unit_norm", Package = "keras.constraints", ClassName = "UnitNorm")]

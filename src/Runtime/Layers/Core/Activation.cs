@@ -4,17 +4,17 @@ namespace LayerGen.Layers;
 [Layer(Package = "keras.layers")]
 public partial class Activation
 {
-    private readonly global::LayerGen.ActivationFunction activation;
+    private readonly global::LayerGen.Layers.ActivationFunction activation;
 
     /// <summary>Creates the layer from an activation (a name converts: <c>new Activation("relu")</c>).</summary>
-    public Activation(global::LayerGen.ActivationFunction activation)
+    public Activation(global::LayerGen.Layers.ActivationFunction activation)
     {
         this.activation = activation ?? throw new ArgumentNullException(nameof(activation));
         InputSpec = null; // any shape
     }
 
     /// <summary>The activation function.</summary>
-    public global::LayerGen.ActivationFunction Function => activation;
+    public global::LayerGen.Layers.ActivationFunction Function => activation;
 
     /// <summary>Applies the activation.</summary>
     protected Tensor Call(Tensor inputs) => activation.Call(inputs);

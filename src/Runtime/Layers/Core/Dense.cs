@@ -10,7 +10,7 @@ namespace LayerGen.Layers;
 public partial class Dense
 {
     private readonly int units;
-    private readonly global::LayerGen.ActivationFunction activation;
+    private readonly global::LayerGen.Layers.ActivationFunction activation;
     private readonly bool useBias;
     private readonly Initializer kernelInitializer;
     private readonly Initializer biasInitializer;
@@ -34,7 +34,7 @@ public partial class Dense
     /// <param name="kernelConstraint">Projection of the kernel after updates.</param>
     /// <param name="biasConstraint">Projection of the bias after updates.</param>
     /// <param name="quantizationConfig">Kept for config compatibility; quantization is not supported.</param>
-    public Dense(int units, global::LayerGen.ActivationFunction? activation = null, bool useBias = true,
+    public Dense(int units, global::LayerGen.Layers.ActivationFunction? activation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         Constraint? kernelConstraint = null, Constraint? biasConstraint = null, JsonObject? quantizationConfig = null)
@@ -43,7 +43,7 @@ public partial class Dense
             throw new ArgumentOutOfRangeException(nameof(units), $"Received an invalid value for `units`, expected a positive integer. Received: units={units}");
         if (quantizationConfig is not null) throw new NotSupportedException("Dense: quantization is not supported.");
         this.units = units;
-        this.activation = activation ?? global::LayerGen.ActivationFunction.Linear;
+        this.activation = activation ?? global::LayerGen.Layers.ActivationFunction.Linear;
         this.useBias = useBias;
         this.kernelInitializer = kernelInitializer ?? Initializers.GlorotUniform();
         this.biasInitializer = biasInitializer ?? Initializers.Zeros();
@@ -59,7 +59,7 @@ public partial class Dense
     public int Units => units;
 
     /// <summary>The activation.</summary>
-    public global::LayerGen.ActivationFunction Activation => activation;
+    public global::LayerGen.Layers.ActivationFunction Activation => activation;
 
     /// <summary>The kernel, once built.</summary>
     public Variable? Kernel => kernel;

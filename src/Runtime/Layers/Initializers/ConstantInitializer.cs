@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>A constant (<c>keras.initializers.Constant</c>).</summary>
 [KerasSerializable("constant", Package = "keras.initializers", ClassName = "Constant")]

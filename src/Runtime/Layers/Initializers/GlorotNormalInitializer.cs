@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Glorot (Xavier) truncated normal. Keras's <c>GlorotNormal</c>: variance scaling with scale 1.0, <c>fan_avg</c>, <c>truncated_normal</c>.</summary>
 [KerasSerializable("glorot_normal", Package = "keras.initializers", ClassName = "GlorotNormal")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Glorot (Xavier) uniform: <c>limit = sqrt(6 / (fan_in + fan_out))</c>. Dense's default kernel initializer. Keras's <c>GlorotUniform</c>: variance scaling with scale 1.0, <c>fan_avg</c>, <c>uniform</c>.</summary>
 [KerasSerializable("glorot_uniform", Package = "keras.initializers", ClassName = "GlorotUniform")]

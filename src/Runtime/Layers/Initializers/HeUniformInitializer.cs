@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>He uniform (<c>scale 2, fan_in</c>). Keras's <c>HeUniform</c>: variance scaling with scale 2.0, <c>fan_in</c>, <c>uniform</c>.</summary>
 [KerasSerializable("he_uniform", Package = "keras.initializers", ClassName = "HeUniform")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Identity matrix times a gain (<c>keras.initializers.Identity</c>, class <c>IdentityInitializer</c>).</summary>
 [KerasSerializable("identity", "Identity", Package = "keras.initializers")]

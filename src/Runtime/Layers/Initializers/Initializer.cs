@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// Creates a layer weight's initial value from its shape and dtype, like <c>keras.initializers</c>.

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>LeCun uniform (<c>scale 1, fan_in</c>). Keras's <c>LecunUniform</c>: variance scaling with scale 1.0, <c>fan_in</c>, <c>uniform</c>.</summary>
 [KerasSerializable("lecun_uniform", Package = "keras.initializers", ClassName = "LecunUniform")]

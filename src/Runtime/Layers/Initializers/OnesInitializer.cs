@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>All ones (<c>keras.initializers.Ones</c>).</summary>
 [KerasSerializable("ones", Package = "keras.initializers", ClassName = "Ones")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>A random orthogonal matrix (<c>keras.initializers.Orthogonal</c>, class <c>OrthogonalInitializer</c>).</summary>
 [KerasSerializable("orthogonal", "Orthogonal", Package = "keras.initializers")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Normal values (<c>keras.initializers.RandomNormal</c>).</summary>
 [KerasSerializable("random_normal", Package = "keras.initializers", ClassName = "RandomNormal")]

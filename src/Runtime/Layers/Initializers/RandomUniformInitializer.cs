@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Uniform values (<c>keras.initializers.RandomUniform</c>).</summary>
 [KerasSerializable("random_uniform", Package = "keras.initializers", ClassName = "RandomUniform")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Truncated normal values (<c>keras.initializers.TruncatedNormal</c>).</summary>
 [KerasSerializable("truncated_normal", Package = "keras.initializers", ClassName = "TruncatedNormal")]

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// Keras's <c>VarianceScaling</c>, the base of the Glorot, He and LeCun initializers. The variance

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>All zeros (<c>keras.initializers.Zeros</c>).</summary>
 [KerasSerializable("zeros", Package = "keras.initializers", ClassName = "Zeros")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary><c>l1 * sum(abs(x)) + l2 * sum(square(x))</c>.</summary>
 [KerasSerializable("l1_l2", Package = "keras.regularizers", ClassName = "L1L2")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary><c>l1 * sum(abs(x))</c>.</summary>
 [KerasSerializable("l1", Package = "keras.regularizers", ClassName = "L1")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary><c>l2 * sum(square(x))</c>.</summary>
 [KerasSerializable("l2", Package = "keras.regularizers", ClassName = "L2")]

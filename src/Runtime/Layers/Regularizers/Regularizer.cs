@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>
 /// A penalty on a weight (or, as an activity regularizer, on a layer's output) added to the layer's

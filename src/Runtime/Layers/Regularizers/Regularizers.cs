@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Layers;
 
 /// <summary>Factories for the built-in regularizers, with Keras 3's defaults.</summary>
 public static class Regularizers

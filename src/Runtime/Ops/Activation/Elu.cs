@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Exponential linear unit: <c>x</c> for <c>x &gt; 0</c>, <c>alpha * (exp(x) - 1)</c> otherwise.</summary>
 [Op("Elu")]

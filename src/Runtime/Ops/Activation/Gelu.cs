@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Gaussian error linear unit. Exact (default, Keras 3 <c>approximate=False</c>):

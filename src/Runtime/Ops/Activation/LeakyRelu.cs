@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>x</c> for <c>x &gt;= 0</c>, <c>alpha * x</c> below (Keras 3 default alpha 0.2).</summary>
 [Op("LeakyRelu")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>x - log(sum(exp(x)))</c> along <see cref="Axis"/>, computed stably (the maximum is subtracted first).</summary>
 [Op("LogSoftmax")]

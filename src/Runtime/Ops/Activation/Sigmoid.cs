@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
 [Op("Sigmoid")]

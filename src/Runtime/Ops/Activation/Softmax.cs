@@ -1,7 +1,7 @@
 using System.Numerics;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>exp(x) / sum(exp(x))</c> along <see cref="Axis"/>, computed stably (the maximum is subtracted first).</summary>
 [Op("Softmax")]

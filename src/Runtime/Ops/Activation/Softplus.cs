@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>log(1 + exp(x))</c>, computed stably as <c>max(x, 0) + log1p(exp(-|x|))</c>.</summary>
 [Op("Softplus")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Identity whose gradient is blocked, like <c>tf.stop_gradient</c>: tapes see no path through it.</summary>
 [Op("StopGradient")]

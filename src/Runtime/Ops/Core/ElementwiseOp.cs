@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Shape rule shared by binary elementwise ops: same dtypes, NumPy broadcasting.</summary>
 public abstract class BinaryElementwiseOp : Op

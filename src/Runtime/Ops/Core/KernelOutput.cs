@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// What a kernel (<see cref="Op.Compute"/>) writes its result into: the output's spec (what

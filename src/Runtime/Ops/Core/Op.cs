@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// A primitive operation. Each op is defined in one file, with everything about it together:

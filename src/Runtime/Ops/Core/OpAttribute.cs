@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Declares a <c>partial</c> class deriving from <see cref="Op"/> as an op named <see cref="Name"/>. The generator

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>The kind of an op attribute value.</summary>
 public enum OpAttributeKind

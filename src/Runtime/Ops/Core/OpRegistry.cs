@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Maps op names to factories that re-create an op from its <see cref="OpAttributes"/>: what loading a

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Sees each op application <see cref="OpRunner"/> makes (symbolic or eager), once its output exists.

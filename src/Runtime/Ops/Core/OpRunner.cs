@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Runs an op one of three ways: symbolically (any input symbolic: only the shape rule runs and the

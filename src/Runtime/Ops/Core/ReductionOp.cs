@@ -1,7 +1,7 @@
 using System.Numerics;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// What sum, mean, max, min and prod share: the axes and keepdims attributes, the shape rule (reduced

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Matrix product of the last two axes, <c>op(a) @ op(b)</c>, where op transposes when the flag is set.

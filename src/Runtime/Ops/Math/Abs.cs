@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>|x|</c> (float and integer dtypes).</summary>
 [Op("Abs")]

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Converts to another dtype (float to int truncates toward zero; nonzero is true).</summary>
 [Op("Cast")]

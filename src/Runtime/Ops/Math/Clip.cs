@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Clamps every element into <c>[Min, Max]</c>, like <c>tf.clip_by_value</c>. For integer dtypes the

@@ -1,7 +1,7 @@
 using System.Numerics;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>The comparison a <see cref="CompareOp"/> makes.</summary>
 public enum Comparison

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>x / y</c> with broadcasting (integer division truncates; division by zero throws for integers).</summary>
 [Op("Div")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>The error function <c>erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt</c>, accurate to double precision.</summary>
 [Op("Erf")]

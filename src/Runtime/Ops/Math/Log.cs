@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Natural logarithm (-inf at 0, NaN below).</summary>
 [Op("Log")]

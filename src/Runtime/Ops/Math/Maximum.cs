@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Elementwise <c>max(x, y)</c> with broadcasting. The gradient goes to the selected input; on ties

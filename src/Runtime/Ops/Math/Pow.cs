@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>x ** y</c> with broadcasting (float32/float64).</summary>
 [Op("Pow")]

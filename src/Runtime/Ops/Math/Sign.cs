@@ -1,7 +1,7 @@
 using System.Numerics;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary><c>sign(x)</c>: -1, 0 or 1 in the input's dtype (NaN stays NaN).</summary>
 [Op("Sign")]

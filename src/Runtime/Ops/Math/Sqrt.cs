@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Square root (NaN below 0).</summary>
 [Op("Sqrt")]

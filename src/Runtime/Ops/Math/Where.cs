@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// <c>condition ? x : y</c> elementwise, with the three inputs broadcast together (NumPy rules).

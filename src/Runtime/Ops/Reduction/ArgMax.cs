@@ -1,7 +1,7 @@
 using System.Numerics;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Index of the largest (or, with <see cref="Smallest"/>, smallest) element along <see cref="Axis"/>, or

@@ -1,7 +1,7 @@
 using System.Numerics;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Mean over axes (all when none are given); integer dtypes divide with truncation, like TensorFlow.</summary>
 [Op("Mean")]

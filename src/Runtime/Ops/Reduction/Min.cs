@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Minimum over axes (all when none are given). NaN propagates. The gradient goes to the positions equal to

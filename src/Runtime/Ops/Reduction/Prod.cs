@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Product over axes (all when none are given). The gradient is <c>g</c> times the product of the

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Sum over axes (all when none are given), optionally keeping reduced axes as size 1.</summary>
 [Op("Sum")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Broadcasts <c>x</c> to a fixed shape.</summary>
 [Op("BroadcastTo")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Joins tensors of equal rank and dtype along <see cref="Axis"/>; every other dimension must agree.</summary>
 [Op("Concat")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Picks slices of <c>params</c> along <see cref="Axis"/> by int32/int64 <c>indices</c>, like <c>tf.gather</c>:

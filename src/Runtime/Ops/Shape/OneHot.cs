@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// One-hot encoding: a new last axis of size <see cref="Depth"/> holding <see cref="On"/> at each index and

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Pads with a constant: axis <c>i</c> gets <c>Paddings[i][0]</c> values before and <c>Paddings[i][1]</c>

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>
 /// Sums <c>x</c> down to the shape of <c>like</c>, undoing broadcasting: the gradient of every

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Reshapes to a target shape; one dimension may be -1 (inferred). Shares storage.</summary>
 [Op("Reshape")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>A contiguous block: <c>x[begin[i] : begin[i] + size[i]]</c> on every axis; a size of -1 runs to the end.</summary>
 [Op("Slice")]

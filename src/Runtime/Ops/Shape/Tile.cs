@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Repeats <c>x</c> <c>Multiples[i]</c> times along each axis, like <c>tf.tile</c>.</summary>
 [Op("Tile")]

@@ -1,6 +1,6 @@
 using LayerGen.Kernels;
 
-namespace LayerGen;
+namespace LayerGen.Operations;
 
 /// <summary>Permutes axes: output axis <c>i</c> is input axis <c>Perm[i]</c>. Null reverses the axes.</summary>
 [Op("Transpose")]

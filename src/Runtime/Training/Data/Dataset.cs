@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace LayerGen;
+namespace LayerGen.Training;
 
 /// <summary>One batch of a <see cref="Dataset"/>: inputs, targets (null for prediction) and per-sample weights (null: none).</summary>
 public readonly record struct DataBatch(Tensor X, Tensor? Y, Tensor? SampleWeight);

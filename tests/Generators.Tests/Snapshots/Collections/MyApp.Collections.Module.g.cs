@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Collections : global::LayerGen.Module
+partial class Collections : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -11,7 +11,7 @@ partial class Collections : global::LayerGen.Module
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this._weights is not null)

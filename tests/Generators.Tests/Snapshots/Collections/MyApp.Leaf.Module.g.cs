@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Leaf : global::LayerGen.Module
+partial class Leaf : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -11,7 +11,7 @@ partial class Leaf : global::LayerGen.Module
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.V is not null) visitor.Variable("v", this.V);

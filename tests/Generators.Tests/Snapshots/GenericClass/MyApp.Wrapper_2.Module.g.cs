@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Wrapper<TInner, TValue> : global::LayerGen.Module
+partial class Wrapper<TInner, TValue> : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -11,7 +11,7 @@ partial class Wrapper<TInner, TValue> : global::LayerGen.Module
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.Inner is not null) visitor.Module("inner", this.Inner);

@@ -11,7 +11,7 @@ partial class DerivedModule
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.OwnWeight is not null) visitor.Variable("own_weight", this.OwnWeight);

@@ -16,6 +16,6 @@ partial class HalfInitializer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterHalfInitializer()
-        => global::LayerGen.KerasRegistry<global::LayerGen.Initializer>.Register("TestProject>Half", static config => FromConfig(config), "half");
+        => global::LayerGen.Layers.KerasRegistry<global::LayerGen.Layers.Initializer>.Register("TestProject>Half", static config => FromConfig(config), "half");
 #pragma warning restore CA2255
 }

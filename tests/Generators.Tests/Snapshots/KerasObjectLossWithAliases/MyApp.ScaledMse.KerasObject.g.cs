@@ -18,8 +18,8 @@ partial class ScaledMse
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["scale"] = global::LayerGen.Config.Write(this.Scale);
-        config["ignore_class"] = global::LayerGen.Config.Write(this.IgnoreClass);
+        config["scale"] = global::LayerGen.Serialization.Config.Write(this.Scale);
+        config["ignore_class"] = global::LayerGen.Serialization.Config.Write(this.IgnoreClass);
         return config;
     }
 
@@ -29,15 +29,15 @@ partial class ScaledMse
     {
         global::System.ArgumentNullException.ThrowIfNull(config);
         return new ScaledMse(
-            scale: global::LayerGen.Config.ReadDouble(config, "scale", "ScaledMse", 2D),
-            ignoreClass: global::LayerGen.Config.ReadInt32OrNull(config, "ignore_class", "ScaledMse"),
-            reduction: config.ContainsKey("reduction") ? global::LayerGen.Config.ReadString(config, "reduction", "ScaledMse") : "sum_over_batch_size",
-            name: config.ContainsKey("name") ? global::LayerGen.Config.ReadString(config, "name", "ScaledMse") : "scaled_mse");
+            scale: global::LayerGen.Serialization.Config.ReadDouble(config, "scale", "ScaledMse", 2D),
+            ignoreClass: global::LayerGen.Serialization.Config.ReadInt32OrNull(config, "ignore_class", "ScaledMse"),
+            reduction: config.ContainsKey("reduction") ? global::LayerGen.Serialization.Config.ReadString(config, "reduction", "ScaledMse") : "sum_over_batch_size",
+            name: config.ContainsKey("name") ? global::LayerGen.Serialization.Config.ReadString(config, "name", "ScaledMse") : "scaled_mse");
     }
 
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterScaledMse()
-        => global::LayerGen.KerasRegistry<global::LayerGen.Losses.Loss>.Register("TestProject>ScaledMse", static config => FromConfig(config), "scaled_mse", "smse");
+        => global::LayerGen.Layers.KerasRegistry<global::LayerGen.Losses.Loss>.Register("TestProject>ScaledMse", static config => FromConfig(config), "scaled_mse", "smse");
 #pragma warning restore CA2255
 }

@@ -18,7 +18,7 @@ partial class Momentum
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["beta_1"] = global::LayerGen.Config.Write(this.Beta1);
+        config["beta_1"] = global::LayerGen.Serialization.Config.Write(this.Beta1);
         return config;
     }
 
@@ -29,15 +29,15 @@ partial class Momentum
         global::System.ArgumentNullException.ThrowIfNull(config);
         config = global::LayerGen.Optimizers.Optimizer.PrepareConfig(config, "Momentum");
         return new Momentum(
-            beta1: global::LayerGen.Config.ReadDouble(config, "beta_1", "Momentum", 0.9D),
-            learningRate: global::LayerGen.Config.ReadDouble(config, "learning_rate", "Momentum", 0.01D),
-            schedule: global::LayerGen.Config.ReadLearningRateSchedule(config, "schedule", "Momentum"),
-            name: config.ContainsKey("name") ? global::LayerGen.Config.ReadString(config, "name", "Momentum") : "momentum");
+            beta1: global::LayerGen.Serialization.Config.ReadDouble(config, "beta_1", "Momentum", 0.9D),
+            learningRate: global::LayerGen.Serialization.Config.ReadDouble(config, "learning_rate", "Momentum", 0.01D),
+            schedule: global::LayerGen.Serialization.Config.ReadLearningRateSchedule(config, "schedule", "Momentum"),
+            name: config.ContainsKey("name") ? global::LayerGen.Serialization.Config.ReadString(config, "name", "Momentum") : "momentum");
     }
 
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterMomentum()
-        => global::LayerGen.KerasRegistry<global::LayerGen.Optimizers.Optimizer>.Register("my_package>Momentum", static config => FromConfig(config));
+        => global::LayerGen.Layers.KerasRegistry<global::LayerGen.Optimizers.Optimizer>.Register("my_package>Momentum", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -20,14 +20,14 @@ partial class LoudAdam
         global::System.ArgumentNullException.ThrowIfNull(config);
         config = global::LayerGen.Optimizers.Optimizer.PrepareConfig(config, "LoudAdam");
         return new LoudAdam(
-            learningRate: global::LayerGen.Config.ReadDouble(config, "learning_rate", "LoudAdam", 0.001D),
-            beta1: global::LayerGen.Config.ReadDouble(config, "beta_1", "LoudAdam", 0.9D),
-            name: config.ContainsKey("name") ? global::LayerGen.Config.ReadString(config, "name", "LoudAdam") : "loud_adam");
+            learningRate: global::LayerGen.Serialization.Config.ReadDouble(config, "learning_rate", "LoudAdam", 0.001D),
+            beta1: global::LayerGen.Serialization.Config.ReadDouble(config, "beta_1", "LoudAdam", 0.9D),
+            name: config.ContainsKey("name") ? global::LayerGen.Serialization.Config.ReadString(config, "name", "LoudAdam") : "loud_adam");
     }
 
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterLoudAdam()
-        => global::LayerGen.KerasRegistry<global::LayerGen.Optimizers.Optimizer>.Register("TestProject>LoudAdam", static config => FromConfig(config));
+        => global::LayerGen.Layers.KerasRegistry<global::LayerGen.Optimizers.Optimizer>.Register("TestProject>LoudAdam", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

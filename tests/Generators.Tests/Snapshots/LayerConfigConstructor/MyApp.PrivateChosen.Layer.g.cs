@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class PrivateChosen : global::LayerGen.Layer
+partial class PrivateChosen : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,14 +15,14 @@ partial class PrivateChosen : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -31,11 +31,11 @@ partial class PrivateChosen : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -45,7 +45,7 @@ partial class PrivateChosen : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -53,7 +53,7 @@ partial class PrivateChosen : global::LayerGen.Layer
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["units"] = global::LayerGen.Config.Write(this.units);
+        config["units"] = global::LayerGen.Serialization.Config.Write(this.units);
         return config;
     }
 
@@ -62,9 +62,9 @@ partial class PrivateChosen : global::LayerGen.Layer
     public static PrivateChosen FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new PrivateChosen(
-            units: global::LayerGen.Config.ReadInt32(config, "units", "PrivateChosen"))
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "PrivateChosen"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "PrivateChosen"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "PrivateChosen"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -73,6 +73,6 @@ partial class PrivateChosen : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterPrivateChosen()
-        => global::LayerGen.LayerRegistry.Register("TestProject>PrivateChosen", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>PrivateChosen", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Defaults : global::LayerGen.Layer
+partial class Defaults : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,14 +15,14 @@ partial class Defaults : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -31,11 +31,11 @@ partial class Defaults : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -45,7 +45,7 @@ partial class Defaults : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -53,19 +53,19 @@ partial class Defaults : global::LayerGen.Layer
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["units"] = global::LayerGen.Config.Write(this._units);
-        config["rate"] = global::LayerGen.Config.Write(this.m_rate);
-        config["use_bias"] = global::LayerGen.Config.Write(this.UseBias);
-        config["label"] = global::LayerGen.Config.Write(this.Label);
-        config["comment"] = global::LayerGen.Config.Write(this.Comment);
-        config["padding"] = global::LayerGen.Config.WriteEnum(this.Padding);
-        config["maybe_count"] = global::LayerGen.Config.Write(this.MaybeCount);
-        config["target_shape"] = global::LayerGen.Config.Write(this.TargetShape);
-        config["epsilon"] = global::LayerGen.Config.Write(this.Epsilon);
-        config["big"] = global::LayerGen.Config.Write(this.Big);
-        config["activation"] = global::LayerGen.Config.Write(this.Activation);
-        config["extra_config"] = global::LayerGen.Config.Write(this.ExtraConfig);
-        config["anything"] = global::LayerGen.Config.Write(this.Anything);
+        config["units"] = global::LayerGen.Serialization.Config.Write(this._units);
+        config["rate"] = global::LayerGen.Serialization.Config.Write(this.m_rate);
+        config["use_bias"] = global::LayerGen.Serialization.Config.Write(this.UseBias);
+        config["label"] = global::LayerGen.Serialization.Config.Write(this.Label);
+        config["comment"] = global::LayerGen.Serialization.Config.Write(this.Comment);
+        config["padding"] = global::LayerGen.Serialization.Config.WriteEnum(this.Padding);
+        config["maybe_count"] = global::LayerGen.Serialization.Config.Write(this.MaybeCount);
+        config["target_shape"] = global::LayerGen.Serialization.Config.Write(this.TargetShape);
+        config["epsilon"] = global::LayerGen.Serialization.Config.Write(this.Epsilon);
+        config["big"] = global::LayerGen.Serialization.Config.Write(this.Big);
+        config["activation"] = global::LayerGen.Serialization.Config.Write(this.Activation);
+        config["extra_config"] = global::LayerGen.Serialization.Config.Write(this.ExtraConfig);
+        config["anything"] = global::LayerGen.Serialization.Config.Write(this.Anything);
         return config;
     }
 
@@ -74,22 +74,22 @@ partial class Defaults : global::LayerGen.Layer
     public static Defaults FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Defaults(
-            units: global::LayerGen.Config.ReadInt32(config, "units", "Defaults", 8),
-            rate: global::LayerGen.Config.ReadSingle(config, "rate", "Defaults", 0.1F),
-            useBias: global::LayerGen.Config.ReadBoolean(config, "use_bias", "Defaults", true),
-            label: config.ContainsKey("label") ? global::LayerGen.Config.ReadString(config, "label", "Defaults") : "dense",
-            comment: global::LayerGen.Config.ReadStringOrNull(config, "comment", "Defaults"),
-            padding: global::LayerGen.Config.ReadEnum<global::MyApp.Padding>(config, "padding", "Defaults", global::MyApp.Padding.SamePadding),
-            maybeCount: config.ContainsKey("maybe_count") ? global::LayerGen.Config.ReadInt32OrNull(config, "maybe_count", "Defaults") : 3,
-            targetShape: global::LayerGen.Config.ReadShapeOrNull(config, "target_shape", "Defaults"),
-            epsilon: global::LayerGen.Config.ReadDouble(config, "epsilon", "Defaults", 1E-07D),
-            big: global::LayerGen.Config.ReadInt64(config, "big", "Defaults", -5L),
-            activation: global::LayerGen.Config.ReadActivation(config, "activation", "Defaults"),
-            activityRegularizer: global::LayerGen.Config.ReadRegularizer(config, "activity_regularizer", "Defaults"),
-            extraConfig: global::LayerGen.Config.ReadJsonObject(config, "extra_config", "Defaults"),
-            anything: global::LayerGen.Config.ReadJson(config, "anything", "Defaults"))
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Defaults", 8),
+            rate: global::LayerGen.Serialization.Config.ReadSingle(config, "rate", "Defaults", 0.1F),
+            useBias: global::LayerGen.Serialization.Config.ReadBoolean(config, "use_bias", "Defaults", true),
+            label: config.ContainsKey("label") ? global::LayerGen.Serialization.Config.ReadString(config, "label", "Defaults") : "dense",
+            comment: global::LayerGen.Serialization.Config.ReadStringOrNull(config, "comment", "Defaults"),
+            padding: global::LayerGen.Serialization.Config.ReadEnum<global::MyApp.Padding>(config, "padding", "Defaults", global::MyApp.Padding.SamePadding),
+            maybeCount: config.ContainsKey("maybe_count") ? global::LayerGen.Serialization.Config.ReadInt32OrNull(config, "maybe_count", "Defaults") : 3,
+            targetShape: global::LayerGen.Serialization.Config.ReadShapeOrNull(config, "target_shape", "Defaults"),
+            epsilon: global::LayerGen.Serialization.Config.ReadDouble(config, "epsilon", "Defaults", 1E-07D),
+            big: global::LayerGen.Serialization.Config.ReadInt64(config, "big", "Defaults", -5L),
+            activation: global::LayerGen.Serialization.Config.ReadActivation(config, "activation", "Defaults"),
+            activityRegularizer: global::LayerGen.Serialization.Config.ReadRegularizer(config, "activity_regularizer", "Defaults"),
+            extraConfig: global::LayerGen.Serialization.Config.ReadJsonObject(config, "extra_config", "Defaults"),
+            anything: global::LayerGen.Serialization.Config.ReadJson(config, "anything", "Defaults"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "Defaults"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "Defaults"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -98,6 +98,6 @@ partial class Defaults : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterDefaults()
-        => global::LayerGen.LayerRegistry.Register("TestProject>Defaults", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Defaults", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

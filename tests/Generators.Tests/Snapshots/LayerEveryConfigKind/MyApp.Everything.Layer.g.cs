@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Everything : global::LayerGen.Layer
+partial class Everything : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,7 +15,7 @@ partial class Everything : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.inner is not null) visitor.Module("inner", this.inner);
@@ -32,7 +32,7 @@ partial class Everything : global::LayerGen.Layer
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -41,11 +41,11 @@ partial class Everything : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -55,7 +55,7 @@ partial class Everything : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -63,32 +63,32 @@ partial class Everything : global::LayerGen.Layer
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["count"] = global::LayerGen.Config.Write(this.count);
-        config["big"] = global::LayerGen.Config.Write(this.big);
-        config["rate"] = global::LayerGen.Config.Write(this.rate);
-        config["epsilon"] = global::LayerGen.Config.Write(this.epsilon);
-        config["use_bias"] = global::LayerGen.Config.Write(this.useBias);
-        config["label"] = global::LayerGen.Config.Write(this.label);
-        config["comment"] = global::LayerGen.Config.Write(this.comment);
-        config["padding"] = global::LayerGen.Config.WriteEnum(this.padding);
-        config["maybe_padding"] = global::LayerGen.Config.WriteEnum(this.maybePadding);
-        config["maybe_count"] = global::LayerGen.Config.Write(this.maybeCount);
-        config["target_shape"] = global::LayerGen.Config.Write(this.targetShape);
-        config["maybe_shape"] = global::LayerGen.Config.Write(this.maybeShape);
-        config["kernel_size"] = global::LayerGen.Config.Write(this.kernelSize);
-        config["weights"] = global::LayerGen.Config.Write(this.weights);
-        config["names"] = global::LayerGen.Config.Write(this.names);
-        config["paddings"] = global::LayerGen.Config.WriteEnums(this.paddings);
-        config["shapes"] = global::LayerGen.Config.Write(this.shapes);
-        config["maybe_sizes"] = global::LayerGen.Config.Write(this.maybeSizes);
-        config["activation"] = global::LayerGen.Config.Write(this.activation);
-        config["kernel_initializer"] = global::LayerGen.Config.Write(this.kernelInitializer);
-        config["kernel_regularizer"] = global::LayerGen.Config.Write(this.kernelRegularizer);
-        config["kernel_constraint"] = global::LayerGen.Config.Write(this.kernelConstraint);
-        config["inner"] = global::LayerGen.Config.WriteLayer(this.inner);
-        config["any_layer"] = global::LayerGen.Config.WriteLayer(this.anyLayer);
-        config["inners"] = global::LayerGen.Config.WriteLayers(this.inners);
-        config["compute_type"] = global::LayerGen.Config.Write(this.computeType);
+        config["count"] = global::LayerGen.Serialization.Config.Write(this.count);
+        config["big"] = global::LayerGen.Serialization.Config.Write(this.big);
+        config["rate"] = global::LayerGen.Serialization.Config.Write(this.rate);
+        config["epsilon"] = global::LayerGen.Serialization.Config.Write(this.epsilon);
+        config["use_bias"] = global::LayerGen.Serialization.Config.Write(this.useBias);
+        config["label"] = global::LayerGen.Serialization.Config.Write(this.label);
+        config["comment"] = global::LayerGen.Serialization.Config.Write(this.comment);
+        config["padding"] = global::LayerGen.Serialization.Config.WriteEnum(this.padding);
+        config["maybe_padding"] = global::LayerGen.Serialization.Config.WriteEnum(this.maybePadding);
+        config["maybe_count"] = global::LayerGen.Serialization.Config.Write(this.maybeCount);
+        config["target_shape"] = global::LayerGen.Serialization.Config.Write(this.targetShape);
+        config["maybe_shape"] = global::LayerGen.Serialization.Config.Write(this.maybeShape);
+        config["kernel_size"] = global::LayerGen.Serialization.Config.Write(this.kernelSize);
+        config["weights"] = global::LayerGen.Serialization.Config.Write(this.weights);
+        config["names"] = global::LayerGen.Serialization.Config.Write(this.names);
+        config["paddings"] = global::LayerGen.Serialization.Config.WriteEnums(this.paddings);
+        config["shapes"] = global::LayerGen.Serialization.Config.Write(this.shapes);
+        config["maybe_sizes"] = global::LayerGen.Serialization.Config.Write(this.maybeSizes);
+        config["activation"] = global::LayerGen.Serialization.Config.Write(this.activation);
+        config["kernel_initializer"] = global::LayerGen.Serialization.Config.Write(this.kernelInitializer);
+        config["kernel_regularizer"] = global::LayerGen.Serialization.Config.Write(this.kernelRegularizer);
+        config["kernel_constraint"] = global::LayerGen.Serialization.Config.Write(this.kernelConstraint);
+        config["inner"] = global::LayerGen.Serialization.Config.WriteLayer(this.inner);
+        config["any_layer"] = global::LayerGen.Serialization.Config.WriteLayer(this.anyLayer);
+        config["inners"] = global::LayerGen.Serialization.Config.WriteLayers(this.inners);
+        config["compute_type"] = global::LayerGen.Serialization.Config.Write(this.computeType);
         return config;
     }
 
@@ -97,34 +97,34 @@ partial class Everything : global::LayerGen.Layer
     public static Everything FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Everything(
-            count: global::LayerGen.Config.ReadInt32(config, "count", "Everything"),
-            big: global::LayerGen.Config.ReadInt64(config, "big", "Everything"),
-            rate: global::LayerGen.Config.ReadSingle(config, "rate", "Everything"),
-            epsilon: global::LayerGen.Config.ReadDouble(config, "epsilon", "Everything"),
-            useBias: global::LayerGen.Config.ReadBoolean(config, "use_bias", "Everything"),
-            label: global::LayerGen.Config.ReadString(config, "label", "Everything"),
-            comment: global::LayerGen.Config.ReadStringOrNull(config, "comment", "Everything"),
-            padding: global::LayerGen.Config.ReadEnum<global::MyApp.Padding>(config, "padding", "Everything"),
-            maybePadding: global::LayerGen.Config.ReadEnumOrNull<global::MyApp.Padding>(config, "maybe_padding", "Everything"),
-            maybeCount: global::LayerGen.Config.ReadInt32OrNull(config, "maybe_count", "Everything"),
-            targetShape: global::LayerGen.Config.ReadShape(config, "target_shape", "Everything"),
-            maybeShape: global::LayerGen.Config.ReadShapeOrNull(config, "maybe_shape", "Everything"),
-            kernelSize: global::LayerGen.Config.ReadInt32Array(config, "kernel_size", "Everything"),
-            weights: global::LayerGen.Config.ReadSingleList(config, "weights", "Everything"),
-            names: global::LayerGen.Config.ReadStringList(config, "names", "Everything"),
-            paddings: new global::System.Collections.Generic.List<global::MyApp.Padding>(global::LayerGen.Config.ReadEnumArray<global::MyApp.Padding>(config, "paddings", "Everything")),
-            shapes: global::LayerGen.Config.ReadShapeArray(config, "shapes", "Everything"),
-            maybeSizes: global::LayerGen.Config.ReadInt32ArrayOrNull(config, "maybe_sizes", "Everything"),
-            activation: global::LayerGen.Config.ReadActivation(config, "activation", "Everything"),
-            kernelInitializer: global::LayerGen.Config.ReadInitializer(config, "kernel_initializer", "Everything")!,
-            kernelRegularizer: global::LayerGen.Config.ReadRegularizer(config, "kernel_regularizer", "Everything"),
-            kernelConstraint: global::LayerGen.Config.ReadConstraint(config, "kernel_constraint", "Everything"),
-            inner: global::LayerGen.Config.ReadLayer<global::MyApp.Inner>(config, "inner", "Everything"),
-            anyLayer: global::LayerGen.Config.ReadLayerOrNull<global::LayerGen.Layer>(config, "any_layer", "Everything"),
-            inners: global::LayerGen.Config.ReadLayerList<global::MyApp.Inner>(config, "inners", "Everything"),
-            computeType: global::LayerGen.Config.ReadDType(config, "compute_type", "Everything"))
+            count: global::LayerGen.Serialization.Config.ReadInt32(config, "count", "Everything"),
+            big: global::LayerGen.Serialization.Config.ReadInt64(config, "big", "Everything"),
+            rate: global::LayerGen.Serialization.Config.ReadSingle(config, "rate", "Everything"),
+            epsilon: global::LayerGen.Serialization.Config.ReadDouble(config, "epsilon", "Everything"),
+            useBias: global::LayerGen.Serialization.Config.ReadBoolean(config, "use_bias", "Everything"),
+            label: global::LayerGen.Serialization.Config.ReadString(config, "label", "Everything"),
+            comment: global::LayerGen.Serialization.Config.ReadStringOrNull(config, "comment", "Everything"),
+            padding: global::LayerGen.Serialization.Config.ReadEnum<global::MyApp.Padding>(config, "padding", "Everything"),
+            maybePadding: global::LayerGen.Serialization.Config.ReadEnumOrNull<global::MyApp.Padding>(config, "maybe_padding", "Everything"),
+            maybeCount: global::LayerGen.Serialization.Config.ReadInt32OrNull(config, "maybe_count", "Everything"),
+            targetShape: global::LayerGen.Serialization.Config.ReadShape(config, "target_shape", "Everything"),
+            maybeShape: global::LayerGen.Serialization.Config.ReadShapeOrNull(config, "maybe_shape", "Everything"),
+            kernelSize: global::LayerGen.Serialization.Config.ReadInt32Array(config, "kernel_size", "Everything"),
+            weights: global::LayerGen.Serialization.Config.ReadSingleList(config, "weights", "Everything"),
+            names: global::LayerGen.Serialization.Config.ReadStringList(config, "names", "Everything"),
+            paddings: new global::System.Collections.Generic.List<global::MyApp.Padding>(global::LayerGen.Serialization.Config.ReadEnumArray<global::MyApp.Padding>(config, "paddings", "Everything")),
+            shapes: global::LayerGen.Serialization.Config.ReadShapeArray(config, "shapes", "Everything"),
+            maybeSizes: global::LayerGen.Serialization.Config.ReadInt32ArrayOrNull(config, "maybe_sizes", "Everything"),
+            activation: global::LayerGen.Serialization.Config.ReadActivation(config, "activation", "Everything"),
+            kernelInitializer: global::LayerGen.Serialization.Config.ReadInitializer(config, "kernel_initializer", "Everything")!,
+            kernelRegularizer: global::LayerGen.Serialization.Config.ReadRegularizer(config, "kernel_regularizer", "Everything"),
+            kernelConstraint: global::LayerGen.Serialization.Config.ReadConstraint(config, "kernel_constraint", "Everything"),
+            inner: global::LayerGen.Serialization.Config.ReadLayer<global::MyApp.Inner>(config, "inner", "Everything"),
+            anyLayer: global::LayerGen.Serialization.Config.ReadLayerOrNull<global::LayerGen.Layers.Layer>(config, "any_layer", "Everything"),
+            inners: global::LayerGen.Serialization.Config.ReadLayerList<global::MyApp.Inner>(config, "inners", "Everything"),
+            computeType: global::LayerGen.Serialization.Config.ReadDType(config, "compute_type", "Everything"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "Everything"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "Everything"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -133,6 +133,6 @@ partial class Everything : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterEverything()
-        => global::LayerGen.LayerRegistry.Register("TestProject>Everything", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Everything", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class FlexibleDense : global::LayerGen.Layer
+partial class FlexibleDense : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,7 +15,7 @@ partial class FlexibleDense : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.w is not null) visitor.Variable("w", this.w);
@@ -24,7 +24,7 @@ partial class FlexibleDense : global::LayerGen.Layer
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor inputs)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs)
     {
         global::System.ArgumentNullException.ThrowIfNull(inputs);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -34,11 +34,11 @@ partial class FlexibleDense : global::LayerGen.Layer
             {
                 this.BeginBuild();
                 this.Build(inputs.Shape);
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(inputs.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(inputs.Shape));
             }
             this.AssertInputCompatibility(0, inputs);
             var outputs = this.Call(inputs);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([inputs], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([inputs], null, null), outputs);
         }
         finally
         {
@@ -48,7 +48,7 @@ partial class FlexibleDense : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -56,7 +56,7 @@ partial class FlexibleDense : global::LayerGen.Layer
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["out_features"] = global::LayerGen.Config.Write(this.outFeatures);
+        config["out_features"] = global::LayerGen.Serialization.Config.Write(this.outFeatures);
         return config;
     }
 
@@ -65,9 +65,9 @@ partial class FlexibleDense : global::LayerGen.Layer
     public static FlexibleDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new FlexibleDense(
-            outFeatures: global::LayerGen.Config.ReadInt32(config, "out_features", "FlexibleDense"))
+            outFeatures: global::LayerGen.Serialization.Config.ReadInt32(config, "out_features", "FlexibleDense"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "FlexibleDense"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "FlexibleDense"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -76,6 +76,6 @@ partial class FlexibleDense : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterFlexibleDense()
-        => global::LayerGen.LayerRegistry.Register("TestProject>FlexibleDense", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>FlexibleDense", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -7,7 +7,7 @@ partial class Blocks
 {
     partial class Hidden
     {
-        partial class Deep : global::LayerGen.Layer
+        partial class Deep : global::LayerGen.Layers.Layer
         {
             /// <inheritdoc/>
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -19,14 +19,14 @@ partial class Blocks
 
             /// <inheritdoc/>
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-            protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+            protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
                 base.VisitMembers(visitor);
             }
 
             /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-            public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor @in)
+            public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor @in)
             {
                 global::System.ArgumentNullException.ThrowIfNull(@in);
                 var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -35,11 +35,11 @@ partial class Blocks
                     if (!this.IsBuilt)
                     {
                         this.BeginBuild();
-                        this.EndBuild(global::LayerGen.BuildConfig.ForInput(@in.Shape));
+                        this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(@in.Shape));
                     }
                     this.AssertInputCompatibility(0, @in);
                     var outputs = this.Call(@in);
-                    return this.FinishCall(frame, new global::LayerGen.CallArguments([@in], null, null), outputs);
+                    return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([@in], null, null), outputs);
                 }
                 finally
                 {
@@ -49,7 +49,7 @@ partial class Blocks
 
             /// <summary>Replays a recorded call (functional models).</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-            protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+            protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
                 => [this.Invoke(arguments.Tensors[0])];
 
             /// <inheritdoc/>
@@ -57,7 +57,7 @@ partial class Blocks
             public override global::System.Text.Json.Nodes.JsonObject GetConfig()
             {
                 var config = base.GetConfig();
-                config["depth"] = global::LayerGen.Config.Write(this.depth);
+                config["depth"] = global::LayerGen.Serialization.Config.Write(this.depth);
                 return config;
             }
 
@@ -66,9 +66,9 @@ partial class Blocks
             public static Deep FromConfig(global::System.Text.Json.Nodes.JsonObject config)
             {
                 var layer = new Deep(
-                    depth: global::LayerGen.Config.ReadInt32(config, "depth", "Deep"))
+                    depth: global::LayerGen.Serialization.Config.ReadInt32(config, "depth", "Deep"))
                 {
-                    Name = global::LayerGen.Config.ReadName(config, "Deep"),
+                    Name = global::LayerGen.Serialization.Config.ReadName(config, "Deep"),
                 };
                 layer.ApplyBaseConfig(config);
                 return layer;

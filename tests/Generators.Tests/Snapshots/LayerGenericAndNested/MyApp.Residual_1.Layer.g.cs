@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Residual<TInner> : global::LayerGen.Layer
+partial class Residual<TInner> : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,7 +15,7 @@ partial class Residual<TInner> : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.Inner is not null) visitor.Module("inner", this.Inner);
@@ -23,7 +23,7 @@ partial class Residual<TInner> : global::LayerGen.Layer
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -32,11 +32,11 @@ partial class Residual<TInner> : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -46,7 +46,7 @@ partial class Residual<TInner> : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -54,7 +54,7 @@ partial class Residual<TInner> : global::LayerGen.Layer
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["scale"] = global::LayerGen.Config.Write(this.scale);
+        config["scale"] = global::LayerGen.Serialization.Config.Write(this.scale);
         return config;
     }
 
@@ -63,9 +63,9 @@ partial class Residual<TInner> : global::LayerGen.Layer
     public static Residual<TInner> FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Residual<TInner>(
-            scale: global::LayerGen.Config.ReadDouble(config, "scale", "Residual"))
+            scale: global::LayerGen.Serialization.Config.ReadDouble(config, "scale", "Residual"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "Residual"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "Residual"),
         };
         layer.ApplyBaseConfig(config);
         return layer;

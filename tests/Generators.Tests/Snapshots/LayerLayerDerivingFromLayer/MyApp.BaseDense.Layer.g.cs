@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class BaseDense : global::LayerGen.Layer
+partial class BaseDense : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,7 +15,7 @@ partial class BaseDense : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.w is not null) visitor.Variable("w", this.w);
@@ -23,7 +23,7 @@ partial class BaseDense : global::LayerGen.Layer
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -33,11 +33,11 @@ partial class BaseDense : global::LayerGen.Layer
             {
                 this.BeginBuild();
                 this.Build(x.Shape);
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -47,7 +47,7 @@ partial class BaseDense : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -55,7 +55,7 @@ partial class BaseDense : global::LayerGen.Layer
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["units"] = global::LayerGen.Config.Write(this.units);
+        config["units"] = global::LayerGen.Serialization.Config.Write(this.units);
         return config;
     }
 
@@ -64,9 +64,9 @@ partial class BaseDense : global::LayerGen.Layer
     public static BaseDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new BaseDense(
-            units: global::LayerGen.Config.ReadInt32(config, "units", "BaseDense"))
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "BaseDense"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "BaseDense"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "BaseDense"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -75,6 +75,6 @@ partial class BaseDense : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterBaseDense()
-        => global::LayerGen.LayerRegistry.Register("TestProject>BaseDense", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>BaseDense", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

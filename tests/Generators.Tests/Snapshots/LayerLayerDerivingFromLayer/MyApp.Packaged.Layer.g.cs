@@ -15,14 +15,14 @@ partial class Packaged
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x, bool? training = null)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, bool? training = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: training, trainingDefault: false);
@@ -32,11 +32,11 @@ partial class Packaged
             {
                 this.BeginBuild();
                 this.Build(x.Shape);
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x, frame.Training);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, training), outputs);
         }
         finally
         {
@@ -46,7 +46,7 @@ partial class Packaged
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Training)];
 
     /// <inheritdoc/>
@@ -54,7 +54,7 @@ partial class Packaged
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["units"] = global::LayerGen.Config.Write(this.units);
+        config["units"] = global::LayerGen.Serialization.Config.Write(this.units);
         return config;
     }
 
@@ -63,9 +63,9 @@ partial class Packaged
     public static new Packaged FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Packaged(
-            units: global::LayerGen.Config.ReadInt32(config, "units", "Packaged"))
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Packaged"))
         {
-            Name = global::LayerGen.Config.ReadName(config, "Packaged"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "Packaged"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -74,6 +74,6 @@ partial class Packaged
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterPackaged()
-        => global::LayerGen.LayerRegistry.Register("my_package>Packaged", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("my_package>Packaged", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -15,14 +15,14 @@ partial class ReluDense
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public new global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public new global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -32,11 +32,11 @@ partial class ReluDense
             {
                 this.BeginBuild();
                 this.Build(x.Shape);
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -46,7 +46,7 @@ partial class ReluDense
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <inheritdoc/>
@@ -54,8 +54,8 @@ partial class ReluDense
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["units"] = global::LayerGen.Config.Write(this.units);
-        config["leaky"] = global::LayerGen.Config.Write(this.Leaky);
+        config["units"] = global::LayerGen.Serialization.Config.Write(this.units);
+        config["leaky"] = global::LayerGen.Serialization.Config.Write(this.Leaky);
         return config;
     }
 
@@ -64,10 +64,10 @@ partial class ReluDense
     public static new ReluDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new ReluDense(
-            units: global::LayerGen.Config.ReadInt32(config, "units", "ReluDense"),
-            leaky: global::LayerGen.Config.ReadBoolean(config, "leaky", "ReluDense", false))
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "ReluDense"),
+            leaky: global::LayerGen.Serialization.Config.ReadBoolean(config, "leaky", "ReluDense", false))
         {
-            Name = global::LayerGen.Config.ReadName(config, "ReluDense"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "ReluDense"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -76,6 +76,6 @@ partial class ReluDense
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterReluDense()
-        => global::LayerGen.LayerRegistry.Register("TestProject>ReluDense", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>ReluDense", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

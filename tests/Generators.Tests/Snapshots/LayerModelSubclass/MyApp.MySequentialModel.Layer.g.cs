@@ -15,7 +15,7 @@ partial class MySequentialModel
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.dense1 is not null) visitor.Module("dense1", this.dense1);
@@ -24,7 +24,7 @@ partial class MySequentialModel
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -33,11 +33,11 @@ partial class MySequentialModel
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
         }
         finally
         {
@@ -47,7 +47,7 @@ partial class MySequentialModel
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -56,7 +56,7 @@ partial class MySequentialModel
     {
         var layer = new MySequentialModel()
         {
-            Name = global::LayerGen.Config.ReadName(config, "MySequentialModel"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "MySequentialModel"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -65,6 +65,6 @@ partial class MySequentialModel
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterMySequentialModel()
-        => global::LayerGen.LayerRegistry.Register("TestProject>MySequentialModel", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>MySequentialModel", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

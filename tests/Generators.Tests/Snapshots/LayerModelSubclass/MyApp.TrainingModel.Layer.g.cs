@@ -15,7 +15,7 @@ partial class TrainingModel
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.dense is not null) visitor.Module("dense", this.dense);
@@ -23,7 +23,7 @@ partial class TrainingModel
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public new global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x, bool? training = null)
+    public new global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, bool? training = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: training, trainingDefault: false);
@@ -32,11 +32,11 @@ partial class TrainingModel
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x, frame.Training);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, training), outputs);
         }
         finally
         {
@@ -46,7 +46,7 @@ partial class TrainingModel
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Training)];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -55,7 +55,7 @@ partial class TrainingModel
     {
         var layer = new TrainingModel()
         {
-            Name = global::LayerGen.Config.ReadName(config, "TrainingModel"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "TrainingModel"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -64,6 +64,6 @@ partial class TrainingModel
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterTrainingModel()
-        => global::LayerGen.LayerRegistry.Register("TestProject>TrainingModel", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>TrainingModel", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

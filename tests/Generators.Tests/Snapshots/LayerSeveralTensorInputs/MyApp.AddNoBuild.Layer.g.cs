@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class AddNoBuild : global::LayerGen.Layer
+partial class AddNoBuild : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,14 +15,14 @@ partial class AddNoBuild : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor left, global::LayerGen.Tensor right)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor left, global::LayerGen.Tensors.Tensor right)
     {
         global::System.ArgumentNullException.ThrowIfNull(left);
         global::System.ArgumentNullException.ThrowIfNull(right);
@@ -32,12 +32,12 @@ partial class AddNoBuild : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForShapes(("left_shape", left.Shape), ("right_shape", right.Shape)));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForShapes(("left_shape", left.Shape), ("right_shape", right.Shape)));
             }
             this.AssertInputCompatibility(0, left);
             this.AssertInputCompatibility(1, right);
             var outputs = this.Call(left, right);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([left, right], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([left, right], null, null), outputs);
         }
         finally
         {
@@ -47,7 +47,7 @@ partial class AddNoBuild : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Tensors[1])];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -56,7 +56,7 @@ partial class AddNoBuild : global::LayerGen.Layer
     {
         var layer = new AddNoBuild()
         {
-            Name = global::LayerGen.Config.ReadName(config, "AddNoBuild"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "AddNoBuild"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -65,6 +65,6 @@ partial class AddNoBuild : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterAddNoBuild()
-        => global::LayerGen.LayerRegistry.Register("TestProject>AddNoBuild", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>AddNoBuild", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

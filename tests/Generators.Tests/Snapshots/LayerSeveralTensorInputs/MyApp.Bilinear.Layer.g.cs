@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Bilinear : global::LayerGen.Layer
+partial class Bilinear : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,7 +15,7 @@ partial class Bilinear : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.w is not null) visitor.Variable("w", this.w);
@@ -23,7 +23,7 @@ partial class Bilinear : global::LayerGen.Layer
 
     /// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor a, global::LayerGen.Tensor b)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor a, global::LayerGen.Tensors.Tensor b)
     {
         global::System.ArgumentNullException.ThrowIfNull(a);
         global::System.ArgumentNullException.ThrowIfNull(b);
@@ -34,12 +34,12 @@ partial class Bilinear : global::LayerGen.Layer
             {
                 this.BeginBuild();
                 this.Build(a.Shape, b.Shape);
-                this.EndBuild(global::LayerGen.BuildConfig.ForShapes(("a_shape", a.Shape), ("b_shape", b.Shape)));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForShapes(("a_shape", a.Shape), ("b_shape", b.Shape)));
             }
             this.AssertInputCompatibility(0, a);
             this.AssertInputCompatibility(1, b);
             var outputs = this.Call(a, b);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([a, b], null, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([a, b], null, null), outputs);
         }
         finally
         {
@@ -49,7 +49,7 @@ partial class Bilinear : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Tensors[1])];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -58,7 +58,7 @@ partial class Bilinear : global::LayerGen.Layer
     {
         var layer = new Bilinear()
         {
-            Name = global::LayerGen.Config.ReadName(config, "Bilinear"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "Bilinear"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -67,6 +67,6 @@ partial class Bilinear : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterBilinear()
-        => global::LayerGen.LayerRegistry.Register("TestProject>Bilinear", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Bilinear", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

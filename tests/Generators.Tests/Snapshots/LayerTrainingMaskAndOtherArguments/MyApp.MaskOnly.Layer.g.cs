@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class MaskOnly : global::LayerGen.Layer
+partial class MaskOnly : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,14 +15,14 @@ partial class MaskOnly : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x, global::LayerGen.Tensor? mask = null)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, global::LayerGen.Tensors.Tensor? mask = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: null, trainingDefault: null);
@@ -31,11 +31,11 @@ partial class MaskOnly : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x, mask);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], mask, null), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], mask, null), outputs);
         }
         finally
         {
@@ -45,7 +45,7 @@ partial class MaskOnly : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Mask)];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -54,7 +54,7 @@ partial class MaskOnly : global::LayerGen.Layer
     {
         var layer = new MaskOnly()
         {
-            Name = global::LayerGen.Config.ReadName(config, "MaskOnly"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "MaskOnly"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -63,6 +63,6 @@ partial class MaskOnly : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterMaskOnly()
-        => global::LayerGen.LayerRegistry.Register("TestProject>MaskOnly", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>MaskOnly", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

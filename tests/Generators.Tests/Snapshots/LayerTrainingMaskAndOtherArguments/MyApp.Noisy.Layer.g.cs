@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Noisy : global::LayerGen.Layer
+partial class Noisy : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,14 +15,14 @@ partial class Noisy : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor inputs, int k, bool? training = null, global::LayerGen.Tensor? mask = null, string mode = "a", float scale = 0.5F, global::MyApp.Mode how = global::MyApp.Mode.VerySlow, double? cap = null)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs, int k, bool? training = null, global::LayerGen.Tensors.Tensor? mask = null, string mode = "a", float scale = 0.5F, global::MyApp.Mode how = global::MyApp.Mode.VerySlow, double? cap = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(inputs);
         var frame = this.EnterCall(training: training, trainingDefault: false);
@@ -31,11 +31,11 @@ partial class Noisy : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(inputs.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(inputs.Shape));
             }
             this.AssertInputCompatibility(0, inputs);
             var outputs = this.Call(inputs, k, frame.Training, mask, mode, scale, how, cap);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([inputs], mask, training, new global::System.Collections.Generic.Dictionary<string, object?> { ["k"] = k, ["mode"] = mode, ["scale"] = scale, ["how"] = how, ["cap"] = cap }), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([inputs], mask, training, new global::System.Collections.Generic.Dictionary<string, object?> { ["k"] = k, ["mode"] = mode, ["scale"] = scale, ["how"] = how, ["cap"] = cap }), outputs);
         }
         finally
         {
@@ -45,7 +45,7 @@ partial class Noisy : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Get<int>("k", default!), arguments.Training, arguments.Mask, arguments.Get<string>("mode", "a"), arguments.Get<float>("scale", 0.5F), arguments.Get<global::MyApp.Mode>("how", global::MyApp.Mode.VerySlow), arguments.Get<double?>("cap", null))];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -54,7 +54,7 @@ partial class Noisy : global::LayerGen.Layer
     {
         var layer = new Noisy()
         {
-            Name = global::LayerGen.Config.ReadName(config, "Noisy"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "Noisy"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -63,6 +63,6 @@ partial class Noisy : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterNoisy()
-        => global::LayerGen.LayerRegistry.Register("TestProject>Noisy", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Noisy", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class TrainingFirst : global::LayerGen.Layer
+partial class TrainingFirst : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,14 +15,14 @@ partial class TrainingFirst : global::LayerGen.Layer
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public global::LayerGen.Tensor Invoke(global::LayerGen.Tensor x, bool? training = null)
+    public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, bool? training = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(x);
         var frame = this.EnterCall(training: training, trainingDefault: true);
@@ -31,11 +31,11 @@ partial class TrainingFirst : global::LayerGen.Layer
             if (!this.IsBuilt)
             {
                 this.BeginBuild();
-                this.EndBuild(global::LayerGen.BuildConfig.ForInput(x.Shape));
+                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
             }
             this.AssertInputCompatibility(0, x);
             var outputs = this.Call(x, frame.Training);
-            return this.FinishCall(frame, new global::LayerGen.CallArguments([x], null, training), outputs);
+            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, training), outputs);
         }
         finally
         {
@@ -45,7 +45,7 @@ partial class TrainingFirst : global::LayerGen.Layer
 
     /// <summary>Replays a recorded call (functional models).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override global::LayerGen.Tensor[] InvokeRecorded(global::LayerGen.CallArguments arguments)
+    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Training)];
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
@@ -54,7 +54,7 @@ partial class TrainingFirst : global::LayerGen.Layer
     {
         var layer = new TrainingFirst()
         {
-            Name = global::LayerGen.Config.ReadName(config, "TrainingFirst"),
+            Name = global::LayerGen.Serialization.Config.ReadName(config, "TrainingFirst"),
         };
         layer.ApplyBaseConfig(config);
         return layer;
@@ -63,6 +63,6 @@ partial class TrainingFirst : global::LayerGen.Layer
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterTrainingFirst()
-        => global::LayerGen.LayerRegistry.Register("TestProject>TrainingFirst", static config => FromConfig(config));
+        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>TrainingFirst", static config => FromConfig(config));
 #pragma warning restore CA2255
 }

@@ -7,7 +7,7 @@ partial class Models
 {
     partial record Container
     {
-        partial class InRecord : global::LayerGen.Module
+        partial class InRecord : global::LayerGen.Modules.Module
         {
             /// <inheritdoc/>
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -15,7 +15,7 @@ partial class Models
 
             /// <inheritdoc/>
             [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-            protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+            protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
                 base.VisitMembers(visitor);
                 if (this.W is not null) visitor.Variable("w", this.W);

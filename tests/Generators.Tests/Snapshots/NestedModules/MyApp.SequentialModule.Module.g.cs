@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class SequentialModule : global::LayerGen.Module
+partial class SequentialModule : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -11,7 +11,7 @@ partial class SequentialModule : global::LayerGen.Module
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.dense1 is not null) visitor.Module("dense1", this.dense1);

@@ -9,9 +9,9 @@ partial class EverythingOp
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string Name => "Everything";
 
-    /// <summary>Re-creates the op from its attributes: the factory registered in <see cref="global::LayerGen.OpRegistry"/>.</summary>
+    /// <summary>Re-creates the op from its attributes: the factory registered in <see cref="global::LayerGen.Operations.OpRegistry"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public static global::LayerGen.Op Create(global::LayerGen.OpAttributes attributes)
+    public static global::LayerGen.Operations.Op Create(global::LayerGen.Operations.OpAttributes attributes)
     {
         global::System.ArgumentNullException.ThrowIfNull(attributes);
         return new EverythingOp(attributes.GetDouble("factor"), attributes.GetBool("keepdims"), attributes.GetInt("axis"), attributes.GetIntOrNull("limit"), attributes.GetIntOrNull("other"), attributes.GetString("mode"), attributes.GetDType("dtype"), attributes.GetShape("shape"), attributes.GetInts("sizes"), attributes.GetIntsOrNull("axes"), attributes.GetIntsOrNull("perm"));
@@ -19,7 +19,7 @@ partial class EverythingOp
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public override void WriteAttributes(global::LayerGen.OpAttributes attributes)
+    public override void WriteAttributes(global::LayerGen.Operations.OpAttributes attributes)
     {
         global::System.ArgumentNullException.ThrowIfNull(attributes);
         attributes.Set("factor", this.Factor);
@@ -46,7 +46,7 @@ partial class EverythingOp
         parts.Add("limit=" + (this.Limit is { } valueLimit ? valueLimit.ToString(global::System.Globalization.CultureInfo.InvariantCulture) : "all"));
         if (this.Other is { } valueOther) parts.Add("other=" + valueOther.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
         parts.Add("mode=" + this.Mode);
-        parts.Add("dtype=" + global::LayerGen.DTypes.Name(this.DType));
+        parts.Add("dtype=" + global::LayerGen.Tensors.DTypes.Name(this.DType));
         parts.Add("shape=" + this.Shape.ToString());
         parts.Add("sizes=" + "[" + string.Join(", ", this.Sizes) + "]");
         parts.Add("axes=" + (this.Axes is { } valueAxes ? "[" + string.Join(", ", valueAxes) + "]" : "all"));
@@ -60,7 +60,7 @@ partial class EverythingOp
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterOp()
     {
-        global::LayerGen.OpRegistry.Register("Everything", Create);
+        global::LayerGen.Operations.OpRegistry.Register("Everything", Create);
     }
 #pragma warning restore CA2255
 }

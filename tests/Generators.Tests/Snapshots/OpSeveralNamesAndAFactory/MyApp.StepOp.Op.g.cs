@@ -5,9 +5,9 @@ namespace MyApp;
 
 partial class StepOp
 {
-    /// <summary>Re-creates the op from its attributes: the factory registered in <see cref="global::LayerGen.OpRegistry"/>.</summary>
+    /// <summary>Re-creates the op from its attributes: the factory registered in <see cref="global::LayerGen.Operations.OpRegistry"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public static global::LayerGen.Op Create(global::LayerGen.OpAttributes attributes)
+    public static global::LayerGen.Operations.Op Create(global::LayerGen.Operations.OpAttributes attributes)
     {
         global::System.ArgumentNullException.ThrowIfNull(attributes);
         return FromName(attributes.OpName, attributes.GetInt("size"));
@@ -15,7 +15,7 @@ partial class StepOp
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public override void WriteAttributes(global::LayerGen.OpAttributes attributes)
+    public override void WriteAttributes(global::LayerGen.Operations.OpAttributes attributes)
     {
         global::System.ArgumentNullException.ThrowIfNull(attributes);
         attributes.Set("size", (long)this.Size);
@@ -27,8 +27,8 @@ partial class StepOp
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterOp()
     {
-        global::LayerGen.OpRegistry.Register("Up", Create);
-        global::LayerGen.OpRegistry.Register("Down", Create);
+        global::LayerGen.Operations.OpRegistry.Register("Up", Create);
+        global::LayerGen.Operations.OpRegistry.Register("Down", Create);
     }
 #pragma warning restore CA2255
 }

@@ -9,9 +9,9 @@ partial class IdentityishOp
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string Name => "Identityish";
 
-    /// <summary>Re-creates the op from its attributes: the factory registered in <see cref="global::LayerGen.OpRegistry"/>.</summary>
+    /// <summary>Re-creates the op from its attributes: the factory registered in <see cref="global::LayerGen.Operations.OpRegistry"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    public static global::LayerGen.Op Create(global::LayerGen.OpAttributes attributes)
+    public static global::LayerGen.Operations.Op Create(global::LayerGen.Operations.OpAttributes attributes)
     {
         global::System.ArgumentNullException.ThrowIfNull(attributes);
         return Instance;
@@ -23,7 +23,7 @@ partial class IdentityishOp
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void RegisterOp()
     {
-        global::LayerGen.OpRegistry.Register("Identityish", Create);
+        global::LayerGen.Operations.OpRegistry.Register("Identityish", Create);
     }
 #pragma warning restore CA2255
 }

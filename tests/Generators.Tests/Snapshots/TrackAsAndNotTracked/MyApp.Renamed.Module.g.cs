@@ -3,7 +3,7 @@
 
 namespace MyApp;
 
-partial class Renamed : global::LayerGen.Module
+partial class Renamed : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
@@ -11,7 +11,7 @@ partial class Renamed : global::LayerGen.Module
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
-    protected override void VisitMembers(global::LayerGen.IModuleVisitor visitor)
+    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this._w is not null) visitor.Variable("kernel", this._w);

@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// A lone float32 rank-2 MatMul by a fixed weight (a variable or a constant): runs as a <see cref="DenseStep"/>

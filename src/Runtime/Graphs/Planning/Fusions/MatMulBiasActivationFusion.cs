@@ -1,4 +1,4 @@
-namespace LayerGen;
+namespace LayerGen.Graphs;
 
 /// <summary>
 /// <c>act(x @ W + b)</c>, a dense layer: a float32 rank-2 MatMul whose only use is an Add of a bias of shape (n)

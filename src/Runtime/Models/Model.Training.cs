@@ -1,0 +1,100 @@
+namespace LayerGen.Models;
+
+// Training hooks: the overridable steps (Keras 3's train_step, test_step, predict_step, compute_loss,
+// compute_metrics). Their default bodies, Compile/Fit/Evaluate/Predict and the compiled state live in the
+// training layer (src/Runtime/Training/Trainer.cs, ModelTraining.cs), which plugs itself in through
+// IModelTrainer: a model never names an optimizer, a loss, a metric or a callback.
+public partial class Model
+{
+    private IModelTrainer? _trainer;
+
+    /// <summary>Creates a model's trainer; set by the training layer when the assembly loads.</summary>
+    internal static Func<Model, IModelTrainer>? TrainerFactory { get; set; }
+
+    /// <summary>This model's trainer (its compiled state), created on first use.</summary>
+    internal IModelTrainer Trainer => _trainer ??= (TrainerFactory ?? throw new InvalidOperationException("LayerGen's training layer is not initialized."))(this);
+
+    /// <summary>Set by callbacks (<c>EarlyStopping</c>, <c>TerminateOnNaN</c>) to end <c>Fit</c> after the current batch.</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>
+    /// Calls the model on <paramref name="x"/> with <paramref name="training"/> set for every layer beneath it
+    /// (also in subclassed models whose <c>Call</c> takes no training flag); the losses of the last call are cleared first.
+    /// </summary>
+    public Tensor CallWithTraining(Tensor x, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Tensor[] outputs;
+        if (CallContext.Current is not null)
+            outputs = Invoke(new CallArguments([x], null, training));
+        else
+        {
+            var context = CallContext.Begin();
+            context.Training = training;
+            ClearLosses();
+            try { outputs = Invoke(new CallArguments([x], null, training)); }
+            finally { CallContext.End(); }
+        }
+        if (outputs.Length != 1) throw new NotSupportedException($"Model \"{Name}\" has {outputs.Length} outputs; training supports single-output models.");
+        return outputs[0];
+    }
+
+    /// <summary>
+    /// The total loss of a batch (Keras's <c>compute_loss</c>): the compiled loss of <paramref name="y"/> and
+    /// <paramref name="yPred"/> weighted by <paramref name="sampleWeight"/>, plus the sum of the layers'
+    /// <see cref="Layer.Losses"/> (<c>AddLoss</c>, weight regularizers, activity regularizers).
+    /// </summary>
+    public virtual Tensor ComputeLoss(Tensor x, Tensor? y, Tensor yPred, Tensor? sampleWeight)
+        => Trainer.ComputeLoss(x, y, yPred, sampleWeight);
+
+    /// <summary>
+    /// Updates the loss tracker (weighted by the batch size, as Keras does) and the compiled metrics (unweighted),
+    /// and returns the running results: <c>loss</c>, then each metric by name.
+    /// </summary>
+    public virtual Dictionary<string, double> ComputeMetrics(Tensor x, Tensor? y, Tensor yPred, Tensor loss, Tensor? sampleWeight)
+        => Trainer.ComputeMetrics(x, y, yPred, loss, sampleWeight);
+
+    /// <summary>
+    /// One training step (Keras's <c>train_step</c>): forward pass with <c>training: true</c> under a
+    /// gradient tape, <see cref="ComputeLoss"/>, gradients, the optimizer's update (constraints
+    /// applied after it), then <see cref="ComputeMetrics"/>. Override it for a custom training loop.
+    /// </summary>
+    public virtual Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight)
+        => Trainer.TrainStep(x, y, sampleWeight);
+
+    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward pass with <c>training: false</c>, loss, metrics.</summary>
+    public virtual Dictionary<string, double> TestStep(Tensor x, Tensor? y, Tensor? sampleWeight)
+        => Trainer.TestStep(x, y, sampleWeight);
+
+    /// <summary>One prediction step (Keras's <c>predict_step</c>): the model called with <c>training: false</c>.</summary>
+    public virtual Tensor PredictStep(Tensor x) => CallWithTraining(x, training: false);
+
+    /// <summary>
+    /// The model's inference (<see cref="PredictStep"/>, <c>training: false</c>) traced for inputs of exactly
+    /// <paramref name="input"/> and prepared as an <see cref="ExecutionPlan"/>, as Keras traces its
+    /// <c>predict_function</c>: planned buffers, dense layers fused with their bias and activation, nothing
+    /// allocated per run once warm. The plan reads the model's variables at each run (training later is seen);
+    /// its outputs are overwritten by the next run. The model must be built or buildable from <paramref name="input"/>.
+    /// </summary>
+    public ExecutionPlan Plan(TensorSpec input)
+    {
+        if (!input.Shape.IsFullyDefined)
+            throw new ArgumentException($"{Name}.Plan: the input spec {input} needs a fully defined shape (fix the batch size the plan runs at).", nameof(input));
+        // Variables are created by a first concrete call; tracing then captures them.
+        if (!IsBuilt) PredictStep(Tensor.Zeros(input.Shape, input.DType));
+        return TensorFunction.Trace(PredictStep, Name + "_predict").Plan(input);
+    }
+
+    /// <summary>Copies of the values of every variable (trainable first), as Keras's <c>get_weights()</c>.</summary>
+    public Tensor[] GetWeights() => Variables.Select(v => v.Value()).ToArray();
+
+    /// <summary>Assigns values to every variable, in the order of <see cref="GetWeights"/>.</summary>
+    public void SetWeights(IReadOnlyList<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var vars = Variables;
+        if (weights.Count != vars.Count)
+            throw new ArgumentException($"You called `SetWeights(weights)` on model \"{Name}\" with a weight list of length {weights.Count}, but the model has {vars.Count} weights.", nameof(weights));
+        for (int i = 0; i < vars.Count; i++) vars[i].Assign(weights[i]);
+    }
+}

@@ -30,6 +30,8 @@ public class DotnetBuildTests
                     <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
                     <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
                   </ItemGroup>
+                  <!-- What the package's buildTransitive targets give a project with ImplicitUsings: LayerGen's namespaces. -->
+                  <Import Project="{Path.Combine(DotnetCli.RepositoryRoot, "src", "Runtime", "buildTransitive", "LayerGen.Usings.targets")}" />
                 </Project>
                 """);
             File.WriteAllText(Path.Combine(dir, "MyDense.cs"), """

@@ -50,8 +50,8 @@ internal static class TestSetup
         });
     }
 
-    /// <summary>Usings every test source starts with.</summary>
-    public const string Usings = "using System;\nusing System.Collections.Generic;\nusing LayerGen;\n\n";
+    /// <summary>Usings every test source starts with (LayerGen's namespaces on the third line, so line numbers stay).</summary>
+    public const string Usings = "using System;\nusing System.Collections.Generic;\nusing LayerGen; " + LayerGenImplicitUsings.Line + "\n\n";
 }
 
 public sealed class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using LayerGen.Tests.Shared;
 
 namespace LayerGen.Generators.Tests;
 
@@ -25,7 +26,9 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, string assemblyName = "TestProject", IEnumerable<MetadataReference>? extraReferences = null)
         => CSharpCompilation.Create(
             assemblyName,
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"File{i}.cs")),
+            // Last, so the sources keep their indices: the global usings a LayerGen project gets (ImplicitUsings).
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"File{i}.cs"))
+                .Append(CSharpSyntaxTree.ParseText(LayerGenImplicitUsings.Source, ParseOptions, path: "LayerGenImplicitUsings.g.cs")),
             extraReferences is null ? References : References.AddRange(extraReferences),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LayerGen.Layers;
+using LayerGen.Serialization;
 
 namespace LayerGen.Tests.Layers;
 

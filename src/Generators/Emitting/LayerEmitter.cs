@@ -46,10 +46,11 @@ internal static class LayerEmitter
             }
             if (model.Config is { } config)
             {
-                if (config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase))
+                bool getConfig = config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase);
+                if (getConfig)
                     sections.Add(() => ConfigEmitter.WriteGetConfig(writer, config));
                 if (config.EmitFromConfig)
-                    sections.Add(() => WriteFromConfig(writer, model, config));
+                    sections.Add(() => WriteFromConfig(writer, model, config, getConfig));
                 if (config.EmitRegistration)
                     sections.Add(() => WriteRegistration(writer, model));
             }
@@ -194,10 +195,12 @@ internal static class LayerEmitter
 
     // ------------------------------------------------------------------ config
 
-    private static void WriteFromConfig(IndentedSourceWriter writer, LayerModel model, ConfigInfo config)
+    private static void WriteFromConfig(IndentedSourceWriter writer, LayerModel model, ConfigInfo config, bool getConfigInThisPart)
     {
         string cls = Naming.StringLiteral(model.ClassName);
-        writer.WriteLine("/// <summary>Creates the layer from a config written by <see cref=\"GetConfig\"/> (Keras's <c>from_config</c>).</summary>");
+        // A cref to an inherited GetConfig does not resolve from a generated part (CS1574 with documentation on): name it then.
+        string getConfig = getConfigInThisPart ? "<see cref=\"GetConfig\"/>" : "<c>GetConfig</c>";
+        writer.WriteLine("/// <summary>Creates the layer from a config written by " + getConfig + " (Keras's <c>from_config</c>).</summary>");
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
         using (writer.Block())

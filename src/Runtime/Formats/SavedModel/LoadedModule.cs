@@ -1,7 +1,7 @@
 namespace LayerGen.Formats;
 
 /// <summary>
-/// A module loaded by <see cref="SavedModel.Load"/>: not an instance of the class that was saved, but a
+/// A module loaded by <see cref="SavedModel.Load(string)"/>: not an instance of the class that was saved, but a
 /// generic module holding the saved variables (with their paths and trainable flags) and the saved concrete
 /// functions. <see cref="Call(Tensor)"/> dispatches by input signature; a signature that was never saved
 /// throws <see cref="SignatureNotFoundException"/> listing the saved ones.

@@ -6,7 +6,7 @@ namespace LayerGen.Formats;
 /// <summary>
 /// A module saved as graphs plus weights, like TensorFlow's SavedModel: every traced signature of the
 /// given functions as a JSON graph, the variables as a <see cref="Checkpoint"/>, and the object structure.
-/// <see cref="Load"/> needs no user class: it returns a <see cref="LoadedModule"/>. The layout is in
+/// <see cref="Load(string)"/> needs no user class: it returns a <see cref="LoadedModule"/>. The layout is in
 /// docs/formats/savedmodel.md. A SavedModel is a directory of several files (manifest, graphs, a checkpoint), so
 /// there is no <see cref="Stream"/> overload; each file is written through a temporary file renamed into place.
 /// </summary>

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace LayerGen.Kernels;
 
 /// <summary>
-/// op(B) of a float32 GEMM packed once (<see cref="Gemm.PackB"/>) into the panels the micro-kernel reads: for each
+/// op(B) of a float32 GEMM packed once (<see cref="Gemm.PackB(ReadOnlySpan{float}, bool, int, int, PackedMatrix?)"/>) into the panels the micro-kernel reads: for each
 /// depth block, every column panel of <c>kc × NR</c> values, zero-padded to a whole panel. A plan keeps one per dense
 /// layer so its products skip packing the weights, as ONNX Runtime pre-packs constant MatMul weights.
 /// </summary>

@@ -91,7 +91,7 @@ public abstract class Optimizer : ICheckpointable
 
     private float CurrentLearningRate() => Schedule is { } s ? s.Call(_iterations.ToScalar<long>()) : _learningRate!.ToScalar<float>();
 
-    /// <summary>Whether <see cref="Build"/> has run.</summary>
+    /// <summary>Whether <see cref="Build(Module)"/> has run.</summary>
     public bool IsBuilt { get; private set; }
 
     /// <summary>The weights the optimizer was built for, in order.</summary>

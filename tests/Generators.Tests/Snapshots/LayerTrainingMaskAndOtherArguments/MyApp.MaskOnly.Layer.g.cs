@@ -48,7 +48,7 @@ partial class MaskOnly : global::LayerGen.Layers.Layer
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Mask)];
 
-    /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
+    /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static MaskOnly FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {

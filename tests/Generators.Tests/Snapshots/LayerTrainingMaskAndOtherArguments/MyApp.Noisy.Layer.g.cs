@@ -48,7 +48,7 @@ partial class Noisy : global::LayerGen.Layers.Layer
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Get<int>("k", default!), arguments.Training, arguments.Mask, arguments.Get<string>("mode", "a"), arguments.Get<float>("scale", 0.5F), arguments.Get<global::MyApp.Mode>("how", global::MyApp.Mode.VerySlow), arguments.Get<double?>("cap", null))];
 
-    /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
+    /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static Noisy FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {

@@ -11,7 +11,7 @@ namespace LayerGen.Kernels;
 /// (AVX-512, AVX2+FMA or scalar, chosen at run time with explicit ISA checks so NativeAOT keeps the
 /// dispatch) and splits large products over the cores. Transposed operands are read in place while
 /// packing; no transpose is materialised. Row-major A needs no packing: the micro-kernel broadcasts from its
-/// rows in place. B (a layer's weight) can be packed once ahead (<see cref="PackB"/>) for the products that
+/// rows in place. B (a layer's weight) can be packed once ahead (<see cref="PackB(ReadOnlySpan{float}, bool, int, int, PackedMatrix?)"/>) for the products that
 /// share it. Other dtypes use a simpler vectorised loop.
 /// </summary>
 internal static unsafe partial class Gemm
@@ -139,7 +139,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>
-    /// <c>C = op(A) B</c> with B packed ahead by <see cref="PackB"/>: the same blocks, kernels and sums as
+    /// <c>C = op(A) B</c> with B packed ahead by <see cref="PackB(ReadOnlySpan{float}, bool, int, int, PackedMatrix?)"/>: the same blocks, kernels and sums as
     /// <see cref="Sgemm(ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, int, int, int)"/>, so the
     /// same results bit for bit, without packing B.
     /// </summary>

@@ -33,6 +33,9 @@ public sealed class PackageTests : IDisposable
             Assert.Contains("analyzers/dotnet/cs/LayerGen.Analyzers.CodeFixes.dll", entries);
             Assert.Contains("README.md", entries);
             Assert.Contains("buildTransitive/LayerGen.targets", entries);
+            // The implicit usings of LayerGen's namespaces (Program.cs below writes only `using LayerGen;`) and the XML docs.
+            Assert.Contains("buildTransitive/LayerGen.Usings.targets", entries);
+            Assert.Contains("lib/net10.0/LayerGen.xml", entries);
         }
 
         var app = Path.Combine(_work, "app");

@@ -33,10 +33,11 @@ internal static class KerasObjectEmitter
                 sections.Add(() => WriteRegisteredName(writer, model));
             if (model.Config is { } config)
             {
-                if (config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase))
+                bool getConfig = config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase);
+                if (getConfig)
                     sections.Add(() => ConfigEmitter.WriteGetConfig(writer, config));
                 if (config.EmitFromConfig)
-                    sections.Add(() => WriteFromConfig(writer, model, config));
+                    sections.Add(() => WriteFromConfig(writer, model, config, getConfig));
                 if (config.EmitRegistration)
                     sections.Add(() => WriteRegistration(writer, model));
             }
@@ -66,9 +67,11 @@ internal static class KerasObjectEmitter
         writer.WriteLine("public override string RegisteredName => " + Naming.StringLiteral(model.RegisteredName) + ";");
     }
 
-    private static void WriteFromConfig(IndentedSourceWriter writer, KerasObjectModel model, ConfigInfo config)
+    private static void WriteFromConfig(IndentedSourceWriter writer, KerasObjectModel model, ConfigInfo config, bool getConfigInThisPart)
     {
-        writer.WriteLine("/// <summary>Creates the object from a config written by <see cref=\"GetConfig\"/> (Keras's <c>from_config</c>).</summary>");
+        // A cref to an inherited GetConfig does not resolve from a generated part (CS1574 with documentation on): name it then.
+        string getConfig = getConfigInThisPart ? "<see cref=\"GetConfig\"/>" : "<c>GetConfig</c>";
+        writer.WriteLine("/// <summary>Creates the object from a config written by " + getConfig + " (Keras's <c>from_config</c>).</summary>");
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
         using (writer.Block())

@@ -106,12 +106,12 @@ FOLDER_NAMESPACES = {
 
 # The layers, lowest first (what the architecture test checks; documented in docs/design/architecture.md).
 LAYERS = [
-    ["LayerGen", "LayerGen.Tensors"],
+    ["LayerGen", "LayerGen.Tensors", "LayerGen.SourceGeneration"],  # SourceGeneration: src/Shared/Naming.cs, linked
     ["LayerGen.IO"],
     ["LayerGen.Operations", "LayerGen.Kernels"],
     ["LayerGen.Variables"],
     ["LayerGen.Autodiff"],
-    ["LayerGen.Graphs"],
+    ["LayerGen.Graphs", "LayerGen.Onnx"],  # LayerGen.Onnx: the classes generated from Graphs/Onnx/onnx.proto
     ["LayerGen.Modules"],
     ["LayerGen.Saving"],
     ["LayerGen.Checkpoints"],

@@ -51,7 +51,7 @@ public class KerasSerializableTests
         {
             public override Tensor Apply(Tensor w) => Ops.Clip(w, -limit, limit);
             public override System.Text.Json.Nodes.JsonObject GetConfig() => new() { ["limit"] = limit };
-            public static ClipTo FromConfig(System.Text.Json.Nodes.JsonObject config) => new(Config.ReadDouble(config, "limit", "ClipTo"));
+            public static ClipTo FromConfig(System.Text.Json.Nodes.JsonObject config) => new(LayerGen.Serialization.Config.ReadDouble(config, "limit", "ClipTo"));
         }
         """);
 

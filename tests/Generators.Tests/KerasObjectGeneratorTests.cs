@@ -91,7 +91,7 @@ public class KerasObjectGeneratorTests
         {
             public override Tensor Call(Shape shape, DType dtype = DType.Float32) => Tensor.Scalar(factor * 0.5, dtype);
             public override JsonObject GetConfig() => new() { ["factor"] = factor };
-            public static HalfInitializer FromConfig(JsonObject config) => new(Config.ReadDouble(config, "factor", "Half", 1.0));
+            public static HalfInitializer FromConfig(JsonObject config) => new(LayerGen.Serialization.Config.ReadDouble(config, "factor", "Half", 1.0));
         }
         """);
 

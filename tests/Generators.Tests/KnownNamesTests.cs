@@ -20,7 +20,7 @@ public class KnownNamesTests
     public void EveryFullNameIsARuntimeType()
     {
         var runtime = typeof(Module).Assembly;
-        var missing = FullNames().Where(x => runtime.GetType(x.Name) is null).Select(x => $"{x.Field} = {x.Name}").ToList();
+        var missing = FullNames().Where(x => runtime.GetType(x.Name) is null && runtime.GetType(x.Name + "`1") is null).Select(x => $"{x.Field} = {x.Name}").ToList();
         Assert.True(missing.Count == 0, "KnownNames that are no runtime type: " + string.Join(", ", missing));
         Assert.True(FullNames().Count() >= 10);
     }

@@ -26,7 +26,7 @@ public class OpIncrementalityTests
     {
         var compilation = GeneratorHarness.CreateCompilation(Source);
         var driver = GeneratorHarness.CreateDriver([new OpGenerator()]).RunGenerators(compilation);
-        var tree = compilation.SyntaxTrees.Single();
+        var tree = compilation.SyntaxTrees.First();
         var next = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edited)));
         var result = driver.RunGenerators(next).GetRunResult().Results.Single();
         Assert.True(result.TrackedSteps.ContainsKey(OpGenerator.TrackingNames.Models));

@@ -72,6 +72,8 @@ internal static class ConfigEmitter
         string Generic(string helper) => ConfigClass + "." + helper + "<" + p.ElementType + ">" + args;
         string IfPresent(string read, string fallback) => "config.ContainsKey(" + key + ") ? " + read + " : " + fallback;
         string IfNotNull(string read) => "config[" + key + "] is null ? null : " + read;
+        // Schedules live above the Config helpers (in Training): read through the generic Keras-object reader.
+        string Schedule() => ConfigClass + ".ReadKerasObject<global::" + KnownNames.LearningRateSchedule + ">" + args;
 
         if (p.Container != ConfigContainer.None)
         {
@@ -99,8 +101,8 @@ internal static class ConfigEmitter
                 ConfigValueKind.Layer => Generic("ReadLayerOrNull"),
                 ConfigValueKind.Shape => Call("ReadShapeOrNull"),
                 ConfigValueKind.Activation or ConfigValueKind.Initializer or ConfigValueKind.Regularizer or ConfigValueKind.Constraint
-                    or ConfigValueKind.LearningRateSchedule
                     => Call("Read" + p.Kind),
+                ConfigValueKind.LearningRateSchedule => Schedule(),
                 _ => Call("Read" + ScalarName(p.Kind) + "OrNull"),
             };
             return hasDefault ? IfPresent(orNull, p.DefaultValue!) : orNull;
@@ -112,8 +114,8 @@ internal static class ConfigEmitter
             ConfigValueKind.Layer => Generic("ReadLayer"),
             ConfigValueKind.Shape => Call("ReadShape"),
             ConfigValueKind.Activation or ConfigValueKind.Initializer or ConfigValueKind.Regularizer or ConfigValueKind.Constraint
-                    or ConfigValueKind.LearningRateSchedule
                 => Call("Read" + p.Kind) + "!",
+            ConfigValueKind.LearningRateSchedule => Schedule() + "!",
             _ => Call("Read" + ScalarName(p.Kind)),
         };
         if (!hasDefault)

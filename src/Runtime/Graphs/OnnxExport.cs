@@ -16,7 +16,7 @@ public sealed class OnnxExportException : LayerGenFormatException
 /// shapes (unknown dimensions become symbolic <c>N0</c>, <c>N1</c>...), captured variables and constants
 /// become initializers holding their current values, and each op becomes one or a few ONNX nodes.
 /// The <c>ModelProto</c> is built from Google.Protobuf classes generated (internal) from the ONNX schema
-/// (<c>src/Runtime/Formats/Onnx/onnx.proto</c>) at build time, and serialized with them. Ops without a translation throw
+/// (<c>src/Runtime/Graphs/Onnx/onnx.proto</c>) at build time, and serialized with them. Ops without a translation throw
 /// <see cref="OnnxExportException"/> naming them. Each op's translation is looked up by op name in
 /// <see cref="OnnxOpMappings"/> (the built-in ones are in <c>Graphs/Onnx/</c>, one file per op family); this
 /// class only walks the graph and builds the model message.

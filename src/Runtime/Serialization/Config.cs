@@ -105,8 +105,8 @@ public static class Config
     public static JsonNode? Write(Regularizer? value) => value?.Serialize();
     /// <summary>Writes a constraint as Keras's nested object, or null.</summary>
     public static JsonNode? Write(Constraint? value) => value?.Serialize();
-    /// <summary>Writes a learning-rate schedule as Keras's nested object, or null.</summary>
-    public static JsonNode? Write(LearningRateSchedule? value) => value?.Serialize();
+    /// <summary>Writes any other Keras object (a learning-rate schedule, ...) as Keras's nested object, or null.</summary>
+    public static JsonNode? Write(KerasObject? value) => value?.Serialize();
     /// <summary>Writes a nested layer as Keras's nested object (<c>module</c>, <c>class_name</c>, <c>config</c>, ...), or null.</summary>
     public static JsonNode? WriteLayer(Layer? value) => value is null ? null : LayerRegistry.Serialize(value);
     /// <summary>Writes a list of nested layers.</summary>
@@ -377,12 +377,15 @@ public static class Config
         return Wrap(layerClass, key, () => Constraint.Deserialize(node));
     }
 
-    /// <summary>Reads a learning-rate schedule (Keras nested object) through <see cref="KerasRegistry{T}"/>; null or missing gives null.</summary>
-    public static LearningRateSchedule? ReadLearningRateSchedule(JsonObject config, string key, string layerClass)
+    /// <summary>
+    /// Reads a Keras object of kind <typeparamref name="T"/> (a learning-rate schedule, ...) from its nested form through
+    /// <see cref="KerasRegistry{T}"/>; null or missing gives null.
+    /// </summary>
+    public static T? ReadKerasObject<T>(JsonObject config, string key, string layerClass) where T : KerasObject
     {
         if (!config.TryGetPropertyValue(key, out var node) || node is null) return null;
-        if (node is not JsonObject o) throw ConfigException.For(layerClass, key, $"must be a learning-rate schedule object, got {Describe(node)}");
-        return Wrap(layerClass, key, () => LearningRateSchedule.Deserialize(o));
+        if (node is not JsonObject o) throw ConfigException.For(layerClass, key, $"must be a Keras object ({{\"class_name\", \"config\"}}), got {Describe(node)}");
+        return Wrap(layerClass, key, () => KerasRegistry<T>.Deserialize(o));
     }
 
     /// <summary>Reads a required nested layer of type <typeparamref name="T"/> through <see cref="LayerRegistry"/>.</summary>

@@ -31,7 +31,7 @@ partial class Momentum
         return new Momentum(
             beta1: global::LayerGen.Serialization.Config.ReadDouble(config, "beta_1", "Momentum", 0.9D),
             learningRate: global::LayerGen.Serialization.Config.ReadDouble(config, "learning_rate", "Momentum", 0.01D),
-            schedule: global::LayerGen.Serialization.Config.ReadLearningRateSchedule(config, "schedule", "Momentum"),
+            schedule: global::LayerGen.Serialization.Config.ReadKerasObject<global::LayerGen.Optimizers.LearningRateSchedule>(config, "schedule", "Momentum"),
             name: config.ContainsKey("name") ? global::LayerGen.Serialization.Config.ReadString(config, "name", "Momentum") : "momentum");
     }
 

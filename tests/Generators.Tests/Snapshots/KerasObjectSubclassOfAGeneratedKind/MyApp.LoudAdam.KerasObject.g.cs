@@ -13,7 +13,7 @@ partial class LoudAdam
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>LoudAdam";
 
-    /// <summary>Creates the object from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
+    /// <summary>Creates the object from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static new LoudAdam FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {

@@ -1,10 +1,7 @@
-using System.Text;
 using LayerGen.Generators.Emitting;
 using LayerGen.Generators.Parsing;
 using LayerGen.SourceGeneration;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 
 namespace LayerGen.Generators;
 
@@ -30,18 +27,12 @@ public sealed class KerasObjectGenerator : IIncrementalGenerator
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
-    {
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.KerasSerializableAttribute,
-                static (node, _) => node is ClassDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => KerasObjectParser.Parse(syntaxContext, cancellationToken))
-            .WithTrackingName(TrackingNames.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.Models);
-
-        context.RegisterSourceOutput(models, static (output, model) =>
-            output.AddSource(model.HintName, SourceText.From(KerasObjectEmitter.Emit(model, output.CancellationToken), Encoding.UTF8)));
-    }
+        => GeneratorPipeline.Register(
+            context,
+            KnownNames.KerasSerializableAttribute,
+            static (syntaxContext, cancellationToken) => KerasObjectParser.Parse(syntaxContext, cancellationToken),
+            static (model, cancellationToken) => KerasObjectEmitter.Emit(model, cancellationToken),
+            static model => model.HintName,
+            TrackingNames.Parse,
+            TrackingNames.Models);
 }

@@ -160,4 +160,13 @@ public class OnnxTrainingStepTests
             OnnxTests.AssertClose(OpRunner.Run(op, x), OnnxTests.RunOnnx(OnnxExport.ToBytes(graph), graph, [x])[0], op.ToString()!);
         }
     }
+
+    [Fact]
+    public void ASqueezeOfNoAxesRemovesNothingInOnnxRuntime()
+    {
+        var op = new SqueezeOp([]);
+        var graph = Graph.Trace(p => [OpRunner.Run(op, p)], [new(new Shape(2, 1, 3), DType.Float32)]);
+        var x = Tensor.RandomNormal([2, 1, 3]);
+        OnnxTests.AssertClose(OpRunner.Run(op, x), OnnxTests.RunOnnx(OnnxExport.ToBytes(graph), graph, [x])[0], op.ToString()!);
+    }
 }

@@ -141,7 +141,11 @@ internal static class OnnxShapeMappings
     }
 
     private static void Squeeze(SqueezeOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Squeeze", op.Axes is null ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", OnnxNodeEmitter.Longs(op.Axes))], node.Output);
+    {
+        // An empty axis list removes nothing; ONNX's Squeeze reads empty axes as "every size-1 axis".
+        if (op.Axes is { Length: 0 }) emitter.Node("Identity", [node.Inputs[0]], node.Output);
+        else emitter.Node("Squeeze", op.Axes is null ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", OnnxNodeEmitter.Longs(op.Axes))], node.Output);
+    }
 
     private static void Tile(TileOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
         => emitter.Node("Tile", [node.Inputs[0], emitter.Const("repeats", OnnxNodeEmitter.Longs(op.Multiples))], node.Output);

@@ -31,6 +31,7 @@ public class OnnxCheckerTests
         yield return ("reduced_count_unknown", OnnxExport.ToBytes(Graph.Trace(p => [OpRunner.Run(new ReducedCountOp([0]), p)],
             [new(new Shape(-1, 2), DType.Float32)])));
         yield return ("sum_no_axes", OnnxExport.ToBytes(Graph.Trace(p => [Ops.Sum(p[0], [], keepDims: false)], [new(new Shape(2, 3), DType.Float32)])));
+        yield return ("squeeze_no_axes", OnnxExport.ToBytes(Graph.Trace(p => [OpRunner.Run(new SqueezeOp([]), p)], [new(new Shape(2, 1, 3), DType.Float32)])));
         yield return ("max_no_axes", OnnxExport.ToBytes(Graph.Trace(p => [OpRunner.Run(new MaxOp([], true), p)], [new(new Shape(2, 3), DType.Float32)])));
     }
 

@@ -31,6 +31,7 @@ internal static class KerasModels
         Console.WriteLine("Model results: " + mySequentialModel.Invoke(Tensor.From(new[,] { { 2f, 2f, 2f } })));
         Console.WriteLine("variables: " + Print.Tuple(mySequentialModel.Variables.Select(v => v.Name + v.Shape.ToString())));
         Console.WriteLine("submodules: " + Print.Tuple(mySequentialModel.Submodules.Select(m => m.Name)));
+        mySequentialModel.Summary();
 
         // The same model with the functional API
         var inputs = Keras.Input(shape: [3]);
@@ -39,6 +40,7 @@ internal static class KerasModels
         var myFunctionalModel = new Model(inputs, x);
         Console.WriteLine("symbolic output shape: " + x.Shape);
         Console.WriteLine("Model results: " + myFunctionalModel.Invoke(Tensor.From(new[,] { { 2f, 2f, 2f } })));
+        myFunctionalModel.Summary();
 
         // Custom layers get GetConfig/FromConfig from their constructor: no hand-written code.
         var config = new FlexibleDense(outFeatures: 3) { Name = "configured" }.GetConfig();

@@ -37,7 +37,8 @@ public partial class SequentialModule
 
 internal static class ModulesOfModules
 {
-    public static void Run()
+    /// <summary>Runs the section and returns its model, which the next sections save.</summary>
+    public static SequentialModule Run()
     {
         // You have made a model!
         var myModel = new SequentialModule { Name = "the_model" };
@@ -60,5 +61,6 @@ internal static class ModulesOfModules
         // Each variable's path in the module tree.
         foreach (var (path, variable) in myModel.NamedVariables)
             Console.WriteLine($"{myModel.Name}/{path} {variable.Shape} {variable.DType.Name()}");
+        return myModel;
     }
 }

@@ -6,7 +6,7 @@ namespace LayerGen.Graphs.Tests;
 /// <summary>Exported ONNX models, run by ONNX Runtime, give what the graphs give.</summary>
 public class OnnxTests
 {
-    private static Tensor[] RunOnnx(byte[] model, Graph graph, Tensor[] inputs)
+    internal static Tensor[] RunOnnx(byte[] model, Graph graph, Tensor[] inputs)
     {
         using var session = new InferenceSession(model);
         var feeds = new List<NamedOnnxValue>();
@@ -41,7 +41,7 @@ public class OnnxTests
         return [.. outputs];
     }
 
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.True(expected.Shape == actual.Shape, $"{what}: shape {actual.Shape}, expected {expected.Shape}");
         Assert.True(expected.DType == actual.DType, $"{what}: dtype {actual.DType}, expected {expected.DType}");

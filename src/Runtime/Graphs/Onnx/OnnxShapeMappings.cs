@@ -63,18 +63,58 @@ internal static class OnnxShapeMappings
     private static void Pad(PadOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
         => emitter.Node("Pad", [node.Inputs[0], emitter.Const("pads", [.. OnnxNodeEmitter.Longs(op.Before), .. OnnxNodeEmitter.Longs(op.After)]), emitter.ScalarConst("value", op.Value, node.OutputSpec.DType)], node.Output);
 
+    /// <summary>
+    /// Sums x over the axes where it was broadcast to, then drops x's extra leading axes. An axis is summed when x has it
+    /// and like does not, or like's size there is 1 (summing an axis of size 1 changes nothing, so that also holds when
+    /// x's size is 1). When like's size is unknown where x's is not 1, the axes are computed in the model from like's
+    /// runtime shape. Never writes a ReduceSum without axes (ONNX reads that as "every axis").
+    /// </summary>
     private static void ReduceToLike(ReduceToLikeOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
     {
         Shape x = node.InputSpec(0).Shape, like = node.InputSpec(1).Shape;
-        if (!x.IsFullyDefined || !like.IsFullyDefined)
-            throw new OnnxExportException($"ONNX export: ReduceToLike needs known shapes, got {x} to {like}.");
-        var axes = new List<long>();
         int shift = x.Rank - like.Rank;
+        var axes = new List<long>();
+        bool dynamic = false;
         for (int i = 0; i < x.Rank; i++)
-            if (i < shift || (like[i - shift] == 1 && x[i] != 1)) axes.Add(i);
-        var summed = emitter.Temp("summed");
-        emitter.Node("ReduceSum", axes.Count == 0 ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", [.. axes])], summed, ("keepdims", 1L));
-        emitter.Node("Reshape", [summed, emitter.Const("shape", OnnxNodeEmitter.Longs(like.ToArray()))], node.Output);
+        {
+            if (i < shift) { axes.Add(i); continue; }
+            int l = like[i - shift];
+            if (l == 1) axes.Add(i);
+            else if (l < 0 && x[i] != 1) dynamic = true;
+        }
+        string summed = shift == 0 ? node.Output : emitter.Temp("summed");
+        if (dynamic)
+        {
+            // axes = [0, shift) followed by shift + (indices where like's runtime size is 1)
+            var likeShape = emitter.Temp("like_shape");
+            emitter.Node("Shape", [node.Inputs[1]], likeShape);
+            var isOne = emitter.Temp("is_one");
+            emitter.Node("Equal", [likeShape, emitter.Const("one", [1], scalar: true)], isOne);
+            var found = emitter.Temp("found");
+            emitter.Node("NonZero", [isOne], found);
+            var tail = emitter.Temp("tail_axes");
+            emitter.Node("Reshape", [found, emitter.Const("shape", [-1])], tail);
+            string dynamicAxes = tail;
+            if (shift > 0)
+            {
+                var shifted = emitter.Temp("shifted_axes");
+                emitter.Node("Add", [tail, emitter.Const("shift", [shift], scalar: true)], shifted);
+                dynamicAxes = emitter.Temp("axes");
+                emitter.Node("Concat", [emitter.Const("leading_axes", [.. Enumerable.Range(0, shift).Select(a => (long)a)]), shifted], dynamicAxes, ("axis", 0L));
+            }
+            emitter.Node("ReduceSum", [node.Inputs[0], dynamicAxes], summed, ("keepdims", 1L), ("noop_with_empty_axes", 1L));
+        }
+        else if (axes.Count > 0) emitter.Node("ReduceSum", [node.Inputs[0], emitter.Const("axes", [.. axes])], summed, ("keepdims", 1L));
+        else emitter.Node("Identity", [node.Inputs[0]], summed);
+        if (shift == 0) return;   // the reduced axes are kept as size 1: the shape is like's
+        if (like.IsFullyDefined)
+            emitter.Node("Reshape", [summed, emitter.Const("shape", OnnxNodeEmitter.Longs(like.ToArray()))], node.Output);
+        else
+        {
+            var likeShape = emitter.Temp("like_shape");
+            emitter.Node("Shape", [node.Inputs[1]], likeShape);
+            emitter.Node("Reshape", [summed, likeShape], node.Output);
+        }
     }
 
     private static void Reshape(ReshapeOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
@@ -101,7 +141,11 @@ internal static class OnnxShapeMappings
     }
 
     private static void Squeeze(SqueezeOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
-        => emitter.Node("Squeeze", op.Axes is null ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", OnnxNodeEmitter.Longs(op.Axes))], node.Output);
+    {
+        // An empty axis list removes nothing; ONNX's Squeeze reads empty axes as "every size-1 axis".
+        if (op.Axes is { Length: 0 }) emitter.Node("Identity", [node.Inputs[0]], node.Output);
+        else emitter.Node("Squeeze", op.Axes is null ? [node.Inputs[0]] : [node.Inputs[0], emitter.Const("axes", OnnxNodeEmitter.Longs(op.Axes))], node.Output);
+    }
 
     private static void Tile(TileOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
         => emitter.Node("Tile", [node.Inputs[0], emitter.Const("repeats", OnnxNodeEmitter.Longs(op.Multiples))], node.Output);

@@ -12,8 +12,12 @@ internal static class Descriptors
     private const string Usage = "LayerGen.Usage";
     private const string Design = "LayerGen.Design";
 
-    /// <summary>Where the rule pages live.</summary>
-    public static string HelpLink(string id) => $"https://github.com/layergen/layergen/blob/main/docs/diagnostics/{id}.md";
+    /// <summary>
+    /// The rule's page, <c>docs/diagnostics/{id}.md</c>: a path relative to the LayerGen package (which carries the
+    /// pages there, next to <c>analyzers/</c>) and equally to the repository root. LayerGen has no public web site,
+    /// so an absolute URL would point at nothing; this path names a page every user has on disk.
+    /// </summary>
+    public static string HelpLink(string id) => $"docs/diagnostics/{id}.md";
 
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, DiagnosticSeverity severity, string description)
         => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLink(id));

@@ -174,15 +174,16 @@ public class CheckpointTests
         built.Call(Tensor.Ones([1, 3]));
         new Checkpoint { ["layer"] = built }.Write(dir["f"]);
 
-        // Through the status: the module creates its variables on first call.
+        // The module creates its variables on first call: they take their restored values before the first op
+        // reads them (issue 21: no explicit ApplyPending, no first call with random weights).
         var fresh = new FlexibleDense(2);
         var ckpt = new Checkpoint { ["layer"] = fresh };
         var status = ckpt.Restore(dir["f"]);
         Assert.Equal(["layer/w/.ATTRIBUTES/VARIABLE_VALUE", "layer/b/.ATTRIBUTES/VARIABLE_VALUE"], status.UnusedInFile);
-        fresh.Call(Tensor.Ones([1, 3]));
         Assert.True(DeferredRestores.HasPending(fresh));
-        Assert.Equal(2, DeferredRestores.Apply(fresh));
+        Assert.Equal(built.Call(Tensor.Ones([1, 3])).ToArray<float>(), fresh.Call(Tensor.Ones([1, 3])).ToArray<float>());
         Assert.False(DeferredRestores.HasPending(fresh));
+        Assert.Equal(0, DeferredRestores.Apply(fresh));
         Assert.Equal(built.W!.ToArray<float>(), fresh.W!.ToArray<float>());
         status.AssertConsumed();
 
@@ -198,13 +199,43 @@ public class CheckpointTests
         Assert.Equal([2], bv.Shape.ToArray());
         status2.AssertConsumed();
 
-        // ApplyPending re-walks the checkpoint's objects.
+        // ApplyPending re-walks the checkpoint's objects (here the first call has applied everything already).
         var fresh3 = new FlexibleDense(2);
         var status3 = new Checkpoint { ["layer"] = fresh3 }.Restore(dir["f"]);
         Assert.Equal(0, status3.ApplyPending());
         fresh3.Call(Tensor.Ones([1, 3]));
-        Assert.Equal(2, status3.ApplyPending());
+        Assert.Equal(0, status3.ApplyPending());
         Assert.Equal(built.W.ToArray<float>(), fresh3.W!.ToArray<float>());
+        status3.AssertConsumed();
+    }
+
+    [Fact]
+    public void DeferredRestoreOfAVariableOfTheWrongShapeFailsTheFirstCall()
+    {
+        using var dir = new TempDir();
+        var built = new FlexibleDense(2);
+        built.Call(Tensor.Ones([1, 3]));
+        new Checkpoint { ["layer"] = built }.Write(dir["f"]);
+
+        var fresh = new FlexibleDense(2);
+        new Checkpoint { ["layer"] = fresh }.Restore(dir["f"]);
+        var ex = Assert.Throws<CheckpointMismatchException>(() => fresh.Call(Tensor.Ones([1, 4])));   // w is [4, 2], the file's [3, 2]
+        Assert.Contains("layer/w/.ATTRIBUTES/VARIABLE_VALUE", ex.Paths);
+    }
+
+    [Fact]
+    public void DeferredRestoreReachesNestedModulesCreatedOneAfterAnother()
+    {
+        using var dir = new TempDir();
+        var built = new TwoFlexible();
+        var x = Tensor.From(new[,] { { 0.5f, -1f, 2f } });
+        var expected = built.Call(x).ToArray<float>();
+        new Checkpoint { ["model"] = built }.Write(dir["f"]);
+
+        var fresh = new TwoFlexible();
+        var status = new Checkpoint { ["model"] = fresh }.Restore(dir["f"]);
+        Assert.Equal(expected, fresh.Call(x).ToArray<float>());
+        status.AssertConsumed();
     }
 
     [Fact]

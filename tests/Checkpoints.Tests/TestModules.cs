@@ -70,6 +70,20 @@ public sealed class FlexibleDense : Module
     }
 }
 
+/// <summary>Two <see cref="FlexibleDense"/> in a row: the second creates its variables after the first has run.</summary>
+public sealed class TwoFlexible : Module
+{
+    private readonly FlexibleDense first = new(3), second = new(2);
+
+    public Tensor Call(Tensor x) => second.Call(first.Call(x));
+
+    protected internal override void VisitMembers(IModuleVisitor visitor)
+    {
+        visitor.Module("first", first);
+        visitor.Module("second", second);
+    }
+}
+
 /// <summary>A module holding one variable of each dtype.</summary>
 public sealed class AllDTypes : Module
 {

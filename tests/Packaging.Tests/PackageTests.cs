@@ -36,6 +36,10 @@ public sealed class PackageTests : IDisposable
             // The implicit usings of LayerGen's namespaces (Program.cs below writes only `using LayerGen;`) and the XML docs.
             Assert.Contains("buildTransitive/LayerGen.Usings.targets", entries);
             Assert.Contains("lib/net10.0/LayerGen.xml", entries);
+            // Every diagnostic's help link (docs/diagnostics/LGxxxx.md) names a page the package carries.
+            var pages = Directory.GetFiles(Path.Combine(DotnetCli.RepositoryRoot, "docs", "diagnostics"), "*.md");
+            Assert.NotEmpty(pages);
+            foreach (var page in pages) Assert.Contains("docs/diagnostics/" + Path.GetFileName(page), entries);
         }
 
         var app = Path.Combine(_work, "app");

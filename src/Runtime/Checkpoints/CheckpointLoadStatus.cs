@@ -5,8 +5,8 @@ namespace LayerGen.Checkpoints;
 /// <summary>
 /// The result of <see cref="Checkpoint.Restore"/>: the <see cref="RestoreReport"/> lists plus the values
 /// kept for objects that do not exist yet (deferred restore). A variable created later takes its value
-/// through <see cref="TryTakePending"/> or <see cref="ApplyPending"/> (and, once layers exist, through
-/// <see cref="DeferredRestores"/> when a layer builds).
+/// automatically before its first use in an op, or when a layer builds (<see cref="DeferredRestores"/>), and
+/// explicitly through <see cref="TryTakePending"/> or <see cref="ApplyPending"/>.
 /// </summary>
 public sealed class CheckpointLoadStatus : RestoreReport
 {
@@ -32,6 +32,15 @@ public sealed class CheckpointLoadStatus : RestoreReport
         get
         {
             lock (_gate) return InitialUnused.Where(_pending.Contains).ToList();
+        }
+    }
+
+    /// <summary>Whether any key still waits for a variable.</summary>
+    internal bool HasPending
+    {
+        get
+        {
+            lock (_gate) return _pending.Count > 0;
         }
     }
 

@@ -20,6 +20,15 @@ internal static class BuiltInActivations
     }
 #pragma warning restore CA2255
 
+    /// <summary>
+    /// <c>min(max(x, 0), 6)</c> with the gradient of <c>tf.nn.relu6</c>, <c>jax.nn.relu6</c> and PyTorch's
+    /// <c>hardtanh</c>: 1 strictly inside (0, 6), 0 at and beyond both end points. Not <c>Ops.Clip</c>, whose
+    /// gradient passes at the end points as <c>tf.clip_by_value</c> and <c>torch.clamp</c> do: <c>Relu</c> gives 0 at
+    /// x = 0, and <c>Minimum</c> sends a tie to its first argument, here the constant 6, so x = 6 gets 0 too.
+    /// <c>hard_sigmoid</c> is <c>relu6(x + 3) / 6</c>, as in Keras 3.
+    /// </summary>
+    internal static Tensor Relu6(Tensor x) => Ops.Minimum(Tensor.Scalar(6, x.DType), Ops.Relu(x));
+
     public static IEnumerable<ActivationFunction> All()
     {
         yield return new ActivationFunction("linear", static x => x);
@@ -31,12 +40,12 @@ internal static class BuiltInActivations
         yield return new ActivationFunction("elu", static x => Ops.Elu(x));
         yield return new ActivationFunction("selu", static x => Ops.Elu(x, SeluAlpha) * SeluScale);
         yield return new ActivationFunction("leaky_relu", static x => Ops.LeakyRelu(x, 0.2));
-        yield return new ActivationFunction("relu6", static x => Ops.Clip(x, 0, 6));
+        yield return new ActivationFunction("relu6", Relu6);
         yield return new ActivationFunction("silu", static x => x * Ops.Sigmoid(x));
         yield return new ActivationFunction("swish", static x => x * Ops.Sigmoid(x));
         yield return new ActivationFunction("gelu", static x => Ops.Gelu(x));
         yield return new ActivationFunction("exponential", Ops.Exp);
-        yield return new ActivationFunction("hard_sigmoid", static x => Ops.Clip(x / 6.0 + 0.5, 0, 1));
+        yield return new ActivationFunction("hard_sigmoid", static x => Relu6(x + 3.0) / 6.0);
         yield return new ActivationFunction("softmax", static x => Ops.Softmax(x));
     }
 }

@@ -10,9 +10,13 @@ public static class OpRunner
     /// <summary>Sees every op application; set by the autodiff layer when the first gradient tape is made.</summary>
     internal static OpRunObserver? Observer { get; set; }
 
+    /// <summary>Sees every op's inputs before it runs; set by the checkpoints layer while a restore holds values for variables not created yet.</summary>
+    internal static OpInputsHook? BeforeRun { get; set; }
+
     /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>.</summary>
     public static Tensor Run(Op op, params ReadOnlySpan<Tensor> inputs)
     {
+        BeforeRun?.Invoke(inputs);
         // Up to three inputs (nearly every op) keep their specs on the stack: no array per call.
         var buffer = default(SpecBuffer);
         Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];

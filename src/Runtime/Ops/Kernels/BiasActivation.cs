@@ -17,7 +17,7 @@ internal enum FusedActivation
 
 /// <summary>
 /// The epilogue of a dense layer, <c>c = act(c + bias)</c> row by row while the row is in cache, with the
-/// same TensorPrimitives calls as the <see cref="AddOp"/>, <see cref="ReluOp"/>, <see cref="SigmoidOp"/> and
+/// same kernels as the <see cref="AddOp"/>, <see cref="ReluOp"/>, <see cref="SigmoidOp"/> and
 /// <see cref="TanhOp"/> kernels, so fused and unfused results are bitwise equal.
 /// </summary>
 internal static class BiasActivation
@@ -43,7 +43,7 @@ internal static class BiasActivation
             {
                 case FusedActivation.Relu: TensorPrimitives.Max(row, 0f, row); break;
                 case FusedActivation.Sigmoid: TensorPrimitives.Sigmoid(row, row); break;
-                case FusedActivation.Tanh: TensorPrimitives.Tanh(row, row); break;
+                case FusedActivation.Tanh: TanhKernel.Tanh(row, row); break;
             }
         }
     }

@@ -7,7 +7,10 @@ namespace LayerGen.Operations;
 
 /// <summary>
 /// Clamps every element into <c>[Min, Max]</c>, like <c>tf.clip_by_value</c>. For integer dtypes the
-/// bounds are rounded inward (min up, max down). The gradient passes where <c>Min &lt;= x &lt;= Max</c>.
+/// bounds are rounded inward (min up, max down). The gradient passes where <c>Min &lt;= x &lt;= Max</c>, end points
+/// included, as <c>tf.clip_by_value</c> (Keras's <c>ops.clip</c>) and <c>torch.clamp</c> do: a value sitting exactly
+/// on a bound still moves it. Activations whose gradient is 0 at the end points (<c>relu6</c>, <c>hard_sigmoid</c>)
+/// are not written with Clip.
 /// </summary>
 [Op("Clip")]
 public sealed partial class ClipOp : UnaryElementwiseOp

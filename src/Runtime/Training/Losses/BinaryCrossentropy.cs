@@ -24,7 +24,14 @@ public sealed partial class BinaryCrossentropy(bool fromLogits = false, double l
     internal static Tensor Elementwise(Tensor target, Tensor output, bool fromLogits)
     {
         if (fromLogits)
-            return Ops.Add(Ops.Sub(Ops.Relu(output), Ops.Mul(output, target)), Ops.Softplus(Ops.Neg(Ops.Abs(output))));
+        {
+            // relu(x) and -|x| written with one Where on x >= 0 (as tf.nn.sigmoid_cross_entropy_with_logits), so at
+            // x = 0 their gradients are 1 and -1, not 0 and 0: the gradient is sigmoid(x) - z everywhere, 0.5 - z at 0.
+            var nonNegative = Ops.GreaterEqual(output, C(0, output));
+            var reluX = Ops.Where(nonNegative, output, C(0, output));
+            var negAbsX = Ops.Where(nonNegative, Ops.Neg(output), output);
+            return Ops.Add(Ops.Sub(reluX, Ops.Mul(output, target)), Ops.Softplus(negAbsX));
+        }
         var p = Ops.Clip(output, Epsilon, 1 - Epsilon);
         var bce = Ops.Add(Ops.Mul(target, Ops.Log(p)), Ops.Mul(Ops.Sub(C(1, target), target), Ops.Log(Ops.Sub(C(1, p), p))));
         return Ops.Neg(bce);

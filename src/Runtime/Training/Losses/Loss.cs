@@ -10,8 +10,11 @@ namespace LayerGen.Losses;
 /// </summary>
 public abstract class Loss
 {
-    /// <summary>Keras's epsilon (<c>keras.config.epsilon()</c>), used to clip probabilities.</summary>
-    public const float Epsilon = 1e-7f;
+    /// <summary>
+    /// Keras's epsilon (<c>keras.config.epsilon()</c>), used to clip probabilities to <c>[1e-7, 1 - 1e-7]</c>. A
+    /// double, so float64 tensors clip at exactly those bounds; float32 tensors round them to float32 as before.
+    /// </summary>
+    public const double Epsilon = 1e-7;
 
     /// <summary>Creates the loss.</summary>
     protected Loss(string name, string reduction)

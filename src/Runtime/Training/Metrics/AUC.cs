@@ -18,9 +18,9 @@ public sealed partial class AUC(int numThresholds = 200, string name = "auc") : 
     {
         if (n <= 1) throw new ArgumentOutOfRangeException(nameof(n), n, "Argument `num_thresholds` must be an integer > 1.");
         var t = new float[n];
-        t[0] = 0f - Loss.Epsilon;
+        t[0] = (float)-Loss.Epsilon;
         for (int i = 0; i < n - 2; i++) t[i + 1] = (float)((i + 1) * 1.0 / (n - 1));
-        t[n - 1] = 1f + Loss.Epsilon;
+        t[n - 1] = 1f + (float)Loss.Epsilon;
         return t;
     }
 

@@ -77,12 +77,17 @@ internal sealed record ConfigParameter(
 /// <param name="EmitFromConfig">False when the user wrote <c>FromConfig</c>.</param>
 /// <param name="FromConfigIsNew">Whether a base class has a static <c>FromConfig</c> too (the generated one says <c>new</c>).</param>
 /// <param name="EmitRegistration">Whether a <c>[ModuleInitializer]</c> registers the class (not for generic or inaccessible classes).</param>
+/// <param name="NotKept">
+/// The constructor parameters no member keeps (LG0003, a warning): when not empty, <see cref="Parameters"/> is empty and
+/// the generated <c>GetConfig</c> throws a <c>ConfigException</c> naming them, so saving fails with that message.
+/// </param>
 internal sealed record ConfigInfo(
     EquatableArray<ConfigParameter> Parameters,
     bool EmitGetConfig,
     bool EmitFromConfig,
     bool FromConfigIsNew,
-    bool EmitRegistration);
+    bool EmitRegistration,
+    EquatableArray<string> NotKept = default);
 
 /// <summary>Everything the emitter needs to write one <c>[Layer]</c> class's generated part.</summary>
 /// <param name="Hierarchy">Namespace, containing types and file hint.</param>
@@ -100,7 +105,12 @@ internal sealed record ConfigInfo(
 /// </param>
 /// <param name="Members">Tracked members in declaration order.</param>
 /// <param name="Call">The call entry point, or null when there is no usable <c>Call</c> (no <c>Invoke</c> is generated).</param>
-/// <param name="Config">The config, or null when a constructor argument cannot be kept (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
+/// <param name="Config">The config, or null when a constructor argument cannot be written (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
+/// <param name="StubInvokeRecorded">
+/// Whether the class has no usable <c>Call</c> (LG0005) and inherits no <c>InvokeRecorded</c>: the generated part
+/// then implements the abstract <c>InvokeRecorded</c> with one that throws, so the project still compiles and the
+/// analyzer's diagnostic is what the user sees.
+/// </param>
 internal sealed record LayerModel(
     HierarchyInfo Hierarchy,
     string NameWithTypeParameters,
@@ -114,7 +124,8 @@ internal sealed record LayerModel(
     bool InsideLayerGen,
     EquatableArray<TrackedMember> Members,
     CallInfo? Call,
-    ConfigInfo? Config)
+    ConfigInfo? Config,
+    bool StubInvokeRecorded = false)
 {
     /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.Layer.g.cs</c>.</summary>
     public string HintName => Hierarchy.FileHint + ".Layer.g.cs";

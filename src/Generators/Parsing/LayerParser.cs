@@ -36,6 +36,7 @@ internal static class LayerParser
             ? p
             : compilation.AssemblyName ?? "";
 
+        var call = ParseCall(type, compilation, cancellationToken);
         return new LayerModel(
             HierarchyInfo.From(type),
             HierarchyInfo.NameWithTypeParameters(type),
@@ -48,8 +49,33 @@ internal static class LayerParser
             EmitVisitMembers: type.GetMembers("VisitMembers").IsEmpty,
             InsideLayerGen: SymbolEqualityComparer.Default.Equals(layerType.ContainingAssembly, type.ContainingAssembly),
             MemberTracking.Collect(type, cancellationToken),
-            ParseCall(type, compilation, cancellationToken),
-            ParseConfig(type, compilation, cancellationToken));
+            call,
+            ParseConfig(type, compilation, cancellationToken),
+            StubInvokeRecorded: call is null && NeedsInvokeRecorded(type, layerType, compilation, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether a class without a usable <c>Call</c> would leave <c>Layer.InvokeRecorded</c> abstract (CS0534 in the
+    /// generated part, which stops the build before the analyzers report LG0005): not abstract itself, no
+    /// <c>InvokeRecorded</c> of its own, and none inherited from a base (written by hand or generated).
+    /// </summary>
+    private static bool NeedsInvokeRecorded(INamedTypeSymbol type, INamedTypeSymbol layerType, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (type.IsAbstract || !type.GetMembers("InvokeRecorded").IsEmpty)
+            return false;
+        foreach (var t in TypeFacts.WithGeneratedBases(type, layerType).Skip(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (t.GetMembers("InvokeRecorded").OfType<IMethodSymbol>().FirstOrDefault() is { } declared)
+                return declared.IsAbstract;
+            if (GeneratedHere(t, compilation, cancellationToken))
+            {
+                var baseCall = ParseCall(t.OriginalDefinition, compilation, cancellationToken);
+                if (baseCall is { EmitInvokeRecorded: true } || (baseCall is null && !t.IsAbstract))
+                    return false; // the base's generated part implements it
+            }
+        }
+        return true;
     }
 
     /// <summary>Whether the generator writes a part for <paramref name="type"/>: a partial class deriving from nothing or from a layer.</summary>

@@ -8,8 +8,8 @@ namespace LayerGen.Analyzers;
 /// <summary>
 /// LG0015: a class derives from <c>Model</c> (or from another layer and holds variables or modules) but is not
 /// marked <c>[Layer]</c>, so the generator writes nothing for it: its members are not tracked and, for a model,
-/// its <c>Call</c> is never run. A class that walks its own members (overrides <c>VisitMembers</c>, as
-/// <c>Sequential</c> does) is left alone.
+/// its <c>Call</c> is never run. A class that walks its own members (overrides <c>VisitMembers</c>) is left
+/// alone, and a subclass of a model that runs its own layers (<c>Sequential</c>) is reported only for members it adds.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnmarkedLayerAnalyzer : DiagnosticAnalyzer
@@ -41,7 +41,8 @@ public sealed class UnmarkedLayerAnalyzer : DiagnosticAnalyzer
         if (type.GetMembers("VisitMembers").Any(m => m is IMethodSymbol { IsOverride: true }))
             return; // walks its own members
 
-        bool isModel = model is not null && DerivesFrom(type, model);
+        // A model whose base runs its own layers (Sequential overrides InvokeRecorded) needs no Call.
+        bool isModel = model is not null && DerivesFrom(type, model) && !RunsItself(type, model);
         var members = TrackedMembers(type, context.CancellationToken);
         if (!isModel && members.Count == 0)
             return;
@@ -53,6 +54,15 @@ public sealed class UnmarkedLayerAnalyzer : DiagnosticAnalyzer
         string baseName = (isModel ? model! : type.BaseType!).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnmarkedLayer, LayerGenSymbols.IdentifierLocation(type, context.CancellationToken),
             type.Name, baseName, consequence));
+    }
+
+    /// <summary>Whether a class from <paramref name="type"/> down to <paramref name="model"/> (excluded) overrides <c>InvokeRecorded</c> by hand.</summary>
+    private static bool RunsItself(INamedTypeSymbol type, INamedTypeSymbol model)
+    {
+        for (INamedTypeSymbol? t = type; t is not null && !SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, model); t = t.BaseType)
+            if (!LayerGenSymbols.IsLayerClass(t) && t.GetMembers("InvokeRecorded").Any(m => m is IMethodSymbol { IsOverride: true }))
+                return true;
+        return false;
     }
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol baseType)

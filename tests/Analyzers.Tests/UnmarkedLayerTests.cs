@@ -18,6 +18,7 @@ public class UnmarkedLayerTests
         [Layer] public partial class Base { protected Tensor Call(Tensor x) => x; }
         public class {|LG0015:Derived|} : Base { Variable scale = new(1f); }
         public class Stateless : Base { }
+        public class {|LG0015:StatefulSequential|} : Sequential { Variable scale = new(1f); }
         """);
 
     [Fact]

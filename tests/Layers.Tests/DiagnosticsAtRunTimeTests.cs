@@ -62,8 +62,9 @@ public class DiagnosticsAtRunTimeTests
         try
         {
             var x = Keras.Input([2]);
-            var y = new Dense(2) { Name = "head" }.Invoke(Ops.Relu(new Dense(2) { Name = "body" }.Invoke(x)));
-            model = new Model(x, y);
+            var side = Keras.Input([3]);
+            var y = new TwoInput(2) { Name = "head" }.Invoke(Ops.Relu(new Dense(2) { Name = "body" }.Invoke(x)), side);
+            model = new Model([x, side], y);
         }
         finally
         {
@@ -75,7 +76,7 @@ public class DiagnosticsAtRunTimeTests
 
         // Summary shows the head connected to the body through the op (it showed "-").
         string summary = model.Summary(lineLength: 110, print: _ => { });
-        string headRow = summary.Split('\n').Single(l => l.Contains("head (Dense)", StringComparison.Ordinal));
+        string headRow = summary.Split('\n').Single(l => l.Contains("head (TwoInput)", StringComparison.Ordinal));
         Assert.Contains("body[0][0]", headRow, StringComparison.Ordinal);
 
         var e = Assert.Throws<NotSupportedException>(() => model.GetConfig());

@@ -38,6 +38,10 @@ public class UserMistakeTests
         { "base that is not a layer", "public class NotALayer { } [Layer] public partial class L : NotALayer { }" },
         { "Layer and Module", "[Layer, Module] public partial class L { }" },
         { "Module without anything", "[Module] public partial class M { }" },
+        { "an Invoke with other parameters", "[Layer] public partial class L { public Tensor Invoke(Tensor a, Tensor b) => a + b; protected Tensor Call(Tensor x) => x; }" },
+        { "an Invoke with the same parameters", "[Layer] public partial class L { public Tensor Invoke(Tensor x) => Call(x); protected Tensor Call(Tensor x) => x; }" },
+        { "KerasSerializable argument not kept", "[KerasSerializable] public sealed partial class ClipTo(double limit) : Constraint { public override Tensor Apply(Tensor w) => Ops.Clip(w, -limit, limit); }" },
+        { "KerasSerializable argument not kept, GetConfig written", "[KerasSerializable] public sealed partial class ClipTo(double limit) : Constraint { public override Tensor Apply(Tensor w) => Ops.Clip(w, -limit, limit); public override System.Text.Json.Nodes.JsonObject GetConfig() => []; }" },
     };
 
     [Theory]

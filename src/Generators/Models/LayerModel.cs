@@ -36,7 +36,7 @@ internal sealed record CallParameter(CallParameterKind Kind, string Name, string
 /// <param name="TrainingDefault">The default of <c>Call</c>'s <c>training</c> (false when it has none or takes none).</param>
 /// <param name="HasBuild">Whether a <c>Build(Shape ...)</c> taking one shape per tensor input exists.</param>
 /// <param name="InvokeIsNew">Whether a base class already has an <c>Invoke</c> with these parameter types (the generated one says <c>new</c>).</param>
-/// <param name="EmitInvoke">False when the user wrote an <c>Invoke</c> method.</param>
+/// <param name="EmitInvoke">False when the user wrote an <c>Invoke</c> method with the same parameter types.</param>
 /// <param name="EmitInvokeRecorded">False when the user wrote <c>InvokeRecorded</c>.</param>
 internal sealed record CallInfo(
     EquatableArray<CallParameter> Parameters,

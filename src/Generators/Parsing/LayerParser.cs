@@ -182,9 +182,17 @@ internal static class LayerParser
             trainingDefault,
             HasBuild: build is not null,
             InvokeIsNew: BaseHasInvoke(type, signature, compilation, cancellationToken),
-            EmitInvoke: type.GetMembers("Invoke").IsEmpty,
+            EmitInvoke: !UserWroteInvoke(type, signature),
             EmitInvokeRecorded: type.GetMembers("InvokeRecorded").IsEmpty);
     }
+
+    /// <summary>
+    /// Whether the user wrote the <c>Invoke</c> the generator would write: one with the same parameter types (or a
+    /// member named <c>Invoke</c> that is not a method). An <c>Invoke</c> with other parameters is an overload: the
+    /// generated one is still written, as the generated <c>InvokeRecorded</c> calls it.
+    /// </summary>
+    private static bool UserWroteInvoke(INamedTypeSymbol type, string[] signature)
+        => type.GetMembers("Invoke").Any(m => m is not IMethodSymbol method || (!method.IsStatic && Signature(method).SequenceEqual(signature)));
 
     /// <summary>A type for signature comparisons: <c>global::</c>-qualified, nullable reference annotations ignored.</summary>
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

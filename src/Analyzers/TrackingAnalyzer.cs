@@ -127,7 +127,8 @@ public sealed class TrackingAnalyzer : DiagnosticAnalyzer
                 operand = conversion.Operand;
             if (operand.Type is not { } valueType || (!TrackableTypes.IsTracked(valueType) && !TrackableTypes.MentionsTrackable(valueType)))
                 continue;
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.UntrackableMember, value.Syntax.GetLocation(),
+            // the member's declaration goes along, for the [NotTracked] fix
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.UntrackableMember, value.Syntax.GetLocation(), member.Locations,
                 member.Name, member.ContainingType.Name, storedType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         }
     }

@@ -1,3 +1,5 @@
+using LayerGen.Analyzers.CodeFixes;
+
 namespace LayerGen.Analyzers.Tests;
 
 /// <summary>LG0015: a Model subclass (or a layer subclass holding state) without [Layer]; LG0007 on collections of object (issue 21, item 8).</summary>
@@ -66,6 +68,24 @@ public class UnmarkedLayerTests
                 scratch.Add(v);
                 var local = new List<object> { v };
             }
+        }
+        """);
+
+    [Fact]
+    public Task LG0007_fix_marks_the_list_of_object_NotTracked() => Verify<TrackingAnalyzer>.Fix<NotTrackedCodeFix>("""
+        [Module]
+        public partial class M
+        {
+            readonly List<object> items = [];
+            public M(Variable v) => items.Add({|LG0007:v|});
+        }
+        """, """
+        [Module]
+        public partial class M
+        {
+            [NotTracked]
+            readonly List<object> items = [];
+            public M(Variable v) => items.Add(v);
         }
         """);
 }

@@ -38,6 +38,9 @@ public class UserMistakeTests
         { "base that is not a layer", "public class NotALayer { } [Layer] public partial class L : NotALayer { }" },
         { "Layer and Module", "[Layer, Module] public partial class L { }" },
         { "Module without anything", "[Module] public partial class M { }" },
+        { "a private option type on Call", "[Layer] public partial class L { private enum Mode { A, B } private Tensor Call(Tensor x, Mode mode = Mode.A) => x; }" },
+        { "an internal option type on Call", "internal sealed class Options { } [Layer] public partial class L { internal Tensor Call(Tensor x, Options? options = null) => x; }" },
+        { "a protected option type on Call", "[Layer] public partial class L { protected sealed class Options { } protected Tensor Call(Tensor x, List<Options>? options = null) => x; }" },
         { "an Invoke with other parameters", "[Layer] public partial class L { public Tensor Invoke(Tensor a, Tensor b) => a + b; protected Tensor Call(Tensor x) => x; }" },
         { "an Invoke with the same parameters", "[Layer] public partial class L { public Tensor Invoke(Tensor x) => Call(x); protected Tensor Call(Tensor x) => x; }" },
         { "KerasSerializable argument not kept", "[KerasSerializable] public sealed partial class ClipTo(double limit) : Constraint { public override Tensor Apply(Tensor w) => Ops.Clip(w, -limit, limit); }" },
@@ -59,7 +62,7 @@ public class UserMistakeTests
     public void Generated_code_compiles_whatever_the_class_lacks(string mistake, string source)
     {
         // Every case is valid C# on its own: any error comes from the generated part (in its file, or CS0534 on the class).
-        var (_, output) = Generate("using System;\nusing LayerGen;\nnamespace MyApp;\n" + source);
+        var (_, output) = Generate("using System;\nusing System.Collections.Generic;\nusing LayerGen;\nnamespace MyApp;\n" + source);
         var inGenerated = output.GetDiagnostics()
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .Select(d => d.ToString())

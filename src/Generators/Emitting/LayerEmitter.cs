@@ -126,7 +126,7 @@ internal static class LayerEmitter
         writer.WriteLine(summary);
         writer.WriteLine(GeneratedCodeAttribute);
         var signature = call.Parameters.Select(p => p.Type + " " + p.Name + (p.DefaultValue is null ? "" : " = " + p.DefaultValue));
-        writer.WriteLine("public " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
+        writer.WriteLine(call.InvokeAccess + " " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
         using (writer.Block())
         {
             foreach (var tensor in tensors)

@@ -38,6 +38,10 @@ internal sealed record CallParameter(CallParameterKind Kind, string Name, string
 /// <param name="InvokeIsNew">Whether a base class already has an <c>Invoke</c> with these parameter types (the generated one says <c>new</c>).</param>
 /// <param name="EmitInvoke">False when the user wrote an <c>Invoke</c> method with the same parameter types.</param>
 /// <param name="EmitInvokeRecorded">False when the user wrote <c>InvokeRecorded</c>.</param>
+/// <param name="InvokeAccess">
+/// The accessibility of the generated <c>Invoke</c>: <c>public</c>, or less when a parameter's type is less accessible
+/// (a private enum for an option of <c>Call</c>), so the generated part compiles (no CS0051).
+/// </param>
 internal sealed record CallInfo(
     EquatableArray<CallParameter> Parameters,
     bool ReturnsArray,
@@ -45,7 +49,8 @@ internal sealed record CallInfo(
     bool HasBuild,
     bool InvokeIsNew,
     bool EmitInvoke,
-    bool EmitInvokeRecorded);
+    bool EmitInvokeRecorded,
+    string InvokeAccess = "public");
 
 /// <summary>One constructor parameter of the config constructor, with the member it is read back from.</summary>
 /// <param name="Name">The parameter name as a C# identifier (used as a named argument).</param>

@@ -183,7 +183,55 @@ internal static class LayerParser
             HasBuild: build is not null,
             InvokeIsNew: BaseHasInvoke(type, signature, compilation, cancellationToken),
             EmitInvoke: !UserWroteInvoke(type, signature),
-            EmitInvokeRecorded: type.GetMembers("InvokeRecorded").IsEmpty);
+            EmitInvokeRecorded: type.GetMembers("InvokeRecorded").IsEmpty,
+            InvokeAccess: InvokeAccess(call));
+    }
+
+    /// <summary><c>public</c>, or the accessibility of the least accessible parameter type of <paramref name="call"/>.</summary>
+    private static string InvokeAccess(IMethodSymbol call)
+    {
+        var least = Accessibility.Public;
+        foreach (var parameter in call.Parameters)
+            least = Least(least, EffectiveAccessibility(parameter.Type, 0));
+        return least switch
+        {
+            Accessibility.Private => "private",
+            Accessibility.ProtectedAndInternal => "private protected",
+            Accessibility.Protected => "protected",
+            Accessibility.Internal => "internal",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            _ => "public",
+        };
+    }
+
+    private static Accessibility EffectiveAccessibility(ITypeSymbol type, int depth)
+    {
+        if (depth > 8)
+            return Accessibility.Public;
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                return EffectiveAccessibility(array.ElementType, depth + 1);
+            case INamedTypeSymbol named:
+                var least = Accessibility.Public;
+                for (INamedTypeSymbol? t = named; t is not null; t = t.ContainingType)
+                    least = Least(least, t.DeclaredAccessibility);
+                foreach (var argument in named.TypeArguments)
+                    least = Least(least, EffectiveAccessibility(argument, depth + 1));
+                return least;
+            default:
+                return Accessibility.Public; // type parameters, dynamic, pointers: no accessibility of their own
+        }
+    }
+
+    /// <summary>The less accessible of two (protected and internal are both kept as <c>private protected</c>).</summary>
+    private static Accessibility Least(Accessibility a, Accessibility b)
+    {
+        if (a == Accessibility.NotApplicable) return b;
+        if (b == Accessibility.NotApplicable) return a;
+        if ((a == Accessibility.Protected && b == Accessibility.Internal) || (a == Accessibility.Internal && b == Accessibility.Protected))
+            return Accessibility.ProtectedAndInternal;
+        return (Accessibility)Math.Min((int)a, (int)b);
     }
 
     /// <summary>

@@ -88,4 +88,20 @@ public class UnmarkedLayerTests
             public M(Variable v) => items.Add(v);
         }
         """);
+
+    [Fact]
+    public Task LG0015_fix_marks_Layer_and_partial() => Verify<UnmarkedLayerAnalyzer>.Fix<MarkLayerCodeFix>("""
+        public class {|LG0015:TwoTower|} : Model
+        {
+            readonly Dense left = new(8), right = new(8);
+            protected Tensor Call(Tensor x) => left.Invoke(x) + right.Invoke(x);
+        }
+        """, """
+        [Layer]
+        public partial class TwoTower : Model
+        {
+            readonly Dense left = new(8), right = new(8);
+            protected Tensor Call(Tensor x) => left.Invoke(x) + right.Invoke(x);
+        }
+        """);
 }

@@ -133,6 +133,12 @@ public sealed class NotTrackedCodeFix : CodeFixProvider
                 if (reference.SyntaxTree == root!.SyntaxTree)
                     node = reference.GetSyntax(ct);
         }
+        else if (node is not (VariableDeclaratorSyntax or PropertyDeclarationSyntax)
+                 && diagnostic.AdditionalLocations is [var declared, ..] && declared.SourceTree == root?.SyntaxTree)
+        {
+            // a value put into a collection of object: the diagnostic carries the member's declaration
+            node = root!.FindNode(declared.SourceSpan);
+        }
         return node switch
         {
             VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax field } => field,

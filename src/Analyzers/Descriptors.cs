@@ -39,8 +39,8 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ParameterNotKept = Rule(
         DiagnosticIds.ParameterNotKept,
         "Keep each constructor parameter of a layer or [KerasSerializable] class in a member of the same name",
-        "Constructor parameter '{0}' of '{1}' is not kept in a field or property of the same name, so GetConfig cannot be generated",
-        Design, DiagnosticSeverity.Error,
+        "Constructor parameter '{0}' of '{1}' is not kept in a field or property of the same name, so its GetConfig throws and it cannot be saved",
+        Design, DiagnosticSeverity.Warning,
         "The generated GetConfig reads each constructor argument back from the field or property of the same name (case, underscores and an m_ prefix ignored), of a type convertible to the parameter's.");
 
     public static readonly DiagnosticDescriptor ParameterNotConfigurable = Rule(
@@ -112,4 +112,11 @@ internal static class Descriptors
         "'{0}' has {1} public constructors and none is marked [ConfigConstructor], so no config is generated",
         Design, DiagnosticSeverity.Warning,
         "GetConfig and FromConfig follow one constructor: the one marked [ConfigConstructor], else the only public one. With several public constructors and no mark, the layer cannot be saved and loaded.");
+
+    public static readonly DiagnosticDescriptor UnmarkedLayer = Rule(
+        DiagnosticIds.UnmarkedLayer,
+        "Mark a class deriving from Model or a layer [Layer]",
+        "'{0}' derives from '{1}' but is not marked [Layer], so {2}; mark it [Layer] (and partial)",
+        Design, DiagnosticSeverity.Warning,
+        "Tracking (VisitMembers), the Invoke entry point around Call and the config are generated for [Layer] classes only. A subclass of Model or of a layer without the attribute has untracked variables and layers (not trained, not saved), and a Model subclass's Call is never run.");
 }

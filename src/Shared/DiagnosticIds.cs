@@ -21,4 +21,5 @@ internal static class DiagnosticIds
     public const string NoConfigConstructor = "LG0013";
     /// <summary>Not an analyzer: the MSBuild warning of buildTransitive/LayerGen.targets (NativeAOT without IlcInstructionSet). Reserved here so no analyzer takes it.</summary>
     public const string AotWithoutInstructionSet = "LG0014";
+    public const string UnmarkedLayer = "LG0015";
 }

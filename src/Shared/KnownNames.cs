@@ -79,6 +79,9 @@ internal static class KnownNames
     /// <summary>The config helpers generated <c>GetConfig</c>/<c>FromConfig</c> call.</summary>
     public const string Config = "LayerGen.Serialization.Config";
 
+    /// <summary>What a generated <c>GetConfig</c> throws when constructor arguments are not kept (LG0003).</summary>
+    public const string ConfigException = "LayerGen.ConfigException";
+
     /// <summary>The build-config helpers generated <c>Invoke</c> calls.</summary>
     public const string BuildConfig = "LayerGen.Layers.BuildConfig";
 

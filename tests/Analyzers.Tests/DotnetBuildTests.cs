@@ -16,24 +16,7 @@ public class DotnetBuildTests
         Directory.CreateDirectory(dir);
         try
         {
-            File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
-            File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />");
-            File.WriteAllText(Path.Combine(dir, "User.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <Reference Include="{typeof(LayerGen.Modules.Module).Assembly.Location}" />
-                    <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
-                    <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
-                  </ItemGroup>
-                  <!-- What the package's buildTransitive targets give a project with ImplicitUsings: LayerGen's namespaces. -->
-                  <Import Project="{Path.Combine(DotnetCli.RepositoryRoot, "src", "Runtime", "buildTransitive", "LayerGen.Usings.targets")}" />
-                </Project>
-                """);
+            WriteProject(dir);
             File.WriteAllText(Path.Combine(dir, "MyDense.cs"), """
                 using LayerGen;
 
@@ -68,6 +51,83 @@ public class DotnetBuildTests
             var error = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");
             Assert.True(error.ExitCode != 0, error.ToString());
             Assert.Matches(new Regex(@"Broken\.cs\(4,14\): error LG0002: 'Broken' must be partial"), error.Output);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>A user project referencing LayerGen.dll, the generators and the analyzers, as the package does.</summary>
+    private static void WriteProject(string dir)
+    {
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(dir, "User.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <Reference Include="{typeof(LayerGen.Modules.Module).Assembly.Location}" />
+                <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
+                <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
+              </ItemGroup>
+              <!-- What the package's buildTransitive targets give a project with ImplicitUsings: LayerGen's namespaces. -->
+              <Import Project="{Path.Combine(DotnetCli.RepositoryRoot, "src", "Runtime", "buildTransitive", "LayerGen.Usings.targets")}" />
+            </Project>
+            """);
+    }
+
+    /// <summary>
+    /// Issue 21: a layer without Call and the guide's MyDense as written (arguments not kept). Before, CS0534 in the
+    /// generated part stopped the build before the analyzers ran, so no LG diagnostic was shown.
+    /// </summary>
+    [Fact]
+    public void Dotnet_build_reports_LG0005_for_a_layer_without_Call_and_nothing_from_generated_code()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "layergen-analyzers-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            WriteProject(dir);
+            File.WriteAllText(Path.Combine(dir, "MyDense.cs"), """
+                using LayerGen;
+
+                namespace User;
+
+                [Layer]
+                public partial class MyDense
+                {
+                    readonly Variable w, b;
+                    public MyDense(int inFeatures, int outFeatures)
+                    {
+                        w = new(Tensor.RandomNormal([inFeatures, outFeatures]), name: "w");
+                        b = new(Tensor.Zeros([outFeatures]), name: "b");
+                    }
+                    protected Tensor Call(Tensor x) => Ops.Relu(Ops.MatMul(x, w) + b);
+                }
+                """);
+            var guide = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");
+            Assert.True(guide.ExitCode == 0, guide.ToString());
+            Assert.Matches(new Regex(@"MyDense\.cs\(11,13\): warning LG0001:"), guide.Output);
+            Assert.Matches(new Regex(@"MyDense\.cs\(9,24\): warning LG0003: Constructor parameter 'inFeatures'"), guide.Output);
+
+            File.WriteAllText(Path.Combine(dir, "Unfinished.cs"), """
+                using LayerGen;
+
+                namespace User;
+
+                [Layer]
+                public partial class Unfinished { }
+                """);
+            var error = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");
+            Assert.True(error.ExitCode != 0, error.ToString());
+            Assert.Matches(new Regex(@"Unfinished\.cs\(6,22\): error LG0005: "), error.Output);
+            Assert.Matches(new Regex(@"MyDense\.cs\(11,13\): warning LG0001:"), error.Output);
+            Assert.DoesNotMatch(new Regex(@"error CS\d+"), error.Output);
         }
         finally
         {

@@ -1,4 +1,9 @@
+using System.Collections.Immutable;
 using LayerGen.Analyzers.CodeFixes;
+using LayerGen.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace LayerGen.Analyzers.Tests;
 
@@ -21,6 +26,31 @@ public class WalkthroughTests
 
     [Fact]
     public Task MyDense_raises_LG0001() => Verify<VariableCreationAnalyzer>.Analyzer(MyDense);
+
+    /// <summary>
+    /// The guide's MyDense as written compiles (issue 21): with the generators and every analyzer, nothing is an
+    /// error; LG0001 is what the guide shows, and LG0003 (its arguments are not kept) is only a warning.
+    /// </summary>
+    [Fact]
+    public async Task MyDense_as_written_compiles_with_only_warnings()
+    {
+        string source = TestSetup.Usings + MyDense.Replace("{|LG0001:", "", StringComparison.Ordinal).Replace("|}", "", StringComparison.Ordinal);
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var compilation = CSharpCompilation.Create("Walkthrough", [CSharpSyntaxTree.ParseText(source, parse)], TestSetup.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+        CSharpGeneratorDriver.Create([new LayerGenerator().AsSourceGenerator(), new ModuleGenerator().AsSourceGenerator()], parseOptions: parse)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var analyzers = typeof(VariableCreationAnalyzer).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(DiagnosticAnalyzer)) && !t.IsAbstract)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        var all = await output.WithAnalyzers(analyzers).GetAllDiagnosticsAsync();
+        Assert.Empty(all.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+        Assert.Equal(2, all.Count(d => d.Id == "LG0001" && d.Severity == DiagnosticSeverity.Warning));
+        Assert.Equal(["inFeatures", "outFeatures"], all.Where(d => d.Id == "LG0003").Select(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)).Order());
+        Assert.All(all.Where(d => d.Id == "LG0003"), d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+    }
 
     [Fact]
     public Task MyDense_fixed_from_the_input_shape()

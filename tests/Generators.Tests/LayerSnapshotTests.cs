@@ -273,6 +273,21 @@ public class LayerSnapshotTests
         }
         """]);
 
+    /// <summary>No usable Call: the generated part implements InvokeRecorded with one that throws (issue 21, item 6).</summary>
+    [Fact]
+    public void NoCall() => Verify(["""
+        using LayerGen;
+
+        namespace MyApp;
+
+        [Layer]
+        public partial class Unfinished
+        {
+            public Unfinished(int units) => Units = units;
+            public int Units { get; }
+        }
+        """]);
+
     [Fact]
     public void ParameterNotKept() => Verify(["""
         using LayerGen;

@@ -29,6 +29,26 @@ internal static class ConfigEmitter
         }
     }
 
+    /// <summary>
+    /// The <c>GetConfig</c> override of a class whose constructor arguments are not all kept (LG0003, a warning): it
+    /// throws a <c>ConfigException</c> naming them, so saving fails with that message (Keras complains only when a
+    /// config is needed).
+    /// </summary>
+    public static void WriteGetConfigNotKept(IndentedSourceWriter writer, string className, ConfigInfo config)
+    {
+        var names = config.NotKept.Select(n => "'" + n + "'").ToList();
+        string arguments = names.Count == 1 ? "constructor argument " + names[0] + " is" : "constructor arguments " + string.Join(", ", names) + " are";
+        string message = className + " has no config: " + arguments
+            + " not kept in a member of the same name (LG0003), so it cannot be saved or cloned. Keep "
+            + (names.Count == 1 ? "it" : "them") + " in a field or property, or override GetConfig.";
+        writer.WriteLine("/// <summary>Throws: the config cannot be written, as constructor arguments are not kept (LG0003).</summary>");
+        writer.WriteLine(GeneratedCodeAttribute);
+        writer.WriteLine("public override " + JsonObject + " GetConfig()");
+        writer.Indent();
+        writer.WriteLine("=> throw new global::" + KnownNames.ConfigException + "(" + Naming.StringLiteral(message) + ");");
+        writer.Unindent();
+    }
+
     private static string WriteExpression(ConfigParameter p)
     {
         string helper = (p.Kind, p.Container) switch

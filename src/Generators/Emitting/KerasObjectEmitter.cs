@@ -31,7 +31,11 @@ internal static class KerasObjectEmitter
                 sections.Add(() => WriteClassName(writer, model));
             if (model.EmitRegisteredName)
                 sections.Add(() => WriteRegisteredName(writer, model));
-            if (model.Config is { } config)
+            if (model.Config is { NotKept.IsEmpty: false, EmitGetConfig: true } notKept)
+            {
+                sections.Add(() => ConfigEmitter.WriteGetConfigNotKept(writer, model.ClassName, notKept));
+            }
+            else if (model.Config is { } config)
             {
                 bool getConfig = config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase);
                 if (getConfig)

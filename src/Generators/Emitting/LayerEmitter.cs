@@ -44,7 +44,15 @@ internal static class LayerEmitter
                 if (call.EmitInvokeRecorded)
                     sections.Add(() => WriteInvokeRecorded(writer, model, call));
             }
-            if (model.Config is { } config)
+            else if (model.StubInvokeRecorded)
+            {
+                sections.Add(() => WriteMissingCall(writer, model));
+            }
+            if (model.Config is { NotKept.IsEmpty: false, EmitGetConfig: true } notKept)
+            {
+                sections.Add(() => ConfigEmitter.WriteGetConfigNotKept(writer, model.ClassName, notKept));
+            }
+            else if (model.Config is { } config)
             {
                 bool getConfig = config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase);
                 if (getConfig)
@@ -118,7 +126,7 @@ internal static class LayerEmitter
         writer.WriteLine(summary);
         writer.WriteLine(GeneratedCodeAttribute);
         var signature = call.Parameters.Select(p => p.Type + " " + p.Name + (p.DefaultValue is null ? "" : " = " + p.DefaultValue));
-        writer.WriteLine("public " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
+        writer.WriteLine(call.InvokeAccess + " " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
         using (writer.Block())
         {
             foreach (var tensor in tensors)
@@ -190,6 +198,21 @@ internal static class LayerEmitter
         string invoke = "this.Invoke(" + string.Join(", ", arguments) + ")";
         writer.Indent();
         writer.WriteLine("=> " + (call.ReturnsArray ? invoke : "[" + invoke + "]") + ";");
+        writer.Unindent();
+    }
+
+    /// <summary>
+    /// The class has no usable <c>Call</c> (LG0005 says why): <c>InvokeRecorded</c> still has to exist, or the generated
+    /// part does not compile and the build stops before the analyzers run.
+    /// </summary>
+    private static void WriteMissingCall(IndentedSourceWriter writer, LayerModel model)
+    {
+        writer.WriteLine("/// <summary>The layer has no usable <c>Call</c> (LG0005): replaying a recorded call throws.</summary>");
+        writer.WriteLine(GeneratedCodeAttribute);
+        writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
+        writer.Indent();
+        writer.WriteLine("=> throw new global::System.NotSupportedException(" + Naming.StringLiteral(
+            model.ClassName + " has no usable Call method (LG0005): add 'protected Tensor Call(Tensor inputs)'.") + ");");
         writer.Unindent();
     }
 

@@ -36,8 +36,12 @@ internal sealed record CallParameter(CallParameterKind Kind, string Name, string
 /// <param name="TrainingDefault">The default of <c>Call</c>'s <c>training</c> (false when it has none or takes none).</param>
 /// <param name="HasBuild">Whether a <c>Build(Shape ...)</c> taking one shape per tensor input exists.</param>
 /// <param name="InvokeIsNew">Whether a base class already has an <c>Invoke</c> with these parameter types (the generated one says <c>new</c>).</param>
-/// <param name="EmitInvoke">False when the user wrote an <c>Invoke</c> method.</param>
+/// <param name="EmitInvoke">False when the user wrote an <c>Invoke</c> method with the same parameter types.</param>
 /// <param name="EmitInvokeRecorded">False when the user wrote <c>InvokeRecorded</c>.</param>
+/// <param name="InvokeAccess">
+/// The accessibility of the generated <c>Invoke</c>: <c>public</c>, or less when a parameter's type is less accessible
+/// (a private enum for an option of <c>Call</c>), so the generated part compiles (no CS0051).
+/// </param>
 internal sealed record CallInfo(
     EquatableArray<CallParameter> Parameters,
     bool ReturnsArray,
@@ -45,7 +49,8 @@ internal sealed record CallInfo(
     bool HasBuild,
     bool InvokeIsNew,
     bool EmitInvoke,
-    bool EmitInvokeRecorded);
+    bool EmitInvokeRecorded,
+    string InvokeAccess = "public");
 
 /// <summary>One constructor parameter of the config constructor, with the member it is read back from.</summary>
 /// <param name="Name">The parameter name as a C# identifier (used as a named argument).</param>
@@ -77,12 +82,17 @@ internal sealed record ConfigParameter(
 /// <param name="EmitFromConfig">False when the user wrote <c>FromConfig</c>.</param>
 /// <param name="FromConfigIsNew">Whether a base class has a static <c>FromConfig</c> too (the generated one says <c>new</c>).</param>
 /// <param name="EmitRegistration">Whether a <c>[ModuleInitializer]</c> registers the class (not for generic or inaccessible classes).</param>
+/// <param name="NotKept">
+/// The constructor parameters no member keeps (LG0003, a warning): when not empty, <see cref="Parameters"/> is empty and
+/// the generated <c>GetConfig</c> throws a <c>ConfigException</c> naming them, so saving fails with that message.
+/// </param>
 internal sealed record ConfigInfo(
     EquatableArray<ConfigParameter> Parameters,
     bool EmitGetConfig,
     bool EmitFromConfig,
     bool FromConfigIsNew,
-    bool EmitRegistration);
+    bool EmitRegistration,
+    EquatableArray<string> NotKept = default);
 
 /// <summary>Everything the emitter needs to write one <c>[Layer]</c> class's generated part.</summary>
 /// <param name="Hierarchy">Namespace, containing types and file hint.</param>
@@ -100,7 +110,12 @@ internal sealed record ConfigInfo(
 /// </param>
 /// <param name="Members">Tracked members in declaration order.</param>
 /// <param name="Call">The call entry point, or null when there is no usable <c>Call</c> (no <c>Invoke</c> is generated).</param>
-/// <param name="Config">The config, or null when a constructor argument cannot be kept (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
+/// <param name="Config">The config, or null when a constructor argument cannot be written (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
+/// <param name="StubInvokeRecorded">
+/// Whether the class has no usable <c>Call</c> (LG0005) and inherits no <c>InvokeRecorded</c>: the generated part
+/// then implements the abstract <c>InvokeRecorded</c> with one that throws, so the project still compiles and the
+/// analyzer's diagnostic is what the user sees.
+/// </param>
 internal sealed record LayerModel(
     HierarchyInfo Hierarchy,
     string NameWithTypeParameters,
@@ -114,7 +129,8 @@ internal sealed record LayerModel(
     bool InsideLayerGen,
     EquatableArray<TrackedMember> Members,
     CallInfo? Call,
-    ConfigInfo? Config)
+    ConfigInfo? Config,
+    bool StubInvokeRecorded = false)
 {
     /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.Layer.g.cs</c>.</summary>
     public string HintName => Hierarchy.FileHint + ".Layer.g.cs";

@@ -28,7 +28,13 @@ internal static class ConfigParser
     {
         cancellationToken.ThrowIfCancellationRequested();
         bool userFromConfig = CallRules.HasOwnFromConfig(type);
-        var parameters = Parameters(type, compilation, rules);
+        var parameters = Parameters(type, compilation, rules, out var notKept);
+        if (parameters is null && notKept.Count > 0 && !userFromConfig)
+        {
+            // Only LG0003 (a warning): GetConfig throws, naming the arguments; no FromConfig, no registration.
+            return new ConfigInfo(EquatableArray<ConfigParameter>.Empty, EmitGetConfig: type.GetMembers("GetConfig").IsEmpty,
+                EmitFromConfig: false, FromConfigIsNew: false, EmitRegistration: false, notKept.ToEquatableArray());
+        }
         if (parameters is null)
         {
             // A constructor argument cannot be kept: no config is generated (the analyzers say why), but a
@@ -47,9 +53,14 @@ internal static class ConfigParser
             EmitRegistration: (emitFromConfig || userFromConfig) && CanRegister(type));
     }
 
-    /// <summary>The config constructor's parameters with the members they are read back from, or null when one cannot be kept.</summary>
-    private static EquatableArray<ConfigParameter>? Parameters(INamedTypeSymbol type, Compilation compilation, ConfigRules rules)
+    /// <summary>
+    /// The config constructor's parameters with the members they are read back from, or null when one cannot be
+    /// written or kept; <paramref name="notKept"/> then gets the names of those no member keeps, when every
+    /// parameter could otherwise be written (only LG0003 applies).
+    /// </summary>
+    private static EquatableArray<ConfigParameter>? Parameters(INamedTypeSymbol type, Compilation compilation, ConfigRules rules, out List<string> notKept)
     {
+        notKept = [];
         if (type.IsAbstract)
             return null;
         var constructor = ConfigTypes.ConfigConstructor(type, out _);
@@ -59,12 +70,16 @@ internal static class ConfigParser
         var parameters = new List<ConfigParameter>(constructor.Parameters.Length);
         foreach (var parameter in constructor.Parameters)
         {
-            if (parameter.RefKind != RefKind.None)
+            if (parameter.RefKind != RefKind.None || ConfigTypes.Classify(parameter.Type) is not { } value)
+            {
+                notKept.Clear(); // LG0004, an error: no config at all
                 return null;
-            if (ConfigTypes.Classify(parameter.Type) is not { } value)
-                return null;
+            }
             if (ConfigTypes.FindMember(type, parameter, compilation, rules.SuppliedBase) is not { } member)
-                return null;
+            {
+                notKept.Add(parameter.Name);
+                continue;
+            }
             string key = ConfigTypes.Key(parameter);
             parameters.Add(new ConfigParameter(
                 HierarchyInfo.EscapeIdentifier(parameter.Name),
@@ -77,7 +92,7 @@ internal static class ConfigParser
                 Literals.DefaultValue(parameter),
                 WrittenByBase: rules.WrittenByBase(key, member)));
         }
-        return parameters.ToEquatableArray();
+        return notKept.Count > 0 ? null : parameters.ToEquatableArray();
     }
 
     /// <summary>Whether a base class has (or will get from this generator) a static <c>FromConfig</c> the generated one hides.</summary>

@@ -36,6 +36,7 @@ internal static class LayerParser
             ? p
             : compilation.AssemblyName ?? "";
 
+        var call = ParseCall(type, compilation, cancellationToken);
         return new LayerModel(
             HierarchyInfo.From(type),
             HierarchyInfo.NameWithTypeParameters(type),
@@ -48,8 +49,33 @@ internal static class LayerParser
             EmitVisitMembers: type.GetMembers("VisitMembers").IsEmpty,
             InsideLayerGen: SymbolEqualityComparer.Default.Equals(layerType.ContainingAssembly, type.ContainingAssembly),
             MemberTracking.Collect(type, cancellationToken),
-            ParseCall(type, compilation, cancellationToken),
-            ParseConfig(type, compilation, cancellationToken));
+            call,
+            ParseConfig(type, compilation, cancellationToken),
+            StubInvokeRecorded: call is null && NeedsInvokeRecorded(type, layerType, compilation, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether a class without a usable <c>Call</c> would leave <c>Layer.InvokeRecorded</c> abstract (CS0534 in the
+    /// generated part, which stops the build before the analyzers report LG0005): not abstract itself, no
+    /// <c>InvokeRecorded</c> of its own, and none inherited from a base (written by hand or generated).
+    /// </summary>
+    private static bool NeedsInvokeRecorded(INamedTypeSymbol type, INamedTypeSymbol layerType, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (type.IsAbstract || !type.GetMembers("InvokeRecorded").IsEmpty)
+            return false;
+        foreach (var t in TypeFacts.WithGeneratedBases(type, layerType).Skip(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (t.GetMembers("InvokeRecorded").OfType<IMethodSymbol>().FirstOrDefault() is { } declared)
+                return declared.IsAbstract;
+            if (GeneratedHere(t, compilation, cancellationToken))
+            {
+                var baseCall = ParseCall(t.OriginalDefinition, compilation, cancellationToken);
+                if (baseCall is { EmitInvokeRecorded: true } || (baseCall is null && !t.IsAbstract))
+                    return false; // the base's generated part implements it
+            }
+        }
+        return true;
     }
 
     /// <summary>Whether the generator writes a part for <paramref name="type"/>: a partial class deriving from nothing or from a layer.</summary>
@@ -156,9 +182,65 @@ internal static class LayerParser
             trainingDefault,
             HasBuild: build is not null,
             InvokeIsNew: BaseHasInvoke(type, signature, compilation, cancellationToken),
-            EmitInvoke: type.GetMembers("Invoke").IsEmpty,
-            EmitInvokeRecorded: type.GetMembers("InvokeRecorded").IsEmpty);
+            EmitInvoke: !UserWroteInvoke(type, signature),
+            EmitInvokeRecorded: type.GetMembers("InvokeRecorded").IsEmpty,
+            InvokeAccess: InvokeAccess(call));
     }
+
+    /// <summary><c>public</c>, or the accessibility of the least accessible parameter type of <paramref name="call"/>.</summary>
+    private static string InvokeAccess(IMethodSymbol call)
+    {
+        var least = Accessibility.Public;
+        foreach (var parameter in call.Parameters)
+            least = Least(least, EffectiveAccessibility(parameter.Type, 0));
+        return least switch
+        {
+            Accessibility.Private => "private",
+            Accessibility.ProtectedAndInternal => "private protected",
+            Accessibility.Protected => "protected",
+            Accessibility.Internal => "internal",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            _ => "public",
+        };
+    }
+
+    private static Accessibility EffectiveAccessibility(ITypeSymbol type, int depth)
+    {
+        if (depth > 8)
+            return Accessibility.Public;
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                return EffectiveAccessibility(array.ElementType, depth + 1);
+            case INamedTypeSymbol named:
+                var least = Accessibility.Public;
+                for (INamedTypeSymbol? t = named; t is not null; t = t.ContainingType)
+                    least = Least(least, t.DeclaredAccessibility);
+                foreach (var argument in named.TypeArguments)
+                    least = Least(least, EffectiveAccessibility(argument, depth + 1));
+                return least;
+            default:
+                return Accessibility.Public; // type parameters, dynamic, pointers: no accessibility of their own
+        }
+    }
+
+    /// <summary>The less accessible of two (protected and internal are both kept as <c>private protected</c>).</summary>
+    private static Accessibility Least(Accessibility a, Accessibility b)
+    {
+        if (a == Accessibility.NotApplicable) return b;
+        if (b == Accessibility.NotApplicable) return a;
+        if ((a == Accessibility.Protected && b == Accessibility.Internal) || (a == Accessibility.Internal && b == Accessibility.Protected))
+            return Accessibility.ProtectedAndInternal;
+        return (Accessibility)Math.Min((int)a, (int)b);
+    }
+
+    /// <summary>
+    /// Whether the user wrote the <c>Invoke</c> the generator would write: one with the same parameter types (or a
+    /// member named <c>Invoke</c> that is not a method). An <c>Invoke</c> with other parameters is an overload: the
+    /// generated one is still written, as the generated <c>InvokeRecorded</c> calls it.
+    /// </summary>
+    private static bool UserWroteInvoke(INamedTypeSymbol type, string[] signature)
+        => type.GetMembers("Invoke").Any(m => m is not IMethodSymbol method || (!method.IsStatic && Signature(method).SequenceEqual(signature)));
 
     /// <summary>A type for signature comparisons: <c>global::</c>-qualified, nullable reference annotations ignored.</summary>
     private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

@@ -78,6 +78,12 @@ internal sealed class FunctionalGraph
     /// <summary>The layers, deepest (closest to the inputs) first, as Keras orders <c>model.operations</c>.</summary>
     public List<Layer> Operations { get; } = [];
 
+    /// <summary>
+    /// The names of the raw ops applied between layers (<c>Ops.Relu(x)</c> on a symbolic tensor), in the order they
+    /// are found from the outputs, each once: the graph runs them, but no config can describe them.
+    /// </summary>
+    public List<string> RawOps { get; } = [];
+
     private void Visit(Tensor tensor, HashSet<Tensor> inputs, HashSet<KerasNode> finished, HashSet<KerasNode> inProgress,
         Dictionary<Layer, int> operationIndices, HashSet<OpNode> visitedOps)
     {
@@ -98,6 +104,7 @@ internal sealed class FunctionalGraph
         else if (tensor.Node is { } op)
         {
             if (!visitedOps.Add(op)) return;
+            if (!RawOps.Contains(op.Op.Name)) RawOps.Add(op.Op.Name);
             foreach (var t in op.Inputs) Visit(t, inputs, finished, inProgress, operationIndices, visitedOps);
         }
         else if (tensor.IsSymbolic && !inputs.Contains(tensor))

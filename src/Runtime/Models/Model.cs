@@ -40,6 +40,8 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         _graph = new FunctionalGraph([.. inputs], [.. outputs]);
+        if (_graph.RawOps.Count > 0)
+            System.Diagnostics.Trace.TraceWarning(RawOpsWarning(_graph.RawOps));
         _singleInput = singleInput;
         _singleOutput = singleOutput;
         var specs = new List<InputSpec?>();
@@ -178,7 +180,15 @@ public partial class Model : Layer
     }
 
     private static NotSupportedException NotSerializable(Tensor t) => new(
-        $"A tensor of shape {t.Shape} in this functional model comes from a raw op, not a layer: such graphs run, but their config cannot be written. Wrap the op in a layer.");
+        $"A tensor of shape {t.Shape} in this functional model comes from the raw op '{t.Node?.Op.Name ?? "?"}', not a layer: such graphs run, but their config cannot be written. Wrap the op in a layer.");
+
+    /// <summary>
+    /// The warning a functional model with raw ops between its layers gets when it is built (through
+    /// <see cref="System.Diagnostics.Trace"/>): it runs and trains, but saving it to <c>.keras</c> or cloning it fails.
+    /// </summary>
+    internal static string RawOpsWarning(IReadOnlyList<string> ops) =>
+        $"LayerGen: this functional model applies raw op{(ops.Count == 1 ? "" : "s")} {string.Join(", ", ops.Select(o => "'" + o + "'"))} between layers. "
+        + "It runs and trains, but its config cannot be written, so saving it to .keras or cloning it fails. Wrap the op in a layer (Activation, or a [Layer] class whose Call applies it).";
 
     private static JsonObject SerializeNode(KerasNode node, FunctionalGraph graph)
     {

@@ -127,9 +127,24 @@ internal static class ModelSummary
         {
             if (!graph.NodeSet.Contains(node)) continue;
             foreach (var t in node.InputTensors)
-                if (KerasHistory.Of(t) is { } h) parts.Add($"{h.Layer.Name}[{h.NodeIndex}][{h.TensorIndex}]");
+                foreach (var h in Producers(t))
+                    parts.Add($"{h.Layer.Name}[{h.NodeIndex}][{h.TensorIndex}]");
         }
         return parts.Count == 0 ? "-" : string.Join(", ", parts);
+    }
+
+    /// <summary>The layer outputs a tensor comes from, looking through raw ops applied between layers.</summary>
+    private static IEnumerable<KerasHistory> Producers(Tensor tensor)
+    {
+        var stack = new Stack<Tensor>([tensor]);
+        var seen = new HashSet<OpNode>(ReferenceEqualityComparer.Instance);
+        while (stack.Count > 0)
+        {
+            var t = stack.Pop();
+            if (KerasHistory.Of(t) is { } h) yield return h;
+            else if (t.Node is { } op && seen.Add(op))
+                for (int i = op.Inputs.Count - 1; i >= 0; i--) stack.Push(op.Inputs[i]);
+        }
     }
 
     // rich.Table: each requested width plus 2 of padding, reduced together (ratio_reduce) to fit the

@@ -47,4 +47,9 @@ partial class Forgetful : global::LayerGen.Layers.Layer
     [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
+
+    /// <summary>Throws: the config cannot be written, as constructor arguments are not kept (LG0003).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
+    public override global::System.Text.Json.Nodes.JsonObject GetConfig()
+        => throw new global::LayerGen.ConfigException("Forgetful has no config: constructor argument 'dropped' is not kept in a member of the same name (LG0003), so it cannot be saved or cloned. Keep it in a field or property, or override GetConfig.");
 }

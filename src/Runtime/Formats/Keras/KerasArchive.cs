@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -189,7 +190,7 @@ public static class KerasArchive
                 CheckEntryName(entry.FullName);
                 if (entry.FullName == ConfigEntry) c = ReadEntry(entry, maxEntryBytes);
                 else if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
-                else if (entry.FullName == MetadataEntry) _ = ReadEntry(entry, maxEntryBytes);
+                else _ = ReadEntry(entry, maxEntryBytes); // every member's CRC-32 is checked, even those not used
             }
             configBytes = c ?? throw new KerasFormatException($"'{path}' has no {ConfigEntry}.");
             weightsBytes = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
@@ -224,12 +225,17 @@ public static class KerasArchive
             throw new KerasFormatException($"The archive holds an entry with a path outside the archive: '{name}'.");
     }
 
+    /// <summary>
+    /// Reads a member whole and checks it against the CRC-32 its zip header records (System.IO.Compression does
+    /// not check it for stored members, which is how Keras writes <c>model.weights.h5</c>).
+    /// </summary>
     private static byte[] ReadEntry(ZipArchiveEntry entry, long max)
     {
         if (entry.Length > max)
             throw new KerasFormatException($"Archive entry '{entry.FullName}' is {entry.Length} bytes, more than the limit of {max}.");
         using var s = entry.Open();
         var ms = new MemoryStream();
+        var crc = new Crc32();
         var buffer = new byte[81920];
         int read;
         while ((read = s.Read(buffer)) > 0)
@@ -237,7 +243,13 @@ public static class KerasArchive
             if (ms.Length + read > max)
                 throw new KerasFormatException($"Archive entry '{entry.FullName}' is larger than the limit of {max} bytes.");
             ms.Write(buffer, 0, read);
+            crc.Append(buffer.AsSpan(0, read));
         }
+        if (ms.Length != entry.Length)
+            throw new KerasFormatException($"Archive entry '{entry.FullName}' holds {ms.Length} bytes, but its zip header says {entry.Length}: the archive is damaged.");
+        uint actual = crc.GetCurrentHashAsUInt32();
+        if (actual != entry.Crc32)
+            throw new KerasFormatException($"Archive entry '{entry.FullName}' fails its CRC-32 check (recorded {entry.Crc32:x8}, content {actual:x8}): the archive is damaged.");
         return ms.ToArray();
     }
 

@@ -261,7 +261,9 @@ public static class KerasArchive
         string? name = string.IsNullOrEmpty(registered) ? className : registered;
         if (string.IsNullOrEmpty(name))
             throw new KerasFormatException($"{where}: a serialized layer needs a \"class_name\".");
-        if (!LayerRegistry.IsRegistered(name) && (string.IsNullOrEmpty(className) || !LayerRegistry.IsRegistered(className)))
+        if (!LayerRegistry.IsRegistered(name) && !string.IsNullOrEmpty(registered) && !string.IsNullOrEmpty(className) && LayerRegistry.IsRegistered(className))
+            throw new KerasFormatException($"{where}: {LayerRegistry.UnknownRegisteredName("layer", registered, className)}");
+        if (!LayerRegistry.IsRegistered(name))
             throw new KerasFormatException($"{where}: the class '{name}' is not registered, so the model was not loaded. Register it ([Layer] classes register themselves when their assembly loads; otherwise call LayerRegistry.Register).");
         if (serialized["config"] is JsonObject config && config["layers"] is JsonArray layers)
             foreach (var item in layers)

@@ -204,8 +204,8 @@ public static class SavedModel
             foreach (var cf in Req(fn, "concrete_functions", manifestPath).EnumerateArray())
             {
                 string rel = Req(cf, "graph", manifestPath).GetString() ?? "";
-                string file = Path.Combine(directory, rel);
-                if (rel.Length == 0 || !File.Exists(file))
+                string file = Inside(directory, rel, manifestPath, $"the graph file of function '{fname}'");
+                if (!File.Exists(file))
                     throw new SavedModelFormatException(file, $"missing: the graph file of function '{fname}' is not there.");
                 list.Add(new ConcreteFunction(fname, GraphJson.Read(File.ReadAllBytes(file), file, byPath)));
             }
@@ -220,7 +220,9 @@ public static class SavedModel
                     sm.TryGetProperty("class", out var sc) ? sc.GetString() ?? "" : ""));
 
         var loaded = new LoadedModule(name, className, variables, functions, submodules);
-        string prefix = Path.Combine(directory, Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix);
+        string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
+        string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
+        _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
         if (variables.Count > 0 || File.Exists(prefix + ".index"))
         {
             if (!File.Exists(prefix + ".index"))
@@ -234,6 +236,31 @@ public static class SavedModel
                 throw new SavedModelFormatException(prefix, $"the variables checkpoint lacks {string.Join(", ", status.MissingFromFile)}.");
         }
         return loaded;
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="relative"/> inside the SavedModel <paramref name="directory"/>; refuses a
+    /// rooted path, one that climbs out with <c>..</c>, and a symbolic link whose target lies outside.
+    /// </summary>
+    private static string Inside(string directory, string relative, string manifestPath, string what)
+    {
+        if (relative.Length == 0)
+            throw new SavedModelFormatException(manifestPath, $"{what} is an empty path.");
+        if (Path.IsPathRooted(relative) || relative.Contains('\0'))
+            throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' is not a path inside the SavedModel directory.");
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + Path.DirectorySeparatorChar;
+        string full = Path.GetFullPath(Path.Combine(root, relative));
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (!full.StartsWith(root, comparison))
+            throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' points outside the SavedModel directory.");
+        for (string? p = full; p is not null && p.Length > root.Length; p = Path.GetDirectoryName(p))
+        {
+            FileSystemInfo info = Directory.Exists(p) ? new DirectoryInfo(p) : new FileInfo(p);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target
+                && !Path.GetFullPath(target.FullName).StartsWith(root, comparison))
+                throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' is a link to '{target.FullName}', outside the SavedModel directory.");
+        }
+        return full;
     }
 
     private static JsonElement Req(JsonElement e, string name, string file)

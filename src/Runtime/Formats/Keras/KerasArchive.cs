@@ -198,8 +198,14 @@ public static class KerasArchive
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
 
         JsonObject config;
-        try { config = JsonNode.Parse(configBytes) as JsonObject ?? throw new KerasFormatException($"{ConfigEntry} is not a JSON object."); }
-        catch (JsonException e) { throw new KerasFormatException($"{ConfigEntry} is not valid JSON: {e.Message}", e); }
+        if (!System.Text.Unicode.Utf8.IsValid(configBytes))
+            throw new KerasFormatException($"{ConfigEntry} is not valid UTF-8.");
+        try
+        {
+            config = JsonNode.Parse(configBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw new KerasFormatException($"{ConfigEntry} is not a JSON object.");
+        }
+        catch (JsonException e) { throw new KerasFormatException($"{ConfigEntry} is not valid JSON (or names a key twice in one object): {e.Message}", e); }
 
         CheckRegistered(config, "config.json");
         Model model;

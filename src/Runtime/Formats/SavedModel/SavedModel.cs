@@ -185,10 +185,10 @@ public static class SavedModel
         {
             string path = Req(v, "path", manifestPath).GetString() ?? "";
             string vname = v.TryGetProperty("name", out var n) ? n.GetString() ?? path : path;
-            var shape = new Shape([.. Req(v, "shape", manifestPath).EnumerateArray().Select(x => x.GetInt32())]);
             DType dtype;
             try { dtype = DTypes.Parse(Req(v, "dtype", manifestPath).GetString() ?? ""); }
             catch (ArgumentException e) { throw new SavedModelFormatException(manifestPath, $"variable '{path}': {e.Message}", e); }
+            var shape = ReadShape(Req(v, "shape", manifestPath), dtype, manifestPath, path);
             bool trainable = !v.TryGetProperty("trainable", out var t) || t.GetBoolean();
             if (!byPath.TryAdd(path, null!)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
             var variable = new Variable(Tensor.Zeros(shape, dtype), trainable, vname);
@@ -209,6 +209,8 @@ public static class SavedModel
                     throw new SavedModelFormatException(file, $"missing: the graph file of function '{fname}' is not there.");
                 list.Add(new ConcreteFunction(fname, GraphJson.Read(File.ReadAllBytes(file), file, byPath)));
             }
+            if (list.Count == 0)
+                throw new SavedModelFormatException(manifestPath, $"function '{fname}' has no concrete functions, so it could never be called.");
             functions.Add(new(fname, list));
         }
 
@@ -261,6 +263,22 @@ public static class SavedModel
                 throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' is a link to '{target.FullName}', outside the SavedModel directory.");
         }
         return full;
+    }
+
+    /// <summary>A variable's shape from the manifest: non-negative integer dimensions whose element count fits an array.</summary>
+    private static Shape ReadShape(JsonElement shape, DType dtype, string manifestPath, string variable)
+    {
+        if (shape.ValueKind != JsonValueKind.Array)
+            throw new SavedModelFormatException(manifestPath, $"variable '{variable}': \"shape\" must be a list of integers.");
+        var dims = new List<long>();
+        foreach (var d in shape.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim))
+                throw new SavedModelFormatException(manifestPath, $"variable '{variable}': a shape dimension is not an integer.");
+            dims.Add(dim);
+        }
+        return TensorBytes.CheckShape(dims.ToArray(), dtype, manifestPath, variable,
+            static (file, key, message) => new SavedModelFormatException(file, $"variable '{key}': {message}"), out _);
     }
 
     private static JsonElement Req(JsonElement e, string name, string file)

@@ -99,8 +99,18 @@ public static class LayerRegistry
         if (factory is null)
             throw new ConfigException($"Could not locate class '{name}'. Make sure custom classes are registered (a [Layer] class registers itself when its assembly loads; otherwise call LayerRegistry.Register). Registered names: {string.Join(", ", RegisteredNames)}.");
         var config = serialized["config"] as JsonObject ?? throw new ConfigException($"The serialized layer '{name}' has no \"config\" object.");
-        var layer = factory(config);
-        if (serialized["build_config"] is JsonObject buildConfig) layer.BuildFromConfig(buildConfig);
-        return layer;
+        try
+        {
+            var layer = factory(config);
+            if (serialized["build_config"] is JsonObject buildConfig) layer.BuildFromConfig(buildConfig);
+            return layer;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException
+            or FormatException or KeyNotFoundException)
+        {
+            // A config the constructor or the build refuses (units=0, a bad input_shape, duplicate layer names...)
+            // is a config error, named with the layer, not a bare .NET exception.
+            throw new ConfigException($"Cannot create the layer '{name}' from its config: {e.Message} ({e.GetType().Name})", e);
+        }
     }
 }

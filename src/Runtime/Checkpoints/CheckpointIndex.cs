@@ -118,6 +118,8 @@ internal sealed class CheckpointIndex
         if (actual != expected)
             throw new CheckpointFormatException(file, null, $"index checksum mismatch (stored {expected:x8}, computed {actual:x8}): the file is damaged.");
 
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(nl + 1, lastStart - nl - 1)))
+            throw new CheckpointFormatException(file, null, "the index JSON is not valid UTF-8.");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(bytes.AsMemory(nl + 1, lastStart - nl - 1)); }
         catch (JsonException e) { throw new CheckpointFormatException(file, null, $"the index JSON is invalid: {e.Message}", e); }
@@ -182,7 +184,8 @@ internal sealed class CheckpointIndex
     private static CheckpointFormatException Bad(string file, string? key, string message) => new(file, key, message);
 
     private static JsonElement Prop(JsonElement o, string name, string file, string? key)
-        => o.TryGetProperty(name, out var v) ? v : throw Bad(file, key, $"the index entry has no '{name}'.");
+        => o.ValueKind != JsonValueKind.Object ? throw Bad(file, key, $"an index entry that should hold '{name}' is a JSON {o.ValueKind.ToString().ToLowerInvariant()}, not an object.")
+            : o.TryGetProperty(name, out var v) ? v : throw Bad(file, key, $"the index entry has no '{name}'.");
 
     private static string Str(JsonElement o, string name, string file, string? key)
     {

@@ -11,7 +11,9 @@ namespace LayerGen.Checkpoints;
 /// ...
 /// manager.Save();              // ckpts/ckpt-1, ckpts/ckpt-2, ... and ckpts/checkpoint naming them
 /// </code>
-/// A new manager over an existing directory picks up its <c>checkpoint</c> state file. Older checkpoints are
+/// A new manager over an existing directory picks up its <c>checkpoint</c> state file, keeping only the entries it
+/// can prove are its own (<c>directory/name-N</c>): it never deletes anything outside its directory or not named
+/// like its checkpoints, whatever the state file lists. Older checkpoints are
 /// deleted only after the new one and the state file are complete; leftovers of an interrupted save
 /// (temporary files, shards without an index) are removed when a manager is created.
 /// </summary>
@@ -38,8 +40,11 @@ public sealed class CheckpointManager
         var state = CheckpointState.Read(Directory);
         if (state is not null)
         {
+            // Only checkpoints this manager can prove are its own (directory/name-N) are taken over: a state
+            // file listing "../elsewhere/model" must never make Save delete files outside the directory.
             foreach (var p in state.All)
-                if (File.Exists(CheckpointIndex.IndexPath(p))) _checkpoints.Add(Path.GetFullPath(p));
+                if (IsOwn(Path.GetFullPath(p)) is { } own && !_checkpoints.Contains(own) && File.Exists(CheckpointIndex.IndexPath(own)))
+                    _checkpoints.Add(own);
         }
         RemoveLeftovers();
     }
@@ -96,8 +101,26 @@ public sealed class CheckpointManager
         if (MaxToKeep is int keep)
             while (_checkpoints.Count > keep) { doomed.Add(_checkpoints[0]); _checkpoints.RemoveAt(0); }
         CheckpointState.Write(Directory, path, _checkpoints, Checkpoint.FlushToDisk);
-        foreach (var old in doomed) CheckpointWriter.Delete(old);
+        foreach (var old in doomed)
+            if (IsOwn(old) is not null) CheckpointWriter.Delete(old);
         return path;
+    }
+
+    /// <summary>
+    /// <paramref name="fullPath"/> when it is one of this manager's checkpoints, <c>Directory/CheckpointName-N</c>
+    /// with N a number; otherwise null.
+    /// </summary>
+    private string? IsOwn(string fullPath)
+    {
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (!string.Equals(Path.GetDirectoryName(fullPath), Directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar), comparison))
+            return null;
+        string name = Path.GetFileName(fullPath);
+        string prefix = CheckpointName + "-";
+        return name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            ? fullPath
+            : null;
     }
 
     /// <summary>Restores the newest checkpoint into <see cref="Checkpoint"/>; null when there is none.</summary>

@@ -4,7 +4,8 @@ namespace LayerGen.Checkpoints;
 
 /// <summary>
 /// Writes a checkpoint: shards first, then the index, each to a temporary file that is flushed (to disk
-/// unless told otherwise) and renamed into place. Tensors are streamed one by one in 4 MB chunks, the
+/// unless told otherwise) and renamed into place. Over an existing checkpoint, the new shards get names the old
+/// ones do not use (see <c>FreeShardCount</c>), so until the index is renamed the old checkpoint stays whole. Tensors are streamed one by one in 4 MB chunks, the
 /// CRC-32C computed on the way; no buffer the size of the model is ever allocated.
 /// </summary>
 internal static class CheckpointWriter
@@ -35,9 +36,14 @@ internal static class CheckpointWriter
             offsets[i] = shardLengths[^1];
             shardLengths[^1] += len;
         }
-        int count = shardLengths.Count;
-        if (count > CheckpointIndex.MaxShards)
-            throw new InvalidOperationException($"The checkpoint would need {count} shards, more than {CheckpointIndex.MaxShards}; raise MaxShardBytes.");
+        if (shardLengths.Count > CheckpointIndex.MaxShards)
+            throw new InvalidOperationException($"The checkpoint would need {shardLengths.Count} shards, more than {CheckpointIndex.MaxShards}; raise MaxShardBytes.");
+        // Crash safety over an existing checkpoint: the new shards must never take the names of the old ones,
+        // or a crash before the index is renamed would pair the old index with new data. Shard names carry the
+        // shard count, so the count is raised past every count already present, with empty shards at the end;
+        // the rename of the index is then the single step that switches from the old checkpoint to the new one.
+        int count = FreeShardCount(full, shardLengths.Count);
+        while (shardLengths.Count < count) shardLengths.Add(0);
 
         var index = new CheckpointIndex();
         index.ShardLengths.AddRange(shardLengths);
@@ -97,6 +103,29 @@ internal static class CheckpointWriter
             if (indexTemp is not null) AtomicFile.TryDelete(indexTemp);
         }
         DeleteStaleShards(full, count);
+    }
+
+    /// <summary>
+    /// The smallest shard count at least <paramref name="needed"/> that no shard file of <paramref name="fullPrefix"/>
+    /// uses yet (an earlier checkpoint at the prefix, or the shards of an interrupted write).
+    /// </summary>
+    private static int FreeShardCount(string fullPrefix, int needed)
+    {
+        string dir = Path.GetDirectoryName(fullPrefix)!;
+        string name = Path.GetFileName(fullPrefix);
+        var used = new HashSet<int>();
+        foreach (var f in Directory.EnumerateFiles(dir, name + ".data-?????-of-?????"))
+        {
+            string fn = Path.GetFileName(f);
+            if (fn.Length == name.Length + ".data-00000-of-00000".Length
+                && int.TryParse(fn.AsSpan(fn.Length - 5), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                used.Add(n);
+        }
+        int count = needed;
+        while (used.Contains(count)) count++;
+        if (count > CheckpointIndex.MaxShards)
+            throw new InvalidOperationException($"Cannot write '{fullPrefix}' safely: shard files for every count from {needed} to {CheckpointIndex.MaxShards} are already there.");
+        return count;
     }
 
     /// <summary>Removes shards of an earlier write to the same prefix with a different shard count.</summary>

@@ -52,7 +52,7 @@ public static class KerasRegistry<T> where T : class
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(config);
-        return Find(name, null)(config);
+        return Find(name)(config);
     }
 
     /// <summary>The object an identifier names (<c>"mse"</c>, <c>"Adam"</c>, <c>"glorot_uniform"</c>) with its default arguments.</summary>
@@ -60,8 +60,9 @@ public static class KerasRegistry<T> where T : class
 
     /// <summary>
     /// Reads either form Keras writes: a bare identifier (<c>"adam"</c>), or the nested object
-    /// <c>{"module", "class_name", "config", "registered_name"}</c> (looked up by <c>registered_name</c>, else
-    /// <c>class_name</c>; a missing <c>config</c> gives the defaults).
+    /// <c>{"module", "class_name", "config", "registered_name"}</c> (looked up by <c>registered_name</c> when it is
+    /// set, else <c>class_name</c>; an unknown <c>registered_name</c> is refused even when <c>class_name</c> is
+    /// known; a missing <c>config</c> gives the defaults).
     /// </summary>
     public static T Deserialize(JsonNode node)
     {
@@ -79,7 +80,9 @@ public static class KerasRegistry<T> where T : class
             JsonObject c => c,
             var other => throw new ConfigException($"The {Kind} \"{className}\" has a config that is not an object: {other.ToJsonString()}."),
         };
-        return Find(string.IsNullOrEmpty(registered) ? className : registered, className)(config);
+        if (!string.IsNullOrEmpty(registered) && !IsRegistered(registered) && IsRegistered(className))
+            throw new ConfigException(LayerRegistry.UnknownRegisteredName(Kind, registered, className));
+        return Find(string.IsNullOrEmpty(registered) ? className : registered)(config);
     }
 
     /// <summary>
@@ -94,14 +97,12 @@ public static class KerasRegistry<T> where T : class
         return KerasObject.Serialize(registeredName, className, config);
     }
 
-    private static Func<JsonObject, T> Find(string name, string? fallback)
+    private static Func<JsonObject, T> Find(string name)
     {
         lock (Lock)
         {
             if (Factories.TryGetValue(LayerRegistry.Key(name), out var factory)
-                || (Aliases.TryGetValue(name, out var key) && Factories.TryGetValue(key, out factory))
-                || (fallback is not null && (Factories.TryGetValue(fallback, out factory)
-                    || (Aliases.TryGetValue(fallback, out key) && Factories.TryGetValue(key, out factory)))))
+                || (Aliases.TryGetValue(name, out var key) && Factories.TryGetValue(key, out factory)))
                 return factory;
         }
         throw new ConfigException($"Unknown {Kind} \"{name}\". Known: {string.Join(", ", RegisteredNames)}.");

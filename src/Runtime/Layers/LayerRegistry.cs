@@ -49,6 +49,14 @@ public static class LayerRegistry
     }
 
     /// <summary>
+    /// The refusal when a file's <c>registered_name</c> is unknown but its <c>class_name</c> is registered: the
+    /// object is some other class that happens to share the name, so it is not loaded as the registered one.
+    /// </summary>
+    internal static string UnknownRegisteredName(string kind, string registeredName, string className)
+        => $"The serialized {kind} has registered_name '{registeredName}', which is not registered, and class_name '{className}', which is; "
+            + $"it is not loaded as '{className}' because the file names another class. Register '{registeredName}' (a [Layer] or [KerasSerializable] class registers itself under its package and class name when its assembly loads).";
+
+    /// <summary>
     /// The Keras 3 serialized form of a layer: <c>module</c>, <c>class_name</c>, <c>config</c>,
     /// <c>registered_name</c> (null for built-ins) and, when built, <c>build_config</c>.
     /// </summary>
@@ -73,7 +81,7 @@ public static class LayerRegistry
 
     /// <summary>
     /// Creates a layer from its serialized form (<c>{module, class_name, config, registered_name, build_config?}</c>):
-    /// looks up <c>registered_name</c>, else <c>class_name</c>, calls the factory with <c>config</c>, then
+    /// looks up <c>registered_name</c> (when it is set), else <c>class_name</c>, calls the factory with <c>config</c>, then
     /// builds it from <c>build_config</c> when present.
     /// </summary>
     public static Layer Deserialize(JsonObject serialized)
@@ -85,16 +93,24 @@ public static class LayerRegistry
         if (string.IsNullOrEmpty(name))
             throw new ConfigException($"A serialized layer needs a \"class_name\" or a \"registered_name\", got {serialized.ToJsonString()}.");
         Func<JsonObject, Layer>? factory;
-        lock (Lock)
-        {
-            if (!Factories.TryGetValue(Key(name), out factory) && !string.IsNullOrEmpty(className))
-                Factories.TryGetValue(className, out factory);
-        }
+        lock (Lock) Factories.TryGetValue(Key(name), out factory);
+        if (factory is null && !string.IsNullOrEmpty(registered) && !string.IsNullOrEmpty(className) && IsRegistered(className))
+            throw new ConfigException(UnknownRegisteredName("layer", registered, className));
         if (factory is null)
             throw new ConfigException($"Could not locate class '{name}'. Make sure custom classes are registered (a [Layer] class registers itself when its assembly loads; otherwise call LayerRegistry.Register). Registered names: {string.Join(", ", RegisteredNames)}.");
         var config = serialized["config"] as JsonObject ?? throw new ConfigException($"The serialized layer '{name}' has no \"config\" object.");
-        var layer = factory(config);
-        if (serialized["build_config"] is JsonObject buildConfig) layer.BuildFromConfig(buildConfig);
-        return layer;
+        try
+        {
+            var layer = factory(config);
+            if (serialized["build_config"] is JsonObject buildConfig) layer.BuildFromConfig(buildConfig);
+            return layer;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException
+            or FormatException or KeyNotFoundException)
+        {
+            // A config the constructor or the build refuses (units=0, a bad input_shape, duplicate layer names...)
+            // is a config error, named with the layer, not a bare .NET exception.
+            throw new ConfigException($"Cannot create the layer '{name}' from its config: {e.Message} ({e.GetType().Name})", e);
+        }
     }
 }

@@ -336,6 +336,24 @@ public static class Config
     public static TEnum[] ReadEnumArray<TEnum>(JsonObject config, string key, string layerClass) where TEnum : struct, Enum
         => ReadArray(config, key, layerClass, true, static (n, k, c) => ParseEnum<TEnum>(ToStringValue(n, k, c), k, c))!;
 
+    /// <summary>
+    /// Reads an axis-like argument in every form Keras writes it: an integer (<c>-1</c>) or a list of integers
+    /// (<c>[-1]</c>, also how a Python tuple is written), or <paramref name="defaultValue"/> when the key is missing.
+    /// </summary>
+    public static int[] ReadAxes(JsonObject config, string key, string layerClass, int[] defaultValue)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.TryGetPropertyValue(key, out var node))
+            return defaultValue;
+        if (node is JsonArray)
+        {
+            var axes = ReadInt32Array(config, key, layerClass);
+            if (axes.Length == 0) throw ConfigException.For(layerClass, key, "must name at least one axis, got []");
+            return axes;
+        }
+        return [ToInt32(NotNull(node, key, layerClass, "an integer or a list of integers"), key, layerClass)];
+    }
+
     /// <summary>Reads a list of <see cref="int"/> into a <see cref="List{T}"/>.</summary>
     public static List<int> ReadInt32List(JsonObject config, string key, string layerClass) => [.. ReadInt32Array(config, key, layerClass)];
     /// <summary>Reads a list of <see cref="long"/> into a <see cref="List{T}"/>.</summary>

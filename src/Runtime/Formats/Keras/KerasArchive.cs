@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -189,7 +190,7 @@ public static class KerasArchive
                 CheckEntryName(entry.FullName);
                 if (entry.FullName == ConfigEntry) c = ReadEntry(entry, maxEntryBytes);
                 else if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
-                else if (entry.FullName == MetadataEntry) _ = ReadEntry(entry, maxEntryBytes);
+                else _ = ReadEntry(entry, maxEntryBytes); // every member's CRC-32 is checked, even those not used
             }
             configBytes = c ?? throw new KerasFormatException($"'{path}' has no {ConfigEntry}.");
             weightsBytes = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
@@ -197,8 +198,14 @@ public static class KerasArchive
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
 
         JsonObject config;
-        try { config = JsonNode.Parse(configBytes) as JsonObject ?? throw new KerasFormatException($"{ConfigEntry} is not a JSON object."); }
-        catch (JsonException e) { throw new KerasFormatException($"{ConfigEntry} is not valid JSON: {e.Message}", e); }
+        if (!System.Text.Unicode.Utf8.IsValid(configBytes))
+            throw new KerasFormatException($"{ConfigEntry} is not valid UTF-8.");
+        try
+        {
+            config = JsonNode.Parse(configBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw new KerasFormatException($"{ConfigEntry} is not a JSON object.");
+        }
+        catch (JsonException e) { throw new KerasFormatException($"{ConfigEntry} is not valid JSON (or names a key twice in one object): {e.Message}", e); }
 
         CheckRegistered(config, "config.json");
         Model model;
@@ -224,12 +231,17 @@ public static class KerasArchive
             throw new KerasFormatException($"The archive holds an entry with a path outside the archive: '{name}'.");
     }
 
+    /// <summary>
+    /// Reads a member whole and checks it against the CRC-32 its zip header records (System.IO.Compression does
+    /// not check it for stored members, which is how Keras writes <c>model.weights.h5</c>).
+    /// </summary>
     private static byte[] ReadEntry(ZipArchiveEntry entry, long max)
     {
         if (entry.Length > max)
             throw new KerasFormatException($"Archive entry '{entry.FullName}' is {entry.Length} bytes, more than the limit of {max}.");
         using var s = entry.Open();
         var ms = new MemoryStream();
+        var crc = new Crc32();
         var buffer = new byte[81920];
         int read;
         while ((read = s.Read(buffer)) > 0)
@@ -237,7 +249,13 @@ public static class KerasArchive
             if (ms.Length + read > max)
                 throw new KerasFormatException($"Archive entry '{entry.FullName}' is larger than the limit of {max} bytes.");
             ms.Write(buffer, 0, read);
+            crc.Append(buffer.AsSpan(0, read));
         }
+        if (ms.Length != entry.Length)
+            throw new KerasFormatException($"Archive entry '{entry.FullName}' holds {ms.Length} bytes, but its zip header says {entry.Length}: the archive is damaged.");
+        uint actual = crc.GetCurrentHashAsUInt32();
+        if (actual != entry.Crc32)
+            throw new KerasFormatException($"Archive entry '{entry.FullName}' fails its CRC-32 check (recorded {entry.Crc32:x8}, content {actual:x8}): the archive is damaged.");
         return ms.ToArray();
     }
 
@@ -249,7 +267,9 @@ public static class KerasArchive
         string? name = string.IsNullOrEmpty(registered) ? className : registered;
         if (string.IsNullOrEmpty(name))
             throw new KerasFormatException($"{where}: a serialized layer needs a \"class_name\".");
-        if (!LayerRegistry.IsRegistered(name) && (string.IsNullOrEmpty(className) || !LayerRegistry.IsRegistered(className)))
+        if (!LayerRegistry.IsRegistered(name) && !string.IsNullOrEmpty(registered) && !string.IsNullOrEmpty(className) && LayerRegistry.IsRegistered(className))
+            throw new KerasFormatException($"{where}: {LayerRegistry.UnknownRegisteredName("layer", registered, className)}");
+        if (!LayerRegistry.IsRegistered(name))
             throw new KerasFormatException($"{where}: the class '{name}' is not registered, so the model was not loaded. Register it ([Layer] classes register themselves when their assembly loads; otherwise call LayerRegistry.Register).");
         if (serialized["config"] is JsonObject config && config["layers"] is JsonArray layers)
             foreach (var item in layers)

@@ -62,6 +62,8 @@ internal sealed class SafeTensorsHeader
     {
         if (json.Length == 0 || json[0] != (byte)'{')
             throw new SafeTensorsFormatException(path, null, "the header must be a JSON object starting with '{'.");
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new SafeTensorsFormatException(path, null, "the header is not valid UTF-8.");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
         catch (JsonException e) { throw new SafeTensorsFormatException(path, null, $"the header JSON is invalid: {e.Message}", e); }
@@ -105,7 +107,8 @@ internal sealed class SafeTensorsHeader
                 var shape = TensorBytes.CheckShape(dims[..rank], dtype, path, name, SafeTensorsFormatException.Create, out long byteLength);
                 if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
                     throw new SafeTensorsFormatException(path, name, "'data_offsets' must be an array [begin, end].");
-                if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+                if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
+                    || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
                     throw new SafeTensorsFormatException(path, name, "'data_offsets' must be integers with 0 <= begin <= end.");
                 if (end - begin != byteLength)
                     throw new SafeTensorsFormatException(path, name, $"data_offsets [{begin}, {end}] hold {end - begin} bytes but {dtype.Name()} {shape.ToListString()} needs {byteLength}.");

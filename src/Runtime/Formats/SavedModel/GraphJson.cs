@@ -114,6 +114,7 @@ public static class GraphJson
                 if (!declaredInputs.SequenceEqual(inputs))
                     throw new SavedModelFormatException(file, $"\"inputs\" [{string.Join(", ", declaredInputs)}] do not match the input nodes [{string.Join(", ", inputs)}].");
                 var outputs = ReadInts(Req(root, "outputs", file));
+                if (outputs.Length == 0) throw new SavedModelFormatException(file, "the graph has no outputs.");
                 foreach (var o in outputs)
                     if (o < 0 || o >= nodes.Count) throw new SavedModelFormatException(file, $"output {o} names no node (there are {nodes.Count}).");
                 return new Graph(nodes, [.. inputs], outputs);

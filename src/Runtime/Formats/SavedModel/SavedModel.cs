@@ -185,10 +185,10 @@ public static class SavedModel
         {
             string path = Req(v, "path", manifestPath).GetString() ?? "";
             string vname = v.TryGetProperty("name", out var n) ? n.GetString() ?? path : path;
-            var shape = new Shape([.. Req(v, "shape", manifestPath).EnumerateArray().Select(x => x.GetInt32())]);
             DType dtype;
             try { dtype = DTypes.Parse(Req(v, "dtype", manifestPath).GetString() ?? ""); }
             catch (ArgumentException e) { throw new SavedModelFormatException(manifestPath, $"variable '{path}': {e.Message}", e); }
+            var shape = ReadShape(Req(v, "shape", manifestPath), dtype, manifestPath, path);
             bool trainable = !v.TryGetProperty("trainable", out var t) || t.GetBoolean();
             if (!byPath.TryAdd(path, null!)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
             var variable = new Variable(Tensor.Zeros(shape, dtype), trainable, vname);
@@ -204,11 +204,13 @@ public static class SavedModel
             foreach (var cf in Req(fn, "concrete_functions", manifestPath).EnumerateArray())
             {
                 string rel = Req(cf, "graph", manifestPath).GetString() ?? "";
-                string file = Path.Combine(directory, rel);
-                if (rel.Length == 0 || !File.Exists(file))
+                string file = Inside(directory, rel, manifestPath, $"the graph file of function '{fname}'");
+                if (!File.Exists(file))
                     throw new SavedModelFormatException(file, $"missing: the graph file of function '{fname}' is not there.");
                 list.Add(new ConcreteFunction(fname, GraphJson.Read(File.ReadAllBytes(file), file, byPath)));
             }
+            if (list.Count == 0)
+                throw new SavedModelFormatException(manifestPath, $"function '{fname}' has no concrete functions, so it could never be called.");
             functions.Add(new(fname, list));
         }
 
@@ -220,7 +222,9 @@ public static class SavedModel
                     sm.TryGetProperty("class", out var sc) ? sc.GetString() ?? "" : ""));
 
         var loaded = new LoadedModule(name, className, variables, functions, submodules);
-        string prefix = Path.Combine(directory, Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix);
+        string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
+        string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
+        _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
         if (variables.Count > 0 || File.Exists(prefix + ".index"))
         {
             if (!File.Exists(prefix + ".index"))
@@ -234,6 +238,47 @@ public static class SavedModel
                 throw new SavedModelFormatException(prefix, $"the variables checkpoint lacks {string.Join(", ", status.MissingFromFile)}.");
         }
         return loaded;
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="relative"/> inside the SavedModel <paramref name="directory"/>; refuses a
+    /// rooted path, one that climbs out with <c>..</c>, and a symbolic link whose target lies outside.
+    /// </summary>
+    private static string Inside(string directory, string relative, string manifestPath, string what)
+    {
+        if (relative.Length == 0)
+            throw new SavedModelFormatException(manifestPath, $"{what} is an empty path.");
+        if (Path.IsPathRooted(relative) || relative.Contains('\0'))
+            throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' is not a path inside the SavedModel directory.");
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + Path.DirectorySeparatorChar;
+        string full = Path.GetFullPath(Path.Combine(root, relative));
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (!full.StartsWith(root, comparison))
+            throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' points outside the SavedModel directory.");
+        for (string? p = full; p is not null && p.Length > root.Length; p = Path.GetDirectoryName(p))
+        {
+            FileSystemInfo info = Directory.Exists(p) ? new DirectoryInfo(p) : new FileInfo(p);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target
+                && !Path.GetFullPath(target.FullName).StartsWith(root, comparison))
+                throw new SavedModelFormatException(manifestPath, $"{what} '{relative}' is a link to '{target.FullName}', outside the SavedModel directory.");
+        }
+        return full;
+    }
+
+    /// <summary>A variable's shape from the manifest: non-negative integer dimensions whose element count fits an array.</summary>
+    private static Shape ReadShape(JsonElement shape, DType dtype, string manifestPath, string variable)
+    {
+        if (shape.ValueKind != JsonValueKind.Array)
+            throw new SavedModelFormatException(manifestPath, $"variable '{variable}': \"shape\" must be a list of integers.");
+        var dims = new List<long>();
+        foreach (var d in shape.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim))
+                throw new SavedModelFormatException(manifestPath, $"variable '{variable}': a shape dimension is not an integer.");
+            dims.Add(dim);
+        }
+        return TensorBytes.CheckShape(dims.ToArray(), dtype, manifestPath, variable,
+            static (file, key, message) => new SavedModelFormatException(file, $"variable '{key}': {message}"), out _);
     }
 
     private static JsonElement Req(JsonElement e, string name, string file)

@@ -1,14 +1,18 @@
+using System.Text.Json.Nodes;
+
 namespace LayerGen.Layers;
 
 /// <summary>
 /// Keras's <c>LayerNormalization</c>: normalizes each sample over <c>axis</c> (default the last) with its own mean
 /// and variance — the same in training and inference — then scales by <c>gamma</c> and shifts by <c>beta</c>.
-/// With <c>rmsScaling</c> it divides by the root mean square instead (no centering).
+/// With <c>rmsScaling</c> it divides by the root mean square instead (no centering). <c>axis</c> may name several
+/// axes (Keras's list or tuple form); gamma and beta then span all of them. The config holds the axes as a list,
+/// as Keras writes it once built (<c>"axis": [-1]</c>), and reads an integer or a list.
 /// </summary>
 [Layer(Package = "keras.layers")]
 public partial class LayerNormalization
 {
-    private readonly int axis;
+    private readonly int[] axis;
     private readonly double epsilon;
     private readonly bool center;
     private readonly bool scale;
@@ -22,7 +26,7 @@ public partial class LayerNormalization
     private Variable? gamma;
     private Variable? beta;
 
-    /// <summary>Creates the layer (Keras 3's arguments and defaults).</summary>
+    /// <summary>Creates the layer over one axis (Keras 3's arguments and defaults).</summary>
     /// <param name="axis">The axis normalized over.</param>
     /// <param name="epsilon">Added to the variance.</param>
     /// <param name="center">Whether to add <c>beta</c>.</param>
@@ -38,8 +42,31 @@ public partial class LayerNormalization
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
         Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null,
         Constraint? betaConstraint = null, Constraint? gammaConstraint = null)
+        : this([axis], epsilon, center, scale, rmsScaling, betaInitializer, gammaInitializer, betaRegularizer, gammaRegularizer, betaConstraint, gammaConstraint)
     {
-        this.axis = axis;
+    }
+
+    /// <summary>Creates the layer over one or more axes (Keras 3's arguments and defaults).</summary>
+    /// <param name="axis">The axes normalized over (at least one; negative counts from the end).</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="center">Whether to add <c>beta</c>.</param>
+    /// <param name="scale">Whether to multiply by <c>gamma</c>.</param>
+    /// <param name="rmsScaling">Divide by the root mean square (RMSNorm) instead of centering and scaling by the variance.</param>
+    /// <param name="betaInitializer">Default zeros.</param>
+    /// <param name="gammaInitializer">Default ones.</param>
+    /// <param name="betaRegularizer">Penalty on beta.</param>
+    /// <param name="gammaRegularizer">Penalty on gamma.</param>
+    /// <param name="betaConstraint">Constraint on beta.</param>
+    /// <param name="gammaConstraint">Constraint on gamma.</param>
+    [ConfigConstructor]
+    public LayerNormalization(int[] axis, double epsilon = 1e-3, bool center = true, bool scale = true, bool rmsScaling = false,
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
+        Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null,
+        Constraint? betaConstraint = null, Constraint? gammaConstraint = null)
+    {
+        ArgumentNullException.ThrowIfNull(axis);
+        if (axis.Length == 0) throw new ArgumentException("LayerNormalization needs at least one axis.", nameof(axis));
+        this.axis = [.. axis];
         this.epsilon = epsilon;
         this.center = center;
         this.scale = scale;
@@ -59,36 +86,89 @@ public partial class LayerNormalization
     /// <summary>beta, once built (null without center).</summary>
     public Variable? Beta => beta;
 
-    private int Axis(int rank) => axis < 0 ? axis + rank : axis;
+    /// <summary>The axes normalized over, as given (negative counts from the end).</summary>
+    public IReadOnlyList<int> Axes => axis;
 
-    /// <summary>Creates gamma and beta over the normalized axis.</summary>
+    /// <summary>
+    /// Creates the layer from its config: <c>axis</c> as an integer or a list (Keras writes <c>[-1]</c> once
+    /// built); the other keys as <see cref="GetConfig"/> writes them.
+    /// </summary>
+    public static LayerNormalization FromConfig(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        const string cls = "LayerNormalization";
+        var layer = new LayerNormalization(
+            axis: Config.ReadAxes(config, "axis", cls, [-1]),
+            epsilon: Config.ReadDouble(config, "epsilon", cls, 1e-3),
+            center: Config.ReadBoolean(config, "center", cls, true),
+            scale: Config.ReadBoolean(config, "scale", cls, true),
+            rmsScaling: Config.ReadBoolean(config, "rms_scaling", cls, false),
+            betaInitializer: Config.ReadInitializer(config, "beta_initializer", cls),
+            gammaInitializer: Config.ReadInitializer(config, "gamma_initializer", cls),
+            betaRegularizer: Config.ReadRegularizer(config, "beta_regularizer", cls),
+            gammaRegularizer: Config.ReadRegularizer(config, "gamma_regularizer", cls),
+            betaConstraint: Config.ReadConstraint(config, "beta_constraint", cls),
+            gammaConstraint: Config.ReadConstraint(config, "gamma_constraint", cls))
+        {
+            Name = Config.ReadName(config, cls),
+        };
+        layer.ApplyBaseConfig(config);
+        return layer;
+    }
+
+    /// <summary>The normalized axes for an input of rank <paramref name="rank"/>: non-negative, sorted, checked.</summary>
+    private int[] NormalizedAxes(int rank)
+    {
+        var axes = new int[axis.Length];
+        for (int i = 0; i < axes.Length; i++)
+        {
+            int a = axis[i] < 0 ? axis[i] + rank : axis[i];
+            if (a < 0 || a >= rank)
+                throw new ArgumentException($"LayerNormalization: axis {axis[i]} is out of bounds for an input of rank {rank} (axis=[{string.Join(", ", axis)}]).");
+            axes[i] = a;
+        }
+        Array.Sort(axes);
+        for (int i = 1; i < axes.Length; i++)
+            if (axes[i] == axes[i - 1])
+                throw new ArgumentException($"LayerNormalization: axis=[{string.Join(", ", axis)}] names axis {axes[i]} twice.");
+        return axes;
+    }
+
+    /// <summary>Creates gamma and beta over the normalized axes.</summary>
     protected void Build(Shape inputShape)
     {
-        int a = Axis(inputShape.Rank);
-        if (a < 0 || a >= inputShape.Rank || inputShape[a] == Shape.Unknown)
-            throw new ArgumentException($"LayerNormalization: axis {axis} of input shape {inputShape} must exist and be known.");
-        Shape s = [inputShape[a]];
+        var axes = NormalizedAxes(inputShape.Rank);
+        var dims = new int[axes.Length];
+        for (int i = 0; i < axes.Length; i++)
+        {
+            dims[i] = inputShape[axes[i]];
+            if (dims[i] == Shape.Unknown)
+                throw new ArgumentException($"LayerNormalization: axis {axes[i]} of input shape {inputShape} must be known.");
+        }
+        Shape s = new(dims);
         if (scale) gamma = AddWeight("gamma", s, gammaInitializer, regularizer: gammaRegularizer, constraint: gammaConstraint);
         if (center) beta = AddWeight("beta", s, betaInitializer, regularizer: betaRegularizer, constraint: betaConstraint);
     }
 
-    /// <summary>Normalizes each sample over the axis.</summary>
+    /// <summary>Normalizes each sample over the axes.</summary>
     protected Tensor Call(Tensor inputs)
     {
-        int rank = inputs.Rank, a = Axis(rank);
+        int rank = inputs.Rank;
+        var axes = NormalizedAxes(rank);
+        bool lastOnly = axes is [var only] && only == rank - 1;
         var broadcast = new int[rank];
-        for (int i = 0; i < rank; i++) broadcast[i] = i == a ? inputs.Shape[a] : 1;
-        Tensor B(Tensor t) => a == rank - 1 ? t : Ops.Reshape(t, new Shape(broadcast));
+        for (int i = 0; i < rank; i++) broadcast[i] = Array.IndexOf(axes, i) >= 0 ? inputs.Shape[i] : 1;
+        Tensor B(Tensor t) => lastOnly ? t : Ops.Reshape(t, new Shape(broadcast));
         var eps = Tensor.Scalar(epsilon, inputs.DType);
         var one = Tensor.Scalar(1.0, inputs.DType);
         if (rmsScaling)
         {
-            var inv = Ops.Div(one, Ops.Sqrt(Ops.Add(Ops.Mean(Ops.Square(inputs), a, keepDims: true), eps)));
+            var inv = Ops.Div(one, Ops.Sqrt(Ops.Add(Ops.Mean(Ops.Square(inputs), axes, keepDims: true), eps)));
             var y = Ops.Mul(inputs, inv);
             return gamma is null ? y : Ops.Mul(y, B(gamma));
         }
-        var mean = Ops.Mean(inputs, a, keepDims: true);
-        var variance = Ops.Variance(inputs, a, keepDims: true);
+        var mean = Ops.Mean(inputs, axes, keepDims: true);
+        var variance = Ops.Variance(inputs, axes, keepDims: true);
         var invStd = Ops.Div(one, Ops.Sqrt(Ops.Add(variance, eps)));
         var scaled = gamma is null ? invStd : Ops.Mul(invStd, B(gamma));
         var res = Ops.Neg(Ops.Mul(mean, scaled));

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LayerGen.Analyzers.CodeFixes;
 
@@ -161,21 +162,71 @@ public sealed class BuildSignatureCodeFix : CodeFixProvider
             bool returnsVoid = method.ReturnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword };
             if (!returnsVoid && method.DescendantNodes().OfType<ReturnStatementSyntax>().Any(r => r.Expression is not null))
                 continue; // returns a value: changing the return type would not compile
-            var parameters = names.Length == 0 ? [] : names.Split(',');
+            var parameters = ParameterNames(method, names.Length == 0 ? [] : names.Split(','));
+            var fixedMethod = Rewrite(method, parameters, returnsVoid);
+            var changed = context.Document.WithSyntaxRoot(root.ReplaceNode(method, fixedMethod));
+            if (!await StillCompilesAsync(context.Document, method, changed, context.CancellationToken).ConfigureAwait(false))
+                continue; // the body uses what the new signature takes away: no fix beats a fix that breaks the build
             context.RegisterCodeFix(CodeAction.Create(
                 $"Change to 'void Build({string.Join(", ", parameters.Select(p => "Shape " + p))})'",
-                ct =>
-                {
-                    var shape = SyntaxFactory.ParseTypeName("global::LayerGen.Tensors.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
-                    var list = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(parameters.Select(p =>
-                        SyntaxFactory.Parameter(SyntaxFactory.Identifier(p)).WithType(shape.WithTrailingTrivia(SyntaxFactory.Space)))));
-                    var fixedMethod = method.WithParameterList(list.WithTriviaFrom(method.ParameterList));
-                    if (!returnsVoid)
-                        fixedMethod = fixedMethod.WithReturnType(SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.VoidKeyword)).WithTriviaFrom(method.ReturnType));
-                    return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(method, fixedMethod)));
-                },
+                ct => Task.FromResult(changed),
                 equivalenceKey: nameof(BuildSignatureCodeFix)), diagnostic);
         }
+    }
+
+    /// <summary>
+    /// The parameter names of the new signature: the user's own name wherever they already have a parameter in
+    /// that position (the generated <c>Invoke</c> passes shapes by position, and the body keeps reading its names),
+    /// the proposed name elsewhere, made unique.
+    /// </summary>
+    private static string[] ParameterNames(MethodDeclarationSyntax method, string[] proposed)
+    {
+        var existing = method.ParameterList.Parameters;
+        var result = new string[proposed.Length];
+        for (int i = 0; i < proposed.Length; i++)
+            result[i] = i < existing.Count ? existing[i].Identifier.Text : proposed[i];
+        for (int i = existing.Count; i < result.Length; i++)
+        {
+            string name = proposed[i];
+            for (int n = 2; Array.IndexOf(result, name, 0, i) >= 0; n++)
+                name = proposed[i] + n;
+            result[i] = name;
+        }
+        return result;
+    }
+
+    private static MethodDeclarationSyntax Rewrite(MethodDeclarationSyntax method, string[] parameters, bool returnsVoid)
+    {
+        var shape = SyntaxFactory.ParseTypeName("global::LayerGen.Tensors.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
+        var existing = method.ParameterList.Parameters;
+        var list = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(parameters.Select((p, i) =>
+            i < existing.Count
+                ? existing[i].WithModifiers(default).WithDefault(null).WithType(shape.WithTriviaFrom(existing[i].Type ?? shape))
+                : SyntaxFactory.Parameter(SyntaxFactory.Identifier(p)).WithType(shape.WithTrailingTrivia(SyntaxFactory.Space)))));
+        var fixedMethod = method.WithParameterList(list.WithTriviaFrom(method.ParameterList));
+        if (!returnsVoid)
+            fixedMethod = fixedMethod.WithReturnType(SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.VoidKeyword)).WithTriviaFrom(method.ReturnType));
+        return fixedMethod;
+    }
+
+    /// <summary>Whether the changed <c>Build</c> has no compile error the original did not have (a dropped parameter still read, an <c>int[]</c> member used on the new <c>Shape</c>, ...).</summary>
+    private static async Task<bool> StillCompilesAsync(Document original, MethodDeclarationSyntax method, Document changed, CancellationToken ct)
+    {
+        var before = await original.GetSemanticModelAsync(ct).ConfigureAwait(false);
+        var after = await changed.GetSemanticModelAsync(ct).ConfigureAwait(false);
+        var afterRoot = await changed.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+        if (before is null || after is null || afterRoot is null)
+            return false;
+        var fixedMethod = afterRoot.FindToken(method.Identifier.SpanStart).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+        if (fixedMethod is null)
+            return false;
+        static List<string> Errors(SemanticModel model, TextSpan span, CancellationToken ct)
+            => [.. model.GetDiagnostics(span, ct).Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal)];
+        var old = Errors(before, method.Span, ct);
+        var now = Errors(after, fixedMethod.Span, ct);
+        foreach (var id in old)
+            now.Remove(id);
+        return now.Count == 0;
     }
 }
 

@@ -240,7 +240,7 @@ public sealed class KeepParameterCodeFix : CodeFixProvider
     {
         var editor = await DocumentEditor.CreateAsync(document, context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            if (Find(editor.OriginalRoot, diagnostic) is { } parameter && CanFix(parameter))
+            if (Find(editor.OriginalRoot, diagnostic) is { } parameter && CanFix(parameter, editor.SemanticModel, context.CancellationToken))
                 Apply(editor, parameter);
         return editor.GetChangedDocument();
     });
@@ -248,9 +248,10 @@ public sealed class KeepParameterCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || Find(root, diagnostic) is not { } parameter || !CanFix(parameter))
+            if (root is null || model is null || Find(root, diagnostic) is not { } parameter || !CanFix(parameter, model, context.CancellationToken))
                 continue;
             context.RegisterCodeFix(CodeAction.Create(
                 $"Keep '{parameter.Identifier.ValueText}' in property '{PropertyName(parameter)}'",
@@ -273,7 +274,7 @@ public sealed class KeepParameterCodeFix : CodeFixProvider
         return name.Length == 0 ? "Value" : char.ToUpperInvariant(name[0]) + name.Substring(1);
     }
 
-    private static bool CanFix(ParameterSyntax parameter)
+    private static bool CanFix(ParameterSyntax parameter, SemanticModel model, CancellationToken ct)
     {
         if (parameter.Type is null || parameter.Parent?.Parent is not (ConstructorDeclarationSyntax { Body: not null } or ConstructorDeclarationSyntax { ExpressionBody: not null } or TypeDeclarationSyntax))
             return false;
@@ -285,8 +286,50 @@ public sealed class KeepParameterCodeFix : CodeFixProvider
             FieldDeclarationSyntax f => f.Declaration.Variables.Any(v => v.Identifier.ValueText == name),
             MethodDeclarationSyntax m2 => m2.Identifier.ValueText == name,
             _ => false,
-        }) && type.Identifier.ValueText != name;
+        }) && type.Identifier.ValueText != name
+            // a primary-constructor parameter the members write to cannot be read from a get-only property instead
+            && !(parameter.Parent.Parent is TypeDeclarationSyntax && CapturedUses(type, parameter, model, ct).Any(IsWritten));
     }
+
+    /// <summary>
+    /// The uses of a primary-constructor parameter that capture it into the object (in member bodies, not in field or
+    /// property initializers or the base-type arguments). Once a property is initialised from the parameter they must
+    /// read the property, or the compiler reports CS9124 (captured and also used to initialise a member).
+    /// </summary>
+    private static IEnumerable<IdentifierNameSyntax> CapturedUses(TypeDeclarationSyntax type, ParameterSyntax parameter, SemanticModel model, CancellationToken ct)
+    {
+        var symbol = model.GetDeclaredSymbol(parameter, ct);
+        if (symbol is null)
+            yield break;
+        foreach (var member in type.Members)
+        {
+            foreach (var id in member.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (id.Identifier.ValueText != parameter.Identifier.ValueText || IsInitializer(id, member)
+                    || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(id, ct).Symbol, symbol))
+                    continue;
+                yield return id;
+            }
+        }
+    }
+
+    private static bool IsInitializer(SyntaxNode use, MemberDeclarationSyntax member)
+        => member switch
+        {
+            FieldDeclarationSyntax field => field.Declaration.Variables.Any(v => v.Initializer?.Span.Contains(use.Span) == true),
+            PropertyDeclarationSyntax property => property.Initializer?.Span.Contains(use.Span) == true,
+            EventFieldDeclarationSyntax e => e.Declaration.Variables.Any(v => v.Initializer?.Span.Contains(use.Span) == true),
+            _ => false,
+        };
+
+    private static bool IsWritten(IdentifierNameSyntax use) => use.Parent switch
+    {
+        AssignmentExpressionSyntax assignment => assignment.Left == use,
+        PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => use.Parent.IsKind(SyntaxKind.PreIncrementExpression) || use.Parent.IsKind(SyntaxKind.PreDecrementExpression)
+                                                                      || use.Parent.IsKind(SyntaxKind.PostIncrementExpression) || use.Parent.IsKind(SyntaxKind.PostDecrementExpression),
+        ArgumentSyntax argument => argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) || argument.RefKindKeyword.IsKind(SyntaxKind.OutKeyword),
+        _ => false,
+    };
 
     private static void Apply(DocumentEditor editor, ParameterSyntax parameter)
     {
@@ -298,7 +341,9 @@ public sealed class KeepParameterCodeFix : CodeFixProvider
                 SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration).WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken)))));
         switch (parameter.Parent!.Parent)
         {
-            case TypeDeclarationSyntax type: // primary constructor
+            case TypeDeclarationSyntax type: // primary constructor: members read the property, initializers the parameter
+                foreach (var use in CapturedUses(type, parameter, editor.SemanticModel, default).ToList())
+                    editor.ReplaceNode(use, SyntaxFactory.IdentifierName(name).WithTriviaFrom(use));
                 property = property.WithInitializer(SyntaxFactory.EqualsValueClause(value)).WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken));
                 editor.AddMember(type, property.WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
                 break;

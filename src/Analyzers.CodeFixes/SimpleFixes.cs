@@ -19,7 +19,7 @@ public sealed class MakePartialCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticIds.NotPartial];
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -48,7 +48,7 @@ public sealed class UseInvokeCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticIds.DirectCall];
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -149,7 +149,7 @@ public sealed class BuildSignatureCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticIds.BuildMismatch];
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

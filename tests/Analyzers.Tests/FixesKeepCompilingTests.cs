@@ -1,4 +1,5 @@
 using LayerGen.Analyzers.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace LayerGen.Analyzers.Tests;
 
@@ -119,4 +120,43 @@ public class FixesKeepCompilingTests
             TestCode = TestSetup.Usings + source,
             FixedCode = TestSetup.Usings + source,
         }.RunAsync();
+
+    /// <summary>Every action the LG0001 fix offers compiles when the constructor also uses the argument it could drop.</summary>
+    [Fact]
+    public async Task LG0001_actions_compile_when_the_constructor_uses_the_dropped_argument()
+    {
+        using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+        var project = workspace.AddProject(Microsoft.CodeAnalysis.ProjectInfo.Create(Microsoft.CodeAnalysis.ProjectId.CreateNewId(), Microsoft.CodeAnalysis.VersionStamp.Default, "W", "W", Microsoft.CodeAnalysis.LanguageNames.CSharp,
+            compilationOptions: new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: Microsoft.CodeAnalysis.NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, Microsoft.CodeAnalysis.ReportDiagnostic> { ["CS1701"] = Microsoft.CodeAnalysis.ReportDiagnostic.Suppress, ["CS1702"] = Microsoft.CodeAnalysis.ReportDiagnostic.Suppress }),
+            parseOptions: new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest), metadataReferences: TestSetup.References,
+            analyzerReferences: [BehaviourTests.GeneratorReference()]));
+        var layer = workspace.AddDocument(project.Id, "Layer.cs", Microsoft.CodeAnalysis.Text.SourceText.From(TestSetup.Usings + """
+            [Layer]
+            public partial class D
+            {
+                readonly int units;
+                readonly int inputs;
+                readonly Variable w;
+                public D(int inputs, int units)
+                {
+                    this.units = units;
+                    this.inputs = inputs;
+                    w = AddWeight("w", [inputs, units]);
+                }
+                protected Tensor Call(Tensor x) => Ops.MatMul(x, w) * inputs;
+            }
+            """));
+        var compilation = (await layer.Project.GetCompilationAsync())!;
+        var diagnostic = Assert.Single(await compilation.WithAnalyzers([new VariableCreationAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+        var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+        await new MoveToBuildCodeFix().RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(layer, diagnostic, (a, _) => actions.Add(a), default));
+        Assert.NotEmpty(actions);
+        foreach (var action in actions)
+        {
+            var solution = (await action.GetOperationsAsync(default)).OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>().Single().ChangedSolution;
+            var fixedCompilation = (await solution.GetProject(project.Id)!.GetCompilationAsync())!;
+            Assert.Empty(fixedCompilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).Select(d => action.Title + ": " + d));
+        }
+    }
 }

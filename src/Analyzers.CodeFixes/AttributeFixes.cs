@@ -18,7 +18,7 @@ public sealed class RemoveModuleAttributeCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticIds.ModuleAndLayer];
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -52,7 +52,7 @@ public sealed class MarkConfigConstructorCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticIds.NoConfigConstructor];
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => new SequentialFixAllProvider(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

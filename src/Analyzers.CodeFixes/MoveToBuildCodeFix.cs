@@ -378,7 +378,7 @@ public sealed class MoveToBuildCodeFix : CodeFixProvider
         {
             var shape = ParseTypeName("global::LayerGen.Tensors.Shape").WithAdditionalAnnotations(Simplifier.Annotation);
             var method = MethodDeclaration(PredefinedType(Token(SyntaxKind.VoidKeyword)), "Build")
-                .WithModifiers(TokenList(Token(SyntaxKind.ProtectedKeyword)))
+                .WithModifiers(TokenList(Token(model.GetDeclaredSymbol(@class, ct)?.IsSealed == true ? SyntaxKind.PrivateKeyword : SyntaxKind.ProtectedKeyword))) // protected in a sealed class: CS0628
                 .WithParameterList(ParameterList(SeparatedList(shapeNames.Select(n => Parameter(Identifier(n)).WithType(shape)))))
                 .WithBody(Block(statements))
                 .WithAdditionalAnnotations(Formatter.Annotation);

@@ -69,7 +69,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
             if (call is null)
             {
                 if (!type.IsAbstract)
-                    Report(context, LayerGenSymbols.IdentifierLocation(type, context.CancellationToken), type, "has no Call method; add 'protected Tensor Call(Tensor inputs)'");
+                    Report(context, LayerGenSymbols.IdentifierLocation(type, context.CancellationToken), type, $"has no Call method; add '{(type.IsSealed ? "private" : "protected")} Tensor Call(Tensor inputs)'");
                 return;
             }
             return; // inherited: checked on the base

@@ -40,7 +40,7 @@ public class MoreFixTests
         [Layer]
         public partial class P(int units)
         {
-            protected Tensor Call(Tensor x) => x * units;
+            protected Tensor Call(Tensor x) => x * Units;
 
             public int Units { get; } = units;
         }

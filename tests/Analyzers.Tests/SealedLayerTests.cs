@@ -48,7 +48,7 @@ public class SealedLayerTests
 
     [Fact]
     public Task LG0005_message_says_private_for_a_sealed_layer() => Analyze<LayerDeclarationAnalyzer>("""
-        [Layer] internal sealed partial class {|#0:{|CS0534:L|}|} { }
+        [Layer] internal sealed partial class {|#0:L|} { }
         """, new DiagnosticResult(Descriptors.InvalidCall).WithLocation(0).WithArguments("L", "has no Call method; add 'private Tensor Call(Tensor inputs)'"));
 
     [Fact]

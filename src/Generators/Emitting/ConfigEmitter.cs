@@ -30,6 +30,30 @@ internal static class ConfigEmitter
     }
 
     /// <summary>
+    /// Adds the config members of a generated part: a throwing <c>GetConfig</c> when constructor arguments are not
+    /// kept (LG0003), otherwise <c>GetConfig</c>, <c>FromConfig</c> (written by <paramref name="writeFromConfig"/>,
+    /// told whether <c>GetConfig</c> is in this part) and the registration, each where the model asks for it.
+    /// </summary>
+    public static void AddSections(List<Action> sections, IndentedSourceWriter writer, string className, ConfigInfo? config,
+        Action<ConfigInfo, bool> writeFromConfig, Action writeRegistration)
+    {
+        if (config is { NotKept.IsEmpty: false, EmitGetConfig: true })
+        {
+            sections.Add(() => WriteGetConfigNotKept(writer, className, config));
+            return;
+        }
+        if (config is null)
+            return;
+        bool getConfig = config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase);
+        if (getConfig)
+            sections.Add(() => WriteGetConfig(writer, config));
+        if (config.EmitFromConfig)
+            sections.Add(() => writeFromConfig(config, getConfig));
+        if (config.EmitRegistration)
+            sections.Add(writeRegistration);
+    }
+
+    /// <summary>
     /// The <c>GetConfig</c> override of a class whose constructor arguments are not all kept (LG0003, a warning): it
     /// throws a <c>ConfigException</c> naming them, so saving fails with that message (Keras complains only when a
     /// config is needed).

@@ -31,26 +31,10 @@ internal static class KerasObjectEmitter
                 sections.Add(() => WriteClassName(writer, model));
             if (model.EmitRegisteredName)
                 sections.Add(() => WriteRegisteredName(writer, model));
-            if (model.Config is { NotKept.IsEmpty: false, EmitGetConfig: true } notKept)
-            {
-                sections.Add(() => ConfigEmitter.WriteGetConfigNotKept(writer, model.ClassName, notKept));
-            }
-            else if (model.Config is { } config)
-            {
-                bool getConfig = config.EmitGetConfig && config.Parameters.Any(p => !p.WrittenByBase);
-                if (getConfig)
-                    sections.Add(() => ConfigEmitter.WriteGetConfig(writer, config));
-                if (config.EmitFromConfig)
-                    sections.Add(() => WriteFromConfig(writer, model, config, getConfig));
-                if (config.EmitRegistration)
-                    sections.Add(() => WriteRegistration(writer, model));
-            }
-            for (int i = 0; i < sections.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (i > 0) writer.WriteLine();
-                sections[i]();
-            }
+            ConfigEmitter.AddSections(sections, writer, model.ClassName, model.Config,
+                (config, getConfig) => WriteFromConfig(writer, model, config, getConfig),
+                () => WriteRegistration(writer, model));
+            EmitterText.WriteSections(writer, sections, cancellationToken);
         }
 
         model.Hierarchy.WriteClosing(writer);

@@ -63,4 +63,33 @@ public class InputDTypeRebuildTests
         Assert.True(rebuilt.IsBuilt);
         Assert.Equal(serialized.ToJsonString(), LayerRegistry.Serialize(rebuilt).ToJsonString());
     }
+
+    private static JsonObject SerializedBuiltLookup()
+    {
+        Keras.ClearSession();
+        var layer = new TableLookup(5, 4);
+        layer.Invoke(Ids);
+        var serialized = LayerRegistry.Serialize(layer);
+        Assert.NotNull(serialized["build_config"]);
+        return JsonNode.Parse(serialized.ToJsonString())!.AsObject();
+    }
+
+    [Fact]
+    public void DeserializeWithInputDTypesBuildsOnThoseDTypes()
+    {
+        var layer = LayerRegistry.Deserialize(SerializedBuiltLookup(), [DType.Int32]);
+        Assert.True(layer.IsBuilt);
+        Assert.Equal(new Shape(5, 4), Assert.Single(layer.Variables).Shape);
+        Assert.Equal(new Shape(2, 4), Assert.IsType<TableLookup>(layer).Invoke(Ids).Shape);
+    }
+
+    [Fact]
+    public void DeserializeWithoutInputDTypesStillBuildsAsKerasBuildFromConfig()
+    {
+        // Keras's build_from_config only calls build(input_shape); a call that refuses the float32
+        // placeholders after Build ran leaves the layer built, not a failed load.
+        var layer = LayerRegistry.Deserialize(SerializedBuiltLookup());
+        Assert.True(layer.IsBuilt);
+        Assert.Equal(new Shape(5, 4), Assert.Single(layer.Variables).Shape);
+    }
 }

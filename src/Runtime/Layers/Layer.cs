@@ -408,20 +408,47 @@ public abstract class Layer : Module
 
     /// <summary>
     /// Builds the layer from a recorded <c>build_config</c> (Keras's <c>build_from_config</c>) by calling
-    /// it once on symbolic tensors of those shapes; a layer whose call cannot run symbolically stays
-    /// unbuilt and builds on its first real call.
+    /// it once on symbolic tensors of those shapes and of the layer's own dtype; a layer whose call cannot
+    /// run symbolically stays unbuilt and builds on its first real call.
     /// </summary>
     public virtual void BuildFromConfig(JsonObject buildConfig)
     {
         ArgumentNullException.ThrowIfNull(buildConfig);
+        if (!_built) BuildFromShapes(buildConfig, null);
+    }
+
+    /// <summary>
+    /// Builds the layer from a recorded <c>build_config</c> with symbolic inputs of <paramref name="inputDTypes"/>
+    /// (one per input; null or missing entries use the layer's dtype), so a layer that takes int32 ids builds on
+    /// int32 placeholders. Keras's <c>build_from_config</c> only calls <c>build(input_shape)</c>: when the
+    /// placeholders' dtype is refused by the call after the layer's Build has run, the layer stays built, as in Keras.
+    /// </summary>
+    public void BuildFromConfig(JsonObject buildConfig, IReadOnlyList<DType>? inputDTypes)
+    {
+        ArgumentNullException.ThrowIfNull(buildConfig);
         if (_built) return;
+        if (inputDTypes is null) BuildFromConfig(buildConfig);
+        else BuildFromConfigWithDTypes(buildConfig, inputDTypes);
+    }
+
+    /// <summary>
+    /// <see cref="BuildFromConfig(JsonObject, IReadOnlyList{DType})"/> with known input dtypes; a container that
+    /// builds from its own input layers (Sequential) overrides it to ignore them.
+    /// </summary>
+    protected virtual void BuildFromConfigWithDTypes(JsonObject buildConfig, IReadOnlyList<DType> inputDTypes)
+        => BuildFromShapes(buildConfig, inputDTypes);
+
+    private void BuildFromShapes(JsonObject buildConfig, IReadOnlyList<DType>? inputDTypes)
+    {
         var shapes = LayerGen.Layers.BuildConfig.Shapes(buildConfig);
         if (shapes.Count == 0) return;
         var tensors = new Tensor[shapes.Count];
-        for (int i = 0; i < tensors.Length; i++) tensors[i] = Tensor.Placeholder(shapes[i], DType);
+        for (int i = 0; i < tensors.Length; i++)
+            tensors[i] = Tensor.Placeholder(shapes[i], inputDTypes is not null && i < inputDTypes.Count ? inputDTypes[i] : DType);
         using (NodeRecording.Suppress())
         {
             try { InvokeRecorded(new CallArguments(tensors)); }
+            catch (DTypeMismatchException) { /* Build ran (or not) with the recorded shapes; the dtype only matters to the call. */ }
             catch (LayerGenException) when (!_built) { }
             catch (InvalidOperationException) when (!_built) { }
         }

@@ -84,12 +84,55 @@ public static class LayerRegistry
     /// looks up <c>registered_name</c> (when it is set), else <c>class_name</c>, calls the factory with <c>config</c>, then
     /// builds it from <c>build_config</c> when present.
     /// </summary>
-    public static Layer Deserialize(JsonObject serialized)
+    public static Layer Deserialize(JsonObject serialized) => Deserialize(serialized, inputDTypes: null);
+
+    /// <summary>
+    /// <see cref="Deserialize(JsonObject)"/>, building from <c>build_config</c> on symbolic inputs of
+    /// <paramref name="inputDTypes"/> (one per input; Keras's <c>build_config</c> records shapes only), so a
+    /// layer that takes int32 ids is built on int32 inputs. Null uses the layer's dtype.
+    /// </summary>
+    public static Layer Deserialize(JsonObject serialized, IReadOnlyList<DType>? inputDTypes)
+    {
+        var layer = DeserializeUnbuilt(serialized, out var buildConfig);
+        if (buildConfig is not null) BuildFrom(layer, serialized, buildConfig, inputDTypes);
+        return layer;
+    }
+
+    /// <summary>
+    /// Builds <paramref name="layer"/> from its recorded <c>build_config</c>, refusals named as config errors.
+    /// Containers (Sequential, functional models) call it after their own graph has built the layer from
+    /// their input layers, whose dtype is recorded, so only layers the graph did not reach build here.
+    /// </summary>
+    internal static void BuildFrom(Layer layer, JsonObject serialized, JsonObject buildConfig, IReadOnlyList<DType>? inputDTypes)
+    {
+        try
+        {
+            layer.BuildFromConfig(buildConfig, inputDTypes);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException
+            or FormatException or KeyNotFoundException)
+        {
+            throw new ConfigException($"Cannot create the layer '{SerializedName(serialized)}' from its config: {e.Message} ({e.GetType().Name})", e);
+        }
+    }
+
+    private static string? SerializedName(JsonObject serialized)
+    {
+        Config.TryGetString(serialized["registered_name"], out var registered);
+        Config.TryGetString(serialized["class_name"], out var className);
+        return string.IsNullOrEmpty(registered) ? className : registered;
+    }
+
+    /// <summary>
+    /// Creates a layer from its serialized form without building it; <paramref name="buildConfig"/> is its
+    /// <c>build_config</c>, for the caller to apply once it knows the input dtypes.
+    /// </summary>
+    internal static Layer DeserializeUnbuilt(JsonObject serialized, out JsonObject? buildConfig)
     {
         ArgumentNullException.ThrowIfNull(serialized);
         Config.TryGetString(serialized["registered_name"], out var registered);
         Config.TryGetString(serialized["class_name"], out var className);
-        var name = string.IsNullOrEmpty(registered) ? className : registered;
+        var name = SerializedName(serialized);
         if (string.IsNullOrEmpty(name))
             throw new ConfigException($"A serialized layer needs a \"class_name\" or a \"registered_name\", got {serialized.ToJsonString()}.");
         Func<JsonObject, Layer>? factory;
@@ -102,7 +145,7 @@ public static class LayerRegistry
         try
         {
             var layer = factory(config);
-            if (serialized["build_config"] is JsonObject buildConfig) layer.BuildFromConfig(buildConfig);
+            buildConfig = serialized["build_config"] as JsonObject;
             return layer;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException

@@ -240,11 +240,15 @@ public partial class Model : Layer
         if (config["layers"] is not JsonArray layerConfigs) throw ConfigException.For(cls, "layers", "is missing or not a list");
         var created = new Dictionary<string, Layer>(StringComparer.Ordinal);
         var pending = new List<(Layer Layer, Queue<JsonObject> Nodes)>();
+        var unbuilt = new List<(Layer Layer, JsonObject Serialized, JsonObject BuildConfig)>();
         foreach (var item in layerConfigs)
         {
             if (item is not JsonObject layerData) throw ConfigException.For(cls, "layers", "must hold layer objects");
             var name = Config.ReadString(layerData, "name", cls);
-            var layer = LayerRegistry.Deserialize(layerData);
+            // Built by the node replay below, on tensors of the recorded input dtypes (int32 ids stay int32);
+            // only layers the replay does not reach build from their own build_config afterwards.
+            var layer = LayerRegistry.DeserializeUnbuilt(layerData, out var buildConfig);
+            if (buildConfig is not null) unbuilt.Add((layer, layerData, buildConfig));
             created[name] = layer;
             var queue = new Queue<JsonObject>();
             if (layerData["inbound_nodes"] is JsonArray nodes)
@@ -269,6 +273,9 @@ public partial class Model : Layer
         }
         if (pending.Any(p => p.Nodes.Count > 0))
             throw new ConfigException($"Cannot rebuild functional model: the inputs of layer(s) {string.Join(", ", pending.Where(p => p.Nodes.Count > 0).Select(p => "'" + p.Layer.Name + "'"))} never become available.");
+
+        foreach (var (layer, serialized, buildConfig) in unbuilt)
+            if (!layer.IsBuilt) LayerRegistry.BuildFrom(layer, serialized, buildConfig, null);
 
         var inputs = ReadTensorList(config["input_layers"], created, "input_layers", out bool singleInput);
         var outputs = ReadTensorList(config["output_layers"], created, "output_layers", out bool singleOutput);

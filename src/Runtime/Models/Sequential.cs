@@ -173,13 +173,20 @@ public class Sequential : Model
         var name = Config.ReadStringOrNull(config, "name", cls);
         var model = name is null ? new Sequential() : new Sequential() { Name = name };
         if (config.TryGetPropertyValue("dtype", out var dt) && dt is not null) model.ApplyBaseConfig(new JsonObject { ["dtype"] = dt.DeepClone() });
-        foreach (var layer in Config.ReadLayerList<Layer>(config, "layers", cls)) model.Add(layer, rebuild: false);
+        // The layers build from the model's input layer (whose dtype is recorded, e.g. int32 ids), as Keras's
+        // Sequential rebuild does; only layers that run did not reach build from their own build_config.
+        var layers = Config.ReadUnbuiltLayerList<Layer>(config, "layers", cls);
+        foreach (var (layer, _) in layers) model.Add(layer, rebuild: false);
         model.RebuildIfPossible();
         if (model._buildShape is null && Config.ReadShapeOrNull(config, "build_input_shape", cls) is { } shape && model._layers.Count > 0)
             model.BuildWith(shape);
+        Config.BuildLayerList(layers, "layers", cls);
         if (config.ContainsKey("trainable")) model.Trainable = Config.ReadBoolean(config, "trainable", cls);
         return model;
     }
+
+    /// <summary>A Sequential builds from its own input layer (with its dtype) or from the recorded shape.</summary>
+    protected override void BuildFromConfigWithDTypes(JsonObject buildConfig, IReadOnlyList<DType> inputDTypes) => BuildFromConfig(buildConfig);
 
     /// <inheritdoc/>
     public override void BuildFromConfig(JsonObject buildConfig)

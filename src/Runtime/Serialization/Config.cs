@@ -434,6 +434,32 @@ public static class Config
         return list;
     }
 
+    /// <summary>
+    /// Reads a list of nested layers without building them: each comes with its serialized form, so the
+    /// container can build it (<see cref="BuildLayerList"/>) after its own graph ran on its typed input layers.
+    /// </summary>
+    internal static List<(T Layer, JsonObject Serialized)> ReadUnbuiltLayerList<T>(JsonObject config, string key, string layerClass) where T : Layer
+    {
+        var node = NotNull(Get(config, key, layerClass), key, layerClass, "a list of layers");
+        if (node is not JsonArray array) throw ConfigException.For(layerClass, key, $"must be a list of layers, got {Describe(node)}");
+        var list = new List<(T, JsonObject)>(array.Count);
+        foreach (var item in array)
+        {
+            if (item is not JsonObject o) throw ConfigException.For(layerClass, key, $"must hold layer objects, got {Describe(item)}");
+            var layer = Wrap(layerClass, key, () => LayerRegistry.DeserializeUnbuilt(o, out _));
+            list.Add((layer as T ?? throw ConfigException.For(layerClass, key, $"holds a {layer.GetType().Name}, expected a {typeof(T).Name}"), o));
+        }
+        return list;
+    }
+
+    /// <summary>Builds the layers of <see cref="ReadUnbuiltLayerList"/> that are still unbuilt from their <c>build_config</c>.</summary>
+    internal static void BuildLayerList<T>(List<(T Layer, JsonObject Serialized)> layers, string key, string layerClass) where T : Layer
+    {
+        foreach (var (layer, serialized) in layers)
+            if (!layer.IsBuilt && serialized["build_config"] is JsonObject buildConfig)
+                Wrap(layerClass, key, () => { LayerRegistry.BuildFrom(layer, serialized, buildConfig, null); return 0; });
+    }
+
     /// <summary>Reads a raw JSON value (copied), or null.</summary>
     public static JsonNode? ReadJson(JsonObject config, string key, string layerClass)
         => config.TryGetPropertyValue(key, out var node) ? node?.DeepClone() : null;

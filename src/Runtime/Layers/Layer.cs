@@ -207,6 +207,46 @@ public abstract class Layer : Module
         return n;
     }
 
+    // ------------------------------------------------------------------ weights as values
+
+    /// <summary>
+    /// Copies of the values of the layer's weights (sub-layers included), in the order of
+    /// <see cref="Module.Variables"/>, as Keras's <c>get_weights()</c>. Empty before the layer is built.
+    /// </summary>
+    public Tensor[] GetWeights()
+    {
+        var vars = Variables;
+        var values = new Tensor[vars.Count];
+        for (int i = 0; i < vars.Count; i++) values[i] = vars[i].Value();
+        return values;
+    }
+
+    /// <summary>
+    /// Assigns <paramref name="weights"/> to the layer's weights, in the order of <see cref="GetWeights"/>, as Keras's
+    /// <c>set_weights()</c>. The count and every shape are checked before anything is assigned (an
+    /// <see cref="ArgumentException"/> names the layer, the weight and both shapes); values of another dtype are cast.
+    /// </summary>
+    public void SetWeights(IReadOnlyList<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var named = NamedVariables;
+        string kind = ClassName;
+        if (weights.Count != named.Count)
+            throw new ArgumentException($"You called `SetWeights(weights)` on {kind} \"{Name}\" with a weight list of length {weights.Count}, but it has {named.Count} weights.", nameof(weights));
+        var values = new Tensor[named.Count];
+        for (int i = 0; i < named.Count; i++)
+        {
+            var (path, variable) = (named[i].Key, named[i].Value);
+            var w = weights[i] ?? throw new ArgumentException($"SetWeights on {kind} \"{Name}\": the value for weight {i} ('{path}') is null.", nameof(weights));
+            if (w.IsSymbolic)
+                throw new ArgumentException($"SetWeights on {kind} \"{Name}\": the value for weight '{path}' is a symbolic tensor; pass concrete values.", nameof(weights));
+            if (w.Shape != variable.Shape)
+                throw new ArgumentException($"SetWeights on {kind} \"{Name}\": weight '{path}' has shape {variable.Shape}, but the value given for it (index {i}) has shape {w.Shape}.", nameof(weights));
+            values[i] = w.DType == variable.DType ? w : Ops.Cast(w, variable.DType);
+        }
+        for (int i = 0; i < values.Length; i++) named[i].Value.Assign(values[i]);
+    }
+
     // ------------------------------------------------------------------ losses
 
     /// <summary>Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones. Symbolic losses are ignored.</summary>

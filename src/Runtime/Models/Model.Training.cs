@@ -84,17 +84,4 @@ public partial class Model
         if (!IsBuilt) PredictStep(Tensor.Zeros(input.Shape, input.DType));
         return TensorFunction.Trace(PredictStep, Name + "_predict").Plan(input);
     }
-
-    /// <summary>Copies of the values of every variable (trainable first), as Keras's <c>get_weights()</c>.</summary>
-    public Tensor[] GetWeights() => Variables.Select(v => v.Value()).ToArray();
-
-    /// <summary>Assigns values to every variable, in the order of <see cref="GetWeights"/>.</summary>
-    public void SetWeights(IReadOnlyList<Tensor> weights)
-    {
-        ArgumentNullException.ThrowIfNull(weights);
-        var vars = Variables;
-        if (weights.Count != vars.Count)
-            throw new ArgumentException($"You called `SetWeights(weights)` on model \"{Name}\" with a weight list of length {weights.Count}, but the model has {vars.Count} weights.", nameof(weights));
-        for (int i = 0; i < vars.Count; i++) vars[i].Assign(weights[i]);
-    }
 }

@@ -74,12 +74,20 @@ public static class ModelTraining
         public Dictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, Tensor? sampleWeight = null, IEnumerable<Callback>? callbacks = null)
             => Trainer.Of(model).Evaluate(x, y, batchSize, verbose, sampleWeight, callbacks);
 
+        /// <inheritdoc cref="Trainer.Evaluate(Array, Array, int?, int, IEnumerable{Callback}?)"/>
+        public Dictionary<string, double> Evaluate(Array x, Array y, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Evaluate(x, y, batchSize, verbose, callbacks);
+
         /// <inheritdoc cref="Trainer.Evaluate(Dataset, int, IEnumerable{Callback}?)"/>
         public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
             => Trainer.Of(model).Evaluate(dataset, verbose, callbacks);
 
         /// <inheritdoc cref="Trainer.Predict(Tensor, int?, int, IEnumerable{Callback}?)"/>
         public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Predict(x, batchSize, verbose, callbacks);
+
+        /// <inheritdoc cref="Trainer.Predict(Array, int?, int, IEnumerable{Callback}?)"/>
+        public Tensor Predict(Array x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
             => Trainer.Of(model).Predict(x, batchSize, verbose, callbacks);
 
         /// <inheritdoc cref="Trainer.Predict(Dataset, int, IEnumerable{Callback}?)"/>

@@ -323,6 +323,14 @@ internal sealed class Trainer(Model model) : IModelTrainer
         return Evaluate(Dataset.FromTensors(x, y, sampleWeight).Batch(batchSize ?? 32), verbose, callbacks);
     }
 
+    /// <summary>Evaluates on .NET arrays (converted with <see cref="Dataset.ToTensor"/>), as <see cref="Fit(Array, Array, int?, int, int, IEnumerable{Callback}?, double, bool, IReadOnlyDictionary{int, double}?, int)"/> takes them; see the tensor overload.</summary>
+    public Dictionary<string, double> Evaluate(Array x, Array y, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return Evaluate(Dataset.ToTensor(x), Dataset.ToTensor(y), batchSize, verbose, null, callbacks);
+    }
+
     /// <summary>Evaluates on a <see cref="Dataset"/> of batches.</summary>
     public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
@@ -361,6 +369,13 @@ internal sealed class Trainer(Model model) : IModelTrainer
     {
         ArgumentNullException.ThrowIfNull(x);
         return Predict(Dataset.FromTensors(x).Batch(batchSize ?? 32), verbose, callbacks);
+    }
+
+    /// <summary>Predicts on a .NET array (converted with <see cref="Dataset.ToTensor"/>), as <see cref="Fit(Array, Array, int?, int, int, IEnumerable{Callback}?, double, bool, IReadOnlyDictionary{int, double}?, int)"/> takes it; see the tensor overload.</summary>
+    public Tensor Predict(Array x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Predict(Dataset.ToTensor(x), batchSize, verbose, callbacks);
     }
 
     /// <summary>Predicts every batch of a <see cref="Dataset"/> (targets ignored) and concatenates the outputs.</summary>

@@ -276,7 +276,11 @@ public static class KerasArchive
                 if (item is JsonObject o) CheckRegistered(o, where);
     }
 
-    /// <summary>Loads weights (and optimizer state, when the file has it and the model is compiled) from a <c>.weights.h5</c> file.</summary>
+    /// <summary>
+    /// Loads weights (and optimizer state, when the file has it and the model is compiled) from a <c>.weights.h5</c>
+    /// file, or from the <c>model.weights.h5</c> inside a <c>.keras</c> archive (as Keras 3's <c>load_weights</c>
+    /// accepts both; the archive's config is not read, so the model must already have the same architecture).
+    /// </summary>
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void LoadWeights(Model model, string path)
@@ -284,13 +288,13 @@ public static class KerasArchive
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var fs = File.OpenRead(path);
-        LoadWeights(model, fs);
+        LoadWeights(model, fs, path);
     }
 
     /// <summary>
-    /// Loads weights (and optimizer state, when present and the model is compiled) from a <c>.weights.h5</c> file in
-    /// <paramref name="stream"/>, from its position (a stream that cannot seek, or does not stand at 0, is copied into
-    /// memory first); nothing changes on error.
+    /// Loads weights (and optimizer state, when present and the model is compiled) from a <c>.weights.h5</c> file or a
+    /// <c>.keras</c> archive (told apart by their first bytes) in <paramref name="stream"/>, from its position (a stream
+    /// that cannot seek, or does not stand at 0, is copied into memory first); nothing changes on error.
     /// </summary>
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]
@@ -298,7 +302,50 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
-        KerasWeightsStore.Read(model, stream);
+        LoadWeights(model, stream, StreamName);
+    }
+
+    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
+    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
+    private static void LoadWeights(Model model, Stream stream, string name)
+    {
+        stream = SeekableStreams.FromHere(stream);
+        if (!IsZip(stream))
+        {
+            KerasWeightsStore.Read(model, stream);
+            return;
+        }
+        byte[] weightsBytes = ReadWeightsEntry(stream, name, DefaultMaxEntryBytes);
+        using var ms = new MemoryStream(weightsBytes, writable: false);
+        KerasWeightsStore.Read(model, ms);
+    }
+
+    /// <summary>Whether the stream (seekable, at 0) starts with a zip local-file or end-of-directory signature; the position is restored.</summary>
+    private static bool IsZip(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[4];
+        int n = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return n == 4 && head[0] == (byte)'P' && head[1] == (byte)'K'
+            && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6));
+    }
+
+    /// <summary>The <c>model.weights.h5</c> member of a <c>.keras</c> archive; every member's name and CRC-32 are checked, as <see cref="Load(string, long)"/> does.</summary>
+    private static byte[] ReadWeightsEntry(Stream stream, string name, long maxEntryBytes)
+    {
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            byte[]? w = null;
+            foreach (var entry in zip.Entries)
+            {
+                CheckEntryName(entry.FullName);
+                if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
+                else _ = ReadEntry(entry, maxEntryBytes);
+            }
+            return w ?? throw new KerasFormatException($"'{name}' is a zip archive without a {WeightsEntry}, so it is neither a .keras archive nor a .weights.h5 file.");
+        }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{name}' is not a valid .keras (zip) archive: {e.Message}", e); }
     }
 
     // ------------------------------------------------------------------ compile config

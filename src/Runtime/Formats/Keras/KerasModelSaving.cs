@@ -38,12 +38,15 @@ public static class KerasModelSaving
         [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void SaveWeights(Stream stream) => KerasArchive.SaveWeights(model, stream);
 
-        /// <summary>Loads weights saved by <c>SaveWeights</c> (or Keras's <c>save_weights</c>) into this model; nothing changes on error.</summary>
+        /// <summary>
+        /// Loads weights saved by <c>SaveWeights</c> (or Keras's <c>save_weights</c>), or the weights of a <c>.keras</c> archive
+        /// (saved by <c>Save</c> or Keras), into this model of the same architecture, as Keras 3's <c>load_weights</c>; nothing changes on error.
+        /// </summary>
         [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
         [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void LoadWeights(string path) => KerasArchive.LoadWeights(model, path);
 
-        /// <summary>Loads weights from a <c>.weights.h5</c> file in <paramref name="stream"/> into this model; nothing changes on error.</summary>
+        /// <summary>Loads weights from a <c>.weights.h5</c> file or a <c>.keras</c> archive in <paramref name="stream"/> into this model; nothing changes on error.</summary>
         [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
         [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void LoadWeights(Stream stream) => KerasArchive.LoadWeights(model, stream);

@@ -58,28 +58,7 @@ public class DotnetBuildTests
         }
     }
 
-    /// <summary>A user project referencing LayerGen.dll, the generators and the analyzers, as the package does.</summary>
-    private static void WriteProject(string dir)
-    {
-        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(dir, "User.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <Reference Include="{typeof(LayerGen.Modules.Module).Assembly.Location}" />
-                <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
-                <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
-              </ItemGroup>
-              <!-- What the package's buildTransitive targets give a project with ImplicitUsings: LayerGen's namespaces. -->
-              <Import Project="{Path.Combine(DotnetCli.RepositoryRoot, "src", "Runtime", "buildTransitive", "LayerGen.Usings.targets")}" />
-            </Project>
-            """);
-    }
+    private static void WriteProject(string dir) => UserProject.Write(dir);
 
     /// <summary>
     /// Issue 21: a layer without Call and the guide's MyDense as written (arguments not kept). Before, CS0534 in the

@@ -1,6 +1,3 @@
-using LayerGen.Analyzers.CodeFixes;
-using LayerGen.Generators;
-
 namespace LayerGen.Analyzers.Tests;
 
 /// <summary>
@@ -16,52 +13,9 @@ public class DotnetFormatTests
         Directory.CreateDirectory(dir);
         try
         {
-            File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
-            File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />");
-            File.WriteAllText(Path.Combine(dir, "User.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <Reference Include="{typeof(LayerGen.Modules.Module).Assembly.Location}" />
-                    <Analyzer Include="{typeof(LayerGenerator).Assembly.Location}" />
-                    <Analyzer Include="{typeof(VariableCreationAnalyzer).Assembly.Location}" />
-                    <Analyzer Include="{typeof(MakePartialCodeFix).Assembly.Location}" />
-                  </ItemGroup>
-                  <Import Project="{Path.Combine(DotnetCli.RepositoryRoot, "src", "Runtime", "buildTransitive", "LayerGen.Usings.targets")}" />
-                </Project>
-                """);
+            UserProject.Write(dir, withCodeFixes: true);
             string file = Path.Combine(dir, "Layers.cs");
-            File.WriteAllText(file, """
-                namespace User;
-
-                [Layer]
-                public class Plain { protected Tensor Call(Tensor x) => x; }
-
-                [Layer]
-                public partial class Multi
-                {
-                    public int Units { get; }
-                    int last;
-                    public Multi() : this(1) { }
-                    public Multi(int units) => Units = units;
-                    protected void Build(int[] shape) { last = shape[^1]; }
-                    protected Tensor Call(Tensor x) => x * last;
-                }
-
-                [Layer]
-                public partial class Keep(int units, float rate)
-                {
-                    readonly Variable w = new Variable(1f);
-                    protected Tensor Call(Tensor x) => x * units * rate * w;
-                }
-
-                [Layer, Module]
-                public partial class Both { protected Tensor Call(Tensor x) => x; }
-                """);
+            File.WriteAllText(file, "namespace User;\n\n" + UserProject.EveryFixSource + "\n");
             var format = DotnetCli.Run(dir, "format", "analyzers", "--diagnostics", "LG0001", "LG0002", "LG0003", "LG0006", "LG0007", "LG0008", "LG0009",
                 "LG0012", "LG0013", "--severity", "info", "-v", "diag");
             string text = File.ReadAllText(file);

@@ -24,31 +24,7 @@ public class FixAllTogetherTests
         [new MakePartialCodeFix(), new BuildSignatureCodeFix(), new KeepParameterCodeFix(), new RemoveModuleAttributeCodeFix(),
          new MarkConfigConstructorCodeFix(), new MoveToBuildCodeFix(), new UseInvokeCodeFix(), new NotTrackedCodeFix()];
 
-    private const string Source = """
-        [Layer]
-        public class Plain { protected Tensor Call(Tensor x) => x; }
-
-        [Layer]
-        public partial class Multi
-        {
-            public int Units { get; }
-            int last;
-            public Multi() : this(1) { }
-            public Multi(int units) => Units = units;
-            protected void Build(int[] shape) { last = shape[^1]; }
-            protected Tensor Call(Tensor x) => x * last;
-        }
-
-        [Layer]
-        public partial class Keep(int units, float rate)
-        {
-            readonly Variable w = new Variable(1f);
-            protected Tensor Call(Tensor x) => x * units * rate * w;
-        }
-
-        [Layer, Module]
-        public partial class Both { protected Tensor Call(Tensor x) => x; }
-        """;
+    private const string Source = UserProject.EveryFixSource;
 
     private static readonly string[] Requested = ["LG0001", "LG0002", "LG0003", "LG0006", "LG0007", "LG0008", "LG0009", "LG0012", "LG0013"];
 

@@ -12,11 +12,8 @@ public class DotnetBuildTests
     [Fact]
     public void Dotnet_build_reports_LG0001_and_LG0002_with_file_and_line()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "layergen-analyzers-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        UserProject.InNewDirectory(withCodeFixes: false, dir =>
         {
-            WriteProject(dir);
             File.WriteAllText(Path.Combine(dir, "MyDense.cs"), """
                 using LayerGen;
 
@@ -51,14 +48,9 @@ public class DotnetBuildTests
             var error = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary");
             Assert.True(error.ExitCode != 0, error.ToString());
             Assert.Matches(new Regex(@"Broken\.cs\(4,14\): error LG0002: 'Broken' must be partial"), error.Output);
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 
-    private static void WriteProject(string dir) => UserProject.Write(dir);
 
     /// <summary>
     /// Issue 21: a layer without Call and the guide's MyDense as written (arguments not kept). Before, CS0534 in the
@@ -67,11 +59,8 @@ public class DotnetBuildTests
     [Fact]
     public void Dotnet_build_reports_LG0005_for_a_layer_without_Call_and_nothing_from_generated_code()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "layergen-analyzers-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        UserProject.InNewDirectory(withCodeFixes: false, dir =>
         {
-            WriteProject(dir);
             File.WriteAllText(Path.Combine(dir, "MyDense.cs"), """
                 using LayerGen;
 
@@ -107,10 +96,6 @@ public class DotnetBuildTests
             Assert.Matches(new Regex(@"Unfinished\.cs\(6,22\): error LG0005: "), error.Output);
             Assert.Matches(new Regex(@"MyDense\.cs\(11,13\): warning LG0001:"), error.Output);
             Assert.DoesNotMatch(new Regex(@"error CS\d+"), error.Output);
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 }

@@ -9,11 +9,8 @@ public class DotnetFormatTests
     [Fact]
     public void Dotnet_format_applies_all_fixes_in_one_run()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "layergen-format-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        UserProject.InNewDirectory(withCodeFixes: true, dir =>
         {
-            UserProject.Write(dir, withCodeFixes: true);
             string file = Path.Combine(dir, "Layers.cs");
             File.WriteAllText(file, "namespace User;\n\n" + UserProject.EveryFixSource + "\n");
             var format = DotnetCli.Run(dir, "format", "analyzers", "--diagnostics", "LG0001", "LG0002", "LG0003", "LG0006", "LG0007", "LG0008", "LG0009",
@@ -30,10 +27,6 @@ public class DotnetFormatTests
 
             var build = DotnetCli.Run(dir, "build", "-nologo", "-clp:NoSummary", "-warnaserror");
             Assert.True(build.ExitCode == 0, build + "\n" + text);
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 }

@@ -64,4 +64,23 @@ internal static class UserProject
             </Project>
             """);
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a new temporary directory holding the user project (<see cref="Write"/>), and
+    /// deletes the directory afterwards.
+    /// </summary>
+    public static void InNewDirectory(bool withCodeFixes, Action<string> body)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "layergen-user-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Write(dir, withCodeFixes);
+            body(dir);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
 }

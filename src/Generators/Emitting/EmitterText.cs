@@ -22,4 +22,12 @@ internal static class EmitterText
             sections[i]();
         }
     }
+
+    /// <summary>The <c>RegisteredName</c> override (<c>package&gt;ClassName</c>) of a layer or Keras object.</summary>
+    public static void WriteRegisteredName(IndentedSourceWriter writer, string registeredName)
+    {
+        writer.WriteLine("/// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>");
+        writer.WriteLine(GeneratedCodeAttribute);
+        writer.WriteLine("public override string RegisteredName => " + Naming.StringLiteral(registeredName) + ";");
+    }
 }

@@ -30,7 +30,7 @@ internal static class KerasObjectEmitter
             if (model.EmitClassName)
                 sections.Add(() => WriteClassName(writer, model));
             if (model.EmitRegisteredName)
-                sections.Add(() => WriteRegisteredName(writer, model));
+                sections.Add(() => EmitterText.WriteRegisteredName(writer, model.RegisteredName));
             ConfigEmitter.AddSections(sections, writer, model.ClassName, model.Config,
                 (config, getConfig) => WriteFromConfig(writer, model, config, getConfig),
                 () => WriteRegistration(writer, model));
@@ -46,13 +46,6 @@ internal static class KerasObjectEmitter
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public override string ClassName => " + Naming.StringLiteral(model.ClassName) + ";");
-    }
-
-    private static void WriteRegisteredName(IndentedSourceWriter writer, KerasObjectModel model)
-    {
-        writer.WriteLine("/// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine("public override string RegisteredName => " + Naming.StringLiteral(model.RegisteredName) + ";");
     }
 
     private static void WriteFromConfig(IndentedSourceWriter writer, KerasObjectModel model, ConfigInfo config, bool getConfigInThisPart)

@@ -34,7 +34,7 @@ internal static class LayerEmitter
             if (model.EmitDefaultName)
                 sections.Add(() => WriteDefaultName(writer, model));
             if (model.EmitRegisteredName)
-                sections.Add(() => WriteRegisteredName(writer, model));
+                sections.Add(() => EmitterText.WriteRegisteredName(writer, model.RegisteredName));
             if (model.EmitVisitMembers)
                 sections.Add(() => WriteVisitMembers(writer, model, cancellationToken));
             if (model.Call is { } call)
@@ -65,13 +65,6 @@ internal static class LayerEmitter
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("protected override string DefaultName => " + Naming.StringLiteral(model.DefaultName) + ";");
-    }
-
-    private static void WriteRegisteredName(IndentedSourceWriter writer, LayerModel model)
-    {
-        writer.WriteLine("/// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine("public override string RegisteredName => " + Naming.StringLiteral(model.RegisteredName) + ";");
     }
 
     private static void WriteVisitMembers(IndentedSourceWriter writer, LayerModel model, CancellationToken cancellationToken)

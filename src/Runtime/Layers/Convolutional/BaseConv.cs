@@ -66,9 +66,7 @@ public abstract class BaseConv : ConvolutionBase
     protected Tensor Call(Tensor inputs)
     {
         var x = ToChannelsLast(inputs);
-        var spatial = new int[rank];
-        for (int i = 0; i < rank; i++) spatial[i] = x.Shape[1 + i];
-        var pads = ConvGeometry.Pads(padding, spatial, kernelSize, strides, dilationRate);
+        var pads = ConvGeometry.Pads(padding, SpatialForPads(x), kernelSize, strides, dilationRate);
         var y = Ops.Conv(x, kernel!, strides, pads, dilationRate, groups);
         return Finish(y, bias);
     }

@@ -77,12 +77,25 @@ public abstract class BaseConvTranspose : ConvolutionBase
         return sizes;
     }
 
-    /// <summary><c>activation(conv_transpose(inputs, kernel) + bias)</c>.</summary>
+    /// <summary>
+    /// <c>activation(conv_transpose(inputs, kernel) + bias)</c>. A symbolic input with an unknown spatial size (a
+    /// functional model on <c>Keras.Input([null, null, 3])</c>) gives a symbolic output of Keras's shape, the unknown
+    /// sizes unknown: the op needs every output size, and the model's calls on real inputs compute it.
+    /// </summary>
     protected Tensor Call(Tensor inputs)
     {
         var x = ToChannelsLast(inputs);
         var spatial = new int[rank];
         for (int i = 0; i < rank; i++) spatial[i] = x.Shape[1 + i];
+        if (x.IsSymbolic && spatial.Contains(Shape.Unknown))
+        {
+            var dims = new int[rank + 2];
+            dims[0] = x.Shape[0];
+            OutputSpatial(spatial).CopyTo(dims, 1);
+            dims[^1] = filters;
+            var symbolic = Tensor.Placeholder(new Shape(dims), x.DType);
+            return Finish(symbolic, bias);
+        }
         var pads = ConvGeometry.TransposePads(padding, spatial, kernelSize, strides, dilationRate, outputPadding);
         var y = Ops.ConvTranspose(x, kernel!, OutputSpatial(spatial), strides, pads, dilationRate);
         return Finish(y, bias);

@@ -54,20 +54,17 @@ public abstract class BaseDepthwiseConv : ConvolutionBase
     protected Tensor Call(Tensor inputs)
     {
         var x = ToChannelsLast(inputs);
-        return Finish(DepthwiseConvolution(x, kernel!, rank, kernelSize, strides, padding, dilationRate), bias);
+        return Finish(DepthwiseConvolution(x, kernel!, rank, kernelSize, strides, ConvGeometry.Pads(padding, SpatialForPads(x), kernelSize, strides, dilationRate), dilationRate), bias);
     }
 
     /// <summary>
     /// The depthwise convolution of a channels-last <paramref name="x"/> with a Keras depthwise kernel
-    /// <c>(*k, C, M)</c>: a convolution with <c>C</c> groups and the kernel seen as <c>(*k, 1, C·M)</c>.
+    /// <c>(*k, C, M)</c> and explicit <paramref name="pads"/>: a convolution with <c>C</c> groups and the kernel seen as <c>(*k, 1, C·M)</c>.
     /// </summary>
-    internal static Tensor DepthwiseConvolution(Tensor x, Tensor depthwiseKernel, int rank, int[] kernelSize, int[] strides, string padding, int[] dilationRate)
+    internal static Tensor DepthwiseConvolution(Tensor x, Tensor depthwiseKernel, int rank, int[] kernelSize, int[] strides, int[] pads, int[] dilationRate)
     {
-        var spatial = new int[rank];
-        for (int i = 0; i < rank; i++) spatial[i] = x.Shape[1 + i];
         int channels = depthwiseKernel.Shape[rank], multiplier = depthwiseKernel.Shape[rank + 1];
         var grouped = Ops.Reshape(depthwiseKernel, new Shape([.. kernelSize, 1, channels * multiplier]));
-        var pads = ConvGeometry.Pads(padding, spatial, kernelSize, strides, dilationRate);
         return Ops.Conv(x, grouped, strides, pads, dilationRate, channels);
     }
 

@@ -76,7 +76,8 @@ public abstract class BaseSeparableConv : ConvolutionBase
     protected Tensor Call(Tensor inputs)
     {
         var x = ToChannelsLast(inputs);
-        var depthwise = BaseDepthwiseConv.DepthwiseConvolution(x, depthwiseKernel!, rank, kernelSize, strides, padding, dilationRate);
+        var pads = ConvGeometry.Pads(padding, SpatialForPads(x), kernelSize, strides, dilationRate);
+        var depthwise = BaseDepthwiseConv.DepthwiseConvolution(x, depthwiseKernel!, rank, kernelSize, strides, pads, dilationRate);
         var ones = Enumerable.Repeat(1, rank).ToArray();
         var pointwise = Ops.Conv(depthwise, pointwiseKernel!, ones, new int[2 * rank], ones);
         return Finish(pointwise, bias);

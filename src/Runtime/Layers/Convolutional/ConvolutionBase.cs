@@ -163,6 +163,22 @@ public abstract class ConvolutionBase : Layer
         }
     }
 
+    /// <summary>
+    /// The spatial sizes of a channels-last tensor for the pads' arithmetic: an unknown size (a symbolic input such as
+    /// <c>Keras.Input([null, null, 3])</c>) counts as 1, which gives the pads of every size when the stride is 1; the
+    /// op's output size stays unknown on that axis either way.
+    /// </summary>
+    private protected int[] SpatialForPads(Tensor channelsLast)
+    {
+        var sizes = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int n = channelsLast.Shape[1 + i];
+            sizes[i] = n == Shape.Unknown ? 1 : n;
+        }
+        return sizes;
+    }
+
     /// <summary>The input in channels-last layout (the ops' layout).</summary>
     private protected Tensor ToChannelsLast(Tensor inputs)
     {

@@ -75,6 +75,21 @@ public class ConvFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void SummaryShowsKerasOutputShapeAndParameterCount(string name)
+    {
+        var c = Case(name);
+        var model = Model.Load(PathOf(name + ".keras"));
+        var text = model.Summary(lineLength: 100, print: _ => { });
+        var shape = "(None, " + string.Join(", ", ((JsonArray)c["output_shape"]!).Select(d => d!.GetValue<int>())) + ")";
+        long count = c["count_params"]!.GetValue<long>();
+        var row = text.Split('\n').Single(l => l.Contains($"({c["class_name"]!.GetValue<string>()})", StringComparison.Ordinal));
+        Assert.Contains("│ " + shape + " ", row);
+        Assert.EndsWith(" " + count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " │", row);
+        Assert.Contains($" Total params: {count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void WritesKerasConfig(string name)
     {
         var c = Case(name);

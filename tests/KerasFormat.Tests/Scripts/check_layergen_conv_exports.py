@@ -13,8 +13,8 @@ primitives come from numpy_lax_conv.py (the oracle stubs jax). On Keras 3.11.3/t
 Conv*Transpose cases with an odd kernel and an even stride differ by Keras's own backend inconsistency (Keras
 warns); those are reported, not counted.
 
-Result recorded when the layers were written (2026-12-06, 11 lg_* + 47 resaved_* files):
-  Keras 3.15.1, numpy backend: 58 of 58 load; all predictions agree (max |diff| 4.8e-07); weight names and
+Result recorded when the layers were written (2026-12-06, 11 lg_* + 54 resaved_* files):
+  Keras 3.15.1, numpy backend: 65 of 65 load; all predictions agree (max |diff| 4.8e-07); weight names and
     shapes as Keras's (kernel/bias, depthwise_kernel/pointwise_kernel/bias); the 11 lg_*.weights.h5 files load
     with keras's load_weights and give the same predictions.
   Keras 3.11.3, torch backend: none load: LayerGen writes Keras 3.15's initializer configs (GlorotUniform with

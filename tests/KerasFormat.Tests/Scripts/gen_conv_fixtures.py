@@ -94,6 +94,14 @@ CASES = {
     "separable_conv2d_basic": ((5, 5, 2), lambda: layers.SeparableConv2D(3, 3, activation="relu")),
     "separable_conv2d_multiplier2_same_s2": ((6, 5, 3), lambda: layers.SeparableConv2D(2, 3, strides=2, padding="same", depth_multiplier=2)),
     "separable_conv2d_channels_first": ((2, 5, 5), lambda: layers.SeparableConv2D(3, (3, 2), data_format="channels_first", use_bias=False)),
+    # more corners (appended: a case's seed is its index, so earlier cases keep their values)
+    "conv1d_causal_channels_first": ((2, 7), lambda: layers.Conv1D(2, 3, padding="causal", data_format="channels_first")),
+    "conv1d_transpose_k1_s2_same": ((4, 2), lambda: layers.Conv1DTranspose(2, 1, strides=2, padding="same")),
+    "conv2d_transpose_k5_s3_same_output_padding": ((2, 3, 2), lambda: layers.Conv2DTranspose(2, 5, strides=3, padding="same", output_padding=(2, 1))),
+    "conv2d_transpose_dilation2_same": ((4, 4, 2), lambda: layers.Conv2DTranspose(2, 3, dilation_rate=2, padding="same")),
+    "conv3d_groups2_dilation": ((3, 5, 3, 4), lambda: layers.Conv3D(4, 2, groups=2, dilation_rate=(1, 2, 1))),
+    "depthwise_conv2d_dilation_same": ((5, 4, 2), lambda: layers.DepthwiseConv2D((3, 2), dilation_rate=(2, 1), padding="same")),
+    "separable_conv2d_dilation2": ((6, 6, 2), lambda: layers.SeparableConv2D(2, 2, dilation_rate=2, activation="sigmoid")),
 }
 
 WEIGHTS_CASES = {

@@ -10,7 +10,7 @@ constructors; the weights file is loaded into the loaded model after zeroing its
 LayerGen's predictions). Each file is loaded with keras.saving.load_model, its prediction compared with
 LayerGen's, and its weights' names and shapes printed against the file's. On the numpy backend the lax conv
 primitives come from numpy_lax_conv.py (the oracle stubs jax). On Keras 3.11.3/torch the strided "same"
-Conv*Transpose cases with an odd kernel and an even stride differ by Keras's own backend inconsistency (Keras
+Conv*Transpose cases with an odd kernel and an even stride (or output_padding) differ by Keras's own backend inconsistency (Keras
 warns); those are reported, not counted.
 
 Result recorded when the layers were written (2026-12-06, 11 lg_* + 54 resaved_* files):

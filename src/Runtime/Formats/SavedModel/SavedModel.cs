@@ -179,8 +179,9 @@ public static class SavedModel
         string name = Req(module, "name", manifestPath).GetString() ?? "loaded_module";
         string className = module.TryGetProperty("class", out var c) ? c.GetString() ?? "" : "";
 
-        var variables = new List<KeyValuePair<string, Variable>>();
-        var byPath = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        // The declared variables first, without allocating: a manifest of a few bytes may declare any shape.
+        var declared = new List<(string Path, string Name, DType DType, Shape Shape, bool Trainable)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var v in Req(root, "variables", manifestPath).EnumerateArray())
         {
             string path = Req(v, "path", manifestPath).GetString() ?? "";
@@ -190,7 +191,42 @@ public static class SavedModel
             catch (ArgumentException e) { throw new SavedModelFormatException(manifestPath, $"variable '{path}': {e.Message}", e); }
             var shape = ReadShape(Req(v, "shape", manifestPath), dtype, manifestPath, path);
             bool trainable = !v.TryGetProperty("trainable", out var t) || t.GetBoolean();
-            if (!byPath.TryAdd(path, null!)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
+            if (!seen.Add(path)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
+            declared.Add((path, vname, dtype, shape, trainable));
+        }
+
+        // Then the checkpoint's index (whose entries were checked against the data files' real lengths): every
+        // declared variable must be stored there with its dtype and shape before its memory is allocated, so the
+        // load never allocates more than the files hold.
+        string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
+        string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
+        _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
+        bool hasCheckpoint = declared.Count > 0 || File.Exists(prefix + ".index");
+        if (hasCheckpoint)
+        {
+            if (!File.Exists(prefix + ".index"))
+                throw new SavedModelFormatException(prefix + ".index", "missing: the variables checkpoint is not there.");
+            CheckpointReader reader;
+            try { reader = CheckpointReader.Open(prefix); }
+            catch (CheckpointFormatException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint is damaged: {e.Message}", e); }
+            catch (IOException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint cannot be read: {e.Message}", e); }
+            var missing = new List<string>();
+            foreach (var (path, _, dtype, shape, _) in declared)
+            {
+                string key = CheckpointKeys.ForVariable(CheckpointKeys.Join(CheckpointRoot, path));
+                if (!reader.TryGetEntry(key, out var entry)) { missing.Add(key); continue; }
+                if (entry.DType != dtype || entry.Shape != shape)
+                    throw new SavedModelFormatException(prefix,
+                        $"the variables checkpoint does not fit the manifest: variable '{path}' is declared {dtype.Name()} {shape}, the checkpoint stores {entry.DType.Name()} {entry.Shape} under '{key}'.");
+            }
+            if (missing.Count > 0)
+                throw new SavedModelFormatException(prefix, $"the variables checkpoint lacks {string.Join(", ", missing)}.");
+        }
+
+        var variables = new List<KeyValuePair<string, Variable>>();
+        var byPath = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        foreach (var (path, vname, dtype, shape, trainable) in declared)
+        {
             var variable = new Variable(Tensor.Zeros(shape, dtype), trainable, vname);
             byPath[path] = variable;
             variables.Add(new(path, variable));
@@ -222,13 +258,8 @@ public static class SavedModel
                     sm.TryGetProperty("class", out var sc) ? sc.GetString() ?? "" : ""));
 
         var loaded = new LoadedModule(name, className, variables, functions, submodules);
-        string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
-        string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
-        _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
-        if (variables.Count > 0 || File.Exists(prefix + ".index"))
+        if (hasCheckpoint)
         {
-            if (!File.Exists(prefix + ".index"))
-                throw new SavedModelFormatException(prefix + ".index", "missing: the variables checkpoint is not there.");
             CheckpointLoadStatus status;
             try { status = new Checkpoint { [CheckpointRoot] = loaded }.Restore(prefix); }
             catch (CheckpointFormatException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint is damaged: {e.Message}", e); }

@@ -91,10 +91,12 @@ internal static class KerasH5File
     public sealed class Reader : IDisposable
     {
         private readonly NativeFile _file;
+        private readonly long _fileLength;
 
-        /// <summary>Opens the HDF5 file in <paramref name="stream"/> (kept open by the caller).</summary>
+        /// <summary>Opens the HDF5 file in <paramref name="stream"/> (seekable, kept open by the caller).</summary>
         public Reader(Stream stream)
         {
+            _fileLength = stream.Length - stream.Position;
             try { _file = H5File.Open(stream, leaveOpen: true); }
             catch (Exception e) when (e is not KerasFormatException) { throw new KerasFormatException($"The weights file is not a readable HDF5 file: {e.Message}", e); }
         }
@@ -156,15 +158,28 @@ internal static class KerasH5File
             catch (Exception e) when (e is not KerasFormatException) { throw Broken(varsPath, e); }
         }
 
-        private static StoredArray ReadDataset(IH5Dataset ds, string path)
+        private StoredArray ReadDataset(IH5Dataset ds, string path)
         {
             var dims = ds.Space.Dimensions;
-            var shapeDims = new int[dims.Length];
-            long n = 1;
-            for (int i = 0; i < dims.Length; i++) { shapeDims[i] = checked((int)dims[i]); n = checked(n * shapeDims[i]); }
-            if (n > int.MaxValue) throw new KerasFormatException($"Dataset '{path}' is too large ({n} elements).");
-            var shape = new Shape(shapeDims);
             var type = ds.Type;
+            // The declared size is checked against the bytes the file really has before anything is allocated from
+            // it: one damaged byte in a dimension or in the element size must not make a small file cost gigabytes.
+            var shapeDims = new int[dims.Length];
+            ulong n = 1;
+            for (int i = 0; i < dims.Length; i++)
+            {
+                if (dims[i] > int.MaxValue)
+                    throw new KerasFormatException($"Dataset '{path}' declares a dimension of {dims[i]}, more than {int.MaxValue}: the weights file is damaged.");
+                shapeDims[i] = (int)dims[i];
+                n = n == 0 || dims[i] == 0 ? 0 : n > (ulong)_fileLength / dims[i] ? ulong.MaxValue : n * dims[i];
+            }
+            ulong size = (ulong)type.Size;
+            ulong bytes = n == ulong.MaxValue || size == 0 || n > (ulong)_fileLength / size ? ulong.MaxValue : n * size;
+            if (bytes > (ulong)_fileLength)
+                throw new KerasFormatException(
+                    $"Dataset '{path}' declares shape [{string.Join(", ", dims)}] of {type.Size}-byte elements ({(bytes == ulong.MaxValue ? "more than the file" : $"{bytes} bytes")}), " +
+                    $"but the whole weights file is {_fileLength} bytes: the file is damaged or truncated.");
+            var shape = new Shape(shapeDims);
             switch (type.Class)
             {
                 case H5DataTypeClass.FloatingPoint when type.Size == 4: return new(DType.Float32, shape, Check(ds.Read<float[]>(), n, path));
@@ -175,8 +190,8 @@ internal static class KerasH5File
             }
         }
 
-        private static Array Check(Array values, long n, string path)
-            => values.LongLength == n ? values : throw new KerasFormatException($"Dataset '{path}' holds {values.LongLength} values for {n} elements.");
+        private static Array Check(Array values, ulong n, string path)
+            => (ulong)values.LongLength == n ? values : throw new KerasFormatException($"Dataset '{path}' holds {values.LongLength} values for {n} elements.");
 
         private static KerasFormatException Broken(string path, Exception e)
             => new($"The weights file is broken at '{path}': {e.Message}", e);

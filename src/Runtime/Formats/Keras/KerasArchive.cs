@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
-using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -158,7 +157,7 @@ public static class KerasArchive
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (zip) return Load(zip, path, maxEntryBytes);
+        using (zip) return Load(zip, new FileInfo(path).Length, path, maxEntryBytes);
     }
 
     /// <summary>
@@ -172,28 +171,32 @@ public static class KerasArchive
     {
         ArgumentNullException.ThrowIfNull(stream);
         ZipArchive zip;
-        try { zip = new ZipArchive(SeekableStreams.FromHere(stream), ZipArchiveMode.Read, leaveOpen: true); }
+        var seekable = SeekableStreams.FromHere(stream);
+        try { zip = new ZipArchive(seekable, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{StreamName}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (zip) return Load(zip, StreamName, maxEntryBytes);
+        using (zip) return Load(zip, seekable.Length, StreamName, maxEntryBytes);
     }
 
     [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
     [RequiresDynamicCode(Model.Hdf5TrimMessage)]
-    private static Model Load(ZipArchive zip, string path, long maxEntryBytes)
+    private static Model Load(ZipArchive zip, long archiveLength, string path, long maxEntryBytes)
     {
-        byte[] configBytes, weightsBytes;
+        const string limit = "the limit of maxEntryBytes";
+        byte[] configBytes;
+        ZipArchiveEntry weightsEntry;
         try
         {
-            byte[]? c = null, w = null;
+            byte[]? c = null;
+            ZipArchiveEntry? w = null;
             foreach (var entry in zip.Entries)
             {
                 CheckEntryName(entry.FullName);
-                if (entry.FullName == ConfigEntry) c = ReadEntry(entry, maxEntryBytes);
-                else if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
-                else _ = ReadEntry(entry, maxEntryBytes); // every member's CRC-32 is checked, even those not used
+                if (entry.FullName == ConfigEntry) c = KerasArchiveMember.Read(entry, archiveLength, maxEntryBytes, limit);
+                else if (entry.FullName == WeightsEntry) w = entry; // read once the config says how large it may be
+                else _ = KerasArchiveMember.Read(entry, archiveLength, maxEntryBytes, limit); // every member's CRC-32 is checked, even those not used
             }
             configBytes = c ?? throw new KerasFormatException($"'{path}' has no {ConfigEntry}.");
-            weightsBytes = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
+            weightsEntry = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
         }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
 
@@ -219,9 +222,21 @@ public static class KerasArchive
         catch (Exception e) when (e is not KerasFormatException and not OutOfMemoryException)
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
 
+        byte[] weightsBytes;
+        try { weightsBytes = ReadWeights(weightsEntry, archiveLength, model, maxEntryBytes, "config.json"); }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
         using (var ms = new MemoryStream(weightsBytes, writable: false))
             KerasWeightsStore.Read(model, ms);
         return model;
+    }
+
+    /// <summary>The weights member, bounded by <paramref name="maxEntryBytes"/> and by what <paramref name="model"/>'s variables can need (<see cref="KerasArchiveMember.WeightsLimit"/>).</summary>
+    private static byte[] ReadWeights(ZipArchiveEntry entry, long archiveLength, Model model, long maxEntryBytes, string modelSource)
+    {
+        long implied = KerasArchiveMember.WeightsLimit(model);
+        return implied < maxEntryBytes
+            ? KerasArchiveMember.Read(entry, archiveLength, implied, $"what the model of {modelSource} can hold ({model.Variables.Count} variables; four times their bytes plus HDF5 structure)")
+            : KerasArchiveMember.Read(entry, archiveLength, maxEntryBytes, "the limit of maxEntryBytes");
     }
 
     private static void CheckEntryName(string name)
@@ -229,34 +244,6 @@ public static class KerasArchive
         if (name.Length == 0 || name.StartsWith('/') || name.StartsWith('\\') || name.Contains(':', StringComparison.Ordinal)
             || name.Split('/', '\\').Any(p => p == ".."))
             throw new KerasFormatException($"The archive holds an entry with a path outside the archive: '{name}'.");
-    }
-
-    /// <summary>
-    /// Reads a member whole and checks it against the CRC-32 its zip header records (System.IO.Compression does
-    /// not check it for stored members, which is how Keras writes <c>model.weights.h5</c>).
-    /// </summary>
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long max)
-    {
-        if (entry.Length > max)
-            throw new KerasFormatException($"Archive entry '{entry.FullName}' is {entry.Length} bytes, more than the limit of {max}.");
-        using var s = entry.Open();
-        var ms = new MemoryStream();
-        var crc = new Crc32();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = s.Read(buffer)) > 0)
-        {
-            if (ms.Length + read > max)
-                throw new KerasFormatException($"Archive entry '{entry.FullName}' is larger than the limit of {max} bytes.");
-            ms.Write(buffer, 0, read);
-            crc.Append(buffer.AsSpan(0, read));
-        }
-        if (ms.Length != entry.Length)
-            throw new KerasFormatException($"Archive entry '{entry.FullName}' holds {ms.Length} bytes, but its zip header says {entry.Length}: the archive is damaged.");
-        uint actual = crc.GetCurrentHashAsUInt32();
-        if (actual != entry.Crc32)
-            throw new KerasFormatException($"Archive entry '{entry.FullName}' fails its CRC-32 check (recorded {entry.Crc32:x8}, content {actual:x8}): the archive is damaged.");
-        return ms.ToArray();
     }
 
     /// <summary>Refuses a config naming a layer class that is not registered (before anything is created).</summary>
@@ -315,7 +302,7 @@ public static class KerasArchive
             KerasWeightsStore.Read(model, stream);
             return;
         }
-        byte[] weightsBytes = ReadWeightsEntry(stream, name, DefaultMaxEntryBytes);
+        byte[] weightsBytes = ReadWeightsEntry(stream, model, name, DefaultMaxEntryBytes);
         using var ms = new MemoryStream(weightsBytes, writable: false);
         KerasWeightsStore.Read(model, ms);
     }
@@ -331,7 +318,7 @@ public static class KerasArchive
     }
 
     /// <summary>The <c>model.weights.h5</c> member of a <c>.keras</c> archive; every member's name and CRC-32 are checked, as <see cref="Load(string, long)"/> does.</summary>
-    private static byte[] ReadWeightsEntry(Stream stream, string name, long maxEntryBytes)
+    private static byte[] ReadWeightsEntry(Stream stream, Model model, string name, long maxEntryBytes)
     {
         try
         {
@@ -340,8 +327,8 @@ public static class KerasArchive
             foreach (var entry in zip.Entries)
             {
                 CheckEntryName(entry.FullName);
-                if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
-                else _ = ReadEntry(entry, maxEntryBytes);
+                if (entry.FullName == WeightsEntry) w = ReadWeights(entry, stream.Length, model, maxEntryBytes, "the model loading them");
+                else _ = KerasArchiveMember.Read(entry, stream.Length, maxEntryBytes, "the limit of maxEntryBytes");
             }
             return w ?? throw new KerasFormatException($"'{name}' is a zip archive without a {WeightsEntry}, so it is neither a .keras archive nor a .weights.h5 file.");
         }

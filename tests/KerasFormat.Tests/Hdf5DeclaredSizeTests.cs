@@ -20,7 +20,7 @@ public class Hdf5DeclaredSizeTests
         var e = Assert.Throws<KerasFormatException>(() => KerasArchive.LoadWeights(model, new MemoryStream(bytes, writable: false)));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 4_000_000, $"the refused load allocated {allocated} bytes for a {bytes.Length}-byte file");
-        Assert.Contains("Dataset '", e.Message);
+        Assert.Contains("dataset '", e.Message);
         Assert.Contains($"{bytes.Length} bytes", e.Message);
     }
 }

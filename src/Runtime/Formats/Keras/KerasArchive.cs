@@ -226,7 +226,7 @@ public static class KerasArchive
         try { weightsBytes = ReadWeights(weightsEntry, archiveLength, model, maxEntryBytes, "config.json"); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
         using (var ms = new MemoryStream(weightsBytes, writable: false))
-            KerasWeightsStore.Read(model, ms);
+            KerasWeightsStore.Read(model, ms, $"{WeightsEntry} in '{path}'");
         return model;
     }
 
@@ -299,12 +299,12 @@ public static class KerasArchive
         stream = SeekableStreams.FromHere(stream);
         if (!IsZip(stream))
         {
-            KerasWeightsStore.Read(model, stream);
+            KerasWeightsStore.Read(model, stream, $"'{name}'");
             return;
         }
         byte[] weightsBytes = ReadWeightsEntry(stream, model, name, DefaultMaxEntryBytes);
         using var ms = new MemoryStream(weightsBytes, writable: false);
-        KerasWeightsStore.Read(model, ms);
+        KerasWeightsStore.Read(model, ms, $"{WeightsEntry} in '{name}'");
     }
 
     /// <summary>Whether the stream (seekable, at 0) starts with a zip local-file or end-of-directory signature; the position is restored.</summary>

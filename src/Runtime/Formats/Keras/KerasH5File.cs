@@ -92,14 +92,26 @@ internal static class KerasH5File
     {
         private readonly NativeFile _file;
         private readonly long _fileLength;
+        private readonly string _source;
 
-        /// <summary>Opens the HDF5 file in <paramref name="stream"/> (seekable, kept open by the caller).</summary>
-        public Reader(Stream stream)
+        /// <summary>
+        /// Opens the HDF5 file in <paramref name="stream"/> (seekable, kept open by the caller); <paramref name="source"/>
+        /// names it in errors (a path, or an archive and its member).
+        /// </summary>
+        public Reader(Stream stream, string source)
         {
+            _source = source;
             _fileLength = stream.Length - stream.Position;
             try { _file = H5File.Open(stream, leaveOpen: true); }
-            catch (Exception e) when (e is not KerasFormatException) { throw new KerasFormatException($"The weights file is not a readable HDF5 file: {e.Message}", e); }
+            catch (Exception e) when (e is not KerasFormatException)
+            {
+                throw new KerasFormatException(
+                    $"The weights file {source} ({_fileLength} bytes) is not a readable HDF5 file: its signature, superblock or root group is missing or damaged. {Reported(e)}", e);
+            }
         }
+
+        /// <summary>What the HDF5 reader said, labelled as its words (kept as the inner exception too).</summary>
+        private static string Reported(Exception e) => $"(The HDF5 reader reported {e.GetType().Name}: {e.Message})";
 
         /// <summary>Whether a group exists at <paramref name="path"/>.</summary>
         public bool Exists(string path)
@@ -150,7 +162,7 @@ internal static class KerasH5File
                 for (int i = 0; i < count; i++)
                 {
                     string key = i.ToString(CultureInfo.InvariantCulture);
-                    if (!g.LinkExists(key)) throw new KerasFormatException($"The weights file's group '{varsPath}' has {count} members but no dataset '{key}'.");
+                    if (!g.LinkExists(key)) throw new KerasFormatException($"The weights file {_source}: group '{varsPath}' has {count} members but no dataset '{key}'.");
                     result.Add(ReadDataset(g.Dataset(key), varsPath + "/" + key));
                 }
                 return result;
@@ -169,7 +181,7 @@ internal static class KerasH5File
             for (int i = 0; i < dims.Length; i++)
             {
                 if (dims[i] > int.MaxValue)
-                    throw new KerasFormatException($"Dataset '{path}' declares a dimension of {dims[i]}, more than {int.MaxValue}: the weights file is damaged.");
+                    throw new KerasFormatException($"The weights file {_source} is damaged: dataset '{path}' declares a dimension of {dims[i]}, more than {int.MaxValue}.");
                 shapeDims[i] = (int)dims[i];
                 n = n == 0 || dims[i] == 0 ? 0 : n > (ulong)_fileLength / dims[i] ? ulong.MaxValue : n * dims[i];
             }
@@ -177,8 +189,8 @@ internal static class KerasH5File
             ulong bytes = n == ulong.MaxValue || size == 0 || n > (ulong)_fileLength / size ? ulong.MaxValue : n * size;
             if (bytes > (ulong)_fileLength)
                 throw new KerasFormatException(
-                    $"Dataset '{path}' declares shape [{string.Join(", ", dims)}] of {type.Size}-byte elements ({(bytes == ulong.MaxValue ? "more than the file" : $"{bytes} bytes")}), " +
-                    $"but the whole weights file is {_fileLength} bytes: the file is damaged or truncated.");
+                    $"The weights file {_source} is damaged: dataset '{path}' declares shape [{string.Join(", ", dims)}] of {type.Size}-byte elements ({(bytes == ulong.MaxValue ? "more than the file" : $"{bytes} bytes")}), " +
+                    $"but the whole file is {_fileLength} bytes.");
             var shape = new Shape(shapeDims);
             switch (type.Class)
             {
@@ -186,15 +198,15 @@ internal static class KerasH5File
                 case H5DataTypeClass.FloatingPoint when type.Size == 8: return new(DType.Float64, shape, Check(ds.Read<double[]>(), n, path));
                 case H5DataTypeClass.FixedPoint when type.Size == 4: return new(DType.Int32, shape, Check(ds.Read<int[]>(), n, path));
                 case H5DataTypeClass.FixedPoint when type.Size == 8: return new(DType.Int64, shape, Check(ds.Read<long[]>(), n, path));
-                default: throw new KerasFormatException($"Dataset '{path}' has an unsupported type ({type.Class}, {type.Size} bytes).");
+                default: throw new KerasFormatException($"The weights file {_source}: dataset '{path}' has an unsupported type ({type.Class}, {type.Size} bytes).");
             }
         }
 
-        private static Array Check(Array values, ulong n, string path)
-            => (ulong)values.LongLength == n ? values : throw new KerasFormatException($"Dataset '{path}' holds {values.LongLength} values for {n} elements.");
+        private Array Check(Array values, ulong n, string path)
+            => (ulong)values.LongLength == n ? values : throw new KerasFormatException($"The weights file {_source} is damaged: dataset '{path}' holds {values.LongLength} values for {n} elements.");
 
-        private static KerasFormatException Broken(string path, Exception e)
-            => new($"The weights file is broken at '{path}': {e.Message}", e);
+        private KerasFormatException Broken(string path, Exception e)
+            => new($"The weights file {_source} is damaged: the HDF5 group or dataset at '{path}' (or a structure leading to it) cannot be read. {Reported(e)}", e);
 
         /// <inheritdoc/>
         public void Dispose() => _file.Dispose();

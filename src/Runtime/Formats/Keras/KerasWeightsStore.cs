@@ -54,7 +54,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var fs = File.OpenRead(path);
-        return new RestoreReport(path, [], Read(module, fs, listUnused: true));
+        return new RestoreReport(path, [], Read(module, fs, $"'{path}'", listUnused: true));
     }
 
     /// <inheritdoc/>
@@ -62,7 +62,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stream);
-        return new RestoreReport(KerasArchive.StreamName, [], Read(module, stream, listUnused: true));
+        return new RestoreReport(KerasArchive.StreamName, [], Read(module, stream, KerasArchive.StreamName, listUnused: true));
     }
 
     /// <summary>Checks the name and writes the file atomically (the <see cref="KerasArchive.SaveWeights(Model, string)"/> path).</summary>
@@ -98,14 +98,18 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     /// With <paramref name="listUnused"/>: the file's <c>vars</c> groups holding datasets that nothing read (objects the
     /// module does not have, or optimizer state when the model has no optimizer); otherwise empty.
     /// </returns>
-    internal static List<string> Read(Module module, Stream stream, bool listUnused = false)
+    /// <param name="module">The module whose variables are assigned.</param>
+    /// <param name="stream">The HDF5 file.</param>
+    /// <param name="source">Names the file in errors: <c>'path'</c>, or an archive and its member.</param>
+    /// <param name="listUnused">Whether to list the groups nothing read.</param>
+    internal static List<string> Read(Module module, Stream stream, string source, bool listUnused = false)
     {
         stream = SeekableStreams.FromHere(stream);
         // Read and check everything first, assign only when all of it fits.
         var assignments = new List<(Variable Variable, StoredArray Array)>();
         var read = new HashSet<string>(StringComparer.Ordinal);
         var unused = new List<string>();
-        using (var reader = new KerasH5File.Reader(stream))
+        using (var reader = new KerasH5File.Reader(stream, source))
         {
             foreach (var e in KerasObjectPaths.Walk(module))
             {

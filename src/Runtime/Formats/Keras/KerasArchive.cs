@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -37,8 +36,6 @@ public static class KerasArchive
     /// Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file,
     /// through a temporary file beside it that is flushed and renamed into place.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -68,8 +65,6 @@ public static class KerasArchive
     /// Saves <paramref name="model"/> as a <c>.keras</c> archive into <paramref name="stream"/>, from its current
     /// position; the stream is left open. The bytes are those <see cref="Save(Model, string)"/> writes to a file.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -115,8 +110,6 @@ public static class KerasArchive
     }
 
     /// <summary>Saves only the weights (and optimizer state) to a <c>.weights.h5</c> file.</summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void SaveWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -128,8 +121,6 @@ public static class KerasArchive
     /// Saves only the weights (and optimizer state) as a <c>.weights.h5</c> (HDF5) file into <paramref name="stream"/>,
     /// from its current position; the stream is left open.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void SaveWeights(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -149,8 +140,6 @@ public static class KerasArchive
     /// </summary>
     /// <param name="path">The archive.</param>
     /// <param name="maxEntryBytes">The largest zip entry accepted.</param>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -165,8 +154,6 @@ public static class KerasArchive
     /// that cannot seek, or does not stand at 0, is copied into memory first), as <see cref="Load(string, long)"/> does.
     /// The stream is left open.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static Model Load(Stream stream, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -177,8 +164,6 @@ public static class KerasArchive
         using (zip) return Load(zip, seekable.Length, StreamName, maxEntryBytes);
     }
 
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     private static Model Load(ZipArchive zip, long archiveLength, string path, long maxEntryBytes)
     {
         const string limit = "the limit of maxEntryBytes";
@@ -225,7 +210,7 @@ public static class KerasArchive
         byte[] weightsBytes;
         try { weightsBytes = ReadWeights(weightsEntry, archiveLength, model, maxEntryBytes, "config.json"); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (var ms = new MemoryStream(weightsBytes, writable: false))
+        using (var ms = new MemoryStream(weightsBytes, 0, weightsBytes.Length, writable: false, publiclyVisible: true))
             KerasWeightsStore.Read(model, ms, $"{WeightsEntry} in '{path}'");
         return model;
     }
@@ -268,8 +253,6 @@ public static class KerasArchive
     /// file, or from the <c>model.weights.h5</c> inside a <c>.keras</c> archive (as Keras 3's <c>load_weights</c>
     /// accepts both; the archive's config is not read, so the model must already have the same architecture).
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void LoadWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -283,8 +266,6 @@ public static class KerasArchive
     /// <c>.keras</c> archive (told apart by their first bytes) in <paramref name="stream"/>, from its position (a stream
     /// that cannot seek, or does not stand at 0, is copied into memory first); nothing changes on error.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void LoadWeights(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -292,8 +273,6 @@ public static class KerasArchive
         LoadWeights(model, stream, StreamName);
     }
 
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     private static void LoadWeights(Model model, Stream stream, string name)
     {
         stream = SeekableStreams.FromHere(stream);
@@ -303,7 +282,7 @@ public static class KerasArchive
             return;
         }
         byte[] weightsBytes = ReadWeightsEntry(stream, model, name, DefaultMaxEntryBytes);
-        using var ms = new MemoryStream(weightsBytes, writable: false);
+        using var ms = new MemoryStream(weightsBytes, 0, weightsBytes.Length, writable: false, publiclyVisible: true);
         KerasWeightsStore.Read(model, ms, $"{WeightsEntry} in '{name}'");
     }
 

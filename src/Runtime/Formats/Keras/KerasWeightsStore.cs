@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using LayerGen.Optimizers;
 
 namespace LayerGen.Formats.Keras;
@@ -13,8 +12,8 @@ namespace LayerGen.Formats.Keras;
 /// groups (<c>layers/dense_2/vars</c>) that hold datasets no object of the module read.
 /// </summary>
 /// <remarks>
-/// The HDF5 side goes through PureHDF, which is not trim- or NativeAOT-safe: creating the store says so
-/// (<see cref="RequiresUnreferencedCodeAttribute"/>); the methods then need no further annotation.
+/// The HDF5 side is LayerGen's own reader and writer of the subset Keras uses (<c>Formats/Hdf5</c>): no reflection, so
+/// the store works in trimmed and NativeAOT apps.
 /// </remarks>
 public sealed class KerasWeightsStore : IStreamWeightsStore
 {
@@ -22,8 +21,6 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     public const string Suffix = ".weights.h5";
 
     /// <summary>Creates the store.</summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public KerasWeightsStore() { }
 
     /// <inheritdoc/>

@@ -1,4 +1,4 @@
-namespace LayerGen.Formats.Hdf5;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// The checksum of HDF5's version 2 object headers and version 2/3 superblocks: Bob Jenkins's lookup3

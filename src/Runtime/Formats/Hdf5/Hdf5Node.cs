@@ -1,6 +1,6 @@
 using LayerGen.Formats.Keras;
 
-namespace LayerGen.Formats.Hdf5;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// A group of the HDF5 tree <see cref="Hdf5Writer"/> writes: its members in order (each a <see cref="Hdf5Node"/> or a

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using LayerGen.Formats.Keras;
 
-namespace LayerGen.Formats.Hdf5;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// Reads the subset of HDF5 that Keras weights files use, from the file's bytes, with no reflection or runtime code

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using LayerGen.Formats.Keras;
 
-namespace LayerGen.Formats.Hdf5;
+namespace LayerGen.Formats;
 
 /// <summary>
 /// Writes the small subset of HDF5 that Keras weights files need, with no reflection or runtime code generation (so it

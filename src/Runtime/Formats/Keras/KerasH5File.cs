@@ -1,5 +1,4 @@
 using System.Globalization;
-using LayerGen.Formats.Hdf5;
 
 namespace LayerGen.Formats.Keras;
 

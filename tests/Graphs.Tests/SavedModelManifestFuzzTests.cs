@@ -62,6 +62,28 @@ public class SavedModelManifestFuzzTests
     }
 
     [Fact]
+    public void AWronglyTypedValueIsNamedByWhereItIs()
+    {
+        // Issue 20, item 6: the message says what was being read, in our words, not only .NET's JSON text.
+        using var dir = new TempDir();
+        var path = SaveOne(dir);
+        EditManifest(path, m => m["variables"]![1]!["name"] = 5);
+        var e = Assert.Throws<SavedModelFormatException>(() => SavedModel.Load(path));
+        Assert.Contains("variable 1 ('", e.Message);
+        Assert.Contains("wrong JSON type", e.Message);
+        Assert.IsType<InvalidOperationException>(e.InnerException);
+
+        using var dir2 = new TempDir();
+        var path2 = SaveOne(dir2);
+        string graph = Path.Combine(path2, "functions", "call_0.json");
+        var g = (JsonObject)JsonNode.Parse(File.ReadAllText(graph))!;
+        g["outputs"] = JsonNode.Parse("[\"x\"]");
+        File.WriteAllText(graph, g.ToJsonString());
+        var e2 = Assert.Throws<SavedModelFormatException>(() => SavedModel.Load(path2));
+        Assert.Contains("the graph's inputs and outputs", e2.Message);
+    }
+
+    [Fact]
     public void AGraphWithoutOutputsOrAFunctionWithoutConcreteFunctionsIsAFormatError()
     {
         using var dir = new TempDir();

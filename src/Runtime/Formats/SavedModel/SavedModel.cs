@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -157,18 +158,21 @@ public static class SavedModel
         catch (JsonException e) { throw new SavedModelFormatException(manifestPath, $"not valid JSON (truncated?): {e.Message}", e); }
         using (doc)
         {
+            var reading = new StrongBox<string>("the manifest's header");
             try
             {
-                return Load(directory, manifestPath, doc.RootElement);
+                return Load(directory, manifestPath, doc.RootElement, reading);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
             {
-                throw new SavedModelFormatException(manifestPath, $"malformed manifest: {e.Message}", e);
+                // A value of the wrong JSON kind (a string where a number belongs...): say where, quote .NET's words.
+                throw new SavedModelFormatException(manifestPath, $"malformed manifest: {reading.Value} holds a value of the wrong JSON type or form ({e.GetType().Name}: {e.Message})", e);
             }
         }
     }
 
-    private static LoadedModule Load(string directory, string manifestPath, JsonElement root)
+    /// <summary>Loads the manifest's SavedModel; <paramref name="reading"/> is kept naming the part being read, for error messages.</summary>
+    private static LoadedModule Load(string directory, string manifestPath, JsonElement root, StrongBox<string> reading)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f) || f.GetString() != FormatName)
             throw new SavedModelFormatException(manifestPath, $"not a LayerGen SavedModel (expected \"format\": \"{FormatName}\").");
@@ -184,7 +188,9 @@ public static class SavedModel
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var v in Req(root, "variables", manifestPath).EnumerateArray())
         {
+            reading.Value = $"variable {declared.Count}";
             string path = Req(v, "path", manifestPath).GetString() ?? "";
+            reading.Value = $"variable {declared.Count} ('{path}')";
             string vname = v.TryGetProperty("name", out var n) ? n.GetString() ?? path : path;
             DType dtype;
             try { dtype = DTypes.Parse(Req(v, "dtype", manifestPath).GetString() ?? ""); }
@@ -198,6 +204,7 @@ public static class SavedModel
         // Then the checkpoint's index (whose entries were checked against the data files' real lengths): every
         // declared variable must be stored there with its dtype and shape before its memory is allocated, so the
         // load never allocates more than the files hold.
+        reading.Value = "the variables prefix";
         string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
         string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
         _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
@@ -235,7 +242,9 @@ public static class SavedModel
         var functions = new List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>>();
         foreach (var fn in Req(root, "functions", manifestPath).EnumerateArray())
         {
+            reading.Value = $"function {functions.Count}";
             string fname = Req(fn, "name", manifestPath).GetString() ?? "";
+            reading.Value = $"function {functions.Count} ('{fname}')";
             var list = new List<ConcreteFunction>();
             foreach (var cf in Req(fn, "concrete_functions", manifestPath).EnumerateArray())
             {
@@ -251,6 +260,7 @@ public static class SavedModel
         }
 
         var submodules = new List<SavedObjectInfo>();
+        reading.Value = "the submodules";
         if (root.TryGetProperty("submodules", out var subs))
             foreach (var sm in subs.EnumerateArray())
                 submodules.Add(new SavedObjectInfo(Req(sm, "path", manifestPath).GetString() ?? "",

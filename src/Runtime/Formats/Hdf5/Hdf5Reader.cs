@@ -27,6 +27,7 @@ internal sealed class Hdf5Reader
     private readonly long _base;
     private readonly Dictionary<long, List<Message>> _headers = [];
     private readonly Dictionary<long, List<KeyValuePair<string, long>>> _links = [];
+    private readonly Dictionary<long, Dictionary<string, long>> _byName = [];
     private int _work;
 
     /// <summary>A message of an object header: its type, flags and where its body lies in the file.</summary>
@@ -117,9 +118,13 @@ internal sealed class Hdf5Reader
     /// <summary>The member <paramref name="name"/> of <paramref name="group"/>, or -1.</summary>
     public long Member(long group, string name)
     {
-        foreach (var (n, address) in Members(group))
-            if (n == name) return address;
-        return -1;
+        if (!_byName.TryGetValue(group, out var byName))
+        {
+            byName = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (n, address) in Members(group)) byName.TryAdd(n, address);
+            _byName[group] = byName;
+        }
+        return byName.TryGetValue(name, out var found) ? found : -1;
     }
 
     /// <summary>

@@ -19,8 +19,8 @@ internal static class Hdf5Writer
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
     private const int SuperblockSize = 48;
 
-    /// <summary>The file's bytes for the tree under <paramref name="root"/>.</summary>
-    public static byte[] Write(Hdf5Node root)
+    /// <summary>Writes the file for the tree under <paramref name="root"/> into <paramref name="target"/>.</summary>
+    public static void Write(Hdf5Node root, Stream target)
     {
         var file = new MemoryStream();
         file.Write(new byte[SuperblockSize]);
@@ -62,8 +62,8 @@ internal static class Hdf5Writer
         }
 
         ulong rootAddress = WriteGroup(file, root, heapIndex);
-        var result = file.ToArray();
-        var sb = result.AsSpan(0, SuperblockSize);
+        long length = file.Length;
+        var sb = file.GetBuffer().AsSpan(0, SuperblockSize);
         Signature.CopyTo(sb);
         sb[8] = 2;  // superblock version
         sb[9] = 8;  // size of offsets
@@ -71,10 +71,10 @@ internal static class Hdf5Writer
         sb[11] = 0; // file consistency flags
         BinaryPrimitives.WriteUInt64LittleEndian(sb[12..], 0);                    // base address
         BinaryPrimitives.WriteUInt64LittleEndian(sb[20..], Undefined);            // superblock extension
-        BinaryPrimitives.WriteUInt64LittleEndian(sb[28..], (ulong)result.Length); // end of file
+        BinaryPrimitives.WriteUInt64LittleEndian(sb[28..], (ulong)length);        // end of file
         BinaryPrimitives.WriteUInt64LittleEndian(sb[36..], rootAddress);
         BinaryPrimitives.WriteUInt32LittleEndian(sb[44..], Hdf5Checksum.Compute(sb[..44]));
-        return result;
+        target.Write(file.GetBuffer(), 0, checked((int)length));
     }
 
     private static void Collect(Hdf5Node group, List<Hdf5Node> named)

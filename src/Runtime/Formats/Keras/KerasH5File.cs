@@ -24,7 +24,7 @@ internal static class KerasH5File
             for (int i = 0; i < arrays.Count; i++)
                 group.Members.Add(new(i.ToString(CultureInfo.InvariantCulture), arrays[i]));
         }
-        stream.Write(Hdf5Writer.Write(root));
+        Hdf5Writer.Write(root, stream);
     }
 
     /// <summary>An array from a variable, converted for the file (Keras writes the iteration counter as int32).</summary>

@@ -3,14 +3,17 @@
 //
 //   dotnet publish samples/SavedModelAot -c Release -p:PublishAot=true
 //   ./SavedModelAot the_saved_model 2,2,2
+//   ./SavedModelAot keras scratch_dir [file.keras]     (.keras and .weights.h5 under NativeAOT: KerasFiles.cs)
 using System.Globalization;
 using LayerGen;
 
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: SavedModelAot <saved_model_dir> [comma-separated inputs of one row, default 2,2,2]");
+    Console.Error.WriteLine("       SavedModelAot keras <scratch_dir> [a .keras file written by Keras]");
     return 2;
 }
+if (args[0] == "keras" && args.Length >= 2) return KerasFiles.Run(args[1], args.Length > 2 ? args[2] : null);
 
 LoadedModule loaded;
 try { loaded = SavedModel.Load(args[0]); }

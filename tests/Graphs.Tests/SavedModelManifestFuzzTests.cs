@@ -38,6 +38,51 @@ public class SavedModelManifestFuzzTests
         Assert.Contains("variable", e.Message);
     }
 
+    [Theory]
+    [InlineData("[4000, 4000]", "float32")]
+    [InlineData("[2000, 3000]", "float64")]
+    public void AVariableLargerThanTheCheckpointIsRefusedBeforeItIsAllocated(string shape, string dtype)
+    {
+        // Issue 20, item 7: a manifest of a few hundred bytes declaring a huge variable must not allocate it (the
+        // variables were zero-filled before the checkpoint was checked against them).
+        using var dir = new TempDir();
+        var path = SaveOne(dir);
+        EditManifest(path, m =>
+        {
+            m["variables"]![0]!["shape"] = JsonNode.Parse(shape);
+            m["variables"]![0]!["dtype"] = dtype;
+        });
+        long filesBytes = Directory.GetFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<SavedModelFormatException>(() => SavedModel.Load(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1_000_000 + 50 * filesBytes, $"the refused load allocated {allocated} bytes for {filesBytes} bytes of files");
+        Assert.Contains("does not fit the manifest", e.Message);
+        Assert.Contains(dtype, e.Message);
+    }
+
+    [Fact]
+    public void AWronglyTypedValueIsNamedByWhereItIs()
+    {
+        // Issue 20, item 6: the message says what was being read, in our words, not only .NET's JSON text.
+        using var dir = new TempDir();
+        var path = SaveOne(dir);
+        EditManifest(path, m => m["variables"]![1]!["name"] = 5);
+        var e = Assert.Throws<SavedModelFormatException>(() => SavedModel.Load(path));
+        Assert.Contains("variable 1 ('", e.Message);
+        Assert.Contains("wrong JSON type", e.Message);
+        Assert.IsType<InvalidOperationException>(e.InnerException);
+
+        using var dir2 = new TempDir();
+        var path2 = SaveOne(dir2);
+        string graph = Path.Combine(path2, "functions", "call_0.json");
+        var g = (JsonObject)JsonNode.Parse(File.ReadAllText(graph))!;
+        g["outputs"] = JsonNode.Parse("[\"x\"]");
+        File.WriteAllText(graph, g.ToJsonString());
+        var e2 = Assert.Throws<SavedModelFormatException>(() => SavedModel.Load(path2));
+        Assert.Contains("the graph's inputs and outputs", e2.Message);
+    }
+
     [Fact]
     public void AGraphWithoutOutputsOrAFunctionWithoutConcreteFunctionsIsAFormatError()
     {

@@ -160,4 +160,23 @@ public class H5pyTests
         Assert.Contains("D body/vars/0 (3, 4) float32", subLines);
         Assert.Contains("A vars two_tower_model", subLines);
     }
+
+    [H5pyFact]
+    public void H5pyReadsALargeGroupAndManyLayersFromLayerGensWriter()
+    {
+        // 40 layers trained one step with Adam: optimizer/vars holds 2 + 4 x 80 = 162 datasets, all compact links in
+        // one object header; every value must come back through libhdf5, and through LayerGen's reader.
+        Keras.ClearSession();
+        var layers = new List<Layer> { new InputLayer(shape: [3]) };
+        for (int i = 0; i < 40; i++) layers.Add(new Dense(3, activation: "tanh"));
+        var model = new Sequential(layers);
+        model.Compile(new Adam(learningRate: 0.01), "mse");
+        model.TrainOnBatch(X, Tensor.From<float>([1f, 0f, 0f, 1f, 0f, 1f], new Shape(2, 3)));
+        var lines = H5py.List(Saved(model));
+        Assert.Contains("G optimizer/vars 162", lines);
+        var vars = model.Optimizer!.KerasVariables;
+        for (int i = 1; i < vars.Count; i++)
+            Assert.Equal(vars[i].ToFloatArray(), Values(lines, $"optimizer/vars/{i}"));
+        Assert.Equal(model.Layers[39].Variables[0].ToFloatArray(), Values(lines, "layers/dense_39/vars/0"));
+    }
 }

@@ -14,9 +14,6 @@ namespace LayerGen.Models;
 /// </summary>
 public partial class Model : Layer
 {
-    /// <summary>Why the <c>.keras</c> entry points (<c>Formats/Keras/KerasModelSaving.cs</c>) are not trim- or AOT-safe.</summary>
-    internal const string Hdf5TrimMessage = "The .keras and .weights.h5 formats read and write HDF5 through PureHDF, which is not trim- or NativeAOT-safe. Use Checkpoint, SafeTensors or SavedModel in trimmed and NativeAOT apps.";
-
     private readonly FunctionalGraph? _graph;
     private readonly bool _singleInput, _singleOutput;
 

@@ -194,6 +194,8 @@ public class Sequential : Model
         ArgumentNullException.ThrowIfNull(buildConfig);
         if (_buildShape is not null) return;
         var shapes = LayerGen.Layers.BuildConfig.Shapes(buildConfig);
+        if (shapes.Count == 1 && Layers.Count == 0)
+            throw new ConfigException($"Sequential model {Name} cannot be built because it has no layers. Call `model.add(layer)`.");
         if (shapes.Count == 1) BuildWith(shapes[0]);
     }
 

@@ -1,7 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Compression;
-using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -38,8 +36,6 @@ public static class KerasArchive
     /// Saves <paramref name="model"/> (config, compile config, weights, optimizer state) to a <c>.keras</c> file,
     /// through a temporary file beside it that is flushed and renamed into place.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -69,8 +65,6 @@ public static class KerasArchive
     /// Saves <paramref name="model"/> as a <c>.keras</c> archive into <paramref name="stream"/>, from its current
     /// position; the stream is left open. The bytes are those <see cref="Save(Model, string)"/> writes to a file.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void Save(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -116,8 +110,6 @@ public static class KerasArchive
     }
 
     /// <summary>Saves only the weights (and optimizer state) to a <c>.weights.h5</c> file.</summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void SaveWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -129,8 +121,6 @@ public static class KerasArchive
     /// Saves only the weights (and optimizer state) as a <c>.weights.h5</c> (HDF5) file into <paramref name="stream"/>,
     /// from its current position; the stream is left open.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void SaveWeights(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -150,15 +140,13 @@ public static class KerasArchive
     /// </summary>
     /// <param name="path">The archive.</param>
     /// <param name="maxEntryBytes">The largest zip entry accepted.</param>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (zip) return Load(zip, path, maxEntryBytes);
+        using (zip) return Load(zip, new FileInfo(path).Length, path, maxEntryBytes);
     }
 
     /// <summary>
@@ -166,34 +154,34 @@ public static class KerasArchive
     /// that cannot seek, or does not stand at 0, is copied into memory first), as <see cref="Load(string, long)"/> does.
     /// The stream is left open.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static Model Load(Stream stream, long maxEntryBytes = DefaultMaxEntryBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ZipArchive zip;
-        try { zip = new ZipArchive(SeekableStreams.FromHere(stream), ZipArchiveMode.Read, leaveOpen: true); }
+        var seekable = SeekableStreams.FromHere(stream);
+        try { zip = new ZipArchive(seekable, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{StreamName}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (zip) return Load(zip, StreamName, maxEntryBytes);
+        using (zip) return Load(zip, seekable.Length, StreamName, maxEntryBytes);
     }
 
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
-    private static Model Load(ZipArchive zip, string path, long maxEntryBytes)
+    private static Model Load(ZipArchive zip, long archiveLength, string path, long maxEntryBytes)
     {
-        byte[] configBytes, weightsBytes;
+        const string limit = "the limit of maxEntryBytes";
+        byte[] configBytes;
+        ZipArchiveEntry weightsEntry;
         try
         {
-            byte[]? c = null, w = null;
+            byte[]? c = null;
+            ZipArchiveEntry? w = null;
             foreach (var entry in zip.Entries)
             {
                 CheckEntryName(entry.FullName);
-                if (entry.FullName == ConfigEntry) c = ReadEntry(entry, maxEntryBytes);
-                else if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
-                else _ = ReadEntry(entry, maxEntryBytes); // every member's CRC-32 is checked, even those not used
+                if (entry.FullName == ConfigEntry) c = KerasArchiveMember.Read(entry, archiveLength, maxEntryBytes, limit);
+                else if (entry.FullName == WeightsEntry) w = entry; // read once the config says how large it may be
+                else _ = KerasArchiveMember.Read(entry, archiveLength, maxEntryBytes, limit); // every member's CRC-32 is checked, even those not used
             }
             configBytes = c ?? throw new KerasFormatException($"'{path}' has no {ConfigEntry}.");
-            weightsBytes = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
+            weightsEntry = w ?? throw new KerasFormatException($"'{path}' has no {WeightsEntry}.");
         }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
 
@@ -219,9 +207,21 @@ public static class KerasArchive
         catch (Exception e) when (e is not KerasFormatException and not OutOfMemoryException)
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
 
-        using (var ms = new MemoryStream(weightsBytes, writable: false))
-            KerasWeightsStore.Read(model, ms);
+        byte[] weightsBytes;
+        try { weightsBytes = ReadWeights(weightsEntry, archiveLength, model, maxEntryBytes, "config.json"); }
+        catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
+        using (var ms = new MemoryStream(weightsBytes, 0, weightsBytes.Length, writable: false, publiclyVisible: true))
+            KerasWeightsStore.Read(model, ms, $"{WeightsEntry} in '{path}'");
         return model;
+    }
+
+    /// <summary>The weights member, bounded by <paramref name="maxEntryBytes"/> and by what <paramref name="model"/>'s variables can need (<see cref="KerasArchiveMember.WeightsLimit"/>).</summary>
+    private static byte[] ReadWeights(ZipArchiveEntry entry, long archiveLength, Model model, long maxEntryBytes, string modelSource)
+    {
+        long implied = KerasArchiveMember.WeightsLimit(model);
+        return implied < maxEntryBytes
+            ? KerasArchiveMember.Read(entry, archiveLength, implied, $"what the model of {modelSource} can hold ({model.Variables.Count} variables; four times their bytes plus HDF5 structure)")
+            : KerasArchiveMember.Read(entry, archiveLength, maxEntryBytes, "the limit of maxEntryBytes");
     }
 
     private static void CheckEntryName(string name)
@@ -229,34 +229,6 @@ public static class KerasArchive
         if (name.Length == 0 || name.StartsWith('/') || name.StartsWith('\\') || name.Contains(':', StringComparison.Ordinal)
             || name.Split('/', '\\').Any(p => p == ".."))
             throw new KerasFormatException($"The archive holds an entry with a path outside the archive: '{name}'.");
-    }
-
-    /// <summary>
-    /// Reads a member whole and checks it against the CRC-32 its zip header records (System.IO.Compression does
-    /// not check it for stored members, which is how Keras writes <c>model.weights.h5</c>).
-    /// </summary>
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long max)
-    {
-        if (entry.Length > max)
-            throw new KerasFormatException($"Archive entry '{entry.FullName}' is {entry.Length} bytes, more than the limit of {max}.");
-        using var s = entry.Open();
-        var ms = new MemoryStream();
-        var crc = new Crc32();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = s.Read(buffer)) > 0)
-        {
-            if (ms.Length + read > max)
-                throw new KerasFormatException($"Archive entry '{entry.FullName}' is larger than the limit of {max} bytes.");
-            ms.Write(buffer, 0, read);
-            crc.Append(buffer.AsSpan(0, read));
-        }
-        if (ms.Length != entry.Length)
-            throw new KerasFormatException($"Archive entry '{entry.FullName}' holds {ms.Length} bytes, but its zip header says {entry.Length}: the archive is damaged.");
-        uint actual = crc.GetCurrentHashAsUInt32();
-        if (actual != entry.Crc32)
-            throw new KerasFormatException($"Archive entry '{entry.FullName}' fails its CRC-32 check (recorded {entry.Crc32:x8}, content {actual:x8}): the archive is damaged.");
-        return ms.ToArray();
     }
 
     /// <summary>Refuses a config naming a layer class that is not registered (before anything is created).</summary>
@@ -281,8 +253,6 @@ public static class KerasArchive
     /// file, or from the <c>model.weights.h5</c> inside a <c>.keras</c> archive (as Keras 3's <c>load_weights</c>
     /// accepts both; the archive's config is not read, so the model must already have the same architecture).
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void LoadWeights(Model model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -296,8 +266,6 @@ public static class KerasArchive
     /// <c>.keras</c> archive (told apart by their first bytes) in <paramref name="stream"/>, from its position (a stream
     /// that cannot seek, or does not stand at 0, is copied into memory first); nothing changes on error.
     /// </summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public static void LoadWeights(Model model, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -305,19 +273,17 @@ public static class KerasArchive
         LoadWeights(model, stream, StreamName);
     }
 
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     private static void LoadWeights(Model model, Stream stream, string name)
     {
         stream = SeekableStreams.FromHere(stream);
         if (!IsZip(stream))
         {
-            KerasWeightsStore.Read(model, stream);
+            KerasWeightsStore.Read(model, stream, $"'{name}'");
             return;
         }
-        byte[] weightsBytes = ReadWeightsEntry(stream, name, DefaultMaxEntryBytes);
-        using var ms = new MemoryStream(weightsBytes, writable: false);
-        KerasWeightsStore.Read(model, ms);
+        byte[] weightsBytes = ReadWeightsEntry(stream, model, name, DefaultMaxEntryBytes);
+        using var ms = new MemoryStream(weightsBytes, 0, weightsBytes.Length, writable: false, publiclyVisible: true);
+        KerasWeightsStore.Read(model, ms, $"{WeightsEntry} in '{name}'");
     }
 
     /// <summary>Whether the stream (seekable, at 0) starts with a zip local-file or end-of-directory signature; the position is restored.</summary>
@@ -331,7 +297,7 @@ public static class KerasArchive
     }
 
     /// <summary>The <c>model.weights.h5</c> member of a <c>.keras</c> archive; every member's name and CRC-32 are checked, as <see cref="Load(string, long)"/> does.</summary>
-    private static byte[] ReadWeightsEntry(Stream stream, string name, long maxEntryBytes)
+    private static byte[] ReadWeightsEntry(Stream stream, Model model, string name, long maxEntryBytes)
     {
         try
         {
@@ -340,8 +306,8 @@ public static class KerasArchive
             foreach (var entry in zip.Entries)
             {
                 CheckEntryName(entry.FullName);
-                if (entry.FullName == WeightsEntry) w = ReadEntry(entry, maxEntryBytes);
-                else _ = ReadEntry(entry, maxEntryBytes);
+                if (entry.FullName == WeightsEntry) w = ReadWeights(entry, stream.Length, model, maxEntryBytes, "the model loading them");
+                else _ = KerasArchiveMember.Read(entry, stream.Length, maxEntryBytes, "the limit of maxEntryBytes");
             }
             return w ?? throw new KerasFormatException($"'{name}' is a zip archive without a {WeightsEntry}, so it is neither a .keras archive nor a .weights.h5 file.");
         }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using PureHDF;
-using PureHDF.VOL.Native;
 
 namespace LayerGen.Formats.Keras;
 
@@ -8,55 +6,25 @@ namespace LayerGen.Formats.Keras;
 internal sealed record StoredArray(DType DType, Shape Shape, Array Values);
 
 /// <summary>
-/// The HDF5 side of the format (Keras's <c>H5IOStore</c>), written and read with PureHDF: each object's
-/// <c>vars</c> group holds datasets <c>0</c>, <c>1</c>... and a <c>name</c> attribute.
+/// The HDF5 side of the format (Keras's <c>H5IOStore</c>), written by <see cref="Hdf5Writer"/> and read by
+/// <see cref="Hdf5Reader"/> (LayerGen's own subset of HDF5: no reflection, so it works trimmed and under NativeAOT):
+/// each object's <c>vars</c> group holds datasets <c>0</c>, <c>1</c>... and a <c>name</c> attribute.
 /// </summary>
 internal static class KerasH5File
 {
     /// <summary>Writes groups (<c>vars</c> paths, names and arrays) as an HDF5 file into <paramref name="stream"/>.</summary>
     public static void Write(Stream stream, IEnumerable<(string VarsPath, string Name, IReadOnlyList<StoredArray> Arrays)> groups)
     {
-        var file = new H5File();
+        var root = new Hdf5Node();
         foreach (var (varsPath, name, arrays) in groups)
         {
-            var group = EnsureGroup(file, varsPath);
-            group.Attributes["name"] = name;
+            var group = root;
+            foreach (var part in varsPath.Split('/', StringSplitOptions.RemoveEmptyEntries)) group = group.Group(part);
+            group.NameAttribute = name;
             for (int i = 0; i < arrays.Count; i++)
-                group[i.ToString(CultureInfo.InvariantCulture)] = ToDataset(arrays[i]);
+                group.Members.Add(new(i.ToString(CultureInfo.InvariantCulture), arrays[i]));
         }
-        file.Write(stream);
-    }
-
-    private static H5Group EnsureGroup(H5Group root, string path)
-    {
-        var g = root;
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (g.TryGetValue(part, out var existing) && existing is H5Group eg) { g = eg; continue; }
-            var ng = new H5Group();
-            g[part] = ng;
-            g = ng;
-        }
-        return g;
-    }
-
-    private static H5Dataset ToDataset(StoredArray a)
-    {
-        if (a.Shape.Rank == 0)
-        {
-            object scalar = a.Values switch
-            {
-                float[] f => (object)f[0],
-                double[] d => (object)d[0],
-                int[] i => (object)i[0],
-                long[] l => (object)l[0],
-                _ => throw new KerasFormatException($"Cannot write a {a.DType.Name()} variable."),
-            };
-            return new H5Dataset(scalar);
-        }
-        var dims = new ulong[a.Shape.Rank];
-        for (int i = 0; i < dims.Length; i++) dims[i] = (ulong)a.Shape[i];
-        return new H5Dataset(a.Values, fileDims: dims);
+        Hdf5Writer.Write(root, stream);
     }
 
     /// <summary>An array from a variable, converted for the file (Keras writes the iteration counter as int32).</summary>
@@ -90,49 +58,71 @@ internal static class KerasH5File
     /// <summary>An opened weights file.</summary>
     public sealed class Reader : IDisposable
     {
-        private readonly NativeFile _file;
+        private readonly Hdf5Reader _file;
+        private readonly string _source;
 
-        /// <summary>Opens the HDF5 file in <paramref name="stream"/> (kept open by the caller).</summary>
-        public Reader(Stream stream)
+        /// <summary>
+        /// Reads the HDF5 file in <paramref name="stream"/> from its position to its end (the stream is seekable and kept
+        /// open by the caller); <paramref name="source"/> names it in errors (a path, or an archive and its member).
+        /// </summary>
+        public Reader(Stream stream, string source)
         {
-            try { _file = H5File.Open(stream, leaveOpen: true); }
-            catch (Exception e) when (e is not KerasFormatException) { throw new KerasFormatException($"The weights file is not a readable HDF5 file: {e.Message}", e); }
+            _source = source;
+            _file = new Hdf5Reader(Bytes(stream, source), source);
+        }
+
+        /// <summary>The stream's bytes from its position: a whole-array memory stream's own buffer, else a copy of its real length.</summary>
+        private static byte[] Bytes(Stream stream, string source)
+        {
+            if (stream is MemoryStream ms && stream.Position == 0 && ms.TryGetBuffer(out var segment)
+                && segment.Offset == 0 && segment.Array is { } array && array.Length == ms.Length)
+                return array;
+            long length = stream.Length - stream.Position;
+            if (length > Array.MaxLength)
+                throw new KerasFormatException($"The weights file {source} is {length} bytes, more than one array can hold.");
+            var bytes = new byte[length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+
+        private long Find(string path)
+        {
+            long at = _file.RootAddress;
+            foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!_file.IsGroup(at)) return -1;
+                at = _file.Member(at, part);
+                if (at < 0) return -1;
+            }
+            return at;
         }
 
         /// <summary>Whether a group exists at <paramref name="path"/>.</summary>
         public bool Exists(string path)
         {
-            try
-            {
-                IH5Group g = _file;
-                foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (!g.LinkExists(part)) return false;
-                    if (g.Get(part) is not IH5Group next) return false;
-                    g = next;
-                }
-                return true;
-            }
-            catch (Exception e) when (e is not KerasFormatException) { throw Broken(path, e); }
+            long at = Find(path);
+            return at >= 0 && _file.IsGroup(at);
         }
 
-        /// <summary>The paths of every <c>vars</c> group in the file that holds at least one dataset, depth-first.</summary>
+        /// <summary>The paths of every <c>vars</c> group in the file that holds at least one member, depth-first.</summary>
         public List<string> VarsGroupsWithDatasets()
         {
             var result = new List<string>();
-            try { Collect(_file, "", result); }
-            catch (Exception e) when (e is not KerasFormatException) { throw Broken("/", e); }
+            Collect(_file.RootAddress, "", result, [_file.RootAddress]);
             return result;
         }
 
-        private static void Collect(IH5Group group, string path, List<string> result)
+        private void Collect(long group, string path, List<string> result, HashSet<long> onPath)
         {
-            foreach (var child in group.Children())
+            foreach (var (name, child) in _file.Members(group))
             {
-                if (child is not IH5Group sub) continue;
-                string childPath = path.Length == 0 ? child.Name : path + "/" + child.Name;
-                if (child.Name == "vars") { if (sub.Children().Any()) result.Add(childPath); }
-                else Collect(sub, childPath, result);
+                if (!_file.IsGroup(child)) continue;
+                if (!onPath.Add(child))
+                    throw new KerasFormatException($"The weights file {_source} is damaged: group '{path}/{name}' contains itself.");
+                string childPath = path.Length == 0 ? name : path + "/" + name;
+                if (name == "vars") { if (_file.Members(child).Count > 0) result.Add(childPath); }
+                else Collect(child, childPath, result, onPath);
+                onPath.Remove(child);
             }
         }
 
@@ -140,48 +130,21 @@ internal static class KerasH5File
         public List<StoredArray> ReadVars(string varsPath)
         {
             var result = new List<StoredArray>();
-            if (!Exists(varsPath)) return result;
-            try
+            long group = Find(varsPath);
+            if (group < 0 || !_file.IsGroup(group)) return result;
+            int count = _file.Members(group).Count;
+            for (int i = 0; i < count; i++)
             {
-                var g = _file.Group(varsPath);
-                int count = g.Children().Count();
-                for (int i = 0; i < count; i++)
-                {
-                    string key = i.ToString(CultureInfo.InvariantCulture);
-                    if (!g.LinkExists(key)) throw new KerasFormatException($"The weights file's group '{varsPath}' has {count} members but no dataset '{key}'.");
-                    result.Add(ReadDataset(g.Dataset(key), varsPath + "/" + key));
-                }
-                return result;
+                string key = i.ToString(CultureInfo.InvariantCulture);
+                long at = _file.Member(group, key);
+                if (at < 0 || !_file.IsDataset(at))
+                    throw new KerasFormatException($"The weights file {_source}: group '{varsPath}' has {count} members but no dataset '{key}'.");
+                result.Add(_file.ReadDataset(at, varsPath + "/" + key));
             }
-            catch (Exception e) when (e is not KerasFormatException) { throw Broken(varsPath, e); }
+            return result;
         }
-
-        private static StoredArray ReadDataset(IH5Dataset ds, string path)
-        {
-            var dims = ds.Space.Dimensions;
-            var shapeDims = new int[dims.Length];
-            long n = 1;
-            for (int i = 0; i < dims.Length; i++) { shapeDims[i] = checked((int)dims[i]); n = checked(n * shapeDims[i]); }
-            if (n > int.MaxValue) throw new KerasFormatException($"Dataset '{path}' is too large ({n} elements).");
-            var shape = new Shape(shapeDims);
-            var type = ds.Type;
-            switch (type.Class)
-            {
-                case H5DataTypeClass.FloatingPoint when type.Size == 4: return new(DType.Float32, shape, Check(ds.Read<float[]>(), n, path));
-                case H5DataTypeClass.FloatingPoint when type.Size == 8: return new(DType.Float64, shape, Check(ds.Read<double[]>(), n, path));
-                case H5DataTypeClass.FixedPoint when type.Size == 4: return new(DType.Int32, shape, Check(ds.Read<int[]>(), n, path));
-                case H5DataTypeClass.FixedPoint when type.Size == 8: return new(DType.Int64, shape, Check(ds.Read<long[]>(), n, path));
-                default: throw new KerasFormatException($"Dataset '{path}' has an unsupported type ({type.Class}, {type.Size} bytes).");
-            }
-        }
-
-        private static Array Check(Array values, long n, string path)
-            => values.LongLength == n ? values : throw new KerasFormatException($"Dataset '{path}' holds {values.LongLength} values for {n} elements.");
-
-        private static KerasFormatException Broken(string path, Exception e)
-            => new($"The weights file is broken at '{path}': {e.Message}", e);
 
         /// <inheritdoc/>
-        public void Dispose() => _file.Dispose();
+        public void Dispose() { }
     }
 }

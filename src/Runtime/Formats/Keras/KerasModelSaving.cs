@@ -1,14 +1,11 @@
-using System.Diagnostics.CodeAnalysis;
 using LayerGen.Formats.Keras;
 
 namespace LayerGen.Formats.Keras;
 
 // Saving: the Keras 3 .keras archive and .weights.h5 files (src/Runtime/Formats/Keras, docs/formats/keras.md),
 // as extension members of Model so the model layer never names a format: `model.Save(path)`, `Model.Load(path)`.
-// The HDF5 part goes through PureHDF 2.2.0, which is not trim- or AOT-annotated and uses
-// MakeGenericMethod inside: publishing an app that calls these with PublishAot gives IL2104/IL3053.
-// The entry points say so at the caller's site instead of hiding it. Checkpoints, safetensors and
-// SavedModel have no such limit.
+// The HDF5 part is LayerGen's own reader and writer of the subset Keras uses (Formats/Hdf5): no reflection
+// or runtime code generation, so these work in trimmed and NativeAOT apps (samples/SavedModelAot checks it).
 
 /// <summary>The <c>.keras</c> and <c>.weights.h5</c> entry points of <see cref="Model"/>.</summary>
 public static class KerasModelSaving
@@ -19,49 +16,33 @@ public static class KerasModelSaving
         /// Saves the model as Keras 3 does: a <c>.keras</c> zip with <c>metadata.json</c>, <c>config.json</c> (with
         /// the compile config when compiled) and <c>model.weights.h5</c> (weights and optimizer state). Keras loads it.
         /// </summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void Save(string path) => KerasArchive.Save(model, path);
 
         /// <summary>Saves the model as a <c>.keras</c> archive into <paramref name="stream"/> (left open).</summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void Save(Stream stream) => KerasArchive.Save(model, stream);
 
         /// <summary>Saves the weights (and optimizer state) alone to a <c>.weights.h5</c> file.</summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void SaveWeights(string path) => KerasArchive.SaveWeights(model, path);
 
         /// <summary>Saves the weights (and optimizer state) alone as a <c>.weights.h5</c> file into <paramref name="stream"/> (left open).</summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void SaveWeights(Stream stream) => KerasArchive.SaveWeights(model, stream);
 
         /// <summary>
         /// Loads weights saved by <c>SaveWeights</c> (or Keras's <c>save_weights</c>), or the weights of a <c>.keras</c> archive
         /// (saved by <c>Save</c> or Keras), into this model of the same architecture, as Keras 3's <c>load_weights</c>; nothing changes on error.
         /// </summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void LoadWeights(string path) => KerasArchive.LoadWeights(model, path);
 
         /// <summary>Loads weights from a <c>.weights.h5</c> file or a <c>.keras</c> archive in <paramref name="stream"/> into this model; nothing changes on error.</summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public void LoadWeights(Stream stream) => KerasArchive.LoadWeights(model, stream);
     }
 
     extension(Model)
     {
         /// <summary>Loads a model saved by <c>Save</c> or by Keras 3; throws <see cref="KerasFormatException"/> on a bad archive.</summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public static Model Load(string path) => KerasArchive.Load(path);
 
         /// <summary>Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (left open).</summary>
-        [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-        [RequiresDynamicCode(Model.Hdf5TrimMessage)]
         public static Model Load(Stream stream) => KerasArchive.Load(stream);
     }
 }

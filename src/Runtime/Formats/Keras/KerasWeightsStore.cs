@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using LayerGen.Optimizers;
 
 namespace LayerGen.Formats.Keras;
@@ -13,8 +12,8 @@ namespace LayerGen.Formats.Keras;
 /// groups (<c>layers/dense_2/vars</c>) that hold datasets no object of the module read.
 /// </summary>
 /// <remarks>
-/// The HDF5 side goes through PureHDF, which is not trim- or NativeAOT-safe: creating the store says so
-/// (<see cref="RequiresUnreferencedCodeAttribute"/>); the methods then need no further annotation.
+/// The HDF5 side is LayerGen's own reader and writer of the subset Keras uses (<c>Formats/Hdf5</c>): no reflection, so
+/// the store works in trimmed and NativeAOT apps.
 /// </remarks>
 public sealed class KerasWeightsStore : IStreamWeightsStore
 {
@@ -22,8 +21,6 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     public const string Suffix = ".weights.h5";
 
     /// <summary>Creates the store.</summary>
-    [RequiresUnreferencedCode(Model.Hdf5TrimMessage)]
-    [RequiresDynamicCode(Model.Hdf5TrimMessage)]
     public KerasWeightsStore() { }
 
     /// <inheritdoc/>
@@ -54,7 +51,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var fs = File.OpenRead(path);
-        return new RestoreReport(path, [], Read(module, fs, listUnused: true));
+        return new RestoreReport(path, [], Read(module, fs, $"'{path}'", listUnused: true));
     }
 
     /// <inheritdoc/>
@@ -62,7 +59,7 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stream);
-        return new RestoreReport(KerasArchive.StreamName, [], Read(module, stream, listUnused: true));
+        return new RestoreReport(KerasArchive.StreamName, [], Read(module, stream, KerasArchive.StreamName, listUnused: true));
     }
 
     /// <summary>Checks the name and writes the file atomically (the <see cref="KerasArchive.SaveWeights(Model, string)"/> path).</summary>
@@ -98,14 +95,18 @@ public sealed class KerasWeightsStore : IStreamWeightsStore
     /// With <paramref name="listUnused"/>: the file's <c>vars</c> groups holding datasets that nothing read (objects the
     /// module does not have, or optimizer state when the model has no optimizer); otherwise empty.
     /// </returns>
-    internal static List<string> Read(Module module, Stream stream, bool listUnused = false)
+    /// <param name="module">The module whose variables are assigned.</param>
+    /// <param name="stream">The HDF5 file.</param>
+    /// <param name="source">Names the file in errors: <c>'path'</c>, or an archive and its member.</param>
+    /// <param name="listUnused">Whether to list the groups nothing read.</param>
+    internal static List<string> Read(Module module, Stream stream, string source, bool listUnused = false)
     {
         stream = SeekableStreams.FromHere(stream);
         // Read and check everything first, assign only when all of it fits.
         var assignments = new List<(Variable Variable, StoredArray Array)>();
         var read = new HashSet<string>(StringComparer.Ordinal);
         var unused = new List<string>();
-        using (var reader = new KerasH5File.Reader(stream))
+        using (var reader = new KerasH5File.Reader(stream, source))
         {
             foreach (var e in KerasObjectPaths.Walk(module))
             {

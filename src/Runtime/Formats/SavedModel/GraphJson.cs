@@ -99,6 +99,7 @@ public static class GraphJson
         using (doc)
         {
             var root = doc.RootElement;
+            string reading = "the graph's header";
             try
             {
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f) || f.GetString() != FormatName)
@@ -109,7 +110,11 @@ public static class GraphJson
                 var nodes = new List<GraphNode>();
                 var inputs = new List<int>();
                 foreach (var e in Req(root, "nodes", file).EnumerateArray())
+                {
+                    reading = $"node {nodes.Count}";
                     nodes.Add(ReadNode(e, nodes, inputs, file, variables));
+                }
+                reading = "the graph's inputs and outputs";
                 var declaredInputs = ReadInts(Req(root, "inputs", file));
                 if (!declaredInputs.SequenceEqual(inputs))
                     throw new SavedModelFormatException(file, $"\"inputs\" [{string.Join(", ", declaredInputs)}] do not match the input nodes [{string.Join(", ", inputs)}].");
@@ -121,7 +126,8 @@ public static class GraphJson
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
             {
-                throw new SavedModelFormatException(file, $"malformed graph: {e.Message}", e);
+                // A value of the wrong JSON kind (a string where a number belongs...): say where, quote .NET's words.
+                throw new SavedModelFormatException(file, $"malformed graph: {reading} holds a value of the wrong JSON type or form ({e.GetType().Name}: {e.Message})", e);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -157,18 +158,21 @@ public static class SavedModel
         catch (JsonException e) { throw new SavedModelFormatException(manifestPath, $"not valid JSON (truncated?): {e.Message}", e); }
         using (doc)
         {
+            var reading = new StrongBox<string>("the manifest's header");
             try
             {
-                return Load(directory, manifestPath, doc.RootElement);
+                return Load(directory, manifestPath, doc.RootElement, reading);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
             {
-                throw new SavedModelFormatException(manifestPath, $"malformed manifest: {e.Message}", e);
+                // A value of the wrong JSON kind (a string where a number belongs...): say where, quote .NET's words.
+                throw new SavedModelFormatException(manifestPath, $"malformed manifest: {reading.Value} holds a value of the wrong JSON type or form ({e.GetType().Name}: {e.Message})", e);
             }
         }
     }
 
-    private static LoadedModule Load(string directory, string manifestPath, JsonElement root)
+    /// <summary>Loads the manifest's SavedModel; <paramref name="reading"/> is kept naming the part being read, for error messages.</summary>
+    private static LoadedModule Load(string directory, string manifestPath, JsonElement root, StrongBox<string> reading)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f) || f.GetString() != FormatName)
             throw new SavedModelFormatException(manifestPath, $"not a LayerGen SavedModel (expected \"format\": \"{FormatName}\").");
@@ -179,18 +183,57 @@ public static class SavedModel
         string name = Req(module, "name", manifestPath).GetString() ?? "loaded_module";
         string className = module.TryGetProperty("class", out var c) ? c.GetString() ?? "" : "";
 
-        var variables = new List<KeyValuePair<string, Variable>>();
-        var byPath = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        // The declared variables first, without allocating: a manifest of a few bytes may declare any shape.
+        var declared = new List<(string Path, string Name, DType DType, Shape Shape, bool Trainable)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var v in Req(root, "variables", manifestPath).EnumerateArray())
         {
+            reading.Value = $"variable {declared.Count}";
             string path = Req(v, "path", manifestPath).GetString() ?? "";
+            reading.Value = $"variable {declared.Count} ('{path}')";
             string vname = v.TryGetProperty("name", out var n) ? n.GetString() ?? path : path;
             DType dtype;
             try { dtype = DTypes.Parse(Req(v, "dtype", manifestPath).GetString() ?? ""); }
             catch (ArgumentException e) { throw new SavedModelFormatException(manifestPath, $"variable '{path}': {e.Message}", e); }
             var shape = ReadShape(Req(v, "shape", manifestPath), dtype, manifestPath, path);
             bool trainable = !v.TryGetProperty("trainable", out var t) || t.GetBoolean();
-            if (!byPath.TryAdd(path, null!)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
+            if (!seen.Add(path)) throw new SavedModelFormatException(manifestPath, $"variable '{path}' is listed twice.");
+            declared.Add((path, vname, dtype, shape, trainable));
+        }
+
+        // Then the checkpoint's index (whose entries were checked against the data files' real lengths): every
+        // declared variable must be stored there with its dtype and shape before its memory is allocated, so the
+        // load never allocates more than the files hold.
+        reading.Value = "the variables prefix";
+        string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
+        string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
+        _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
+        bool hasCheckpoint = declared.Count > 0 || File.Exists(prefix + ".index");
+        if (hasCheckpoint)
+        {
+            if (!File.Exists(prefix + ".index"))
+                throw new SavedModelFormatException(prefix + ".index", "missing: the variables checkpoint is not there.");
+            CheckpointReader reader;
+            try { reader = CheckpointReader.Open(prefix); }
+            catch (CheckpointFormatException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint is damaged: {e.Message}", e); }
+            catch (IOException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint cannot be read: {e.Message}", e); }
+            var missing = new List<string>();
+            foreach (var (path, _, dtype, shape, _) in declared)
+            {
+                string key = CheckpointKeys.ForVariable(CheckpointKeys.Join(CheckpointRoot, path));
+                if (!reader.TryGetEntry(key, out var entry)) { missing.Add(key); continue; }
+                if (entry.DType != dtype || entry.Shape != shape)
+                    throw new SavedModelFormatException(prefix,
+                        $"the variables checkpoint does not fit the manifest: variable '{path}' is declared {dtype.Name()} {shape}, the checkpoint stores {entry.DType.Name()} {entry.Shape} under '{key}'.");
+            }
+            if (missing.Count > 0)
+                throw new SavedModelFormatException(prefix, $"the variables checkpoint lacks {string.Join(", ", missing)}.");
+        }
+
+        var variables = new List<KeyValuePair<string, Variable>>();
+        var byPath = new Dictionary<string, Variable>(StringComparer.Ordinal);
+        foreach (var (path, vname, dtype, shape, trainable) in declared)
+        {
             var variable = new Variable(Tensor.Zeros(shape, dtype), trainable, vname);
             byPath[path] = variable;
             variables.Add(new(path, variable));
@@ -199,7 +242,9 @@ public static class SavedModel
         var functions = new List<KeyValuePair<string, IReadOnlyList<ConcreteFunction>>>();
         foreach (var fn in Req(root, "functions", manifestPath).EnumerateArray())
         {
+            reading.Value = $"function {functions.Count}";
             string fname = Req(fn, "name", manifestPath).GetString() ?? "";
+            reading.Value = $"function {functions.Count} ('{fname}')";
             var list = new List<ConcreteFunction>();
             foreach (var cf in Req(fn, "concrete_functions", manifestPath).EnumerateArray())
             {
@@ -215,6 +260,7 @@ public static class SavedModel
         }
 
         var submodules = new List<SavedObjectInfo>();
+        reading.Value = "the submodules";
         if (root.TryGetProperty("submodules", out var subs))
             foreach (var sm in subs.EnumerateArray())
                 submodules.Add(new SavedObjectInfo(Req(sm, "path", manifestPath).GetString() ?? "",
@@ -222,13 +268,8 @@ public static class SavedModel
                     sm.TryGetProperty("class", out var sc) ? sc.GetString() ?? "" : ""));
 
         var loaded = new LoadedModule(name, className, variables, functions, submodules);
-        string prefixRel = Req(root, "variables_prefix", manifestPath).GetString() ?? VariablesPrefix;
-        string prefix = Inside(directory, prefixRel, manifestPath, "the variables prefix");
-        _ = Inside(directory, prefixRel + ".index", manifestPath, "the variables index");
-        if (variables.Count > 0 || File.Exists(prefix + ".index"))
+        if (hasCheckpoint)
         {
-            if (!File.Exists(prefix + ".index"))
-                throw new SavedModelFormatException(prefix + ".index", "missing: the variables checkpoint is not there.");
             CheckpointLoadStatus status;
             try { status = new Checkpoint { [CheckpointRoot] = loaded }.Restore(prefix); }
             catch (CheckpointFormatException e) { throw new SavedModelFormatException(prefix, $"the variables checkpoint is damaged: {e.Message}", e); }

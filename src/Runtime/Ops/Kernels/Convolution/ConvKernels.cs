@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LayerGen.Kernels;
 
@@ -148,7 +150,10 @@ internal static unsafe class ConvKernels
                         break;
                     default:
                         Im2Col(a, s, row, m, g, cols);
-                        Multiply(cols, depth, true, b + row * cout + g * fg, cout, false, dw + g * fg, cout, depth, fg, m, true, job.GemmThreads);
+                        if (typeof(T) == typeof(float) && OuterProductsFit(depth, fg))
+                            AccumulateOuterProducts((float*)cols, m, depth, (float*)(b + row * cout + g * fg), cout, (float*)(dw + g * fg), fg, cout);
+                        else
+                            Multiply(cols, depth, true, b + row * cout + g * fg, cout, false, dw + g * fg, cout, depth, fg, m, true, job.GemmThreads);
                         break;
                 }
             }
@@ -250,6 +255,48 @@ internal static unsafe class ConvKernels
             }
             if (++ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
         }
+    }
+
+    /// <summary>
+    /// Whether the kernel gradient of a shallow window (depth up to 32, e.g. 3×3 over one channel) sums outer products
+    /// directly: its GEMM (depth × Cout, summed over many rows) would spend its time packing dy, not multiplying.
+    /// </summary>
+    private static bool OuterProductsFit(int depth, int fg) => Avx512F.IsSupported && depth <= 32 && fg % 16 == 0 && depth * (fg / 16) <= 64;
+
+    /// <summary><c>dw[depth, fg] += Σ_rows cols[row, :]ᵀ dy[row, :]</c>, the accumulators held in vectors for the whole block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateOuterProducts(float* cols, int rows, int depth, float* dy, int ldy, float* dw, int fg, int ldw)
+    {
+        int v = fg / 16;
+        Vector512<float>* acc = stackalloc Vector512<float>[depth * v];
+        for (int t = 0; t < depth; t++)
+            for (int j = 0; j < v; j++) acc[t * v + j] = Vector512.Load(dw + (nint)t * ldw + j * 16);
+        for (int r = 0; r < rows; r++)
+        {
+            float* c = cols + (nint)r * depth;
+            float* d = dy + (nint)r * ldy;
+            if (v == 2)
+            {
+                var d0 = Vector512.Load(d);
+                var d1 = Vector512.Load(d + 16);
+                for (int t = 0; t < depth; t++)
+                {
+                    var x = Vector512.Create(c[t]);
+                    acc[2 * t] = Avx512F.FusedMultiplyAdd(x, d0, acc[2 * t]);
+                    acc[2 * t + 1] = Avx512F.FusedMultiplyAdd(x, d1, acc[2 * t + 1]);
+                }
+            }
+            else
+            {
+                for (int t = 0; t < depth; t++)
+                {
+                    var x = Vector512.Create(c[t]);
+                    for (int j = 0; j < v; j++) acc[t * v + j] = Avx512F.FusedMultiplyAdd(x, Vector512.Load(d + j * 16), acc[t * v + j]);
+                }
+            }
+        }
+        for (int t = 0; t < depth; t++)
+            for (int j = 0; j < v; j++) Vector512.Store(acc[t * v + j], dw + (nint)t * ldw + j * 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LayerGen.Kernels;
 
@@ -83,7 +85,19 @@ internal static unsafe class ConvKernels
         int parts = Math.Max(1, Math.Min(threads, pass == Pass.BackwardData ? s.N : blocks));
         var job = t_job ??= new Job();
         job.Set(pass, (nint)a, (nint)b, (nint)c, s, typeof(T) == typeof(double), blockRows, blocks, parts, gemmThreads: parts == 1 ? threads : 1);
+        job.UsePacked = false;
         if (pass == Pass.BackwardFilter) job.PreparePartials(parts, s.Depth * s.Cout, sizeof(T));
+        else if (typeof(T) == typeof(float) && s.Groups == 1)
+        {
+            // The kernel is the GEMM's B for every block: packed once per call (forward: w [depth, Cout]; input
+            // gradient: wᵀ [Cout, depth]) into a buffer the calling thread keeps, not once per block.
+            var kernel = new ReadOnlySpan<float>(b, s.Depth * s.Cout);
+            job.Packed = pass == Pass.Forward
+                ? Gemm.PackB(kernel, false, s.Depth, s.Cout, job.PackedBuffer(s.Depth, s.Cout))
+                : Gemm.PackB(kernel, true, s.Cout, s.Depth, job.PackedBuffer(s.Cout, s.Depth));
+            job.KeepPacked(job.Packed);
+            job.UsePacked = true;
+        }
         if (parts == 1) job.Body(0);
         else ForkJoin.Run(parts, job.Body);
         if (pass == Pass.BackwardFilter)
@@ -126,15 +140,20 @@ internal static unsafe class ConvKernels
                 {
                     case Pass.Forward:
                         Im2Col(a, s, row, m, g, cols);
-                        Multiply(cols, depth, false, b + g * fg, cout, false, c + row * cout + g * fg, cout, m, fg, depth, false, job.GemmThreads);
+                        if (job.UsePacked) Gemm.Sgemm(new ReadOnlySpan<float>(cols, m * depth), false, job.Packed!, new Span<float>(c + row * cout, m * cout), m, job.GemmThreads);
+                        else Multiply(cols, depth, false, b + g * fg, cout, false, c + row * cout + g * fg, cout, m, fg, depth, false, job.GemmThreads);
                         break;
                     case Pass.BackwardData:
-                        Multiply(a + row * cout + g * fg, cout, false, b + g * fg, cout, true, cols, depth, m, depth, fg, false, job.GemmThreads);
+                        if (job.UsePacked) Gemm.Sgemm(new ReadOnlySpan<float>(a + row * cout, m * cout), false, job.Packed!, new Span<float>(cols, m * depth), m, job.GemmThreads);
+                        else Multiply(a + row * cout + g * fg, cout, false, b + g * fg, cout, true, cols, depth, m, depth, fg, false, job.GemmThreads);
                         Col2Im(cols, s, row, m, g, c);
                         break;
                     default:
                         Im2Col(a, s, row, m, g, cols);
-                        Multiply(cols, depth, true, b + row * cout + g * fg, cout, false, dw + g * fg, cout, depth, fg, m, true, job.GemmThreads);
+                        if (typeof(T) == typeof(float) && OuterProductsFit(depth, fg))
+                            AccumulateOuterProducts((float*)cols, m, depth, (float*)(b + row * cout + g * fg), cout, (float*)(dw + g * fg), fg, cout);
+                        else
+                            Multiply(cols, depth, true, b + row * cout + g * fg, cout, false, dw + g * fg, cout, depth, fg, m, true, job.GemmThreads);
                         break;
                 }
             }
@@ -150,39 +169,52 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col<T>(T* x, in ConvShape s, long row0, int rows, int g, T* cols) where T : unmanaged
     {
-        int cg = s.Cg, cin = s.Cin, kwRun = s.KW * cg, khRun = s.KH * kwRun;
+        int cg = s.Cg, cin = s.Cin, depth = s.Depth, kwRun = s.KW * cg;
         bool contiguous = s.DW == 1 && cg == cin;
         int n = (int)(row0 / s.OutPositions), rem = (int)(row0 % s.OutPositions);
         int od = rem / (s.OH * s.OW), oh = rem / s.OW % s.OH, ow = rem % s.OW;
-        T* dst = cols;
-        for (int r = 0; r < rows; r++)
+        // One output line (fixed image, depth and height) at a time: the window's line offsets and bounds checks are
+        // worked out once per window line and output line, then each output position copies its run.
+        for (int r = 0; r < rows;)
         {
+            int count = Math.Min(rows - r, s.OW - ow);
             T* image = x + (nint)n * s.InPositions * cin + g * cg;
+            T* lineStart = cols + (nint)r * depth;
+            int tap = 0;
             for (int kd = 0; kd < s.KD; kd++)
             {
                 int id = od * s.SD - s.PD + kd * s.DD;
-                if ((uint)id >= (uint)s.ID) { Zero(dst, khRun); dst += khRun; continue; }
-                for (int kh = 0; kh < s.KH; kh++)
+                for (int kh = 0; kh < s.KH; kh++, tap += kwRun)
                 {
                     int ih = oh * s.SH - s.PH + kh * s.DH;
-                    if ((uint)ih >= (uint)s.IH) { Zero(dst, kwRun); dst += kwRun; continue; }
-                    T* line = image + (nint)(id * s.IH + ih) * s.IW * cin;
-                    int iw0 = ow * s.SW - s.PW;
-                    if (contiguous && iw0 >= 0 && iw0 + s.KW <= s.IW)
+                    T* dst = lineStart + tap;
+                    if ((uint)id >= (uint)s.ID || (uint)ih >= (uint)s.IH)
                     {
-                        Copy(line + (nint)iw0 * cin, dst, kwRun);
-                        dst += kwRun;
+                        for (int j = 0; j < count; j++, dst += depth) Zero(dst, kwRun);
                         continue;
                     }
-                    for (int kw = 0; kw < s.KW; kw++, dst += cg)
+                    T* line = image + (nint)(id * s.IH + ih) * s.IW * cin;
+                    int iw0 = ow * s.SW - s.PW;
+                    for (int j = 0; j < count; j++, dst += depth, iw0 += s.SW)
                     {
-                        int iw = iw0 + kw * s.DW;
-                        if ((uint)iw >= (uint)s.IW) Zero(dst, cg);
-                        else Copy(line + (nint)iw * cin, dst, cg);
+                        if (contiguous && iw0 >= 0 && iw0 + s.KW <= s.IW)
+                        {
+                            Copy(line + (nint)iw0 * cin, dst, kwRun);
+                            continue;
+                        }
+                        T* d = dst;
+                        for (int kw = 0; kw < s.KW; kw++, d += cg)
+                        {
+                            int iw = iw0 + kw * s.DW;
+                            if ((uint)iw >= (uint)s.IW) Zero(d, cg);
+                            else Copy(line + (nint)iw * cin, d, cg);
+                        }
                     }
                 }
             }
-            if (++ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
+            r += count;
+            ow += count;
+            if (ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
         }
     }
 
@@ -225,24 +257,66 @@ internal static unsafe class ConvKernels
         }
     }
 
+    /// <summary>
+    /// Whether the kernel gradient of a shallow window (depth up to 32, e.g. 3×3 over one channel) sums outer products
+    /// directly: its GEMM (depth × Cout, summed over many rows) would spend its time packing dy, not multiplying.
+    /// </summary>
+    private static bool OuterProductsFit(int depth, int fg) => Avx512F.IsSupported && depth <= 32 && fg % 16 == 0 && depth * (fg / 16) <= 64;
+
+    /// <summary><c>dw[depth, fg] += Σ_rows cols[row, :]ᵀ dy[row, :]</c>, the accumulators held in vectors for the whole block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateOuterProducts(float* cols, int rows, int depth, float* dy, int ldy, float* dw, int fg, int ldw)
+    {
+        int v = fg / 16;
+        Vector512<float>* acc = stackalloc Vector512<float>[depth * v];
+        for (int t = 0; t < depth; t++)
+            for (int j = 0; j < v; j++) acc[t * v + j] = Vector512.Load(dw + (nint)t * ldw + j * 16);
+        for (int r = 0; r < rows; r++)
+        {
+            float* c = cols + (nint)r * depth;
+            float* d = dy + (nint)r * ldy;
+            if (v == 2)
+            {
+                var d0 = Vector512.Load(d);
+                var d1 = Vector512.Load(d + 16);
+                for (int t = 0; t < depth; t++)
+                {
+                    var x = Vector512.Create(c[t]);
+                    acc[2 * t] = Avx512F.FusedMultiplyAdd(x, d0, acc[2 * t]);
+                    acc[2 * t + 1] = Avx512F.FusedMultiplyAdd(x, d1, acc[2 * t + 1]);
+                }
+            }
+            else
+            {
+                for (int t = 0; t < depth; t++)
+                {
+                    var x = Vector512.Create(c[t]);
+                    for (int j = 0; j < v; j++) acc[t * v + j] = Avx512F.FusedMultiplyAdd(x, Vector512.Load(d + j * 16), acc[t * v + j]);
+                }
+            }
+        }
+        for (int t = 0; t < depth; t++)
+            for (int j = 0; j < v; j++) Vector512.Store(acc[t * v + j], dw + (nint)t * ldw + j * 16);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy<T>(T* src, T* dst, int count) where T : unmanaged
     {
-        if (count == 1) *dst = *src;
+        if (count <= 8) for (int i = 0; i < count; i++) dst[i] = src[i];
         else new ReadOnlySpan<T>(src, count).CopyTo(new Span<T>(dst, count));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Zero<T>(T* dst, int count) where T : unmanaged
     {
-        if (count == 1) *dst = default;
+        if (count <= 8) for (int i = 0; i < count; i++) dst[i] = default;
         else new Span<T>(dst, count).Clear();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo<T>(T* src, T* dst, int count) where T : unmanaged, INumber<T>
     {
-        if (count == 1) *dst += *src;
+        if (count <= 8) for (int i = 0; i < count; i++) dst[i] += src[i];
         else
         {
             var d = new Span<T>(dst, count);
@@ -287,6 +361,30 @@ internal static unsafe class ConvKernels
         public ConvShape Shape;
         public bool IsDouble;
         public int BlockRows, Blocks, Parts, GemmThreads;
+        /// <summary>The kernel packed for this call (float32, one group).</summary>
+        public PackedMatrix? Packed;
+        public bool UsePacked;
+
+        // The last few packing buffers, by shape: a network's convolutions (and their input gradients) each find theirs
+        // again on the next step instead of allocating.
+        private readonly PackedMatrix?[] _packedBuffers = new PackedMatrix?[8];
+        private int _nextPacked;
+
+        /// <summary>A kept packing buffer for op(B) of <paramref name="k"/> × <paramref name="n"/>, or null.</summary>
+        public PackedMatrix? PackedBuffer(int k, int n)
+        {
+            foreach (var p in _packedBuffers)
+                if (p is not null && p.K == k && p.N == n) return p;
+            return null;
+        }
+
+        /// <summary>Keeps <paramref name="packed"/> for later calls (replacing the oldest when all slots are used).</summary>
+        public void KeepPacked(PackedMatrix packed)
+        {
+            if (Array.IndexOf(_packedBuffers, packed) >= 0) return;
+            _packedBuffers[_nextPacked] = packed;
+            _nextPacked = (_nextPacked + 1) % _packedBuffers.Length;
+        }
 
         public void Set(Pass pass, nint a, nint b, nint c, in ConvShape shape, bool isDouble, int blockRows, int blocks, int parts, int gemmThreads)
         {

@@ -25,6 +25,12 @@ public class OpGraphTests
         foreach (var c in Enum.GetValues<Comparison>()) yield return (CompareOp.For(c), [Tensor.From(new[,] { { 1f, 2f, 3f }, { 3f, 2f, 1f } }), Tensor.From(new[] { 1f, 2f, 3f })]);
         yield return (new MatMulOp(false, true), [N(2, 3), N(4, 3)]);
         yield return (new MatMulOp(true, false), [N(2, 3, 2), N(3, 4)]);
+        yield return (new ConvOp([2, 1], [1, 0, 1, 1], [1, 2], 2), [N(2, 5, 6, 4), N(2, 2, 2, 6)]);
+        yield return (new ConvOp([1], [1, 1], [1], 1), [N(2, 6, 3), N(3, 3, 4)]);
+        yield return (new ConvOp([1, 1, 2], [0, 1, 0, 0, 0, 1], [1, 1, 1], 1), [N(1, 3, 4, 5, 2), N(2, 2, 2, 2, 3)]);
+        yield return (new ConvTransposeOp([5, 6], [2, 1], [1, 0, 1, 1], [1, 2], 2), [N(2, 3, 5, 6), N(2, 2, 2, 6)]);
+        yield return (new ConvTransposeOp([7], [2], [0, 0], [1], 1), [N(2, 3, 4), N(3, 2, 4)]);
+        yield return (new ConvFilterGradOp([2, 2], [2, 1], [1, 0, 1, 1], [1, 2], 2), [N(2, 5, 6, 4), N(2, 3, 5, 6)]);
         yield return (new SumOp([1], true), [N(2, 3)]);
         yield return (new MeanOp(null, false), [N(2, 3)]);
         yield return (new MaxOp([0], false), [N(2, 3)]);

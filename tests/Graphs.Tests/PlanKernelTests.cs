@@ -24,7 +24,8 @@ public class PlanKernelTests
         var views = new[] { "ExpandDims", "Reshape", "ReshapeLike", "Squeeze", "StopGradient" };
         var buffers = new[]
         {
-            "Abs", "Add", "ArgMax", "ArgMin", "BroadcastTo", "BroadcastToLike", "Cast", "Clip", "Concat", "Div", "Elu",
+            "Abs", "Add", "ArgMax", "ArgMin", "BroadcastTo", "BroadcastToLike", "Cast", "Clip", "Concat", "Conv", "ConvFilterGrad",
+            "ConvTranspose", "Div", "Elu",
             "Equal", "Erf", "Exp", "Gather", "GatherGrad", "Gelu", "Greater", "GreaterEqual", "LeakyRelu", "Less",
             "LessEqual", "Log", "LogSoftmax", "MatMul", "Max", "Maximum", "Mean", "Min", "Minimum", "Mul", "Neg",
             "NotEqual", "OneHot", "Pad", "PadGrad", "Pow", "Prod", "ProdExceptSelf", "ReduceToLike", "ReducedCount",

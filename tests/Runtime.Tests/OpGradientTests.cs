@@ -52,6 +52,10 @@ public class OpGradientTests
         ["Sub"] = new(SubOp.Instance, [R(23, 2, 3), R(24, 1, 3)]),
         ["Where"] = new(WhereOp.Instance, [R(25, 2, 3), R(26, 2, 3), R(27, 3)],
             xs => [Ops.Greater(xs[0], Tensor.Scalar(0.0)), xs[1], xs[2]], Only: [1, 2]),
+        // Convolution (2D with stride, padding, dilation and groups; ConvOpsTests checks 1D and 3D too)
+        ["Conv"] = new(new ConvOp([2, 1], [1, 0, 1, 1], [1, 2], 2), [R(60, 2, 5, 6, 4), R(61, 2, 2, 2, 6)]),
+        ["ConvTranspose"] = new(new ConvTransposeOp([5, 6], [2, 1], [1, 0, 1, 1], [1, 2], 2), [R(62, 2, 3, 5, 6), R(63, 2, 2, 2, 6)]),
+        ["ConvFilterGrad"] = new(new ConvFilterGradOp([2, 2], [2, 1], [1, 0, 1, 1], [1, 2], 2), [R(64, 2, 5, 6, 4), R(65, 2, 3, 5, 6)]),
         // Linear algebra
         ["MatMul"] = new(new MatMulOp(false, true), [R(28, 2, 3), R(29, 4, 3)]),
         // Reductions

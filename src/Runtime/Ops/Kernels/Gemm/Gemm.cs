@@ -162,9 +162,11 @@ internal static unsafe partial class Gemm
     /// One product. Element (i,p) of op(A) is <c>A[i*Ars + p*Acs]</c>; element (p,j) of op(B) is
     /// <c>B[p*Brs + j*Bcs]</c>; C is row-major with row stride Ldc.
     /// </summary>
-    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k, float* packedB = null)
+    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k, float* packedB = null, bool accumulate = false)
     {
         public readonly float* A = a, B = b, C = c;
+        /// <summary>Whether the product is added to C (<c>C += op(A) op(B)</c>) instead of overwriting it.</summary>
+        public readonly bool Accumulate = accumulate;
         /// <summary>op(B) already packed (<see cref="PackedMatrix"/>), or null: then each product packs B itself.</summary>
         public readonly float* PackedB = packedB;
         public readonly int Ars = ars, Acs = acs, Brs = brs, Bcs = bcs, Ldc = ldc, M = m, N = n, K = k;
@@ -176,7 +178,7 @@ internal static unsafe partial class Gemm
         for (int i = 0; i < p.M; i++)
         {
             float* ci = p.C + (nint)i * p.Ldc;
-            for (int j = 0; j < p.N; j++) ci[j] = 0f;
+            if (!p.Accumulate) for (int j = 0; j < p.N; j++) ci[j] = 0f;
             for (int q = 0; q < p.K; q++)
             {
                 float aiq = p.A[(nint)i * p.Ars + (nint)q * p.Acs];
@@ -228,7 +230,7 @@ internal static unsafe partial class Gemm
                 int kc = Math.Min(kcBlock, p.K - pc);
                 float* panels = packedAhead ? p.PackedB + (nint)pc * allPanels * nr + (nint)(jc / nr) * kc * nr : scratch;
                 if (!packedAhead) PackB(p, scratch, pc, kc, jc, nc, nr, 0, blockPanels);
-                RunRows(p, kernel, panels, pc, kc, jc, nc, accumulate: pc > 0, r0, r1, 0, blockPanels);
+                RunRows(p, kernel, panels, pc, kc, jc, nc, accumulate: pc > 0 || p.Accumulate, r0, r1, 0, blockPanels);
             }
         }
         GC.KeepAlive(ownerB);

@@ -1,0 +1,319 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace LayerGen.Kernels;
+
+/// <summary>
+/// Convolution (channels_last) and its two gradients on top of the packed GEMM: the output positions of the batch are
+/// the GEMM's rows, taken a block at a time; each block's input windows are gathered (im2col) into a per-thread
+/// scratch buffer of about <see cref="TargetBlockValues"/> values, which the GEMM then reads in place.
+/// <list type="bullet">
+/// <item>forward: <c>y[rows, Cout] = cols[rows, taps·Cin] @ w[taps·Cin, Cout]</c> (per group: its slice of columns);</item>
+/// <item>input gradient: <c>cols = dy[rows, Cout] @ wᵀ</c>, scattered back and added into dx (col2im);</item>
+/// <item>filter gradient: <c>dw += colsᵀ @ dy[rows, Cout]</c>, summed over the blocks.</item>
+/// </list>
+/// A 1×1, stride-1, unpadded, ungrouped convolution is one plain GEMM with no gathering. Two or more threads split the
+/// blocks (forward, filter gradient: each thread sums its own dw, added at the end) or the images (input gradient, so
+/// no two threads add into the same values): the split depends only on the sizes, so results are reproducible.
+/// float64 runs the same code with plain GEMM loops (gradient checks).
+/// </summary>
+internal static unsafe class ConvKernels
+{
+    /// <summary>Values of one gathered block (256 KiB of float32): it stays in L2 while the GEMM reads it.</summary>
+    private const int TargetBlockValues = 64 * 1024;
+
+    /// <summary>Values of one gathered block of the filter gradient, whose GEMM depth is the block's rows (longer is better).</summary>
+    private const int TargetFilterBlockValues = 256 * 1024;
+
+    /// <summary>The rows of a block: a multiple of 48 (the micro-kernels' tile heights divide it), at most 8192.</summary>
+    private static int BlockRows(int depth, int target) => Math.Clamp(target / Math.Max(depth, 1) / 48 * 48, 48, 8192);
+
+    /// <summary><c>y = conv(x, w)</c>; <paramref name="y"/> is overwritten.</summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, in ConvShape s) where T : unmanaged, INumber<T>
+    {
+        fixed (T* px = x, pw = w, py = y) Run(Pass.Forward, px, pw, py, s, Gemm.DefaultThreads);
+    }
+
+    /// <summary>The gradient with respect to the input (the transposed convolution of <paramref name="dy"/>); <paramref name="dx"/> is overwritten.</summary>
+    public static void BackwardData<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, in ConvShape s) where T : unmanaged, INumber<T>
+    {
+        fixed (T* pdy = dy, pw = w, pdx = dx) Run(Pass.BackwardData, pdy, pw, pdx, s, Gemm.DefaultThreads);
+    }
+
+    /// <summary>The gradient with respect to the kernel; <paramref name="dw"/> is overwritten.</summary>
+    public static void BackwardFilter<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, in ConvShape s) where T : unmanaged, INumber<T>
+    {
+        fixed (T* px = x, pdy = dy, pdw = dw) Run(Pass.BackwardFilter, px, pdy, pdw, s, Gemm.DefaultThreads);
+    }
+
+    private enum Pass { Forward, BackwardData, BackwardFilter }
+
+    /// <summary>
+    /// Runs one pass. <paramref name="a"/> and <paramref name="b"/> are the two operands (forward: x, w; input gradient:
+    /// dy, w; filter gradient: x, dy), <paramref name="c"/> the result.
+    /// </summary>
+    private static void Run<T>(Pass pass, T* a, T* b, T* c, in ConvShape s, int threads) where T : unmanaged, INumber<T>
+    {
+        long resultLength = pass switch
+        {
+            Pass.Forward => s.Rows * s.Cout,
+            Pass.BackwardData => (long)s.N * s.InPositions * s.Cin,
+            _ => (long)s.Depth * s.Cout,
+        };
+        if (s.Rows == 0 || s.Depth == 0 || s.Cout == 0)
+        {
+            new Span<T>(c, checked((int)resultLength)).Clear();
+            return;
+        }
+        int rows = checked((int)s.Rows);
+        if (s.IsPointwise)
+        {
+            switch (pass)
+            {
+                case Pass.Forward: Multiply(a, s.Cin, false, b, s.Cout, false, c, s.Cout, rows, s.Cout, s.Cin, false, threads); break;
+                case Pass.BackwardData: Multiply(a, s.Cout, false, b, s.Cout, true, c, s.Cin, rows, s.Cin, s.Cout, false, threads); break;
+                default: Multiply(a, s.Cin, true, b, s.Cout, false, c, s.Cout, s.Cin, s.Cout, rows, false, threads); break;
+            }
+            return;
+        }
+        int blockRows = BlockRows(s.Depth, pass == Pass.BackwardFilter ? TargetFilterBlockValues : TargetBlockValues);
+        int blocks = (rows + blockRows - 1) / blockRows;
+        if (s.MultiplyAdds < Gemm.ParallelThreshold) threads = 1;
+        int parts = Math.Max(1, Math.Min(threads, pass == Pass.BackwardData ? s.N : blocks));
+        var job = t_job ??= new Job();
+        job.Set(pass, (nint)a, (nint)b, (nint)c, s, typeof(T) == typeof(double), blockRows, blocks, parts, gemmThreads: parts == 1 ? threads : 1);
+        if (pass == Pass.BackwardFilter) job.PreparePartials(parts, s.Depth * s.Cout, sizeof(T));
+        if (parts == 1) job.Body(0);
+        else ForkJoin.Run(parts, job.Body);
+        if (pass == Pass.BackwardFilter)
+        {
+            var dw = new Span<T>(c, s.Depth * s.Cout);
+            for (int t = 1; t < parts; t++)
+                System.Numerics.Tensors.TensorPrimitives.Add(dw, new ReadOnlySpan<T>((T*)job.Partial(t), dw.Length), dw);
+        }
+    }
+
+    /// <summary>Part <paramref name="t"/> of a pass: its blocks (forward, filter gradient) or its images (input gradient).</summary>
+    private static void RunPart<T>(Job job, int t) where T : unmanaged, INumber<T>
+    {
+        var s = job.Shape;
+        T* a = (T*)job.A, b = (T*)job.B, c = (T*)job.C;
+        int rows = (int)s.Rows, depth = s.Depth, fg = s.Fg, cout = s.Cout;
+        long r0, r1;
+        if (job.Pass == Pass.BackwardData)
+        {
+            int n0 = s.N * t / job.Parts, n1 = s.N * (t + 1) / job.Parts;
+            long inImage = (long)s.InPositions * s.Cin;
+            new Span<T>(c + n0 * inImage, checked((int)((n1 - n0) * inImage))).Clear();
+            r0 = (long)n0 * s.OutPositions;
+            r1 = (long)n1 * s.OutPositions;
+        }
+        else
+        {
+            r0 = Math.Min(rows, (long)job.Blocks * t / job.Parts * job.BlockRows);
+            r1 = Math.Min(rows, (long)job.Blocks * (t + 1) / job.Parts * job.BlockRows);
+        }
+        T* dw = job.Pass == Pass.BackwardFilter ? (t == 0 ? c : (T*)job.Partial(t)) : null;
+        if (dw != null) new Span<T>(dw, depth * cout).Clear();
+        T* cols = Scratch<T>(job.BlockRows * depth);
+        for (long row = r0; row < r1; row += job.BlockRows)
+        {
+            int m = (int)Math.Min(job.BlockRows, r1 - row);
+            for (int g = 0; g < s.Groups; g++)
+            {
+                switch (job.Pass)
+                {
+                    case Pass.Forward:
+                        Im2Col(a, s, row, m, g, cols);
+                        Multiply(cols, depth, false, b + g * fg, cout, false, c + row * cout + g * fg, cout, m, fg, depth, false, job.GemmThreads);
+                        break;
+                    case Pass.BackwardData:
+                        Multiply(a + row * cout + g * fg, cout, false, b + g * fg, cout, true, cols, depth, m, depth, fg, false, job.GemmThreads);
+                        Col2Im(cols, s, row, m, g, c);
+                        break;
+                    default:
+                        Im2Col(a, s, row, m, g, cols);
+                        Multiply(cols, depth, true, b + row * cout + g * fg, cout, false, dw + g * fg, cout, depth, fg, m, true, job.GemmThreads);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gathers the input windows of output rows [<paramref name="row0"/>, +<paramref name="rows"/>), channels of group
+    /// <paramref name="g"/>, into <paramref name="cols"/> (one row of <see cref="ConvShape.Depth"/> values each: window
+    /// positions in order, each a run of the group's channels; zeros where the window overhangs the padding). With one
+    /// group and no dilation along the last axis a window row is one contiguous run of the input, copied at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Im2Col<T>(T* x, in ConvShape s, long row0, int rows, int g, T* cols) where T : unmanaged
+    {
+        int cg = s.Cg, cin = s.Cin, kwRun = s.KW * cg, khRun = s.KH * kwRun;
+        bool contiguous = s.DW == 1 && cg == cin;
+        int n = (int)(row0 / s.OutPositions), rem = (int)(row0 % s.OutPositions);
+        int od = rem / (s.OH * s.OW), oh = rem / s.OW % s.OH, ow = rem % s.OW;
+        T* dst = cols;
+        for (int r = 0; r < rows; r++)
+        {
+            T* image = x + (nint)n * s.InPositions * cin + g * cg;
+            for (int kd = 0; kd < s.KD; kd++)
+            {
+                int id = od * s.SD - s.PD + kd * s.DD;
+                if ((uint)id >= (uint)s.ID) { Zero(dst, khRun); dst += khRun; continue; }
+                for (int kh = 0; kh < s.KH; kh++)
+                {
+                    int ih = oh * s.SH - s.PH + kh * s.DH;
+                    if ((uint)ih >= (uint)s.IH) { Zero(dst, kwRun); dst += kwRun; continue; }
+                    T* line = image + (nint)(id * s.IH + ih) * s.IW * cin;
+                    int iw0 = ow * s.SW - s.PW;
+                    if (contiguous && iw0 >= 0 && iw0 + s.KW <= s.IW)
+                    {
+                        Copy(line + (nint)iw0 * cin, dst, kwRun);
+                        dst += kwRun;
+                        continue;
+                    }
+                    for (int kw = 0; kw < s.KW; kw++, dst += cg)
+                    {
+                        int iw = iw0 + kw * s.DW;
+                        if ((uint)iw >= (uint)s.IW) Zero(dst, cg);
+                        else Copy(line + (nint)iw * cin, dst, cg);
+                    }
+                }
+            }
+            if (++ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: adds each gathered value back into the input position it came from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Col2Im<T>(T* cols, in ConvShape s, long row0, int rows, int g, T* dx) where T : unmanaged, INumber<T>
+    {
+        int cg = s.Cg, cin = s.Cin, kwRun = s.KW * cg, khRun = s.KH * kwRun;
+        bool contiguous = s.DW == 1 && cg == cin;
+        int n = (int)(row0 / s.OutPositions), rem = (int)(row0 % s.OutPositions);
+        int od = rem / (s.OH * s.OW), oh = rem / s.OW % s.OH, ow = rem % s.OW;
+        T* src = cols;
+        for (int r = 0; r < rows; r++)
+        {
+            T* image = dx + (nint)n * s.InPositions * cin + g * cg;
+            for (int kd = 0; kd < s.KD; kd++)
+            {
+                int id = od * s.SD - s.PD + kd * s.DD;
+                if ((uint)id >= (uint)s.ID) { src += khRun; continue; }
+                for (int kh = 0; kh < s.KH; kh++)
+                {
+                    int ih = oh * s.SH - s.PH + kh * s.DH;
+                    if ((uint)ih >= (uint)s.IH) { src += kwRun; continue; }
+                    T* line = image + (nint)(id * s.IH + ih) * s.IW * cin;
+                    int iw0 = ow * s.SW - s.PW;
+                    if (contiguous && iw0 >= 0 && iw0 + s.KW <= s.IW)
+                    {
+                        AddTo(src, line + (nint)iw0 * cin, kwRun);
+                        src += kwRun;
+                        continue;
+                    }
+                    for (int kw = 0; kw < s.KW; kw++, src += cg)
+                    {
+                        int iw = iw0 + kw * s.DW;
+                        if ((uint)iw < (uint)s.IW) AddTo(src, line + (nint)iw * cin, cg);
+                    }
+                }
+            }
+            if (++ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy<T>(T* src, T* dst, int count) where T : unmanaged
+    {
+        if (count == 1) *dst = *src;
+        else new ReadOnlySpan<T>(src, count).CopyTo(new Span<T>(dst, count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zero<T>(T* dst, int count) where T : unmanaged
+    {
+        if (count == 1) *dst = default;
+        else new Span<T>(dst, count).Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo<T>(T* src, T* dst, int count) where T : unmanaged, INumber<T>
+    {
+        if (count == 1) *dst += *src;
+        else
+        {
+            var d = new Span<T>(dst, count);
+            System.Numerics.Tensors.TensorPrimitives.Add(d, new ReadOnlySpan<T>(src, count), d);
+        }
+    }
+
+    /// <summary><c>C (+)= op(A) op(B)</c> on strided matrices: the packed float32 GEMM, or loops for float64.</summary>
+    private static void Multiply<T>(T* a, int lda, bool transposeA, T* b, int ldb, bool transposeB, T* c, int ldc, int m, int n, int k, bool accumulate, int threads)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) Gemm.Sgemm((float*)a, lda, transposeA, (float*)b, ldb, transposeB, (float*)c, ldc, m, n, k, accumulate, threads);
+        else Gemm.Dgemm((double*)a, lda, transposeA, (double*)b, ldb, transposeB, (double*)c, ldc, m, n, k, accumulate);
+    }
+
+    [ThreadStatic] private static byte[]? t_scratch;
+    [ThreadStatic] private static Job? t_job;
+
+    /// <summary>The calling thread's gather buffer of at least <paramref name="length"/> values (pinned, 64-byte aligned, grown once, reused).</summary>
+    private static T* Scratch<T>(int length) where T : unmanaged
+    {
+        long bytes = (long)length * sizeof(T) + 64;
+        if (t_scratch is null || t_scratch.Length < bytes) t_scratch = GC.AllocateUninitializedArray<byte>(checked((int)bytes), pinned: true);
+        byte* p = (byte*)Unsafe.AsPointer(ref MemoryArrayStart(t_scratch));
+        return (T*)(((nint)p + 63) & ~(nint)63);
+    }
+
+    private static ref byte MemoryArrayStart(byte[] array) => ref MemoryMarshal.GetArrayDataReference(array);
+
+    /// <summary>One pass split over threads, reused by the calling thread (a run allocates nothing once buffers have grown).</summary>
+    private sealed class Job
+    {
+        private byte[][] _partials = [];
+
+        public Job() => Body = Run;
+
+        /// <summary><see cref="Run"/> as a delegate, made once.</summary>
+        public Action<int> Body { get; }
+
+        public Pass Pass;
+        public nint A, B, C;
+        public ConvShape Shape;
+        public bool IsDouble;
+        public int BlockRows, Blocks, Parts, GemmThreads;
+
+        public void Set(Pass pass, nint a, nint b, nint c, in ConvShape shape, bool isDouble, int blockRows, int blocks, int parts, int gemmThreads)
+        {
+            Pass = pass; A = a; B = b; C = c; Shape = shape; IsDouble = isDouble;
+            BlockRows = blockRows; Blocks = blocks; Parts = parts; GemmThreads = gemmThreads;
+        }
+
+        /// <summary>Makes sure parts 1 … <paramref name="parts"/> − 1 have a filter-gradient buffer of <paramref name="length"/> values.</summary>
+        public void PreparePartials(int parts, int length, int elementSize)
+        {
+            if (_partials.Length < parts) Array.Resize(ref _partials, parts);
+            long bytes = (long)length * elementSize + 64;
+            for (int t = 1; t < parts; t++)
+                if (_partials[t] is null || _partials[t].Length < bytes) _partials[t] = GC.AllocateUninitializedArray<byte>(checked((int)bytes), pinned: true);
+        }
+
+        /// <summary>Part <paramref name="t"/>'s filter-gradient buffer (64-byte aligned).</summary>
+        public nint Partial(int t)
+        {
+            byte* p = (byte*)Unsafe.AsPointer(ref MemoryArrayStart(_partials[t]));
+            return ((nint)p + 63) & ~(nint)63;
+        }
+
+        private void Run(int t)
+        {
+            if (IsDouble) RunPart<double>(this, t);
+            else RunPart<float>(this, t);
+        }
+    }
+}

@@ -59,6 +59,18 @@ public class OpGraphTests
         yield return (new TileGradOp([2, 1]), [N(4, 3), N(2, 3)]);
         yield return (new TransposeOp([1, 0]), [N(2, 3)]);
         yield return (new TransposeOp(null), [N(2, 3, 4)]);
+        yield return (new MaxPoolOp([2, 2], [1, 2], [0, 0, 1, 1]), [N(2, 3, 4, 2)]);
+        yield return (new MaxPoolOp([2, 2, 2], [2, 2, 2], [0, 0, 0, 1, 1, 1]), [N(1, 3, 3, 3, 2)]);
+        yield return (new MaxPoolOp([3], [1], [1, 1]), [N(2, 5, 3)]);
+        yield return (new MaxPoolGradOp([2, 2], [1, 2], [0, 0, 1, 1]), [N(2, 3, 2, 2), N(2, 3, 4, 2)]);
+        yield return (new MaxPoolGradGradOp([2, 2], [1, 2], [0, 0, 1, 1]), [N(2, 3, 4, 2), N(2, 3, 4, 2)]);
+        yield return (new AvgPoolOp([3], [2], [1, 1]), [N(2, 5, 3)]);
+        yield return (new AvgPoolOp([2, 2], [2, 2], [0, 0, 1, 1]), [N(2, 5, 5, 3)]);
+        yield return (new AvgPoolOp([2, 1, 2], [1, 1, 2], [1, 0, 0, 0, 0, 1]), [N(1, 3, 2, 3, 2)]);
+        yield return (new AvgPoolGradOp([3], [2], [1, 1]), [N(2, 3, 3), N(2, 5, 3)]);
+        yield return (new ResizeBilinearOp([5, 3]), [N(1, 2, 4, 2)]);
+        yield return (new ResizeBilinearOp([6, 8]), [N(2, 3, 4, 3)]);
+        yield return (ResizeBilinearGradOp.Instance, [N(1, 5, 3, 2), N(1, 2, 4, 2)]);
         yield return (WhereOp.Instance, [Ops.Greater(N(2, 3), Tensor.Scalar(0f)), N(2, 3), N(3)]);
         yield return (new ScaleShiftOp(2, 0.5), [N(2, 3)]); // an application's op (CustomOpTests.cs)
     }

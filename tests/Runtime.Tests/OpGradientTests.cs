@@ -83,6 +83,14 @@ public class OpGradientTests
         ["Tile"] = new(new TileOp([2, 1]), [R(56, 2, 3)]),
         ["TileGrad"] = new(new TileGradOp([2, 1]), [R(57, 4, 3), R(58, 2, 3)], Only: [0]),
         ["Transpose"] = new(new TransposeOp([1, 0]), [R(59, 2, 3)]),
+        // Pooling
+        ["MaxPool"] = new(new MaxPoolOp([2, 2], [1, 2], [0, 0, 1, 1]), [R(60, 2, 3, 4, 2)]),
+        ["MaxPoolGrad"] = new(new MaxPoolGradOp([2, 2], [1, 2], [0, 0, 1, 1]), [R(61, 2, 3, 2, 2), R(62, 2, 3, 4, 2)], Only: [0]),
+        ["MaxPoolGradGrad"] = new(new MaxPoolGradGradOp([2, 2], [1, 2], [0, 0, 1, 1]), [R(63, 2, 3, 4, 2), R(64, 2, 3, 4, 2)], Only: [0]),
+        ["AvgPool"] = new(new AvgPoolOp([3], [2], [1, 1]), [R(65, 2, 5, 3)]),
+        ["AvgPoolGrad"] = new(new AvgPoolGradOp([3], [2], [1, 1]), [R(66, 2, 3, 3), R(67, 2, 5, 3)], Only: [0]),
+        ["ResizeBilinear"] = new(new ResizeBilinearOp([5, 3]), [R(68, 1, 2, 4, 2)]),
+        ["ResizeBilinearGrad"] = new(ResizeBilinearGradOp.Instance, [R(69, 1, 5, 3, 2), R(70, 1, 2, 4, 2)], Only: [0]),
     };
 
     /// <summary>Registered ops that cannot have a gradient check, with the reason.</summary>

@@ -110,7 +110,7 @@ public sealed class OnnxNodeEmitter
     /// <summary>
     /// Adds an ONNX node of type <paramref name="opType"/> reading <paramref name="inputs"/> (an empty name
     /// skips an optional input) and writing <paramref name="output"/>. Attribute values are <see cref="float"/>,
-    /// <see cref="long"/> or <see cref="T:long[]"/>.
+    /// <see cref="long"/>, <see cref="T:long[]"/> or <see cref="string"/>.
     /// </summary>
     public void Node(string opType, IReadOnlyList<string> inputs, string output, params (string Name, object Value)[] attributes)
     {
@@ -127,6 +127,7 @@ public sealed class OnnxNodeEmitter
                 case float f: a.F = f; a.Type = AttributeProto.Types.AttributeType.Float; break;
                 case long l: a.I = l; a.Type = AttributeProto.Types.AttributeType.Int; break;
                 case long[] ls: a.Ints.AddRange(ls); a.Type = AttributeProto.Types.AttributeType.Ints; break;
+                case string text: a.S = ByteString.CopyFromUtf8(text); a.Type = AttributeProto.Types.AttributeType.String; break;
                 default: throw new InvalidOperationException("attribute type");
             }
             p.Attribute.Add(a);

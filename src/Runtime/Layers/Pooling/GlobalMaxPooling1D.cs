@@ -1,0 +1,25 @@
+namespace LayerGen.Layers;
+
+/// <summary>
+/// Keras's <c>GlobalMaxPooling1D</c>: the largest value over the 1 spatial axis of each channel; with <c>keepdims</c> the
+/// spatial axes stay with size 1.
+/// </summary>
+[Layer(Package = "keras.layers")]
+public partial class GlobalMaxPooling1D
+{
+    private readonly string dataFormat;
+    private readonly bool keepdims;
+
+    /// <summary>Creates the layer (Keras 3's arguments and defaults).</summary>
+    /// <param name="dataFormat"><c>"channels_last"</c> (default) or <c>"channels_first"</c>.</param>
+    /// <param name="keepdims">Whether to keep the spatial axes with size 1.</param>
+    public GlobalMaxPooling1D(string? dataFormat = null, bool keepdims = false)
+    {
+        this.dataFormat = PoolingArguments.DataFormat(dataFormat);
+        this.keepdims = keepdims;
+        InputSpec = new InputSpec(ndim: 3);
+    }
+
+    /// <summary>The largest value over the spatial axes.</summary>
+    protected Tensor Call(Tensor inputs) => Ops.Max(inputs, dataFormat == "channels_last" ? [1] : [2], keepdims);
+}

@@ -1,0 +1,265 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace LayerGen.Operations;
+
+/// <summary>
+/// Max pooling over the spatial axes of a channels-last input <c>(N, *spatial, C)</c> with 1 to 3 spatial axes:
+/// each output cell is the largest input in its window. Padded cells never win (TensorFlow's and Keras's
+/// <c>same</c>). <see cref="Pads"/> is in ONNX order <c>[begin_0 .. begin_{r-1}, end_0 .. end_{r-1}]</c>. The
+/// gradient routes <c>g</c> to each window's first largest cell (<see cref="MaxPoolGradOp"/>).
+/// </summary>
+[Op("MaxPool")]
+public sealed partial class MaxPoolOp : Op
+{
+    /// <summary>Creates the op; throws <see cref="OpAttributeException"/> for bad windows, strides or pads.</summary>
+    public MaxPoolOp(int[] window, int[] strides, int[] pads)
+    {
+        PoolGeometry.CheckAttributes("MaxPool", window, strides, pads);
+        Window = window;
+        Strides = strides;
+        Pads = pads;
+    }
+
+    /// <summary>The window size per spatial axis.</summary>
+    public int[] Window { get; }
+    /// <summary>The step per spatial axis.</summary>
+    public int[] Strides { get; }
+    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
+    public int[] Pads { get; }
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 1);
+        ExpectNumeric(inputs[0]);
+        return new(PoolGeometry.OutputShape(Name, inputs[0].Shape, Window, Strides, Pads), inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    {
+        var x = inputs[0];
+        var y = output.Allocate(zeroed: false);
+        var geo = PoolGeometry.Of(x.Shape, output.Shape, Window, Strides, Pads);
+        switch (x.DType)
+        {
+            case DType.Float32: Run<float>(geo, x, y); break;
+            case DType.Float64: Run<double>(geo, x, y); break;
+            case DType.Int32: Run<int>(geo, x, y); break;
+            case DType.Int64: Run<long>(geo, x, y); break;
+        }
+        return y;
+    }
+
+    private static unsafe void Run<T>(PoolGeometry g, Tensor x, Tensor y) where T : unmanaged, INumber<T>
+    {
+        if (y.Size == 0) return;
+        fixed (T* px = x.Data<T>(), py = y.Data<T>())
+        {
+            nint ix = (nint)px, iy = (nint)py;
+            PoolGeometry.Parallel(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, (begin, end) => Rows<T>(g, (T*)ix, (T*)iy, begin, end));
+        }
+    }
+
+    private static unsafe void Rows<T>(PoolGeometry g, T* x, T* y, int begin, int end) where T : unmanaged, INumber<T>
+    {
+        int c = g.C;
+        for (int row = begin; row < end; row++)
+        {
+            int oh = row % g.OH, od = row / g.OH % g.OD, n = row / (g.OH * g.OD);
+            var (d0, d1) = PoolGeometry.Range(od, g.SD, g.PD, g.KD, g.D);
+            var (h0, h1) = PoolGeometry.Range(oh, g.SH, g.PH, g.KH, g.H);
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                var (w0, w1) = PoolGeometry.Range(ow, g.SW, g.PW, g.KW, g.W);
+                var dst = new Span<T>(y + ((long)row * g.OW + ow) * c, c);
+                bool first = true;
+                for (int d = d0; d < d1; d++)
+                    for (int h = h0; h < h1; h++)
+                        for (int w = w0; w < w1; w++)
+                        {
+                            var src = new ReadOnlySpan<T>(x + ((((long)n * g.D + d) * g.H + h) * g.W + w) * c, c);
+                            if (first) { src.CopyTo(dst); first = false; }
+                            else TensorPrimitives.Max(dst, src, dst);
+                        }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [OpRunner.Run(new MaxPoolGradOp(Window, Strides, Pads), g, inputs[0])];
+
+    /// <summary>The index (flat, in <paramref name="x"/>) of the first largest cell of the window of output cell (row, ow, ch), or -1.</summary>
+    internal static unsafe long ArgMax<T>(PoolGeometry g, T* x, int row, int ow, int ch) where T : unmanaged, INumber<T>
+    {
+        int oh = row % g.OH, od = row / g.OH % g.OD, n = row / (g.OH * g.OD);
+        var (d0, d1) = PoolGeometry.Range(od, g.SD, g.PD, g.KD, g.D);
+        var (h0, h1) = PoolGeometry.Range(oh, g.SH, g.PH, g.KH, g.H);
+        var (w0, w1) = PoolGeometry.Range(ow, g.SW, g.PW, g.KW, g.W);
+        long best = -1;
+        T max = default;
+        for (int d = d0; d < d1; d++)
+            for (int h = h0; h < h1; h++)
+                for (int w = w0; w < w1; w++)
+                {
+                    long at = ((((long)n * g.D + d) * g.H + h) * g.W + w) * g.C + ch;
+                    if (best < 0 || x[at] > max) { best = at; max = x[at]; }
+                }
+        return best;
+    }
+}
+
+/// <summary>
+/// The gradient of <see cref="MaxPoolOp"/>: <c>MaxPoolGrad(g, x)</c> has <c>x</c>'s shape and adds each <c>g</c> value to
+/// the first largest cell of its window in <c>x</c>. Linear in <c>g</c>; its gradient with respect to <c>g</c> is
+/// <see cref="MaxPoolGradGradOp"/>, and <c>x</c> (which only picks the cells) gets none.
+/// </summary>
+[Op("MaxPoolGrad")]
+public sealed partial class MaxPoolGradOp : Op
+{
+    /// <summary>Creates the op (the attributes of the <see cref="MaxPoolOp"/> it differentiates).</summary>
+    public MaxPoolGradOp(int[] window, int[] strides, int[] pads)
+    {
+        PoolGeometry.CheckAttributes("MaxPoolGrad", window, strides, pads);
+        Window = window;
+        Strides = strides;
+        Pads = pads;
+    }
+
+    /// <summary>The window size per spatial axis.</summary>
+    public int[] Window { get; }
+    /// <summary>The step per spatial axis.</summary>
+    public int[] Strides { get; }
+    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
+    public int[] Pads { get; }
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 2);
+        ExpectFloating(inputs[0], "g");
+        ExpectSameDType(inputs[0], inputs[1]);
+        var pooled = PoolGeometry.OutputShape(Name, inputs[1].Shape, Window, Strides, Pads);
+        if (!pooled.IsCompatibleWith(inputs[0].Shape))
+            throw new ShapeMismatchException(Name, $"the gradient has shape {inputs[0].Shape} but pooling the input of shape {inputs[1].Shape} gives {pooled}.", inputs[0].Shape, inputs[1].Shape);
+        return new(inputs[1].Shape, inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    {
+        var r = output.Allocate();
+        var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);
+        if (r.DType == DType.Float32) Run<float>(geo, inputs[0], inputs[1], r);
+        else Run<double>(geo, inputs[0], inputs[1], r);
+        return r;
+    }
+
+    private static unsafe void Run<T>(PoolGeometry geo, Tensor g, Tensor x, Tensor r) where T : unmanaged, INumber<T>
+    {
+        if (g.Size == 0) return;
+        fixed (T* pg = g.Data<T>(), px = x.Data<T>(), pr = r.Data<T>())
+        {
+            nint ig = (nint)pg, ix = (nint)px, ir = (nint)pr;
+            int rowsPerImage = geo.OD * geo.OH;
+            // Windows of one image may overlap, so the images are split between the cores.
+            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, (begin, end) =>
+            {
+                T* gg = (T*)ig, xx = (T*)ix, rr = (T*)ir;
+                for (int row = begin * rowsPerImage; row < end * rowsPerImage; row++)
+                    for (int ow = 0; ow < geo.OW; ow++)
+                        for (int ch = 0; ch < geo.C; ch++)
+                        {
+                            long at = MaxPoolOp.ArgMax(geo, xx, row, ow, ch);
+                            if (at >= 0) rr[at] += gg[((long)row * geo.OW + ow) * geo.C + ch];
+                        }
+            });
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [OpRunner.Run(new MaxPoolGradGradOp(Window, Strides, Pads), g, inputs[1]), null];
+}
+
+/// <summary>
+/// The gradient of <see cref="MaxPoolGradOp"/> with respect to its <c>g</c>: <c>MaxPoolGradGrad(h, x)</c> has the pooled
+/// shape and reads, for each window of <c>x</c>, <c>h</c> at the window's first largest cell. Its gradient with respect
+/// to <c>h</c> is <see cref="MaxPoolGradOp"/> again.
+/// </summary>
+[Op("MaxPoolGradGrad")]
+public sealed partial class MaxPoolGradGradOp : Op
+{
+    /// <summary>Creates the op (the attributes of the <see cref="MaxPoolOp"/>).</summary>
+    public MaxPoolGradGradOp(int[] window, int[] strides, int[] pads)
+    {
+        PoolGeometry.CheckAttributes("MaxPoolGradGrad", window, strides, pads);
+        Window = window;
+        Strides = strides;
+        Pads = pads;
+    }
+
+    /// <summary>The window size per spatial axis.</summary>
+    public int[] Window { get; }
+    /// <summary>The step per spatial axis.</summary>
+    public int[] Strides { get; }
+    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
+    public int[] Pads { get; }
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 2);
+        ExpectFloating(inputs[0], "h");
+        ExpectSameDType(inputs[0], inputs[1]);
+        if (!inputs[0].Shape.IsCompatibleWith(inputs[1].Shape))
+            throw new ShapeMismatchException(Name, $"h has shape {inputs[0].Shape} but the pooled input has shape {inputs[1].Shape}.", inputs[0].Shape, inputs[1].Shape);
+        return new(PoolGeometry.OutputShape(Name, inputs[1].Shape, Window, Strides, Pads), inputs[0].DType);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    {
+        var r = output.Allocate(zeroed: false);
+        var geo = PoolGeometry.Of(inputs[1].Shape, output.Shape, Window, Strides, Pads);
+        if (r.DType == DType.Float32) Run<float>(geo, inputs[0], inputs[1], r);
+        else Run<double>(geo, inputs[0], inputs[1], r);
+        return r;
+    }
+
+    private static unsafe void Run<T>(PoolGeometry geo, Tensor h, Tensor x, Tensor r) where T : unmanaged, INumber<T>
+    {
+        if (r.Size == 0) return;
+        fixed (T* ph = h.Data<T>(), px = x.Data<T>(), pr = r.Data<T>())
+        {
+            nint ih = (nint)ph, ix = (nint)px, ir = (nint)pr;
+            PoolGeometry.Parallel(geo.Rows, (long)r.Size * geo.KD * geo.KH * geo.KW, (begin, end) =>
+            {
+                T* hh = (T*)ih, xx = (T*)ix, rr = (T*)ir;
+                for (int row = begin; row < end; row++)
+                    for (int ow = 0; ow < geo.OW; ow++)
+                        for (int ch = 0; ch < geo.C; ch++)
+                        {
+                            long at = MaxPoolOp.ArgMax(geo, xx, row, ow, ch);
+                            rr[((long)row * geo.OW + ow) * geo.C + ch] = at >= 0 ? hh[at] : T.Zero;
+                        }
+            });
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => [OpRunner.Run(new MaxPoolGradOp(Window, Strides, Pads), g, inputs[1]), null];
+}
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Max pooling of a channels-last <paramref name="x"/> <c>(N, *spatial, C)</c> (1 to 3 spatial axes): windows of
+    /// <paramref name="window"/> cells moved by <paramref name="strides"/>, after padding by <paramref name="pads"/>
+    /// (<c>[begins..., ends...]</c>, padded cells are ignored).
+    /// </summary>
+    public static Tensor MaxPool(Tensor x, int[] window, int[] strides, int[] pads) => OpRunner.Run(new MaxPoolOp(window, strides, pads), x);
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using LayerGen.Kernels;
+
+namespace LayerGen.Operations;
+
+/// <summary>
+/// The windows of a pooling op over a channels-last input <c>(N, *spatial, C)</c> with 1 to 3 spatial axes, seen as
+/// <c>(N, D, H, W, C)</c> (missing leading spatial axes have size 1): sizes, strides and the padding before each axis.
+/// Also the checks and the output-shape rule the pooling ops share.
+/// </summary>
+internal readonly struct PoolGeometry
+{
+    public readonly int N, C, D, H, W, OD, OH, OW, KD, KH, KW, SD, SH, SW, PD, PH, PW;
+
+    private PoolGeometry(Shape x, Shape y, int[] window, int[] strides, int[] pads)
+    {
+        int r = window.Length;
+        N = x[0];
+        C = x[^1];
+        Span<int> i = [1, 1, 1], o = [1, 1, 1], k = [1, 1, 1], s = [1, 1, 1], p = [0, 0, 0];
+        for (int a = 0; a < r; a++)
+        {
+            int at = 3 - r + a;
+            i[at] = x[1 + a]; o[at] = y[1 + a]; k[at] = window[a]; s[at] = strides[a]; p[at] = pads[a];
+        }
+        (D, H, W, OD, OH, OW, KD, KH, KW, SD, SH, SW, PD, PH, PW) = (i[0], i[1], i[2], o[0], o[1], o[2], k[0], k[1], k[2], s[0], s[1], s[2], p[0], p[1], p[2]);
+    }
+
+    /// <summary>The geometry of pooling <paramref name="x"/> into <paramref name="y"/> (both channels-last).</summary>
+    public static PoolGeometry Of(Shape x, Shape y, int[] window, int[] strides, int[] pads) => new(x, y, window, strides, pads);
+
+    /// <summary>Output rows: one per (n, od, oh); each holds <c>OW * C</c> values.</summary>
+    public int Rows => N * OD * OH;
+
+    /// <summary>The input range <c>[begin, end)</c> that output index <paramref name="o"/> of an axis reads.</summary>
+    public static (int Begin, int End) Range(int o, int stride, int pad, int window, int size)
+    {
+        int start = o * stride - pad;
+        return (Math.Max(start, 0), Math.Min(start + window, size));
+    }
+
+    /// <summary>Checks a pooling op's attributes: 1 to 3 spatial axes, positive windows and strides, pads in [0, window).</summary>
+    public static void CheckAttributes(string op, int[] window, int[] strides, int[] pads)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(strides);
+        ArgumentNullException.ThrowIfNull(pads);
+        int r = window.Length;
+        if (r is < 1 or > 3) throw new OpAttributeException(op, "window", $"must have 1, 2 or 3 entries (one per spatial axis), got [{List(window)}].");
+        if (strides.Length != r) throw new OpAttributeException(op, "strides", $"must have {r} entries like the window [{List(window)}], got [{List(strides)}].");
+        if (pads.Length != 2 * r) throw new OpAttributeException(op, "pads", $"must have {2 * r} entries [begins..., ends...] for a window of {r} axes, got [{List(pads)}].");
+        for (int a = 0; a < r; a++)
+        {
+            if (window[a] <= 0) throw new OpAttributeException(op, "window", $"must be positive, got [{List(window)}].");
+            if (strides[a] <= 0) throw new OpAttributeException(op, "strides", $"must be positive, got [{List(strides)}].");
+            if (pads[a] < 0 || pads[a + r] < 0 || pads[a] >= window[a] || pads[a + r] >= window[a])
+                throw new OpAttributeException(op, "pads", $"must be at least 0 and smaller than the window [{List(window)}], got [{List(pads)}].");
+        }
+    }
+
+    /// <summary>The pooled shape of a channels-last <paramref name="x"/>, or a <see cref="ShapeMismatchException"/> naming the shapes.</summary>
+    public static Shape OutputShape(string op, Shape x, int[] window, int[] strides, int[] pads)
+    {
+        int r = window.Length;
+        if (x.Rank != r + 2)
+            throw new ShapeMismatchException(op, $"a window of {r} spatial axes [{List(window)}] needs an input of rank {r + 2} (batch, {r} spatial axes, channels), got shape {x}.", x);
+        var dims = new int[r + 2];
+        dims[0] = x[0];
+        dims[^1] = x[^1];
+        for (int a = 0; a < r; a++)
+        {
+            int size = x[1 + a];
+            if (size == Shape.Unknown) { dims[1 + a] = Shape.Unknown; continue; }
+            int padded = size + pads[a] + pads[a + r];
+            if (padded < window[a])
+                throw new ShapeMismatchException(op, $"the window [{List(window)}] is larger than the padded input: spatial axis {a} has size {size} + padding {pads[a]} + {pads[a + r]} = {padded} < {window[a]} (input shape {x}).", x);
+            dims[1 + a] = (padded - window[a]) / strides[a] + 1;
+        }
+        return Shape.FromOwned(dims);
+    }
+
+    /// <summary>Keras/TensorFlow padding: "valid" none, "same" <c>total = max((ceil(in/s) - 1) * s + k - in, 0)</c>, half (rounded down) before.</summary>
+    /// <remarks>Pooling's own copy until <c>ConvGeometry.Pads</c> is merged in.</remarks>
+    public static int[] Pads(string padding, ReadOnlySpan<int> inputSpatial, ReadOnlySpan<int> window, ReadOnlySpan<int> strides)
+    {
+        int r = window.Length;
+        var pads = new int[2 * r];
+        switch (padding)
+        {
+            case "valid": return pads;
+            case "same":
+                for (int a = 0; a < r; a++)
+                {
+                    int n = inputSpatial[a], s = strides[a];
+                    int total = Math.Max(((n + s - 1) / s - 1) * s + window[a] - n, 0);
+                    pads[a] = total / 2;
+                    pads[a + r] = total - total / 2;
+                }
+                return pads;
+            default: throw new ArgumentException($"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}", nameof(padding));
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/>(begin, end) over <paramref name="count"/> items, on both cores when <paramref name="work"/> is large.</summary>
+    public static void Parallel(int count, long work, Action<int, int> body)
+    {
+        int parts = work < 1 << 16 ? 1 : Math.Min(count, ForkJoin.MaxParallelism);
+        if (parts <= 1) { body(0, count); return; }
+        ForkJoin.Run(parts, t => body((int)((long)count * t / parts), (int)((long)count * (t + 1) / parts)));
+    }
+
+    public static string List(int[] values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+}

@@ -14,12 +14,16 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 int epochs = 5;
+int batchSize = 32;           // Keras's default: 5 epochs of 128 stop near 0.88-0.89 test accuracy
+double learningRate = 0.001;  // Adam's default
 string? dataDirectory = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     if (args[i] == "--epochs") epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--batch-size") batchSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--learning-rate") learningRate = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
     else if (args[i] == "--data") dataDirectory = args[i + 1];
-    else { Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --data DIRECTORY)"); return 2; }
+    else { Console.Error.WriteLine($"unknown option {args[i]} (use --epochs N, --batch-size B, --learning-rate R, --data DIRECTORY)"); return 2; }
 }
 RandomGenerator.SetGlobalSeed(16);
 
@@ -46,10 +50,10 @@ var model = new Sequential([
 model.Summary();
 
 // 3. Train: Adam, sparse categorical cross-entropy, accuracy; the last 10 % of the training images validate.
-model.Compile(optimizer: new Adam(), loss: new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
+model.Compile(optimizer: new Adam(learningRate: learningRate), loss: new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
 var clock = Stopwatch.StartNew();
-model.Fit(xTrain, yTrain, batchSize: 128, epochs: epochs, validationSplit: 0.1);
-Console.WriteLine($"Trained {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / epochs:F1} s per epoch)");
+model.Fit(xTrain, yTrain, batchSize: batchSize, epochs: epochs, validationSplit: 0.1);
+Console.WriteLine($"Trained {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / Math.Max(epochs, 1):F1} s per epoch)");
 
 // 4. Evaluate on the test set.
 var scores = model.Evaluate(xTest, yTest, verbose: 0);
@@ -76,8 +80,7 @@ for (int i = 0; i < 5; i++)
 
 // 6. Export to ONNX and run it in ONNX Runtime.
 const int OnnxBatch = 1000;
-var forward = TensorFunction.Trace(reloaded.PredictStep, "fashion", inputSignature: [new TensorSpec(new Shape(-1, 28, 28, 1), DType.Float32)]);
-var graph = forward.ConcreteFunctions[0].Graph;
+var graph = TensorFunction.Trace(reloaded.PredictStep, "fashion").GetConcreteFunction(new TensorSpec(new Shape(-1, 28, 28, 1), DType.Float32)).Graph;
 graph.SaveOnnx("fashion.onnx", "fashion");
 using var session = new InferenceSession("fashion.onnx");
 var batch = xTest[0..OnnxBatch];

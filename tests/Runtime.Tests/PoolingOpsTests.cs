@@ -90,6 +90,45 @@ public class PoolingOpsTests
         return ([.. max], [.. avg]);
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void MaxPoolGradRoutesToTheFirstLargestCellOnBothCores(DType dtype)
+    {
+        // Rounded values tie often; 19 channels cover the vector lanes and the scalar tail.
+        int[] window = [3, 2], strides = [2, 1], pads = [1, 0, 1, 1];
+        var x = Ops.Cast(Tensor.From(Tensor.RandomNormal([6, 21, 17, 19], generator: new RandomGenerator(8)).ToArray<float>().Select(v => MathF.Round(v * 2)).ToArray(), new Shape(6, 21, 17, 19)), dtype);
+        var y = Ops.MaxPool(x, window, strides, pads);
+        var g = Ops.Cast(Tensor.RandomNormal(y.Shape.ToArray(), generator: new RandomGenerator(9)), dtype);
+        var dx = Ops.Cast(OpRunner.Run(new MaxPoolGradOp(window, strides, pads), g, x), DType.Float64).ToArray<double>();
+        var h = Ops.Cast(Tensor.RandomNormal(x.Shape.ToArray(), generator: new RandomGenerator(10)), dtype);
+        var picked = Ops.Cast(OpRunner.Run(new MaxPoolGradGradOp(window, strides, pads), h, x), DType.Float64).ToArray<double>();
+        var xv = Ops.Cast(x, DType.Float64).ToArray<double>();
+        var gv = Ops.Cast(g, DType.Float64).ToArray<double>();
+        var hv = Ops.Cast(h, DType.Float64).ToArray<double>();
+        var expectedDx = new double[xv.Length];
+        var ys = y.Shape;
+        for (int n = 0; n < ys[0]; n++)
+            for (int oh = 0; oh < ys[1]; oh++)
+                for (int ow = 0; ow < ys[2]; ow++)
+                    for (int c = 0; c < ys[3]; c++)
+                    {
+                        int best = -1;
+                        for (int kh = 0; kh < window[0]; kh++)
+                            for (int kw = 0; kw < window[1]; kw++)
+                            {
+                                int ih = oh * strides[0] - pads[0] + kh, iw = ow * strides[1] - pads[1] + kw;
+                                if (ih < 0 || ih >= 21 || iw < 0 || iw >= 17) continue;
+                                int at = ((n * 21 + ih) * 17 + iw) * 19 + c;
+                                if (best < 0 || xv[at] > xv[best]) best = at;
+                            }
+                        int o = ((n * ys[1] + oh) * ys[2] + ow) * ys[3] + c;
+                        expectedDx[best] += gv[o];
+                        Assert.Equal(hv[best], picked[o]);
+                    }
+        for (int i = 0; i < dx.Length; i++) Assert.True(Math.Abs(dx[i] - expectedDx[i]) < 1e-5, $"{i}: {dx[i]} vs {expectedDx[i]}");
+    }
+
     [Fact]
     public void BadAttributesAndShapesAreTypedErrors()
     {

@@ -13,13 +13,14 @@ public partial class AveragePooling1D
     private readonly string dataFormat;
 
     /// <summary>Creates the layer (Keras 3's arguments and defaults).</summary>
-    /// <param name="poolSize">The window, one size per spatial axis (one number is used for every axis); default [2].</param>
+    /// <param name="poolSize">The window, one size per spatial axis (one number is used for every axis); required, as in Keras.</param>
     /// <param name="strides">The step per spatial axis; null is <paramref name="poolSize"/>.</param>
     /// <param name="padding"><c>"valid"</c> (no padding) or <c>"same"</c> (pad evenly so the output has <c>ceil(input / stride)</c> cells).</param>
     /// <param name="dataFormat"><c>"channels_last"</c> (default) or <c>"channels_first"</c>.</param>
-    public AveragePooling1D(int[]? poolSize = null, int[]? strides = null, string padding = "valid", string? dataFormat = null)
+    public AveragePooling1D(int[] poolSize, int[]? strides = null, string padding = "valid", string? dataFormat = null)
     {
-        this.poolSize = PoolingArguments.Tuple(poolSize, [2], 1, "pool_size");
+        ArgumentNullException.ThrowIfNull(poolSize);
+        this.poolSize = PoolingArguments.Tuple(poolSize, poolSize, 1, "pool_size");
         this.strides = PoolingArguments.Tuple(strides, this.poolSize, 1, "strides");
         this.padding = PoolingArguments.Padding(padding);
         this.dataFormat = PoolingArguments.DataFormat(dataFormat);

@@ -52,13 +52,14 @@ public sealed partial class AvgPoolOp : Op
         if (y.Size == 0) return;
         fixed (T* px = x.Data<T>(), py = y.Data<T>())
         {
-            nint ix = (nint)px, iy = (nint)py;
-            PoolGeometry.Parallel(geo.Rows, (long)y.Size * geo.KD * geo.KH * geo.KW, (begin, end) => Rows(geo, (T*)ix, (T*)iy, begin, end));
+            PoolGeometry.Parallel(geo.Rows, (long)y.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, new KernelArgs(geo, (nint)px, (nint)py));
         }
     }
 
-    private static unsafe void Rows<T>(PoolGeometry g, T* x, T* y, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var g = args.Geo;
+        T* x = (T*)args.A, y = (T*)args.B;
         int c = g.C;
         for (int row = begin; row < end; row++)
         {
@@ -135,33 +136,34 @@ public sealed partial class AvgPoolGradOp : Op
         if (g.Size == 0) return;
         fixed (T* pg = g.Data<T>(), pr = r.Data<T>())
         {
-            nint ig = (nint)pg, ir = (nint)pr;
-            int rowsPerImage = geo.OD * geo.OH;
             // Windows of one image may overlap, so the images are split between the cores.
-            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, (begin, end) =>
+            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, new KernelArgs(geo, (nint)pg, (nint)pr));
+        }
+    }
+
+    private static unsafe void Images<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var geo = args.Geo;
+        T* gg = (T*)args.A, rr = (T*)args.B;
+        int c = geo.C, rowsPerImage = geo.OD * geo.OH;
+        for (int row = begin * rowsPerImage; row < end * rowsPerImage; row++)
+        {
+            int oh = row % geo.OH, od = row / geo.OH % geo.OD, n = row / (geo.OH * geo.OD);
+            var (d0, d1) = PoolGeometry.Range(od, geo.SD, geo.PD, geo.KD, geo.D);
+            var (h0, h1) = PoolGeometry.Range(oh, geo.SH, geo.PH, geo.KH, geo.H);
+            for (int ow = 0; ow < geo.OW; ow++)
             {
-                T* gg = (T*)ig, rr = (T*)ir;
-                int c = geo.C;
-                for (int row = begin * rowsPerImage; row < end * rowsPerImage; row++)
-                {
-                    int oh = row % geo.OH, od = row / geo.OH % geo.OD, n = row / (geo.OH * geo.OD);
-                    var (d0, d1) = PoolGeometry.Range(od, geo.SD, geo.PD, geo.KD, geo.D);
-                    var (h0, h1) = PoolGeometry.Range(oh, geo.SH, geo.PH, geo.KH, geo.H);
-                    for (int ow = 0; ow < geo.OW; ow++)
-                    {
-                        var (w0, w1) = PoolGeometry.Range(ow, geo.SW, geo.PW, geo.KW, geo.W);
-                        var src = new ReadOnlySpan<T>(gg + ((long)row * geo.OW + ow) * c, c);
-                        T scale = T.One / T.CreateChecked((d1 - d0) * (h1 - h0) * (w1 - w0));
-                        for (int d = d0; d < d1; d++)
-                            for (int h = h0; h < h1; h++)
-                                for (int w = w0; w < w1; w++)
-                                {
-                                    var dst = new Span<T>(rr + ((((long)n * geo.D + d) * geo.H + h) * geo.W + w) * c, c);
-                                    TensorPrimitives.MultiplyAdd(src, scale, dst, dst);
-                                }
-                    }
-                }
-            });
+                var (w0, w1) = PoolGeometry.Range(ow, geo.SW, geo.PW, geo.KW, geo.W);
+                var src = new ReadOnlySpan<T>(gg + ((long)row * geo.OW + ow) * c, c);
+                T scale = T.One / T.CreateChecked((d1 - d0) * (h1 - h0) * (w1 - w0));
+                for (int d = d0; d < d1; d++)
+                    for (int h = h0; h < h1; h++)
+                        for (int w = w0; w < w1; w++)
+                        {
+                            var dst = new Span<T>(rr + ((((long)n * geo.D + d) * geo.H + h) * geo.W + w) * c, c);
+                            TensorPrimitives.MultiplyAdd(src, scale, dst, dst);
+                        }
+            }
         }
     }
 

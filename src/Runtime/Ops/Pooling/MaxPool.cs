@@ -57,13 +57,14 @@ public sealed partial class MaxPoolOp : Op
         if (y.Size == 0) return;
         fixed (T* px = x.Data<T>(), py = y.Data<T>())
         {
-            nint ix = (nint)px, iy = (nint)py;
-            PoolGeometry.Parallel(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, (begin, end) => Rows<T>(g, (T*)ix, (T*)iy, begin, end));
+            PoolGeometry.Parallel(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, &Rows<T>, new KernelArgs(g, (nint)px, (nint)py));
         }
     }
 
-    private static unsafe void Rows<T>(PoolGeometry g, T* x, T* y, int begin, int end) where T : unmanaged, INumber<T>
+    private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
     {
+        var g = args.Geo;
+        T* x = (T*)args.A, y = (T*)args.B;
         int c = g.C;
         for (int row = begin; row < end; row++)
         {
@@ -91,23 +92,63 @@ public sealed partial class MaxPoolOp : Op
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [OpRunner.Run(new MaxPoolGradOp(Window, Strides, Pads), g, inputs[0])];
 
-    /// <summary>The index (flat, in <paramref name="x"/>) of the first largest cell of the window of output cell (row, ow, ch), or -1.</summary>
-    internal static unsafe long ArgMax<T>(PoolGeometry g, T* x, int row, int ow, int ch) where T : unmanaged, INumber<T>
+    /// <summary>
+    /// For output rows [<paramref name="begin"/>, <paramref name="end"/>): finds each window's first largest cell of
+    /// <paramref name="x"/> per channel (vectorised over channels: a running maximum and the ordinal of the cell that
+    /// set it) and either adds <paramref name="pooled"/> there into <paramref name="full"/> (<paramref name="scatter"/>:
+    /// MaxPoolGrad) or reads <paramref name="full"/> there into <paramref name="pooled"/> (MaxPoolGradGrad).
+    /// </summary>
+    internal static unsafe void RouteRows<T>(PoolGeometry g, T* x, T* pooled, T* full, int begin, int end, bool scatter) where T : unmanaged, INumber<T>
     {
-        int oh = row % g.OH, od = row / g.OH % g.OD, n = row / (g.OH * g.OD);
-        var (d0, d1) = PoolGeometry.Range(od, g.SD, g.PD, g.KD, g.D);
-        var (h0, h1) = PoolGeometry.Range(oh, g.SH, g.PH, g.KH, g.H);
-        var (w0, w1) = PoolGeometry.Range(ow, g.SW, g.PW, g.KW, g.W);
-        long best = -1;
-        T max = default;
-        for (int d = d0; d < d1; d++)
-            for (int h = h0; h < h1; h++)
-                for (int w = w0; w < w1; w++)
+        int cells = g.KD * g.KH * g.KW, c = g.C, lanes = Vector<T>.Count;
+        Span<long> offsets = cells <= 1024 ? stackalloc long[cells] : new long[cells];
+        for (int row = begin; row < end; row++)
+        {
+            int oh = row % g.OH, od = row / g.OH % g.OD, n = row / (g.OH * g.OD);
+            var (d0, d1) = PoolGeometry.Range(od, g.SD, g.PD, g.KD, g.D);
+            var (h0, h1) = PoolGeometry.Range(oh, g.SH, g.PH, g.KH, g.H);
+            for (int ow = 0; ow < g.OW; ow++)
+            {
+                var (w0, w1) = PoolGeometry.Range(ow, g.SW, g.PW, g.KW, g.W);
+                int count = 0;
+                for (int d = d0; d < d1; d++)
+                    for (int h = h0; h < h1; h++)
+                        for (int w = w0; w < w1; w++)
+                            offsets[count++] = ((((long)n * g.D + d) * g.H + h) * g.W + w) * c;
+                if (count == 0) continue;
+                long at = ((long)row * g.OW + ow) * c;
+                int ch = 0;
+                if (Vector.IsHardwareAccelerated)
                 {
-                    long at = ((((long)n * g.D + d) * g.H + h) * g.W + w) * g.C + ch;
-                    if (best < 0 || x[at] > max) { best = at; max = x[at]; }
+                    for (; ch + lanes <= c; ch += lanes)
+                    {
+                        var best = Vector.Load(x + offsets[0] + ch);
+                        var bestCell = Vector<T>.Zero;
+                        for (int k = 1; k < count; k++)
+                        {
+                            var v = Vector.Load(x + offsets[k] + ch);
+                            var greater = Vector.GreaterThan(v, best);
+                            best = Vector.ConditionalSelect(greater, v, best);
+                            bestCell = Vector.ConditionalSelect(greater, new Vector<T>(T.CreateTruncating(k)), bestCell);
+                        }
+                        for (int j = 0; j < lanes; j++)
+                        {
+                            long cell = offsets[int.CreateTruncating(bestCell[j])] + ch + j;
+                            if (scatter) full[cell] += pooled[at + ch + j];
+                            else pooled[at + ch + j] = full[cell];
+                        }
+                    }
                 }
-        return best;
+                for (; ch < c; ch++)
+                {
+                    long bestAt = offsets[0] + ch;
+                    for (int k = 1; k < count; k++)
+                        if (x[offsets[k] + ch] > x[bestAt]) bestAt = offsets[k] + ch;
+                    if (scatter) full[bestAt] += pooled[at + ch];
+                    else pooled[at + ch] = full[bestAt];
+                }
+            }
+        }
     }
 }
 
@@ -162,21 +203,15 @@ public sealed partial class MaxPoolGradOp : Op
         if (g.Size == 0) return;
         fixed (T* pg = g.Data<T>(), px = x.Data<T>(), pr = r.Data<T>())
         {
-            nint ig = (nint)pg, ix = (nint)px, ir = (nint)pr;
-            int rowsPerImage = geo.OD * geo.OH;
             // Windows of one image may overlap, so the images are split between the cores.
-            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, (begin, end) =>
-            {
-                T* gg = (T*)ig, xx = (T*)ix, rr = (T*)ir;
-                for (int row = begin * rowsPerImage; row < end * rowsPerImage; row++)
-                    for (int ow = 0; ow < geo.OW; ow++)
-                        for (int ch = 0; ch < geo.C; ch++)
-                        {
-                            long at = MaxPoolOp.ArgMax(geo, xx, row, ow, ch);
-                            if (at >= 0) rr[at] += gg[((long)row * geo.OW + ow) * geo.C + ch];
-                        }
-            });
+            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr));
         }
+    }
+
+    private static unsafe void Images<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
+    {
+        int rowsPerImage = args.Geo.OD * args.Geo.OH;
+        MaxPoolOp.RouteRows(args.Geo, (T*)args.B, (T*)args.A, (T*)args.C, begin * rowsPerImage, end * rowsPerImage, scatter: true);
     }
 
     /// <inheritdoc/>
@@ -234,20 +269,12 @@ public sealed partial class MaxPoolGradGradOp : Op
         if (r.Size == 0) return;
         fixed (T* ph = h.Data<T>(), px = x.Data<T>(), pr = r.Data<T>())
         {
-            nint ih = (nint)ph, ix = (nint)px, ir = (nint)pr;
-            PoolGeometry.Parallel(geo.Rows, (long)r.Size * geo.KD * geo.KH * geo.KW, (begin, end) =>
-            {
-                T* hh = (T*)ih, xx = (T*)ix, rr = (T*)ir;
-                for (int row = begin; row < end; row++)
-                    for (int ow = 0; ow < geo.OW; ow++)
-                        for (int ch = 0; ch < geo.C; ch++)
-                        {
-                            long at = MaxPoolOp.ArgMax(geo, xx, row, ow, ch);
-                            rr[((long)row * geo.OW + ow) * geo.C + ch] = at >= 0 ? hh[at] : T.Zero;
-                        }
-            });
+            PoolGeometry.Parallel(geo.Rows, (long)r.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, new KernelArgs(geo, (nint)ph, (nint)px, (nint)pr));
         }
     }
+
+    private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
+        => MaxPoolOp.RouteRows(args.Geo, (T*)args.B, (T*)args.C, (T*)args.A, begin, end, scatter: false);
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)

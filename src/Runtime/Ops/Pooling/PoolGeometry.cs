@@ -26,6 +26,15 @@ internal readonly struct PoolGeometry
         (D, H, W, OD, OH, OW, KD, KH, KW, SD, SH, SW, PD, PH, PW) = (i[0], i[1], i[2], o[0], o[1], o[2], k[0], k[1], k[2], s[0], s[1], s[2], p[0], p[1], p[2]);
     }
 
+    private PoolGeometry(int n, int h, int w, int c, int oh, int ow)
+    {
+        (N, D, H, W, C, OD, OH, OW) = (n, 1, h, w, c, 1, oh, ow);
+        (KD, KH, KW, SD, SH, SW, PD, PH, PW) = (1, 1, 1, 1, 1, 1, 0, 0, 0);
+    }
+
+    /// <summary>The sizes of resizing images <c>(n, h, w, c)</c> to <c>(n, oh, ow, c)</c> (no windows).</summary>
+    public static PoolGeometry ForResize(int n, int h, int w, int c, int oh, int ow) => new(n, h, w, c, oh, ow);
+
     /// <summary>The geometry of pooling <paramref name="x"/> into <paramref name="y"/> (both channels-last).</summary>
     public static PoolGeometry Of(Shape x, Shape y, int[] window, int[] strides, int[] pads) => new(x, y, window, strides, pads);
 
@@ -101,13 +110,51 @@ internal readonly struct PoolGeometry
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(begin, end) over <paramref name="count"/> items, on both cores when <paramref name="work"/> is large.</summary>
-    public static void Parallel(int count, long work, Action<int, int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>(args, begin, end) over <paramref name="count"/> items, on both cores when
+    /// <paramref name="work"/> is large. Allocates nothing: a function pointer and one reused job per calling thread.
+    /// </summary>
+    public static unsafe void Parallel(int count, long work, delegate*<in KernelArgs, int, int, void> body, in KernelArgs args)
     {
         int parts = work < 1 << 16 ? 1 : Math.Min(count, ForkJoin.MaxParallelism);
-        if (parts <= 1) { body(0, count); return; }
-        ForkJoin.Run(parts, t => body((int)((long)count * t / parts), (int)((long)count * (t + 1) / parts)));
+        if (parts <= 1) { body(args, 0, count); return; }
+        var job = t_job ??= new RangeJob();
+        job.Set(body, args, count, parts);
+        try { ForkJoin.Run(parts, job.Body); }
+        finally { job.Set(null, default, 0, 0); }
+    }
+
+    [ThreadStatic] private static RangeJob? t_job;
+
+    /// <summary>One kernel split over threads: part t takes items [count * t / parts, count * (t + 1) / parts).</summary>
+    private sealed unsafe class RangeJob
+    {
+        private delegate*<in KernelArgs, int, int, void> body;
+        private KernelArgs args;
+        private int count, parts;
+
+        public RangeJob() => Body = Run;
+
+        /// <summary><see cref="Run"/> as a delegate, made once.</summary>
+        public Action<int> Body { get; }
+
+        public void Set(delegate*<in KernelArgs, int, int, void> body, in KernelArgs args, int count, int parts)
+        {
+            this.body = body;
+            this.args = args;
+            this.count = count;
+            this.parts = parts;
+        }
+
+        private void Run(int t) => body(args, (int)((long)count * t / parts), (int)((long)count * (t + 1) / parts));
     }
 
     public static string List(int[] values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+}
+
+/// <summary>What a pooling kernel part reads: the geometry and up to three pinned buffers.</summary>
+internal readonly struct KernelArgs(PoolGeometry geometry, nint a, nint b, nint c = 0)
+{
+    public readonly PoolGeometry Geo = geometry;
+    public readonly nint A = a, B = b, C = c;
 }

@@ -68,32 +68,33 @@ public sealed partial class ResizeBilinearOp : Op
         if (y.Size == 0) return;
         int n = x.Shape[0], h = x.Shape[1], w = x.Shape[2], c = x.Shape[3], oh = y.Shape[1], ow = y.Shape[2];
         fixed (T* px = x.Data<T>(), py = y.Data<T>())
+            PoolGeometry.Parallel(n * oh, (long)y.Size * 4, &Rows<T>, new KernelArgs(PoolGeometry.ForResize(n, h, w, c, oh, ow), (nint)px, (nint)py));
+    }
+
+    private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var geo = args.Geo;
+        int h = geo.H, w = geo.W, c = geo.C, oh = geo.OH, ow = geo.OW;
+        T* xx = (T*)args.A, yy = (T*)args.B;
+        for (int row = begin; row < end; row++)
         {
-            nint ix = (nint)px, iy = (nint)py;
-            PoolGeometry.Parallel(n * oh, (long)y.Size * 4, (begin, end) =>
+            int b = row / oh, oy = row % oh;
+            var (y0, y1, wy0d, wy1d) = Taps(oy, h, oh);
+            T wy0 = T.CreateTruncating(wy0d), wy1 = T.CreateTruncating(wy1d);
+            T* r0 = xx + ((long)b * h + y0) * w * c, r1 = xx + ((long)b * h + y1) * w * c;
+            T* dst = yy + (long)row * ow * c;
+            for (int ox = 0; ox < ow; ox++)
             {
-                T* xx = (T*)ix, yy = (T*)iy;
-                for (int row = begin; row < end; row++)
+                var (x0, x1, wx0d, wx1d) = Taps(ox, w, ow);
+                T wx0 = T.CreateTruncating(wx0d), wx1 = T.CreateTruncating(wx1d);
+                for (int ch = 0; ch < c; ch++)
                 {
-                    int b = row / oh, oy = row % oh;
-                    var (y0, y1, wy0d, wy1d) = Taps(oy, h, oh);
-                    T wy0 = T.CreateTruncating(wy0d), wy1 = T.CreateTruncating(wy1d);
-                    T* r0 = xx + ((long)b * h + y0) * w * c, r1 = xx + ((long)b * h + y1) * w * c;
-                    T* dst = yy + (long)row * ow * c;
-                    for (int ox = 0; ox < ow; ox++)
-                    {
-                        var (x0, x1, wx0d, wx1d) = Taps(ox, w, ow);
-                        T wx0 = T.CreateTruncating(wx0d), wx1 = T.CreateTruncating(wx1d);
-                        for (int ch = 0; ch < c; ch++)
-                        {
-                            // Height first, then width, as Keras's numpy backend contracts the axes.
-                            T a = r0[x0 * c + ch] * wy0 + r1[x0 * c + ch] * wy1;
-                            T bb = r0[x1 * c + ch] * wy0 + r1[x1 * c + ch] * wy1;
-                            dst[ox * c + ch] = a * wx0 + bb * wx1;
-                        }
-                    }
+                    // Height first, then width, as Keras's numpy backend contracts the axes.
+                    T a = r0[x0 * c + ch] * wy0 + r1[x0 * c + ch] * wy1;
+                    T bb = r0[x1 * c + ch] * wy0 + r1[x1 * c + ch] * wy1;
+                    dst[ox * c + ch] = a * wx0 + bb * wx1;
                 }
-            });
+            }
         }
     }
 
@@ -139,37 +140,38 @@ public sealed partial class ResizeBilinearGradOp : Op
     {
         if (g.Size == 0 || r.Size == 0) return;
         int n = r.Shape[0], h = r.Shape[1], w = r.Shape[2], c = r.Shape[3], oh = g.Shape[1], ow = g.Shape[2];
+        // Output rows of one image scatter into shared input rows, so the images are split between the cores.
         fixed (T* pg = g.Data<T>(), pr = r.Data<T>())
-        {
-            nint ig = (nint)pg, ir = (nint)pr;
-            // Output rows of one image scatter into shared input rows, so the images are split between the cores.
-            PoolGeometry.Parallel(n, (long)g.Size * 4, (begin, end) =>
+            PoolGeometry.Parallel(n, (long)g.Size * 4, &Images<T>, new KernelArgs(PoolGeometry.ForResize(n, h, w, c, oh, ow), (nint)pg, (nint)pr));
+    }
+
+    private static unsafe void Images<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var geo = args.Geo;
+        int h = geo.H, w = geo.W, c = geo.C, oh = geo.OH, ow = geo.OW;
+        T* gg = (T*)args.A, rr = (T*)args.B;
+        for (int b = begin; b < end; b++)
+            for (int oy = 0; oy < oh; oy++)
             {
-                T* gg = (T*)ig, rr = (T*)ir;
-                for (int b = begin; b < end; b++)
-                    for (int oy = 0; oy < oh; oy++)
+                var (y0, y1, wy0d, wy1d) = ResizeBilinearOp.Taps(oy, h, oh);
+                T wy0 = T.CreateTruncating(wy0d), wy1 = T.CreateTruncating(wy1d);
+                T* r0 = rr + ((long)b * h + y0) * w * c, r1 = rr + ((long)b * h + y1) * w * c;
+                T* src = gg + ((long)b * oh + oy) * ow * c;
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    var (x0, x1, wx0d, wx1d) = ResizeBilinearOp.Taps(ox, w, ow);
+                    T wx0 = T.CreateTruncating(wx0d), wx1 = T.CreateTruncating(wx1d);
+                    for (int ch = 0; ch < c; ch++)
                     {
-                        var (y0, y1, wy0d, wy1d) = ResizeBilinearOp.Taps(oy, h, oh);
-                        T wy0 = T.CreateTruncating(wy0d), wy1 = T.CreateTruncating(wy1d);
-                        T* r0 = rr + ((long)b * h + y0) * w * c, r1 = rr + ((long)b * h + y1) * w * c;
-                        T* src = gg + ((long)b * oh + oy) * ow * c;
-                        for (int ox = 0; ox < ow; ox++)
-                        {
-                            var (x0, x1, wx0d, wx1d) = ResizeBilinearOp.Taps(ox, w, ow);
-                            T wx0 = T.CreateTruncating(wx0d), wx1 = T.CreateTruncating(wx1d);
-                            for (int ch = 0; ch < c; ch++)
-                            {
-                                T v = src[ox * c + ch];
-                                T a = v * wx0, bb = v * wx1;
-                                r0[x0 * c + ch] += a * wy0;
-                                r1[x0 * c + ch] += a * wy1;
-                                r0[x1 * c + ch] += bb * wy0;
-                                r1[x1 * c + ch] += bb * wy1;
-                            }
-                        }
+                        T v = src[ox * c + ch];
+                        T a = v * wx0, bb = v * wx1;
+                        r0[x0 * c + ch] += a * wy0;
+                        r1[x0 * c + ch] += a * wy1;
+                        r0[x1 * c + ch] += bb * wy0;
+                        r1[x1 * c + ch] += bb * wy1;
                     }
-            });
-        }
+                }
+            }
     }
 
     /// <inheritdoc/>

@@ -6,7 +6,7 @@ namespace LayerGen.KerasFormat.Tests;
 /// <summary>
 /// LayerGen's <c>.keras</c> files of the convolution layers, for real Keras to read: every Keras fixture saved again by
 /// LayerGen, and one model per layer class built here from the C# constructors (non-default arguments, a random bias),
-/// with <c>layergen_predictions.json</c> (inputs and LayerGen's predictions). The test checks that LayerGen reads its
+/// with <c>layergen_predictions.json</c> (inputs and LayerGen's predictions); the built ones also as <c>.weights.h5</c>. The test checks that LayerGen reads its
 /// own files back with the same predictions; Scripts/check_layergen_conv_exports.py loads the same files in Keras
 /// (set <c>LAYERGEN_CONV_EXPORT_DIR</c> to keep them; the result is recorded in that script's docstring).
 /// </summary>
@@ -75,26 +75,33 @@ public class ConvExportTests
                 var x = RandomInput(shape, seed++);
                 var y = model.Predict(x, verbose: 0);
                 model.Save(Path.Combine(dir, name + ".keras"));
+                model.SaveWeights(Path.Combine(dir, name + ".weights.h5"));
                 cases[name] = new JsonObject { ["x"] = Nested(x), ["y"] = Nested(y) };
             }
-            foreach (var c in ConvFixtureTests.Cases().Select(o => (string)o[0]))
+            foreach (var c in ConvFixtureTests.Names(ConvFixtureTests.Keras315))
             {
-                var model = Model.Load(ConvFixtureTests.PathOf(c + ".keras"));
-                var x = ConvFixtureTests.Input(ConvFixtureTests.Case(c));
+                var model = Model.Load(ConvFixtureTests.PathOf(ConvFixtureTests.Keras315, c + ".keras"));
+                var x = ConvFixtureTests.Input(ConvFixtureTests.Case(ConvFixtureTests.Keras315, c));
                 model.Save(Path.Combine(dir, "resaved_" + c + ".keras"));
                 cases["resaved_" + c] = new JsonObject { ["x"] = Nested(x), ["y"] = Nested(model.Predict(x, verbose: 0)) };
             }
             File.WriteAllText(Path.Combine(dir, "layergen_predictions.json"), new JsonObject { ["cases"] = cases }.ToJsonString());
 
-            Assert.Equal(11 + ConvFixtureTests.Cases().Count(), cases.Count);
+            Assert.Equal(11 + ConvFixtureTests.Names(ConvFixtureTests.Keras315).Count(), cases.Count);
             foreach (var (name, value) in cases)
             {
                 var back = Model.Load(Path.Combine(dir, name + ".keras"));
                 var x = value!["x"]!;
                 var xDims = new List<int>();
                 for (JsonNode? n = x; n is JsonArray a; n = a[0]) xDims.Add(a.Count);
-                var y = back.Predict(Tensor.From<float>(Fixture.Flat(x), new Shape([.. xDims])), verbose: 0);
-                Fixture.Close(Fixture.Flat(value["y"]), y.ToFloatArray(), 1e-6f);
+                var xt = Tensor.From<float>(Fixture.Flat(x), new Shape([.. xDims]));
+                Fixture.Close(Fixture.Flat(value["y"]), back.Predict(xt, verbose: 0).ToFloatArray(), 1e-6f);
+                if (File.Exists(Path.Combine(dir, name + ".weights.h5")))
+                {
+                    back.SetWeights([.. back.GetWeights().Select(w => Tensor.Zeros(w.Shape))]);
+                    back.LoadWeights(Path.Combine(dir, name + ".weights.h5"));
+                    Fixture.Close(Fixture.Flat(value["y"]), back.Predict(xt, verbose: 0).ToFloatArray(), 1e-6f);
+                }
             }
         }
         finally

@@ -6,22 +6,49 @@ namespace LayerGen.KerasFormat.Tests;
 /// <summary>
 /// The convolution layers against real Keras: Fixtures/conv holds one <c>.keras</c> per case written by Keras 3.15.1
 /// (Scripts/gen_conv_fixtures.py) and reference.json with its inputs, predictions, configs, weights and parameter
-/// counts. Each file loads with <c>Model.Load</c>, predicts Keras's values, has Keras's weights (names, shapes, values)
-/// and config, and survives LayerGen's own save and load.
+/// counts; Fixtures/conv-keras-3.11.3-torch a subset written by Keras 3.11.3 on torch (its own config forms). Each file
+/// loads with <c>Model.Load</c>, predicts Keras's values, has Keras's weights (names, shapes, values), parameter count
+/// and (3.15.1) config, and survives LayerGen's own save and load; Keras's <c>.weights.h5</c> files load too.
 /// </summary>
 public class ConvFixtureTests
 {
-    private static readonly Lazy<JsonObject> Reference = new(() =>
-        (JsonObject)JsonNode.Parse(File.ReadAllText(PathOf("reference.json")))!);
+    /// <summary>The Keras 3.15.1 (numpy backend) folder.</summary>
+    public const string Keras315 = "conv";
 
-    /// <summary>A file of Fixtures/conv.</summary>
-    public static string PathOf(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "conv", file);
+    /// <summary>The Keras 3.11.3 (torch backend) folder.</summary>
+    public const string Keras311Torch = "conv-keras-3.11.3-torch";
 
-    /// <summary>The case names of reference.json.</summary>
-    public static IEnumerable<object[]> Cases() => ((JsonObject)Reference.Value["cases"]!).Select(kv => new object[] { kv.Key });
+    private static readonly Dictionary<string, JsonObject> References = [];
 
-    /// <summary>One case of reference.json.</summary>
-    public static JsonObject Case(string name) => (JsonObject)Reference.Value["cases"]![name]!;
+    private static JsonObject Reference(string folder)
+    {
+        lock (References)
+        {
+            if (!References.TryGetValue(folder, out var r))
+                References[folder] = r = (JsonObject)JsonNode.Parse(File.ReadAllText(PathOf(folder, "reference.json")))!;
+            return r;
+        }
+    }
+
+    /// <summary>A file of a fixture folder.</summary>
+    public static string PathOf(string folder, string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", folder, file);
+
+    /// <summary>The case names of one folder's reference.json.</summary>
+    public static IEnumerable<string> Names(string folder) => ((JsonObject)Reference(folder)["cases"]!).Select(kv => kv.Key);
+
+    /// <summary>(folder, case) for every case of both folders.</summary>
+    public static IEnumerable<object[]> Cases() =>
+        Names(Keras315).Select(n => new object[] { Keras315, n }).Concat(Names(Keras311Torch).Select(n => new object[] { Keras311Torch, n }));
+
+    /// <summary>The Keras 3.15.1 cases.</summary>
+    public static IEnumerable<object[]> Keras315Cases() => Names(Keras315).Select(n => new object[] { n });
+
+    /// <summary>The cases with a <c>.weights.h5</c> file.</summary>
+    public static IEnumerable<object[]> WeightsFileCases() =>
+        Names(Keras315).Where(n => File.Exists(PathOf(Keras315, n + ".weights.h5"))).Select(n => new object[] { n });
+
+    /// <summary>One case of a folder's reference.json.</summary>
+    public static JsonObject Case(string folder, string name) => (JsonObject)Reference(folder)["cases"]![name]!;
 
     /// <summary>The recorded input <c>x</c> as a tensor (batch 2).</summary>
     public static Tensor Input(JsonObject c)
@@ -40,10 +67,10 @@ public class ConvFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void LoadsAndPredictsLikeKeras(string name)
+    public void LoadsAndPredictsLikeKeras(string folder, string name)
     {
-        var c = Case(name);
-        var model = Model.Load(PathOf(name + ".keras"));
+        var c = Case(folder, name);
+        var model = Model.Load(PathOf(folder, name + ".keras"));
         var layer = OnlyLayer(model);
         Assert.Equal(c["class_name"]!.GetValue<string>(), layer.ClassName);
         var y = model.Predict(Input(c), verbose: 0);
@@ -55,10 +82,10 @@ public class ConvFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void HasKerasWeightsAndParameterCount(string name)
+    public void HasKerasWeightsAndParameterCount(string folder, string name)
     {
-        var c = Case(name);
-        var model = Model.Load(PathOf(name + ".keras"));
+        var c = Case(folder, name);
+        var model = Model.Load(PathOf(folder, name + ".keras"));
         var layer = OnlyLayer(model);
         var expected = (JsonArray)c["weights"]!;
         var actual = layer.Variables;
@@ -75,10 +102,25 @@ public class ConvFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void SummaryShowsKerasOutputShapeAndParameterCount(string folder, string name)
+    {
+        var c = Case(folder, name);
+        var model = Model.Load(PathOf(folder, name + ".keras"));
+        var text = model.Summary(lineLength: 100, print: _ => { });
+        var shape = "(None, " + string.Join(", ", ((JsonArray)c["output_shape"]!).Select(d => d!.GetValue<int>())) + ")";
+        long count = c["count_params"]!.GetValue<long>();
+        var row = text.Split('\n').Single(l => l.Contains($"({c["class_name"]!.GetValue<string>()})", StringComparison.Ordinal));
+        Assert.Contains("│ " + shape + " ", row);
+        Assert.EndsWith(" " + count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " │", row);
+        Assert.Contains($" Total params: {count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Keras315Cases))]
     public void WritesKerasConfig(string name)
     {
-        var c = Case(name);
-        var layer = OnlyLayer(Model.Load(PathOf(name + ".keras")));
+        var c = Case(Keras315, name);
+        var layer = OnlyLayer(Model.Load(PathOf(Keras315, name + ".keras")));
         var expected = (JsonObject)c["config"]!;
         var actual = layer.GetConfig();
         foreach (var (key, value) in expected)
@@ -94,12 +136,24 @@ public class ConvFixtureTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void SavesAndLoadsBackWithTheSamePredictions(string name)
+    [MemberData(nameof(WeightsFileCases))]
+    public void LoadsKerasWeightsFile(string name)
     {
-        var c = Case(name);
+        var c = Case(Keras315, name);
+        var model = Model.Load(PathOf(Keras315, name + ".keras"));
+        model.SetWeights([.. model.GetWeights().Select(w => Tensor.Zeros(w.Shape))]);
+        Assert.NotEqual(Fixture.Flat(c["y"]), model.Predict(Input(c), verbose: 0).ToFloatArray());
+        model.LoadWeights(PathOf(Keras315, name + ".weights.h5"));
+        Fixture.Close(Fixture.Flat(c["y"]), model.Predict(Input(c), verbose: 0).ToFloatArray(), 2e-5f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void SavesAndLoadsBackWithTheSamePredictions(string folder, string name)
+    {
+        var c = Case(folder, name);
         var x = Input(c);
-        var model = Model.Load(PathOf(name + ".keras"));
+        var model = Model.Load(PathOf(folder, name + ".keras"));
         var path = Archives.Temp(".keras");
         try
         {

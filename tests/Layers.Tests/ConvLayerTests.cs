@@ -261,6 +261,23 @@ public class ConvLayerTests
     }
 
     [Fact]
+    public void DocsExampleRuns()
+    {
+        // docs/layers.md, "Convolution layers"
+        Keras.ClearSession();
+        var model = new Sequential([
+            new InputLayer(shape: [28, 28, 1]),
+            new Conv2D(32, 3, activation: "relu"),
+            new Conv2D(64, [3, 1], strides: [2, 1], padding: "same"),
+            new SeparableConv2D(32, 3, depthMultiplier: 2),
+            new Conv2DTranspose(8, 3, strides: 2, padding: "same"),
+        ]);
+        Assert.Equal(new Shape(1, 22, 48, 8), model.Predict(Random(1, 28, 28, 1), verbose: 0).Shape);
+        Assert.Equal(new Shape(3, 3, 1, 32), ((Conv2D)model.Layers[0]).Kernel!.Shape);
+        Assert.Equal(320 + (3 * 1 * 32 * 64 + 64) + (9 * 64 * 2 + 128 * 32 + 32) + (9 * 8 * 32 + 8), model.CountParams());
+    }
+
+    [Fact]
     public void ConfigHoldsKerasKeysInKerasOrder()
     {
         var config = new Conv2D(2, 3).GetConfig();

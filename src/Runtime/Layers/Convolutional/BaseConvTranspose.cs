@@ -7,8 +7,8 @@ namespace LayerGen.Layers;
 /// <c>(*kernel_size, filters, in_channels)</c> (filters second to last, as Keras stores it) and <c>bias</c> <c>(filters)</c>.
 /// The output length on each axis is Keras's: <c>"valid"</c> <c>(in − 1)·s + k′ + output_padding</c> (default
 /// <c>max(k′, s) − k′</c>), <c>"same"</c> <c>in·s</c> (or <c>(in − 1)·s + k′ mod 2 + output_padding</c>), with
-/// <c>k′ = (k − 1)·d + 1</c>; the values are TensorFlow's and JAX's (Keras's torch backend shifts a strided <c>"same"</c>
-/// output with an odd kernel and an even stride by one position, and warns about it).
+/// <c>k′ = (k − 1)·d + 1</c>; the values are TensorFlow's and JAX's (Keras's torch backend shifts some strided <c>"same"</c>
+/// outputs, an odd kernel with an even stride or an output padding, by one position, and warns about it).
 /// </summary>
 public abstract class BaseConvTranspose : ConvolutionBase
 {

@@ -105,6 +105,34 @@ public class ExecutionPlanTests
     }
 
     [Fact]
+    public void FusedConvStepsEqualTheUnfusedOps()
+    {
+        var g = new RandomGenerator(5);
+        Tensor w = g.Normal([3, 3, 2, 4]), b = g.Normal([4]), b4 = g.Normal([1, 1, 1, 4]), wide = g.Normal([6, 4]);
+        int[] s = [1, 1], p = [1, 1, 1, 1], d = [1, 1];
+        var cases = new (string Name, Func<Tensor, Tensor> F, int Steps)[]
+        {
+            ("relu", x => Ops.Relu(Ops.Conv(x, w, s, p, d) + b), 1),
+            ("sigmoid, bias first, (1, 1, 1, n) bias", x => Ops.Sigmoid(b4 + Ops.Conv(x, w, s, p, d)), 1),
+            ("tanh", x => Ops.Tanh(Ops.Conv(x, w, [2, 1], [0, 0, 1, 1], d) + b), 1),
+            ("no activation", x => Ops.Conv(x, w, s, p, d) + b, 1),
+            ("bias varying along a spatial axis: not fused", x => Ops.Conv(x, w, s, p, d) + wide, 2),
+            ("conv also used elsewhere: not fused", x => { var c = Ops.Conv(x, w, s, p, d); return Ops.Relu(c + b) * c; }, 4),
+        };
+        foreach (var (name, f, steps) in cases)
+        {
+            var plan = TensorFunction.Trace(f).Plan(new TensorSpec([2, 5, 6, 2], DType.Float32));
+            Assert.True(steps == plan.StepCount, $"{name}: {plan.StepCount} steps, expected {steps}");
+            for (int run = 0; run < 2; run++)
+            {
+                var x = g.Normal([2, 5, 6, 2]);
+                Assert.True(f(x).AsBytes().SequenceEqual(plan.Run(x).AsBytes()), name);
+            }
+            Assert.Empty(plan.AllocatingSteps);
+        }
+    }
+
+    [Fact]
     public void ValuesThatShareStorageAreNotOverwrittenWhileInUse()
     {
         // r is a view of a; c must not be written in place over a while r still needs it.

@@ -8,5 +8,6 @@ internal static class PlanFusionRules
     [
         new MatMulBiasActivationFusion(),
         new FixedWeightMatMulFusion(),
+        new ConvBiasActivationFusion(),
     ];
 }

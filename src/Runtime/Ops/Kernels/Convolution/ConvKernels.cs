@@ -83,7 +83,19 @@ internal static unsafe class ConvKernels
         int parts = Math.Max(1, Math.Min(threads, pass == Pass.BackwardData ? s.N : blocks));
         var job = t_job ??= new Job();
         job.Set(pass, (nint)a, (nint)b, (nint)c, s, typeof(T) == typeof(double), blockRows, blocks, parts, gemmThreads: parts == 1 ? threads : 1);
+        job.UsePacked = false;
         if (pass == Pass.BackwardFilter) job.PreparePartials(parts, s.Depth * s.Cout, sizeof(T));
+        else if (typeof(T) == typeof(float) && s.Groups == 1)
+        {
+            // The kernel is the GEMM's B for every block: packed once per call (forward: w [depth, Cout]; input
+            // gradient: wᵀ [Cout, depth]) into a buffer the calling thread keeps, not once per block.
+            var kernel = new ReadOnlySpan<float>(b, s.Depth * s.Cout);
+            job.Packed = pass == Pass.Forward
+                ? Gemm.PackB(kernel, false, s.Depth, s.Cout, job.PackedBuffer(s.Depth, s.Cout))
+                : Gemm.PackB(kernel, true, s.Cout, s.Depth, job.PackedBuffer(s.Cout, s.Depth));
+            job.KeepPacked(job.Packed);
+            job.UsePacked = true;
+        }
         if (parts == 1) job.Body(0);
         else ForkJoin.Run(parts, job.Body);
         if (pass == Pass.BackwardFilter)
@@ -126,10 +138,12 @@ internal static unsafe class ConvKernels
                 {
                     case Pass.Forward:
                         Im2Col(a, s, row, m, g, cols);
-                        Multiply(cols, depth, false, b + g * fg, cout, false, c + row * cout + g * fg, cout, m, fg, depth, false, job.GemmThreads);
+                        if (job.UsePacked) Gemm.Sgemm(new ReadOnlySpan<float>(cols, m * depth), false, job.Packed!, new Span<float>(c + row * cout, m * cout), m, job.GemmThreads);
+                        else Multiply(cols, depth, false, b + g * fg, cout, false, c + row * cout + g * fg, cout, m, fg, depth, false, job.GemmThreads);
                         break;
                     case Pass.BackwardData:
-                        Multiply(a + row * cout + g * fg, cout, false, b + g * fg, cout, true, cols, depth, m, depth, fg, false, job.GemmThreads);
+                        if (job.UsePacked) Gemm.Sgemm(new ReadOnlySpan<float>(a + row * cout, m * cout), false, job.Packed!, new Span<float>(cols, m * depth), m, job.GemmThreads);
+                        else Multiply(a + row * cout + g * fg, cout, false, b + g * fg, cout, true, cols, depth, m, depth, fg, false, job.GemmThreads);
                         Col2Im(cols, s, row, m, g, c);
                         break;
                     default:
@@ -228,21 +242,21 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy<T>(T* src, T* dst, int count) where T : unmanaged
     {
-        if (count == 1) *dst = *src;
+        if (count <= 8) for (int i = 0; i < count; i++) dst[i] = src[i];
         else new ReadOnlySpan<T>(src, count).CopyTo(new Span<T>(dst, count));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Zero<T>(T* dst, int count) where T : unmanaged
     {
-        if (count == 1) *dst = default;
+        if (count <= 8) for (int i = 0; i < count; i++) dst[i] = default;
         else new Span<T>(dst, count).Clear();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo<T>(T* src, T* dst, int count) where T : unmanaged, INumber<T>
     {
-        if (count == 1) *dst += *src;
+        if (count <= 8) for (int i = 0; i < count; i++) dst[i] += src[i];
         else
         {
             var d = new Span<T>(dst, count);
@@ -287,6 +301,30 @@ internal static unsafe class ConvKernels
         public ConvShape Shape;
         public bool IsDouble;
         public int BlockRows, Blocks, Parts, GemmThreads;
+        /// <summary>The kernel packed for this call (float32, one group).</summary>
+        public PackedMatrix? Packed;
+        public bool UsePacked;
+
+        // The last few packing buffers, by shape: a network's convolutions (and their input gradients) each find theirs
+        // again on the next step instead of allocating.
+        private readonly PackedMatrix?[] _packedBuffers = new PackedMatrix?[8];
+        private int _nextPacked;
+
+        /// <summary>A kept packing buffer for op(B) of <paramref name="k"/> × <paramref name="n"/>, or null.</summary>
+        public PackedMatrix? PackedBuffer(int k, int n)
+        {
+            foreach (var p in _packedBuffers)
+                if (p is not null && p.K == k && p.N == n) return p;
+            return null;
+        }
+
+        /// <summary>Keeps <paramref name="packed"/> for later calls (replacing the oldest when all slots are used).</summary>
+        public void KeepPacked(PackedMatrix packed)
+        {
+            if (Array.IndexOf(_packedBuffers, packed) >= 0) return;
+            _packedBuffers[_nextPacked] = packed;
+            _nextPacked = (_nextPacked + 1) % _packedBuffers.Length;
+        }
 
         public void Set(Pass pass, nint a, nint b, nint c, in ConvShape shape, bool isDouble, int blockRows, int blocks, int parts, int gemmThreads)
         {

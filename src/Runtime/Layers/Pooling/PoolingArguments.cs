@@ -73,7 +73,9 @@ internal static class PoolingArguments
             if (mode == "valid" && spatial[a] < poolSize[a])
                 throw new IncompatibleInputException($"Layer \"{layer.Name}\": Computed output size would be zero or negative. Received: `inputs.shape={inputs.Shape}`, `pool_size={Text(poolSize)}`, `strides={Text(strides)}`, `padding={padding}`.");
         }
-        var pads = PoolGeometry.Pads(mode, spatial, poolSize, strides);
+        Span<int> ones = stackalloc int[r];
+        ones.Fill(1);
+        var pads = ConvGeometry.Pads(mode, spatial, poolSize, strides, ones);
         var y = max ? Ops.MaxPool(x, poolSize, strides, pads) : Ops.AvgPool(x, poolSize, strides, pads);
         return dataFormat == "channels_first" ? ToChannelsFirst(y) : y;
     }

@@ -88,28 +88,6 @@ internal readonly struct PoolGeometry
         return Shape.FromOwned(dims);
     }
 
-    /// <summary>Keras/TensorFlow padding: "valid" none, "same" <c>total = max((ceil(in/s) - 1) * s + k - in, 0)</c>, half (rounded down) before.</summary>
-    /// <remarks>Pooling's own copy until <c>ConvGeometry.Pads</c> is merged in.</remarks>
-    public static int[] Pads(string padding, ReadOnlySpan<int> inputSpatial, ReadOnlySpan<int> window, ReadOnlySpan<int> strides)
-    {
-        int r = window.Length;
-        var pads = new int[2 * r];
-        switch (padding)
-        {
-            case "valid": return pads;
-            case "same":
-                for (int a = 0; a < r; a++)
-                {
-                    int n = inputSpatial[a], s = strides[a];
-                    int total = Math.Max(((n + s - 1) / s - 1) * s + window[a] - n, 0);
-                    pads[a] = total / 2;
-                    pads[a + r] = total - total / 2;
-                }
-                return pads;
-            default: throw new ArgumentException($"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}", nameof(padding));
-        }
-    }
-
     /// <summary>
     /// Runs <paramref name="body"/>(args, begin, end) over <paramref name="count"/> items, on both cores when
     /// <paramref name="work"/> is large. Allocates nothing: a function pointer and one reused job per calling thread.

@@ -15,7 +15,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 int epochs = 5;
 int batchSize = 32;           // Keras's default: 5 epochs of 128 stop near 0.88-0.89 test accuracy
-double learningRate = 0.001;  // Adam's default
+double learningRate = 0.003;  // the start of a cosine decay to 0 over the run
 string? dataDirectory = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -49,8 +49,10 @@ var model = new Sequential([
 ]);
 model.Summary();
 
-// 3. Train: Adam, sparse categorical cross-entropy, accuracy; the last 10 % of the training images validate.
-model.Compile(optimizer: new Adam(learningRate: learningRate), loss: new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
+// 3. Train: Adam with a cosine-decaying learning rate, sparse categorical cross-entropy, accuracy; the last 10 % of
+// the training images validate.
+long steps = epochs * (long)Math.Ceiling(xTrain.Shape[0] * 0.9 / batchSize);
+model.Compile(optimizer: new Adam(schedule: new CosineDecay(learningRate, decaySteps: Math.Max(steps, 1))), loss: new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
 var clock = Stopwatch.StartNew();
 model.Fit(xTrain, yTrain, batchSize: batchSize, epochs: epochs, validationSplit: 0.1);
 Console.WriteLine($"Trained {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / Math.Max(epochs, 1):F1} s per epoch)");

@@ -164,39 +164,52 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col<T>(T* x, in ConvShape s, long row0, int rows, int g, T* cols) where T : unmanaged
     {
-        int cg = s.Cg, cin = s.Cin, kwRun = s.KW * cg, khRun = s.KH * kwRun;
+        int cg = s.Cg, cin = s.Cin, depth = s.Depth, kwRun = s.KW * cg;
         bool contiguous = s.DW == 1 && cg == cin;
         int n = (int)(row0 / s.OutPositions), rem = (int)(row0 % s.OutPositions);
         int od = rem / (s.OH * s.OW), oh = rem / s.OW % s.OH, ow = rem % s.OW;
-        T* dst = cols;
-        for (int r = 0; r < rows; r++)
+        // One output line (fixed image, depth and height) at a time: the window's line offsets and bounds checks are
+        // worked out once per window line and output line, then each output position copies its run.
+        for (int r = 0; r < rows;)
         {
+            int count = Math.Min(rows - r, s.OW - ow);
             T* image = x + (nint)n * s.InPositions * cin + g * cg;
+            T* lineStart = cols + (nint)r * depth;
+            int tap = 0;
             for (int kd = 0; kd < s.KD; kd++)
             {
                 int id = od * s.SD - s.PD + kd * s.DD;
-                if ((uint)id >= (uint)s.ID) { Zero(dst, khRun); dst += khRun; continue; }
-                for (int kh = 0; kh < s.KH; kh++)
+                for (int kh = 0; kh < s.KH; kh++, tap += kwRun)
                 {
                     int ih = oh * s.SH - s.PH + kh * s.DH;
-                    if ((uint)ih >= (uint)s.IH) { Zero(dst, kwRun); dst += kwRun; continue; }
-                    T* line = image + (nint)(id * s.IH + ih) * s.IW * cin;
-                    int iw0 = ow * s.SW - s.PW;
-                    if (contiguous && iw0 >= 0 && iw0 + s.KW <= s.IW)
+                    T* dst = lineStart + tap;
+                    if ((uint)id >= (uint)s.ID || (uint)ih >= (uint)s.IH)
                     {
-                        Copy(line + (nint)iw0 * cin, dst, kwRun);
-                        dst += kwRun;
+                        for (int j = 0; j < count; j++, dst += depth) Zero(dst, kwRun);
                         continue;
                     }
-                    for (int kw = 0; kw < s.KW; kw++, dst += cg)
+                    T* line = image + (nint)(id * s.IH + ih) * s.IW * cin;
+                    int iw0 = ow * s.SW - s.PW;
+                    for (int j = 0; j < count; j++, dst += depth, iw0 += s.SW)
                     {
-                        int iw = iw0 + kw * s.DW;
-                        if ((uint)iw >= (uint)s.IW) Zero(dst, cg);
-                        else Copy(line + (nint)iw * cin, dst, cg);
+                        if (contiguous && iw0 >= 0 && iw0 + s.KW <= s.IW)
+                        {
+                            Copy(line + (nint)iw0 * cin, dst, kwRun);
+                            continue;
+                        }
+                        T* d = dst;
+                        for (int kw = 0; kw < s.KW; kw++, d += cg)
+                        {
+                            int iw = iw0 + kw * s.DW;
+                            if ((uint)iw >= (uint)s.IW) Zero(d, cg);
+                            else Copy(line + (nint)iw * cin, d, cg);
+                        }
                     }
                 }
             }
-            if (++ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
+            r += count;
+            ow += count;
+            if (ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; if (++od == s.OD) { od = 0; n++; } } }
         }
     }
 

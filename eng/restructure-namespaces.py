@@ -83,6 +83,7 @@ FOLDER_NAMESPACES = {
     "Errors": "LayerGen",
     "Tensors": "LayerGen.Tensors",
     "IO": "LayerGen.IO",
+    "Datasets": "LayerGen.Datasets",         # keras.datasets: files -> tensors; needs only Tensors and IO
     "Ops": "LayerGen.Operations",            # not LayerGen.Ops: the static class Ops would clash with it
     "Ops/Kernels": "LayerGen.Kernels",
     "Variables": "LayerGen.Variables",
@@ -108,6 +109,7 @@ FOLDER_NAMESPACES = {
 LAYERS = [
     ["LayerGen", "LayerGen.Tensors", "LayerGen.SourceGeneration"],  # SourceGeneration: src/Shared/Naming.cs, linked
     ["LayerGen.IO"],
+    ["LayerGen.Datasets"],
     ["LayerGen.Operations", "LayerGen.Kernels"],
     ["LayerGen.Variables"],
     ["LayerGen.Autodiff"],

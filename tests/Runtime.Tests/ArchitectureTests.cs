@@ -16,6 +16,7 @@ public class ArchitectureTests
     [
         ["LayerGen", "LayerGen.Tensors", "LayerGen.SourceGeneration"],
         ["LayerGen.IO"],
+        ["LayerGen.Datasets"],
         ["LayerGen.Operations", "LayerGen.Kernels"],
         ["LayerGen.Variables"],
         ["LayerGen.Autodiff"],

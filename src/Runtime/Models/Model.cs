@@ -193,7 +193,9 @@ public partial class Model : Layer
     private static JsonObject SerializeNode(KerasNode node, FunctionalGraph graph)
     {
         var args = new JsonArray();
-        foreach (var t in node.Arguments.Tensors) args.Add((JsonNode)SerializeKerasTensor(t, graph));
+        var tensorArgs = args;
+        if (node.Arguments.IsList) args.Add((JsonNode)(tensorArgs = new JsonArray()));
+        foreach (var t in node.Arguments.Tensors) tensorArgs.Add((JsonNode)SerializeKerasTensor(t, graph));
         var kwargs = new JsonObject();
         if (node.Arguments.Mask is { } mask) kwargs["mask"] = SerializeKerasTensor(mask, graph);
         if (node.Arguments.Training is { } training) kwargs["training"] = training;
@@ -338,7 +340,8 @@ public partial class Model : Layer
                 else other[key] = value?.DeepClone();
             }
         }
-        return new CallArguments([.. tensors], mask, training, other);
+        bool isList = nodeData["args"] is JsonArray { Count: 1 } a && a[0] is JsonArray;
+        return new CallArguments([.. tensors], mask, training, other) { IsList = isList };
     }
 
     private static bool CollectTensors(JsonNode? node, Dictionary<string, Layer> created, List<Tensor> into)

@@ -61,6 +61,19 @@ public partial class Model : Layer
     /// <summary>The symbolic outputs of a functional model (empty otherwise).</summary>
     public IReadOnlyList<Tensor> Outputs => _graph?.Outputs ?? [];
 
+    /// <summary>
+    /// The names of a functional model's inputs (its input layers' names, Keras's <c>model.input_names</c>): the keys
+    /// of a dictionary of inputs given to <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>, <c>TrainOnBatch</c>.
+    /// </summary>
+    public IReadOnlyList<string> InputNames => _graph is null ? [] : [.. _graph.Inputs.Select(t => KerasHistory.Of(t)?.Layer.Name ?? "")];
+
+    /// <summary>
+    /// The names of a functional model's outputs (the names of the layers that produce them, Keras's
+    /// <c>model.output_names</c>): the keys of dictionaries of targets, losses and metrics, and the prefixes of the
+    /// per-output logs (<c>dense_1_loss</c>).
+    /// </summary>
+    public IReadOnlyList<string> OutputNames => _graph is null ? [] : [.. _graph.Outputs.Select(t => KerasHistory.Of(t)?.Layer.Name ?? "")];
+
     /// <inheritdoc/>
     protected override string DefaultName => _graph is not null ? "functional" : base.DefaultName;
 

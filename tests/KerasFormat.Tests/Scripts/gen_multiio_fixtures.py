@@ -145,8 +145,11 @@ def check(directory):
         ys = y if isinstance(y, (list, tuple)) else [y]
         diff = max(float(np.max(np.abs(np.asarray(a) - np.asarray(b, dtype="float32")))) for a, b in zip(ys, expected["y"]))
         compiled = getattr(model, "compiled", False)
-        print(f"{name}: loaded by Keras {keras.__version__}, max |diff| {diff:.2e}, compiled={compiled}"
-              + (f", loss={model.loss}" if compiled else ""))
+        extra = ""
+        if compiled:
+            cc = model.get_compile_config()
+            extra = f", {len(model.loss)} losses, loss_weights={cc.get('loss_weights')}, metrics={cc.get('metrics')}"
+        print(f"{name}: loaded by Keras {keras.__version__}, max |diff| {diff:.2e}, compiled={compiled}{extra}")
 
 
 if __name__ == "__main__":

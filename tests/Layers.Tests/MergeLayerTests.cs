@@ -106,4 +106,23 @@ public class MergeLayerTests
         var x = Tensor.From(new float[,] { { 1, 2, 3 } });
         Assert.Equal([2f, 4, 6], rebuilt.Invoke([x, x])[0].ToArray<float>());
     }
+
+    [Fact]
+    public void DocsExampleRuns()
+    {
+        // docs/layers.md, "Merge layers"
+        Keras.ClearSession();
+        var a = Keras.Input([16], name: "in_a");
+        var b = Keras.Input([8], name: "in_b");
+        var ha = new Dense(8, activation: "relu").Invoke(a);
+        var hb = new Dense(8, activation: "relu").Invoke(b);
+        var joined = new Concatenate().Invoke([ha, hb]);
+        var summed = new Add().Invoke([ha, hb]);
+        var model = new Model([a, b], [new Dense(1).Invoke(joined), new Dense(3, activation: "softmax").Invoke(summed)]);
+        Assert.Equal(new Shape(Shape.Unknown, 16), joined.Shape);
+        Assert.Equal(new Shape(Shape.Unknown, 8), summed.Shape);
+        var y = model.Invoke([Tensor.Ones([2, 16]), Tensor.Ones([2, 8])]);
+        Assert.Equal(new Shape(2, 1), y[0].Shape);
+        Assert.Equal(new Shape(2, 3), y[1].Shape);
+    }
 }

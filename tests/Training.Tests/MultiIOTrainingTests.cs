@@ -169,6 +169,37 @@ public class MultiIOTrainingTests
         Assert.Single(model.Predict(x, verbose: 0));
     }
 
+    [Fact]
+    public void DocsExampleRuns()
+    {
+        // docs/training.md, "Several inputs and outputs" (output names dense_1, dense_2 as in the text)
+        Keras.ClearSession();
+        var a = Keras.Input([4], name: "in_a");
+        var b = Keras.Input([3], name: "in_b");
+        var joined = new Concatenate().Invoke([a, b]);
+        var out1 = new Dense(2) { Name = "dense_1" }.Invoke(joined);
+        var out2 = new Dense(3, activation: "softmax") { Name = "dense_2" }.Invoke(joined);
+        var model = new Model([a, b], [out1, out2]);
+        var (x, y) = Data(10);
+        var (xA, xB, y1, y2) = (x[0], x[1], y[0], y[1]);
+        var (vA, vB, v1, v2) = (xA, xB, y1, y2);
+        var w1 = Tensor.Ones([10]);
+        model.Compile(new Adam(learningRate: 1e-3),
+            loss: ["mse", "categorical_crossentropy"],
+            lossWeights: [1.0, 0.5],
+            metrics: [["mae"], ["accuracy"]],
+            weightedMetrics: null);
+        var history = model.Fit([xA, xB], [y1, y2], batchSize: 32, epochs: 2, verbose: 0,
+            validationData: ([vA, vB], [v1, v2]), sampleWeight: [w1, null], stepsPerEpoch: 100);
+        model.Fit(new Dictionary<string, Tensor> { ["in_a"] = xA, ["in_b"] = xB },
+                  new Dictionary<string, Tensor> { ["dense_1"] = y1, ["dense_2"] = y2 }, verbose: 0);
+        Tensor[] predictions = model.Predict([xA, xB], verbose: 0);
+        var logs = model.TrainOnBatch([xA, xB], [y1, y2]);
+        Assert.Equal(2, predictions.Length);
+        Assert.Contains("val_dense_2_accuracy", history.Values.Keys);
+        Assert.Equal(["dense_1_loss", "dense_1_mae", "dense_2_accuracy", "dense_2_loss", "loss"], logs.Keys.Order());
+    }
+
     private sealed class CountBatches : Callback
     {
         public int Count;

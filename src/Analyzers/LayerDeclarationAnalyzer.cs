@@ -96,6 +96,13 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
                 $"has a Call returning '{call.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'; Call must return Tensor or Tensor[]");
             valid = false;
         }
+        var tensorInputs = TensorParameters(call);
+        if (tensorInputs.Count > 1 && tensorInputs.Any(t => CallRules.IsTensorList(t.Type)))
+        {
+            Report(context, LayerGenSymbols.MemberLocation(call), type,
+                "takes a list of tensors and other tensor arguments; a Call over a list of tensors takes no other tensor argument");
+            valid = false;
+        }
         foreach (var parameter in call.Parameters)
         {
             if (parameter.RefKind != RefKind.None || parameter.IsParams)
@@ -126,7 +133,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
         if (builds.Count == 0)
             return;
         var tensors = TensorParameters(call);
-        if (builds.Any(b => CallRules.IsBuildFor(b, tensors.Count)))
+        if (builds.Any(b => CallRules.IsBuildFor(b, tensors)))
             return;
 
         var names = BuildParameterNames(tensors);
@@ -139,7 +146,7 @@ public sealed class LayerDeclarationAnalyzer : DiagnosticAnalyzer
                     proposed[i] = build.Parameters[i].Name;
             var properties = ImmutableDictionary<string, string?>.Empty.Add(BuildParametersKey, string.Join(",", proposed));
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.BuildMismatch, LayerGenSymbols.MemberLocation(build), properties,
-                type.Name, string.Join(", ", proposed.Select(n => "Shape " + n))));
+                type.Name, string.Join(", ", proposed.Select((n, i) => (i < tensors.Count && CallRules.IsTensorList(tensors[i].Type) ? "Shape[] " : "Shape ") + n))));
         }
     }
 

@@ -48,6 +48,10 @@ public class GeneratorAgreementTests
         { "protected int Call(Tensor x) => 0;", false },
         { "protected Tensor Call(params Tensor[] xs) => xs[0];", false },
         { "protected Tensor Call(Tensor x, int k = 2) => x;", true },
+        { "protected Tensor Call(Tensor[] xs) => xs[0];", true },
+        { "protected Tensor Call(System.Collections.Generic.IReadOnlyList<Tensor> xs, bool training = false) => xs[0];", true },
+        { "protected void Build(Shape[] shapes) { } protected Tensor Call(Tensor[] xs) => xs[0];", true },
+        { "protected Tensor Call(Tensor[] xs, Tensor y) => y;", false },   // a list is the only tensor argument
     };
 
     [Theory]

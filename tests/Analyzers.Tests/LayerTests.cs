@@ -106,6 +106,14 @@ public class LayerTests
         [Layer] public partial class B { protected void {|LG0006:Build|}(int[] shape) { } protected Tensor Call(Tensor x) => x; }
         """);
 
+    /// <summary>A Call over a list of tensors builds from one shape per tensor (Shape[]), and takes no other tensor argument.</summary>
+    [Fact]
+    public Task LG0005_and_LG0006_for_a_list_of_tensors() => Verify<LayerDeclarationAnalyzer>.Analyzer("""
+        [Layer] public partial class A { protected void {|LG0006:Build|}(Shape s) { } protected Tensor Call(Tensor[] xs) => xs[0]; }
+        [Layer] public partial class B { protected void Build(Shape[] s) { } protected Tensor Call(Tensor[] xs) => xs[0]; }
+        [Layer] public partial class C { protected Tensor {|LG0005:Call|}(Tensor[] xs, Tensor y) => y; }
+        """);
+
     [Fact]
     public Task LG0006_fix_changes_the_signature() => Verify<LayerDeclarationAnalyzer>.Fix<BuildSignatureCodeFix>("""
         [Layer]

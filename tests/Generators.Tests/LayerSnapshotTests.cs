@@ -104,6 +104,34 @@ public class LayerSnapshotTests
         """]);
 
     [Fact]
+    public void TensorListInput() => Verify(["""
+        using System.Collections.Generic;
+        using LayerGen;
+
+        namespace MyApp;
+
+        [Layer]
+        public partial class WeightedSum
+        {
+            Variable w = null!;
+            protected void Build(Shape[] inputShape) => w = AddWeight("w", [inputShape.Length]);
+            protected Tensor Call(Tensor[] inputs, bool training = false)
+            {
+                var total = inputs[0];
+                for (int i = 1; i < inputs.Length; i++) total = total + inputs[i];
+                return total;
+            }
+        }
+
+        [Layer]
+        public partial class SumList
+        {
+            protected void Build(IReadOnlyList<Shape> inputShape) { }
+            protected Tensor Call(IReadOnlyList<Tensor> inputs, float scale = 1f) => inputs[0] * scale;
+        }
+        """]);
+
+    [Fact]
     public void TensorArrayReturn() => Verify(["""
         using LayerGen;
 

@@ -90,6 +90,7 @@ internal static class LayerEmitter
     private static void WriteInvoke(IndentedSourceWriter writer, CallInfo call)
     {
         var tensors = call.Parameters.Where(p => p.Kind == CallParameterKind.Tensor).ToList();
+        var list = call.Parameters.FirstOrDefault(p => p.Kind == CallParameterKind.TensorList);
         var training = call.Parameters.FirstOrDefault(p => p.Kind == CallParameterKind.Training);
         var mask = call.Parameters.FirstOrDefault(p => p.Kind == CallParameterKind.Mask);
         var others = call.Parameters.Where(p => p.Kind == CallParameterKind.Other).ToList();
@@ -97,7 +98,7 @@ internal static class LayerEmitter
         string outputs = Local(call, "outputs");
         string returnType = call.ReturnsArray ? Tensor + "[]" : Tensor;
 
-        string summary = tensors.Count == 1
+        string summary = tensors.Count == 1 || list is not null
             ? "/// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>"
             : "/// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>";
         writer.WriteLine(summary);
@@ -108,6 +109,8 @@ internal static class LayerEmitter
         {
             foreach (var tensor in tensors)
                 writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(" + tensor.Name + ");");
+            if (list is not null)
+                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(" + list.Name + ");");
             string trainingDefault = training is null ? "null" : call.TrainingDefault ? "true" : "false";
             writer.WriteLine("var " + frame + " = this.EnterCall(training: " + (training?.Name ?? "null") + ", trainingDefault: " + trainingDefault + ");");
             writer.WriteLine("try");
@@ -117,29 +120,41 @@ internal static class LayerEmitter
                 using (writer.Block())
                 {
                     writer.WriteLine("this.BeginBuild();");
+                    if (list is not null)
+                    {
+                        if (call.HasBuild)
+                            writer.WriteLine("this.Build(global::" + KnownNames.BuildConfig + ".ShapesOf(" + list.Name + "));");
+                        writer.WriteLine("this.EndBuild(global::" + KnownNames.BuildConfig + ".ForInputList(global::" + KnownNames.BuildConfig + ".ShapesOf(" + list.Name + ")));");
+                    }
+                    else
+                    {
                     if (call.HasBuild)
                         writer.WriteLine("this.Build(" + string.Join(", ", tensors.Select(t => t.Name + ".Shape")) + ");");
                     string buildConfig = tensors.Count == 1
                         ? "global::" + KnownNames.BuildConfig + ".ForInput(" + tensors[0].Name + ".Shape)"
                         : "global::" + KnownNames.BuildConfig + ".ForShapes(" + string.Join(", ", tensors.Select(t => "(" + Naming.StringLiteral(t.Key) + ", " + t.Name + ".Shape)")) + ")";
                     writer.WriteLine("this.EndBuild(" + buildConfig + ");");
+                    }
                 }
                 for (int i = 0; i < tensors.Count; i++)
                     writer.WriteLine("this.AssertInputCompatibility(" + i.ToString(CultureInfo.InvariantCulture) + ", " + tensors[i].Name + ");");
+                if (list is not null)
+                    writer.WriteLine("this.AssertInputCompatibility(" + list.Name + ");");
 
                 var callArguments = call.Parameters.Select(p => p.Kind == CallParameterKind.Training ? frame + ".Training" : p.Name);
                 writer.WriteLine("var " + outputs + " = this.Call(" + string.Join(", ", callArguments) + ");");
 
                 var recorded = new List<string>
                 {
-                    "[" + string.Join(", ", tensors.Select(t => t.Name)) + "]",
+                    list is not null ? "[.. " + list.Name + "]" : "[" + string.Join(", ", tensors.Select(t => t.Name)) + "]",
                     mask?.Name ?? "null",
                     training?.Name ?? "null",
                 };
                 if (others.Count > 0)
                     recorded.Add("new global::System.Collections.Generic.Dictionary<string, object?> { "
                         + string.Join(", ", others.Select(o => "[" + Naming.StringLiteral(o.Key) + "] = " + o.Name)) + " }");
-                writer.WriteLine("return this.FinishCall(" + frame + ", new global::" + KnownNames.CallArguments + "(" + string.Join(", ", recorded) + "), " + outputs + ");");
+                writer.WriteLine("return this.FinishCall(" + frame + ", new global::" + KnownNames.CallArguments + "(" + string.Join(", ", recorded) + ")"
+                    + (list is not null ? " { IsList = true }" : "") + ", " + outputs + ");");
             }
             writer.WriteLine("finally");
             using (writer.Block())
@@ -160,6 +175,9 @@ internal static class LayerEmitter
             {
                 case CallParameterKind.Tensor:
                     arguments.Add("arguments.Tensors[" + (tensorIndex++).ToString(CultureInfo.InvariantCulture) + "]");
+                    break;
+                case CallParameterKind.TensorList:
+                    arguments.Add("arguments.Tensors");
                     break;
                 case CallParameterKind.Training:
                     arguments.Add("arguments.Training");

@@ -8,6 +8,13 @@ internal enum CallParameterKind
     /// <summary>A tensor input: built from, checked against the input spec, recorded in <c>CallArguments.Tensors</c>.</summary>
     Tensor,
 
+    /// <summary>
+    /// A list of tensors (<c>Tensor[]</c> or <c>IReadOnlyList&lt;Tensor&gt;</c>, Keras's <c>call(inputs)</c> over a list):
+    /// the only tensor input; built from one shape per tensor (<c>Build(Shape[])</c>), each tensor checked against its
+    /// input spec, recorded as a list (<c>CallArguments.IsList</c>).
+    /// </summary>
+    TensorList,
+
     /// <summary><c>bool training</c>: <c>bool? training = null</c> on <c>Invoke</c>, resolved by <c>EnterCall</c>.</summary>
     Training,
 

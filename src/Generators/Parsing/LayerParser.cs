@@ -148,7 +148,8 @@ internal static class LayerParser
             else if (CallRules.IsTensorInput(parameter))
             {
                 tensors.Add(parameter);
-                parameters[i] = new CallParameter(CallParameterKind.Tensor, name, typeName, null, Naming.ToSnakeCase(parameter.Name) + "_shape");
+                var kind = CallRules.IsTensorList(parameter.Type) ? CallParameterKind.TensorList : CallParameterKind.Tensor;
+                parameters[i] = new CallParameter(kind, name, typeName, null, Naming.ToSnakeCase(parameter.Name) + "_shape");
             }
             else
             {
@@ -165,7 +166,10 @@ internal static class LayerParser
             laterHaveDefaults &= parameters[i].DefaultValue is not null;
         }
 
-        var build = FindMethod(type, "Build", method => CallRules.IsBuildFor(method, tensors.Count));
+        // A list of tensors is the only tensor input of its Call (the analyzer reports LG0005 otherwise).
+        if (tensors.Count > 1 && tensors.Any(t => CallRules.IsTensorList(t.Type)))
+            return null;
+        var build = FindMethod(type, "Build", method => CallRules.IsBuildFor(method, tensors));
         if (build is not null && tensors.Count > 1)
         {
             // Keras keys a shapes_dict by the build method's parameter names.

@@ -24,6 +24,12 @@ public sealed class CallArguments
     /// <summary>The tensor arguments, in the order of the user's <c>Call</c>.</summary>
     public Tensor[] Tensors { get; }
 
+    /// <summary>
+    /// Whether the tensors were passed as one list (<c>Call(Tensor[] inputs)</c>, Keras's merge layers): a functional
+    /// config then writes them as one positional argument, <c>"args": [[t1, t2]]</c>, as Keras does.
+    /// </summary>
+    public bool IsList { get; init; }
+
     /// <summary>The mask, if one was passed.</summary>
     public Tensor? Mask { get; }
 
@@ -73,7 +79,7 @@ public sealed class CallArguments
     {
         var tensors = new Tensor[Tensors.Length];
         for (int i = 0; i < tensors.Length; i++) tensors[i] = map(Tensors[i]);
-        return new CallArguments(tensors, Mask is null ? null : map(Mask), Training, Other);
+        return new CallArguments(tensors, Mask is null ? null : map(Mask), Training, Other) { IsList = IsList };
     }
 }
 
@@ -82,6 +88,28 @@ public static class BuildConfig
 {
     /// <summary><c>{"input_shape": [...]}</c>: a layer built from one input shape.</summary>
     public static JsonObject ForInput(Shape inputShape) => new() { ["input_shape"] = Config.Write(inputShape) };
+
+    /// <summary><c>{"input_shape": [[...], [...]]}</c>: a layer called on a list of tensors (Keras's merge layers).</summary>
+    public static JsonObject ForInputList(IReadOnlyList<Shape> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        var list = new JsonArray();
+        foreach (var shape in inputShapes) list.Add(Config.Write(shape));
+        return new JsonObject { ["input_shape"] = list };
+    }
+
+    /// <summary>The shapes of <paramref name="tensors"/>, in order (what a list call's <c>Build</c> receives).</summary>
+    public static Shape[] ShapesOf(IReadOnlyList<Tensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var shapes = new Shape[tensors.Count];
+        for (int i = 0; i < shapes.Length; i++) shapes[i] = (tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"Tensor {i} of the list is null.")).Shape;
+        return shapes;
+    }
+
+    /// <summary>Whether <paramref name="buildConfig"/> records a list of shapes (<see cref="ForInputList"/>).</summary>
+    public static bool IsInputList(JsonObject buildConfig)
+        => buildConfig is not null && buildConfig["input_shape"] is JsonArray { Count: > 0 } a && a[0] is JsonArray;
 
     /// <summary><c>{"shapes_dict": {"a_shape": [...], ...}}</c>: a layer built from several shapes.</summary>
     public static JsonObject ForShapes(params (string Name, Shape Shape)[] shapes)
@@ -97,7 +125,10 @@ public static class BuildConfig
     {
         ArgumentNullException.ThrowIfNull(buildConfig);
         var list = new List<Shape>();
-        if (buildConfig["input_shape"] is JsonNode single) list.Add(Config.ToShape(single, "input_shape", "build_config"));
+        if (IsInputList(buildConfig))
+            foreach (var node in (JsonArray)buildConfig["input_shape"]!)
+                list.Add(Config.ToShape(node ?? throw new ConfigException("build_config: input_shape holds a null shape."), "input_shape", "build_config"));
+        else if (buildConfig["input_shape"] is JsonNode single) list.Add(Config.ToShape(single, "input_shape", "build_config"));
         else if (buildConfig["shapes_dict"] is JsonObject dict)
             foreach (var (key, node) in dict)
                 if (node is not null) list.Add(Config.ToShape(node, key, "build_config"));

@@ -361,6 +361,13 @@ public abstract class Layer : Module
         if (_inputSpecs is { } specs && index < specs.Count && specs[index] is { } spec) spec.Check(input, index, Name);
     }
 
+    /// <summary>Checks each tensor of a list argument against its entry of <see cref="InputSpecs"/>.</summary>
+    protected void AssertInputCompatibility(IReadOnlyList<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        for (int i = 0; i < inputs.Count; i++) AssertInputCompatibility(i, inputs[i]);
+    }
+
     /// <summary>
     /// Finishes a call: adds the activity-regularizer loss, remembers output shapes, and, when an input
     /// is symbolic and this is the outermost call, records a <see cref="KerasNode"/> in the outputs'

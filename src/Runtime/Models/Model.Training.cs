@@ -35,8 +35,24 @@ public partial class Model
             try { outputs = Invoke(new CallArguments([x], null, training)); }
             finally { CallContext.End(); }
         }
-        if (outputs.Length != 1) throw new NotSupportedException($"Model \"{Name}\" has {outputs.Length} outputs; training supports single-output models.");
+        if (outputs.Length != 1) throw new NotSupportedException($"Model \"{Name}\" has {outputs.Length} outputs; call the overloads taking arrays (Fit(Tensor[] x, Tensor[] y), TrainOnBatch, Evaluate, Predict), which train models with several inputs and outputs.");
         return outputs[0];
+    }
+
+    /// <summary>
+    /// Calls the model on several inputs (in the order of <see cref="Inputs"/>) with <paramref name="training"/> set for
+    /// every layer beneath it; returns every output. The losses of the last call are cleared first.
+    /// </summary>
+    public Tensor[] CallWithTraining(Tensor[] x, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (CallContext.Current is not null)
+            return Invoke(new CallArguments(x, null, training));
+        var context = CallContext.Begin();
+        context.Training = training;
+        ClearLosses();
+        try { return Invoke(new CallArguments(x, null, training)); }
+        finally { CallContext.End(); }
     }
 
     /// <summary>

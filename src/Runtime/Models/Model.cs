@@ -58,6 +58,19 @@ public partial class Model : Layer
     /// <summary>The symbolic outputs of a functional model (empty otherwise).</summary>
     public IReadOnlyList<Tensor> Outputs => _graph?.Outputs ?? [];
 
+    /// <summary>
+    /// The names of a functional model's inputs (its input layers' names, Keras's <c>model.input_names</c>): the keys
+    /// of a dictionary of inputs given to <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>, <c>TrainOnBatch</c>.
+    /// </summary>
+    public IReadOnlyList<string> InputNames => _graph is null ? [] : [.. _graph.Inputs.Select(t => KerasHistory.Of(t)?.Layer.Name ?? "")];
+
+    /// <summary>
+    /// The names of a functional model's outputs (the names of the layers that produce them, Keras's
+    /// <c>model.output_names</c>): the keys of dictionaries of targets, losses and metrics, and the prefixes of the
+    /// per-output logs (<c>dense_1_loss</c>).
+    /// </summary>
+    public IReadOnlyList<string> OutputNames => _graph is null ? [] : [.. _graph.Outputs.Select(t => KerasHistory.Of(t)?.Layer.Name ?? "")];
+
     /// <inheritdoc/>
     protected override string DefaultName => _graph is not null ? "functional" : base.DefaultName;
 
@@ -190,7 +203,9 @@ public partial class Model : Layer
     private static JsonObject SerializeNode(KerasNode node, FunctionalGraph graph)
     {
         var args = new JsonArray();
-        foreach (var t in node.Arguments.Tensors) args.Add((JsonNode)SerializeKerasTensor(t, graph));
+        var tensorArgs = args;
+        if (node.Arguments.IsList) args.Add((JsonNode)(tensorArgs = new JsonArray()));
+        foreach (var t in node.Arguments.Tensors) tensorArgs.Add((JsonNode)SerializeKerasTensor(t, graph));
         var kwargs = new JsonObject();
         if (node.Arguments.Mask is { } mask) kwargs["mask"] = SerializeKerasTensor(mask, graph);
         if (node.Arguments.Training is { } training) kwargs["training"] = training;
@@ -335,7 +350,8 @@ public partial class Model : Layer
                 else other[key] = value?.DeepClone();
             }
         }
-        return new CallArguments([.. tensors], mask, training, other);
+        bool isList = nodeData["args"] is JsonArray { Count: 1 } a && a[0] is JsonArray;
+        return new CallArguments([.. tensors], mask, training, other) { IsList = isList };
     }
 
     private static bool CollectTensors(JsonNode? node, Dictionary<string, Layer> created, List<Tensor> into)

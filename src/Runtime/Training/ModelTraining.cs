@@ -32,9 +32,93 @@ public static class ModelTraining
         /// <inheritdoc cref="Trainer.History"/>
         public History? History => Trainer.Of(model).History;
 
-        /// <inheritdoc cref="Trainer.Compile"/>
+        /// <inheritdoc cref="Trainer.Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/>
         public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null)
             => Trainer.Of(model).Compile(optimizer, loss, metrics);
+
+        /// <inheritdoc cref="Trainer.Compile(Optimizer?, IReadOnlyList{Loss?}, IReadOnlyList{double}?, IReadOnlyList{IReadOnlyList{Metric}?}?, IReadOnlyList{IReadOnlyList{Metric}?}?)"/>
+        public void Compile(Optimizer? optimizer, IReadOnlyList<Loss?> loss, IReadOnlyList<double>? lossWeights = null,
+            IReadOnlyList<IReadOnlyList<Metric>?>? metrics = null, IReadOnlyList<IReadOnlyList<Metric>?>? weightedMetrics = null)
+            => Trainer.Of(model).Compile(optimizer, loss, lossWeights, metrics, weightedMetrics);
+
+        /// <inheritdoc cref="Trainer.Compile(Optimizer?, IReadOnlyDictionary{string, Loss}, IReadOnlyDictionary{string, double}?, IReadOnlyDictionary{string, IReadOnlyList{Metric}}?, IReadOnlyDictionary{string, IReadOnlyList{Metric}}?)"/>
+        public void Compile(Optimizer? optimizer, IReadOnlyDictionary<string, Loss> loss, IReadOnlyDictionary<string, double>? lossWeights = null,
+            IReadOnlyDictionary<string, IReadOnlyList<Metric>>? metrics = null, IReadOnlyDictionary<string, IReadOnlyList<Metric>>? weightedMetrics = null)
+            => Trainer.Of(model).Compile(optimizer, loss, lossWeights, metrics, weightedMetrics);
+
+        /// <inheritdoc cref="Trainer.OutputLosses"/>
+        public IReadOnlyList<Loss?>? OutputLosses => Trainer.Of(model).OutputLosses;
+
+        /// <inheritdoc cref="Trainer.LossWeights"/>
+        public IReadOnlyList<double>? LossWeights => Trainer.Of(model).LossWeights;
+
+        /// <inheritdoc cref="Trainer.OutputMetrics"/>
+        public IReadOnlyList<IReadOnlyList<Metric>>? OutputMetrics => Trainer.Of(model).OutputMetrics;
+
+        /// <inheritdoc cref="Trainer.OutputWeightedMetrics"/>
+        public IReadOnlyList<IReadOnlyList<Metric>>? OutputWeightedMetrics => Trainer.Of(model).OutputWeightedMetrics;
+
+        /// <inheritdoc cref="Trainer.TrainOnBatch(Tensor[], Tensor[], Tensor?[], IReadOnlyDictionary{int, double}?, bool)"/>
+        public Dictionary<string, double> TrainOnBatch(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
+            => Trainer.Of(model).TrainOnBatch(x, y, sampleWeight, classWeight, resetMetrics);
+
+        /// <summary>One training step on inputs and targets keyed by input and output name (Keras's dictionaries); see the array overload.</summary>
+        public Dictionary<string, double> TrainOnBatch(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, bool resetMetrics = true)
+        {
+            var t = Trainer.Of(model);
+            return t.TrainOnBatch(t.FromDictionary(x, t.InputNames, "input"), t.FromDictionary(y, t.OutputNames, "output"), null, null, resetMetrics);
+        }
+
+        /// <inheritdoc cref="Trainer.TestOnBatch(Tensor[], Tensor[], Tensor?[], bool)"/>
+        public Dictionary<string, double> TestOnBatch(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight = null, bool resetMetrics = true)
+            => Trainer.Of(model).TestOnBatch(x, y, sampleWeight, resetMetrics);
+
+        /// <inheritdoc cref="Trainer.PredictOnBatch(Tensor[])"/>
+        public Tensor[] PredictOnBatch(Tensor[] x) => Trainer.Of(model).PredictOnBatch(x);
+
+        /// <inheritdoc cref="Trainer.Fit(Tensor[], Tensor[], int?, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor[], Tensor[]}?, bool, IReadOnlyDictionary{int, double}?, Tensor?[], int, int?, int, int?)"/>
+        public History Fit(Tensor[] x, Tensor[] y, int? batchSize = null, int epochs = 1, int verbose = 1,
+            IEnumerable<Callback>? callbacks = null, double validationSplit = 0, (Tensor[] X, Tensor[] Y)? validationData = null,
+            bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, Tensor?[]? sampleWeight = null,
+            int initialEpoch = 0, int? stepsPerEpoch = null, int validationFreq = 1, int? validationBatchSize = null)
+            => Trainer.Of(model).Fit(x, y, batchSize, epochs, verbose, callbacks, validationSplit, validationData, shuffle, classWeight, sampleWeight, initialEpoch, stepsPerEpoch, validationFreq, validationBatchSize);
+
+        /// <summary>
+        /// Trains on inputs and targets keyed by input and output name (Keras's dictionaries; a missing or unknown name is an
+        /// error listing the model's names); <paramref name="sampleWeight"/> keyed by output name. See the array overload.
+        /// </summary>
+        public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int? batchSize = null, int epochs = 1, int verbose = 1,
+            IEnumerable<Callback>? callbacks = null, double validationSplit = 0, bool shuffle = true,
+            IReadOnlyDictionary<string, Tensor>? sampleWeight = null, int initialEpoch = 0, int? stepsPerEpoch = null)
+        {
+            var t = Trainer.Of(model);
+            Tensor?[]? sw = sampleWeight is null ? null : [.. t.OutputNames.Select(n => sampleWeight.TryGetValue(n, out var w) ? w : null)];
+            if (sampleWeight is not null) _ = t.FromDictionary(sampleWeight.Concat(t.OutputNames.Where(n => !sampleWeight.ContainsKey(n)).Select(n => new KeyValuePair<string, Tensor>(n, null!))).ToDictionary(), t.OutputNames, "output");
+            return t.Fit(t.FromDictionary(x, t.InputNames, "input"), t.FromDictionary(y, t.OutputNames, "output"), batchSize, epochs, verbose, callbacks,
+                validationSplit, null, shuffle, null, sw, initialEpoch, stepsPerEpoch);
+        }
+
+        /// <inheritdoc cref="Trainer.Evaluate(Tensor[], Tensor[], int?, int, Tensor?[], IEnumerable{Callback}?)"/>
+        public Dictionary<string, double> Evaluate(Tensor[] x, Tensor[] y, int? batchSize = null, int verbose = 1, Tensor?[]? sampleWeight = null, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Evaluate(x, y, batchSize, verbose, sampleWeight, callbacks);
+
+        /// <summary>Evaluates on inputs and targets keyed by input and output name; see the array overload.</summary>
+        public Dictionary<string, double> Evaluate(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int? batchSize = null, int verbose = 1)
+        {
+            var t = Trainer.Of(model);
+            return t.Evaluate(t.FromDictionary(x, t.InputNames, "input"), t.FromDictionary(y, t.OutputNames, "output"), batchSize, verbose);
+        }
+
+        /// <inheritdoc cref="Trainer.Predict(Tensor[], int?, int, IEnumerable{Callback}?)"/>
+        public Tensor[] Predict(Tensor[] x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+            => Trainer.Of(model).Predict(x, batchSize, verbose, callbacks);
+
+        /// <summary>Predicts on inputs keyed by input name; one array per output, in the order of <c>OutputNames</c>.</summary>
+        public Tensor[] Predict(IReadOnlyDictionary<string, Tensor> x, int? batchSize = null, int verbose = 1)
+        {
+            var t = Trainer.Of(model);
+            return t.Predict(t.FromDictionary(x, t.InputNames, "input"), batchSize, verbose);
+        }
 
         /// <inheritdoc cref="Trainer.MetricsResult"/>
         public Dictionary<string, double> MetricsResult() => Trainer.Of(model).MetricsResult();
@@ -42,15 +126,15 @@ public static class ModelTraining
         /// <inheritdoc cref="Trainer.ResetMetrics"/>
         public void ResetMetrics() => Trainer.Of(model).ResetMetrics();
 
-        /// <inheritdoc cref="Trainer.TrainOnBatch"/>
+        /// <inheritdoc cref="Trainer.TrainOnBatch(Tensor, Tensor?, Tensor?, IReadOnlyDictionary{int, double}?, bool)"/>
         public Dictionary<string, double> TrainOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null, bool resetMetrics = true)
             => Trainer.Of(model).TrainOnBatch(x, y, sampleWeight, classWeight, resetMetrics);
 
-        /// <inheritdoc cref="Trainer.TestOnBatch"/>
+        /// <inheritdoc cref="Trainer.TestOnBatch(Tensor, Tensor?, Tensor?, bool)"/>
         public Dictionary<string, double> TestOnBatch(Tensor x, Tensor? y = null, Tensor? sampleWeight = null, bool resetMetrics = true)
             => Trainer.Of(model).TestOnBatch(x, y, sampleWeight, resetMetrics);
 
-        /// <inheritdoc cref="Trainer.PredictOnBatch"/>
+        /// <inheritdoc cref="Trainer.PredictOnBatch(Tensor)"/>
         public Tensor PredictOnBatch(Tensor x) => Trainer.Of(model).PredictOnBatch(x);
 
         /// <inheritdoc cref="Trainer.Fit(Tensor, Tensor?, int?, int, int, IEnumerable{Callback}?, double, ValueTuple{Tensor, Tensor}?, bool, IReadOnlyDictionary{int, double}?, Tensor?, int, int, int?)"/>

@@ -11,7 +11,7 @@ namespace LayerGen.Training;
 /// <see cref="ModelTraining"/> extension members (<c>model.Compile(...)</c>, <c>model.Fit(...)</c>); the
 /// model reaches it through <see cref="IModelTrainer"/>, so the model layer never names this one.
 /// </summary>
-internal sealed class Trainer(Model model) : IModelTrainer
+internal sealed partial class Trainer(Model model) : IModelTrainer
 {
 #pragma warning disable CA2255 // plugging the training layer into Model is what module initializers are for
     [System.Runtime.CompilerServices.ModuleInitializer]
@@ -31,10 +31,10 @@ internal sealed class Trainer(Model model) : IModelTrainer
     private IReadOnlyList<Variable>? _trainVariables;
     private Constraint?[]? _trainConstraints;
 
-    /// <summary>The optimizer given to <see cref="Compile"/>, or null before.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/>, or null before.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss given to <see cref="Compile"/> (null: the model's own <see cref="Layer.Losses"/> only).</summary>
+    /// <summary>The loss given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/> (null: the model's own <see cref="Layer.Losses"/> only).</summary>
     public Loss? Loss { get; private set; }
 
     /// <summary>The compiled metrics, in order (<c>"accuracy"</c> is resolved to a concrete accuracy on the first batch).</summary>
@@ -43,7 +43,7 @@ internal sealed class Trainer(Model model) : IModelTrainer
     /// <summary>The running mean of the loss over the batches of the current epoch or evaluation (<c>loss</c> in the logs).</summary>
     public Mean LossTracker => _lossTracker;
 
-    /// <summary>Whether <see cref="Compile"/> has run.</summary>
+    /// <summary>Whether <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/> has run.</summary>
     public bool IsCompiled => Optimizer is not null;
 
     /// <summary>The <see cref="Callbacks.History"/> of the last <c>Fit</c>.</summary>
@@ -58,6 +58,7 @@ internal sealed class Trainer(Model model) : IModelTrainer
     {
         Optimizer = optimizer ?? new RMSprop();
         Loss = loss;
+        ClearOutputs();
         _compiledMetrics.Clear();
         if (metrics is not null) _compiledMetrics.AddRange(metrics);
         _metricsResolved = false;
@@ -114,6 +115,7 @@ internal sealed class Trainer(Model model) : IModelTrainer
     /// <summary>The current results of the loss tracker and the compiled metrics.</summary>
     public Dictionary<string, double> MetricsResult()
     {
+        if (_outputLosses is not null) return MultiMetricsResult(_outputLosses.Length);
         var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = _lossTracker.Result() };
         foreach (var m in _compiledMetrics) logs[m.Name] = m.Result();
         return logs;
@@ -122,6 +124,7 @@ internal sealed class Trainer(Model model) : IModelTrainer
     /// <summary>Clears the loss tracker and every compiled metric.</summary>
     public void ResetMetrics()
     {
+        ResetMultiMetrics();
         _lossTracker.ResetState();
         foreach (var m in _compiledMetrics) m.ResetState();
     }

@@ -20,7 +20,7 @@ public static class KerasArchive
     /// <summary>The Keras version written in <c>metadata.json</c> (the format this writer follows).</summary>
     public const string KerasVersion = "3.15.1";
 
-    /// <summary>The largest zip entry <see cref="Load(string, long)"/> accepts by default (1 GiB).</summary>
+    /// <summary>The largest zip entry <see cref="Load(string, long, bool)"/> accepts by default (1 GiB).</summary>
     public const long DefaultMaxEntryBytes = 1L << 30;
 
     internal const string MetadataEntry = "metadata.json";
@@ -140,31 +140,38 @@ public static class KerasArchive
     /// </summary>
     /// <param name="path">The archive.</param>
     /// <param name="maxEntryBytes">The largest zip entry accepted.</param>
-    public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes)
+    /// <param name="compile">
+    /// Whether to compile the model from the archive's compile config (Keras's <c>compile</c>); false loads the model
+    /// uncompiled, also when its compile config cannot be rebuilt (the optimizer state is not read then).
+    /// </param>
+    public static Model Load(string path, long maxEntryBytes = DefaultMaxEntryBytes, bool compile = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{path}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (zip) return Load(zip, new FileInfo(path).Length, path, maxEntryBytes);
+        using (zip) return Load(zip, new FileInfo(path).Length, path, maxEntryBytes, compile);
     }
 
     /// <summary>
     /// Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (read from its current position; a stream
-    /// that cannot seek, or does not stand at 0, is copied into memory first), as <see cref="Load(string, long)"/> does.
+    /// that cannot seek, or does not stand at 0, is copied into memory first), as <see cref="Load(string, long, bool)"/> does.
     /// The stream is left open.
     /// </summary>
-    public static Model Load(Stream stream, long maxEntryBytes = DefaultMaxEntryBytes)
+    /// <param name="stream">The archive.</param>
+    /// <param name="maxEntryBytes">The largest zip entry accepted.</param>
+    /// <param name="compile">Whether to compile the model from the archive's compile config (see <see cref="Load(string, long, bool)"/>).</param>
+    public static Model Load(Stream stream, long maxEntryBytes = DefaultMaxEntryBytes, bool compile = true)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ZipArchive zip;
         var seekable = SeekableStreams.FromHere(stream);
         try { zip = new ZipArchive(seekable, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e) { throw new KerasFormatException($"'{StreamName}' is not a valid .keras (zip) archive: {e.Message}", e); }
-        using (zip) return Load(zip, seekable.Length, StreamName, maxEntryBytes);
+        using (zip) return Load(zip, seekable.Length, StreamName, maxEntryBytes, compile);
     }
 
-    private static Model Load(ZipArchive zip, long archiveLength, string path, long maxEntryBytes)
+    private static Model Load(ZipArchive zip, long archiveLength, string path, long maxEntryBytes, bool compileModel)
     {
         const string limit = "the limit of maxEntryBytes";
         byte[] configBytes;
@@ -201,11 +208,17 @@ public static class KerasArchive
         {
             var layer = LayerRegistry.Deserialize(config);
             model = layer as Model ?? throw new KerasFormatException($"config.json describes a {layer.ClassName}, not a model.");
-            if (config["compile_config"] is JsonObject { Count: > 0 } compile) Compile(model, compile);
         }
         catch (LayerGenException e) when (e is not KerasFormatException) { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
         catch (Exception e) when (e is not KerasFormatException and not OutOfMemoryException)
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
+        try
+        {
+            if (compileModel && config["compile_config"] is JsonObject { Count: > 0 } compile) Compile(model, compile);
+        }
+        catch (KerasFormatException e) { throw new KerasFormatException(e.Message + CompileFalseHint, e); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        { throw new KerasFormatException($"Cannot compile the model from its compile_config: {e.Message}" + CompileFalseHint, e); }
 
         byte[] weightsBytes;
         try { weightsBytes = ReadWeights(weightsEntry, archiveLength, model, maxEntryBytes, "config.json"); }
@@ -296,7 +309,7 @@ public static class KerasArchive
             && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6));
     }
 
-    /// <summary>The <c>model.weights.h5</c> member of a <c>.keras</c> archive; every member's name and CRC-32 are checked, as <see cref="Load(string, long)"/> does.</summary>
+    /// <summary>The <c>model.weights.h5</c> member of a <c>.keras</c> archive; every member's name and CRC-32 are checked, as <see cref="Load(string, long, bool)"/> does.</summary>
     private static byte[] ReadWeightsEntry(Stream stream, Model model, string name, long maxEntryBytes)
     {
         try
@@ -319,17 +332,29 @@ public static class KerasArchive
     internal static JsonObject CompileConfig(Model model) => new()
     {
         ["optimizer"] = model.Optimizer!.Serialize(),
-        ["loss"] = model.Loss?.Serialize(),
-        ["loss_weights"] = null,
-        ["metrics"] = model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
-        ["weighted_metrics"] = null,
+        ["loss"] = model.OutputLosses is { } losses ? new JsonArray([.. losses.Select(l => (JsonNode?)l?.Serialize())]) : model.Loss?.Serialize(),
+        ["loss_weights"] = model.LossWeights is { } weights ? new JsonArray([.. weights.Select(w => (JsonNode?)JsonValue.Create(w))]) : null,
+        ["metrics"] = model.OutputMetrics is { } perOutput ? MetricLists(perOutput)
+            : model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
+        ["weighted_metrics"] = model.OutputWeightedMetrics is { } weighted ? MetricLists(weighted) : null,
         ["run_eagerly"] = false,
         ["steps_per_execution"] = 1,
         ["jit_compile"] = false,
     };
 
+    private static JsonArray MetricLists(IReadOnlyList<IReadOnlyList<Metric>> lists)
+        => new([.. lists.Select(l => (JsonNode?)new JsonArray([.. l.Select(m => m.ToCompileConfig())]))]);
+
+    /// <summary>What a <see cref="KerasFormatException"/> about the compile config adds: the way to load the model anyway.</summary>
+    internal const string CompileFalseHint = " To load the model without its compile config (Keras's compile=False), use Model.Load(path, compile: false) and compile it yourself.";
+
     private static void Compile(Model model, JsonObject compile)
     {
+        if (IsPerOutput(compile["loss"]) || IsPerOutput(compile["loss_weights"]) || IsPerOutputMetrics(compile["metrics"]) || compile["weighted_metrics"] is JsonArray or JsonObject)
+        {
+            CompilePerOutput(model, compile);
+            return;
+        }
         Optimizer? optimizer = compile["optimizer"] switch
         {
             null => null,
@@ -364,6 +389,83 @@ public static class KerasArchive
             if (compile[key] is { } unsupported)
                 throw new KerasFormatException($"compile_config: \"{key}\" ({unsupported.ToJsonString()}) is not supported by LayerGen, so the model was not loaded.");
         model.Compile(optimizer ?? Optimizer.Get("rmsprop"), loss, metrics);
+    }
+
+    private static bool IsPerOutput(JsonNode? node) => node is JsonArray || (node is JsonObject o && o["class_name"] is null);
+
+    private static bool IsPerOutputMetrics(JsonNode? node)
+        => (node is JsonArray list && list.Any(i => i is null or JsonArray || (i is JsonObject jo && jo["class_name"] is null)))
+           || (node is JsonObject o && o["class_name"] is null);
+
+    /// <summary>A compile config with one loss per output (a list or a dictionary keyed by output name), loss weights and metrics per output.</summary>
+    private static void CompilePerOutput(Model model, JsonObject compile)
+    {
+        var names = model.OutputNames;
+        if (names.Count == 0)
+            throw new KerasFormatException($"compile_config: losses or metrics per output ({compile.ToJsonString()}) need a functional model, which names its outputs.");
+        Optimizer? optimizer = compile["optimizer"] switch
+        {
+            null => null,
+            JsonObject o => OptimizerFromConfig(o),
+            JsonValue v when Config.TryGetString(v, out var s) => Optimizer.Get(s),
+            var other => throw new KerasFormatException($"compile_config: cannot read the optimizer {other.ToJsonString()}."),
+        };
+        var losses = PerOutput(compile["loss"], names, "loss", ReadLoss, repeatSingle: true) ?? new Loss?[names.Count];
+        var weights = PerOutput(compile["loss_weights"], names, "loss_weights", n => Config.TryGetDouble(n, out var d) ? d
+            : throw new KerasFormatException($"compile_config: a loss weight must be a number, got {n?.ToJsonString() ?? "null"}."), repeatSingle: false);
+        var metrics = PerOutput(compile["metrics"], names, "metrics", ReadMetricList, repeatSingle: false);
+        var weightedMetrics = PerOutput(compile["weighted_metrics"], names, "weighted_metrics", ReadMetricList, repeatSingle: false);
+        model.Compile(optimizer ?? Optimizer.Get("rmsprop"), losses, weights, metrics, weightedMetrics);
+    }
+
+    private static T[]? PerOutput<T>(JsonNode? node, IReadOnlyList<string> names, string key, Func<JsonNode?, T> read, bool repeatSingle)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonArray list:
+                if (list.Count != names.Count)
+                    throw new KerasFormatException($"compile_config: \"{key}\" has {list.Count} entries, but the model has {names.Count} output(s) [{string.Join(", ", names.Select(n => "'" + n + "'"))}].");
+                return [.. list.Select(read)];
+            case JsonObject dict when dict["class_name"] is null:
+                foreach (var (k, _) in dict)
+                    if (!names.Contains(k))
+                        throw new KerasFormatException($"compile_config: \"{key}\" names \"{k}\", which is not an output of the model [{string.Join(", ", names.Select(n => "'" + n + "'"))}].");
+                return [.. names.Select(n => dict.TryGetPropertyValue(n, out var v) ? read(v) : read(null))];
+            default:
+                if (!repeatSingle) throw new KerasFormatException($"compile_config: cannot read \"{key}\" {node.ToJsonString()} for a model with several outputs.");
+                var one = read(node);
+                return [.. names.Select(_ => one)];
+        }
+    }
+
+    private static Loss? ReadLoss(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when Config.TryGetString(v, out var s) => LossFromIdentifier(s),
+        JsonObject o when Config.TryGetString(o["class_name"], out var cn) => LossFromConfig(cn, o),
+        var other => throw new KerasFormatException($"compile_config: cannot read the loss {other.ToJsonString()}."),
+    };
+
+    private static Loss LossFromIdentifier(string identifier)
+    {
+        try { return Loss.Get(identifier); }
+        catch (ConfigException e) { throw new KerasFormatException($"compile_config: cannot read the loss \"{identifier}\": {e.Message}", e); }
+    }
+
+    private static IReadOnlyList<Metric>? ReadMetricList(JsonNode? node)
+    {
+        if (node is null) return null;
+        var items = node is JsonArray a ? [.. a] : new List<JsonNode?> { node };
+        var list = new List<Metric>();
+        foreach (var item in items)
+        {
+            if (item is null) continue;
+            try { list.Add(Metric.Deserialize(item)); }
+            catch (ConfigException e) { throw new KerasFormatException($"compile_config: {e.Message}", e); }
+        }
+        return list;
     }
 
     /// <summary>A loss object of compile_config with its arguments (from_logits and the rest), as a typed error when unreadable.</summary>

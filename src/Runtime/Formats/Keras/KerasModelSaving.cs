@@ -40,9 +40,17 @@ public static class KerasModelSaving
     extension(Model)
     {
         /// <summary>Loads a model saved by <c>Save</c> or by Keras 3; throws <see cref="KerasFormatException"/> on a bad archive.</summary>
-        public static Model Load(string path) => KerasArchive.Load(path);
+        /// <param name="path">The <c>.keras</c> file.</param>
+        /// <param name="compile">
+        /// Whether to compile the model from the file's compile config (Keras's <c>compile=True</c>, the default). False loads
+        /// it uncompiled, also when LayerGen cannot rebuild its compile config (a custom loss, an option it does not support);
+        /// compile it yourself then.
+        /// </param>
+        public static Model Load(string path, bool compile = true) => KerasArchive.Load(path, compile: compile);
 
         /// <summary>Loads a model from a <c>.keras</c> archive in <paramref name="stream"/> (left open).</summary>
-        public static Model Load(Stream stream) => KerasArchive.Load(stream);
+        /// <param name="stream">The archive (left open).</param>
+        /// <param name="compile">Whether to compile the model from its compile config (see the path overload).</param>
+        public static Model Load(Stream stream, bool compile = true) => KerasArchive.Load(stream, compile: compile);
     }
 }

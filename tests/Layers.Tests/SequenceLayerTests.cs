@@ -73,8 +73,9 @@ public class SequenceLayerTests
         var y = new Masking().Invoke(x);
         Assert.Equal(x.ToFloatArray(), y.ToFloatArray());
         Assert.Equal([true, false, true, false, true, false], KerasMask.Of(y)!.ToArray<bool>());
-        var z = new Masking(maskValue: 3).Invoke(x);
-        Assert.Equal([1f, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0], z.ToFloatArray());
+        var z = new Masking(maskValue: 3).Invoke(Tensor.From<float>([3, 3, 1, 3], new Shape(1, 2, 2)));
+        Assert.Equal([0f, 0, 1, 3], z.ToFloatArray());
+        Assert.Equal([false, true], KerasMask.Of(z)!.ToArray<bool>());
     }
 
     public static IEnumerable<object[]> RecurrentLayers() =>
@@ -96,24 +97,25 @@ public class SequenceLayerTests
         var y = layer.Invoke(new CallArguments([x], mask))[0];
         Assert.Equal(new Shape(2, 4, 3), y.Shape);
         var v = y.ToFloatArray();
-        // Row 0: step 2 is masked, its output repeats step 1's. Row 1: steps 2 and 3 repeat step 1's.
+        // Row 0: step 2 is masked, its output repeats step 1's. Row 1: steps 1 to 3 repeat step 0's.
         Close(v[3..6], v[6..9], 0f);
-        Close(v[15..18], v[18..21], 0f);
-        Close(v[15..18], v[21..24], 0f);
-        // Row 1 equals the unmasked run of its first two steps.
-        var shortRun = layer.Invoke(new CallArguments([Ops.Slice(x, [1, 0, 0], [1, 2, -1])]))[0].ToFloatArray();
-        Close(shortRun, v[12..18], 1e-6f);
+        Close(v[12..15], v[15..18], 0f);
+        Close(v[12..15], v[21..24], 0f);
+        // Row 0's last step goes on from step 1's states, as the unmasked run of steps 0, 1, 3.
+        var skipped = Ops.Concat([Ops.Slice(x, [0, 0, 0], [1, 2, -1]), Ops.Slice(x, [0, 3, 0], [1, 1, -1])], 1);
+        var shortRun = layer.Invoke(new CallArguments([skipped]))[0].ToFloatArray();
+        Close(shortRun[6..9], v[9..12], 1e-6f);
         Assert.Same(mask, KerasMask.Of(y));
     }
 
     [Fact]
     public void MasksFlowFromEmbeddingThroughSequentialIntoTheLstm()
     {
-        var model = new Sequential([new InputLayer(shape: new Shape(4), dtype: DType.Int32), new Embedding(6, 3, maskZero: true), new LSTM(2)]);
+        var model = new Sequential([new InputLayer(shape: new Shape(Shape.Unknown), dtype: DType.Int32), new Embedding(6, 3, maskZero: true), new LSTM(2)]);
         var padded = model.Invoke(Ids(new[,] { { 3, 5, 0, 0 } })).ToFloatArray();
         var unpadded = model.Invoke(Tensor.From<int>([3, 5], new Shape(1, 2))).ToFloatArray();
         Close(unpadded, padded, 1e-6f);
-        var noMask = new Sequential([new InputLayer(shape: new Shape(4), dtype: DType.Int32), new Embedding(6, 3), new LSTM(2)]);
+        var noMask = new Sequential([new InputLayer(shape: new Shape(Shape.Unknown), dtype: DType.Int32), new Embedding(6, 3), new LSTM(2)]);
         noMask.SetWeights(model.GetWeights());
         Assert.NotEqual(padded, noMask.Invoke(Ids(new[,] { { 3, 5, 0, 0 } })).ToFloatArray());
     }
@@ -121,7 +123,7 @@ public class SequenceLayerTests
     [Fact]
     public void MasksFlowThroughAFunctionalModel()
     {
-        var input = Keras.Input(shape: new Shape(4), dtype: DType.Int32);
+        var input = Keras.Input(shape: new Shape(Shape.Unknown), dtype: DType.Int32);
         var e = new Embedding(6, 3, maskZero: true).Invoke(input);
         var h = new GRU(2, returnSequences: true).Invoke(e)[0];
         var o = new SimpleRNN(2).Invoke(h)[0];
@@ -146,6 +148,7 @@ public class SequenceLayerTests
         var back = new SimpleRNN(3, goBackwards: true);
         var fwd = new SimpleRNN(3);
         var yb = back.Invoke(x)[0];
+        fwd.Invoke(x);
         fwd.SetWeights(back.GetWeights());
         var reversed = Ops.Concat([.. Enumerable.Range(0, 5).Reverse().Select(t => Ops.Slice(x, [0, t, 0], [-1, 1, -1]))], 1);
         Close(yb.ToFloatArray(), fwd.Invoke(reversed)[0].ToFloatArray(), 1e-6f);
@@ -251,5 +254,50 @@ public class SequenceLayerTests
         var a = lstm.Invoke(x)[0].ToFloatArray();
         Assert.Equal(a, lstm.Invoke(x)[0].ToFloatArray());
         Assert.NotEqual(a, lstm.Invoke(x, training: true)[0].ToFloatArray());
+    }
+    [Fact]
+    public void BidirectionalMergesBothDirections()
+    {
+        var x = Random(7, 2, 4, 3);
+        var inner = new LSTM(2, returnSequences: true, returnState: true);
+        var none = new Bidirectional(inner, mergeMode: null);
+        var r = none.Invoke(x);
+        Assert.Equal(2 + 4, r.Length);   // forward output, backward output, forward h and c, backward h and c
+        Assert.Equal("forward_" + inner.Name, none.ForwardLayer.Name);
+        Assert.Equal("backward_" + inner.Name, none.BackwardLayer.Name);
+        Assert.True(none.BackwardLayer.GoBackwards);
+        float[] f = r[0].ToFloatArray(), b = r[1].ToFloatArray();
+        foreach (var mode in new[] { "concat", "sum", "mul", "ave" })
+        {
+            var bi = new Bidirectional(new LSTM(2, returnSequences: true), mergeMode: mode);
+            bi.Invoke(x);
+            bi.SetWeights(none.GetWeights());
+            var y = bi.Invoke(x)[0].ToFloatArray();
+            for (int i = 0; i < f.Length; i++)
+            {
+                float expected = mode switch { "sum" => f[i] + b[i], "mul" => f[i] * b[i], "ave" => (f[i] + b[i]) / 2, _ => float.NaN };
+                if (mode == "concat") Assert.Equal(new[] { f[i], b[i] }, new[] { y[(i / 2) * 4 + i % 2], y[(i / 2) * 4 + 2 + i % 2] });
+                else Assert.True(MathF.Abs(expected - y[i]) < 1e-6f, $"{mode} [{i}]");
+            }
+        }
+        // The backward outputs are in time order: the backward layer's last step (time 0) comes first.
+        var backOnly = none.BackwardLayer.Invoke(new CallArguments([x]))[0].ToFloatArray();
+        Close(backOnly[0..2], b[6..8], 1e-6f);
+        Assert.Throws<ArgumentException>(() => new Bidirectional(new LSTM(2), mergeMode: "max"));
+        Assert.Throws<ArgumentException>(() => new Bidirectional(new Dense(2)));
+    }
+
+    [Fact]
+    public void TimeDistributedAppliesTheLayerToEveryStep()
+    {
+        var x = Random(8, 2, 3, 4);
+        var dense = new Dense(5);
+        var td = new TimeDistributed(dense);
+        var y = td.Invoke(x);
+        Assert.Equal(new Shape(2, 3, 5), y.Shape);
+        var step = dense.Invoke(Ops.Squeeze(Ops.Slice(x, [1, 2, 0], [1, 1, -1]), 1)).ToFloatArray();
+        Close(step, y.ToFloatArray()[25..30], 1e-6f);
+        Assert.Equal(["kernel", "bias"], td.Variables.Select(v => v.Name));
+        Assert.ThrowsAny<Exception>(() => td.Invoke(Random(1, 2, 4)));
     }
 }

@@ -50,6 +50,14 @@ CASES = {
     "rnn_gru_cell_backwards": (F, "float32", lambda: [layers.RNN(layers.GRUCell(2, reset_after=False), go_backwards=True)]),
     "rnn_simple_rnn_cell": (F, "float32", lambda: [layers.RNN(layers.SimpleRNNCell(3))]),
     "stacked_lstm_gru": (F, "float32", lambda: [layers.LSTM(4, return_sequences=True), layers.GRU(3)]),
+    # wrappers (appended: a case's seed is its index, so earlier cases keep their values)
+    "bidirectional_lstm_concat": (F, "float32", lambda: [layers.Bidirectional(layers.LSTM(3))]),
+    "bidirectional_gru_sum_sequences": (F, "float32", lambda: [layers.Bidirectional(layers.GRU(3, return_sequences=True), merge_mode="sum")]),
+    "bidirectional_simple_rnn_ave": (F, "float32", lambda: [layers.Bidirectional(layers.SimpleRNN(2), merge_mode="ave")]),
+    "bidirectional_lstm_mul_masked_sequences": (IDS, "int32", lambda: [layers.Embedding(7, 3, mask_zero=True), layers.Bidirectional(layers.LSTM(2, return_sequences=True), merge_mode="mul")]),
+    "bidirectional_gru_concat_masked": (IDS, "int32", lambda: [layers.Embedding(7, 3, mask_zero=True), layers.Bidirectional(layers.GRU(2, reset_after=False))]),
+    "time_distributed_dense": (F, "float32", lambda: [layers.TimeDistributed(layers.Dense(2, activation="tanh"))]),
+    "lstm_sequences_time_distributed_dense": (F, "float32", lambda: [layers.LSTM(3, return_sequences=True), layers.TimeDistributed(layers.Dense(2))]),
 }
 
 WEIGHTS_CASES = {"lstm_basic", "gru_reset_after", "embedding_mask_zero_lstm_sequences"}

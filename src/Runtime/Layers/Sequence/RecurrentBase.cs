@@ -17,7 +17,7 @@ public abstract class RecurrentBase : Layer
     private protected readonly bool goBackwards;
     private protected readonly bool stateful;
     private protected readonly bool unroll;
-    private protected readonly bool zeroOutputForMask;
+    private protected bool zeroOutputForMask;
     private Tensor[]? carriedStates;
     private IReadOnlyList<Tensor>? pendingInitialState;
 
@@ -46,6 +46,15 @@ public abstract class RecurrentBase : Layer
 
     /// <summary>Whether the final states follow the output.</summary>
     public bool ReturnState => returnState;
+
+    /// <summary>Whether the sequence is read from its end.</summary>
+    public bool GoBackwards => goBackwards;
+
+    /// <summary>Whether states carry from call to call.</summary>
+    public bool Stateful => stateful;
+
+    /// <summary>Whether masked steps output zeros in the returned sequence (Bidirectional sets it to <c>returnSequences</c>, as Keras).</summary>
+    public bool ZeroOutputForMask { get => zeroOutputForMask; internal set => zeroOutputForMask = value; }
 
     /// <summary>True: a mask passes on to the output sequence (with <c>returnSequences</c>).</summary>
     public override bool SupportsMasking => true;

@@ -91,6 +91,18 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
         EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(stepInputShape));
     }
 
+    /// <summary>Builds from a recorded <c>build_config</c> (the step input's shape), as Keras's cells do.</summary>
+    public override void BuildFromConfig(System.Text.Json.Nodes.JsonObject buildConfig)
+    {
+        ArgumentNullException.ThrowIfNull(buildConfig);
+        var shapes = global::LayerGen.Layers.BuildConfig.Shapes(buildConfig);
+        if (shapes.Count > 0) BuildCell(shapes[0]);
+    }
+
+    /// <summary>As <see cref="BuildFromConfig(System.Text.Json.Nodes.JsonObject)"/>: the dtypes do not matter to the weights.</summary>
+    protected override void BuildFromConfigWithDTypes(System.Text.Json.Nodes.JsonObject buildConfig, IReadOnlyList<DType> inputDTypes)
+        => BuildFromConfig(buildConfig);
+
     private protected void BuildWeights(Shape inputShape)
     {
         int inputDim = inputShape[^1];

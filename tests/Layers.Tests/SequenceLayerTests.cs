@@ -300,4 +300,23 @@ public class SequenceLayerTests
         Assert.Equal(["kernel", "bias"], td.Variables.Select(v => v.Name));
         Assert.ThrowsAny<Exception>(() => td.Invoke(Random(1, 2, 4)));
     }
+    [Fact]
+    public void TheGenericRnnRunsAUsersOwnCell()
+    {
+        var x = Random(9, 2, 3, 4);
+        var cell = new MinimalCell(3);
+        var rnn = new RNN(cell, returnSequences: true);
+        var y = rnn.Invoke(x)[0];
+        Assert.Equal(new Shape(2, 3, 3), y.Shape);
+        var k = cell.Variables[0];
+        var r = cell.Variables[1];
+        Tensor h = Tensor.Zeros(new Shape(2, 3));
+        for (int t = 0; t < 3; t++)
+        {
+            h = Ops.Tanh(Ops.Add(Ops.MatMul(Ops.Squeeze(Ops.Slice(x, [0, t, 0], [-1, 1, -1]), 1), k), Ops.MatMul(h, r)));
+            var got = Ops.Squeeze(Ops.Slice(y, [0, t, 0], [-1, 1, -1]), 1);
+            Close(h.ToFloatArray(), got.ToFloatArray(), 1e-6f);
+        }
+        Assert.Throws<ArgumentException>(() => new RNN(new Dense(2)));
+    }
 }

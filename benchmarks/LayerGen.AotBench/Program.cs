@@ -18,6 +18,13 @@ Console.WriteLine();
 Console.WriteLine("| case | best | median | GFLOP/s (best) | allocated/call | calls x samples |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
+// --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py.
+if (args.Contains("--lstm"))
+{
+    LstmCases.Run(quick);
+    return;
+}
+
 // GEMM through Ops.MatMul (allocates its output), as GemmBenchmarks.LayerGen.
 foreach (var n in new[] { 512, 1024, 2048 })
 {

@@ -131,7 +131,7 @@ public class ConfigTests
                 Assert.Equal(i == j ? 1.0 : 0.0, dot, 4);
             }
         foreach (var name in new[] { "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal", "GlorotUniform", "GlorotNormal",
-            "HeNormal", "HeUniform", "LecunNormal", "LecunUniform", "OrthogonalInitializer", "IdentityInitializer", "VarianceScaling" })
+            "HeNormal", "HeUniform", "LecunNormal", "LecunUniform", "Orthogonal", "IdentityInitializer", "VarianceScaling" })
         {
             var init = Initializer.Deserialize(new JsonObject { ["module"] = "keras.initializers", ["class_name"] = name, ["config"] = new JsonObject() });
             Assert.Equal(name, init.ClassName);

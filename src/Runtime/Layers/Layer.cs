@@ -75,6 +75,18 @@ public abstract class Layer : Module
     /// <summary>The dtype of the layer's weights (Keras's dtype policy; float32 by default).</summary>
     public DType DType { get => _dtype; init => _dtype = value; }
 
+    /// <summary>
+    /// Whether the layer passes masks on (Keras's <c>supports_masking</c>): when true, each call attaches
+    /// <see cref="ComputeMask"/>'s result to the first output (<see cref="KerasMask"/>). False by default.
+    /// </summary>
+    public virtual bool SupportsMasking => false;
+
+    /// <summary>
+    /// The mask of the output for <paramref name="inputs"/> (the first tensor argument) and the mask that came
+    /// with them (Keras's <c>compute_mask</c>); by default the incoming mask, unchanged.
+    /// </summary>
+    public virtual Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => previousMask;
+
     /// <summary>A penalty on the layer's outputs, added to <see cref="Losses"/> on each call.</summary>
     public Regularizer? ActivityRegularizer { get; set; }
 
@@ -395,8 +407,13 @@ public abstract class Layer : Module
             for (int i = 0; i < shapes.Length; i++) shapes[i] = outputs[i].Shape;
             _outputShapes = shapes;
         }
-        if (symbolic && frame.IsOutermost && !NodeRecording.Suppressed) return RecordNode(arguments, outputs);
-        return outputs;
+        var result = symbolic && frame.IsOutermost && !NodeRecording.Suppressed ? RecordNode(arguments, outputs) : outputs;
+        if (SupportsMasking && result.Length > 0 && arguments.Tensors.Length > 0 && KerasMask.Of(result[0]) is null)
+        {
+            var previous = arguments.Mask ?? KerasMask.Of(arguments.Tensors[0]);
+            if (ComputeMask(arguments.Tensors[0], previous) is { } mask) KerasMask.Set(result[0], mask);
+        }
+        return result;
     }
 
     internal Tensor[] RecordNode(CallArguments arguments, Tensor[] outputs)

@@ -139,8 +139,13 @@ public class Sequential : Model
             var x = arguments.Tensors[0];
             if (_buildShape is null) BuildWith(x.Shape);
             AssertInputCompatibility(0, x);
+            // Each layer gets the mask of its input (Keras's Sequential passes outputs' masks on).
+            var mask = arguments.Mask ?? KerasMask.Of(x);
             foreach (var layer in Layers)
-                x = Single(layer, layer.InvokeRecorded(new CallArguments([x], arguments.Mask)));
+            {
+                x = Single(layer, layer.InvokeRecorded(new CallArguments([x], mask)));
+                mask = KerasMask.Of(x);
+            }
             return FinishCall(frame, arguments, [x]);
         }
         finally

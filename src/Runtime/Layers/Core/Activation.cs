@@ -4,6 +4,9 @@ namespace LayerGen.Layers;
 [Layer(Package = "keras.layers")]
 public partial class Activation
 {
+    /// <summary>True: the incoming mask passes through (Keras).</summary>
+    public override bool SupportsMasking => true;
+
     private readonly global::LayerGen.Layers.ActivationFunction activation;
 
     /// <summary>Creates the layer from an activation (a name converts: <c>new Activation("relu")</c>).</summary>

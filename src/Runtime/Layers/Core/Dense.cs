@@ -9,6 +9,9 @@ namespace LayerGen.Layers;
 [Layer(Package = "keras.layers")]
 public partial class Dense
 {
+    /// <summary>True: the incoming mask passes through (Keras).</summary>
+    public override bool SupportsMasking => true;
+
     private readonly int units;
     private readonly global::LayerGen.Layers.ActivationFunction activation;
     private readonly bool useBias;

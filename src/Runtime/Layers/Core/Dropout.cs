@@ -9,6 +9,9 @@ namespace LayerGen.Layers;
 [Layer(Package = "keras.layers")]
 public partial class Dropout
 {
+    /// <summary>True: the incoming mask passes through (Keras).</summary>
+    public override bool SupportsMasking => true;
+
     private readonly double rate;
     private readonly int[]? noiseShape;
     private readonly int? seed;

@@ -4,6 +4,9 @@ namespace LayerGen.Layers;
 [Layer(Package = "keras.layers")]
 public partial class Identity
 {
+    /// <summary>True: the incoming mask passes through (Keras).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates the layer.</summary>
     public Identity() => InputSpec = null; // any shape
 

@@ -1,7 +1,7 @@
 namespace LayerGen.Layers;
 
-/// <summary>A random orthogonal matrix (<c>keras.initializers.Orthogonal</c>, class <c>OrthogonalInitializer</c>).</summary>
-[KerasSerializable("orthogonal", "Orthogonal", Package = "keras.initializers")]
+/// <summary>A random orthogonal matrix (<c>keras.initializers.Orthogonal</c>, Keras's class <c>Orthogonal</c>; <c>OrthogonalInitializer</c> is an alias).</summary>
+[KerasSerializable("orthogonal", "OrthogonalInitializer", Package = "keras.initializers", ClassName = "Orthogonal")]
 public sealed partial class OrthogonalInitializer(double gain = 1.0, long? seed = null) : Initializer
 {
     /// <summary>The gain.</summary>

@@ -1,0 +1,218 @@
+namespace LayerGen.Layers;
+
+/// <summary>
+/// What <see cref="RNN"/>, <see cref="SimpleRNN"/>, <see cref="GRU"/> and <see cref="LSTM"/> share: running a cell
+/// (<see cref="IRecurrentCell"/>) over the time axis of <c>(batch, timesteps, features)</c> inputs, eagerly, as a loop
+/// of ops (so the tape differentiates it): the input projection of all steps is one MatMul, then each step does one
+/// MatMul with the recurrent kernel. Masked steps (false in the mask) keep the previous output and states, as in
+/// Keras. Returns the last output (or all of them with <c>returnSequences</c>), then the final states with
+/// <c>returnState</c>; <c>goBackwards</c> reads the sequence from its end (and returns the outputs in that order);
+/// <c>stateful</c> starts each call from the previous call's final states (<see cref="ResetStates"/> forgets them).
+/// </summary>
+public abstract class RecurrentBase : Layer
+{
+    private protected readonly Layer cell;
+    private protected readonly bool returnSequences;
+    private protected readonly bool returnState;
+    private protected readonly bool goBackwards;
+    private protected readonly bool stateful;
+    private protected readonly bool unroll;
+    private protected bool zeroOutputForMask;
+    private Tensor[]? carriedStates;
+    private IReadOnlyList<Tensor>? pendingInitialState;
+
+    private protected RecurrentBase(Layer cell, bool returnSequences, bool returnState, bool goBackwards, bool stateful, bool unroll, bool zeroOutputForMask)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        if (cell is not IRecurrentCell)
+            throw new ArgumentException($"Argument `cell` should have a `call` method and a `state_size` attribute: implement {nameof(IRecurrentCell)}. Received: cell={cell}", nameof(cell));
+        this.cell = cell;
+        this.returnSequences = returnSequences;
+        this.returnState = returnState;
+        this.goBackwards = goBackwards;
+        this.stateful = stateful;
+        this.unroll = unroll;
+        this.zeroOutputForMask = zeroOutputForMask;
+        InputSpec = new InputSpec(ndim: 3);
+    }
+
+    /// <summary>The cell run at each step.</summary>
+    public Layer Cell => cell;
+
+    private IRecurrentCell RecurrentCell => (IRecurrentCell)cell;
+
+    /// <summary>Whether the whole output sequence is returned (else the last output).</summary>
+    public bool ReturnSequences => returnSequences;
+
+    /// <summary>Whether the final states follow the output.</summary>
+    public bool ReturnState => returnState;
+
+    /// <summary>Whether the sequence is read from its end.</summary>
+    public bool GoBackwards => goBackwards;
+
+    /// <summary>Whether states carry from call to call.</summary>
+    public bool Stateful => stateful;
+
+    /// <summary>Whether masked steps output zeros in the returned sequence (Bidirectional sets it to <c>returnSequences</c>, as Keras).</summary>
+    public bool ZeroOutputForMask { get => zeroOutputForMask; internal set => zeroOutputForMask = value; }
+
+    /// <summary>True: a mask passes on to the output sequence (with <c>returnSequences</c>).</summary>
+    public override bool SupportsMasking => true;
+
+    /// <summary>The incoming mask with <c>returnSequences</c>, else none (Keras).</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => returnSequences ? previousMask : null;
+
+    /// <summary>The final states of the last call of a stateful layer, or null.</summary>
+    public IReadOnlyList<Tensor>? States => carriedStates;
+
+    /// <summary>Forgets the states a stateful layer carries from call to call (Keras's <c>reset_states</c>).</summary>
+    public void ResetStates() => carriedStates = null;
+
+    /// <summary>
+    /// Calls the layer starting from <paramref name="initialState"/> (one <c>(batch, size)</c> tensor per state of the
+    /// cell; Keras's <c>initial_state</c>). Eager calls only: a functional model does not record the initial state.
+    /// </summary>
+    public Tensor[] InvokeWithInitialState(Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask = null, bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(initialState);
+        pendingInitialState = initialState;
+        try { return InvokeRecorded(new CallArguments([inputs], mask, training)); }
+        finally { pendingInitialState = null; }
+    }
+
+    /// <summary>Builds the cell for steps of <c>(batch, features)</c>.</summary>
+    protected void Build(Shape inputsShape)
+    {
+        if (inputsShape.Rank != 3)
+            throw new ArgumentException($"Input 0 of layer \"{Name}\" is incompatible with the layer: expected ndim=3, found ndim={inputsShape.Rank}. Full shape received: {inputsShape}");
+        RecurrentCell.BuildCell(new Shape(inputsShape[0], inputsShape[2]));
+        InputSpec = new InputSpec(ndim: 3, axes: new Dictionary<int, int> { [-1] = inputsShape[2] });
+    }
+
+    /// <summary>Runs the cell over the sequence.</summary>
+    protected Tensor[] Call(Tensor inputs, Tensor? mask = null, bool training = false)
+    {
+        var rc = RecurrentCell;
+        mask ??= KerasMask.Of(inputs);
+        if (mask is not null)
+        {
+            mask = KerasMask.Check(Name, inputs, mask);
+            if (mask.Rank != 2)
+                throw new ShapeMismatchException(Name, $"the mask must be (batch, timesteps), got shape {mask.Shape} for inputs of shape {inputs.Shape}.", mask.Shape);
+        }
+        int batch = inputs.Shape[0], steps = inputs.Shape[1];
+        var sizes = rc.StateSize;
+        var states = InitialStates(inputs, sizes);
+        if (steps == Shape.Unknown)
+        {
+            if (!inputs.IsSymbolic)
+                throw new ShapeMismatchException(Name, $"the number of timesteps must be known, got input shape {inputs.Shape}.", inputs.Shape);
+            // A symbolic call with an unknown length (Input(shape: [-1, f])) only needs the output shapes.
+            var placeholders = new List<Tensor> { Tensor.Placeholder(returnSequences ? new Shape(batch, steps, rc.OutputSize) : new Shape(batch, rc.OutputSize), inputs.DType) };
+            if (returnState) foreach (int s in sizes) placeholders.Add(Tensor.Placeholder(new Shape(batch, s), inputs.DType));
+            return [.. placeholders];
+        }
+
+        var projected = Unstack(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training));   // T x (B, P): one MatMul for all steps
+        var maskSteps = mask is null ? null : Unstack(Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]));   // T x (B, 1)
+        Tensor? previous = null;
+        var outputs = returnSequences ? new Tensor[steps] : null;
+        for (int k = 0; k < steps; k++)
+        {
+            int t = goBackwards ? steps - 1 - k : k;
+            var r = rc.Step(projected[t], states, training);
+            var output = r[0];
+            var next = r[1..];
+            var sequenceOutput = output;
+            if (maskSteps is not null)
+            {
+                var m = maskSteps[t];
+                var zeros = Tensor.Zeros(new Shape(1, output.Shape[^1]), output.DType);
+                output = Ops.Where(m, output, previous ?? zeros);
+                sequenceOutput = zeroOutputForMask ? Ops.Where(m, r[0], zeros) : output;
+                for (int i = 0; i < next.Length; i++) next[i] = Ops.Where(m, next[i], states[i]);
+            }
+            previous = output;
+            states = next;
+            if (outputs is not null) outputs[k] = sequenceOutput;
+        }
+        if (steps == 0) throw new ShapeMismatchException(Name, $"the sequence must have at least one step, got input shape {inputs.Shape}.", inputs.Shape);
+        if (stateful && !inputs.IsSymbolic) carriedStates = states;
+        var result = new List<Tensor> { outputs is not null ? Ops.Stack(outputs, 1) : previous! };
+        if (returnState) result.AddRange(states);
+        return [.. result];
+    }
+
+    /// <summary>
+    /// The steps of a time-major tensor, split in halves recursively: a slice's gradient is a zero-padded tensor the
+    /// size of what it was cut from, so slicing each step from the whole would cost O(T²) in the backward pass; halving
+    /// costs O(T log T).
+    /// </summary>
+    private static Tensor[] Unstack(Tensor x)
+    {
+        int steps = x.Shape[0];
+        var result = new Tensor[steps];
+        void Cut(Tensor part, int offset, int count)
+        {
+            if (count == 1) { result[offset] = Ops.Squeeze(part, 0); return; }
+            int half = count / 2;
+            // Fresh arrays for each slice: the op keeps them (its gradient reads Begin later).
+            Cut(Ops.Slice(part, Start(part.Rank, 0), Sizes(part.Rank, half)), offset, half);
+            Cut(Ops.Slice(part, Start(part.Rank, half), Sizes(part.Rank, count - half)), offset + half, count - half);
+        }
+        if (steps > 0) Cut(x, 0, steps);
+        return result;
+    }
+
+    private static int[] Start(int rank, int first)
+    {
+        var begin = new int[rank];
+        begin[0] = first;
+        return begin;
+    }
+
+    private static int[] Sizes(int rank, int first)
+    {
+        var size = new int[rank];
+        Array.Fill(size, -1);
+        size[0] = first;
+        return size;
+    }
+
+    private Tensor[] InitialStates(Tensor inputs, IReadOnlyList<int> sizes)
+    {
+        int batch = inputs.Shape[0];
+        if (pendingInitialState is { } given)
+        {
+            if (given.Count != sizes.Count)
+                throw new ArgumentException($"Layer \"{Name}\": an initial state was passed that is not compatible with `cell.state_size`: expected {sizes.Count} state tensor(s), received {given.Count}.");
+            for (int i = 0; i < sizes.Count; i++)
+            {
+                var s = given[i];
+                if (s.Rank != 2 || s.Shape[1] != sizes[i] || (batch != Shape.Unknown && s.Shape[0] != Shape.Unknown && s.Shape[0] != batch))
+                    throw new ShapeMismatchException(Name, $"initial state {i} must have shape ({(batch == Shape.Unknown ? "None" : batch.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {sizes[i]}), got {s.Shape}.", s.Shape);
+            }
+            return [.. given];
+        }
+        if (stateful && carriedStates is { } carried && !inputs.IsSymbolic)
+        {
+            if (carried[0].Shape[0] != batch)
+                throw new ShapeMismatchException(Name, $"a stateful RNN keeps its batch size: the states are for batch {carried[0].Shape[0]}, the inputs have batch {batch} (shape {inputs.Shape}); call ResetStates() first.", inputs.Shape);
+            return carried;
+        }
+        // Zeros of one row broadcast against the batch on the first step (the batch may be unknown when symbolic).
+        var zeros = new Tensor[sizes.Count];
+        for (int i = 0; i < zeros.Length; i++)
+            zeros[i] = batch == Shape.Unknown ? Tensor.Zeros(new Shape(1, sizes[i]), inputs.DType) : Tensor.Zeros(new Shape(batch, sizes[i]), inputs.DType);
+        return zeros;
+    }
+
+    /// <summary>The cell, at Keras's path <c>cell</c>.</summary>
+    protected internal override void VisitMembers(IModuleVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        base.VisitMembers(visitor);
+        visitor.Module("cell", cell);
+    }
+}

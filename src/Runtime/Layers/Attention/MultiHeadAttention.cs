@@ -30,8 +30,8 @@ public partial class MultiHeadAttention
     private readonly int? seed;
     private EinsumDense? queryDense;
     private EinsumDense? keyDense;
-    private EinsumDense? valueDense;
     private EinsumDense? gateDense;
+    private EinsumDense? valueDense;
     private EinsumDense? outputDense;
     private readonly Dropout dropoutLayer;
     private string dotProductEquation = "";
@@ -109,7 +109,26 @@ public partial class MultiHeadAttention
     /// Creates the projections for these shapes (Keras's <c>build(query_shape, value_shape, key_shape)</c>); a
     /// <c>key</c> of another last dimension than <c>value</c> builds the key projection on its first call.
     /// </summary>
-    protected void Build(Shape queryShape, Shape valueShape) => BuildFor(queryShape, valueShape, null);
+    protected void Build(Shape queryShape, Shape valueShape)
+    {
+        BuildFor(queryShape, valueShape, pendingKeyShape);
+        keyFromValue = pendingKeyShape is null;
+        pendingKeyShape = null;
+    }
+
+    /// <summary>Keras's <c>build_config</c> has <c>key_shape</c> when the layer was built with a key: the key projection is built for it.</summary>
+    public override void BuildFromConfig(System.Text.Json.Nodes.JsonObject buildConfig)
+    {
+        ArgumentNullException.ThrowIfNull(buildConfig);
+        if (IsBuilt) return;
+        var shapes = LayerGen.Layers.BuildConfig.Shapes(buildConfig);
+        if (shapes.Count == 3) pendingKeyShape = shapes[2];
+        base.BuildFromConfig(buildConfig);
+    }
+
+    private Shape? pendingKeyShape;
+    private bool keyFromValue;
+    private bool called;
 
     private void BuildFor(Shape queryShape, Shape valueShape, Shape? keyShape)
     {
@@ -137,7 +156,7 @@ public partial class MultiHeadAttention
         var layer = new EinsumDense(equation, new Shape(shape), activation, useBias ? biasAxes : null,
             kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, ActivityRegularizer,
             kernelConstraint, biasConstraint) { Name = name, DType = DType };
-        layer.BuildFromConfig(LayerGen.Layers.BuildConfig.ForInput(inputShape));
+        layer.BuildForShape(inputShape);
         return layer;
     }
 
@@ -175,9 +194,16 @@ public partial class MultiHeadAttention
         if (key is not null)
         {
             AttentionShapes.CheckValueAndKey(value.Shape, key.Shape);
+            if (!called && keyFromValue && key.Shape[^1] != keyDense!.Kernel!.Shape[0])
+            {
+                // Built from (query, value) by the generated Invoke; the first call's key has its own width (Keras builds with key_shape).
+                keyDense = Projection(key.Rank - 1, 1, 2, [numHeads, keyDim], "key", null, key.Shape);
+            }
             if (key.Shape[^1] != keyDense!.Kernel!.Shape[0])
                 throw new ShapeMismatchException(Name, $"Layer \"{Name}\" was built with a key of last dimension {keyDense.Kernel.Shape[0]} (the value's), but received key_shape={key.Shape}. Pass `key` on the first call.", value.Shape, key.Shape);
         }
+        called = true;
+        keyFromValue &= key is null;
         key ??= value;
         var mask = AttentionShapes.CombineMasks(query, value, queryMask, valueMask, keyMask, attentionMask, useCausalMask, slidingWindow);
         var gate = gateDense?.Invoke(query);

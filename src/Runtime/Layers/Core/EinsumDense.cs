@@ -85,6 +85,15 @@ public partial class EinsumDense
         InputSpec = new InputSpec(ndim: inputShape.Rank);
     }
 
+    /// <summary>Builds the weights for <paramref name="inputShape"/> without calling the layer (a parent's <c>build</c>, as Keras's <c>sublayer.build(shape)</c>).</summary>
+    internal void BuildForShape(Shape inputShape)
+    {
+        if (IsBuilt) return;
+        BeginBuild();
+        Build(inputShape);
+        EndBuild(LayerGen.Layers.BuildConfig.ForInput(inputShape));
+    }
+
     /// <summary><c>activation(einsum(equation, inputs, kernel) + bias)</c>.</summary>
     protected Tensor Call(Tensor inputs)
     {

@@ -7,7 +7,8 @@ For each case the layer is called eagerly on seeded inputs after its weights are
 (so biases are not zero); OUTDIR/reference.json gets, per case, the layer's class and get_config() (after the
 call, so built values such as MultiHeadAttention's attention_axes are in it), its weights (path, shape, values),
 the inputs, the call's keyword arguments (masks as arrays), the output `y` and, with return_attention_scores,
-the scores. Cases marked MODEL also save a functional model around the layer as OUTDIR/<case>.keras (inputs
+the scores. With `--backend torch` (Keras 3.11.3) and an OUTDIR, the same cases are written for
+check_attention_fixtures_torch.py (cases whose arguments that Keras lacks are skipped). Cases marked MODEL also save a functional model around the layer as OUTDIR/<case>.keras (inputs
 passed positionally: query, value). Everything Keras computes here is numpy (einsum, softmax): no jax stand-in
 is needed.
 """
@@ -72,12 +73,16 @@ CASES = {
 }
 
 
+def to_np(t):
+    return np.asarray(keras.ops.convert_to_numpy(t))
+
+
 def tolist(v):
     if v is None:
         return None
     if isinstance(v, list):
         return [tolist(x) for x in v]
-    a = np.asarray(v)
+    a = to_np(v)
     return {"dtype": str(a.dtype), "shape": list(a.shape), "values": a.ravel().astype(float).tolist()}
 
 
@@ -90,9 +95,19 @@ def main():
         b = 2
         xs = [rng.normal(0, 1, (b,) + s).astype("float32") for s in shapes]
         kwargs = kw(rng, b) if kw else {}
-        layer = factory()
+        try:
+            layer = factory()
+        except (TypeError, ValueError, AttributeError) as e:  # arguments newer than this Keras (use_gate, sliding_window, ...)
+            print(f"{name:35s} skipped on Keras {keras.__version__}: {e}")
+            continue
         call_args = (xs,) if as_list else tuple(xs)
-        layer(*call_args, **kwargs)  # build
+        try:
+            layer(*call_args, **kwargs)  # build
+        except RuntimeError as e:  # the torch backend refuses some calls (see check_attention_fixtures_torch.py)
+            if keras.backend.backend() != "torch":
+                raise
+            print(f"{name:35s} refused by Keras {keras.__version__} on torch: {str(e).splitlines()[-1][:120]}")
+            continue
         layer.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in layer.weights])
         out = layer(*call_args, **kwargs)
         scores = None
@@ -107,8 +122,8 @@ def main():
             "kwargs": {k: (tolist(v) if not isinstance(v, bool) else v) for k, v in kwargs.items()},
             "weights": [{"name": w.name, "path": w.path, "shape": list(w.shape),
                          "values": np.asarray(keras.ops.convert_to_numpy(w)).ravel().tolist()} for w in layer.weights],
-            "y": np.asarray(out).tolist(),
-            "scores": None if scores is None else np.asarray(scores).tolist(),
+            "y": to_np(out).tolist(),
+            "scores": None if scores is None else to_np(scores).tolist(),
         }
         if save:
             keras.backend.clear_session()
@@ -117,10 +132,10 @@ def main():
             y = layer2(*inputs)
             model = keras.Model(inputs, y, name=name)
             model.set_weights([np.asarray(keras.ops.convert_to_numpy(w)) for w in layer.weights])
-            case["model_y"] = np.asarray(model.predict(xs if len(xs) > 1 else xs[0], verbose=0)).tolist()
+            case["model_y"] = to_np(model.predict(xs if len(xs) > 1 else xs[0], verbose=0)).tolist()
             model.save(os.path.join(OUT, name + ".keras"))
         reference["cases"][name] = case
-        print(f"{name:35s} {type(layer).__name__:22s} {shapes} -> {np.asarray(out).shape}")
+        print(f"{name:35s} {type(layer).__name__:22s} {shapes} -> {to_np(out).shape}")
     with open(os.path.join(OUT, "reference.json"), "w") as f:
         json.dump(reference, f, indent=1)
 

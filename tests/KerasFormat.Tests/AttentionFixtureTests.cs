@@ -172,4 +172,22 @@ public class AttentionFixtureTests
         var y2 = x.Length == 1 ? again.Predict(x[0], verbose: 0) : again.Invoke(x)[0];
         Assert.Equal(y.ToFloatArray(), y2.ToFloatArray());
     }
+
+    [Fact]
+    public void BadInputIsNamedInKerasWords()
+    {
+        var q = Tensor.Zeros([2, 4, 6]);
+        var e = Assert.Throws<ShapeMismatchException>(() => new MultiHeadAttention(2, 3).Invoke(q, Tensor.Zeros([2, 5, 6]), Tensor.Zeros([2, 3, 6])));
+        Assert.Contains("All dimensions of `value` and `key`, except the last one, must be equal. Received: value_shape=(2, 5, 6) and key_shape=(2, 3, 6)", e.Message);
+        var h = Assert.Throws<ArgumentOutOfRangeException>(() => new MultiHeadAttention(0, 3));
+        Assert.Contains("Received an invalid value for argument `num_heads`, expected a positive integer. Received: num_heads=0", h.Message);
+        var eq = Assert.Throws<ArgumentException>(() => new EinsumDense("ab->b", new Shape(3)));
+        Assert.Contains("Invalid einsum equation 'ab->b'", eq.Message);
+        var s = Assert.Throws<ArgumentException>(() => new Attention(scoreMode: "add"));
+        Assert.Contains("Expected one of {'dot', 'concat'}. Received: score_mode=add", s.Message);
+        var g = Assert.Throws<ArgumentException>(() => new GroupedQueryAttention(2, 3, 2));
+        Assert.Contains("`num_query_heads` must be divisible by `num_key_value_heads`.", g.Message);
+        var b = Assert.Throws<ArgumentException>(() => new EinsumDense("ab,bc->ac", new Shape(3), biasAxes: "x").Invoke(Tensor.Zeros([2, 4])));
+        Assert.Contains("Bias dimension 'x' was requested, but is not part of the output spec 'ac'", b.Message);
+    }
 }

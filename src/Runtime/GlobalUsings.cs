@@ -3,6 +3,7 @@
 // one namespace. (The families that were namespaces of their own before import them where used.)
 global using LayerGen.Autodiff;
 global using LayerGen.Checkpoints;
+global using LayerGen.Distributed;
 global using LayerGen.Formats;
 global using LayerGen.Graphs;
 global using LayerGen.IO;

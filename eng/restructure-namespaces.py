@@ -103,6 +103,7 @@ FOLDER_NAMESPACES = {
     "Formats": "LayerGen.Formats",
     "Formats/Keras": "LayerGen.Formats.Keras",
     "Saving": "LayerGen.Saving",
+    "Distributed": "LayerGen.Distributed",   # data parallelism over MPI (Distributed/Mpi: the binding)
 }
 
 # The layers, lowest first (what the architecture test checks; documented in docs/design/architecture.md).
@@ -121,6 +122,7 @@ LAYERS = [
     ["LayerGen.Models"],
     ["LayerGen.Training", "LayerGen.Losses", "LayerGen.Metrics", "LayerGen.Optimizers", "LayerGen.Callbacks"],
     ["LayerGen.Formats", "LayerGen.Formats.Keras"],
+    ["LayerGen.Distributed"],  # drives Training from outside, through its ITrainingDistribution hook
 ]
 
 # What `using LayerGen;` plus the implicit usings give a user: the namespaces README-style code needs. The
@@ -142,6 +144,7 @@ CONSUMER_USINGS = [
     "LayerGen.Formats",
     "LayerGen.Formats.Keras",
     "LayerGen.IO",
+    "LayerGen.Distributed",
 ]
 
 # Aliases win over imported namespaces:

@@ -4,6 +4,7 @@
 global using LayerGen.Autodiff;
 global using LayerGen.Checkpoints;
 global using LayerGen.Datasets;
+global using LayerGen.Distributed;
 global using LayerGen.Formats;
 global using LayerGen.Graphs;
 global using LayerGen.IO;

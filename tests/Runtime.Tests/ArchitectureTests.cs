@@ -28,6 +28,7 @@ public class ArchitectureTests
         ["LayerGen.Models"],
         ["LayerGen.Training", "LayerGen.Losses", "LayerGen.Metrics", "LayerGen.Optimizers", "LayerGen.Callbacks"],
         ["LayerGen.Formats", "LayerGen.Formats.Keras"],
+        ["LayerGen.Distributed"],
     ];
 
     /// <summary>

@@ -31,6 +31,19 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     private IReadOnlyList<Variable>? _trainVariables;
     private Constraint?[]? _trainConstraints;
 
+    private ITrainingDistribution? _distribution;
+    private bool _synchronized;
+
+    /// <summary>
+    /// The data-parallel strategy the loops and the default <see cref="TrainStep"/> go through (null: one process).
+    /// Setting it makes the next training step copy the chief's variables and optimizer state to every rank.
+    /// </summary>
+    public ITrainingDistribution? Distribution
+    {
+        get => _distribution;
+        set { _distribution = value; _synchronized = false; }
+    }
+
     /// <summary>The optimizer given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/>, or null before.</summary>
     public Optimizer? Optimizer { get; private set; }
 
@@ -63,6 +76,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         if (metrics is not null) _compiledMetrics.AddRange(metrics);
         _metricsResolved = false;
         _trainVariables = null;
+        _synchronized = false;
         if (model.IsBuilt && model.TrainableVariables.Count > 0) Optimizer.Build(model);
     }
 
@@ -178,6 +192,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             if (!model.IsBuilt || model.TrainableVariables.Count == 0) model.CallWithTraining(x, training: false);
             PrepareTrainVariables();
         }
+        if (_distribution is { } distribution && !_synchronized) { distribution.Synchronize(model, optimizer); _synchronized = true; }
         var variables = _trainVariables!;
         Tensor yPred, loss;
         Tensor?[] grads;
@@ -187,6 +202,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             loss = model.ComputeLoss(x, y, yPred, sampleWeight);
             grads = tape.Gradient(loss, [.. variables]);
         }
+        if (_distribution is not null) grads = [.. _distribution.ReduceGradients(grads, variables)];
         optimizer.Apply(grads, variables, _trainConstraints);
         return model.ComputeMetrics(x, y, yPred, loss, sampleWeight);
     }
@@ -253,7 +269,11 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             sampleWeight = sampleWeight?[0..split];
         }
         var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight)).Batch(bs);
-        if (shuffle) train = train.Shuffle(RandomGenerator.Global.NextInt(int.MaxValue));
+        if (shuffle)
+        {
+            long seed = RandomGenerator.Global.NextInt(int.MaxValue);
+            train = train.Shuffle(_distribution?.AgreeOnSeed(seed) ?? seed);
+        }
         return FitBatches(train, epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq);
     }
 
@@ -278,6 +298,12 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         var list = new List<Callback>();
         if (callbacks is not null) list.AddRange(callbacks);
         list.Add(history);
+        if (_distribution is { } distribution)
+        {
+            list = distribution.SelectCallbacks(list);
+            if (!distribution.IsChief) verbose = 0;
+            _synchronized = false; // a checkpoint may have been restored since the last step
+        }
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
@@ -293,11 +319,13 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             cbs.OnEpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));
             Dictionary<string, double> logs = MetricsResult();
             int step = 0;
-            foreach (var batch in train)
+            foreach (var globalBatch in train)
             {
+                if (ShardOf(globalBatch) is not { } batch) continue;
                 cbs.OnTrainBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
                 var sw = classWeight is null ? batch.SampleWeight : WithClassWeights(batch.Y, batch.SampleWeight, classWeight);
                 logs = model.TrainStep(batch.X, batch.Y, sw);
+                if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
                 cbs.OnTrainBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
                 step++;
                 if (model.StopTraining) break;
@@ -309,6 +337,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
                 foreach (var (k, v) in valLogs) epochLogs["val_" + k] = v;
             }
             cbs.OnEpochEnd(epoch, epochLogs);
+            _distribution?.Barrier(); // the chief has written its checkpoints and logs
             lastEpochLogs = epochLogs;
             if (model.StopTraining) break;
         }
@@ -340,6 +369,11 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         ArgumentNullException.ThrowIfNull(dataset);
         RequireCompiled();
         var list = callbacks?.ToList() ?? [];
+        if (_distribution is { } distribution)
+        {
+            list = distribution.SelectCallbacks(list);
+            if (!distribution.IsChief) verbose = 0;
+        }
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
@@ -353,10 +387,12 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         cbs.OnTestBegin(new Dictionary<string, double>(StringComparer.Ordinal));
         Dictionary<string, double> logs = MetricsResult();
         int step = 0;
-        foreach (var batch in data)
+        foreach (var globalBatch in data)
         {
+            if (ShardOf(globalBatch) is not { } batch) continue;
             cbs.OnTestBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
             logs = model.TestStep(batch.X, batch.Y, batch.SampleWeight);
+            if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
             cbs.OnTestBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
             step++;
         }
@@ -364,6 +400,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         if (inFit) ResetMetricsAfterValidation();
         return logs;
     }
+
+    /// <summary>This rank's part of a global batch (the whole batch without a distribution; null: skip it).</summary>
+    private DataBatch? ShardOf(DataBatch globalBatch) => _distribution is null ? globalBatch : _distribution.Shard(globalBatch);
 
     private void ResetMetricsAfterValidation() { /* the next epoch resets them */ }
 

@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Text;
+using LayerGen.Callbacks;
+using LayerGen.Optimizers;
+
+namespace LayerGen.Distributed;
+
+/// <summary>
+/// Synchronous data parallelism over MPI (Keras 3's <c>keras.distribution.DataParallel</c>, tf.distribute's
+/// <c>MultiWorkerMirroredStrategy</c>, PyTorch's <c>DistributedDataParallel</c>): every rank holds the whole model,
+/// trains on its own rows of each global batch, and the gradients are averaged with <c>MPI_Allreduce</c> before
+/// every update, so all ranks keep identical weights.
+/// <code>
+/// using var strategy = DataParallel.FromMpi();          // run with: mpirun -np 4 dotnet MyApp.dll
+/// model.Compile(optimizer: "adam", loss: "mse", distribution: strategy);
+/// model.Fit(x, y, batchSize: 256, epochs: 10);            // 256 = the global batch: 64 rows per rank
+/// </code>
+/// In a custom loop: <see cref="Broadcast(Module, Optimizer?)"/> once, then <see cref="Shard(DataBatch)"/> each
+/// global batch and <see cref="AllReduceGradients"/> before <c>optimizer.Apply</c>. See docs/distributed.md.
+/// </summary>
+public sealed class DataParallel : ITrainingDistribution, IDisposable
+{
+    /// <summary>The default size of a gradient bucket (25 MB, as PyTorch DDP's <c>bucket_cap_mb</c>).</summary>
+    public const long DefaultBucketBytes = 25L * 1024 * 1024;
+
+    private readonly MpiCommunicator _comm;
+    private double? _pendingWeight;
+    private float[] _floatBuffer = [];
+    private double[] _doubleBuffer = [];
+
+    private DataParallel(MpiCommunicator comm, long bucketBytes)
+    {
+        _comm = comm;
+        BucketBytes = bucketBytes;
+    }
+
+    /// <summary>
+    /// The strategy over the processes <c>mpirun</c> started (<c>MPI_COMM_WORLD</c>); initialises MPI. Run without
+    /// <c>mpirun</c>, it is a job of one rank. Throws <see cref="MpiNotAvailableException"/>, naming the packages
+    /// to install, when Open MPI is missing.
+    /// </summary>
+    /// <param name="bucketBytes">Gradients are fused into buffers of about this many bytes, one <c>MPI_Allreduce</c> each.</param>
+    public static DataParallel FromMpi(long bucketBytes = DefaultBucketBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketBytes);
+        return new DataParallel(MpiCommunicator.World, bucketBytes);
+    }
+
+    /// <summary>The communicator the strategy uses (for collectives of your own).</summary>
+    public MpiCommunicator Communicator => _comm;
+
+    /// <summary>The gradient bucket size in bytes.</summary>
+    public long BucketBytes { get; }
+
+    /// <inheritdoc/>
+    public int Rank => _comm.Rank;
+
+    /// <inheritdoc/>
+    public int WorldSize => _comm.Size;
+
+    /// <summary>The number of replicas training together (tf.distribute's name for <see cref="WorldSize"/>).</summary>
+    public int NumReplicasInSync => _comm.Size;
+
+    /// <inheritdoc/>
+    public bool IsChief => _comm.Rank == 0;
+
+    // ------------------------------------------------------------------ broadcast
+
+    /// <summary>
+    /// Copies every variable of <paramref name="module"/> (and of <paramref name="optimizer"/>, if built: its
+    /// iterations, learning rate and slots) from rank 0 to all ranks. First checks that the ranks agree on the
+    /// variables' paths, dtypes and shapes; if not, every rank throws <see cref="DistributedMismatchException"/>
+    /// naming the first variable that differs, the ranks and both shapes.
+    /// </summary>
+    public void Broadcast(Module module, Optimizer? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var named = new List<KeyValuePair<string, Variable>>(module.NamedVariables);
+        if (optimizer is { IsBuilt: true })
+            foreach (var (path, v) in optimizer.GetCheckpointVariables()) named.Add(new("optimizer/" + path, v));
+        BroadcastVariables(named);
+    }
+
+    /// <inheritdoc/>
+    void ITrainingDistribution.Synchronize(Model model, Optimizer? optimizer) => Broadcast(model, optimizer);
+
+    /// <summary>Copies the values of <paramref name="variables"/> from rank 0 to all ranks, after checking that the ranks agree on them.</summary>
+    public void BroadcastVariables(IReadOnlyList<KeyValuePair<string, Variable>> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        CheckAgreement(variables);
+        foreach (var (_, v) in variables)
+        {
+            _comm.Broadcast(v.Storage.AsSpanOfBytes());
+            v.MarkChanged();
+        }
+    }
+
+    private static string Describe(KeyValuePair<string, Variable> v)
+        => string.Create(CultureInfo.InvariantCulture, $"{v.Key}|{v.Value.DType}|{string.Join(",", v.Value.Shape.ToArray())}");
+
+    private const int MismatchSlot = 512; // bytes of one rank's description of its first differing variable
+
+    private void CheckAgreement(IReadOnlyList<KeyValuePair<string, Variable>> variables)
+    {
+        // Rank 0's description of its variables goes to every rank (length first, then the bytes).
+        var mine = variables.Select(Describe).ToArray();
+        byte[] text = IsChief ? Encoding.UTF8.GetBytes(string.Join("\n", mine)) : [];
+        long[] length = [text.Length];
+        _comm.Broadcast(length);
+        if (!IsChief) text = new byte[length[0]];
+        _comm.Broadcast(text);
+        var chief = text.Length == 0 ? [] : Encoding.UTF8.GetString(text).Split('\n');
+
+        // Each rank finds its first difference; an all-reduce of per-rank slots gathers them on every rank.
+        int first = -1;
+        for (int i = 0; i < Math.Max(chief.Length, mine.Length) && first < 0; i++)
+            if (i >= chief.Length || i >= mine.Length || chief[i] != mine[i]) first = i;
+        long[] slots = new long[WorldSize * (2 + MismatchSlot)];
+        int at = Rank * (2 + MismatchSlot);
+        slots[at] = first;
+        slots[at + 1] = mine.Length;
+        if (first >= 0)
+        {
+            var own = Encoding.UTF8.GetBytes(first < mine.Length ? mine[first] : "(none)");
+            for (int k = 0; k < Math.Min(own.Length, MismatchSlot); k++) slots[at + 2 + k] = own[k];
+        }
+        _comm.AllReduceSum(slots);
+        for (int r = 1; r < WorldSize; r++)
+        {
+            int o = r * (2 + MismatchSlot);
+            int index = (int)slots[o];
+            if (index < 0) continue;
+            var bytes = new byte[MismatchSlot];
+            int n = 0;
+            while (n < MismatchSlot && slots[o + 2 + n] != 0) { bytes[n] = (byte)slots[o + 2 + n]; n++; }
+            string theirs = Encoding.UTF8.GetString(bytes, 0, n);
+            string ours = index < chief.Length ? chief[index] : "(none)";
+            throw new DistributedMismatchException(
+                $"The ranks disagree on the model at the first broadcast of its variables (variable #{index}): "
+                + $"rank 0 has {Pretty(ours)} but rank {r} has {Pretty(theirs)}"
+                + (slots[o + 1] != chief.Length ? $"; rank 0 has {chief.Length} variables, rank {r} has {slots[o + 1]}" : "")
+                + ". Build the same model on every rank.");
+        }
+    }
+
+    private static string Pretty(string description)
+    {
+        var parts = description.Split('|');
+        if (parts.Length != 3) return description;
+        return $"variable \"{parts[0]}\" of shape ({parts[2].Replace(",", ", ", StringComparison.Ordinal)}{(parts[2].Contains(',', StringComparison.Ordinal) || parts[2].Length == 0 ? "" : ",")}) {parts[1].ToLowerInvariant()}";
+    }
+
+    /// <inheritdoc/>
+    public long AgreeOnSeed(long seed)
+    {
+        long[] value = [seed];
+        _comm.Broadcast(value);
+        return value[0];
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /// <summary>
+    /// This rank's rows of <paramref name="globalBatch"/>: rank r of N takes the r-th of N contiguous parts
+    /// (sizes differ by at most one row), so the ranks see disjoint parts covering the batch. Null when the batch
+    /// has fewer rows than ranks (every rank skips it). The next <see cref="AllReduceGradients"/> weights this rank's
+    /// gradients by its share of the batch.
+    /// </summary>
+    public DataBatch? Shard(DataBatch globalBatch)
+    {
+        int n = globalBatch.X.Rank == 0 ? 1 : globalBatch.X.Shape[0];
+        int size = WorldSize;
+        if (size == 1) { _pendingWeight = null; return globalBatch; }
+        if (n < size) return null;
+        int baseRows = n / size, extra = n % size;
+        int start = Rank * baseRows + Math.Min(Rank, extra);
+        int end = start + baseRows + (Rank < extra ? 1 : 0);
+        _pendingWeight = (end - start) / (double)n;
+        return new DataBatch(globalBatch.X[start..end], globalBatch.Y?[start..end], globalBatch.SampleWeight?[start..end]);
+    }
+
+    // ------------------------------------------------------------------ gradients
+
+    /// <summary>
+    /// Averages gradients over all ranks (for a custom training loop): each rank's gradients count 1/N, or, right
+    /// after <see cref="Shard(DataBatch)"/>, its share of the global batch. Float32 and float64 gradients are fused,
+    /// in variable order, into buckets of about <see cref="BucketBytes"/>, each summed by one <c>MPI_Allreduce</c>;
+    /// null gradients stay null (they must be null on every rank).
+    /// </summary>
+    public IReadOnlyList<Tensor?> AllReduceGradients(IReadOnlyList<Tensor?> gradients)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        double weight = _pendingWeight ?? 1.0 / WorldSize;
+        _pendingWeight = null;
+        var result = new Tensor?[gradients.Count];
+        if (WorldSize == 1)
+        {
+            for (int i = 0; i < result.Length; i++) result[i] = gradients[i];
+            return result;
+        }
+        var bucket32 = new List<int>();
+        var bucket64 = new List<int>();
+        long bytes32 = 0, bytes64 = 0;
+        for (int i = 0; i < gradients.Count; i++)
+        {
+            if (gradients[i] is not { } g) continue;
+            long size = (long)g.Shape.Size * (g.DType == DType.Float64 ? 8 : 4);
+            if (g.DType == DType.Float32)
+            {
+                if (bucket32.Count > 0 && bytes32 + size > BucketBytes) { Reduce32(gradients, bucket32, weight, result); bucket32.Clear(); bytes32 = 0; }
+                bucket32.Add(i); bytes32 += size;
+            }
+            else if (g.DType == DType.Float64)
+            {
+                if (bucket64.Count > 0 && bytes64 + size > BucketBytes) { Reduce64(gradients, bucket64, weight, result); bucket64.Clear(); bytes64 = 0; }
+                bucket64.Add(i); bytes64 += size;
+            }
+            else throw new ArgumentException($"Gradient #{i} has dtype {g.DType}: only float32 and float64 gradients can be averaged across ranks.", nameof(gradients));
+        }
+        if (bucket32.Count > 0) Reduce32(gradients, bucket32, weight, result);
+        if (bucket64.Count > 0) Reduce64(gradients, bucket64, weight, result);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    IReadOnlyList<Tensor?> ITrainingDistribution.ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
+        => AllReduceGradients(gradients);
+
+    private void Reduce32(IReadOnlyList<Tensor?> gradients, List<int> bucket, double weight, Tensor?[] result)
+    {
+        int total = 0;
+        foreach (int i in bucket) total += gradients[i]!.Shape.Size;
+        if (_floatBuffer.Length < total) _floatBuffer = new float[total];
+        var buffer = _floatBuffer.AsSpan(0, total);
+        float w = (float)weight;
+        int offset = 0;
+        foreach (int i in bucket)
+        {
+            var src = gradients[i]!.AsSpan<float>();
+            var dst = buffer.Slice(offset, src.Length);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(src, w, dst);
+            offset += src.Length;
+        }
+        _comm.AllReduceSum(buffer);
+        offset = 0;
+        foreach (int i in bucket)
+        {
+            var g = gradients[i]!;
+            result[i] = Tensor.From<float>(buffer.Slice(offset, g.Shape.Size), g.Shape);
+            offset += g.Shape.Size;
+        }
+    }
+
+    private void Reduce64(IReadOnlyList<Tensor?> gradients, List<int> bucket, double weight, Tensor?[] result)
+    {
+        int total = 0;
+        foreach (int i in bucket) total += gradients[i]!.Shape.Size;
+        if (_doubleBuffer.Length < total) _doubleBuffer = new double[total];
+        var buffer = _doubleBuffer.AsSpan(0, total);
+        int offset = 0;
+        foreach (int i in bucket)
+        {
+            var src = gradients[i]!.AsSpan<double>();
+            System.Numerics.Tensors.TensorPrimitives.Multiply(src, weight, buffer.Slice(offset, src.Length));
+            offset += src.Length;
+        }
+        _comm.AllReduceSum(buffer);
+        offset = 0;
+        foreach (int i in bucket)
+        {
+            var g = gradients[i]!;
+            result[i] = Tensor.From<double>(buffer.Slice(offset, g.Shape.Size), g.Shape);
+            offset += g.Shape.Size;
+        }
+    }
+
+    // ------------------------------------------------------------------ logs, callbacks, barrier
+
+    /// <summary>The logs averaged over all ranks (keys in ordinal order, one <c>MPI_Allreduce</c>).</summary>
+    public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        if (WorldSize == 1) return logs;
+        var keys = logs.Keys.Order(StringComparer.Ordinal).ToArray();
+        var values = new double[keys.Length];
+        for (int i = 0; i < keys.Length; i++) values[i] = logs[keys[i]];
+        _comm.AllReduceSum(values);
+        var result = new Dictionary<string, double>(logs.Comparer);
+        foreach (var k in logs.Keys) result[k] = values[Array.IndexOf(keys, k)] / WorldSize;
+        return result;
+    }
+
+    /// <summary>All callbacks on the chief; on other ranks, those that neither print nor write files (progress bar, checkpoints, CSV and TensorBoard logs are dropped).</summary>
+    public List<Callback> SelectCallbacks(List<Callback> callbacks)
+    {
+        ArgumentNullException.ThrowIfNull(callbacks);
+        if (IsChief) return callbacks;
+        return callbacks.Where(c => c is not (ProgbarLogger or ModelCheckpoint or CSVLogger or TensorBoard)).ToList();
+    }
+
+    /// <inheritdoc/>
+    public void Barrier() => _comm.Barrier();
+
+    /// <summary>Finalises MPI (<c>MPI_Finalize</c>); call it once, at the end of the program (process exit does it too).</summary>
+    public void Dispose() => MpiCommunicator.Shutdown();
+}

@@ -1,0 +1,43 @@
+using LayerGen.Callbacks;
+using LayerGen.Optimizers;
+
+namespace LayerGen.Training;
+
+/// <summary>
+/// What <c>Fit</c>/<c>Evaluate</c> and the default <c>TrainStep</c> ask of a data-parallel strategy (the hook the
+/// training layer owns; <c>LayerGen.Distributed.DataParallel</c> fills it, set with
+/// <c>model.Compile(..., distribution: strategy)</c>). Every rank runs the same loop over the same global batches;
+/// the strategy hands each rank its part, averages gradients and logs, and keeps output to the chief (rank 0).
+/// </summary>
+public interface ITrainingDistribution
+{
+    /// <summary>This process's rank (0 is the chief).</summary>
+    int Rank { get; }
+
+    /// <summary>The number of ranks (replicas) training together.</summary>
+    int WorldSize { get; }
+
+    /// <summary>Whether this rank prints progress and writes files (rank 0).</summary>
+    bool IsChief { get; }
+
+    /// <summary>Copies the model's variables and the optimizer's state from the chief to every rank (checking that they agree on shapes).</summary>
+    void Synchronize(Model model, Optimizer? optimizer);
+
+    /// <summary>The seed every rank uses: the chief's <paramref name="seed"/>.</summary>
+    long AgreeOnSeed(long seed);
+
+    /// <summary>This rank's rows of a global batch, or null when the batch has fewer rows than ranks (skipped on every rank).</summary>
+    DataBatch? Shard(DataBatch globalBatch);
+
+    /// <summary>The gradients averaged over all ranks (weighted by each rank's share of the last <see cref="Shard"/>ed batch).</summary>
+    IReadOnlyList<Tensor?> ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables);
+
+    /// <summary>The logs (loss, metrics) averaged over all ranks.</summary>
+    Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs);
+
+    /// <summary>The callbacks this rank runs: all on the chief; on the others, those that neither print nor write files.</summary>
+    List<Callback> SelectCallbacks(List<Callback> callbacks);
+
+    /// <summary>Waits for every rank (after the chief has written its files).</summary>
+    void Barrier();
+}

@@ -119,7 +119,10 @@ public sealed class GradientTape : IDisposable
             {
                 var e = _entries[i];
                 if (!grads.TryGetValue(e.Output, out var g)) continue;
-                var inputGrads = e.Op.Gradient(g, e.Inputs, e.Output);
+                Span<bool> needed = e.Inputs.Length <= 8 ? stackalloc bool[e.Inputs.Length] : new bool[e.Inputs.Length];
+                for (int k = 0; k < e.Inputs.Length; k++)
+                    needed[k] = e.Inputs[k].DType.IsFloating() && _watched.Contains(e.Inputs[k]);
+                var inputGrads = e.Op.Gradient(g, e.Inputs, e.Output, needed);
                 for (int k = 0; k < e.Inputs.Length; k++)
                 {
                     var ig = inputGrads[k];

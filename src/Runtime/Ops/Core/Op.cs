@@ -31,6 +31,15 @@ public abstract class Op
     public abstract Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output);
 
     /// <summary>
+    /// <see cref="Gradient(Tensor, IReadOnlyList{Tensor}, Tensor)"/> when only the inputs marked in <paramref name="needed"/>
+    /// need a gradient (a <see cref="GradientTape"/> asks for the inputs it watches: not the model's input, not
+    /// constants). The result may hold null for the others. Ops whose input gradients are costly (a convolution's
+    /// input gradient, a matrix product's) override it to skip them; the default computes them all.
+    /// </summary>
+    public virtual Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output, ReadOnlySpan<bool> needed)
+        => Gradient(outputGradient, inputs, output);
+
+    /// <summary>
     /// Whether <see cref="Compute"/> may return a tensor sharing its first input's storage (reshapes,
     /// identities). An <see cref="ExecutionPlan"/> keeps such storage alive as long as either tensor is used.
     /// </summary>

@@ -3,7 +3,7 @@ namespace LayerGen.Operations;
 /// <summary>
 /// A primitive operation. Each op is defined in one file, with everything about it together:
 /// its shape rule (<see cref="InferOutput"/>, which also runs on symbolic shapes with unknown
-/// dimensions), its kernel (<see cref="Compute"/>), its gradient (<see cref="Gradient"/>, written with
+/// dimensions), its kernel (<see cref="Compute"/>), its gradient (<see cref="Gradient(Tensor, IReadOnlyList{Tensor}, Tensor)"/>, written with
 /// other ops so it can itself be differentiated or traced) and its public entry point on <see cref="Ops"/>.
 /// Ops know nothing of file formats: the ONNX translation of an op is keyed by its name in
 /// <c>OnnxOpMappings</c> (in Graphs).

@@ -31,7 +31,6 @@ public class ActivationOpsTests
         Close([0, 2.5], Ops.ReluGrad(D([2], 1.5, 2.5), D([2], 0, 3)), 0);
         var ex = Assert.Throws<ShapeMismatchException>(() => Ops.ReluGrad(D([2], 1, 2), D([3], 1, 2, 3)));
         Assert.Contains("ReluGrad", ex.Message);
-        Assert.Contains("[3]", ex.Message);
         Assert.Throws<DTypeMismatchException>(() => Ops.ReluGrad(D([2], 1, 2), F([2], 1, 2)));
     }
 

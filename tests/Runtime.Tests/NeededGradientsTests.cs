@@ -1,4 +1,3 @@
-using LayerGen.Operations;
 using static LayerGen.Tests.TestUtil;
 
 namespace LayerGen.Tests;
@@ -33,7 +32,7 @@ public class NeededGradientsTests
         using var tape = new GradientTape();
         var y = Ops.Sum(OpRunner.Run(probe, x, w));
         var g = tape.Gradient(y, [w, x]);
-        Assert.Equal([false, true], Assert.Single(probe.Asked));
+        Assert.Equal(new[] { false, true }, Assert.Single(probe.Asked));
         Close([1, 2], g[0]!);
         Assert.Null(g[1]);
     }
@@ -48,7 +47,7 @@ public class NeededGradientsTests
         tape.Watch(x);
         var y = Ops.Sum(OpRunner.Run(probe, x, w));
         var g = tape.Gradient(y, [w, x]);
-        Assert.Equal([true, true], Assert.Single(probe.Asked));
+        Assert.Equal(new[] { true, true }, Assert.Single(probe.Asked));
         Close([1, 2], g[0]!);
         Close([3, 4], g[1]!);
     }

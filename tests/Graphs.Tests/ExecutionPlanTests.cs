@@ -194,7 +194,7 @@ public class ExecutionPlanTests
     {
         // InputLayer -> Flatten -> Dense: the Flatten is a view of the plan's input, made once while the caller
         // passes the same input tensor, again (and then reused) when it passes another.
-        var model = new LayerGen.Layers.Sequential([
+        var model = new LayerGen.Models.Sequential([
             new LayerGen.Layers.InputLayer(shape: [4, 3]),
             new LayerGen.Layers.Flatten(),
             new LayerGen.Layers.Dense(5, activation: "relu"),
@@ -218,7 +218,7 @@ public class ExecutionPlanTests
     public void ConvNetPlannedForwardAllocatesNothing()
     {
         // The keras.io convnet of issue 16 (benchmarks/LayerGen.Benchmarks/ConvNetBenchmarks.cs), at batch 4.
-        var model = new LayerGen.Layers.Sequential([
+        var model = new LayerGen.Models.Sequential([
             new LayerGen.Layers.InputLayer(shape: [28, 28, 1]),
             new LayerGen.Layers.Conv2D(32, kernelSize: 3, activation: "relu"),
             new LayerGen.Layers.MaxPooling2D(poolSize: [2, 2]),

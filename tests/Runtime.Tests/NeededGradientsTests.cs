@@ -14,7 +14,13 @@ public class NeededGradientsTests
         public List<bool[]> Asked { get; } = [];
         public override string Name => "Probe";
         public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs) => inputs[0];
-        public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Ops.Mul(inputs[0], inputs[1]);
+        public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+        {
+            // Written directly: an op run inside a kernel would be recorded on the tape too.
+            var r = output.Allocate(zeroed: false);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(inputs[0].AsSpan<double>(), inputs[1].AsSpan<double>(), r.Data<double>());
+            return r;
+        }
         public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [Ops.Mul(g, inputs[1]), Ops.Mul(g, inputs[0])];
         public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output, ReadOnlySpan<bool> needed)
         {

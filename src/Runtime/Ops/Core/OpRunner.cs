@@ -43,7 +43,7 @@ public static class OpRunner
 
     /// <summary>
     /// Applies an elementwise <paramref name="op"/> writing its output over the storage of <paramref name="inputs"/>[0]
-    /// when that is safe by shape: an eager run whose first input has the output's spec and is not a variable. The
+    /// when that is safe by shape: an eager run whose first input has the output's spec and is not mutable (a variable). The
     /// result is a new tensor sharing that storage, so the first input's values are overwritten: callers use it
     /// only on an intermediate they made themselves and that no recorded gradient reads (a convolution's or a
     /// matrix product's output, which their gradients do not read; a bias sum, whose gradient reads shapes only).
@@ -52,7 +52,7 @@ public static class OpRunner
     internal static Tensor RunOverFirstInput(Op op, params ReadOnlySpan<Tensor> inputs)
     {
         var first = inputs[0];
-        if (first is Variable || first.IsSymbolic) return Run(op, inputs);
+        if (first.IsMutable || first.IsSymbolic) return Run(op, inputs);
         BeforeRun?.Invoke(inputs);
         var buffer = default(SpecBuffer);
         Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];

@@ -190,6 +190,57 @@ public class ExecutionPlanTests
     }
 
     [Fact]
+    public void ViewStepsAllocateNothingOnceWarm()
+    {
+        // InputLayer -> Flatten -> Dense: the Flatten is a view of the plan's input, made once while the caller
+        // passes the same input tensor, again (and then reused) when it passes another.
+        var model = new LayerGen.Models.Sequential([
+            new LayerGen.Layers.InputLayer(shape: [4, 3]),
+            new LayerGen.Layers.Flatten(),
+            new LayerGen.Layers.Dense(5, activation: "relu"),
+        ]);
+        var g = new RandomGenerator(5);
+        Tensor x = g.Normal([2, 4, 3]), other = g.Normal([2, 4, 3]);
+        var plan = model.Plan(x.Spec);
+        for (int i = 0; i < 3; i++) plan.Run(x);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) plan.Run(x);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        foreach (var input in new[] { other, x, other })
+        {
+            var expected = model.Predict(input, verbose: 0).ToArray<float>();
+            var actual = plan.Run(input).ToArray<float>();
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+        }
+    }
+
+    [Fact]
+    public void ConvNetPlannedForwardAllocatesNothing()
+    {
+        // The keras.io convnet of issue 16 (benchmarks/LayerGen.Benchmarks/ConvNetBenchmarks.cs), at batch 4.
+        var model = new LayerGen.Models.Sequential([
+            new LayerGen.Layers.InputLayer(shape: [28, 28, 1]),
+            new LayerGen.Layers.Conv2D(32, kernelSize: 3, activation: "relu"),
+            new LayerGen.Layers.MaxPooling2D(poolSize: [2, 2]),
+            new LayerGen.Layers.Conv2D(64, kernelSize: 3, activation: "relu"),
+            new LayerGen.Layers.MaxPooling2D(poolSize: [2, 2]),
+            new LayerGen.Layers.Flatten(),
+            new LayerGen.Layers.Dropout(0.5),
+            new LayerGen.Layers.Dense(10, activation: "softmax"),
+        ]);
+        var x = new RandomGenerator(6).Uniform([4, 28, 28, 1]);
+        var plan = model.Plan(x.Spec);
+        for (int i = 0; i < 3; i++) plan.Run(x);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) plan.Run(x);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Empty(plan.AllocatingSteps);
+        var expected = model.Predict(x, verbose: 0).ToArray<float>();
+        var actual = plan.Run(x).ToArray<float>();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
+    }
+
+    [Fact]
     public void SpanOverloadCopiesInAndOut()
     {
         var w = Tensor.From(new[,] { { 1f, 2f }, { 3f, 4f } });

@@ -22,6 +22,29 @@ public class ActivationOpsTests
     }
 
     [Fact]
+    public void ReluGradPassesTheGradientWhereTheOutputIsPositive()
+    {
+        // 19 elements: the vector loop and the scalar tail.
+        var y = Ops.Relu(F([19], [.. Enumerable.Range(0, 19).Select(i => (float)(i % 3 - 1))]));
+        var g = F([19], [.. Enumerable.Range(0, 19).Select(i => i + 0.5f)]);
+        Close([.. Enumerable.Range(0, 19).Select(i => i % 3 == 2 ? i + 0.5 : 0)], Ops.ReluGrad(g, y), 0);
+        Close([0, 2.5], Ops.ReluGrad(D([2], 1.5, 2.5), D([2], 0, 3)), 0);
+        var ex = Assert.Throws<ShapeMismatchException>(() => Ops.ReluGrad(D([2], 1, 2), D([3], 1, 2, 3)));
+        Assert.Contains("ReluGrad", ex.Message);
+        Assert.Throws<DTypeMismatchException>(() => Ops.ReluGrad(D([2], 1, 2), F([2], 1, 2)));
+    }
+
+    [Fact]
+    public void ReluGradientThroughATape()
+    {
+        var x = new Variable(D([4], -1, 0, 2, 3));
+        using var tape = new GradientTape();
+        var y = Ops.Relu(x);
+        var loss = Ops.Sum(Ops.Mul(y, D([4], 1, 2, 3, 4)));
+        Close([0, 0, 3, 4], tape.Gradient(loss, x)!, 0);
+    }
+
+    [Fact]
     public void ActivationsAreStableForLargeInputs()
     {
         var x = D([2], -1000, 1000);

@@ -28,6 +28,7 @@ public class OpGradientTests
         ["LeakyRelu"] = new(new LeakyReluOp(0.2), [F64(-1.5, -0.3, 0.4, 2)]),
         ["LogSoftmax"] = new(new LogSoftmaxOp(-1), [R(3, 2, 4)]),
         ["Relu"] = new(ReluOp.Instance, [F64(-1.5, -0.3, 0.4, 2)]),
+        ["ReluGrad"] = new(ReluGradOp.Instance, [F64(0.7, -1.2, 0.4, 2), F64(0, -0.3, 0.4, 2)], Only: [0]),
         ["Sigmoid"] = new(SigmoidOp.Instance, [R(4, 2, 3)]),
         ["Softmax"] = new(new SoftmaxOp(0), [R(5, 3, 2)]),
         ["Softplus"] = new(SoftplusOp.Instance, [R(6, 2, 3)]),

@@ -113,13 +113,19 @@ public sealed class GradientTape : IDisposable
         grads[target] = outputGradient ?? Tensor.OnesLike(target);
 
         // Only entries on a path from a source matter; walking every entry backwards is correct too.
+        // Which inputs of an entry need a gradient: watched floating tensors (not the data, not constants).
+        var neededBuffer = new bool[4];
         using (StopRecording())
         {
             for (int i = _entries.Count - 1; i >= 0; i--)
             {
                 var e = _entries[i];
                 if (!grads.TryGetValue(e.Output, out var g)) continue;
-                var inputGrads = e.Op.Gradient(g, e.Inputs, e.Output);
+                if (neededBuffer.Length < e.Inputs.Length) neededBuffer = new bool[e.Inputs.Length];
+                var needed = neededBuffer.AsSpan(0, e.Inputs.Length);
+                for (int k = 0; k < e.Inputs.Length; k++)
+                    needed[k] = e.Inputs[k].DType.IsFloating() && _watched.Contains(e.Inputs[k]);
+                var inputGrads = e.Op.Gradient(g, e.Inputs, e.Output, needed);
                 for (int k = 0; k < e.Inputs.Length; k++)
                 {
                     var ig = inputGrads[k];

@@ -16,6 +16,7 @@ internal static class OnnxActivationMappings
         OnnxOpMappings.Register<SoftmaxOp>("Softmax", Softmax);
         OnnxOpMappings.Register<SoftplusOp>("Softplus", Softplus);
         OnnxOpMappings.Register<TanhOp>("Tanh", Tanh);
+        OnnxOpMappings.RegisterNoTranslation("ReluGrad", "a gradient-only op (the backward pass of Relu); gradients are not exported to ONNX");
     }
 #pragma warning restore CA2255
 

@@ -68,7 +68,7 @@ public abstract class BaseConv : ConvolutionBase
         var x = ToChannelsLast(inputs);
         var pads = ConvGeometry.Pads(padding, SpatialForPads(x), kernelSize, strides, dilationRate);
         var y = Ops.Conv(x, kernel!, strides, pads, dilationRate, groups);
-        return Finish(y, bias);
+        return Finish(y, bias, ownsOutput: true);
     }
 
     /// <summary>Keras's order: <c>kernel</c>, then <c>bias</c>.</summary>

@@ -190,11 +190,15 @@ public abstract class ConvolutionBase : Layer
         return Ops.Transpose(inputs, perm);
     }
 
-    /// <summary>Adds the bias (over the last, channel axis), applies the activation and returns to the layer's data format.</summary>
-    private protected Tensor Finish(Tensor channelsLast, Variable? bias)
+    /// <summary>
+    /// Adds the bias (over the last, channel axis), applies the activation and returns to the layer's data format.
+    /// <paramref name="ownsOutput"/>: <paramref name="channelsLast"/> is a convolution's fresh output that nothing else
+    /// reads, so the bias and a relu may overwrite it (<see cref="BiasActivationInPlace"/>).
+    /// </summary>
+    private protected Tensor Finish(Tensor channelsLast, Variable? bias, bool ownsOutput = false)
     {
-        var y = bias is null ? channelsLast : Ops.Add(channelsLast, bias);
-        y = activation.Call(y);
+        var y = ownsOutput ? BiasActivationInPlace.Apply(channelsLast, bias, activation)
+            : activation.Call(bias is null ? channelsLast : Ops.Add(channelsLast, bias));
         if (!ChannelsFirst)
             return y;
         var perm = new int[rank + 2];

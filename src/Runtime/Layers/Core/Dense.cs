@@ -84,8 +84,7 @@ public partial class Dense
     /// <summary><c>activation(inputs @ kernel + bias)</c>.</summary>
     protected Tensor Call(Tensor inputs)
     {
-        var x = Ops.MatMul(inputs, kernel!);
-        if (bias is not null) x = Ops.Add(x, bias);
-        return activation.Call(x);
+        // The product is a fresh intermediate: the bias and a relu overwrite it instead of making two more arrays.
+        return BiasActivationInPlace.Apply(Ops.MatMul(inputs, kernel!), bias, activation);
     }
 }

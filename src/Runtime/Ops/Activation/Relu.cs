@@ -18,7 +18,7 @@ public sealed partial class ReluOp : UnaryElementwiseOp
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
-        => [Ops.Mul(g, Ops.Cast(Ops.Greater(inputs[0], Tensor.Scalar(0, inputs[0].DType)), g.DType))];
+        => [Ops.ReluGrad(g, output)];
 }
 
 public static partial class Ops

@@ -94,13 +94,17 @@ public sealed partial class ConvTransposeOp : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => Gradient(g, inputs, output, [true, true]);
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output, ReadOnlySpan<bool> needed)
     {
         Tensor x = inputs[0], w = inputs[1];
         int r = SpatialRank;
         return
         [
-            Ops.Conv(g, w, Strides, Pads, Dilations, Groups),
-            OpRunner.Run(new ConvFilterGradOp(w.Shape.Dims[..r].ToArray(), Strides, Pads, Dilations, Groups), g, x),
+            needed[0] ? Ops.Conv(g, w, Strides, Pads, Dilations, Groups) : null,
+            needed[1] ? OpRunner.Run(new ConvFilterGradOp(w.Shape.Dims[..r].ToArray(), Strides, Pads, Dilations, Groups), g, x) : null,
         ];
     }
 }

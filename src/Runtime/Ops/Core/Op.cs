@@ -3,7 +3,7 @@ namespace LayerGen.Operations;
 /// <summary>
 /// A primitive operation. Each op is defined in one file, with everything about it together:
 /// its shape rule (<see cref="InferOutput"/>, which also runs on symbolic shapes with unknown
-/// dimensions), its kernel (<see cref="Compute"/>), its gradient (<see cref="Gradient"/>, written with
+/// dimensions), its kernel (<see cref="Compute"/>), its gradient (<see cref="Gradient(Tensor, IReadOnlyList{Tensor}, Tensor)"/>, written with
 /// other ops so it can itself be differentiated or traced) and its public entry point on <see cref="Ops"/>.
 /// Ops know nothing of file formats: the ONNX translation of an op is keyed by its name in
 /// <c>OnnxOpMappings</c> (in Graphs).
@@ -29,6 +29,15 @@ public abstract class Op
     /// the input gets no gradient (integer inputs, indices, comparisons).
     /// </summary>
     public abstract Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output);
+
+    /// <summary>
+    /// <see cref="Gradient(Tensor, IReadOnlyList{Tensor}, Tensor)"/> when only the inputs marked in <paramref name="needed"/>
+    /// need a gradient (a <see cref="GradientTape"/> asks for the inputs it watches: not the model's input, not
+    /// constants). The result may hold null for the others. Ops whose input gradients are costly (a convolution's
+    /// input gradient, a matrix product's) override it to skip them; the default computes them all.
+    /// </summary>
+    public virtual Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output, ReadOnlySpan<bool> needed)
+        => Gradient(outputGradient, inputs, output);
 
     /// <summary>
     /// Whether <see cref="Compute"/> may return a tensor sharing its first input's storage (reshapes,

@@ -41,6 +41,34 @@ public static class OpRunner
         return output;
     }
 
+    /// <summary>
+    /// Applies an elementwise <paramref name="op"/> writing its output over the storage of <paramref name="inputs"/>[0]
+    /// when that is safe by shape: an eager run whose first input has the output's spec and is not mutable (a variable). The
+    /// result is a new tensor sharing that storage, so the first input's values are overwritten: callers use it
+    /// only on an intermediate they made themselves and that no recorded gradient reads (a convolution's or a
+    /// matrix product's output, which their gradients do not read; a bias sum, whose gradient reads shapes only).
+    /// Otherwise it is <see cref="Run"/>.
+    /// </summary>
+    internal static Tensor RunOverFirstInput(Op op, params ReadOnlySpan<Tensor> inputs)
+    {
+        var first = inputs[0];
+        if (first.IsMutable || first.IsSymbolic) return Run(op, inputs);
+        BeforeRun?.Invoke(inputs);
+        var buffer = default(SpecBuffer);
+        Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var t = inputs[i] ?? throw new ArgumentNullException($"{op.Name}: input {i} is null.");
+            if (t.IsSymbolic) return Run(op, inputs);
+            specs[i] = t.Spec;
+        }
+        var spec = op.InferOutput(specs);
+        if (spec != first.Spec) return Run(op, inputs);
+        var output = op.Compute(inputs, new KernelOutput(spec, new Tensor(first.Storage, spec.Shape, spec.DType)));
+        Observer?.Invoke(op, inputs, output);
+        return output;
+    }
+
     [System.Runtime.CompilerServices.InlineArray(Length)]
     private struct SpecBuffer
     {

@@ -37,13 +37,35 @@ internal static class Elementwise
         if (b.Length == 1 && a.Length == n) { kernel(a, b, output); return; }
         if (a.Length == 1 && b.Length == n) { kernel(a, b, output); return; }
         // One operand repeats row by row (e.g. a bias [units] added to [batch, units]): no broadcast plan.
+        // Short rows (a conv bias of 32 channels over 86,528 pixels) are repeated into a block of RepeatBlock
+        // elements first, so the kernel runs on long runs instead of once per row.
         if (a.Length == n && b.Length > 1 && IsTrailing(sb, so))
         {
+            if (b.Length * 2 <= RepeatBlock && n >= 2 * b.Length && IsFloating<T>())
+            {
+                var rep = RepeatRows(b, n);
+                for (int off = 0; off < n; off += rep.Length)
+                {
+                    int len = Math.Min(rep.Length, n - off);
+                    kernel(a.Slice(off, len), rep[..len], output.Slice(off, len));
+                }
+                return;
+            }
             for (int off = 0; off < n; off += b.Length) kernel(a.Slice(off, b.Length), b, output.Slice(off, b.Length));
             return;
         }
         if (b.Length == n && a.Length > 1 && IsTrailing(sa, so))
         {
+            if (a.Length * 2 <= RepeatBlock && n >= 2 * a.Length && IsFloating<T>())
+            {
+                var rep = RepeatRows(a, n);
+                for (int off = 0; off < n; off += rep.Length)
+                {
+                    int len = Math.Min(rep.Length, n - off);
+                    kernel(rep[..len], b.Slice(off, len), output.Slice(off, len));
+                }
+                return;
+            }
             for (int off = 0; off < n; off += a.Length) kernel(a, b.Slice(off, a.Length), output.Slice(off, a.Length));
             return;
         }
@@ -73,6 +95,29 @@ internal static class Elementwise
                 counter[ax] = 0;
             }
         }
+    }
+
+    private static bool IsFloating<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+
+    /// <summary>The length of the block <see cref="RepeatRows"/> fills.</summary>
+    private const int RepeatBlock = 2048;
+
+    [ThreadStatic] private static float[]? t_repeatF32;
+    [ThreadStatic] private static double[]? t_repeatF64;
+
+    /// <summary>
+    /// <paramref name="row"/> repeated a whole number of times (at most <see cref="RepeatBlock"/> elements, and no
+    /// more than <paramref name="n"/>), in a per-thread buffer kept between calls: no allocation once warm.
+    /// </summary>
+    private static ReadOnlySpan<T> RepeatRows<T>(ReadOnlySpan<T> row, int n)
+    {
+        int length = Math.Min(RepeatBlock / row.Length, n / row.Length) * row.Length;
+        T[] array = typeof(T) == typeof(float)
+            ? System.Runtime.CompilerServices.Unsafe.As<T[]>(t_repeatF32 ??= new float[RepeatBlock])
+            : System.Runtime.CompilerServices.Unsafe.As<T[]>(t_repeatF64 ??= new double[RepeatBlock]);
+        var block = array.AsSpan(0, length);
+        for (int off = 0; off < length; off += row.Length) row.CopyTo(block.Slice(off, row.Length));
+        return block;
     }
 
     /// <summary>Whether <paramref name="inner"/> (leading 1s ignored) equals the trailing axes of <paramref name="outer"/>.</summary>

@@ -135,18 +135,34 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        => Gradient(g, inputs, output, [true, true]);
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output, ReadOnlySpan<bool> needed)
     {
         var a = inputs[0];
         var b = inputs[1];
-        Tensor da, db;
+        Tensor? da = null, db = null;
         switch (TransposeA, TransposeB)
         {
-            case (false, false): da = Ops.MatMul(g, b, transposeB: true); db = Ops.MatMul(a, g, transposeA: true); break;
-            case (true, false): da = Ops.MatMul(b, g, transposeB: true); db = Ops.MatMul(a, g); break;
-            case (false, true): da = Ops.MatMul(g, b); db = Ops.MatMul(g, a, transposeA: true); break;
-            default: da = Ops.MatMul(b, g, transposeA: true, transposeB: true); db = Ops.MatMul(g, a, transposeA: true, transposeB: true); break;
+            case (false, false):
+                if (needed[0]) da = Ops.MatMul(g, b, transposeB: true);
+                if (needed[1]) db = Ops.MatMul(a, g, transposeA: true);
+                break;
+            case (true, false):
+                if (needed[0]) da = Ops.MatMul(b, g, transposeB: true);
+                if (needed[1]) db = Ops.MatMul(a, g);
+                break;
+            case (false, true):
+                if (needed[0]) da = Ops.MatMul(g, b);
+                if (needed[1]) db = Ops.MatMul(g, a, transposeA: true);
+                break;
+            default:
+                if (needed[0]) da = Ops.MatMul(b, g, transposeA: true, transposeB: true);
+                if (needed[1]) db = Ops.MatMul(g, a, transposeA: true, transposeB: true);
+                break;
         }
-        return [Ops.ReduceToLike(da, a), Ops.ReduceToLike(db, b)];
+        return [da is null ? null : Ops.ReduceToLike(da, a), db is null ? null : Ops.ReduceToLike(db, b)];
     }
 }
 

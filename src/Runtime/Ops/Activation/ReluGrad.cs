@@ -1,0 +1,70 @@
+using System.Numerics;
+
+namespace LayerGen.Operations;
+
+/// <summary>
+/// The gradient of <see cref="ReluOp"/>: <c>g</c> where the relu's output <c>y</c> is positive, 0 elsewhere, in one pass
+/// (instead of <c>g · cast(y &gt; 0)</c>, which makes two more arrays of the activation's size). Inputs: the
+/// upstream gradient <c>g</c> and the relu's output <c>y</c>, of the same shape and dtype.
+/// </summary>
+[Op("ReluGrad")]
+public sealed partial class ReluGradOp : Op
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly ReluGradOp Instance = new();
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        ExpectInputs(inputs, 2);
+        ExpectSameDType(inputs[0], inputs[1]);
+        ExpectFloating(inputs[0], "g");
+        Shape g = inputs[0].Shape, y = inputs[1].Shape;
+        bool same = g.Rank == y.Rank;
+        for (int i = 0; same && i < g.Rank; i++)
+            same = g[i] == y[i] || g[i] == Shape.Unknown || y[i] == Shape.Unknown;
+        if (!same)
+            throw new ShapeMismatchException(Name, $"the gradient has shape {g} but the relu's output has shape {y}; they must be equal.", g, y);
+        return inputs[0];
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    {
+        Tensor g = inputs[0], y = inputs[1];
+        var r = output.Allocate(zeroed: false);
+        if (g.DType == DType.Float32) Mask(g.AsSpan<float>(), y.AsSpan<float>(), r.Data<float>());
+        else Mask(g.AsSpan<double>(), y.AsSpan<double>(), r.Data<double>());
+        return r;
+    }
+
+    /// <summary><c>d[i] = y[i] &gt; 0 ? g[i] : 0</c>.</summary>
+    internal static void Mask<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && g.Length >= Vector<T>.Count)
+        {
+            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var yv = new Vector<T>(y[i..]);
+                var gv = new Vector<T>(g[i..]);
+                Vector.ConditionalSelect(Vector.GreaterThan(yv, Vector<T>.Zero), gv, Vector<T>.Zero).CopyTo(d[i..]);
+            }
+        }
+        for (; i < g.Length; i++) d[i] = y[i] > T.Zero ? g[i] : T.Zero;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
+        // Linear in the gradient; the mask is piecewise constant in y, so y gets no gradient (as Greater's inputs).
+        => [Ops.ReluGrad(g, inputs[1]), null];
+}
+
+public static partial class Ops
+{
+    /// <summary>
+    /// The gradient of <see cref="Relu"/> from its output: <paramref name="g"/> where <paramref name="y"/> is positive,
+    /// 0 elsewhere.
+    /// </summary>
+    public static Tensor ReluGrad(Tensor g, Tensor y) => OpRunner.Run(ReluGradOp.Instance, g, y);
+}

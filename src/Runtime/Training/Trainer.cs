@@ -35,7 +35,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     private bool _synchronized;
 
     /// <summary>
-    /// The data-parallel strategy the loops and the default <see cref="TrainStep"/> go through (null: one process).
+    /// The data-parallel strategy the loops and the default <see cref="TrainStep(Tensor, Tensor?, Tensor?)"/> go through (null: one process).
     /// Setting it makes the next training step copy the chief's variables and optimizer state to every rank.
     /// </summary>
     public ITrainingDistribution? Distribution

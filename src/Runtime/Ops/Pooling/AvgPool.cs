@@ -6,28 +6,15 @@ namespace LayerGen.Operations;
 /// <summary>
 /// Average pooling over the spatial axes of a channels-last input <c>(N, *spatial, C)</c> with 1 to 3 spatial axes:
 /// each output cell is the mean of the input cells in its window; padded cells are not counted (TensorFlow's and
-/// Keras's <c>same</c>, ONNX's <c>count_include_pad=0</c>). <see cref="Pads"/> is in ONNX order
+/// Keras's <c>same</c>, ONNX's <c>count_include_pad=0</c>). <see cref="PoolOp.Pads"/> is in ONNX order
 /// <c>[begin_0 .. begin_{r-1}, end_0 .. end_{r-1}]</c>. The gradient spreads <c>g</c> back over each window
 /// (<see cref="AvgPoolGradOp"/>).
 /// </summary>
 [Op("AvgPool")]
-public sealed partial class AvgPoolOp : Op
+public sealed partial class AvgPoolOp : PoolOp
 {
     /// <summary>Creates the op; throws <see cref="OpAttributeException"/> for bad windows, strides or pads.</summary>
-    public AvgPoolOp(int[] window, int[] strides, int[] pads)
-    {
-        PoolGeometry.CheckAttributes("AvgPool", window, strides, pads);
-        Window = window;
-        Strides = strides;
-        Pads = pads;
-    }
-
-    /// <summary>The window size per spatial axis.</summary>
-    public int[] Window { get; }
-    /// <summary>The step per spatial axis.</summary>
-    public int[] Strides { get; }
-    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
-    public int[] Pads { get; }
+    public AvgPoolOp(int[] window, int[] strides, int[] pads) : base("AvgPool", window, strides, pads) { }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -92,23 +79,10 @@ public sealed partial class AvgPoolOp : Op
 /// gradient with respect to <c>g</c> is <see cref="AvgPoolOp"/> again.
 /// </summary>
 [Op("AvgPoolGrad")]
-public sealed partial class AvgPoolGradOp : Op
+public sealed partial class AvgPoolGradOp : PoolOp
 {
     /// <summary>Creates the op (the attributes of the <see cref="AvgPoolOp"/> it differentiates).</summary>
-    public AvgPoolGradOp(int[] window, int[] strides, int[] pads)
-    {
-        PoolGeometry.CheckAttributes("AvgPoolGrad", window, strides, pads);
-        Window = window;
-        Strides = strides;
-        Pads = pads;
-    }
-
-    /// <summary>The window size per spatial axis.</summary>
-    public int[] Window { get; }
-    /// <summary>The step per spatial axis.</summary>
-    public int[] Strides { get; }
-    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
-    public int[] Pads { get; }
+    public AvgPoolGradOp(int[] window, int[] strides, int[] pads) : base("AvgPoolGrad", window, strides, pads) { }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -6,27 +6,14 @@ namespace LayerGen.Operations;
 /// <summary>
 /// Max pooling over the spatial axes of a channels-last input <c>(N, *spatial, C)</c> with 1 to 3 spatial axes:
 /// each output cell is the largest input in its window. Padded cells never win (TensorFlow's and Keras's
-/// <c>same</c>). <see cref="Pads"/> is in ONNX order <c>[begin_0 .. begin_{r-1}, end_0 .. end_{r-1}]</c>. The
+/// <c>same</c>). <see cref="PoolOp.Pads"/> is in ONNX order <c>[begin_0 .. begin_{r-1}, end_0 .. end_{r-1}]</c>. The
 /// gradient routes <c>g</c> to each window's first largest cell (<see cref="MaxPoolGradOp"/>).
 /// </summary>
 [Op("MaxPool")]
-public sealed partial class MaxPoolOp : Op
+public sealed partial class MaxPoolOp : PoolOp
 {
     /// <summary>Creates the op; throws <see cref="OpAttributeException"/> for bad windows, strides or pads.</summary>
-    public MaxPoolOp(int[] window, int[] strides, int[] pads)
-    {
-        PoolGeometry.CheckAttributes("MaxPool", window, strides, pads);
-        Window = window;
-        Strides = strides;
-        Pads = pads;
-    }
-
-    /// <summary>The window size per spatial axis.</summary>
-    public int[] Window { get; }
-    /// <summary>The step per spatial axis.</summary>
-    public int[] Strides { get; }
-    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
-    public int[] Pads { get; }
+    public MaxPoolOp(int[] window, int[] strides, int[] pads) : base("MaxPool", window, strides, pads) { }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -158,23 +145,10 @@ public sealed partial class MaxPoolOp : Op
 /// <see cref="MaxPoolGradGradOp"/>, and <c>x</c> (which only picks the cells) gets none.
 /// </summary>
 [Op("MaxPoolGrad")]
-public sealed partial class MaxPoolGradOp : Op
+public sealed partial class MaxPoolGradOp : PoolOp
 {
     /// <summary>Creates the op (the attributes of the <see cref="MaxPoolOp"/> it differentiates).</summary>
-    public MaxPoolGradOp(int[] window, int[] strides, int[] pads)
-    {
-        PoolGeometry.CheckAttributes("MaxPoolGrad", window, strides, pads);
-        Window = window;
-        Strides = strides;
-        Pads = pads;
-    }
-
-    /// <summary>The window size per spatial axis.</summary>
-    public int[] Window { get; }
-    /// <summary>The step per spatial axis.</summary>
-    public int[] Strides { get; }
-    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
-    public int[] Pads { get; }
+    public MaxPoolGradOp(int[] window, int[] strides, int[] pads) : base("MaxPoolGrad", window, strides, pads) { }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -225,23 +199,10 @@ public sealed partial class MaxPoolGradOp : Op
 /// to <c>h</c> is <see cref="MaxPoolGradOp"/> again.
 /// </summary>
 [Op("MaxPoolGradGrad")]
-public sealed partial class MaxPoolGradGradOp : Op
+public sealed partial class MaxPoolGradGradOp : PoolOp
 {
     /// <summary>Creates the op (the attributes of the <see cref="MaxPoolOp"/>).</summary>
-    public MaxPoolGradGradOp(int[] window, int[] strides, int[] pads)
-    {
-        PoolGeometry.CheckAttributes("MaxPoolGradGrad", window, strides, pads);
-        Window = window;
-        Strides = strides;
-        Pads = pads;
-    }
-
-    /// <summary>The window size per spatial axis.</summary>
-    public int[] Window { get; }
-    /// <summary>The step per spatial axis.</summary>
-    public int[] Strides { get; }
-    /// <summary>Padding, <c>[begins..., ends...]</c>.</summary>
-    public int[] Pads { get; }
+    public MaxPoolGradGradOp(int[] window, int[] strides, int[] pads) : base("MaxPoolGradGrad", window, strides, pads) { }
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)

@@ -2,7 +2,7 @@ namespace LayerGen;
 
 /// <summary>
 /// Graphviz's <c>dot</c> program failed to draw a DOT graph (<see cref="Models.Model.PlotModel"/>,
-/// <see cref="Graphs.Graphviz.Render(string, string, string?)"/>). The message carries what <c>dot</c> printed.
+/// <see cref="Graphs.Graphviz.Save"/>, <see cref="Graphs.Graphviz.Render"/>). The message carries what <c>dot</c> printed.
 /// </summary>
 public class GraphvizException : LayerGenException
 {

@@ -49,7 +49,7 @@ public static class Graphviz
     /// file's extension, see <see cref="FormatOf"/>). Throws <see cref="GraphvizNotFoundException"/> without Graphviz
     /// and <see cref="GraphvizException"/> when <c>dot</c> refuses the graph or the format.
     /// </summary>
-    public static void Render(string dot, string outputPath, string? format = null)
+    public static void Save(string dot, string outputPath, string? format = null)
     {
         ArgumentNullException.ThrowIfNull(dot);
         ArgumentNullException.ThrowIfNull(outputPath);

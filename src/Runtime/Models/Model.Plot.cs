@@ -63,7 +63,7 @@ public partial class Model
                 Graphviz.NotFoundMessage(toFile) + $" The model's graph was written to {dotPath}; draw it later with: dot -T{format} \"{dotPath}\" -o \"{full}\"",
                 dotPath);
         }
-        Graphviz.Render(dot, full, format);
+        Graphviz.Save(dot, full, format);
         return full;
     }
 }

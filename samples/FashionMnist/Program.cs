@@ -1,6 +1,7 @@
 // LayerGen FashionMnist: keras.io's "Simple MNIST convnet" on Fashion-MNIST. Loads Debian's dataset files,
-// trains the convnet with Keras's progress bar and a validation split, evaluates it on the test set, saves it to
-// fashion.keras, reloads it (same predictions), exports fashion.onnx and checks it with ONNX Runtime.
+// trains the convnet with Keras's progress bar and a validation split, draws the training curves (curves.svg,
+// curves.png) and the model (model.png, with Graphviz), evaluates it on the test set, saves it to fashion.keras,
+// reloads it (same predictions), exports fashion.onnx and checks it with ONNX Runtime.
 //
 //   dotnet run -c Release --project samples/FashionMnist [-- --epochs N] [--data DIRECTORY]
 using System.Diagnostics;
@@ -10,6 +11,7 @@ using LayerGen.Datasets;
 using LayerGen.Layers;
 using LayerGen.Losses;
 using LayerGen.Optimizers;
+using LayerGen.Plotting;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -48,14 +50,21 @@ var model = new Sequential([
     new Dense(10, activation: "softmax"),
 ]);
 model.Summary();
+// keras.utils.plot_model: the layers as boxes with their shapes, drawn by Graphviz (the .dot is written without it).
+try { model.PlotModel("model.png", showShapes: true, showLayerNames: true); Console.WriteLine("Drew model.png"); }
+catch (GraphvizNotFoundException e) { Console.WriteLine(e.Message); }
 
 // 3. Train: Adam with a cosine-decaying learning rate, sparse categorical cross-entropy, accuracy; the last 10 % of
 // the training images validate.
 long steps = epochs * (long)Math.Ceiling(xTrain.Shape[0] * 0.9 / batchSize);
 model.Compile(optimizer: new Adam(schedule: new CosineDecay(learningRate, decaySteps: Math.Max(steps, 1))), loss: new SparseCategoricalCrossentropy(), metrics: ["accuracy"]);
 var clock = Stopwatch.StartNew();
-model.Fit(xTrain, yTrain, batchSize: batchSize, epochs: epochs, validationSplit: 0.1);
+var history = model.Fit(xTrain, yTrain, batchSize: batchSize, epochs: epochs, validationSplit: 0.1);
 Console.WriteLine($"Trained {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / Math.Max(epochs, 1):F1} s per epoch)");
+// The training curves (loss and accuracy, training and validation, per epoch) from LayerGen.Plotting.
+history.PlotTo("curves.svg");
+history.PlotTo("curves.png");
+Console.WriteLine("Drew curves.svg and curves.png");
 
 // 4. Evaluate on the test set.
 var scores = model.Evaluate(xTest, yTest, verbose: 0);

@@ -111,6 +111,13 @@ public static class TrainingCurves
         return panels;
     }
 
+    /// <summary>How many plots the figure for <paramref name="history"/> has (one per panel).</summary>
+    internal static int PlotCount(History history, TrainingCurvesOptions? options = null)
+    {
+        using var figure = Figure.Create(history, options ?? new TrainingCurvesOptions());
+        return figure.Multiplot.GetPlots().Length;
+    }
+
     private sealed class Figure : IDisposable
     {
         private Figure(Multiplot multiplot, int width, int height) { Multiplot = multiplot; Width = width; Height = height; }
@@ -129,6 +136,8 @@ public static class TrainingCurves
             int width = options.Width > 0 ? options.Width : 480 * columns;
             int height = options.Height > 0 ? options.Height : 360 * rows;
             var multiplot = new Multiplot();
+            // A new Multiplot starts with one empty plot: the panels replace it.
+            foreach (var empty in multiplot.GetPlots()) multiplot.RemovePlot(empty);
             multiplot.Layout = rows == 1 ? new ScottPlot.MultiplotLayouts.Columns() : new ScottPlot.MultiplotLayouts.Grid(rows, columns);
             string? font = SansFont();
             foreach (var panel in panels)
@@ -147,7 +156,10 @@ public static class TrainingCurves
                 }
                 // Epochs are whole numbers: no tick between them.
                 plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-                plot.ShowLegend(Alignment.UpperRight);
+                // Keep the legend off the curves' ends: low for rising curves (accuracy), high for falling ones (loss).
+                var training = panel.Curves[0].Values;
+                bool rising = training.Length > 1 && training[^1] > training[0];
+                plot.ShowLegend(rising ? Alignment.LowerRight : Alignment.UpperRight);
             }
             return new Figure(multiplot, width, height);
         }

@@ -34,6 +34,7 @@ public sealed class TrainingCurvesTests : IDisposable
     public void SvgIsWellFormedAndNamesEverySeries()
     {
         var svg = TrainingCurves.ToSvg(FakeHistory());
+        Assert.Equal(2, TrainingCurves.PlotCount(FakeHistory()));
         var doc = XDocument.Parse(svg);
         Assert.Equal(Svg + "svg", doc.Root!.Name);
         // Two panels (loss, accuracy) side by side, 480 x 360 each.
@@ -52,10 +53,27 @@ public sealed class TrainingCurvesTests : IDisposable
         var svg = TrainingCurves.ToSvg(FakeHistory(), new TrainingCurvesOptions { Metrics = ["loss"], Width = 500, Height = 300 });
         var doc = XDocument.Parse(svg);
         Assert.Equal("500", (string?)doc.Root!.Attribute("width"));
+        Assert.Equal(1, TrainingCurves.PlotCount(FakeHistory(), new TrainingCurvesOptions { Metrics = ["loss"] }));
         var texts = SvgTexts(doc);
         Assert.Contains("val_loss", texts);
         Assert.DoesNotContain("accuracy", texts);
         Assert.DoesNotContain("val_accuracy", texts);
+    }
+
+    [Fact]
+    public void ManyQuantitiesWrapIntoRowsOfThree()
+    {
+        var history = new History();
+        for (int e = 0; e < 3; e++)
+            history.OnEpochEnd(e, new Dictionary<string, double> { ["loss"] = 1 - 0.1 * e, ["accuracy"] = 0.5, ["mae"] = 0.3, ["learning_rate"] = 0.01 / (e + 1) });
+        Assert.Equal(4, TrainingCurves.PlotCount(history));
+        var doc = XDocument.Parse(TrainingCurves.ToSvg(history));
+        Assert.Equal("1440", (string?)doc.Root!.Attribute("width"));
+        Assert.Equal("720", (string?)doc.Root.Attribute("height"));
+        Assert.Contains("learning_rate", SvgTexts(doc));
+        var png = TrainingCurves.ToPng(history, new TrainingCurvesOptions { MaxColumns = 2 });
+        Assert.Equal(960, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.Equal(720, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
     }
 
     [Fact]

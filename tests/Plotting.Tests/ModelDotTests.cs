@@ -155,6 +155,26 @@ public sealed class ModelDotTests
     }
 
     [Fact]
+    public void SharedLayersAreOneBoxAndRawOpsAreLookedThrough()
+    {
+        Keras.ClearSession();
+        var a = Keras.Input([3], name: "a");
+        var b = Keras.Input([3], name: "b");
+        var shared = new Dense(4) { Name = "shared" };
+        var ha = Ops.Relu(shared.Invoke(a));              // a raw op between two layers
+        var hb = shared.Invoke(b);
+        var merged = new Multiply { Name = "mul" }.Invoke([ha, hb]);
+        var model = new Model([a, b], new Dense(1) { Name = "head" }.Invoke(merged)) { Name = "shared_model" };
+
+        var dot = model.ToDot(showShapes: true);
+        Assert.Equal(new[] { "a", "b", "head", "mul", "shared" }, Nodes(dot).Order(StringComparer.Ordinal));
+        var edges = new HashSet<(string, string)>(Edges(dot));
+        Assert.True(new HashSet<(string, string)> { ("a", "shared"), ("b", "shared"), ("shared", "mul"), ("mul", "head") }.SetEquals(edges), string.Join(", ", edges));
+        Assert.Contains("Input shape: <b>(None, 3)</b>", NodeLine(dot, "shared"));
+        Assert.Contains("Input shape: <b>[(None, 4), (None, 4)]</b>", NodeLine(dot, "mul"));
+    }
+
+    [Fact]
     public void UnbuiltModelsAndBadArgumentsAreRefused()
     {
         var unbuilt = new Sequential([new Dense(2)]);

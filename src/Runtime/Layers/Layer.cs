@@ -261,11 +261,16 @@ public abstract class Layer : Module
 
     // ------------------------------------------------------------------ losses
 
-    /// <summary>Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones. Symbolic losses are ignored.</summary>
+    /// <summary>
+    /// Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones. In a traced call
+    /// (<see cref="TraceScope"/>: a <c>TensorFunction</c>, a plan) symbolic losses are kept, so <see cref="Losses"/> read
+    /// inside the traced function holds graph tensors its loss can add; other symbolic losses (a functional model being
+    /// wired from <c>Keras.Input</c>, builds) are ignored.
+    /// </summary>
     public void AddLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        if (loss.IsSymbolic) return; // calls on symbolic tensors (functional construction, builds) keep no losses
+        if (loss.IsSymbolic && !TraceScope.IsActive) return; // functional construction and builds keep no losses
         _losses.Add(loss);
     }
 
@@ -399,7 +404,7 @@ public abstract class Layer : Module
         ArgumentNullException.ThrowIfNull(outputs);
         if (ActivityRegularizer is { } activity)
             foreach (var o in outputs)
-                if (!o.IsSymbolic) AddLoss(activity.Call(o));
+                if (!o.IsSymbolic || TraceScope.IsActive) AddLoss(activity.Call(o));
         bool symbolic = arguments.AnySymbolic();
         if (symbolic || !frame.WasBuilt || _outputShapes is null)
         {

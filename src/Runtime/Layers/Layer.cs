@@ -412,7 +412,9 @@ public abstract class Layer : Module
             for (int i = 0; i < shapes.Length; i++) shapes[i] = outputs[i].Shape;
             _outputShapes = shapes;
         }
-        var result = symbolic && frame.IsOutermost && !NodeRecording.Suppressed ? RecordNode(arguments, outputs) : outputs;
+        // A traced call (TraceScope) is not functional-API wiring: it records no KerasNode (a layer returning its input,
+        // as Dropout at inference, must give the trace that input, not a fresh placeholder).
+        var result = symbolic && frame.IsOutermost && !NodeRecording.Suppressed && !TraceScope.IsActive ? RecordNode(arguments, outputs) : outputs;
         if (SupportsMasking && result.Length > 0 && arguments.Tensors.Length > 0 && KerasMask.Of(result[0]) is null)
         {
             var previous = arguments.Mask ?? KerasMask.Of(arguments.Tensors[0]);

@@ -126,6 +126,25 @@ public class StatefulGraphTests
     }
 
     [Fact]
+    public void NoFusionMovesAReadPastAnAssignment()
+    {
+        // MatMul -> bias Add -> Relu is one fused step placed at the Relu; with the assignment of w in between, the
+        // MatMul must still read w before it is written.
+        var w = new Variable(Tensor.Ones([5, 3]), name: "w");
+        var b = new Variable(Tensor.Zeros([3]), name: "b");
+        Tensor Step(Tensor x)
+        {
+            var m = Ops.MatMul(x, w);
+            Ops.AssignVariable(w, Ops.Add(w, Tensor.Scalar(1f)));
+            return Ops.Relu(Ops.Add(m, b));
+        }
+        var plan = TensorFunction.Trace(Step).Plan(Spec);
+        var x = Tensor.Ones([4, 5]);
+        for (int run = 0; run < 3; run++)
+            Assert.All(plan.Run(x).ToArray<float>(), value => Assert.Equal(5f * (run + 1), value));
+    }
+
+    [Fact]
     public void TracedOpsReadVariablesWhenTheGraphRunsNotAtTraceTime()
     {
         var v = new Variable(Tensor.From(new[] { 1f, 2f }), name: "v");

@@ -529,7 +529,11 @@ public abstract class Layer : Module
     public override string ToString() => $"<{GetType().Name} name={Name}, built={(_built ? "True" : "False")}>";
 }
 
-/// <summary>Turns off node recording (building from a config must not add nodes).</summary>
+/// <summary>
+/// Turns off node recording for a symbolic build pass (building from a config, a Sequential model's shape pass must not
+/// add nodes). Such a pass is not part of a trace either: it suspends the active <see cref="TraceScope"/>, so a build
+/// run inside a traced call adds no side effects or losses to the trace.
+/// </summary>
 internal static class NodeRecording
 {
     [ThreadStatic] private static int t_suppressed;
@@ -539,10 +543,10 @@ internal static class NodeRecording
     public static IDisposable Suppress()
     {
         t_suppressed++;
-        return new Scope();
+        return new Scope(TraceScope.Suspend());
     }
 
-    private sealed class Scope : IDisposable
+    private sealed class Scope(TraceScope.Suspension trace) : IDisposable
     {
         private bool _done;
         public void Dispose()
@@ -550,6 +554,7 @@ internal static class NodeRecording
             if (_done) return;
             _done = true;
             t_suppressed--;
+            trace.Dispose();
         }
     }
 }

@@ -39,6 +39,31 @@ public sealed class TraceScope : IDisposable
 
     internal void Record(Tensor node) => _sideEffects.Add(node);
 
+    /// <summary>
+    /// Suspends tracing on this thread until the result is disposed: symbolic work done meanwhile (a layer's symbolic
+    /// build pass inside a traced call) is not part of the trace, records no side effects and keeps no losses.
+    /// </summary>
+    public static Suspension Suspend()
+    {
+        var suspended = t_current;
+        t_current = null;
+        return new Suspension(suspended);
+    }
+
+    /// <summary>A suspended trace (<see cref="Suspend"/>); disposing it makes the trace current again.</summary>
+    public readonly struct Suspension : IDisposable
+    {
+        private readonly TraceScope? _suspended;
+
+        internal Suspension(TraceScope? suspended) => _suspended = suspended;
+
+        /// <summary>Resumes the suspended trace.</summary>
+        public void Dispose()
+        {
+            if (_suspended is not null) t_current = _suspended;
+        }
+    }
+
     /// <summary>Ends the scope: the enclosing one (if any) becomes current again.</summary>
     public void Dispose()
     {

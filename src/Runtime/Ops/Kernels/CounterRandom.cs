@@ -24,12 +24,23 @@ internal static class CounterRandom
     /// <summary>64 random bits for element <paramref name="index"/> of the draw with <paramref name="key"/>.</summary>
     public static ulong Bits(ulong key, long index) => Mix(key + (ulong)(index + 1) * Golden);
 
-    /// <summary>Uniform values in [<paramref name="minval"/>, <paramref name="maxval"/>): 24 random bits per float32 element (every value in [0, 1) a multiple of 2^-24).</summary>
+    /// <summary>
+    /// Uniform values in [<paramref name="minval"/>, <paramref name="maxval"/>): 24 random bits per float32 element (in
+    /// [0, 1) a multiple of 2^-24), elements 2j and 2j + 1 from the high and low halves of hash word j (one hash per two
+    /// elements: dropout masks are this op's main use).
+    /// </summary>
     public static void Uniform(ulong key, Span<float> values, double minval, double maxval)
     {
+        const double scale = 1.0 / (1 << 24);
         double range = maxval - minval;
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (float)(minval + range * ((Bits(key, i) >> 40) * (1.0 / (1 << 24))));
+        int i = 0;
+        for (; i + 1 < values.Length; i += 2)
+        {
+            ulong bits = Bits(key, i >> 1);
+            values[i] = (float)(minval + range * ((bits >> 40) * scale));
+            values[i + 1] = (float)(minval + range * (((bits >> 8) & 0xFFFFFF) * scale));
+        }
+        if (i < values.Length) values[i] = (float)(minval + range * ((Bits(key, i >> 1) >> 40) * scale));
     }
 
     /// <summary>Uniform values in [<paramref name="minval"/>, <paramref name="maxval"/>): 53 random bits per float64 element.</summary>

@@ -49,6 +49,8 @@ public class OpAttributeNamesTests
         ["Tile"] = ["multiples"],
         ["TileGrad"] = ["multiples"],
         ["Transpose"] = ["perm"],
+        ["RandomUniform"] = ["minval", "maxval", "shape"],
+        ["RandomNormal"] = ["mean", "stddev", "shape"],
     };
 
     [Fact]

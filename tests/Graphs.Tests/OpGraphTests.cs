@@ -74,6 +74,11 @@ public class OpGraphTests
         yield return (ResizeBilinearGradOp.Instance, [N(1, 5, 3, 2), N(1, 2, 4, 2)]);
         yield return (WhereOp.Instance, [Ops.Greater(N(2, 3), Tensor.Scalar(0f)), N(2, 3), N(3)]);
         yield return (new ScaleShiftOp(2, 0.5), [N(2, 3)]); // an application's op (CustomOpTests.cs)
+        // Random ops from an immutable [seed, counter] state are pure functions (a variable state advances: StatefulGraphTests).
+        yield return (new RandomUniformOp(-1, 2, null), [Tensor.From(new[] { 7L, 3L }), N(2, 3)]);
+        yield return (new RandomNormalOp(0.5, 2, [-1, 1]), [Tensor.From(new[] { 7L, 4L }), N(2, 3)]);
+        // The target is a variable passed as the graph's input: every run assigns the same value.
+        yield return (AssignVariableOp.Instance, [new Variable(N(2, 3), trainable: false, name: "target"), N(2, 3)]);
     }
 
     [Fact]

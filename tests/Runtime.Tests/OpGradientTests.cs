@@ -108,6 +108,9 @@ public class OpGradientTests
         ["OneHot"] = "integer (index) input: no gradient",
         ["ReducedCount"] = "a count of reduced elements, which depends on the shape only: no gradient",
         ["StopGradient"] = "returns no gradient by definition (the tape test covers it)",
+        ["RandomUniform"] = "a random draw: no gradient w.r.t. its state or its shape template (the ops using the values have one)",
+        ["RandomNormal"] = "a random draw: no gradient w.r.t. its state or its shape template (the ops using the values have one)",
+        ["AssignVariable"] = "a variable assignment (a side effect): no gradient flows through it",
     };
 
     /// <summary>The names of the cases, for the theory.</summary>

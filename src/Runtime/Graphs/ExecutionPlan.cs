@@ -118,7 +118,7 @@ public sealed class ExecutionPlan
             if (node.Kind != GraphNodeKind.Op) continue;
             if (fusedAt.Remove(node.Id, out var fused)) { units.Add(fused); continue; }
             if (absorbed.Contains(node.Id)) continue;
-            if (TryFuse(context, node) is { } fusion)
+            if (TryFuse(context, node) is { } fusion && !SideEffectBetween(nodes, node.Id, fusion.NodeId))
             {
                 var unit = new Unit(fusion.NodeId, fusion.Op, fusion.Inputs, fusion);
                 if (fusion.NodeId == node.Id) { units.Add(unit); continue; }
@@ -204,6 +204,17 @@ public sealed class ExecutionPlan
                 : new PlanStep(unit.NodeId, op, unit.Inputs, spec, buffer);
         }
         return new ExecutionPlan(graph, [.. inputSpecs], steps, values, bufferCount, bufferBytes);
+    }
+
+    /// <summary>
+    /// Whether an op with side effects (an assignment, a random draw) lies between <paramref name="first"/> and
+    /// <paramref name="last"/>: a fusion runs its group at the last node's place, so it would move reads past a write.
+    /// </summary>
+    private static bool SideEffectBetween(IReadOnlyList<GraphNode> nodes, int first, int last)
+    {
+        for (int id = first + 1; id < last; id++)
+            if (nodes[id].Op is { HasSideEffects: true }) return true;
+        return false;
     }
 
     /// <summary>Whether the op's output shares its first input's storage for these specs (see <see cref="Op.IsViewFor"/>).</summary>

@@ -84,7 +84,9 @@ public sealed class Graph
     /// <summary>
     /// Traces <paramref name="function"/>: calls it once on placeholders of <paramref name="inputSpecs"/> and
     /// records what it computes. Python-like control flow (branches on shapes or on C# values) is decided
-    /// now, at trace time, and fixed in the graph.
+    /// now, at trace time, and fixed in the graph. The trace runs in a <see cref="TraceScope"/>: ops reading
+    /// variables are recorded (the graph reads them when it runs), and ops with side effects (variable
+    /// assignments, random draws) stay in the graph even when no output depends on them.
     /// </summary>
     public static Graph Trace(Func<Tensor[], Tensor[]> function, IReadOnlyList<TensorSpec> inputSpecs, IReadOnlyList<string>? inputNames = null)
     {
@@ -95,8 +97,14 @@ public sealed class Graph
             string name = inputNames is not null && i < inputNames.Count ? inputNames[i] : placeholders.Length == 1 ? "x" : $"x{i}";
             placeholders[i] = Tensor.Placeholder(inputSpecs[i].Shape, inputSpecs[i].DType, name);
         }
-        var outputs = function(placeholders);
-        return GraphBuilder.Build(placeholders, outputs);
+        Tensor[] outputs;
+        IReadOnlyList<Tensor> sideEffects;
+        using (var scope = TraceScope.Begin())
+        {
+            outputs = function(placeholders);
+            sideEffects = scope.SideEffects;
+        }
+        return GraphBuilder.Build(placeholders, outputs, sideEffects);
     }
 
     /// <summary>

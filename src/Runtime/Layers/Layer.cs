@@ -261,11 +261,16 @@ public abstract class Layer : Module
 
     // ------------------------------------------------------------------ losses
 
-    /// <summary>Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones. Symbolic losses are ignored.</summary>
+    /// <summary>
+    /// Adds a loss (a scalar tensor) during a call; the outermost call clears the previous ones. In a traced call
+    /// (<see cref="TraceScope"/>: a <c>TensorFunction</c>, a plan) symbolic losses are kept, so <see cref="Losses"/> read
+    /// inside the traced function holds graph tensors its loss can add; other symbolic losses (a functional model being
+    /// wired from <c>Keras.Input</c>, builds) are ignored.
+    /// </summary>
     public void AddLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        if (loss.IsSymbolic) return; // calls on symbolic tensors (functional construction, builds) keep no losses
+        if (loss.IsSymbolic && !TraceScope.IsActive) return; // functional construction and builds keep no losses
         _losses.Add(loss);
     }
 
@@ -399,7 +404,7 @@ public abstract class Layer : Module
         ArgumentNullException.ThrowIfNull(outputs);
         if (ActivityRegularizer is { } activity)
             foreach (var o in outputs)
-                if (!o.IsSymbolic) AddLoss(activity.Call(o));
+                if (!o.IsSymbolic || TraceScope.IsActive) AddLoss(activity.Call(o));
         bool symbolic = arguments.AnySymbolic();
         if (symbolic || !frame.WasBuilt || _outputShapes is null)
         {
@@ -407,7 +412,9 @@ public abstract class Layer : Module
             for (int i = 0; i < shapes.Length; i++) shapes[i] = outputs[i].Shape;
             _outputShapes = shapes;
         }
-        var result = symbolic && frame.IsOutermost && !NodeRecording.Suppressed ? RecordNode(arguments, outputs) : outputs;
+        // A traced call (TraceScope) is not functional-API wiring: it records no KerasNode (a layer returning its input,
+        // as Dropout at inference, must give the trace that input, not a fresh placeholder).
+        var result = symbolic && frame.IsOutermost && !NodeRecording.Suppressed && !TraceScope.IsActive ? RecordNode(arguments, outputs) : outputs;
         if (SupportsMasking && result.Length > 0 && arguments.Tensors.Length > 0 && KerasMask.Of(result[0]) is null)
         {
             var previous = arguments.Mask ?? KerasMask.Of(arguments.Tensors[0]);
@@ -522,7 +529,11 @@ public abstract class Layer : Module
     public override string ToString() => $"<{GetType().Name} name={Name}, built={(_built ? "True" : "False")}>";
 }
 
-/// <summary>Turns off node recording (building from a config must not add nodes).</summary>
+/// <summary>
+/// Turns off node recording for a symbolic build pass (building from a config, a Sequential model's shape pass must not
+/// add nodes). Such a pass is not part of a trace either: it suspends the active <see cref="TraceScope"/>, so a build
+/// run inside a traced call adds no side effects or losses to the trace.
+/// </summary>
 internal static class NodeRecording
 {
     [ThreadStatic] private static int t_suppressed;
@@ -532,10 +543,10 @@ internal static class NodeRecording
     public static IDisposable Suppress()
     {
         t_suppressed++;
-        return new Scope();
+        return new Scope(TraceScope.Suspend());
     }
 
-    private sealed class Scope : IDisposable
+    private sealed class Scope(TraceScope.Suspension trace) : IDisposable
     {
         private bool _done;
         public void Dispose()
@@ -543,6 +554,7 @@ internal static class NodeRecording
             if (_done) return;
             _done = true;
             t_suppressed--;
+            trace.Dispose();
         }
     }
 }

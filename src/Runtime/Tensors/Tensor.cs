@@ -165,6 +165,9 @@ public partial class Tensor
 
     /// <summary>True when this tensor's storage may change after creation (variables).</summary>
     internal virtual bool IsMutable => false;
+
+    /// <summary>Called after an op wrote this (mutable) tensor's storage in place; variables raise their version.</summary>
+    internal virtual void MarkChanged() { }
 }
 
 public partial class Tensor

@@ -55,7 +55,7 @@ public class Variable : Tensor
     }
 
     /// <summary>Raises <see cref="Version"/> after the storage was written in place (optimizers' update loops).</summary>
-    internal void MarkChanged() => Version++;
+    internal override void MarkChanged() => Version++;
 
     /// <summary>Adds <paramref name="delta"/> in place.</summary>
     public Variable AssignAdd(Tensor delta) { Check(delta, "AssignAdd"); return Assign(Ops.Add(this, delta)); }

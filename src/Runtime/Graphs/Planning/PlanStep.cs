@@ -37,7 +37,7 @@ internal class PlanStep(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor
     /// <summary>Runs the step on <see cref="Arguments"/>; returns its value.</summary>
     public virtual Tensor Execute()
     {
-        if (_view is not null && _view.TryGetTarget(out var view) && SameArgumentsAsView()) return view;
+        if (_view is not null && !Op.HasSideEffects && _view.TryGetTarget(out var view) && SameArgumentsAsView()) return view;
         var result = Op.Compute(Arguments, new KernelOutput(Spec, Buffer));
         bool inBuffer = Buffer is not null && ReferenceEquals(result.Storage, Buffer.Storage);
         if (!inBuffer && !Op.MayReturnInputStorage) CheckNotAliased(result);

@@ -103,14 +103,17 @@ public partial class BatchNormalization
         for (int i = 0; i < rank; i++) broadcast[i] = i == a ? inputs.Shape[a] : 1;
         Tensor B(Tensor t) => a == rank - 1 ? t : Ops.Reshape(t, new Shape(broadcast));
         Tensor mean, variance;
-        if (training && Trainable && !inputs.IsSymbolic)
+        // Eager calls and traced calls (TraceScope: a TensorFunction, a plan) update the moving statistics, the traced
+        // ones as AssignVariable ops that run with every run of the graph; a functional model being wired from
+        // Keras.Input (symbolic, not traced) updates nothing.
+        if (training && Trainable && (!inputs.IsSymbolic || TraceScope.IsActive))
         {
             mean = Ops.Mean(inputs, reduction);
             variance = Ops.Variance(inputs, reduction);
             var m = Tensor.Scalar(momentum, inputs.DType);
             var oneMinus = Tensor.Scalar(1 - momentum, inputs.DType);
-            movingMean!.Assign(Ops.Add(Ops.Mul(movingMean.Value(), m), Ops.Mul(Ops.StopGradient(mean), oneMinus)));
-            movingVariance!.Assign(Ops.Add(Ops.Mul(movingVariance.Value(), m), Ops.Mul(Ops.StopGradient(variance), oneMinus)));
+            Ops.AssignVariable(movingMean!, Ops.Add(Ops.Mul(movingMean!, m), Ops.Mul(Ops.StopGradient(mean), oneMinus)));
+            Ops.AssignVariable(movingVariance!, Ops.Add(Ops.Mul(movingVariance!, m), Ops.Mul(Ops.StopGradient(variance), oneMinus)));
         }
         else
         {

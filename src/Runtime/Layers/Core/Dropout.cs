@@ -15,7 +15,7 @@ public partial class Dropout
     private readonly double rate;
     private readonly int[]? noiseShape;
     private readonly int? seed;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="rate">The fraction of inputs to drop, in [0, 1).</param>
@@ -28,7 +28,7 @@ public partial class Dropout
         this.rate = rate;
         this.noiseShape = noiseShape;
         this.seed = seed;
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
         InputSpec = null; // any shape
     }
 
@@ -39,14 +39,14 @@ public partial class Dropout
     protected Tensor Call(Tensor inputs, bool training = false)
     {
         if (!training || rate == 0) return inputs;
-        var shape = inputs.Shape;
+        int[]? noise = null;
         if (noiseShape is { } ns)
         {
-            var dims = new int[inputs.Rank];
-            for (int i = 0; i < dims.Length; i++) dims[i] = i < ns.Length && ns[i] > 0 ? ns[i] : inputs.Shape[i];
-            shape = new Shape(dims);
+            noise = new int[inputs.Rank];
+            for (int i = 0; i < noise.Length; i++) noise[i] = i < ns.Length && ns[i] > 0 ? ns[i] : -1;
         }
-        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(shape, dtype: inputs.DType), Tensor.Scalar(rate, inputs.DType)), inputs.DType);
+        // A RandomUniform op: fresh per eager call and per run of a traced graph or plan.
+        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(inputs, shape: noise), Tensor.Scalar(rate, inputs.DType)), inputs.DType);
         return Ops.Mul(inputs, Ops.Div(keep, Tensor.Scalar(1 - rate, inputs.DType)));
     }
 }

@@ -17,7 +17,7 @@ public partial class AlphaDropout
     private readonly double rate;
     private readonly int?[]? noiseShape;
     private readonly int? seed;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="rate">The drop probability, in [0, 1].</param>
@@ -30,7 +30,7 @@ public partial class AlphaDropout
         this.rate = rate;
         this.noiseShape = noiseShape is null ? null : [.. noiseShape];
         this.seed = seed;
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
         InputSpec = null;
     }
 
@@ -73,15 +73,14 @@ public partial class AlphaDropout
     {
         if (!training || rate == 0) return inputs;
         var dt = inputs.DType;
-        var shape = inputs.Shape;
+        int[]? noise = null;
         if (noiseShape is { } ns)
         {
-            var dims = new int[ns.Length];
-            for (int i = 0; i < dims.Length; i++) dims[i] = ns[i] ?? inputs.Shape[i];
-            shape = new Shape(dims);
+            noise = new int[ns.Length];
+            for (int i = 0; i < noise.Length; i++) noise[i] = ns[i] ?? -1;
         }
         const double alphaP = -SeluAlpha * SeluScale;
-        var kept = Ops.Cast(Ops.GreaterEqual(generator.Uniform(shape, dtype: dt), Tensor.Scalar(rate, dt)), dt);
+        var kept = Ops.Cast(Ops.GreaterEqual(generator.Uniform(inputs, shape: noise), Tensor.Scalar(rate, dt)), dt);
         double a = Math.Pow((1 - rate) * (1 + rate * alphaP * alphaP), -0.5);
         double b = -a * alphaP * rate;
         var x = Ops.Add(Ops.Mul(inputs, kept), Ops.Mul(Tensor.Scalar(alphaP, dt), Ops.Sub(Tensor.Scalar(1.0, dt), kept)));

@@ -9,7 +9,7 @@ public partial class GaussianDropout
 {
     private readonly double rate;
     private readonly int? seed;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="rate">The drop probability, in [0, 1].</param>
@@ -20,7 +20,7 @@ public partial class GaussianDropout
             throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={PythonText.Number(rate)}");
         this.rate = rate;
         this.seed = seed;
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
         InputSpec = null;
     }
 
@@ -32,6 +32,6 @@ public partial class GaussianDropout
     {
         if (!training || rate == 0) return inputs;
         double stddev = Math.Sqrt(rate / (1.0 - rate));
-        return Ops.Mul(inputs, generator.Normal(inputs.Shape, 1.0, stddev, inputs.DType));
+        return Ops.Mul(inputs, generator.Normal(inputs, 1.0, stddev));
     }
 }

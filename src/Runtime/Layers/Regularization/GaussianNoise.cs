@@ -10,7 +10,7 @@ public partial class GaussianNoise
 {
     private readonly double stddev;
     private readonly int? seed;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="stddev">The noise's standard deviation, in [0, 1].</param>
@@ -21,7 +21,7 @@ public partial class GaussianNoise
             throw new ArgumentOutOfRangeException(nameof(stddev), stddev, $"Invalid value received for argument `stddev`. Expected a float value between 0 and 1. Received: stddev={PythonText.Number(stddev)}");
         this.stddev = stddev;
         this.seed = seed;
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
         InputSpec = null;
     }
 
@@ -32,6 +32,6 @@ public partial class GaussianNoise
     protected Tensor Call(Tensor inputs, bool training = false)
     {
         if (!training || stddev == 0) return inputs;
-        return Ops.Add(inputs, generator.Normal(inputs.Shape, 0.0, stddev, inputs.DType));
+        return Ops.Add(inputs, generator.Normal(inputs, 0.0, stddev));
     }
 }

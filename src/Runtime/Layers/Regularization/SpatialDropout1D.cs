@@ -12,7 +12,7 @@ public partial class SpatialDropout1D
 {
     private readonly double rate;
     private readonly int? seed;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="rate">The fraction of channels to drop, in [0, 1).</param>
@@ -23,7 +23,7 @@ public partial class SpatialDropout1D
             throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}");
         this.rate = rate;
         this.seed = seed;
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
         InputSpec = new InputSpec(ndim: 3);
     }
 
@@ -34,9 +34,8 @@ public partial class SpatialDropout1D
     protected Tensor Call(Tensor inputs, bool training = false)
     {
         if (!training || rate == 0) return inputs;
-        var shape = inputs.Shape;
-        var noise = new Shape([shape[0], 1, shape[2]]);
-        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(noise, dtype: inputs.DType), Tensor.Scalar(rate, inputs.DType)), inputs.DType);
+        int[] noise = [-1, 1, -1];
+        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(inputs, shape: noise), Tensor.Scalar(rate, inputs.DType)), inputs.DType);
         return Ops.Mul(inputs, Ops.Div(keep, Tensor.Scalar(1 - rate, inputs.DType)));
     }
 

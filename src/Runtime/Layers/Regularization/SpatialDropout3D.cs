@@ -13,7 +13,7 @@ public partial class SpatialDropout3D
     private readonly double rate;
     private readonly int? seed;
     private readonly string dataFormat;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="rate">The fraction of channels to drop, in [0, 1).</param>
@@ -26,7 +26,7 @@ public partial class SpatialDropout3D
         this.rate = rate;
         this.seed = seed;
         this.dataFormat = PoolingArguments.DataFormat(dataFormat);
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
         InputSpec = new InputSpec(ndim: 5);
     }
 
@@ -37,9 +37,8 @@ public partial class SpatialDropout3D
     protected Tensor Call(Tensor inputs, bool training = false)
     {
         if (!training || rate == 0) return inputs;
-        var shape = inputs.Shape;
-        var noise = dataFormat == "channels_first" ? new Shape([shape[0], shape[1], 1, 1, 1]) : new Shape([shape[0], 1, 1, 1, shape[4]]);
-        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(noise, dtype: inputs.DType), Tensor.Scalar(rate, inputs.DType)), inputs.DType);
+        int[] noise = dataFormat == "channels_first" ? [-1, -1, 1, 1, 1] : [-1, 1, 1, 1, -1];
+        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(inputs, shape: noise), Tensor.Scalar(rate, inputs.DType)), inputs.DType);
         return Ops.Mul(inputs, Ops.Div(keep, Tensor.Scalar(1 - rate, inputs.DType)));
     }
 

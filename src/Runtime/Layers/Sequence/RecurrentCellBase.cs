@@ -23,7 +23,7 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
     private protected readonly double dropout;
     private protected readonly double recurrentDropout;
     private protected readonly int? seed;
-    private readonly RandomGenerator generator;
+    private readonly SeedGenerator generator;
     private protected Variable? kernel;
     private protected Variable? recurrentKernel;
     private protected Variable? bias;
@@ -52,7 +52,7 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
         this.dropout = Math.Min(1.0, Math.Max(0.0, dropout));
         this.recurrentDropout = Math.Min(1.0, Math.Max(0.0, recurrentDropout));
         this.seed = seed;
-        generator = new RandomGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
+        generator = new SeedGenerator(seed ?? RandomGenerator.Global.NextInt(int.MaxValue));
     }
 
     /// <summary>Number of units.</summary>
@@ -126,18 +126,22 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
         ArgumentNullException.ThrowIfNull(timeMajorInputs);
         var x = timeMajorInputs;
         recurrentMask = null;
-        if (training && !x.IsSymbolic)
+        // Masks are RandomUniform ops (fresh per call, and per run of a traced graph or plan); a functional model being
+        // wired (symbolic, not traced) draws none.
+        if (training && (!x.IsSymbolic || TraceScope.IsActive))
         {
-            if (dropout is > 0 and < 1) x = Ops.Mul(x, DropMask(new Shape(1, x.Shape[1], x.Shape[2]), dropout, x.DType));
-            if (recurrentDropout is > 0 and < 1) recurrentMask = DropMask(new Shape(x.Shape[1], units), recurrentDropout, x.DType);
+            if (dropout is > 0 and < 1) x = Ops.Mul(x, DropMask(x, [1, -1, -1], dropout));
+            if (recurrentDropout is > 0 and < 1) recurrentMask = Ops.Reshape(DropMask(x, [1, -1, units], recurrentDropout), new Shape(-1, units));
         }
         var projected = Ops.MatMul(x, kernel!);
         return InputBias is { } b ? Ops.Add(projected, b) : projected;
     }
 
-    private Tensor DropMask(Shape shape, double rate, DType dtype)
+    /// <summary>A keep mask scaled by <c>1 / (1 - rate)</c>, of <paramref name="timeMajor"/>'s shape with <paramref name="shape"/>'s overrides (-1: its dimension).</summary>
+    private Tensor DropMask(Tensor timeMajor, int[] shape, double rate)
     {
-        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(shape, dtype: dtype), Tensor.Scalar(rate, dtype)), dtype);
+        var dtype = timeMajor.DType;
+        var keep = Ops.Cast(Ops.GreaterEqual(generator.Uniform(timeMajor, shape: shape), Tensor.Scalar(rate, dtype)), dtype);
         return Ops.Div(keep, Tensor.Scalar(1 - rate, dtype));
     }
 

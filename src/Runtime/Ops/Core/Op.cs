@@ -53,6 +53,14 @@ public abstract class Op
     /// </summary>
     internal virtual bool IsViewFor(ReadOnlySpan<TensorSpec> inputs, TensorSpec output) => MayReturnInputStorage;
 
+    /// <summary>
+    /// Whether running the op changes state besides its output: it writes a variable (<c>AssignVariable</c>) or
+    /// advances a random generator's counter (<c>RandomUniform</c>, <c>RandomNormal</c>). A trace keeps such an
+    /// op in its graph even when no output depends on it (<see cref="TraceScope"/>), graph runs and plans run it
+    /// at its place in graph order on every run, and a plan never replays an earlier run's result for it.
+    /// </summary>
+    public virtual bool HasSideEffects => false;
+
     /// <summary>Attributes as text, for <see cref="ToString"/> and graph pictures (e.g. <c>axes=[1], keepdims=true</c>).</summary>
     public virtual string DescribeAttributes() => "";
 
@@ -102,7 +110,15 @@ public abstract class Op
 /// <summary>One application of an op to inputs, as recorded for a symbolic tensor.</summary>
 public sealed class OpNode
 {
-    internal OpNode(Op op, Tensor[] inputs) { Op = op; Inputs = inputs; }
+    private static long s_created;
+
+    internal OpNode(Op op, Tensor[] inputs) { Op = op; Inputs = inputs; Sequence = Interlocked.Increment(ref s_created); }
+
+    /// <summary>
+    /// When the application was recorded, relative to the others (increasing): a trace with side effects orders its
+    /// graph by it, so a graph run reads and writes variables in the order the traced code did.
+    /// </summary>
+    internal long Sequence { get; }
 
     /// <summary>The op.</summary>
     public Op Op { get; }

@@ -1,9 +1,10 @@
 namespace LayerGen.Operations;
 
 /// <summary>
-/// Runs an op one of three ways: symbolically (any input symbolic: only the shape rule runs and the
-/// application is recorded in the output's <see cref="Tensor.Node"/>) or eagerly; either way the
-/// <see cref="Observer"/> (gradient tapes) sees the application.
+/// Runs an op one of three ways: symbolically (any input symbolic, or, while a trace is active
+/// (<see cref="TraceScope"/>), any input a variable: only the shape rule runs and the application is recorded in the
+/// output's <see cref="Tensor.Node"/>) or eagerly; either way the <see cref="Observer"/> (gradient tapes) sees the
+/// application. A traced op reading a variable thus reads it when the graph runs, not its value at trace time.
 /// </summary>
 public static class OpRunner
 {
@@ -20,18 +21,19 @@ public static class OpRunner
         // Up to three inputs (nearly every op) keep their specs on the stack: no array per call.
         var buffer = default(SpecBuffer);
         Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];
-        bool symbolic = false;
+        bool symbolic = false, tracing = TraceScope.IsActive;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i] ?? throw new ArgumentNullException($"{op.Name}: input {i} is null.");
             specs[i] = t.Spec;
-            symbolic |= t.IsSymbolic;
+            symbolic |= t.IsSymbolic || (tracing && t.IsMutable);
         }
         var spec = op.InferOutput(specs);
         if (symbolic)
         {
             // Recorded on tapes too: a tape inside a traced function then traces the backward pass as ops.
             var node = new Tensor(spec, new OpNode(op, inputs.ToArray()));
+            if (op.HasSideEffects) TraceScope.Current?.Record(node);
             Observer?.Invoke(op, inputs, node);
             return node;
         }
@@ -52,7 +54,7 @@ public static class OpRunner
     internal static Tensor RunOverFirstInput(Op op, params ReadOnlySpan<Tensor> inputs)
     {
         var first = inputs[0];
-        if (first.IsMutable || first.IsSymbolic) return Run(op, inputs);
+        if (first.IsMutable || first.IsSymbolic || TraceScope.IsActive) return Run(op, inputs);
         BeforeRun?.Invoke(inputs);
         var buffer = default(SpecBuffer);
         Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];

@@ -265,7 +265,11 @@ public abstract class Layer : Module
     public void AddLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        if (loss.IsSymbolic) return; // calls on symbolic tensors (functional construction, builds) keep no losses
+        if (loss.IsSymbolic)
+        {
+            StepTracing.Unsupported("A loss added with AddLoss during a traced call");
+            return; // calls on symbolic tensors (functional construction, builds) keep no losses
+        }
         _losses.Add(loss);
     }
 
@@ -287,7 +291,7 @@ public abstract class Layer : Module
                 foreach (var (v, r) in layer._regularizers) regularizers.TryAdd(v, r);
             }
             foreach (var v in TrainableVariables)
-                if (regularizers.TryGetValue(v, out var r)) list.Add(r.Call(v));
+                if (regularizers.TryGetValue(v, out var r)) list.Add(r.Call(StepTracing.Read(v)));
             return list;
         }
     }
@@ -400,6 +404,7 @@ public abstract class Layer : Module
         if (ActivityRegularizer is { } activity)
             foreach (var o in outputs)
                 if (!o.IsSymbolic) AddLoss(activity.Call(o));
+                else StepTracing.Unsupported($"The activity regularizer of layer \"{Name}\"");
         bool symbolic = arguments.AnySymbolic();
         if (symbolic || !frame.WasBuilt || _outputShapes is null)
         {

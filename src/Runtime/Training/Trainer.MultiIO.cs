@@ -68,7 +68,7 @@ internal sealed partial class Trainer
         if (lossWeights is not null) CheckCount("loss weights", lossWeights.Count, names);
         if (metrics is not null) CheckCount("metric lists", metrics.Count, names);
         if (weightedMetrics is not null) CheckCount("weighted metric lists", weightedMetrics.Count, names);
-        Compile(optimizer, null, null);
+        Compile(optimizer, (Loss?)null, null);
         _perOutputCompile = true;
         _outputLosses = [.. loss];
         _lossWeights = lossWeights is null ? null : [.. lossWeights];

@@ -103,6 +103,7 @@ public partial class BatchNormalization
         for (int i = 0; i < rank; i++) broadcast[i] = i == a ? inputs.Shape[a] : 1;
         Tensor B(Tensor t) => a == rank - 1 ? t : Ops.Reshape(t, new Shape(broadcast));
         Tensor mean, variance;
+        if (training && Trainable && inputs.IsSymbolic) StepTracing.Unsupported($"The moving statistics of BatchNormalization layer \"{Name}\"");
         if (training && Trainable && !inputs.IsSymbolic)
         {
             mean = Ops.Mean(inputs, reduction);

@@ -126,6 +126,7 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
         ArgumentNullException.ThrowIfNull(timeMajorInputs);
         var x = timeMajorInputs;
         recurrentMask = null;
+        if (training && x.IsSymbolic && (dropout is > 0 and < 1 || recurrentDropout is > 0 and < 1)) StepTracing.Unsupported("A recurrent layer's dropout");
         if (training && !x.IsSymbolic)
         {
             if (dropout is > 0 and < 1) x = Ops.Mul(x, DropMask(new Shape(1, x.Shape[1], x.Shape[2]), dropout, x.DType));

@@ -42,6 +42,21 @@ public static class OpRunner
     }
 
     /// <summary>
+    /// Applies <paramref name="op"/> symbolically even when every input is concrete: only the shape rule runs and
+    /// the output is a symbolic tensor whose node reads the inputs (variables by reference) when a graph built from
+    /// it runs. Tapes see the application. A traced training step reads weight regularizers' variables this way,
+    /// so their penalty is computed at each run rather than captured as a constant.
+    /// </summary>
+    internal static Tensor RunSymbolic(Op op, params ReadOnlySpan<Tensor> inputs)
+    {
+        var specs = new TensorSpec[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) specs[i] = (inputs[i] ?? throw new ArgumentNullException($"{op.Name}: input {i} is null.")).Spec;
+        var node = new Tensor(op.InferOutput(specs), new OpNode(op, inputs.ToArray()));
+        Observer?.Invoke(op, inputs, node);
+        return node;
+    }
+
+    /// <summary>
     /// Applies an elementwise <paramref name="op"/> writing its output over the storage of <paramref name="inputs"/>[0]
     /// when that is safe by shape: an eager run whose first input has the output's spec and is not mutable (a variable). The
     /// result is a new tensor sharing that storage, so the first input's values are overwritten: callers use it

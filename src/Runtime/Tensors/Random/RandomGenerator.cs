@@ -36,6 +36,7 @@ public sealed class RandomGenerator
     // SplitMix64: small, fast, and statistically good enough for weight initialisation.
     private ulong NextUInt64()
     {
+        StepTracing.Unsupported("A random draw (dropout, noise, random augmentation) fixed at trace time");
         ulong z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

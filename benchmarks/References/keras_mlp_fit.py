@@ -50,7 +50,7 @@ def main():
     y_test = read_idx("t10k-labels-idx1-ubyte.gz", 8, (10000,)).astype(np.int64)
     model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(256, activation="relu"),
                               keras.layers.Dense(256, activation="relu"), keras.layers.Dense(10)])
-    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), ["accuracy"])
+    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     timer = EpochTimes()
     model.fit(x_train, y_train, batch_size=128, epochs=epochs, verbose=0, callbacks=[timer])
     warm = timer.times[1:] or timer.times

@@ -203,6 +203,23 @@ public sealed class PlannedStepTests
         Assert.Equal(eager.Events, planned.Events);
     }
 
+    [Fact]
+    public void SparseCategoricalAccuracyCountsInPlaceAsArgMaxDoes()
+    {
+        // Ties (first maximum wins), labels as (n) and (n, 1): the in-place count against the tensor path (float labels).
+        var logits = Tensor.From(new float[,] { { 1, 3, 3 }, { 2, 2, 2 }, { 0, -1, 5 }, { 4, 4, 1 }, { -2, -1, -3 } });
+        int[] labels = [1, 0, 2, 1, 1];
+        var fast = new Metrics.SparseCategoricalAccuracy();
+        fast.UpdateState(Tensor.From(labels), logits);
+        fast.UpdateState(Ops.Reshape(Tensor.From(labels), [5, 1]), logits);
+        var general = new Metrics.SparseCategoricalAccuracy();
+        var floatLabels = Tensor.From(labels.Select(l => (float)l).ToArray());
+        general.UpdateState(floatLabels, logits);
+        general.UpdateState(floatLabels, logits);
+        Assert.Equal(0.8f, fast.Result());
+        Assert.Equal(general.Result(), fast.Result());
+    }
+
     private sealed class Recorder : Callback
     {
         public List<string> Events { get; } = [];

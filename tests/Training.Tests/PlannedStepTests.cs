@@ -220,6 +220,49 @@ public sealed class PlannedStepTests
         Assert.Equal(general.Result(), fast.Result());
     }
 
+    [Fact]
+    public void SeveralInputsAndOutputsArePlannedBitIdenticallyToEager()
+    {
+        var g = new RandomGenerator(5);
+        Tensor[] x = [g.Normal([30, 4]), g.Normal([30, 3])];
+        var labels = new float[30 * 3];
+        for (int i = 0; i < 30; i++) labels[i * 3 + i % 3] = 1;
+        Tensor[] y = [g.Normal([30, 2]), Tensor.From<float>(labels, [30, 3])];
+        Tensor?[] sampleWeight = [null, g.Uniform([30])];
+        (Tensor[] Weights, History History, float[] Prediction, Dictionary<string, double> Eval, int Traces, string? Failure) Run(bool eager)
+        {
+            RandomGenerator.SetGlobalSeed(21);
+            Keras.ClearSession();
+            var a = Keras.Input([4], name: "in_a");
+            var b = Keras.Input([3], name: "in_b");
+            var ha = new Dense(6, activation: "relu").Invoke(a);
+            var hb = new Dense(6, activation: "tanh").Invoke(b);
+            var reg = new Dense(2).Invoke(new Concatenate().Invoke([ha, hb]));
+            var cls = new Dense(3, activation: "softmax").Invoke(new Add().Invoke([ha, hb]));
+            var model = new Model([a, b], [reg, cls]);
+            model.Compile(new Adam(learningRate: 0.01), loss: ["mse", "categorical_crossentropy"], lossWeights: [1.0, 0.5],
+                metrics: [["mae"], ["accuracy"]]);
+            model.RunEagerly = eager;
+            RandomGenerator.SetGlobalSeed(12);
+            var history = model.Fit(x, y, batchSize: 8, epochs: 3, verbose: 0, sampleWeight: sampleWeight, validationData: (x, y));
+            var prediction = model.Predict(x, batchSize: 8, verbose: 0)[1].ToFloatArray();
+            var eval = model.Evaluate(x, y, batchSize: 8, verbose: 0);
+            return (model.GetWeights(), history, prediction, eval, model.TraceCount, model.TraceFailure);
+        }
+        var planned = Run(eager: false);
+        var eager = Run(eager: true);
+        Assert.Null(planned.Failure);
+        Assert.True(planned.Traces >= 4, $"traces {planned.Traces}"); // train 8 and 6, test 8 and 6, predict
+        Assert.Equal(0, eager.Traces);
+        for (int i = 0; i < eager.Weights.Length; i++)
+            Assert.Equal(eager.Weights[i].ToFloatArray(), planned.Weights[i].ToFloatArray());
+        Assert.Equal(eager.History.Values.Keys.Order(), planned.History.Values.Keys.Order());
+        foreach (var key in eager.History.Values.Keys)
+            Assert.Equal(eager.History[key], planned.History[key]);
+        Assert.Equal(eager.Prediction, planned.Prediction);
+        Assert.Equal(eager.Eval, planned.Eval);
+    }
+
     private sealed class Recorder : Callback
     {
         public List<string> Events { get; } = [];

@@ -40,7 +40,7 @@ internal sealed partial class Trainer
     /// <c>ComputeLoss</c> that reads values, which a trace does not have) switches that step kind to the eager path
     /// for this model, with one <see cref="System.Diagnostics.Trace"/> warning.
     /// </summary>
-    public string? TraceFailure => _trainTraceFailure ?? _testTraceFailure ?? _predictTraceFailure;
+    public string? TraceFailure => _trainTraceFailure ?? _testTraceFailure ?? _predictTraceFailure ?? MultiTraceFailure;
 
     private void ClearPlans()
     {
@@ -51,6 +51,7 @@ internal sealed partial class Trainer
         _testOrder.Clear();
         _predictOrder.Clear();
         _trainTraceFailure = _testTraceFailure = _predictTraceFailure = null;
+        ClearMultiPlans();
     }
 
     /// <summary>The shapes and dtypes a step is traced for (absent targets or weights: null).</summary>

@@ -155,6 +155,22 @@ public sealed class PlannedStepTests
     }
 
     [Fact]
+    public void WhatALayerComputesFromItsWeightsAloneIsRecomputedAtEveryRun()
+    {
+        // SeparableConv1D reshapes its kernels before using them: traced, those reads must stay graph nodes, or the
+        // plan would keep the kernels it saw at trace time (here zeros).
+        var x = new RandomGenerator(3).Normal([2, 6, 3]);
+        var model = new Sequential([new InputLayer(shape: [6, 3]), new SeparableConv1D(4, 3, depthMultiplier: 2), new Dense(2)]);
+        var weights = model.GetWeights();
+        model.SetWeights([.. weights.Select(w => Tensor.Zeros(w.Shape))]);
+        _ = model.Predict(x, verbose: 0);
+        model.SetWeights(weights);
+        var planned = model.Predict(x, verbose: 0).ToFloatArray();
+        Assert.Equal(model.CallWithTraining(x, training: false).ToFloatArray(), planned);
+        Assert.Null(model.TraceFailure);
+    }
+
+    [Fact]
     public void OverriddenTrainStepIsHonoured()
     {
         var (x, y) = Data(40, 12, 4, 6);

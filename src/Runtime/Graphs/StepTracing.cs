@@ -1,19 +1,23 @@
 namespace LayerGen.Graphs;
 
 /// <summary>
-/// The scope in which the trainer traces a training or evaluation step (Keras's <c>train_function</c>). Inside it:
+/// The scope in which the trainer traces a step (Keras's <c>train_function</c>, <c>test_function</c>,
+/// <c>predict_function</c>). Inside it:
 /// <list type="bullet">
-/// <item>variables that no symbolic input reaches (a weight regularizer's penalty, computed from the variable
-/// alone) are read symbolically through <see cref="Read"/>, so the plan recomputes what depends on them at every
-/// run instead of capturing the trace-time value as a constant;</item>
+/// <item>ops reading a variable run symbolically (<see cref="OpRunner.VariablesSymbolic"/>), so what a layer computes
+/// from its weights alone (a reshaped kernel, a regularizer's penalty) is a graph node recomputed at every run instead of
+/// a constant captured at trace time;</item>
 /// <item>code that a plan would not replay faithfully (a random draw fixed at trace time, moving statistics or
-/// recurrent states updated only on concrete values, losses added on symbolic tensors) calls
-/// <see cref="Unsupported"/>, which aborts the trace so the trainer takes the eager step instead.</item>
+/// recurrent states updated only on concrete values, losses added on symbolic tensors) aborts the trace: random
+/// draws throw (<see cref="RandomGenerator.DrawsForbidden"/>), the others call <see cref="Unsupported"/>. The trainer
+/// then takes the eager step.</item>
 /// </list>
-/// Outside a scope, <see cref="Read"/> is the variable itself and <see cref="Unsupported"/> does nothing.
+/// Outside a scope, <see cref="Unsupported"/> does nothing.
 /// </summary>
 internal static class StepTracing
 {
+    private const string RandomDraw = "A random draw (dropout, noise, random augmentation) cannot be traced into a planned step yet: it would be fixed at trace time";
+
     [ThreadStatic] private static int t_depth;
 
     /// <summary>Whether a step is being traced on this thread.</summary>
@@ -23,15 +27,10 @@ internal static class StepTracing
     public static Scope Begin()
     {
         t_depth++;
+        OpRunner.VariablesSymbolic++;
+        RandomGenerator.DrawsForbidden = RandomDraw;
         return default;
     }
-
-    /// <summary>
-    /// <paramref name="variable"/> itself outside a scope; inside one, a symbolic same-shape reshape of it (a view in a
-    /// plan, the identity for gradients), so what is computed from it is traced and recomputed at every run.
-    /// </summary>
-    public static Tensor Read(Variable variable)
-        => t_depth > 0 ? OpRunner.RunSymbolic(new ReshapeOp(variable.Shape), variable) : variable;
 
     /// <summary>Inside a scope, aborts the trace: <paramref name="what"/> would not be replayed faithfully by a plan.</summary>
     public static void Unsupported(string what)
@@ -43,7 +42,12 @@ internal static class StepTracing
     public readonly struct Scope : IDisposable
     {
         /// <inheritdoc/>
-        public void Dispose() => t_depth--;
+        public void Dispose()
+        {
+            t_depth--;
+            OpRunner.VariablesSymbolic--;
+            if (t_depth == 0) RandomGenerator.DrawsForbidden = null;
+        }
     }
 }
 

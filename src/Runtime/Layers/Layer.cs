@@ -291,7 +291,7 @@ public abstract class Layer : Module
                 foreach (var (v, r) in layer._regularizers) regularizers.TryAdd(v, r);
             }
             foreach (var v in TrainableVariables)
-                if (regularizers.TryGetValue(v, out var r)) list.Add(r.Call(StepTracing.Read(v)));
+                if (regularizers.TryGetValue(v, out var r)) list.Add(r.Call(v));
             return list;
         }
     }

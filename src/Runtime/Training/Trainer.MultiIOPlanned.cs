@@ -127,7 +127,11 @@ internal sealed partial class Trainer
         if (plan is null)
         {
             TensorSpec[] specs = [.. x.Select(t => t.Spec)];
-            plan = Trace(() => TensorFunction.Trace(inputs => model.CallWithTraining(inputs, training: false), x.Length, model.Name + "_predict").Plan(specs),
+            plan = Trace(() => TensorFunction.Trace(inputs =>
+            {
+                using var scope = StepTracing.Begin();
+                return model.CallWithTraining(inputs, training: false);
+            }, x.Length, model.Name + "_predict").Plan(specs),
                 ref _multiPredictTraceFailure, "predict");
             if (plan is null) return null;
             if (_multiPredictPlans.Count >= MaxPlansPerKind) _multiPredictPlans.RemoveAt(0);

@@ -132,7 +132,7 @@ internal sealed partial class Trainer
             var spec = x.Spec;
             if (!_predictPlans.TryGetValue(spec, out var plan))
             {
-                plan = Trace(() => TensorFunction.Trace(t => model.CallWithTraining(t, training: false), model.Name + "_predict").Plan(spec), ref _predictTraceFailure, "predict");
+                plan = Trace(() => TensorFunction.Trace(PredictFunction, model.Name + "_predict").Plan(spec), ref _predictTraceFailure, "predict");
                 if (plan is not null) Remember(_predictPlans, _predictOrder, spec, plan);
             }
             if (plan is not null)
@@ -141,6 +141,13 @@ internal sealed partial class Trainer
                 return new Tensor((Array)output.Storage.Clone(), output.Shape, output.DType);
             }
         }
+        return model.CallWithTraining(x, training: false);
+    }
+
+    /// <summary>What a prediction plan traces: the model with <c>training: false</c>, inside a <see cref="StepTracing"/> scope.</summary>
+    private Tensor PredictFunction(Tensor x)
+    {
+        using var scope = StepTracing.Begin();
         return model.CallWithTraining(x, training: false);
     }
 
@@ -194,7 +201,7 @@ internal sealed partial class Trainer
             var x = inputs[0];
             var y = signature.Y is null ? null : inputs[n++];
             var sampleWeight = signature.SampleWeight is null ? null : inputs[n];
-            using var reads = StepTracing.Begin();
+            using var scope = StepTracing.Begin();
             if (!training)
             {
                 var pred = model.CallWithTraining(x, training: false);

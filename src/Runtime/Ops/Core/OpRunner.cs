@@ -25,7 +25,7 @@ public static class OpRunner
         {
             var t = inputs[i] ?? throw new ArgumentNullException($"{op.Name}: input {i} is null.");
             specs[i] = t.Spec;
-            symbolic |= t.IsSymbolic;
+            symbolic |= t.IsSymbolic || (t_variablesSymbolic > 0 && t.IsMutable);
         }
         var spec = op.InferOutput(specs);
         if (symbolic)
@@ -41,20 +41,15 @@ public static class OpRunner
         return output;
     }
 
+    [ThreadStatic] private static int t_variablesSymbolic;
+
     /// <summary>
-    /// Applies <paramref name="op"/> symbolically even when every input is concrete: only the shape rule runs and
-    /// the output is a symbolic tensor whose node reads the inputs (variables by reference) when a graph built from
-    /// it runs. Tapes see the application. A traced training step reads weight regularizers' variables this way,
-    /// so their penalty is computed at each run rather than captured as a constant.
+    /// While positive on this thread, an op reading a variable runs symbolically even when no input is symbolic, as a
+    /// variable read in a <c>tf.function</c> is a graph node: a traced training step then recomputes at every run what a
+    /// layer derives from its weights alone (a reshaped or transposed kernel, a regularizer's penalty) instead of
+    /// capturing the value it had at trace time. Raised and lowered by the trainer's step traces (<c>StepTracing</c>).
     /// </summary>
-    internal static Tensor RunSymbolic(Op op, params ReadOnlySpan<Tensor> inputs)
-    {
-        var specs = new TensorSpec[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) specs[i] = (inputs[i] ?? throw new ArgumentNullException($"{op.Name}: input {i} is null.")).Spec;
-        var node = new Tensor(op.InferOutput(specs), new OpNode(op, inputs.ToArray()));
-        Observer?.Invoke(op, inputs, node);
-        return node;
-    }
+    internal static int VariablesSymbolic { get => t_variablesSymbolic; set => t_variablesSymbolic = value; }
 
     /// <summary>
     /// Applies an elementwise <paramref name="op"/> writing its output over the storage of <paramref name="inputs"/>[0]
@@ -67,7 +62,7 @@ public static class OpRunner
     internal static Tensor RunOverFirstInput(Op op, params ReadOnlySpan<Tensor> inputs)
     {
         var first = inputs[0];
-        if (first.IsMutable || first.IsSymbolic) return Run(op, inputs);
+        if (first.IsMutable || first.IsSymbolic || t_variablesSymbolic > 0) return Run(op, inputs);
         BeforeRun?.Invoke(inputs);
         var buffer = default(SpecBuffer);
         Span<TensorSpec> specs = inputs.Length <= SpecBuffer.Length ? ((Span<TensorSpec>)buffer)[..inputs.Length] : new TensorSpec[inputs.Length];

@@ -10,6 +10,13 @@ using BenchmarkDotNet.Running;
 if (Environment.GetEnvironmentVariable("DOTNET_GCLOHThreshold") is null)
     Environment.SetEnvironmentVariable("DOTNET_GCLOHThreshold", "0x800000");
 
+// Issue 22's Stopwatch timings of Fit per epoch (not a BenchmarkDotNet class): -- mlp-fit [epochs]
+if (args.Length > 0 && args[0] == "mlp-fit")
+{
+    LayerGen.Benchmarks.MlpFitTiming.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

@@ -85,6 +85,20 @@ public class CompileConfigTests
     }
 
     [Fact]
+    public void RunEagerlyIsSavedAndLoadedAsKerasDoes()
+    {
+        foreach (bool eager in new[] { true, false })
+        {
+            var model = Classifier();
+            model.Compile(new Adam(0.01), "binary_crossentropy", runEagerly: eager);
+            var path = Archives.Temp(".keras");
+            model.Save(path);
+            Assert.Equal(eager, CompileConfigOf(path)["run_eagerly"]!.GetValue<bool>());
+            Assert.Equal(eager, Model.Load(path).RunEagerly);
+        }
+    }
+
+    [Fact]
     public void AnAccuracyObjectNamedAccuracyStaysThatObject()
     {
         var model = Classifier();

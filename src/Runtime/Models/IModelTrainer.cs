@@ -18,4 +18,7 @@ internal interface IModelTrainer
 
     /// <summary>The default <see cref="Model.TestStep"/>.</summary>
     Dictionary<string, double> TestStep(Tensor x, Tensor? y, Tensor? sampleWeight);
+
+    /// <summary>The default <see cref="Model.PredictStep"/>.</summary>
+    Tensor PredictStep(Tensor x);
 }

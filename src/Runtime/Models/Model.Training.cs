@@ -82,8 +82,11 @@ public partial class Model
     public virtual Dictionary<string, double> TestStep(Tensor x, Tensor? y, Tensor? sampleWeight)
         => Trainer.TestStep(x, y, sampleWeight);
 
-    /// <summary>One prediction step (Keras's <c>predict_step</c>): the model called with <c>training: false</c>.</summary>
-    public virtual Tensor PredictStep(Tensor x) => CallWithTraining(x, training: false);
+    /// <summary>
+    /// One prediction step (Keras's <c>predict_step</c>): the model called with <c>training: false</c>, by default as a
+    /// plan traced for the input's shape (unless the model was compiled with <c>runEagerly: true</c>); the result is the caller's.
+    /// </summary>
+    public virtual Tensor PredictStep(Tensor x) => Trainer.PredictStep(x);
 
     /// <summary>
     /// The model's inference (<see cref="PredictStep"/>, <c>training: false</c>) traced for inputs of exactly

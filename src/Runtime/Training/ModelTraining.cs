@@ -32,9 +32,22 @@ public static class ModelTraining
         /// <inheritdoc cref="Trainer.History"/>
         public History? History => Trainer.Of(model).History;
 
-        /// <inheritdoc cref="Trainer.Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/>
-        public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null)
-            => Trainer.Of(model).Compile(optimizer, loss, metrics);
+        /// <inheritdoc cref="Trainer.Compile(Optimizer?, Loss?, IEnumerable{Metric}?, bool)"/>
+        public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null, bool runEagerly = false)
+            => Trainer.Of(model).Compile(optimizer, loss, metrics, runEagerly);
+
+        /// <inheritdoc cref="Trainer.RunEagerly"/>
+        public bool RunEagerly
+        {
+            get => Trainer.Of(model).RunEagerly;
+            set => Trainer.Of(model).RunEagerly = value;
+        }
+
+        /// <inheritdoc cref="Trainer.TraceCount"/>
+        public int TraceCount => Trainer.Of(model).TraceCount;
+
+        /// <inheritdoc cref="Trainer.TraceFailure"/>
+        public string? TraceFailure => Trainer.Of(model).TraceFailure;
 
         /// <inheritdoc cref="Trainer.Compile(Optimizer?, IReadOnlyList{Loss?}, IReadOnlyList{double}?, IReadOnlyList{IReadOnlyList{Metric}?}?, IReadOnlyList{IReadOnlyList{Metric}?}?)"/>
         public void Compile(Optimizer? optimizer, IReadOnlyList<Loss?> loss, IReadOnlyList<double>? lossWeights = null,

@@ -68,7 +68,7 @@ internal sealed partial class Trainer
         if (lossWeights is not null) CheckCount("loss weights", lossWeights.Count, names);
         if (metrics is not null) CheckCount("metric lists", metrics.Count, names);
         if (weightedMetrics is not null) CheckCount("weighted metric lists", weightedMetrics.Count, names);
-        Compile(optimizer, null, null);
+        Compile(optimizer, (Loss?)null, null);
         _perOutputCompile = true;
         _outputLosses = [.. loss];
         _lossWeights = lossWeights is null ? null : [.. lossWeights];
@@ -275,6 +275,7 @@ internal sealed partial class Trainer
         EnsureOutputs(OutputCount);
         CheckTargets(y, _outputLosses!.Length);
         CheckTargets(sampleWeight as Tensor[], _outputLosses.Length, "sample weight arrays");
+        if (PlannedMultiTrainStep(optimizer, x, y, sampleWeight) is { } plannedLogs) return plannedLogs;
         var variables = _trainVariables!;
         Tensor[] yPred;
         Tensor total;
@@ -295,6 +296,8 @@ internal sealed partial class Trainer
     {
         CheckInputs(x);
         RequireCompiled();
+        if (model.Outputs.Count > 0) CheckTargets(y, model.Outputs.Count);
+        if (PlannedMultiTestStep(x, y, sampleWeight) is { } plannedLogs) return plannedLogs;
         var yPred = model.CallWithTraining(x, training: false);
         EnsureOutputs(yPred.Length);
         CheckTargets(y, yPred.Length);
@@ -324,7 +327,7 @@ internal sealed partial class Trainer
     public Tensor[] PredictOnBatch(Tensor[] x)
     {
         CheckInputs(x);
-        return model.CallWithTraining(x, training: false);
+        return PlannedMultiPredict(x) ?? model.CallWithTraining(x, training: false);
     }
 
     private Tensor?[]? WithClassWeights(Tensor[] y, Tensor?[]? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
@@ -463,7 +466,8 @@ internal sealed partial class Trainer
         for (int step = 0, start = 0; start < n; step++, start += bs)
         {
             cbs.OnPredictBatchBegin(step, empty);
-            parts.Add(model.CallWithTraining(Take(x, null, start, Math.Min(n, start + bs))!, training: false));
+            var batch = Take(x, null, start, Math.Min(n, start + bs))!;
+            parts.Add(PlannedMultiPredict(batch) ?? model.CallWithTraining(batch, training: false));
             cbs.OnPredictBatchEnd(step, empty);
         }
         cbs.OnPredictEnd(empty);

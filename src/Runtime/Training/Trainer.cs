@@ -44,10 +44,10 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         set { _distribution = value; _synchronized = false; }
     }
 
-    /// <summary>The optimizer given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/>, or null before.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?, bool)"/>, or null before.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/> (null: the model's own <see cref="Layer.Losses"/> only).</summary>
+    /// <summary>The loss given to <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?, bool)"/> (null: the model's own <see cref="Layer.Losses"/> only).</summary>
     public Loss? Loss { get; private set; }
 
     /// <summary>The compiled metrics, in order (<c>"accuracy"</c> is resolved to a concrete accuracy on the first batch).</summary>
@@ -56,7 +56,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     /// <summary>The running mean of the loss over the batches of the current epoch or evaluation (<c>loss</c> in the logs).</summary>
     public Mean LossTracker => _lossTracker;
 
-    /// <summary>Whether <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?)"/> has run.</summary>
+    /// <summary>Whether <see cref="Compile(Optimizer?, Loss?, IEnumerable{Metric}?, bool)"/> has run.</summary>
     public bool IsCompiled => Optimizer is not null;
 
     /// <summary>The <see cref="Callbacks.History"/> of the last <c>Fit</c>.</summary>
@@ -66,10 +66,14 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     /// Configures the model for training: <c>model.Compile(optimizer: "adam", loss: "mse", metrics: ["accuracy"])</c>
     /// or with objects (<c>new Adam(learningRate: 1e-3)</c>, <c>new BinaryCrossentropy(fromLogits: true)</c>).
     /// A model already built gets its optimizer built too (so a checkpoint can be restored into it before training).
+    /// The steps of <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c> and the *OnBatch methods are traced and planned per input
+    /// signature (Keras's compiled <c>train_function</c>) unless <paramref name="runEagerly"/> is true (Keras's <c>run_eagerly</c>).
     /// </summary>
-    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null)
+    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null, bool runEagerly = false)
     {
         Optimizer = optimizer ?? new RMSprop();
+        RunEagerly = runEagerly; // also drops the plans traced for the previous compile
+        TraceCount = 0;
         Loss = loss;
         ClearOutputs();
         _compiledMetrics.Clear();
@@ -193,6 +197,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             PrepareTrainVariables();
         }
         if (_distribution is { } distribution && !_synchronized) { distribution.Synchronize(model, optimizer); _synchronized = true; }
+        if (PlannedTrainStep(optimizer, x, y, sampleWeight) is { } plannedLogs) return plannedLogs;
         var variables = _trainVariables!;
         Tensor yPred, loss;
         Tensor?[] grads;
@@ -212,6 +217,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     {
         ArgumentNullException.ThrowIfNull(x);
         RequireCompiled();
+        if (model.IsBuilt && PlannedTestStep(x, y, sampleWeight) is { } plannedLogs) return plannedLogs;
         var yPred = model.CallWithTraining(x, training: false);
         var loss = model.ComputeLoss(x, y, yPred, sampleWeight);
         return model.ComputeMetrics(x, y, yPred, loss, sampleWeight);

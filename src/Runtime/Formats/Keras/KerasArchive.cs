@@ -214,7 +214,11 @@ public static class KerasArchive
         { throw new KerasFormatException($"Cannot rebuild the model from config.json: {e.Message}", e); }
         try
         {
-            if (compileModel && config["compile_config"] is JsonObject { Count: > 0 } compile) Compile(model, compile);
+            if (compileModel && config["compile_config"] is JsonObject { Count: > 0 } compile)
+            {
+                Compile(model, compile);
+                model.RunEagerly = compile["run_eagerly"] is JsonValue eager && eager.TryGetValue(out bool runEagerly) && runEagerly;
+            }
         }
         catch (KerasFormatException e) { throw new KerasFormatException(e.Message + CompileFalseHint, e); }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -337,7 +341,7 @@ public static class KerasArchive
         ["metrics"] = model.OutputMetrics is { } perOutput ? MetricLists(perOutput)
             : model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
         ["weighted_metrics"] = model.OutputWeightedMetrics is { } weighted ? MetricLists(weighted) : null,
-        ["run_eagerly"] = false,
+        ["run_eagerly"] = model.RunEagerly,
         ["steps_per_execution"] = 1,
         ["jit_compile"] = false,
     };

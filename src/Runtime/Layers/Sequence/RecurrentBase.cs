@@ -138,6 +138,7 @@ public abstract class RecurrentBase : Layer
             if (outputs is not null) outputs[k] = sequenceOutput;
         }
         if (steps == 0) throw new ShapeMismatchException(Name, $"the sequence must have at least one step, got input shape {inputs.Shape}.", inputs.Shape);
+        if (stateful && inputs.IsSymbolic) StepTracing.Unsupported($"The states of stateful recurrent layer \"{Name}\"");
         if (stateful && !inputs.IsSymbolic) carriedStates = states;
         var result = new List<Tensor> { outputs is not null ? Ops.Stack(outputs, 1) : previous! };
         if (returnState) result.AddRange(states);

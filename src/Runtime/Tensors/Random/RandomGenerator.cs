@@ -33,9 +33,18 @@ public sealed class RandomGenerator
         }
     }
 
+    [ThreadStatic] private static string? t_drawsForbidden;
+
+    /// <summary>
+    /// While set on this thread, every draw throws <see cref="InvalidOperationException"/> with this message: the trainer
+    /// sets it while it traces a training step, where a draw would be fixed into the plan (the step then runs eagerly).
+    /// </summary>
+    internal static string? DrawsForbidden { get => t_drawsForbidden; set => t_drawsForbidden = value; }
+
     // SplitMix64: small, fast, and statistically good enough for weight initialisation.
     private ulong NextUInt64()
     {
+        if (t_drawsForbidden is { } reason) throw new InvalidOperationException(reason);
         ulong z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

@@ -44,6 +44,13 @@ public partial class Mean(string name = "mean") : Metric(name)
         _count += weight;
     }
 
+    /// <summary>Adds a batch's sum and weight directly (a metric that counted its values without tensors).</summary>
+    internal void Add(float total, float count)
+    {
+        _total += total;
+        _count += count;
+    }
+
     internal static float Sum(Tensor t)
     {
         float s = 0;

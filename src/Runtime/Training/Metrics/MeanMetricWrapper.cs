@@ -20,5 +20,8 @@ public abstract class MeanMetricWrapper(string name) : Metric(name)
     /// <inheritdoc/>
     public override void ResetState() => _mean.ResetState();
 
+    /// <summary>Adds a batch's sum of per-sample values and its number of samples, for a subclass that computed them without tensors.</summary>
+    private protected void AddToMean(float total, float count) => _mean.Add(total, count);
+
     internal static Tensor F32(Tensor t) => t.DType == DType.Float32 ? t : Ops.Cast(t, DType.Float32);
 }

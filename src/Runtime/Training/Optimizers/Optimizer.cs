@@ -243,9 +243,13 @@ public abstract class Optimizer : ICheckpointable
         ArgumentNullException.ThrowIfNull(variables);
         if (gradients.Count != variables.Count) throw new ArgumentException($"{gradients.Count} gradients for {variables.Count} variables.", nameof(gradients));
         if (!IsBuilt) Build(variables);
-        var grads = new List<float[]>();
-        var vars = new List<Variable>();
-        var cons = new List<Constraint?>();
+        // Reused between updates (an optimizer updates from one thread at a time): a planned step allocates nothing here.
+        var grads = _applyGradients;
+        var vars = _applyVariables;
+        var cons = _applyConstraints;
+        grads.Clear();
+        vars.Clear();
+        cons.Clear();
         for (int i = 0; i < variables.Count; i++)
         {
             if (gradients[i] is not { } g) continue;
@@ -259,7 +263,7 @@ public abstract class Optimizer : ICheckpointable
             vars.Add(v);
             cons.Add(constraints?[i]);
         }
-        if (grads.Count == 0) { _iterations.Assign(Tensor.Scalar(_iterations.ToScalar<long>() + 1)); return; }
+        if (grads.Count == 0) { AdvanceIterations(_iterations.ToScalar<long>()); return; }
         ClipGradients(grads);
         float lr = CurrentLearningRate();
         if (WeightDecay is { } wd && wd != 0)
@@ -280,9 +284,25 @@ public abstract class Optimizer : ICheckpointable
             UpdateStep(grads[i], vars[i], _index[vars[i]], lr, step);
             Touch(vars[i]);
         }
-        _iterations.Assign(Tensor.Scalar(step + 1));
+        AdvanceIterations(step);
         for (int i = 0; i < vars.Count; i++)
             if (cons[i] is { } c) vars[i].Assign(c.Apply(vars[i]));
+        grads.Clear(); // do not keep the last batch's gradient arrays alive
+    }
+
+    private readonly List<float[]> _applyGradients = [];
+    private readonly List<Variable> _applyVariables = [];
+    private readonly List<Constraint?> _applyConstraints = [];
+
+    /// <summary>Sets the iteration counter to <paramref name="step"/> + 1, in place when it is the int64 scalar it is built as.</summary>
+    private void AdvanceIterations(long step)
+    {
+        if (_iterations.DType == DType.Int64 && _iterations.Shape.Size == 1)
+        {
+            _iterations.Data<long>()[0] = step + 1;
+            Touch(_iterations);
+        }
+        else _iterations.Assign(Tensor.Scalar(step + 1));
     }
 
     private readonly HashSet<string> _excludedNames = new(StringComparer.Ordinal);

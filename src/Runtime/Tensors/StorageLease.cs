@@ -1,9 +1,12 @@
+using System.Runtime.InteropServices;
+
 namespace LayerGen.Tensors;
 
 /// <summary>
 /// The owner of one pooled element array (<see cref="TensorStoragePool"/>). Every tensor that can see the array (the
 /// tensor a kernel made and the views sharing its storage) references this object, and is registered here through a
-/// weak reference that tracks resurrection. When the garbage collector finds the lease unreachable, its finalizer
+/// weak GC handle that tracks resurrection (a <see cref="GCHandle"/>, not a <c>WeakReference</c>: a
+/// <c>WeakReference</c> is itself finalizable, and its finalizer can free the handle before this one reads it). When the garbage collector finds the lease unreachable, its finalizer
 /// gives the array back to the pool, unless the array has <see cref="Escape">escaped</see> (a span or the array itself
 /// was handed to code that might keep it after the tensors are gone: it is then left to the GC) or one of the tensors
 /// is still alive (another finalizer of the same collection can still reach it: the lease waits for a later
@@ -13,7 +16,7 @@ internal sealed class StorageLease
 {
     private readonly Array _array;
     private readonly long _bytes;
-    private readonly List<WeakReference<Tensor>> _owners = new(1);
+    private readonly List<GCHandle> _owners = new(1);
     private int _escaped;
 
     internal StorageLease(Array array, long bytes)
@@ -31,7 +34,7 @@ internal sealed class StorageLease
     /// <summary>Registers a tensor that sees the array (the first owner, then each view).</summary>
     internal void AddOwner(Tensor owner)
     {
-        var weak = new WeakReference<Tensor>(owner, trackResurrection: true);
+        var weak = GCHandle.Alloc(owner, GCHandleType.WeakTrackResurrection);
         lock (_owners) _owners.Add(weak);
     }
 
@@ -51,18 +54,22 @@ internal sealed class StorageLease
     /// </summary>
     ~StorageLease()
     {
-        if (Volatile.Read(ref _escaped) != 0) return;
         lock (_owners)
         {
-            foreach (var owner in _owners)
+            if (Volatile.Read(ref _escaped) == 0)
             {
-                if (owner.TryGetTarget(out _))
+                foreach (var owner in _owners)
                 {
-                    GC.ReRegisterForFinalize(this);
-                    return;
+                    if (owner.Target is not null)
+                    {
+                        GC.ReRegisterForFinalize(this);
+                        return;
+                    }
                 }
             }
+            foreach (var owner in _owners) owner.Free();
+            _owners.Clear();
         }
-        TensorStoragePool.Return(_array, _bytes);
+        if (Volatile.Read(ref _escaped) == 0) TensorStoragePool.Return(_array, _bytes);
     }
 }

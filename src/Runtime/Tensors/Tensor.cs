@@ -116,6 +116,9 @@ public partial class Tensor
     /// <summary>Sets every element to zero (a planned buffer a kernel asked to be zeroed).</summary>
     internal void ClearStorage() => System.Array.Clear(StorageOrThrow);
 
+    /// <summary>The identity hash of the element array (tests: whether two tensors got the same array; nothing escapes).</summary>
+    internal int StorageIdentity => RuntimeHelpers.GetHashCode(StorageOrThrow);
+
     /// <summary>True when the storage came from <see cref="TensorStoragePool"/> and has not escaped (tests).</summary>
     internal bool HasPooledStorage => _lease is { Escaped: false };
 

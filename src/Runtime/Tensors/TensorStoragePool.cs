@@ -18,7 +18,7 @@ public static class TensorStoragePool
     private static int _lastGen1Count;
     private static volatile bool _enabled = !(AppContext.TryGetSwitch("LayerGen.Tensors.DisableStoragePool", out bool off) && off);
     private static long _minimumBytes = 1 << 20;
-    private static long _maxIdleBytes = 256L << 20;
+    private static long _maxIdleBytes = 128L << 20;
     private static long _collectionThresholdBytes = 32L << 20;
     private static long _rented, _reused;
 
@@ -44,7 +44,7 @@ public static class TensorStoragePool
         set => Interlocked.Exchange(ref _minimumBytes, Math.Max(1, value));
     }
 
-    /// <summary>At most this many bytes of idle arrays are kept (default 256 MiB); an array returned beyond it is left to the GC.</summary>
+    /// <summary>At most this many bytes of idle arrays are kept (default 128 MiB); an array returned beyond it is left to the GC.</summary>
     public static long MaxIdleBytes
     {
         get => Interlocked.Read(ref _maxIdleBytes);

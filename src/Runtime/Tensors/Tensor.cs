@@ -13,6 +13,12 @@ public partial class Tensor
     /// <summary>The element array (<c>float[]</c>, <c>double[]</c>, <c>int[]</c>, <c>long[]</c> or <c>bool[]</c>); null when symbolic.</summary>
     private protected Array? _storage;
 
+    /// <summary>
+    /// The owner of <see cref="_storage"/> when it came from <see cref="TensorStoragePool"/> (shared by the views of
+    /// that storage); null otherwise. See docs/design/tensor-storage.md.
+    /// </summary>
+    private StorageLease? _lease;
+
     internal Tensor(Array storage, Shape shape, DType dtype)
     {
         if (!shape.IsFullyDefined)
@@ -61,7 +67,23 @@ public partial class Tensor
     /// <summary>For a symbolic placeholder: its name, if any.</summary>
     public string? SymbolicName { get; }
 
-    internal Array Storage => _storage ?? throw new InvalidOperationException(
+    /// <summary>
+    /// The element array. Handing out the array lets the caller keep it beyond this tensor's lifetime, so a pooled
+    /// array is marked escaped and never goes back to <see cref="TensorStoragePool"/> (so are
+    /// <see cref="AsSpan{T}"/>, <see cref="Data{T}"/> and <see cref="Array{T}"/>). Kernels read and write through
+    /// <see cref="Lend{T}"/> instead.
+    /// </summary>
+    internal Array Storage
+    {
+        get
+        {
+            var storage = StorageOrThrow;
+            _lease?.Escape();
+            return storage;
+        }
+    }
+
+    private Array StorageOrThrow => _storage ?? throw new InvalidOperationException(
         $"This tensor is symbolic (spec {Spec}): it has no values. Symbolic tensors come from Keras.Input or tracing; call the model on real tensors to get values.");
 
     /// <summary>The elements as a read-only span; <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
@@ -76,8 +98,37 @@ public partial class Tensor
     internal T[] Array<T>() where T : unmanaged
         => Storage as T[] ?? throw new DTypeMismatchException("AsSpan", $"tensor has dtype {DType.Name()}, which is not stored as {typeof(T).Name}.");
 
+    /// <summary>
+    /// The elements, lent without marking a pooled array escaped. The caller must keep this tensor reachable until
+    /// its last use of the span: hold the span only inside one method that ends with <c>GC.KeepAlive(tensor)</c> (or
+    /// returns the tensor), never store it, never let it outlive the call. Kernels of the hot ops use it
+    /// (docs/design/tensor-storage.md lists the rules and the call sites).
+    /// </summary>
+    internal Span<T> Lend<T>() where T : unmanaged
+    {
+        if (StorageOrThrow is T[] arr) return arr;
+        throw new DTypeMismatchException("AsSpan", $"tensor has dtype {DType.Name()}, which is not stored as {typeof(T).Name}.");
+    }
+
+    /// <summary>Whether this tensor and <paramref name="other"/> read the same element array (an identity check: nothing escapes).</summary>
+    internal bool SharesStorageWith(Tensor other) => _storage is not null && ReferenceEquals(_storage, other._storage);
+
+    /// <summary>Sets every element to zero (a planned buffer a kernel asked to be zeroed).</summary>
+    internal void ClearStorage() => System.Array.Clear(StorageOrThrow);
+
+    /// <summary>The identity hash of the element array (tests: whether two tensors got the same array; nothing escapes).</summary>
+    internal int StorageIdentity => RuntimeHelpers.GetHashCode(StorageOrThrow);
+
+    /// <summary>True when the storage came from <see cref="TensorStoragePool"/> and has not escaped (tests).</summary>
+    internal bool HasPooledStorage => _lease is { Escaped: false };
+
     /// <summary>A copy of the elements in row-major order.</summary>
-    public T[] ToArray<T>() where T : unmanaged => AsSpan<T>().ToArray();
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        var copy = Lend<T>().ToArray();
+        GC.KeepAlive(this);
+        return copy;
+    }
 
     /// <summary>The elements converted to float, whatever the dtype.</summary>
     public float[] ToFloatArray() => DType == DType.Float32 ? ToArray<float>() : Ops.Cast(this, DType.Float32).ToArray<float>();
@@ -88,9 +139,11 @@ public partial class Tensor
     /// <summary>The single value of a one-element tensor.</summary>
     public T ToScalar<T>() where T : unmanaged
     {
-        var s = AsSpan<T>();
+        var s = Lend<T>();
         if (s.Length != 1) throw new ShapeMismatchException("ToScalar", $"tensor of shape {Shape} has {s.Length} elements, not one.", Shape);
-        return s[0];
+        var value = s[0];
+        GC.KeepAlive(this);
+        return value;
     }
 
     /// <summary>The element at a full index, e.g. <c>t.At&lt;float&gt;(1, 2)</c>; negative indices count from the end.</summary>
@@ -105,7 +158,9 @@ public partial class Tensor
             if (k < 0 || k >= d) throw new IndexOutOfRangeException($"At: index {index[i]} is out of range for axis {i} of size {d} (shape {Shape}).");
             flat = flat * d + k;
         }
-        return AsSpan<T>()[flat];
+        var value = Lend<T>()[flat];
+        GC.KeepAlive(this);
+        return value;
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> along the first axis (differentiable).</summary>
@@ -160,6 +215,20 @@ public partial class Tensor
         _ => Allocate(dtype, shape.Size),
     }, shape, dtype);
 
+    /// <summary>
+    /// A new concrete tensor for a kernel's output: from <see cref="TensorStoragePool"/> when it is large enough
+    /// (zero-filled when <paramref name="zeroed"/>), else <see cref="Empty"/> or <see cref="Uninitialized"/>.
+    /// </summary>
+    internal static Tensor Rent(Shape shape, DType dtype, bool zeroed)
+    {
+        if (TensorStoragePool.Rent(dtype, shape.Size) is not { } lease)
+            return zeroed ? Empty(shape, dtype) : Uninitialized(shape, dtype);
+        if (zeroed) System.Array.Clear(lease.Array);
+        var tensor = new Tensor(lease.Array, shape, dtype) { _lease = lease };
+        lease.AddOwner(tensor);
+        return tensor;
+    }
+
     /// <summary>Wraps an existing array without copying (internal: the caller gives up the array).</summary>
     internal static Tensor Wrap<T>(T[] data, Shape shape) where T : unmanaged => new(data, shape, DTypes.Of<T>());
 
@@ -175,7 +244,10 @@ public partial class Tensor
     /// <summary>The same elements under another shape of equal size; shares storage unless the source is mutable.</summary>
     internal static Tensor Reinterpret(Tensor x, Shape shape)
     {
-        var storage = x.IsMutable ? (Array)x.Storage.Clone() : x.Storage;
-        return new Tensor(storage, shape, x.DType);
+        if (x.IsMutable) return new Tensor((Array)x.Storage.Clone(), shape, x.DType);
+        // A view: it shares the storage and therefore its owner, so the array stays out of the pool while either is reachable.
+        var view = new Tensor(x.StorageOrThrow, shape, x.DType) { _lease = x._lease };
+        view._lease?.AddOwner(view);
+        return view;
     }
 }

@@ -12,7 +12,7 @@ internal sealed class ConvStep(int nodeId, ConvOp op, int[] inputs, TensorSpec s
     public override Tensor Execute()
     {
         var y = Op.Compute(Arguments.AsSpan(0, 2), new KernelOutput(Spec, Buffer));
-        AllocatedLastRun = Buffer is null || !ReferenceEquals(y.Storage, Buffer.Storage);
+        AllocatedLastRun = Buffer is null || !y.SharesStorageWith(Buffer);
         var bias = Arguments[2].AsSpan<float>();
         var values = y.Data<float>();
         Kernels.BiasActivation.Apply(values, values.Length / bias.Length, bias, activation);

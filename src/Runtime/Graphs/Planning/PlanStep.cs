@@ -39,10 +39,10 @@ internal class PlanStep(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor
     {
         if (_view is not null && !Op.HasSideEffects && _view.TryGetTarget(out var view) && SameArgumentsAsView()) return view;
         var result = Op.Compute(Arguments, new KernelOutput(Spec, Buffer));
-        bool inBuffer = Buffer is not null && ReferenceEquals(result.Storage, Buffer.Storage);
+        bool inBuffer = Buffer is not null && result.SharesStorageWith(Buffer);
         if (!inBuffer && !Op.MayReturnInputStorage) CheckNotAliased(result);
         AllocatedLastRun = Buffer is not null && !inBuffer;
-        if (Buffer is null && Arguments.Length > 0 && ReferenceEquals(result.Storage, Arguments[0].Storage)) RememberView(result);
+        if (Buffer is null && Arguments.Length > 0 && result.SharesStorageWith(Arguments[0])) RememberView(result);
         return result;
     }
 
@@ -70,7 +70,7 @@ internal class PlanStep(int nodeId, Op op, int[] inputs, TensorSpec spec, Tensor
     private void CheckNotAliased(Tensor result)
     {
         foreach (var arg in Arguments)
-            if (ReferenceEquals(arg.Storage, result.Storage))
+            if (arg.SharesStorageWith(result))
                 throw new InvalidOperationException($"ExecutionPlan: op '{Op}' returned its input's storage but does not declare MayReturnInputStorage.");
     }
 }

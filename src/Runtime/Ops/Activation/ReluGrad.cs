@@ -33,8 +33,11 @@ public sealed partial class ReluGradOp : Op
     {
         Tensor g = inputs[0], y = inputs[1];
         var r = output.Allocate(zeroed: false);
-        if (g.DType == DType.Float32) Mask(g.AsSpan<float>(), y.AsSpan<float>(), r.Data<float>());
-        else Mask(g.AsSpan<double>(), y.AsSpan<double>(), r.Data<double>());
+        if (g.DType == DType.Float32) Mask(g.Lend<float>(), y.Lend<float>(), r.Lend<float>());
+        else Mask(g.Lend<double>(), y.Lend<double>(), r.Lend<double>());
+        // Lent spans (docs/design/tensor-storage.md): the inputs stay reachable until the kernel is done.
+        GC.KeepAlive(g);
+        GC.KeepAlive(y);
         return r;
     }
 

@@ -66,8 +66,11 @@ public sealed partial class ConvOp : Op
         Tensor x = inputs[0], w = inputs[1];
         var y = output.Allocate(zeroed: false);
         var s = ConvAttributes.KernelShape(x.Shape, output.Shape, w.Shape.Dims[..SpatialRank], Strides, Pads, Dilations, Groups);
-        if (x.DType == DType.Float32) ConvKernels.Forward(x.AsSpan<float>(), w.AsSpan<float>(), y.Data<float>(), s);
-        else ConvKernels.Forward(x.AsSpan<double>(), w.AsSpan<double>(), y.Data<double>(), s);
+        if (x.DType == DType.Float32) ConvKernels.Forward(x.Lend<float>(), w.Lend<float>(), y.Lend<float>(), s);
+        else ConvKernels.Forward(x.Lend<double>(), w.Lend<double>(), y.Lend<double>(), s);
+        // Lent spans (docs/design/tensor-storage.md): the inputs stay reachable until the kernel is done.
+        GC.KeepAlive(x);
+        GC.KeepAlive(w);
         return y;
     }
 

@@ -69,8 +69,11 @@ public sealed partial class ConvFilterGradOp : Op
         Tensor x = inputs[0], dy = inputs[1];
         var dw = output.Allocate(zeroed: false);
         var s = ConvAttributes.KernelShape(x.Shape, dy.Shape, Window, Strides, Pads, Dilations, Groups);
-        if (x.DType == DType.Float32) ConvKernels.BackwardFilter(x.AsSpan<float>(), dy.AsSpan<float>(), dw.Data<float>(), s);
-        else ConvKernels.BackwardFilter(x.AsSpan<double>(), dy.AsSpan<double>(), dw.Data<double>(), s);
+        if (x.DType == DType.Float32) ConvKernels.BackwardFilter(x.Lend<float>(), dy.Lend<float>(), dw.Lend<float>(), s);
+        else ConvKernels.BackwardFilter(x.Lend<double>(), dy.Lend<double>(), dw.Lend<double>(), s);
+        // Lent spans (docs/design/tensor-storage.md): the inputs stay reachable until the kernel is done.
+        GC.KeepAlive(x);
+        GC.KeepAlive(dy);
         return dw;
     }
 

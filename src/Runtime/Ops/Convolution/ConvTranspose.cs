@@ -87,8 +87,11 @@ public sealed partial class ConvTransposeOp : Op
         var y = output.Allocate(zeroed: false);
         // The convolution being transposed goes from y's shape to x's.
         var s = ConvAttributes.KernelShape(output.Shape, x.Shape, w.Shape.Dims[..SpatialRank], Strides, Pads, Dilations, Groups);
-        if (x.DType == DType.Float32) ConvKernels.BackwardData(x.AsSpan<float>(), w.AsSpan<float>(), y.Data<float>(), s);
-        else ConvKernels.BackwardData(x.AsSpan<double>(), w.AsSpan<double>(), y.Data<double>(), s);
+        if (x.DType == DType.Float32) ConvKernels.BackwardData(x.Lend<float>(), w.Lend<float>(), y.Lend<float>(), s);
+        else ConvKernels.BackwardData(x.Lend<double>(), w.Lend<double>(), y.Lend<double>(), s);
+        // Lent spans (docs/design/tensor-storage.md): the inputs stay reachable until the kernel is done.
+        GC.KeepAlive(x);
+        GC.KeepAlive(w);
         return y;
     }
 

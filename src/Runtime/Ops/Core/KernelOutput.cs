@@ -36,17 +36,19 @@ public readonly struct KernelOutput
     public Tensor? Planned { get; }
 
     /// <summary>
-    /// The tensor to write the output into: the planned buffer, or a new tensor. Zero-filled unless
-    /// <paramref name="zeroed"/> is false, which kernels pass only when they write every element.
+    /// The tensor to write the output into: the planned buffer, or a new tensor (a large one from
+    /// <see cref="TensorStoragePool"/>). Zero-filled unless <paramref name="zeroed"/> is false, which kernels pass only
+    /// when they write every element.
     /// </summary>
     public Tensor Allocate(bool zeroed = true)
     {
         if (Planned is { } planned)
         {
-            if (zeroed) System.Array.Clear(planned.Storage);
+            if (zeroed) planned.ClearStorage();
             return planned;
         }
-        return zeroed ? Tensor.Empty(Spec.Shape, Spec.DType) : Tensor.Uninitialized(Spec.Shape, Spec.DType);
+        // Large outputs come from TensorStoragePool (docs/design/tensor-storage.md).
+        return Tensor.Rent(Spec.Shape, Spec.DType, zeroed);
     }
 
     /// <summary>

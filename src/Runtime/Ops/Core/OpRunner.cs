@@ -66,7 +66,7 @@ public static class OpRunner
         }
         var spec = op.InferOutput(specs);
         if (spec != first.Spec) return Run(op, inputs);
-        var output = op.Compute(inputs, new KernelOutput(spec, new Tensor(first.Storage, spec.Shape, spec.DType)));
+        var output = op.Compute(inputs, new KernelOutput(spec, Tensor.Reinterpret(first, spec.Shape)));
         Observer?.Invoke(op, inputs, output);
         return output;
     }

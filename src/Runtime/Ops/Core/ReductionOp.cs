@@ -34,11 +34,13 @@ public abstract class ReductionOp(int[]? axes, bool keepDims) : Op
         var result = output.Allocate();
         switch (x.DType)
         {
-            case DType.Float32: ReduceInto(x.AsSpan<float>(), x.Shape, mask, result.Data<float>()); break;
-            case DType.Float64: ReduceInto(x.AsSpan<double>(), x.Shape, mask, result.Data<double>()); break;
-            case DType.Int32: ReduceInto(x.AsSpan<int>(), x.Shape, mask, result.Data<int>()); break;
-            case DType.Int64: ReduceInto(x.AsSpan<long>(), x.Shape, mask, result.Data<long>()); break;
+            case DType.Float32: ReduceInto(x.Lend<float>(), x.Shape, mask, result.Lend<float>()); break;
+            case DType.Float64: ReduceInto(x.Lend<double>(), x.Shape, mask, result.Lend<double>()); break;
+            case DType.Int32: ReduceInto(x.Lend<int>(), x.Shape, mask, result.Lend<int>()); break;
+            case DType.Int64: ReduceInto(x.Lend<long>(), x.Shape, mask, result.Lend<long>()); break;
         }
+        // Lent spans (docs/design/tensor-storage.md): the inputs stay reachable until the kernel is done.
+        GC.KeepAlive(x);
         return result;
     }
 

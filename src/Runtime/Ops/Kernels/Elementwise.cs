@@ -229,12 +229,15 @@ internal static class Elementwise
         var result = output.Allocate(zeroed: false);
         switch (a.DType)
         {
-            case DType.Float32 when f32 is not null: Binary(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape, f32); break;
-            case DType.Float64 when f64 is not null: Binary(a.AsSpan<double>(), a.Shape, b.AsSpan<double>(), b.Shape, result.Data<double>(), output.Shape, f64); break;
-            case DType.Int32 when i32 is not null: Binary(a.AsSpan<int>(), a.Shape, b.AsSpan<int>(), b.Shape, result.Data<int>(), output.Shape, i32); break;
-            case DType.Int64 when i64 is not null: Binary(a.AsSpan<long>(), a.Shape, b.AsSpan<long>(), b.Shape, result.Data<long>(), output.Shape, i64); break;
+            case DType.Float32 when f32 is not null: Binary(a.Lend<float>(), a.Shape, b.Lend<float>(), b.Shape, result.Lend<float>(), output.Shape, f32); break;
+            case DType.Float64 when f64 is not null: Binary(a.Lend<double>(), a.Shape, b.Lend<double>(), b.Shape, result.Lend<double>(), output.Shape, f64); break;
+            case DType.Int32 when i32 is not null: Binary(a.Lend<int>(), a.Shape, b.Lend<int>(), b.Shape, result.Lend<int>(), output.Shape, i32); break;
+            case DType.Int64 when i64 is not null: Binary(a.Lend<long>(), a.Shape, b.Lend<long>(), b.Shape, result.Lend<long>(), output.Shape, i64); break;
             default: throw new DTypeMismatchException(op, $"dtype {a.DType.Name()} is not supported.");
         }
+        // The spans above were lent (Tensor.Lend): the inputs stay reachable until the kernel is done with them.
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
         return result;
     }
 
@@ -244,16 +247,19 @@ internal static class Elementwise
         BinaryRowKernel<int, bool> i32, BinaryRowKernel<long, bool> i64, BinaryRowKernel<bool, bool>? b8, string op)
     {
         var result = output.Allocate(zeroed: false);
-        var o = result.Data<bool>();
+        var o = result.Lend<bool>();
         switch (a.DType)
         {
-            case DType.Float32: Binary(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, o, output.Shape, f32); break;
-            case DType.Float64: Binary(a.AsSpan<double>(), a.Shape, b.AsSpan<double>(), b.Shape, o, output.Shape, f64); break;
-            case DType.Int32: Binary(a.AsSpan<int>(), a.Shape, b.AsSpan<int>(), b.Shape, o, output.Shape, i32); break;
-            case DType.Int64: Binary(a.AsSpan<long>(), a.Shape, b.AsSpan<long>(), b.Shape, o, output.Shape, i64); break;
-            case DType.Bool when b8 is not null: Binary(a.AsSpan<bool>(), a.Shape, b.AsSpan<bool>(), b.Shape, o, output.Shape, b8); break;
+            case DType.Float32: Binary(a.Lend<float>(), a.Shape, b.Lend<float>(), b.Shape, o, output.Shape, f32); break;
+            case DType.Float64: Binary(a.Lend<double>(), a.Shape, b.Lend<double>(), b.Shape, o, output.Shape, f64); break;
+            case DType.Int32: Binary(a.Lend<int>(), a.Shape, b.Lend<int>(), b.Shape, o, output.Shape, i32); break;
+            case DType.Int64: Binary(a.Lend<long>(), a.Shape, b.Lend<long>(), b.Shape, o, output.Shape, i64); break;
+            case DType.Bool when b8 is not null: Binary(a.Lend<bool>(), a.Shape, b.Lend<bool>(), b.Shape, o, output.Shape, b8); break;
             default: throw new DTypeMismatchException(op, $"dtype {a.DType.Name()} is not supported.");
         }
+        // The spans above were lent (Tensor.Lend): the inputs stay reachable until the kernel is done with them.
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
         return result;
     }
 
@@ -265,12 +271,14 @@ internal static class Elementwise
         var result = output.Allocate(zeroed: false);
         switch (x.DType)
         {
-            case DType.Float32 when f32 is not null: f32(x.AsSpan<float>(), result.Data<float>()); break;
-            case DType.Float64 when f64 is not null: f64(x.AsSpan<double>(), result.Data<double>()); break;
-            case DType.Int32 when i32 is not null: i32(x.AsSpan<int>(), result.Data<int>()); break;
-            case DType.Int64 when i64 is not null: i64(x.AsSpan<long>(), result.Data<long>()); break;
+            case DType.Float32 when f32 is not null: f32(x.Lend<float>(), result.Lend<float>()); break;
+            case DType.Float64 when f64 is not null: f64(x.Lend<double>(), result.Lend<double>()); break;
+            case DType.Int32 when i32 is not null: i32(x.Lend<int>(), result.Lend<int>()); break;
+            case DType.Int64 when i64 is not null: i64(x.Lend<long>(), result.Lend<long>()); break;
             default: throw new DTypeMismatchException(op, $"dtype {x.DType.Name()} is not supported.");
         }
+        // The spans above were lent (Tensor.Lend): the inputs stay reachable until the kernel is done with them.
+        GC.KeepAlive(x);
         return result;
     }
 

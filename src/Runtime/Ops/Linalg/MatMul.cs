@@ -46,11 +46,14 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
         var result = output.Allocate(zeroed: false);
         switch (a.DType)
         {
-            case DType.Float32: Run(a.AsSpan<float>(), a.Shape, b.AsSpan<float>(), b.Shape, result.Data<float>(), output.Shape); break;
-            case DType.Float64: Run(a.AsSpan<double>(), a.Shape, b.AsSpan<double>(), b.Shape, result.Data<double>(), output.Shape); break;
-            case DType.Int32: Run(a.AsSpan<int>(), a.Shape, b.AsSpan<int>(), b.Shape, result.Data<int>(), output.Shape); break;
-            case DType.Int64: Run(a.AsSpan<long>(), a.Shape, b.AsSpan<long>(), b.Shape, result.Data<long>(), output.Shape); break;
+            case DType.Float32: Run(a.Lend<float>(), a.Shape, b.Lend<float>(), b.Shape, result.Lend<float>(), output.Shape); break;
+            case DType.Float64: Run(a.Lend<double>(), a.Shape, b.Lend<double>(), b.Shape, result.Lend<double>(), output.Shape); break;
+            case DType.Int32: Run(a.Lend<int>(), a.Shape, b.Lend<int>(), b.Shape, result.Lend<int>(), output.Shape); break;
+            case DType.Int64: Run(a.Lend<long>(), a.Shape, b.Lend<long>(), b.Shape, result.Lend<long>(), output.Shape); break;
         }
+        // The spans were lent (Tensor.Lend): a and b stay reachable until the product is done.
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
         return result;
     }
 

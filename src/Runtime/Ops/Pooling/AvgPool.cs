@@ -37,10 +37,13 @@ public sealed partial class AvgPoolOp : PoolOp
     internal static unsafe void Run<T>(PoolGeometry geo, Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Size == 0) return;
-        fixed (T* px = x.Data<T>(), py = y.Data<T>())
+        fixed (T* px = x.Lend<T>(), py = y.Lend<T>())
         {
             PoolGeometry.Parallel(geo.Rows, (long)y.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, new KernelArgs(geo, (nint)px, (nint)py));
         }
+        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
+        GC.KeepAlive(x);
+        GC.KeepAlive(y);
     }
 
     private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
@@ -108,11 +111,14 @@ public sealed partial class AvgPoolGradOp : PoolOp
     private static unsafe void Run<T>(PoolGeometry geo, Tensor g, Tensor r) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.Size == 0) return;
-        fixed (T* pg = g.Data<T>(), pr = r.Data<T>())
+        fixed (T* pg = g.Lend<T>(), pr = r.Lend<T>())
         {
             // Windows of one image may overlap, so the images are split between the cores.
             PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, new KernelArgs(geo, (nint)pg, (nint)pr));
         }
+        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
+        GC.KeepAlive(g);
+        GC.KeepAlive(r);
     }
 
     private static unsafe void Images<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>

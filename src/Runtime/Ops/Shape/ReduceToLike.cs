@@ -39,7 +39,7 @@ public sealed partial class ReduceToLikeOp : Op
         var result = output.Allocate(zeroed: false);
         var keptSpec = new TensorSpec(keptShape, x.DType);
         var summed = sum.Compute([x], new KernelOutput(keptSpec, Tensor.Reinterpret(result, keptShape)));
-        return ReferenceEquals(summed.Storage, result.Storage) ? result : Tensor.Reinterpret(summed, output.Shape);
+        return summed.SharesStorageWith(result) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
 
     /// <summary>

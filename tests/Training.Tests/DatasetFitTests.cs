@@ -139,6 +139,63 @@ public class DatasetFitTests
         finally { closed(); }
     }
 
+    private sealed class RecordingModel : Sequential
+    {
+        public RecordingModel() : base([new InputLayer(shape: [1]), new Dense(1)]) { }
+        public List<float[]> Batches { get; } = [];
+        public override Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight)
+        {
+            Batches.Add(x.ToFloatArray());
+            return base.TrainStep(x, y, sampleWeight);
+        }
+    }
+
+    [Fact]
+    public void FitOnTensorsShufflesSamplesNotBatches()
+    {
+        var x = Tensor.From(Enumerable.Range(0, 64).Select(i => (float)i).ToArray(), [64, 1]);
+        var model = new RecordingModel();
+        model.Compile(new SGD(learningRate: 0.001), new MeanSquaredError());
+        model.Fit(x, x, batchSize: 8, epochs: 2, verbose: 0);
+        Assert.Equal(16, model.Batches.Count);
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => (float)i), model.Batches.Take(8).SelectMany(b => b).Order());
+        // Batches mix samples from all over the data (a batch-order shuffle would keep runs of 8 consecutive values).
+        Assert.Contains(model.Batches, b => b.Max() - b.Min() > 8);
+        Assert.NotEqual(model.Batches[0], model.Batches[8]);
+    }
+
+    /// <summary>Rank 1 of 2 without MPI: takes the second half of each global batch, reductions are identities.</summary>
+    private sealed class SecondHalf : ITrainingDistribution
+    {
+        public int Rank => 1;
+        public int WorldSize => 2;
+        public bool IsChief => false;
+        public void Synchronize(Model model, Optimizer? optimizer) { }
+        public long AgreeOnSeed(long seed) => seed;
+        public DataBatch? Shard(DataBatch b)
+        {
+            int n = b.X.Shape[0];
+            return n < 2 ? null : new DataBatch(b.X[(n / 2)..n], b.Y?[(n / 2)..n], b.SampleWeight?[(n / 2)..n]);
+        }
+        public IReadOnlyList<Tensor?> ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables) => gradients;
+        public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs) => logs;
+        public List<Callback> SelectCallbacks(List<Callback> callbacks) => callbacks;
+        public void Barrier() { }
+    }
+
+    [Fact]
+    public void FitWithADistributionGivesThisRankItsRowsOfEveryStreamedGlobalBatch()
+    {
+        var x = Tensor.From(Enumerable.Range(0, 48).Select(i => (float)i).ToArray(), [48, 1]);
+        var model = new RecordingModel();
+        LayerGen.Distributed.ModelDistribution.Compile(model, new SecondHalf(), new SGD(learningRate: 0.001), new MeanSquaredError());
+        Dataset Make() => Dataset.FromTensors(x, x).Map(e => e, numParallelCalls: 2).Shuffle(16, seed: 4).Batch(8).Prefetch(2);
+        var global = Make().Select(b => b.X.ToFloatArray()).ToList(); // the first pass: what every rank's first epoch sees
+        model.Fit(Make(), epochs: 1, verbose: 0);
+        Assert.Equal(6, model.Batches.Count);
+        for (int i = 0; i < 6; i++) Assert.Equal(global[i][4..], model.Batches[i]);
+    }
+
     [Fact]
     public void NormalizationAdaptsOverAnUnbatchedStreamingDataset()
     {

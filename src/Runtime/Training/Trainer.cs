@@ -268,13 +268,13 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             y = y?[0..split];
             sampleWeight = sampleWeight?[0..split];
         }
-        var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight)).Batch(bs);
+        var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight));
         if (shuffle)
         {
             long seed = RandomGenerator.Global.NextInt(int.MaxValue);
-            train = train.Shuffle(_distribution?.AgreeOnSeed(seed) ?? seed);
+            train = train.Shuffle(_distribution?.AgreeOnSeed(seed) ?? seed); // the samples, before batching
         }
-        return FitBatches(train, epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq);
+        return FitBatches(train.Batch(bs), epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq);
     }
 
     /// <summary>Trains on .NET arrays (converted with <see cref="Dataset.ToTensor"/>); see the tensor overload.</summary>

@@ -39,10 +39,16 @@ public sealed partial class Dataset
 
     private static void CheckParts(DataBatch element, long index)
     {
-        if (element.X is null) throw new DatasetShapeException(index, "x", "the element has no x (null).");
-        foreach (var (t, name) in new[] { (element.X, "x"), (element.Y, "y"), (element.SampleWeight, "sample_weight") })
-            if (t is { IsSymbolic: true })
-                throw new DatasetShapeException(index, name, $"the element's {name} is symbolic (spec {t.Spec}); datasets hold concrete tensors.");
+        if (element.X is null) throw new DatasetShapeException(index, "x", $"element {index} has no x (null).");
+        CheckConcrete(element.X, "x", index);
+        CheckConcrete(element.Y, "y", index);
+        CheckConcrete(element.SampleWeight, "sample_weight", index);
+    }
+
+    private static void CheckConcrete(Tensor? t, string name, long index)
+    {
+        if (t is { IsSymbolic: true })
+            throw new DatasetShapeException(index, name, $"element {index}'s {name} is symbolic (spec {t.Spec}); datasets hold concrete tensors.");
     }
 
     private static void CheckLike(DataBatch first, DataBatch element, long index)

@@ -141,6 +141,8 @@ public class DatasetPipelineTests
         Assert.Equal(Xs(fixedOrder), Xs(fixedOrder));
         // A full-buffer shuffle of a lazy source is a permutation too.
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (float)i), Xs(Range(50).Shuffle(seed: 9)).Order());
+        Assert.Throws<ArgumentException>(() => Range(5).Repeat().Shuffle(seed: 9));
+        Assert.Equal(15, Xs(Range(5).Repeat().Shuffle(4, seed: 9).Take(15)).Length);
     }
 
     [Fact]

@@ -26,11 +26,15 @@ public sealed partial class Dataset
     /// Shuffles every element on every pass, reproducibly from <paramref name="seed"/> (a generator seeded once, whose
     /// draws continue from pass to pass). On rows of tensors (<see cref="FromTensors"/>) this is a permutation of row
     /// indices and holds nothing more; on any other dataset it is a buffer of the whole pass (memory grows with the
-    /// dataset: give a buffer size with <see cref="Shuffle(int, long?, bool)"/> for large ones).
+    /// dataset: give a buffer size with <see cref="Shuffle(int, long?, bool)"/> for large ones; a dataset repeated
+    /// forever is refused). Note for <c>tf.data</c> users: <c>Shuffle(1000)</c> is this overload, a seed, as it was
+    /// before the pipeline; <c>Shuffle(1000, seed: 1)</c> or <c>Shuffle(1000, null)</c> gives a buffer of 1000.
     /// </summary>
     public Dataset Shuffle(long seed)
     {
         if (_slices is { } slices) return FromSlices(slices with { Shuffle = new RandomGenerator(seed) });
+        if (Cardinality == InfiniteCardinality)
+            throw new ArgumentException("Shuffle(seed) shuffles a whole pass, and this dataset repeats forever: give a buffer size, Shuffle(bufferSize, seed), or shuffle before Repeat().", nameof(seed));
         var generator = new RandomGenerator(seed);
         return Derive(() => ShuffleBuffer(this, int.MaxValue, generator), Cardinality);
     }

@@ -10,7 +10,7 @@ namespace LayerGen.Benchmarks;
 
 /// <summary>
 /// Whether the streaming input pipeline keeps up with training: one epoch of Fashion-MNIST's 60,000 training images
-/// (Debian's dataset-fashion-mnist) read lazily from the gzipped IDX files, shuffled in a 10,000-element buffer,
+/// (Debian's dataset-fashion-mnist) read lazily from the gzipped IDX files, shuffled in a 10,000- (or 1,000-) element buffer,
 /// batched by 128 and prefetched on a background thread: the pipeline alone, and <c>Fit</c> of the MLP
 /// 784-256-256-10 (Adam) on it against <c>Fit</c> on the same images already in memory.
 /// Run: <c>dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- --filter '*DatasetPipeline*'</c>
@@ -20,6 +20,10 @@ namespace LayerGen.Benchmarks;
 public class DatasetPipelineBenchmarks
 {
     private string _images = null!, _labels = null!;
+
+    /// <summary>The shuffle buffer (elements held, and promoted by the GC while they wait).</summary>
+    [Params(10_000, 1_000)]
+    public int ShuffleBuffer { get; set; }
     private Tensor _x = null!, _y = null!;
 
     /// <summary>Loads the in-memory copy (for the reference Fit).</summary>
@@ -33,7 +37,7 @@ public class DatasetPipelineBenchmarks
         _y = data.TrainLabels;
     }
 
-    private Dataset Streamed() => Dataset.FromIdx(_images, _labels).Shuffle(10_000, seed: 1).Batch(128).Prefetch(2);
+    private Dataset Streamed() => Dataset.FromIdx(_images, _labels).Shuffle(ShuffleBuffer, seed: 1).Batch(128).Prefetch(2);
 
     private static Sequential Mlp()
     {

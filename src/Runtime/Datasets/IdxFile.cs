@@ -13,10 +13,10 @@ namespace LayerGen.Datasets;
 internal static class IdxFile
 {
     /// <summary>The IDX type code of unsigned bytes.</summary>
-    private const byte UnsignedByte = 0x08;
+    internal const byte UnsignedByte = 0x08;
 
     /// <summary>The smallest gzip file: a 10-byte header, an empty deflate block, an 8-byte trailer.</summary>
-    private const int MinimumGzipLength = 20;
+    internal const int MinimumGzipLength = 20;
 
     /// <summary>Reads <paramref name="path"/> and returns its payload, which must have exactly <paramref name="dims"/>.</summary>
     public static byte[] ReadBytes(string path, ReadOnlySpan<int> dims)

@@ -162,10 +162,10 @@ public static class ModelTraining
             double validationSplit = 0, bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0)
             => Trainer.Of(model).Fit(x, y, batchSize, epochs, verbose, callbacks, validationSplit, shuffle, classWeight, initialEpoch);
 
-        /// <inheritdoc cref="Trainer.Fit(Dataset, int, int, IEnumerable{Callback}?, Dataset?, IReadOnlyDictionary{int, double}?, int, int)"/>
+        /// <inheritdoc cref="Trainer.Fit(Dataset, int, int, IEnumerable{Callback}?, Dataset?, IReadOnlyDictionary{int, double}?, int, int, int?, int?)"/>
         public History Fit(Dataset dataset, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null, Dataset? validationData = null,
-            IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0, int validationFreq = 1)
-            => Trainer.Of(model).Fit(dataset, epochs, verbose, callbacks, validationData, classWeight, initialEpoch, validationFreq);
+            IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0, int validationFreq = 1, int? stepsPerEpoch = null, int? validationSteps = null)
+            => Trainer.Of(model).Fit(dataset, epochs, verbose, callbacks, validationData, classWeight, initialEpoch, validationFreq, stepsPerEpoch, validationSteps);
 
         /// <inheritdoc cref="Trainer.Evaluate(Tensor, Tensor?, int?, int, Tensor?, IEnumerable{Callback}?)"/>
         public Dictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, Tensor? sampleWeight = null, IEnumerable<Callback>? callbacks = null)
@@ -175,9 +175,9 @@ public static class ModelTraining
         public Dictionary<string, double> Evaluate(Array x, Array y, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
             => Trainer.Of(model).Evaluate(x, y, batchSize, verbose, callbacks);
 
-        /// <inheritdoc cref="Trainer.Evaluate(Dataset, int, IEnumerable{Callback}?)"/>
-        public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
-            => Trainer.Of(model).Evaluate(dataset, verbose, callbacks);
+        /// <inheritdoc cref="Trainer.Evaluate(Dataset, int, IEnumerable{Callback}?, int?)"/>
+        public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+            => Trainer.Of(model).Evaluate(dataset, verbose, callbacks, steps);
 
         /// <inheritdoc cref="Trainer.Predict(Tensor, int?, int, IEnumerable{Callback}?)"/>
         public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
@@ -187,8 +187,8 @@ public static class ModelTraining
         public Tensor Predict(Array x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
             => Trainer.Of(model).Predict(x, batchSize, verbose, callbacks);
 
-        /// <inheritdoc cref="Trainer.Predict(Dataset, int, IEnumerable{Callback}?)"/>
-        public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
-            => Trainer.Of(model).Predict(dataset, verbose, callbacks);
+        /// <inheritdoc cref="Trainer.Predict(Dataset, int, IEnumerable{Callback}?, int?)"/>
+        public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+            => Trainer.Of(model).Predict(dataset, verbose, callbacks, steps);
     }
 }

@@ -274,13 +274,13 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             y = y?[0..split];
             sampleWeight = sampleWeight?[0..split];
         }
-        var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight)).Batch(bs);
+        var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight));
         if (shuffle)
         {
             long seed = RandomGenerator.Global.NextInt(int.MaxValue);
-            train = train.Shuffle(_distribution?.AgreeOnSeed(seed) ?? seed);
+            train = train.Shuffle(_distribution?.AgreeOnSeed(seed) ?? seed); // the samples, before batching
         }
-        return FitBatches(train, epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq);
+        return FitBatches(train.Batch(bs), epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq);
     }
 
     /// <summary>Trains on .NET arrays (converted with <see cref="Dataset.ToTensor"/>); see the tensor overload.</summary>
@@ -288,18 +288,26 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         double validationSplit = 0, bool shuffle = true, IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0)
         => Fit(Dataset.ToTensor(x), Dataset.ToTensor(y), batchSize, epochs, verbose, callbacks, validationSplit, null, shuffle, classWeight, null, initialEpoch);
 
-    /// <summary>Trains on a <see cref="Dataset"/> of batches (its own batching and shuffling apply); validation on another dataset.</summary>
+    /// <summary>
+    /// Trains on a batched <see cref="Dataset"/> (its own batching, shuffling and prefetching apply); validation on
+    /// another dataset. Without <paramref name="stepsPerEpoch"/> an epoch is one pass; with it, an epoch is that many
+    /// batches from an iterator kept across epochs (Keras's <c>steps_per_epoch</c>; needed for a dataset repeated
+    /// forever, and a dataset that runs out first is a <see cref="DatasetExhaustedException"/>).
+    /// <paramref name="validationSteps"/> does the same for the validation data.
+    /// </summary>
     public History Fit(Dataset dataset, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null, Dataset? validationData = null,
-        IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0, int validationFreq = 1)
+        IReadOnlyDictionary<int, double>? classWeight = null, int initialEpoch = 0, int validationFreq = 1, int? stepsPerEpoch = null, int? validationSteps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return FitBatches(dataset, epochs, verbose, callbacks, validationData, classWeight, initialEpoch, validationFreq);
+        return FitBatches(dataset, epochs, verbose, callbacks, validationData, classWeight, initialEpoch, validationFreq, stepsPerEpoch, validationSteps);
     }
 
-    private History FitBatches(Dataset train, int epochs, int verbose, IEnumerable<Callback>? callbacks, Dataset? validation,
-        IReadOnlyDictionary<int, double>? classWeight, int initialEpoch, int validationFreq)
+    private History FitBatches(Dataset trainData, int epochs, int verbose, IEnumerable<Callback>? callbacks, Dataset? validationData,
+        IReadOnlyDictionary<int, double>? classWeight, int initialEpoch, int validationFreq, int? stepsPerEpoch = null, int? validationSteps = null)
     {
         RequireCompiled();
+        using var train = new EpochFeed(trainData, stepsPerEpoch, epochs, "Fit");
+        using var validation = validationData is null ? null : new EpochFeed(validationData, validationSteps, epochs, "validation");
         var history = new History();
         var list = new List<Callback>();
         if (callbacks is not null) list.AddRange(callbacks);
@@ -313,7 +321,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, int> { ["epochs"] = epochs, ["steps"] = train.Cardinality, ["verbose"] = verbose });
+        cbs.SetParams(new Dictionary<string, int> { ["epochs"] = epochs, ["steps"] = train.Steps ?? 0, ["verbose"] = verbose });
         model.StopTraining = false;
         History = history;
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -325,7 +333,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             cbs.OnEpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));
             Dictionary<string, double> logs = MetricsResult();
             int step = 0;
-            foreach (var globalBatch in train)
+            foreach (var globalBatch in train.Epoch(epoch))
             {
                 if (ShardOf(globalBatch) is not { } batch) continue;
                 cbs.OnTrainBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
@@ -339,7 +347,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             var epochLogs = new Dictionary<string, double>(logs, StringComparer.Ordinal);
             if (validation is not null && (epoch + 1) % Math.Max(1, validationFreq) == 0)
             {
-                var valLogs = EvaluateBatches(validation, cbs, inFit: true);
+                var valLogs = EvaluateBatches(validation, epoch, cbs, inFit: true);
                 foreach (var (k, v) in valLogs) epochLogs["val_" + k] = v;
             }
             cbs.OnEpochEnd(epoch, epochLogs);
@@ -369,11 +377,12 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         return Evaluate(Dataset.ToTensor(x), Dataset.ToTensor(y), batchSize, verbose, null, callbacks);
     }
 
-    /// <summary>Evaluates on a <see cref="Dataset"/> of batches.</summary>
-    public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    /// <summary>Evaluates on a batched <see cref="Dataset"/>: one pass, or <paramref name="steps"/> batches (needed for a dataset repeated forever).</summary>
+    public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         RequireCompiled();
+        using var feed = new EpochFeed(dataset, steps, 1, "Evaluate");
         var list = callbacks?.ToList() ?? [];
         if (_distribution is { } distribution)
         {
@@ -383,17 +392,17 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, int> { ["steps"] = dataset.Cardinality, ["verbose"] = verbose });
-        return EvaluateBatches(dataset, cbs, inFit: false);
+        cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
+        return EvaluateBatches(feed, 0, cbs, inFit: false);
     }
 
-    private Dictionary<string, double> EvaluateBatches(Dataset data, Callback cbs, bool inFit)
+    private Dictionary<string, double> EvaluateBatches(EpochFeed data, int epoch, Callback cbs, bool inFit)
     {
         ResetMetrics();
         cbs.OnTestBegin(new Dictionary<string, double>(StringComparer.Ordinal));
         Dictionary<string, double> logs = MetricsResult();
         int step = 0;
-        foreach (var globalBatch in data)
+        foreach (var globalBatch in data.Epoch(epoch))
         {
             if (ShardOf(globalBatch) is not { } batch) continue;
             cbs.OnTestBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
@@ -426,20 +435,21 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         return Predict(Dataset.ToTensor(x), batchSize, verbose, callbacks);
     }
 
-    /// <summary>Predicts every batch of a <see cref="Dataset"/> (targets ignored) and concatenates the outputs.</summary>
-    public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null)
+    /// <summary>Predicts every batch of a batched <see cref="Dataset"/> (targets ignored; one pass, or <paramref name="steps"/> batches) and concatenates the outputs.</summary>
+    public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        using var feed = new EpochFeed(dataset, steps, 1, "Predict");
         var list = callbacks?.ToList() ?? [];
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, int> { ["steps"] = dataset.Cardinality, ["verbose"] = verbose });
+        cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
         cbs.OnPredictBegin(empty);
         var outputs = new List<Tensor>();
         int step = 0;
-        foreach (var batch in dataset)
+        foreach (var batch in feed.Epoch(0))
         {
             cbs.OnPredictBatchBegin(step, empty);
             outputs.Add(model.PredictStep(batch.X));

@@ -2,32 +2,72 @@ using System.Collections;
 
 namespace LayerGen.Training;
 
-/// <summary>One batch of a <see cref="Dataset"/>: inputs, targets (null for prediction) and per-sample weights (null: none).</summary>
-public readonly record struct DataBatch(Tensor X, Tensor? Y, Tensor? SampleWeight);
-
 /// <summary>
-/// A small in-memory dataset of batches, in the spirit of <c>tf.data</c>:
+/// A streaming input pipeline, as Keras users get from <c>tf.data</c>: a source (tensors, .NET arrays, a generator,
+/// or files read lazily: IDX, <c>.npy</c>, CSV), then transformations applied in order, each pass (epoch) reading the
+/// source again:
 /// <code>
-/// var ds = Dataset.FromTensors(x, y).Shuffle(seed: 1).Batch(32);
-/// model.Fit(ds, epochs: 10);
+/// var train = Dataset.FromIdx(images, labels)            // one (28, 28) image and its label per element, read lazily
+///     .Map(e =&gt; e with { X = Ops.Reshape(e.X, [784]) }, numParallelCalls: 4)
+///     .Shuffle(bufferSize: 10_000, seed: 1)            // a bounded buffer, reshuffled every epoch
+///     .Batch(128)
+///     .Prefetch(2);                                    // batches prepared on a background thread
+/// model.Fit(train, epochs: 10);
 /// </code>
-/// Samples are rows along the first axis. Shuffling reorders the samples again on every pass (each epoch),
-/// from a generator seeded once, so a run is reproducible.
+/// Elements are <see cref="DataBatch"/> values (x, y, sample weight): single samples until <see cref="Batch"/>,
+/// batches after it. Memory is bounded by the buffers (shuffle buffer, map window, prefetch queue, one batch), not by
+/// the dataset, except where a transformation says otherwise (<see cref="Cache"/>, <see cref="Shuffle(long)"/> of a
+/// source that is not in memory). Datasets are immutable: each transformation returns a new one, and one dataset can
+/// be enumerated again (a new pass) or by several loops at once.
 /// </summary>
-public sealed class Dataset : IEnumerable<DataBatch>
+public sealed partial class Dataset : IEnumerable<DataBatch>
 {
-    private readonly Tensor _x;
-    private readonly Tensor? _y, _w;
-    private readonly RandomGenerator? _shuffle;
-    private readonly int _batchSize;
-    private readonly bool _dropRemainder;
+    /// <summary>The <see cref="Cardinality"/> of a dataset that never ends (<see cref="Repeat"/> without a count), as <c>tf.data.INFINITE_CARDINALITY</c>.</summary>
+    public const int InfiniteCardinality = -1;
 
-    private Dataset(Tensor x, Tensor? y, Tensor? w, RandomGenerator? shuffle, int batchSize, bool dropRemainder)
+    /// <summary>The <see cref="Cardinality"/> when it is not known without a pass (a generator, a CSV file), as <c>tf.data.UNKNOWN_CARDINALITY</c>.</summary>
+    public const int UnknownCardinality = -2;
+
+    /// <summary>For <see cref="Map"/>'s and <see cref="Prefetch"/>'s sizes: let the dataset choose (the processor count; 2 batches), as <c>tf.data.AUTOTUNE</c>.</summary>
+    public const int Autotune = -1;
+
+    private readonly Func<IEnumerable<DataBatch>> _iterate;
+
+    /// <summary>For a dataset of tensor rows (possibly shuffled): the tensors, so <see cref="Batch"/> slices them without stacking rows.</summary>
+    private readonly TensorSlices? _slices;
+
+    private Dataset(Func<IEnumerable<DataBatch>> iterate, int cardinality, bool isBatched, TensorSlices? slices = null)
     {
-        _x = x; _y = y; _w = w; _shuffle = shuffle; _batchSize = batchSize; _dropRemainder = dropRemainder;
+        _iterate = iterate;
+        Cardinality = cardinality;
+        IsBatched = isBatched;
+        _slices = slices;
     }
 
-    /// <summary>A dataset of the rows of <paramref name="x"/> (and of <paramref name="y"/>, <paramref name="sampleWeight"/>, which must have as many rows).</summary>
+    /// <summary>
+    /// The number of elements per pass (batches after <see cref="Batch"/>), or <see cref="InfiniteCardinality"/>, or
+    /// <see cref="UnknownCardinality"/> (as <c>dataset.cardinality()</c>).
+    /// </summary>
+    public int Cardinality { get; }
+
+    /// <summary>Whether elements are batches (after <see cref="Batch"/>); <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> need batches.</summary>
+    public bool IsBatched { get; }
+
+    /// <summary>Enumerates one pass (a new shuffle order each pass when shuffled). Dispose the enumerator to stop background work early.</summary>
+    public IEnumerator<DataBatch> GetEnumerator() => _iterate().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>A new dataset over this one's elements, for transformations that keep the sample/batch nature.</summary>
+    private Dataset Derive(Func<IEnumerable<DataBatch>> iterate, int cardinality) => new(iterate, cardinality, IsBatched);
+
+    // ------------------------------------------------------------------ sources
+
+    /// <summary>
+    /// A dataset of the rows of <paramref name="x"/> (and of <paramref name="y"/>, <paramref name="sampleWeight"/>, which
+    /// must have as many rows), as <c>tf.data.Dataset.from_tensor_slices((x, y, sample_weight))</c>: each element is one
+    /// row of each. <see cref="Shuffle(long)"/> then <see cref="Batch"/> slice the tensors directly (no per-row work).
+    /// </summary>
     public static Dataset FromTensors(Tensor x, Tensor? y = null, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -37,57 +77,29 @@ public sealed class Dataset : IEnumerable<DataBatch>
             throw new ArgumentException($"Dataset: x has {n} samples but y has shape {y.Shape}.", nameof(y));
         if (sampleWeight is not null && (sampleWeight.Rank == 0 || sampleWeight.Shape[0] != n))
             throw new ArgumentException($"Dataset: x has {n} samples but sample_weight has shape {sampleWeight.Shape}.", nameof(sampleWeight));
-        return new Dataset(x, y, sampleWeight, null, n, false);
+        return FromSlices(new TensorSlices(x, y, sampleWeight, null));
     }
 
-    /// <summary>Shuffles the samples on every pass (each epoch), reproducibly from <paramref name="seed"/>.</summary>
-    public Dataset Shuffle(long seed) => new(_x, _y, _w, new RandomGenerator(seed), _batchSize, _dropRemainder);
+    private static Dataset FromSlices(TensorSlices slices) => new(slices.Rows, slices.Count, false, slices);
 
-    /// <summary>Groups samples into batches of <paramref name="batchSize"/> (the last one smaller unless <paramref name="dropRemainder"/>).</summary>
-    public Dataset Batch(int batchSize, bool dropRemainder = false)
+    /// <summary>A dataset of the rows of .NET arrays (converted with <see cref="ToTensor"/>); see <see cref="FromTensors"/>.</summary>
+    public static Dataset FromArrays(Array x, Array? y = null, Array? sampleWeight = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return new(_x, _y, _w, _shuffle, batchSize, dropRemainder);
+        ArgumentNullException.ThrowIfNull(x);
+        return FromTensors(ToTensor(x), y is null ? null : ToTensor(y), sampleWeight is null ? null : ToTensor(sampleWeight));
     }
 
-    /// <summary>The number of samples.</summary>
-    public int Count => _x.Shape[0];
-
-    /// <summary>The batch size (the whole dataset until <see cref="Batch"/>).</summary>
-    public int BatchSize => _batchSize;
-
-    /// <summary>The number of batches per pass.</summary>
-    public int Cardinality => _dropRemainder ? Count / _batchSize : (Count + _batchSize - 1) / _batchSize;
-
-    /// <summary>The inputs.</summary>
-    public Tensor X => _x;
-
-    /// <summary>The targets, if any.</summary>
-    public Tensor? Y => _y;
-
-    /// <summary>The per-sample weights, if any.</summary>
-    public Tensor? SampleWeight => _w;
-
-    /// <summary>Enumerates one pass of batches (a new order each pass when shuffled).</summary>
-    public IEnumerator<DataBatch> GetEnumerator()
+    /// <summary>
+    /// A dataset whose elements <paramref name="generator"/> yields, called once per pass (as
+    /// <c>tf.data.Dataset.from_generator</c>): nothing is produced before it is asked for. Say whether the elements
+    /// are already batches with <paramref name="batched"/>; give <paramref name="cardinality"/> when it is known.
+    /// </summary>
+    public static Dataset FromGenerator(Func<IEnumerable<DataBatch>> generator, int cardinality = UnknownCardinality, bool batched = false)
     {
-        int n = Count;
-        int[]? order = _shuffle?.Permutation(n);
-        Tensor? orderTensor = order is null ? null : Tensor.From(order);
-        Tensor Rows(Tensor t, int start, int end)
-        {
-            if (orderTensor is null) return start == 0 && end == t.Shape[0] ? t : t[start..end];
-            return Ops.Gather(t, orderTensor[start..end]);
-        }
-        for (int start = 0; start < n; start += _batchSize)
-        {
-            int end = Math.Min(n, start + _batchSize);
-            if (_dropRemainder && end - start < _batchSize) yield break;
-            yield return new DataBatch(Rows(_x, start, end), _y is null ? null : Rows(_y, start, end), _w is null ? null : Rows(_w, start, end));
-        }
+        ArgumentNullException.ThrowIfNull(generator);
+        if (cardinality < UnknownCardinality) throw new ArgumentOutOfRangeException(nameof(cardinality), cardinality, "a count, InfiniteCardinality or UnknownCardinality.");
+        return new Dataset(generator, cardinality, batched);
     }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>A tensor from a .NET array (<c>float</c>, <c>double</c>, <c>int</c>, <c>long</c>, <c>bool</c>; 1 to 4 dimensions).</summary>
     public static Tensor ToTensor(Array values)

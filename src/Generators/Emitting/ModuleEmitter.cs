@@ -79,6 +79,20 @@ internal static class ModuleEmitter
         }
 
         var element = type.Element!;
+        if (depth == 0 && type.Kind != TrackedKind.ImmutableArray && element.Kind is TrackedKind.Variable or TrackedKind.Module)
+        {
+            // A collection of variables or modules: the runtime walks it (TrackedMembers), one line here.
+            string helper = (element.Kind, type.Kind) switch
+            {
+                (TrackedKind.Variable, TrackedKind.Dictionary) => "VariableDictionary",
+                (TrackedKind.Module, TrackedKind.Dictionary) => "ModuleDictionary",
+                (TrackedKind.Variable, _) => "Variables",
+                _ => "Modules",
+            };
+            writer.WriteLine("global::" + KnownNames.TrackedMembers + "." + helper + "(visitor, " + PathExpression(path) + ", " + value + ");");
+            return;
+        }
+
         string index = "i" + depth.ToString(CultureInfo.InvariantCulture);
         string item = "item" + depth.ToString(CultureInfo.InvariantCulture);
         writer.WriteLine(type.Kind == TrackedKind.ImmutableArray ? "if (!" + value + ".IsDefault)" : "if (" + value + " is not null)");

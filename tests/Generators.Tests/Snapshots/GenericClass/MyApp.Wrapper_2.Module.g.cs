@@ -15,13 +15,6 @@ partial class Wrapper<TInner, TValue> : global::LayerGen.Modules.Module
     {
         base.VisitMembers(visitor);
         if (this.Inner is not null) visitor.Module("inner", this.Inner);
-        if (this.Many is not null)
-        {
-            for (int i0 = 0; i0 < this.Many.Count; i0++)
-            {
-                var item0 = this.Many[i0];
-                if (item0 is not null) visitor.Module("many/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
-            }
-        }
+        global::LayerGen.Modules.TrackedMembers.Modules(visitor, "many", this.Many);
     }
 }

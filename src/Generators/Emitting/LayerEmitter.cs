@@ -12,7 +12,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class LayerEmitter
 {
-    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
     private const string ConfigClass = "global::" + KnownNames.Config;
     private const string JsonObject = "global::System.Text.Json.Nodes.JsonObject";
     private const string Tensor = "global::" + KnownNames.Tensor;
@@ -68,14 +67,12 @@ internal static class LayerEmitter
     private static void WriteDefaultName(IndentedSourceWriter writer, LayerModel model)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("protected override string DefaultName => " + Naming.StringLiteral(model.DefaultName) + ";");
     }
 
     private static void WriteVisitMembers(IndentedSourceWriter writer, LayerModel model, CancellationToken cancellationToken)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine(OverrideAccess(model) + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
         using (writer.Block())
             ModuleEmitter.WriteVisitMembersBody(writer, model.Members, cancellationToken);
@@ -103,7 +100,6 @@ internal static class LayerEmitter
             ? "/// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>"
             : "/// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>";
         writer.WriteLine(summary);
-        writer.WriteLine(GeneratedCodeAttribute);
         var signature = call.Parameters.Select(p => p.Type + " " + p.Name + (p.DefaultValue is null ? "" : " = " + p.DefaultValue));
         writer.WriteLine(call.InvokeAccess + " " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
 
@@ -133,7 +129,6 @@ internal static class LayerEmitter
             ? "global::" + KnownNames.BuildConfig + ".ShapesOf(arguments.Tensors)"
             : string.Join(", ", Enumerable.Range(0, tensorCount).Select(i => "arguments.Tensors[" + i.ToString(CultureInfo.InvariantCulture) + "].Shape"));
         writer.WriteLine("/// <summary>Runs <c>Build</c> with the " + (isList || tensorCount == 1 ? "input shape" : "input shapes") + " (on the first call).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("protected override void BuildLayer(" + CallArguments + " arguments)");
         writer.Indent();
         writer.WriteLine("=> this.Build(" + shapes + ");");
@@ -150,7 +145,6 @@ internal static class LayerEmitter
     {
         var tensors = call.Parameters.Where(p => p.Kind == CallParameterKind.Tensor).ToList();
         writer.WriteLine("/// <summary>The build config Keras records for several inputs: their shapes by name (<c>shapes_dict</c>).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("protected override " + JsonObject + " BuildConfigFor(" + CallArguments + " arguments)");
         writer.Indent();
         writer.WriteLine("=> global::" + KnownNames.BuildConfig + ".ForShapes(" + string.Join(", ", tensors.Select((t, i) =>
@@ -162,7 +156,6 @@ internal static class LayerEmitter
     private static void WriteCallLayer(IndentedSourceWriter writer, CallInfo call)
     {
         writer.WriteLine("/// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("protected override " + Tensor + "[] CallLayer(" + CallArguments + " arguments, bool training)");
         int tensorIndex = 0;
         var arguments = new List<string>();
@@ -196,7 +189,6 @@ internal static class LayerEmitter
     private static void WriteInvokeRecorded(IndentedSourceWriter writer, LayerModel model, CallInfo call)
     {
         writer.WriteLine("/// <summary>Replays a recorded call (functional models).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
         int tensorIndex = 0;
         var arguments = new List<string>();
@@ -234,7 +226,6 @@ internal static class LayerEmitter
     private static void WriteMissingCall(IndentedSourceWriter writer, LayerModel model)
     {
         writer.WriteLine("/// <summary>The layer has no usable <c>Call</c> (LG0005): replaying a recorded call throws.</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
         writer.Indent();
         writer.WriteLine("=> throw new global::System.NotSupportedException(" + Naming.StringLiteral(
@@ -250,7 +241,6 @@ internal static class LayerEmitter
         // A cref to an inherited GetConfig does not resolve from a generated part (CS1574 with documentation on): name it then.
         string getConfig = getConfigInThisPart ? "<see cref=\"GetConfig\"/>" : "<c>GetConfig</c>";
         writer.WriteLine("/// <summary>Creates the layer from a config written by " + getConfig + " (Keras's <c>from_config</c>).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
         using (writer.Block())
         {

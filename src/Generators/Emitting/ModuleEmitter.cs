@@ -10,7 +10,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class ModuleEmitter
 {
-    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
 
     private const string InvariantCulture = "global::System.Globalization.CultureInfo.InvariantCulture";
 
@@ -30,13 +29,11 @@ internal static class ModuleEmitter
             if (model.EmitDefaultName)
             {
                 writer.WriteLine("/// <inheritdoc/>");
-                writer.WriteLine(GeneratedCodeAttribute);
                 writer.WriteLine("protected override string DefaultName => " + Naming.StringLiteral(model.DefaultName) + ";");
                 writer.WriteLine();
             }
 
             writer.WriteLine("/// <inheritdoc/>");
-            writer.WriteLine(GeneratedCodeAttribute);
             string access = model.VisitMembersIsProtectedInternal ? "protected internal" : "protected";
             writer.WriteLine(access + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
             using (writer.Block())

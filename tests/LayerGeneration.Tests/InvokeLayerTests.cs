@@ -12,6 +12,7 @@ public class InvokeLayerTests
     {
         public List<string> Log { get; } = [];
         public bool Fail { get; set; }
+        public bool ReturnNull { get; set; }
 
         public Tensor Run(Tensor x, bool? training = null) => InvokeLayer(new CallArguments([x], null, training), trainingDefault: true)[0];
 
@@ -26,7 +27,7 @@ public class InvokeLayerTests
             Log.Add("call training=" + training);
             NameScopeSeenByCall = CurrentNameScope;
             if (Fail) throw new InvalidOperationException("boom");
-            return [.. arguments.Tensors];
+            return ReturnNull ? [null!] : [.. arguments.Tensors];
         }
 
         protected override Tensor[] InvokeRecorded(CallArguments arguments) => InvokeLayer(arguments, trainingDefault: true);
@@ -87,6 +88,15 @@ public class InvokeLayerTests
         Assert.Throws<InvalidOperationException>(() => probe.Run(Tensor.Zeros([1, 3])));
         Assert.Equal("", Layer.CurrentNameScope);
         Assert.True(probe.IsBuilt); // the build finished before Call threw, as before
+    }
+
+    [Fact]
+    public void ACallThatReturnsNullIsReportedWithTheLayersName()
+    {
+        var probe = new Probe { Name = "probe", ReturnNull = true };
+        var error = Assert.Throws<InvalidOperationException>(() => probe.Run(Tensor.Zeros([1, 3])));
+        Assert.Contains("\"probe\" returned null", error.Message, StringComparison.Ordinal);
+        Assert.Equal("", Layer.CurrentNameScope);
     }
 
     [Fact]

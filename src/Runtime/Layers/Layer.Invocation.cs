@@ -36,14 +36,18 @@ public abstract partial class Layer
                 EndBuild(BuildConfigFor(arguments));
             }
             for (int i = 0; i < tensors.Length; i++) AssertInputCompatibility(i, tensors[i]);
-            var outputs = CallLayer(arguments, frame.Training);
-            return FinishCall(frame, arguments, outputs ?? throw new InvalidOperationException($"Call of layer \"{Name}\" returned null."));
+            var outputs = CallLayer(arguments, frame.Training) ?? throw ReturnedNull();
+            foreach (var output in outputs)
+                if (output is null) throw ReturnedNull();
+            return FinishCall(frame, arguments, outputs);
         }
         finally
         {
             ExitCall(frame);
         }
     }
+
+    private InvalidOperationException ReturnedNull() => new($"Call of layer \"{Name}\" returned null instead of a tensor.");
 
     /// <summary>
     /// Runs the layer's <c>Build</c> with the shapes of the tensor arguments, once, on the first call (generated

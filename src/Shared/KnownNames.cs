@@ -70,6 +70,9 @@ internal static class KnownNames
     /// <summary>The visitor generated <c>VisitMembers</c> overrides call.</summary>
     public const string ModuleVisitor = "LayerGen.Modules.IModuleVisitor";
 
+    /// <summary>The runtime's walker of tracked collections, called by the generated <c>VisitMembers</c>.</summary>
+    public const string TrackedMembers = "LayerGen.Modules.TrackedMembers";
+
     /// <summary>The tensor class (the inputs and outputs of a layer's <c>Call</c>).</summary>
     public const string Tensor = "LayerGen.Tensors.Tensor";
 

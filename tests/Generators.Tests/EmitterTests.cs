@@ -27,7 +27,6 @@ public class EmitterTests
             partial class Tiny
             {
                 /// <inheritdoc/>
-                [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
                 protected internal override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
                 {
                     base.VisitMembers(visitor);

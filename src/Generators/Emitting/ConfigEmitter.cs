@@ -10,7 +10,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class ConfigEmitter
 {
-    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
     private const string ConfigClass = "global::" + KnownNames.Config;
     private const string JsonObject = "global::System.Text.Json.Nodes.JsonObject";
 
@@ -18,7 +17,6 @@ internal static class ConfigEmitter
     public static void WriteGetConfig(IndentedSourceWriter writer, ConfigInfo config)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public override " + JsonObject + " GetConfig()");
         using (writer.Block())
         {
@@ -66,7 +64,6 @@ internal static class ConfigEmitter
             + " not kept in a member of the same name (LG0003), so it cannot be saved or cloned. Keep "
             + (names.Count == 1 ? "it" : "them") + " in a field or property, or override GetConfig.";
         writer.WriteLine("/// <summary>Throws: the config cannot be written, as constructor arguments are not kept (LG0003).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public override " + JsonObject + " GetConfig()");
         writer.Indent();
         writer.WriteLine("=> throw new global::" + KnownNames.ConfigException + "(" + Naming.StringLiteral(message) + ");");

@@ -11,7 +11,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class KerasObjectEmitter
 {
-    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
     private const string JsonObject = "global::System.Text.Json.Nodes.JsonObject";
 
     /// <summary>The whole generated file.</summary>
@@ -44,7 +43,6 @@ internal static class KerasObjectEmitter
     private static void WriteClassName(IndentedSourceWriter writer, KerasObjectModel model)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public override string ClassName => " + Naming.StringLiteral(model.ClassName) + ";");
     }
 
@@ -53,7 +51,6 @@ internal static class KerasObjectEmitter
         // A cref to an inherited GetConfig does not resolve from a generated part (CS1574 with documentation on): name it then.
         string getConfig = getConfigInThisPart ? "<see cref=\"GetConfig\"/>" : "<c>GetConfig</c>";
         writer.WriteLine("/// <summary>Creates the object from a config written by " + getConfig + " (Keras's <c>from_config</c>).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
         using (writer.Block())
         {

@@ -12,7 +12,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class LayerEmitter
 {
-    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
     private const string ConfigClass = "global::" + KnownNames.Config;
     private const string JsonObject = "global::System.Text.Json.Nodes.JsonObject";
     private const string Tensor = "global::" + KnownNames.Tensor;
@@ -43,6 +42,11 @@ internal static class LayerEmitter
                     sections.Add(() => WriteInvoke(writer, call));
                 if (call.EmitInvokeRecorded)
                     sections.Add(() => WriteInvokeRecorded(writer, model, call));
+                if (call.HasBuild)
+                    sections.Add(() => WriteBuildLayer(writer, call));
+                if (NeedsBuildConfig(call))
+                    sections.Add(() => WriteBuildConfigFor(writer, call));
+                sections.Add(() => WriteCallLayer(writer, call));
             }
             else if (model.StubInvokeRecorded)
             {
@@ -63,14 +67,12 @@ internal static class LayerEmitter
     private static void WriteDefaultName(IndentedSourceWriter writer, LayerModel model)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("protected override string DefaultName => " + Naming.StringLiteral(model.DefaultName) + ";");
     }
 
     private static void WriteVisitMembers(IndentedSourceWriter writer, LayerModel model, CancellationToken cancellationToken)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine(OverrideAccess(model) + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
         using (writer.Block())
             ModuleEmitter.WriteVisitMembersBody(writer, model.Members, cancellationToken);
@@ -78,15 +80,13 @@ internal static class LayerEmitter
 
     // ------------------------------------------------------------------ Invoke
 
-    /// <summary>A local name that no parameter of <c>Invoke</c> uses.</summary>
-    private static string Local(CallInfo call, string name)
-    {
-        string candidate = name;
-        while (call.Parameters.Any(p => p.Name == candidate || p.Name == "@" + candidate))
-            candidate = "_" + candidate;
-        return candidate;
-    }
+    private const string CallArguments = "global::" + KnownNames.CallArguments;
 
+    /// <summary>
+    /// The public <c>Invoke</c>: packs its arguments into a <c>CallArguments</c> and hands them to the runtime's
+    /// <c>Layer.InvokeLayer</c>, which does the bookkeeping every layer shares (null checks, the call frame, build
+    /// once, input checks, <c>FinishCall</c>) and calls back <c>BuildLayer</c> and <c>CallLayer</c>.
+    /// </summary>
     private static void WriteInvoke(IndentedSourceWriter writer, CallInfo call)
     {
         var tensors = call.Parameters.Where(p => p.Kind == CallParameterKind.Tensor).ToList();
@@ -94,78 +94,101 @@ internal static class LayerEmitter
         var training = call.Parameters.FirstOrDefault(p => p.Kind == CallParameterKind.Training);
         var mask = call.Parameters.FirstOrDefault(p => p.Kind == CallParameterKind.Mask);
         var others = call.Parameters.Where(p => p.Kind == CallParameterKind.Other).ToList();
-        string frame = Local(call, "frame");
-        string outputs = Local(call, "outputs");
         string returnType = call.ReturnsArray ? Tensor + "[]" : Tensor;
 
         string summary = tensors.Count == 1 || list is not null
             ? "/// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>"
             : "/// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>";
         writer.WriteLine(summary);
-        writer.WriteLine(GeneratedCodeAttribute);
         var signature = call.Parameters.Select(p => p.Type + " " + p.Name + (p.DefaultValue is null ? "" : " = " + p.DefaultValue));
         writer.WriteLine(call.InvokeAccess + " " + (call.InvokeIsNew ? "new " : "") + returnType + " Invoke(" + string.Join(", ", signature) + ")");
-        using (writer.Block())
+
+        // The arguments after the tensors, each only as far as needed (CallArguments' parameters have defaults).
+        var rest = new List<string> { mask?.Name ?? "null", training?.Name ?? "null" };
+        if (others.Count > 0)
+            rest.Add("new global::System.Collections.Generic.Dictionary<string, object?> { "
+                + string.Join(", ", others.Select(o => "[" + Naming.StringLiteral(o.Key) + "] = " + o.Name)) + " }");
+        while (rest.Count > 0 && rest[rest.Count - 1] == "null")
+            rest.RemoveAt(rest.Count - 1);
+        string tail = rest.Count == 0 ? "" : ", " + string.Join(", ", rest);
+        string arguments = list is not null
+            ? CallArguments + ".OfList(" + list.Name + tail + ")"
+            : "new " + CallArguments + "([" + string.Join(", ", tensors.Select(t => t.Name)) + "]" + tail + ")";
+        string trainingDefault = training is null ? "null" : call.TrainingDefault ? "true" : "false";
+        writer.Indent();
+        writer.WriteLine("=> this.InvokeLayer(" + arguments + ", trainingDefault: " + trainingDefault + ")" + (call.ReturnsArray ? "" : "[0]") + ";");
+        writer.Unindent();
+    }
+
+    /// <summary><c>BuildLayer</c>: runs the user's <c>Build</c> with the shapes of the tensor arguments.</summary>
+    private static void WriteBuildLayer(IndentedSourceWriter writer, CallInfo call)
+    {
+        bool isList = call.Parameters.Any(p => p.Kind == CallParameterKind.TensorList);
+        int tensorCount = call.Parameters.Count(p => p.Kind == CallParameterKind.Tensor);
+        string shapes = isList
+            ? "global::" + KnownNames.BuildConfig + ".ShapesOf(arguments.Tensors)"
+            : string.Join(", ", Enumerable.Range(0, tensorCount).Select(i => "arguments.Tensors[" + i.ToString(CultureInfo.InvariantCulture) + "].Shape"));
+        writer.WriteLine("/// <summary>Runs <c>Build</c> with the " + (isList || tensorCount == 1 ? "input shape" : "input shapes") + " (on the first call).</summary>");
+        writer.WriteLine("protected override void BuildLayer(" + CallArguments + " arguments)");
+        writer.Indent();
+        writer.WriteLine("=> this.Build(" + shapes + ");");
+        writer.Unindent();
+    }
+
+    /// <summary>Whether the layer needs its own <c>BuildConfigFor</c>: several tensor arguments make a <c>shapes_dict</c>.</summary>
+    private static bool NeedsBuildConfig(CallInfo call)
+        => !call.Parameters.Any(p => p.Kind == CallParameterKind.TensorList)
+           && call.Parameters.Count(p => p.Kind == CallParameterKind.Tensor) != 1;
+
+    /// <summary><c>BuildConfigFor</c> for several tensor arguments: Keras's <c>shapes_dict</c>, keyed by <c>Build</c>'s parameter names.</summary>
+    private static void WriteBuildConfigFor(IndentedSourceWriter writer, CallInfo call)
+    {
+        var tensors = call.Parameters.Where(p => p.Kind == CallParameterKind.Tensor).ToList();
+        writer.WriteLine("/// <summary>The build config Keras records for several inputs: their shapes by name (<c>shapes_dict</c>).</summary>");
+        writer.WriteLine("protected override " + JsonObject + " BuildConfigFor(" + CallArguments + " arguments)");
+        writer.Indent();
+        writer.WriteLine("=> global::" + KnownNames.BuildConfig + ".ForShapes(" + string.Join(", ", tensors.Select((t, i) =>
+            "(" + Naming.StringLiteral(t.Key) + ", arguments.Tensors[" + i.ToString(CultureInfo.InvariantCulture) + "].Shape)")) + ");");
+        writer.Unindent();
+    }
+
+    /// <summary><c>CallLayer</c>: runs the user's <c>Call</c> with the recorded arguments and the resolved training flag.</summary>
+    private static void WriteCallLayer(IndentedSourceWriter writer, CallInfo call)
+    {
+        writer.WriteLine("/// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>");
+        writer.WriteLine("protected override " + Tensor + "[] CallLayer(" + CallArguments + " arguments, bool training)");
+        int tensorIndex = 0;
+        var arguments = new List<string>();
+        foreach (var p in call.Parameters)
         {
-            foreach (var tensor in tensors)
-                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(" + tensor.Name + ");");
-            if (list is not null)
-                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(" + list.Name + ");");
-            string trainingDefault = training is null ? "null" : call.TrainingDefault ? "true" : "false";
-            writer.WriteLine("var " + frame + " = this.EnterCall(training: " + (training?.Name ?? "null") + ", trainingDefault: " + trainingDefault + ");");
-            writer.WriteLine("try");
-            using (writer.Block())
+            switch (p.Kind)
             {
-                writer.WriteLine("if (!this.IsBuilt)");
-                using (writer.Block())
-                {
-                    writer.WriteLine("this.BeginBuild();");
-                    if (list is not null)
-                    {
-                        if (call.HasBuild)
-                            writer.WriteLine("this.Build(global::" + KnownNames.BuildConfig + ".ShapesOf(" + list.Name + "));");
-                        writer.WriteLine("this.EndBuild(global::" + KnownNames.BuildConfig + ".ForInputList(global::" + KnownNames.BuildConfig + ".ShapesOf(" + list.Name + ")));");
-                    }
-                    else
-                    {
-                    if (call.HasBuild)
-                        writer.WriteLine("this.Build(" + string.Join(", ", tensors.Select(t => t.Name + ".Shape")) + ");");
-                    string buildConfig = tensors.Count == 1
-                        ? "global::" + KnownNames.BuildConfig + ".ForInput(" + tensors[0].Name + ".Shape)"
-                        : "global::" + KnownNames.BuildConfig + ".ForShapes(" + string.Join(", ", tensors.Select(t => "(" + Naming.StringLiteral(t.Key) + ", " + t.Name + ".Shape)")) + ")";
-                    writer.WriteLine("this.EndBuild(" + buildConfig + ");");
-                    }
-                }
-                for (int i = 0; i < tensors.Count; i++)
-                    writer.WriteLine("this.AssertInputCompatibility(" + i.ToString(CultureInfo.InvariantCulture) + ", " + tensors[i].Name + ");");
-                if (list is not null)
-                    writer.WriteLine("this.AssertInputCompatibility(" + list.Name + ");");
-
-                var callArguments = call.Parameters.Select(p => p.Kind == CallParameterKind.Training ? frame + ".Training" : p.Name);
-                writer.WriteLine("var " + outputs + " = this.Call(" + string.Join(", ", callArguments) + ");");
-
-                var recorded = new List<string>
-                {
-                    list is not null ? "[.. " + list.Name + "]" : "[" + string.Join(", ", tensors.Select(t => t.Name)) + "]",
-                    mask?.Name ?? "null",
-                    training?.Name ?? "null",
-                };
-                if (others.Count > 0)
-                    recorded.Add("new global::System.Collections.Generic.Dictionary<string, object?> { "
-                        + string.Join(", ", others.Select(o => "[" + Naming.StringLiteral(o.Key) + "] = " + o.Name)) + " }");
-                writer.WriteLine("return this.FinishCall(" + frame + ", new global::" + KnownNames.CallArguments + "(" + string.Join(", ", recorded) + ")"
-                    + (list is not null ? " { IsList = true }" : "") + ", " + outputs + ");");
+                case CallParameterKind.Tensor:
+                    arguments.Add("arguments.Tensors[" + (tensorIndex++).ToString(CultureInfo.InvariantCulture) + "]");
+                    break;
+                case CallParameterKind.TensorList:
+                    arguments.Add("arguments.Tensors");
+                    break;
+                case CallParameterKind.Training:
+                    arguments.Add("training");
+                    break;
+                case CallParameterKind.Mask:
+                    arguments.Add(p.Type.EndsWith("?", StringComparison.Ordinal) ? "arguments.Mask" : "arguments.Mask!");
+                    break;
+                default:
+                    arguments.Add("arguments.Get<" + p.Type + ">(" + Naming.StringLiteral(p.Key) + ", " + (p.DefaultValue ?? "default!") + ")");
+                    break;
             }
-            writer.WriteLine("finally");
-            using (writer.Block())
-                writer.WriteLine("this.ExitCall(" + frame + ");");
         }
+        string invoke = "this.Call(" + string.Join(", ", arguments) + ")";
+        writer.Indent();
+        writer.WriteLine("=> " + (call.ReturnsArray ? invoke : "[" + invoke + "]") + ";");
+        writer.Unindent();
     }
 
     private static void WriteInvokeRecorded(IndentedSourceWriter writer, LayerModel model, CallInfo call)
     {
         writer.WriteLine("/// <summary>Replays a recorded call (functional models).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
         int tensorIndex = 0;
         var arguments = new List<string>();
@@ -203,7 +226,6 @@ internal static class LayerEmitter
     private static void WriteMissingCall(IndentedSourceWriter writer, LayerModel model)
     {
         writer.WriteLine("/// <summary>The layer has no usable <c>Call</c> (LG0005): replaying a recorded call throws.</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
         writer.Indent();
         writer.WriteLine("=> throw new global::System.NotSupportedException(" + Naming.StringLiteral(
@@ -219,7 +241,6 @@ internal static class LayerEmitter
         // A cref to an inherited GetConfig does not resolve from a generated part (CS1574 with documentation on): name it then.
         string getConfig = getConfigInThisPart ? "<see cref=\"GetConfig\"/>" : "<c>GetConfig</c>";
         writer.WriteLine("/// <summary>Creates the layer from a config written by " + getConfig + " (Keras's <c>from_config</c>).</summary>");
-        writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
         using (writer.Block())
         {

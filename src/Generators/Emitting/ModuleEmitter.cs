@@ -10,7 +10,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class ModuleEmitter
 {
-    private const string GeneratedCodeAttribute = EmitterText.GeneratedCodeAttribute;
 
     private const string InvariantCulture = "global::System.Globalization.CultureInfo.InvariantCulture";
 
@@ -30,13 +29,11 @@ internal static class ModuleEmitter
             if (model.EmitDefaultName)
             {
                 writer.WriteLine("/// <inheritdoc/>");
-                writer.WriteLine(GeneratedCodeAttribute);
                 writer.WriteLine("protected override string DefaultName => " + Naming.StringLiteral(model.DefaultName) + ";");
                 writer.WriteLine();
             }
 
             writer.WriteLine("/// <inheritdoc/>");
-            writer.WriteLine(GeneratedCodeAttribute);
             string access = model.VisitMembersIsProtectedInternal ? "protected internal" : "protected";
             writer.WriteLine(access + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
             using (writer.Block())
@@ -79,6 +76,20 @@ internal static class ModuleEmitter
         }
 
         var element = type.Element!;
+        if (depth == 0 && type.Kind != TrackedKind.ImmutableArray && element.Kind is TrackedKind.Variable or TrackedKind.Module)
+        {
+            // A collection of variables or modules: the runtime walks it (TrackedMembers), one line here.
+            string helper = (element.Kind, type.Kind) switch
+            {
+                (TrackedKind.Variable, TrackedKind.Dictionary) => "VariableDictionary",
+                (TrackedKind.Module, TrackedKind.Dictionary) => "ModuleDictionary",
+                (TrackedKind.Variable, _) => "Variables",
+                _ => "Modules",
+            };
+            writer.WriteLine("global::" + KnownNames.TrackedMembers + "." + helper + "(visitor, " + PathExpression(path) + ", " + value + ");");
+            return;
+        }
+
         string index = "i" + depth.ToString(CultureInfo.InvariantCulture);
         string item = "item" + depth.ToString(CultureInfo.InvariantCulture);
         writer.WriteLine(type.Kind == TrackedKind.ImmutableArray ? "if (!" + value + ".IsDefault)" : "if (" + value + " is not null)");

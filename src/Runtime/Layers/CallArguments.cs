@@ -21,6 +21,18 @@ public sealed class CallArguments
         Other = other ?? NoOther;
     }
 
+    /// <summary>
+    /// The record of a call over a list of tensors (<c>Call(Tensor[] inputs)</c>): a copy of <paramref name="tensors"/>,
+    /// <see cref="IsList"/> set.
+    /// </summary>
+    public static CallArguments OfList(IReadOnlyList<Tensor> tensors, Tensor? mask = null, bool? training = null, IReadOnlyDictionary<string, object?>? other = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var copy = new Tensor[tensors.Count];
+        for (int i = 0; i < copy.Length; i++) copy[i] = tensors[i];
+        return new CallArguments(copy, mask, training, other) { IsList = true };
+    }
+
     /// <summary>The tensor arguments, in the order of the user's <c>Call</c>.</summary>
     public Tensor[] Tensors { get; }
 

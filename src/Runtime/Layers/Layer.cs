@@ -10,7 +10,7 @@ namespace LayerGen.Layers;
 /// writes <c>Invoke</c>, <c>GetConfig</c>, <c>FromConfig</c> and the registration (see
 /// docs/design/layer-contract.md).
 /// </summary>
-public abstract class Layer : Module
+public abstract partial class Layer : Module
 {
     private readonly List<Variable> _weights = [];
     private readonly Dictionary<Variable, Regularizer> _regularizers = new(ReferenceEqualityComparer.Instance);

@@ -6,46 +6,16 @@ namespace MyApp;
 partial class Collections : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "collections";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
-        if (this._weights is not null)
-        {
-            for (int i0 = 0; i0 < this._weights.Length; i0++)
-            {
-                var item0 = this._weights[i0];
-                if (item0 is not null) visitor.Variable("weights/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
-            }
-        }
-        if (this.Layers is not null)
-        {
-            for (int i0 = 0; i0 < this.Layers.Count; i0++)
-            {
-                var item0 = this.Layers[i0];
-                if (item0 is not null) visitor.Module("layers/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
-            }
-        }
-        if (this.ReadOnlyLayers is not null)
-        {
-            for (int i0 = 0; i0 < this.ReadOnlyLayers.Count; i0++)
-            {
-                var item0 = this.ReadOnlyLayers[i0];
-                if (item0 is not null) visitor.Module("read_only_layers/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
-            }
-        }
-        if (this.MaybeVariables is not null)
-        {
-            for (int i0 = 0; i0 < this.MaybeVariables.Count; i0++)
-            {
-                var item0 = this.MaybeVariables[i0];
-                if (item0 is not null) visitor.Variable("maybe_variables/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
-            }
-        }
+        global::LayerGen.Modules.TrackedMembers.Variables(visitor, "weights", this._weights);
+        global::LayerGen.Modules.TrackedMembers.Modules(visitor, "layers", this.Layers);
+        global::LayerGen.Modules.TrackedMembers.Modules(visitor, "read_only_layers", this.ReadOnlyLayers);
+        global::LayerGen.Modules.TrackedMembers.Variables(visitor, "maybe_variables", this.MaybeVariables);
         if (!this.Frozen.IsDefault)
         {
             for (int i0 = 0; i0 < this.Frozen.Length; i0++)
@@ -54,22 +24,8 @@ partial class Collections : global::LayerGen.Modules.Module
                 if (item0 is not null) visitor.Module("frozen/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
             }
         }
-        if (this.Blocks is not null)
-        {
-            foreach (var entry0 in this.Blocks)
-            {
-                var item0 = entry0.Value;
-                if (item0 is not null) visitor.Module("blocks/" + entry0.Key, item0);
-            }
-        }
-        if (this.Named is not null)
-        {
-            foreach (var entry0 in this.Named)
-            {
-                var item0 = entry0.Value;
-                if (item0 is not null) visitor.Variable("named/" + entry0.Key, item0);
-            }
-        }
+        global::LayerGen.Modules.TrackedMembers.ModuleDictionary(visitor, "blocks", this.Blocks);
+        global::LayerGen.Modules.TrackedMembers.VariableDictionary(visitor, "named", this.Named);
         if (this.m_denseLayers is not null)
         {
             for (int i0 = 0; i0 < this.m_denseLayers.Count; i0++)

@@ -6,22 +6,13 @@ namespace MyApp;
 partial class Wrapper<TInner, TValue> : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "wrapper";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
         if (this.Inner is not null) visitor.Module("inner", this.Inner);
-        if (this.Many is not null)
-        {
-            for (int i0 = 0; i0 < this.Many.Count; i0++)
-            {
-                var item0 = this.Many[i0];
-                if (item0 is not null) visitor.Module("many/" + i0.ToString(global::System.Globalization.CultureInfo.InvariantCulture), item0);
-            }
-        }
+        global::LayerGen.Modules.TrackedMembers.Modules(visitor, "many", this.Many);
     }
 }

@@ -6,11 +6,9 @@ namespace MyApp;
 partial class HalfInitializer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string ClassName => "Half";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>Half";
 
 #pragma warning disable CA2255 // registration is what module initializers are for

@@ -6,15 +6,12 @@ namespace MyApp;
 partial class ScaledMse
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string ClassName => "ScaledMse";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>ScaledMse";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
@@ -24,7 +21,6 @@ partial class ScaledMse
     }
 
     /// <summary>Creates the object from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static ScaledMse FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         global::System.ArgumentNullException.ThrowIfNull(config);

@@ -6,15 +6,12 @@ namespace MyApp;
 partial class Momentum
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string ClassName => "Momentum";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "my_package>Momentum";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
@@ -23,7 +20,6 @@ partial class Momentum
     }
 
     /// <summary>Creates the object from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static Momentum FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         global::System.ArgumentNullException.ThrowIfNull(config);

@@ -6,15 +6,12 @@ namespace MyApp;
 partial class LoudAdam
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string ClassName => "LoudAdam";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>LoudAdam";
 
     /// <summary>Creates the object from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static new LoudAdam FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         global::System.ArgumentNullException.ThrowIfNull(config);

@@ -6,50 +6,30 @@ namespace MyApp;
 partial class Defaults : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "defaults";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>Defaults";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(x);
-        var frame = this.EnterCall(training: null, trainingDefault: null);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
-            }
-            this.AssertInputCompatibility(0, x);
-            var outputs = this.Call(x);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, null), outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x]), trainingDefault: null)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors[0])];
+
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
@@ -70,7 +50,6 @@ partial class Defaults : global::LayerGen.Layers.Layer
     }
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static Defaults FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Defaults(

@@ -6,15 +6,12 @@ namespace MyApp;
 partial class FlexibleDense : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "flexible_dense";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>FlexibleDense";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
@@ -23,36 +20,22 @@ partial class FlexibleDense : global::LayerGen.Layers.Layer
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(inputs);
-        var frame = this.EnterCall(training: null, trainingDefault: null);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.Build(inputs.Shape);
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(inputs.Shape));
-            }
-            this.AssertInputCompatibility(0, inputs);
-            var outputs = this.Call(inputs);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([inputs], null, null), outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([inputs]), trainingDefault: null)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0])];
 
+    /// <summary>Runs <c>Build</c> with the input shape (on the first call).</summary>
+    protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
+        => this.Build(arguments.Tensors[0].Shape);
+
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors[0])];
+
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
@@ -61,7 +44,6 @@ partial class FlexibleDense : global::LayerGen.Layers.Layer
     }
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static FlexibleDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new FlexibleDense(

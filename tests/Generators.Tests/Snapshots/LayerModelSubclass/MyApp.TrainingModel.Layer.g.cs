@@ -6,15 +6,12 @@ namespace MyApp;
 partial class TrainingModel
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "training_model";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>TrainingModel";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
@@ -22,35 +19,18 @@ partial class TrainingModel
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public new global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, bool? training = null)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(x);
-        var frame = this.EnterCall(training: training, trainingDefault: false);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(x.Shape));
-            }
-            this.AssertInputCompatibility(0, x);
-            var outputs = this.Call(x, frame.Training);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([x], null, training), outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x], null, training), trainingDefault: false)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Training)];
 
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors[0], training)];
+
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static TrainingModel FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new TrainingModel()

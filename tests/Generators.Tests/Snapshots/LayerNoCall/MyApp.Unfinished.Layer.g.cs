@@ -6,27 +6,22 @@ namespace MyApp;
 partial class Unfinished : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "unfinished";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>Unfinished";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>The layer has no usable <c>Call</c> (LG0005): replaying a recorded call throws.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => throw new global::System.NotSupportedException("Unfinished has no usable Call method (LG0005): add 'protected Tensor Call(Tensor inputs)'.");
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
     {
         var config = base.GetConfig();
@@ -35,7 +30,6 @@ partial class Unfinished : global::LayerGen.Layers.Layer
     }
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static Unfinished FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Unfinished(

@@ -6,52 +6,34 @@ namespace MyApp;
 partial class AddNoBuild : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "add_no_build";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>AddNoBuild";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor left, global::LayerGen.Tensors.Tensor right)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(left);
-        global::System.ArgumentNullException.ThrowIfNull(right);
-        var frame = this.EnterCall(training: null, trainingDefault: null);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForShapes(("left_shape", left.Shape), ("right_shape", right.Shape)));
-            }
-            this.AssertInputCompatibility(0, left);
-            this.AssertInputCompatibility(1, right);
-            var outputs = this.Call(left, right);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([left, right], null, null), outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([left, right]), trainingDefault: null)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Tensors[1])];
 
+    /// <summary>The build config Keras records for several inputs: their shapes by name (<c>shapes_dict</c>).</summary>
+    protected override global::System.Text.Json.Nodes.JsonObject BuildConfigFor(global::LayerGen.Layers.CallArguments arguments)
+        => global::LayerGen.Layers.BuildConfig.ForShapes(("left_shape", arguments.Tensors[0].Shape), ("right_shape", arguments.Tensors[1].Shape));
+
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors[0], arguments.Tensors[1])];
+
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static AddNoBuild FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new AddNoBuild()

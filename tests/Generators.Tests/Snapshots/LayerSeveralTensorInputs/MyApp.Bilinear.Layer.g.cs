@@ -6,15 +6,12 @@ namespace MyApp;
 partial class Bilinear : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "bilinear";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>Bilinear";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
@@ -22,38 +19,26 @@ partial class Bilinear : global::LayerGen.Layers.Layer
     }
 
     /// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor a, global::LayerGen.Tensors.Tensor b)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(a);
-        global::System.ArgumentNullException.ThrowIfNull(b);
-        var frame = this.EnterCall(training: null, trainingDefault: null);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.Build(a.Shape, b.Shape);
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForShapes(("a_shape", a.Shape), ("b_shape", b.Shape)));
-            }
-            this.AssertInputCompatibility(0, a);
-            this.AssertInputCompatibility(1, b);
-            var outputs = this.Call(a, b);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([a, b], null, null), outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([a, b]), trainingDefault: null)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Tensors[1])];
 
+    /// <summary>Runs <c>Build</c> with the input shapes (on the first call).</summary>
+    protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
+        => this.Build(arguments.Tensors[0].Shape, arguments.Tensors[1].Shape);
+
+    /// <summary>The build config Keras records for several inputs: their shapes by name (<c>shapes_dict</c>).</summary>
+    protected override global::System.Text.Json.Nodes.JsonObject BuildConfigFor(global::LayerGen.Layers.CallArguments arguments)
+        => global::LayerGen.Layers.BuildConfig.ForShapes(("a_shape", arguments.Tensors[0].Shape), ("b_shape", arguments.Tensors[1].Shape));
+
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors[0], arguments.Tensors[1])];
+
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static Bilinear FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Bilinear()

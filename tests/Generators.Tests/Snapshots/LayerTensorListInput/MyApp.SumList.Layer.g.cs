@@ -6,51 +6,34 @@ namespace MyApp;
 partial class SumList : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "sum_list";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>SumList";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::System.Collections.Generic.IReadOnlyList<global::LayerGen.Tensors.Tensor> inputs, float scale = 1F)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(inputs);
-        var frame = this.EnterCall(training: null, trainingDefault: null);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.Build(global::LayerGen.Layers.BuildConfig.ShapesOf(inputs));
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInputList(global::LayerGen.Layers.BuildConfig.ShapesOf(inputs)));
-            }
-            this.AssertInputCompatibility(inputs);
-            var outputs = this.Call(inputs, scale);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([.. inputs], null, null, new global::System.Collections.Generic.Dictionary<string, object?> { ["scale"] = scale }) { IsList = true }, outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(global::LayerGen.Layers.CallArguments.OfList(inputs, null, null, new global::System.Collections.Generic.Dictionary<string, object?> { ["scale"] = scale }), trainingDefault: null)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors, arguments.Get<float>("scale", 1F))];
 
+    /// <summary>Runs <c>Build</c> with the input shape (on the first call).</summary>
+    protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
+        => this.Build(global::LayerGen.Layers.BuildConfig.ShapesOf(arguments.Tensors));
+
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors, arguments.Get<float>("scale", 1F))];
+
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static SumList FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new SumList()

@@ -6,15 +6,12 @@ namespace MyApp;
 partial class WeightedSum : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "weighted_sum";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>WeightedSum";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
@@ -22,36 +19,22 @@ partial class WeightedSum : global::LayerGen.Layers.Layer
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor[] inputs, bool? training = null)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(inputs);
-        var frame = this.EnterCall(training: training, trainingDefault: false);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.Build(global::LayerGen.Layers.BuildConfig.ShapesOf(inputs));
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInputList(global::LayerGen.Layers.BuildConfig.ShapesOf(inputs)));
-            }
-            this.AssertInputCompatibility(inputs);
-            var outputs = this.Call(inputs, frame.Training);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([.. inputs], null, training) { IsList = true }, outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(global::LayerGen.Layers.CallArguments.OfList(inputs, null, training), trainingDefault: false)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors, arguments.Training)];
 
+    /// <summary>Runs <c>Build</c> with the input shape (on the first call).</summary>
+    protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
+        => this.Build(global::LayerGen.Layers.BuildConfig.ShapesOf(arguments.Tensors));
+
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors, training)];
+
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static WeightedSum FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new WeightedSum()

@@ -6,50 +6,30 @@ namespace MyApp;
 partial class Noisy : global::LayerGen.Layers.Layer
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override string DefaultName => "noisy";
 
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public override string RegisteredName => "TestProject>Noisy";
 
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);
     }
 
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs, int k, bool? training = null, global::LayerGen.Tensors.Tensor? mask = null, string mode = "a", float scale = 0.5F, global::MyApp.Mode how = global::MyApp.Mode.VerySlow, double? cap = null)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(inputs);
-        var frame = this.EnterCall(training: training, trainingDefault: false);
-        try
-        {
-            if (!this.IsBuilt)
-            {
-                this.BeginBuild();
-                this.EndBuild(global::LayerGen.Layers.BuildConfig.ForInput(inputs.Shape));
-            }
-            this.AssertInputCompatibility(0, inputs);
-            var outputs = this.Call(inputs, k, frame.Training, mask, mode, scale, how, cap);
-            return this.FinishCall(frame, new global::LayerGen.Layers.CallArguments([inputs], mask, training, new global::System.Collections.Generic.Dictionary<string, object?> { ["k"] = k, ["mode"] = mode, ["scale"] = scale, ["how"] = how, ["cap"] = cap }), outputs);
-        }
-        finally
-        {
-            this.ExitCall(frame);
-        }
-    }
+        => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([inputs], mask, training, new global::System.Collections.Generic.Dictionary<string, object?> { ["k"] = k, ["mode"] = mode, ["scale"] = scale, ["how"] = how, ["cap"] = cap }), trainingDefault: false)[0];
 
     /// <summary>Replays a recorded call (functional models).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => [this.Invoke(arguments.Tensors[0], arguments.Get<int>("k", default!), arguments.Training, arguments.Mask, arguments.Get<string>("mode", "a"), arguments.Get<float>("scale", 0.5F), arguments.Get<global::MyApp.Mode>("how", global::MyApp.Mode.VerySlow), arguments.Get<double?>("cap", null))];
 
+    /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
+    protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
+        => [this.Call(arguments.Tensors[0], arguments.Get<int>("k", default!), training, arguments.Mask, arguments.Get<string>("mode", "a"), arguments.Get<float>("scale", 0.5F), arguments.Get<global::MyApp.Mode>("how", global::MyApp.Mode.VerySlow), arguments.Get<double?>("cap", null))];
+
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
     public static Noisy FromConfig(global::System.Text.Json.Nodes.JsonObject config)
     {
         var layer = new Noisy()

@@ -10,11 +10,9 @@ partial class Models
         partial class InRecord : global::LayerGen.Modules.Module
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
             protected override string DefaultName => "in_record";
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
             protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
                 base.VisitMembers(visitor);

@@ -10,11 +10,9 @@ partial class Models
         partial class Inner : global::LayerGen.Modules.Module
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
             protected override string DefaultName => "inner";
 
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("LayerGen.Generators", "0.1.0")]
             protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
                 base.VisitMembers(visitor);

@@ -27,6 +27,7 @@ public static class DocChecker
                         && !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
         paths.Add(typeof(LayerGen.Modules.Module).Assembly.Location);
+        paths.Add(typeof(LayerGen.Plotting.TrainingCurves).Assembly.Location); // docs/plots.md: the LayerGen.Plotting package
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
 

@@ -5,8 +5,9 @@ usage: /root/keras-oracle/run.sh tests/KerasFormat.Tests/Scripts/gen_attention_m
            OUTDIR defaults to tests/KerasFormat.Tests/Fixtures/attention-masks. Writes OUTDIR/<name>.keras and
            OUTDIR/reference.json: per model the inputs (padded id rows for the masked ones) and Keras's predictions.
        /root/keras-oracle/run.sh tests/KerasFormat.Tests/Scripts/gen_attention_mask_fixtures.py --check DIR
-           loads every .keras file LayerGen wrote into DIR (the reverse direction) and compares its predictions
-           with DIR/<name>.json ({"x": [...], "y": [...]}); prints one line per file.
+           loads every .keras file LayerGen wrote into DIR (the reverse direction: AttentionMaskFixtureTests with
+           LAYERGEN_ATTENTION_MASK_EXPORT=DIR writes them with a copy of reference.json) and compares its predictions
+           with Keras's in DIR/reference.json (csharp_<name> against <name>); prints one line per file.
 Weights are seeded normal values (biases not zero).
 """
 import json
@@ -121,8 +122,8 @@ def check(folder):
         if not file.endswith(".keras"):
             continue
         name = file[:-6]
-        with open(os.path.join(folder, name + ".json")) as f:
-            ref = json.load(f)
+        with open(os.path.join(folder, "reference.json")) as f:
+            ref = json.load(f)["models"][name[len("csharp_"):] if name.startswith("csharp_") else name]
         try:
             model = keras.saving.load_model(os.path.join(folder, file))
             x = [np.asarray(a["values"], dtype=a["dtype"]).reshape(a["shape"]) for a in ref["x"]]

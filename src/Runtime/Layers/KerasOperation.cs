@@ -45,8 +45,17 @@ public sealed class KerasOperation : Layer
         if (!Supported.Contains(className))
             throw new ConfigException($"The functional config applies the Keras op '{module}.{className}' between layers; LayerGen replays only the ops Keras writes for masks ({string.Join(", ", Supported)}).");
         var config = serialized["config"] as JsonObject ?? new JsonObject();
-        var args = serialized["inbound_nodes"] is JsonArray { Count: > 0 } nodes ? nodes[0]?["args"] as JsonArray : null;
-        var op = new KerasOperation(module ?? "keras.src.ops.numpy", className, (JsonObject)config.DeepClone(), (JsonArray?)args?.DeepClone())
+        var node = serialized["inbound_nodes"] is JsonArray { Count: > 0 } nodes ? nodes[0] as JsonObject : null;
+        var args = (JsonArray?)(node?["args"] as JsonArray)?.DeepClone();
+        // LayerGen writes the constants as keywords (x2=0): put them back in their positions.
+        if (args is not null && node?["kwargs"] is JsonObject kwargs)
+            foreach (var (key, value) in kwargs)
+                if (key.Length > 1 && key[0] == 'x' && int.TryParse(key.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int position) && position >= 1)
+                {
+                    while (args.Count < position) args.Add(null);
+                    args[position - 1] = value?.DeepClone();
+                }
+        var op = new KerasOperation(module ?? "keras.src.ops.numpy", className, (JsonObject)config.DeepClone(), args)
         {
             Name = Config.TryGetString(config["name"], out var name) && !string.IsNullOrEmpty(name) ? name : Config.ToSnakeCase(className),
         };

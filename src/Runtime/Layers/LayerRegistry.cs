@@ -130,6 +130,11 @@ public static class LayerRegistry
     internal static Layer DeserializeUnbuilt(JsonObject serialized, out JsonObject? buildConfig)
     {
         ArgumentNullException.ThrowIfNull(serialized);
+        if (KerasOperation.IsOperation(serialized))
+        {
+            buildConfig = null;
+            return KerasOperation.FromSerialized(serialized);
+        }
         Config.TryGetString(serialized["registered_name"], out var registered);
         Config.TryGetString(serialized["class_name"], out var className);
         var name = SerializedName(serialized);

@@ -275,7 +275,7 @@ public partial class Model : Layer
             {
                 while (queue.Count > 0)
                 {
-                    var arguments = TryDeserializeNode(queue.Peek(), created);
+                    var arguments = TryDeserializeNode(queue.Peek(), created, constantsAllowed: layer is KerasOperation);
                     if (arguments is null) break;
                     layer.InvokeRecorded(arguments);
                     queue.Dequeue();
@@ -327,12 +327,13 @@ public partial class Model : Layer
         return tensorIndex >= 0 && tensorIndex < outputs.Count ? outputs[tensorIndex] : null;
     }
 
-    private static CallArguments? TryDeserializeNode(JsonObject nodeData, Dictionary<string, Layer> created)
+    private static CallArguments? TryDeserializeNode(JsonObject nodeData, Dictionary<string, Layer> created, bool constantsAllowed = false)
     {
         var tensors = new List<Tensor>();
         if (nodeData["args"] is JsonArray args)
             foreach (var arg in args)
-                if (!CollectTensors(arg, created, tensors)) return null;
+                if (constantsAllowed && arg is JsonValue) continue; // a Keras op's constant (not_equal(ids, 0)): the op reads it from its node
+                else if (!CollectTensors(arg, created, tensors)) return null;
         Tensor? mask = null;
         bool? training = null;
         var other = new Dictionary<string, object?>(StringComparer.Ordinal);

@@ -251,6 +251,7 @@ public static class KerasArchive
     /// <summary>Refuses a config naming a layer class that is not registered (before anything is created).</summary>
     private static void CheckRegistered(JsonObject serialized, string where)
     {
+        if (KerasOperation.IsOperation(serialized)) return; // a Keras op node (mask ops): KerasOperation replays it
         Config.TryGetString(serialized["registered_name"], out var registered);
         Config.TryGetString(serialized["class_name"], out var className);
         string? name = string.IsNullOrEmpty(registered) ? className : registered;

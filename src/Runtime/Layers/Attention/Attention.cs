@@ -4,7 +4,9 @@ namespace LayerGen.Layers;
 /// Keras's <c>Attention</c> (Luong-style dot-product attention): scores <c>query @ key^T</c> (times the trainable
 /// scalar <c>scale</c> when <c>use_scale</c>), or with <c>score_mode="concat"</c>
 /// <c>concat_score_weight * sum(tanh(scale * (query + key)))</c>; softmax over the value positions, then the
-/// weighted sum of <c>value</c>. Keras calls it on a list <c>[query, value, key]</c>; here they are arguments.
+/// weighted sum of <c>value</c>. Called as in Keras on a list <c>[query, value]</c> or <c>[query, value, key]</c> with <c>mask: [query_mask, value_mask]</c> (by
+/// default the inputs' masks, <see cref="KerasMask"/>), <c>return_attention_scores</c> and <c>use_causal_mask</c>; the
+/// output carries the query's mask. <c>Invoke(query, value, key, queryMask, valueMask)</c> is the same call with arguments.
 /// </summary>
 [Layer(Package = "keras.layers")]
 public partial class Attention
@@ -37,27 +39,47 @@ public partial class Attention
     public Variable? Scale => scale;
 
     /// <summary>Creates <c>scale</c> and <c>concat_score_weight</c> (scalars, ones) as asked.</summary>
-    protected void Build(Shape queryShape, Shape valueShape)
+    protected void Build(Shape[] inputShape)
     {
-        AttentionScores.Check("Attention", queryShape, valueShape, null);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        AttentionScores.CheckCount("Attention", inputShape.Length);
+        AttentionScores.Check("Attention", inputShape[0], inputShape[1], inputShape.Length > 2 ? inputShape[2] : (Shape?)null);
         if (useScale) scale = AddWeight("scale", Shape.Scalar, Initializers.Ones());
         if (scoreMode == "concat") concatScoreWeight = AddWeight("concat_score_weight", Shape.Scalar, Initializers.Ones());
     }
 
-    /// <summary>Attends <paramref name="query"/> <c>(B, Tq, dim)</c> to <paramref name="value"/> <c>(B, Tv, dim)</c>.</summary>
-    protected Tensor Call(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null,
-        bool training = false, bool useCausalMask = false)
-        => Attend(query, value, key, queryMask, valueMask, training, useCausalMask).Output;
-
-    /// <summary>Keras's <c>return_attention_scores=True</c>: the output and the attention weights <c>(B, Tq, Tv)</c> (eager only).</summary>
-    public (Tensor Output, Tensor Scores) InvokeWithScores(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null,
-        Tensor? valueMask = null, bool training = false, bool useCausalMask = false)
+    /// <summary>
+    /// Keras's <c>call(inputs, mask, training, return_attention_scores, use_causal_mask)</c>: <paramref name="inputs"/> is
+    /// <c>[query (B, Tq, dim), value (B, Tv, dim)]</c> or <c>[query, value, key (B, Tv, dim)]</c>, <paramref name="mask"/>
+    /// <c>[query_mask (B, Tq), value_mask (B, Tv)]</c> (null: the inputs' masks). Returns <c>[output]</c>, or
+    /// <c>[output, scores (B, Tq, Tv)]</c> with <paramref name="returnAttentionScores"/>.
+    /// </summary>
+    protected Tensor[] Call(Tensor[] inputs, Tensor?[]? mask = null, bool training = false, bool returnAttentionScores = false, bool useCausalMask = false)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(value);
-        if (!IsBuilt) BuildFromConfig(LayerGen.Layers.BuildConfig.ForShapes(("query_shape", query.Shape), ("value_shape", value.Shape)));
-        return Attend(query, value, key, queryMask, valueMask, training, useCausalMask);
+        var (query, value, key, queryMask, valueMask) = AttentionScores.Unpack("Attention", inputs, mask);
+        var (output, scores) = Attend(query, value, key, queryMask, valueMask, training, useCausalMask);
+        AttentionScores.SetOutputMask(queryMask);
+        return returnAttentionScores ? [output, scores] : [output];
     }
+
+    /// <summary>Attends <paramref name="query"/> <c>(B, Tq, dim)</c> to <paramref name="value"/> <c>(B, Tv, dim)</c> (the list call with arguments).</summary>
+    public Tensor Invoke(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null,
+        bool? training = null, bool useCausalMask = false)
+        => Invoke(AttentionScores.List(query, value, key), AttentionScores.Masks(queryMask, valueMask), training, false, useCausalMask)[0];
+
+    /// <summary>Keras's <c>return_attention_scores=True</c>: the output and the attention weights <c>(B, Tq, Tv)</c>.</summary>
+    public (Tensor Output, Tensor Scores) InvokeWithScores(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null,
+        Tensor? valueMask = null, bool? training = null, bool useCausalMask = false)
+    {
+        var result = Invoke(AttentionScores.List(query, value, key), AttentionScores.Masks(queryMask, valueMask), training, true, useCausalMask);
+        return (result[0], result[1]);
+    }
+
+    /// <summary>The query's mask (Keras's <c>compute_mask</c>: <c>mask[0]</c>).</summary>
+    public override bool SupportsMasking => true;
+
+    /// <inheritdoc/>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => AttentionScores.TakeOutputMask();
 
     private (Tensor Output, Tensor Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, bool training, bool useCausalMask)
     {

@@ -3,6 +3,54 @@ namespace LayerGen.Layers;
 /// <summary>What <see cref="Attention"/> and <see cref="AdditiveAttention"/> share: Keras's <c>_apply_scores</c> and masks.</summary>
 internal static class AttentionScores
 {
+    // The query mask of the call running on this thread, from Call to FinishCall's ComputeMask.
+    [ThreadStatic] private static Tensor? t_outputMask;
+
+    /// <summary>Keeps the output's mask (the query's) for <see cref="TakeOutputMask"/>.</summary>
+    public static void SetOutputMask(Tensor? queryMask) => t_outputMask = queryMask is null ? null : MaskLogic.AsBool(queryMask);
+
+    /// <summary>The mask <see cref="SetOutputMask"/> kept, once.</summary>
+    public static Tensor? TakeOutputMask()
+    {
+        var mask = t_outputMask;
+        t_outputMask = null;
+        return mask;
+    }
+
+    /// <summary>Keras's <c>_validate_inputs</c> for the length of the inputs list.</summary>
+    public static void CheckCount(string layer, int count)
+    {
+        if (count < 2 || count > 3)
+            throw new IncompatibleInputException($"{layer} layer accepts inputs list of length 2 or 3, namely [query, value] or [query, value, key]. Received length: {count}.");
+    }
+
+    /// <summary>
+    /// The list call's parts: query, value, key (or null), and the query and value masks: <paramref name="mask"/>'s
+    /// (Keras's message when it is not 2 or 3 long), or when it is null the masks attached to the inputs.
+    /// </summary>
+    public static (Tensor Query, Tensor Value, Tensor? Key, Tensor? QueryMask, Tensor? ValueMask) Unpack(string layer, Tensor[] inputs, Tensor?[]? mask)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        CheckCount(layer, inputs.Length);
+        if (mask is not null && (mask.Length < 2 || mask.Length > 3))
+            throw new IncompatibleInputException($"{layer} layer accepts mask list of length 2 or 3. Received: inputs={inputs.Length} tensors, mask={mask.Length} entries.");
+        var q = inputs[0];
+        var v = inputs[1];
+        var k = inputs.Length > 2 ? inputs[2] : null;
+        return mask is null ? (q, v, k, KerasMask.Of(q), KerasMask.Of(v)) : (q, v, k, mask[0], mask[1]);
+    }
+
+    /// <summary><c>[query, value]</c> or <c>[query, value, key]</c>.</summary>
+    public static Tensor[] List(Tensor query, Tensor value, Tensor? key)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(value);
+        return key is null ? [query, value] : [query, value, key];
+    }
+
+    /// <summary><c>[queryMask, valueMask]</c>, or null when both are null (the inputs' own masks then apply).</summary>
+    public static Tensor?[]? Masks(Tensor? queryMask, Tensor? valueMask) => queryMask is null && valueMask is null ? null : [queryMask, valueMask];
+
     /// <summary>Keras's <c>_validate_inputs</c> for shapes: query <c>(B, Tq, dim)</c>, value <c>(B, Tv, dim)</c>, key like value.</summary>
     public static void Check(string layer, Shape query, Shape value, Shape? key)
     {

@@ -96,6 +96,9 @@ public partial class GroupedQueryAttention
         return layer;
     }
 
+    /// <summary>True: the output carries the query's mask (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Attends <paramref name="query"/> <c>(B, T, dim)</c> to <paramref name="value"/> <c>(B, S, dim)</c>.</summary>
     protected Tensor Call(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null,
         Tensor? keyMask = null, Tensor? attentionMask = null, bool training = false, bool useCausalMask = false)
@@ -115,6 +118,10 @@ public partial class GroupedQueryAttention
     private (Tensor Output, Tensor? Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask,
         Tensor? keyMask, Tensor? attentionMask, bool training, bool useCausalMask, bool returnScores)
     {
+        // Keras's Layer.__call__ fills query_mask/value_mask/key_mask from the inputs' masks when they are not given.
+        queryMask ??= KerasMask.Of(query);
+        valueMask ??= KerasMask.Of(value);
+        if (key is not null) keyMask ??= KerasMask.Of(key);
         if (key is not null) AttentionShapes.CheckValueAndKey(value.Shape, key.Shape);
         key ??= value;
         var mask = AttentionShapes.CombineMasks(query, value, queryMask, valueMask, keyMask, attentionMask, useCausalMask, slidingWindow);

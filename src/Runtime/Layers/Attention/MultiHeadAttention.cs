@@ -7,7 +7,8 @@ namespace LayerGen.Layers;
 /// the heads are projected back by <c>attention_output</c> (kernel <c>(num_heads, value_dim, out)</c>).
 /// Masks: <c>attentionMask</c> <c>(B, T, S)</c>, the inputs' masks (<c>queryMask</c> <c>(B, T)</c>,
 /// <c>valueMask</c>/<c>keyMask</c> <c>(B, S)</c>), <c>useCausalMask</c> and <c>sliding_window</c>, combined with
-/// a logical and as Keras does.
+/// a logical and as Keras does. As in Keras, the masks attached to the inputs (<see cref="KerasMask"/>) apply by
+/// default (the query's always when it has one), and the output carries the query's mask.
 /// </summary>
 [Layer(Package = "keras.layers")]
 public partial class MultiHeadAttention
@@ -169,6 +170,9 @@ public partial class MultiHeadAttention
         normAxes = [.. Enumerable.Range(scoresRank - attentionAxes.Length, attentionAxes.Length)];
     }
 
+    /// <summary>True: the output carries the query's mask (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Attends <paramref name="query"/> to <paramref name="value"/> (keyed by <paramref name="key"/>, default <paramref name="value"/>).</summary>
     protected Tensor Call(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null,
         Tensor? keyMask = null, Tensor? attentionMask = null, bool training = false, bool useCausalMask = false)
@@ -191,6 +195,10 @@ public partial class MultiHeadAttention
     private (Tensor Output, Tensor? Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask,
         Tensor? keyMask, Tensor? attentionMask, bool training, bool useCausalMask, bool returnScores)
     {
+        // Keras: Layer.__call__ fills value_mask/key_mask from the inputs' masks, MultiHeadAttention.call takes the query's.
+        queryMask = KerasMask.Of(query) ?? queryMask;
+        valueMask ??= KerasMask.Of(value);
+        if (key is not null) keyMask ??= KerasMask.Of(key);
         if (key is not null)
         {
             AttentionShapes.CheckValueAndKey(value.Shape, key.Shape);

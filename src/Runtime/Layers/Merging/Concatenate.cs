@@ -36,6 +36,26 @@ public partial class Concatenate : Merge
         }
     }
 
+    /// <summary>
+    /// Keras's <c>Concatenate.compute_mask</c>: each input's mask (all true for an unmasked input, a lower-rank mask
+    /// broadcast over the input's trailing axes) concatenated along <c>axis</c>, then any over the last axis.
+    /// </summary>
+    protected override Tensor? ComputeMergeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(masks);
+        var full = new Tensor[inputs.Count];
+        for (int i = 0; i < full.Length; i++)
+        {
+            var x = inputs[i];
+            if (masks[i] is not { } m) full[i] = MaskLogic.OnesLike(x);
+            else if (m.Rank < x.Rank) full[i] = Ops.Maximum(Ops.ExpandDims(MaskLogic.AsFloat(m), -1), MaskLogic.ZerosLike(x));
+            else full[i] = MaskLogic.AsFloat(m);
+        }
+        var concatenated = full.Length == 1 ? full[0] : Ops.Concat(full, axis);
+        return MaskLogic.AsBool(Ops.Max(concatenated, -1));
+    }
+
     /// <inheritdoc/>
     protected override Tensor MergeFunction(IReadOnlyList<Tensor> inputs)
     {

@@ -52,6 +52,9 @@ public partial class Dot : Merge
         return (a, b);
     }
 
+    /// <summary>None: Keras's <c>Dot.compute_mask</c> drops the masks.</summary>
+    protected override Tensor? ComputeMergeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) => null;
+
     /// <inheritdoc/>
     protected override void CheckShapes(IReadOnlyList<Shape> inputShapes)
     {

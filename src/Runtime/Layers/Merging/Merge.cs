@@ -5,11 +5,15 @@ namespace LayerGen.Layers;
 /// built from their shapes (only to check them), and recorded in a functional config as one list argument, as Keras does.
 /// Elementwise merges (<see cref="Add"/>, <see cref="Subtract"/>, <see cref="Multiply"/>, <see cref="Average"/>,
 /// <see cref="Maximum"/>, <see cref="Minimum"/>) broadcast the shapes past the batch axis as Keras does; inputs of lower
-/// rank get size-1 axes inserted after the batch axis first.
+/// rank get size-1 axes inserted after the batch axis first. Masks flow through (Keras's <c>supports_masking</c>): the
+/// output's mask is <see cref="ComputeMergeMask"/> of the inputs' masks (<see cref="KerasMask"/>).
 /// </summary>
 public abstract class Merge : Layer
 {
     private bool _reshapeRequired;
+
+    // The mask of the call running on this thread, from Call to FinishCall (ComputeMask sees only the first input).
+    [ThreadStatic] private static Tensor? t_outputMask;
 
     /// <summary>Creates the layer: no input spec (any shapes; <c>Build</c> checks them together).</summary>
     protected Merge() => InputSpec = null;
@@ -27,6 +31,9 @@ public abstract class Merge : Layer
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Length == 0)
             throw new IncompatibleInputException($"Layer \"{Name}\" ({ClassName}): A merge layer should be called on a list of at least 1 input. Received 0 inputs.");
+        var masks = new Tensor?[inputs.Length];
+        for (int i = 0; i < masks.Length; i++) masks[i] = KerasMask.Of(inputs[i]);
+        t_outputMask = masks.All(m => m is null) ? null : ComputeMergeMask(inputs, masks);
         if (!_reshapeRequired && inputs.Any(t => t.Rank != inputs[0].Rank)) _reshapeRequired = true;
         if (!_reshapeRequired) return MergeFunction(inputs);
         int maxRank = inputs.Max(t => t.Rank);
@@ -38,6 +45,30 @@ public abstract class Merge : Layer
             reshaped[i] = x;
         }
         return MergeFunction(reshaped);
+    }
+
+    /// <summary>True: masks pass through merges (Keras's <c>Merge.supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
+    /// <summary>The mask <see cref="ComputeMergeMask"/> gave for the inputs of the call that just ran (its first input alone cannot tell).</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask)
+    {
+        var mask = t_outputMask;
+        t_outputMask = null;
+        return mask;
+    }
+
+    /// <summary>
+    /// The output's mask from the inputs' masks (<paramref name="masks"/>, null for an unmasked input; at least one is
+    /// not null): Keras's <c>Merge.compute_mask</c>, the logical or of the masks, or none when an input has none.
+    /// </summary>
+    protected virtual Tensor? ComputeMergeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        if (masks.Any(m => m is null)) return null;
+        var output = MaskLogic.AsBool(masks[0]!);
+        for (int i = 1; i < masks.Count; i++) output = MaskLogic.Or(output, masks[i]!);
+        return output;
     }
 
     /// <summary>Combines the inputs (all of one rank by now).</summary>

@@ -80,4 +80,49 @@ public class DataParallelTests(ITestOutputHelper output)
         Assert.Contains("apt-get install openmpi-bin libopenmpi-dev", run.Output, StringComparison.Ordinal);
         Assert.Contains("SINGLE OK", run.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void PredictSplitsEachBatchAndEveryRankGetsAllOutputsInOrder(int ranks)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string single = Path.Combine(dir.Path, "single"), distributed = Path.Combine(dir.Path, "distributed");
+        var one = MpiRun.Helper(0, Timeout, null, "predict", single, "single");
+        Assert.True(one.ExitCode == 0, one.Output);
+        var many = MpiRun.Helper(ranks, Timeout, null, "predict", distributed, "mpi");
+        output.WriteLine(many.Output);
+        Assert.True(many.ExitCode == 0, many.Output);
+        var expected = File.ReadAllLines(single + ".0");
+        Assert.Equal(37 * 2, expected.Length);
+        // Each rank started from its own random weights: Predict broadcasts rank 0's, and the gathered rows are
+        // those of one process (a row's output does not depend on which rows share its batch).
+        for (int rank = 0; rank < ranks; rank++)
+            Assert.Equal(expected, File.ReadAllLines($"{distributed}.{rank}"));
+    }
+
+    [Theory]
+    [InlineData(1, "all")]
+    [InlineData(3, "all")]
+    [InlineData(3, "chief")]
+    public void ACheckpointWrittenByTwoRanksRestoresOnAnotherNumberOfRanks(int ranks, string who)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string prefix = Path.Combine(dir.Path, "ckpt");
+        var write = MpiRun.Helper(2, Timeout, null, "ckptwrite", prefix);
+        output.WriteLine(write.Output);
+        Assert.True(write.ExitCode == 0, write.Output);
+        var written = System.Text.RegularExpressions.Regex.Match(write.Output, @"rank 0 of 2: wrote (\d+ variables, checksum [0-9a-f]{16})");
+        Assert.True(written.Success, write.Output);
+        Assert.Contains($"rank 1 of 2: wrote {written.Groups[1].Value}", write.Output, StringComparison.Ordinal);
+        Assert.StartsWith("14 variables", written.Groups[1].Value, StringComparison.Ordinal); // 4 weights + the optimizer's iterations, learning rate and 8 slots
+
+        var restore = MpiRun.Helper(ranks, Timeout, null, "ckptrestore", prefix, who);
+        output.WriteLine(restore.Output);
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        for (int rank = 0; rank < ranks; rank++)
+            Assert.Contains($"rank {rank} of {ranks}: restored {written.Groups[1].Value}", restore.Output, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using LayerGen.Callbacks;
 using LayerGen.Optimizers;
@@ -173,11 +174,60 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
         int size = WorldSize;
         if (size == 1) { _pendingWeight = null; return globalBatch; }
         if (n < size) return null;
-        int baseRows = n / size, extra = n % size;
-        int start = Rank * baseRows + Math.Min(Rank, extra);
-        int end = start + baseRows + (Rank < extra ? 1 : 0);
+        var (start, end) = RowsOf(n, Rank);
         _pendingWeight = (end - start) / (double)n;
         return new DataBatch(globalBatch.X[start..end], globalBatch.Y?[start..end], globalBatch.SampleWeight?[start..end]);
+    }
+
+    /// <summary>The rows [start, end) of a batch of <paramref name="rows"/> that <paramref name="rank"/> takes (the rank-th of N contiguous parts).</summary>
+    private (int Start, int End) RowsOf(int rows, int rank)
+    {
+        int baseRows = rows / WorldSize, extra = rows % WorldSize;
+        int start = rank * baseRows + Math.Min(rank, extra);
+        return (start, start + baseRows + (rank < extra ? 1 : 0));
+    }
+
+    // ------------------------------------------------------------------ prediction
+
+    /// <summary>
+    /// The outputs of <paramref name="predictStep"/> for a global batch <paramref name="x"/>, computed data-parallel:
+    /// each rank runs it on its part of the rows (as <see cref="Shard(DataBatch)"/> splits them) and the parts are
+    /// gathered in row order on every rank (one <c>MPI_Bcast</c> per rank, bit-exact), so every rank returns what one
+    /// process would, as tf.distribute's <c>model.predict</c> does. A batch with fewer rows than ranks is predicted
+    /// whole on every rank. <c>model.Predict</c> under <c>Compile(strategy, ...)</c> calls this for every batch.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The step's output does not have one row per input row.</exception>
+    public Tensor Predict(Tensor x, Func<Tensor, Tensor> predictStep)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(predictStep);
+        int n = x.Rank == 0 ? 1 : x.Shape[0];
+        if (WorldSize == 1 || x.Rank == 0 || n < WorldSize) return predictStep(x);
+        var (start, end) = RowsOf(n, Rank);
+        var local = predictStep(x[start..end]);
+        if (local.Rank == 0 || local.Shape[0] != end - start)
+            throw new InvalidOperationException($"Distributed Predict needs one output row per input row, but {end - start} rows gave an output of shape {local.Shape}.");
+        var bytes = local.AsBytes();
+        int rowBytes = bytes.Length / (end - start);
+        var gathered = new byte[(long)n * rowBytes];
+        bytes.CopyTo(gathered.AsSpan(start * rowBytes));
+        for (int r = 0; r < WorldSize; r++)
+        {
+            var (s, e) = RowsOf(n, r);
+            _comm.Broadcast(gathered.AsSpan(s * rowBytes, (e - s) * rowBytes), root: r);
+        }
+        var dims = local.Shape.ToArray();
+        dims[0] = n;
+        var shape = new Shape(dims);
+        return local.DType switch
+        {
+            DType.Float32 => Tensor.From<float>(MemoryMarshal.Cast<byte, float>(gathered), shape),
+            DType.Float64 => Tensor.From<double>(MemoryMarshal.Cast<byte, double>(gathered), shape),
+            DType.Int32 => Tensor.From<int>(MemoryMarshal.Cast<byte, int>(gathered), shape),
+            DType.Int64 => Tensor.From<long>(MemoryMarshal.Cast<byte, long>(gathered), shape),
+            DType.Bool => Tensor.From<bool>(MemoryMarshal.Cast<byte, bool>(gathered), shape),
+            _ => throw new InvalidOperationException($"Distributed Predict cannot gather outputs of dtype {local.DType}."),
+        };
     }
 
     // ------------------------------------------------------------------ gradients

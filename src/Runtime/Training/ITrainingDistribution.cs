@@ -40,4 +40,10 @@ public interface ITrainingDistribution
 
     /// <summary>Waits for every rank (after the chief has written its files).</summary>
     void Barrier();
+
+    /// <summary>
+    /// The outputs for one global batch <paramref name="x"/> of <c>Predict</c>: each rank runs
+    /// <paramref name="predictStep"/> on its part, and the parts are gathered, in row order, on every rank.
+    /// </summary>
+    Tensor Predict(Tensor x, Func<Tensor, Tensor> predictStep);
 }

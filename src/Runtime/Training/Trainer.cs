@@ -393,6 +393,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
         cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
+        SynchronizeForInference();
         return EvaluateBatches(feed, 0, cbs, inFit: false);
     }
 
@@ -416,6 +417,12 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         return logs;
     }
 
+    /// <summary>Under a distribution, copies the chief's weights to every rank before Evaluate or Predict (a model loaded or restored on the chief alone).</summary>
+    private void SynchronizeForInference()
+    {
+        if (_distribution is { } distribution && model.IsBuilt) distribution.Synchronize(model, null); // weights only: Fit syncs the optimizer
+    }
+
     /// <summary>This rank's part of a global batch (the whole batch without a distribution; null: skip it).</summary>
     private DataBatch? ShardOf(DataBatch globalBatch) => _distribution is null ? globalBatch : _distribution.Shard(globalBatch);
 
@@ -435,12 +442,18 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         return Predict(Dataset.ToTensor(x), batchSize, verbose, callbacks);
     }
 
-    /// <summary>Predicts every batch of a batched <see cref="Dataset"/> (targets ignored; one pass, or <paramref name="steps"/> batches) and concatenates the outputs.</summary>
+    /// <summary>
+    /// Predicts every batch of a batched <see cref="Dataset"/> (targets ignored; one pass, or <paramref name="steps"/>
+    /// batches) and concatenates the outputs. Under a distribution each rank predicts its part of every batch and every
+    /// rank returns all the outputs, in order.
+    /// </summary>
     public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         using var feed = new EpochFeed(dataset, steps, 1, "Predict");
         var list = callbacks?.ToList() ?? [];
+        if (_distribution is { IsChief: false } other) { list = other.SelectCallbacks(list); verbose = 0; }
+        SynchronizeForInference();
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);
         cbs.SetModel(model);
@@ -452,7 +465,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         foreach (var batch in feed.Epoch(0))
         {
             cbs.OnPredictBatchBegin(step, empty);
-            outputs.Add(model.PredictStep(batch.X));
+            outputs.Add(_distribution is null ? model.PredictStep(batch.X) : _distribution.Predict(batch.X, model.PredictStep));
             cbs.OnPredictBatchEnd(step, empty);
             step++;
         }

@@ -157,39 +157,20 @@ internal static class LayerEmitter
     {
         writer.WriteLine("/// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>");
         writer.WriteLine("protected override " + Tensor + "[] CallLayer(" + CallArguments + " arguments, bool training)");
-        int tensorIndex = 0;
-        var arguments = new List<string>();
-        foreach (var p in call.Parameters)
-        {
-            switch (p.Kind)
-            {
-                case CallParameterKind.Tensor:
-                    arguments.Add("arguments.Tensors[" + (tensorIndex++).ToString(CultureInfo.InvariantCulture) + "]");
-                    break;
-                case CallParameterKind.TensorList:
-                    arguments.Add("arguments.Tensors");
-                    break;
-                case CallParameterKind.Training:
-                    arguments.Add("training");
-                    break;
-                case CallParameterKind.Mask:
-                    arguments.Add(p.Type.EndsWith("?", StringComparison.Ordinal) ? "arguments.Mask" : "arguments.Mask!");
-                    break;
-                default:
-                    arguments.Add("arguments.Get<" + p.Type + ">(" + Naming.StringLiteral(p.Key) + ", " + (p.DefaultValue ?? "default!") + ")");
-                    break;
-            }
-        }
+        var arguments = ArgumentsFromRecord(call, training: "training");
         string invoke = "this.Call(" + string.Join(", ", arguments) + ")";
         writer.Indent();
         writer.WriteLine("=> " + (call.ReturnsArray ? invoke : "[" + invoke + "]") + ";");
         writer.Unindent();
     }
 
-    private static void WriteInvokeRecorded(IndentedSourceWriter writer, LayerModel model, CallInfo call)
+    /// <summary>
+    /// The arguments of a call to the user's <c>Call</c> (or to <c>Invoke</c>) read from a <c>CallArguments</c> named
+    /// <c>arguments</c>: tensors by position, the tensor list, the mask, other arguments by config key, and
+    /// <paramref name="training"/> as the training flag's expression.
+    /// </summary>
+    private static List<string> ArgumentsFromRecord(CallInfo call, string training)
     {
-        writer.WriteLine("/// <summary>Replays a recorded call (functional models).</summary>");
-        writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
         int tensorIndex = 0;
         var arguments = new List<string>();
         foreach (var p in call.Parameters)
@@ -203,7 +184,7 @@ internal static class LayerEmitter
                     arguments.Add("arguments.Tensors");
                     break;
                 case CallParameterKind.Training:
-                    arguments.Add("arguments.Training");
+                    arguments.Add(training);
                     break;
                 case CallParameterKind.Mask:
                     arguments.Add(p.Type.EndsWith("?", StringComparison.Ordinal) ? "arguments.Mask" : "arguments.Mask!");
@@ -213,6 +194,14 @@ internal static class LayerEmitter
                     break;
             }
         }
+        return arguments;
+    }
+
+    private static void WriteInvokeRecorded(IndentedSourceWriter writer, LayerModel model, CallInfo call)
+    {
+        writer.WriteLine("/// <summary>Replays a recorded call (functional models).</summary>");
+        writer.WriteLine(OverrideAccess(model) + " override " + Tensor + "[] InvokeRecorded(global::" + KnownNames.CallArguments + " arguments)");
+        var arguments = ArgumentsFromRecord(call, training: "arguments.Training");
         string invoke = "this.Invoke(" + string.Join(", ", arguments) + ")";
         writer.Indent();
         writer.WriteLine("=> " + (call.ReturnsArray ? invoke : "[" + invoke + "]") + ";");

@@ -37,13 +37,7 @@ public sealed partial class AvgPoolOp : PoolOp
     internal static unsafe void Run<T>(PoolGeometry geo, Tensor x, Tensor y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Size == 0) return;
-        fixed (T* px = x.Lend<T>(), py = y.Lend<T>())
-        {
-            PoolGeometry.Parallel(geo.Rows, (long)y.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, new KernelArgs(geo, (nint)px, (nint)py));
-        }
-        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
-        GC.KeepAlive(x);
-        GC.KeepAlive(y);
+        PoolGeometry.ParallelLent<T>(geo.Rows, (long)y.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, geo, x, y);
     }
 
     private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>
@@ -111,14 +105,8 @@ public sealed partial class AvgPoolGradOp : PoolOp
     private static unsafe void Run<T>(PoolGeometry geo, Tensor g, Tensor r) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.Size == 0) return;
-        fixed (T* pg = g.Lend<T>(), pr = r.Lend<T>())
-        {
-            // Windows of one image may overlap, so the images are split between the cores.
-            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, new KernelArgs(geo, (nint)pg, (nint)pr));
-        }
-        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
-        GC.KeepAlive(g);
-        GC.KeepAlive(r);
+        // Windows of one image may overlap, so the images are split between the cores.
+        PoolGeometry.ParallelLent<T>(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, geo, g, r);
     }
 
     private static unsafe void Images<T>(in KernelArgs args, int begin, int end) where T : unmanaged, IFloatingPointIeee754<T>

@@ -42,13 +42,7 @@ public sealed partial class MaxPoolOp : PoolOp
     private static unsafe void Run<T>(PoolGeometry g, Tensor x, Tensor y) where T : unmanaged, INumber<T>
     {
         if (y.Size == 0) return;
-        fixed (T* px = x.Lend<T>(), py = y.Lend<T>())
-        {
-            PoolGeometry.Parallel(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, &Rows<T>, new KernelArgs(g, (nint)px, (nint)py));
-        }
-        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
-        GC.KeepAlive(x);
-        GC.KeepAlive(y);
+        PoolGeometry.ParallelLent<T>(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, &Rows<T>, g, x, y);
     }
 
     private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
@@ -178,15 +172,8 @@ public sealed partial class MaxPoolGradOp : PoolOp
     private static unsafe void Run<T>(PoolGeometry geo, Tensor g, Tensor x, Tensor r) where T : unmanaged, INumber<T>
     {
         if (g.Size == 0) return;
-        fixed (T* pg = g.Lend<T>(), px = x.Lend<T>(), pr = r.Lend<T>())
-        {
-            // Windows of one image may overlap, so the images are split between the cores.
-            PoolGeometry.Parallel(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr));
-        }
-        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
-        GC.KeepAlive(g);
-        GC.KeepAlive(x);
-        GC.KeepAlive(r);
+        // Windows of one image may overlap, so the images are split between the cores.
+        PoolGeometry.ParallelLent<T>(geo.N, (long)g.Size * geo.KD * geo.KH * geo.KW, &Images<T>, geo, g, x, r);
     }
 
     private static unsafe void Images<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
@@ -235,14 +222,7 @@ public sealed partial class MaxPoolGradGradOp : PoolOp
     private static unsafe void Run<T>(PoolGeometry geo, Tensor h, Tensor x, Tensor r) where T : unmanaged, INumber<T>
     {
         if (r.Size == 0) return;
-        fixed (T* ph = h.Lend<T>(), px = x.Lend<T>(), pr = r.Lend<T>())
-        {
-            PoolGeometry.Parallel(geo.Rows, (long)r.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, new KernelArgs(geo, (nint)ph, (nint)px, (nint)pr));
-        }
-        // Lent spans (docs/design/tensor-storage.md): the tensors stay reachable until the parallel loop has joined.
-        GC.KeepAlive(h);
-        GC.KeepAlive(x);
-        GC.KeepAlive(r);
+        PoolGeometry.ParallelLent<T>(geo.Rows, (long)r.Size * geo.KD * geo.KH * geo.KW, &Rows<T>, geo, h, x, r);
     }
 
     private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>

@@ -89,6 +89,21 @@ internal readonly struct PoolGeometry
     }
 
     /// <summary>
+    /// <see cref="Parallel"/> over the lent spans of two or three tensors (<see cref="KernelArgs"/>' A, B, C in that
+    /// order): pins them, runs, and keeps the tensors reachable until the loop has joined, as a lent span requires
+    /// (docs/design/tensor-storage.md).
+    /// </summary>
+    public static unsafe void ParallelLent<T>(int count, long work, delegate*<in KernelArgs, int, int, void> body, PoolGeometry geometry,
+        Tensor a, Tensor b, Tensor? c = null) where T : unmanaged
+    {
+        fixed (T* pa = a.Lend<T>(), pb = b.Lend<T>(), pc = c is null ? default : c.Lend<T>())
+            Parallel(count, work, body, new KernelArgs(geometry, (nint)pa, (nint)pb, (nint)pc));
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/>(args, begin, end) over <paramref name="count"/> items, on both cores when
     /// <paramref name="work"/> is large. Allocates nothing: a function pointer and one reused job per calling thread.
     /// </summary>

@@ -13,8 +13,8 @@ namespace LayerGen.Generators;
 /// </summary>
 internal static class GeneratorPipeline
 {
-    /// <summary>Registers the pipeline for classes marked with <paramref name="attributeMetadataName"/>.</summary>
-    public static void Register<TModel>(
+    /// <summary>Registers the pipeline for classes marked with <paramref name="attributeMetadataName"/>; returns the models (for outputs over all of them).</summary>
+    public static IncrementalValuesProvider<TModel> Register<TModel>(
         IncrementalGeneratorInitializationContext context,
         string attributeMetadataName,
         Func<GeneratorAttributeSyntaxContext, CancellationToken, TModel?> parse,
@@ -36,5 +36,6 @@ internal static class GeneratorPipeline
 
         context.RegisterSourceOutput(models, (output, model) =>
             output.AddSource(hintName(model), SourceText.From(emit(model, output.CancellationToken), Encoding.UTF8)));
+        return models;
     }
 }

@@ -33,6 +33,28 @@ internal static class TypeFacts
         }
     }
 
+    /// <summary>
+    /// Whether a generated part must override <c>DefaultName</c> for <paramref name="type"/> (which has none of its
+    /// own): <c>Module.DefaultName</c> is the runtime type's name in snake_case, the name the generator would write,
+    /// except for a generic class (<c>Wrapper`1</c>) or below a base that overrides it. A base between
+    /// <paramref name="type"/> and <c>Layer</c>/<c>Module</c> that declares <c>DefaultName</c>, or that is generic
+    /// (its generated part may declare one the generator cannot see), keeps the override.
+    /// </summary>
+    public static bool NeedsDefaultName(INamedTypeSymbol type, INamedTypeSymbol? layerType, CancellationToken cancellationToken)
+    {
+        if (type.Arity > 0)
+            return true;
+        foreach (var t in WithGeneratedBases(type, layerType).Skip(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsLayerGenType(t, KnownNames.Simple.Layer) || IsLayerGenType(t, KnownNames.Simple.Module))
+                return false;
+            if (t.Arity > 0 || !t.GetMembers("DefaultName").IsEmpty)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>The classes whose <c>Call</c>/<c>Build</c> count: <paramref name="type"/> and its bases up to the runtime's own layer types.</summary>
     public static IEnumerable<INamedTypeSymbol> UserHierarchy(INamedTypeSymbol type)
     {

@@ -73,6 +73,8 @@ public class GeneratorTimingTests(ITestOutputHelper output)
 
     private void Measure(IEnumerable<string> sources, Func<GeneratorDriver> createDriver, string kind)
     {
+        // one file per class, and for layers the assembly's registration list
+        int files = ClassCount + (kind == "[Layer]" ? 1 : 0);
         var compilation = GeneratorHarness.CreateCompilation(sources);
         var tree = compilation.SyntaxTrees.ElementAt(ClassCount / 2);
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(
@@ -80,7 +82,7 @@ public class GeneratorTimingTests(ITestOutputHelper output)
 
         // warm up the JIT
         var warm = createDriver().RunGenerators(compilation);
-        Assert.Equal(ClassCount, warm.GetRunResult().GeneratedTrees.Length);
+        Assert.Equal(files, warm.GetRunResult().GeneratedTrees.Length);
         warm.RunGenerators(edited);
 
         const int Runs = 5;
@@ -94,7 +96,7 @@ public class GeneratorTimingTests(ITestOutputHelper output)
         for (int i = 0; i < Runs; i++)
             last = warm.RunGenerators(edited);
         incremental.Stop();
-        Assert.Equal(ClassCount, last!.GetRunResult().GeneratedTrees.Length);
+        Assert.Equal(files, last!.GetRunResult().GeneratedTrees.Length);
 
         output.WriteLine($"full run, {ClassCount} {kind} classes: {full.Elapsed.TotalMilliseconds / Runs:F1} ms");
         output.WriteLine($"incremental run after a one-line edit: {incremental.Elapsed.TotalMilliseconds / Runs:F1} ms");

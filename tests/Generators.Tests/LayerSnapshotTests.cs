@@ -1,3 +1,4 @@
+using LayerGen.Generators.Emitting;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -24,7 +25,7 @@ public class LayerSnapshotTests
         Assert.Empty(GeneratorHarness.Problems(output));
         var layerFiles = result.Results
             .SelectMany(r => r.GeneratedSources)
-            .Where(s => s.HintName.EndsWith(".Layer.g.cs", StringComparison.Ordinal))
+            .Where(s => s.HintName.EndsWith(".Layer.g.cs", StringComparison.Ordinal) || s.HintName == LayerRegistrationEmitter.HintName)
             .Select(s => (s.HintName, s.SourceText.ToString()))
             .ToList();
         Assert.NotEmpty(layerFiles);
@@ -472,7 +473,7 @@ public class LayerSnapshotTests
             """]);
         Assert.Empty(result.Diagnostics);
         Assert.Equal(
-            ["MyApp.AModule.Module.g.cs", "MyApp.Good.Layer.g.cs"],
+            [LayerRegistrationEmitter.HintName, "MyApp.AModule.Module.g.cs", "MyApp.Good.Layer.g.cs"],
             result.Results.SelectMany(r => r.GeneratedSources).Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 

@@ -30,10 +30,10 @@ internal static class ConfigEmitter
     /// <summary>
     /// Adds the config members of a generated part: a throwing <c>GetConfig</c> when constructor arguments are not
     /// kept (LG0003), otherwise <c>GetConfig</c>, <c>FromConfig</c> (written by <paramref name="writeFromConfig"/>,
-    /// told whether <c>GetConfig</c> is in this part) and the registration, each where the model asks for it.
+    /// told whether <c>GetConfig</c> is in this part) and the registration (unless <paramref name="writeRegistration"/> is null: registered elsewhere), each where the model asks for it.
     /// </summary>
     public static void AddSections(List<Action> sections, IndentedSourceWriter writer, string className, ConfigInfo? config,
-        Action<ConfigInfo, bool> writeFromConfig, Action writeRegistration)
+        Action<ConfigInfo, bool> writeFromConfig, Action? writeRegistration)
     {
         if (config is { NotKept.IsEmpty: false, EmitGetConfig: true })
         {
@@ -47,7 +47,7 @@ internal static class ConfigEmitter
             sections.Add(() => WriteGetConfig(writer, config));
         if (config.EmitFromConfig)
             sections.Add(() => writeFromConfig(config, getConfig));
-        if (config.EmitRegistration)
+        if (config.EmitRegistration && writeRegistration is not null)
             sections.Add(writeRegistration);
     }
 

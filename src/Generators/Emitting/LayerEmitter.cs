@@ -12,7 +12,6 @@ namespace LayerGen.Generators.Emitting;
 /// </summary>
 internal static class LayerEmitter
 {
-    private const string ConfigClass = "global::" + KnownNames.Config;
     private const string JsonObject = "global::System.Text.Json.Nodes.JsonObject";
     private const string Tensor = "global::" + KnownNames.Tensor;
 
@@ -54,7 +53,7 @@ internal static class LayerEmitter
             }
             ConfigEmitter.AddSections(sections, writer, model.ClassName, model.Config,
                 (config, getConfig) => WriteFromConfig(writer, model, config, getConfig),
-                () => WriteRegistration(writer, model));
+                LayerRegistrationEmitter.Entry(model) is null ? () => WriteRegistration(writer, model) : null);
             EmitterText.WriteSections(writer, sections, cancellationToken);
         }
 
@@ -231,16 +230,16 @@ internal static class LayerEmitter
         string getConfig = getConfigInThisPart ? "<see cref=\"GetConfig\"/>" : "<c>GetConfig</c>";
         writer.WriteLine("/// <summary>Creates the layer from a config written by " + getConfig + " (Keras's <c>from_config</c>).</summary>");
         writer.WriteLine("public static " + (config.FromConfigIsNew ? "new " : "") + model.NameWithTypeParameters + " FromConfig(" + JsonObject + " config)");
-        using (writer.Block())
-        {
-            ConfigEmitter.WriteConstruction(writer, "var layer = ", model.NameWithTypeParameters, config, cls, terminator: "");
-            using (writer.Block(";"))
-                writer.WriteLine("Name = " + ConfigClass + ".ReadName(config, " + cls + "),");
-            writer.WriteLine("layer.ApplyBaseConfig(config);");
-            writer.WriteLine("return layer;");
-        }
+        // The constructor call; the runtime's Layer.WithBaseConfig names the layer and applies the base keys.
+        writer.Indent();
+        ConfigEmitter.WriteConstruction(writer, "=> global::" + KnownNames.Layer + ".WithBaseConfig(", model.NameWithTypeParameters, config, cls, terminator: ", config);");
+        writer.Unindent();
     }
 
+    /// <summary>
+    /// The class's own registration, for a class the assembly's list (<see cref="LayerRegistrationEmitter"/>) does not
+    /// name: one with a <c>FromConfig</c> written by hand.
+    /// </summary>
     private static void WriteRegistration(IndentedSourceWriter writer, LayerModel model)
     {
         writer.WriteRawLine("#pragma warning disable CA2255 // registration is what module initializers are for");

@@ -104,6 +104,7 @@ internal sealed record ConfigInfo(
 /// <summary>Everything the emitter needs to write one <c>[Layer]</c> class's generated part.</summary>
 /// <param name="Hierarchy">Namespace, containing types and file hint.</param>
 /// <param name="NameWithTypeParameters">The class name as declared, e.g. <c>Wrapper&lt;T&gt;</c>.</param>
+/// <param name="FullName">The class, <c>global::</c>-qualified with its type parameters (the registration list names it).</param>
 /// <param name="ClassName">The simple class name (Keras's <c>class_name</c>; used in config error messages).</param>
 /// <param name="DefaultName">The class name in snake_case, the layer's default name.</param>
 /// <param name="RegisteredName"><c>{Package}&gt;{ClassName}</c>.</param>
@@ -126,6 +127,7 @@ internal sealed record ConfigInfo(
 internal sealed record LayerModel(
     HierarchyInfo Hierarchy,
     string NameWithTypeParameters,
+    string FullName,
     string ClassName,
     string DefaultName,
     string RegisteredName,

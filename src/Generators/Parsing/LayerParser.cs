@@ -40,11 +40,13 @@ internal static class LayerParser
         return new LayerModel(
             HierarchyInfo.From(type),
             HierarchyInfo.NameWithTypeParameters(type),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             type.Name,
             Naming.ToSnakeCase(type.Name),
             package + ">" + type.Name,
             supplyBase,
-            EmitDefaultName: type.GetMembers("DefaultName").IsEmpty,
+            EmitDefaultName: type.GetMembers("DefaultName").IsEmpty
+                && TypeFacts.NeedsDefaultName(type, layerType, cancellationToken),
             EmitRegisteredName: type.GetMembers("RegisteredName").IsEmpty,
             EmitVisitMembers: type.GetMembers("VisitMembers").IsEmpty,
             InsideLayerGen: SymbolEqualityComparer.Default.Equals(layerType.ContainingAssembly, type.ContainingAssembly),

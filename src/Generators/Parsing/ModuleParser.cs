@@ -53,7 +53,7 @@ internal static class ModuleParser
             HierarchyInfo.NameWithTypeParameters(type),
             Naming.ToSnakeCase(type.Name),
             supplyBase,
-            EmitDefaultName: type.GetMembers("DefaultName").IsEmpty,
+            EmitDefaultName: type.GetMembers("DefaultName").IsEmpty && TypeFacts.NeedsDefaultName(type, layerType: null, cancellationToken),
             VisitMembersIsProtectedInternal: SymbolEqualityComparer.Default.Equals(moduleType.ContainingAssembly, type.ContainingAssembly),
             MemberTracking.Collect(type, cancellationToken));
     }

@@ -467,6 +467,24 @@ public abstract partial class Layer : Module
         return config;
     }
 
+    /// <summary>
+    /// Finishes a layer that a generated <c>FromConfig</c> has just constructed from <paramref name="config"/>: gives
+    /// it the config's <c>name</c> and applies the base keys (<see cref="ApplyBaseConfig"/>). Written once here so the
+    /// generated <c>FromConfig</c> is the constructor call and nothing else.
+    /// </summary>
+    /// <typeparam name="TLayer">The layer's class, returned as it is.</typeparam>
+    /// <param name="layer">The new layer (not named yet).</param>
+    /// <param name="config">The config it was constructed from.</param>
+    /// <returns><paramref name="layer"/>.</returns>
+    protected static TLayer WithBaseConfig<TLayer>(TLayer layer, JsonObject config) where TLayer : Layer
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(config);
+        layer.SetName(Config.ReadName(config, layer.ClassName));
+        layer.ApplyBaseConfig(config);
+        return layer;
+    }
+
     /// <summary>Applies the base keys of a config (<c>trainable</c>, <c>dtype</c>, <c>activity_regularizer</c>) to a new layer.</summary>
     public void ApplyBaseConfig(JsonObject config)
     {

@@ -17,8 +17,14 @@ public abstract class Module
         init => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>The name used when none is given (the generator returns the class name in snake_case).</summary>
-    protected virtual string DefaultName => "module";
+    /// <summary>
+    /// The name used when none is given: the class name in snake_case (<c>MyCell</c> gives <c>my_cell</c>). The
+    /// generators override it only where that rule does not give the class's name (generic classes).
+    /// </summary>
+    protected virtual string DefaultName => LayerGen.Serialization.Config.ToSnakeCase(GetType().Name);
+
+    /// <summary>Gives the module its name after construction (what <c>init</c> does, for helpers that construct and then name it).</summary>
+    private protected void SetName(string name) => _name = name ?? throw new ArgumentNullException(nameof(name));
 
     /// <summary>Turns <see cref="DefaultName"/> into the name this instance gets (layers make it unique: <c>dense_1</c>).</summary>
     private protected virtual string CreateDefaultName() => DefaultName;

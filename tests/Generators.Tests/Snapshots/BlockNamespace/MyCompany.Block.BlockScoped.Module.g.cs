@@ -6,9 +6,6 @@ namespace MyCompany.Block;
 partial class BlockScoped : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "block_scoped";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

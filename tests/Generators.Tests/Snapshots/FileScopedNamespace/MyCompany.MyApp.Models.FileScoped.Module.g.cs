@@ -6,9 +6,6 @@ namespace MyCompany.MyApp.Models;
 partial class FileScoped : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "file_scoped";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

@@ -4,9 +4,6 @@
 partial class GlobalModule : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "global_module";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

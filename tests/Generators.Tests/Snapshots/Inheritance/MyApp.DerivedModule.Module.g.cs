@@ -6,9 +6,6 @@ namespace MyApp;
 partial class DerivedModule
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "derived_module";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

@@ -6,9 +6,6 @@ namespace MyApp;
 partial class ExplicitBase
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "explicit_base";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

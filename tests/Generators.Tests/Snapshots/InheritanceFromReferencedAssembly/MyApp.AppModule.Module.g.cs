@@ -6,9 +6,6 @@ namespace MyApp;
 partial class AppModule
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "app_module";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Ambiguous : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "ambiguous";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Ambiguous";
 

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Chosen : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "chosen";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Chosen";
 
@@ -39,19 +36,6 @@ partial class Chosen : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Chosen FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Chosen(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Chosen"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Chosen"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterChosen()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Chosen", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Chosen(
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Chosen")), config);
 }

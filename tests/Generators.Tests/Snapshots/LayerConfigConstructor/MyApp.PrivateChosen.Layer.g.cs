@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class PrivateChosen : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "private_chosen";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>PrivateChosen";
 
@@ -39,19 +36,6 @@ partial class PrivateChosen : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static PrivateChosen FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new PrivateChosen(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "PrivateChosen"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "PrivateChosen"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterPrivateChosen()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>PrivateChosen", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new PrivateChosen(
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "PrivateChosen")), config);
 }

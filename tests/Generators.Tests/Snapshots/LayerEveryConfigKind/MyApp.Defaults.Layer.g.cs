@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Defaults : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "defaults";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Defaults";
 
@@ -51,8 +48,7 @@ partial class Defaults : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Defaults FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Defaults(
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Defaults(
             units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Defaults", 8),
             rate: global::LayerGen.Serialization.Config.ReadSingle(config, "rate", "Defaults", 0.1F),
             useBias: global::LayerGen.Serialization.Config.ReadBoolean(config, "use_bias", "Defaults", true),
@@ -66,17 +62,5 @@ partial class Defaults : global::LayerGen.Layers.Layer
             activation: global::LayerGen.Serialization.Config.ReadActivation(config, "activation", "Defaults"),
             activityRegularizer: global::LayerGen.Serialization.Config.ReadRegularizer(config, "activity_regularizer", "Defaults"),
             extraConfig: global::LayerGen.Serialization.Config.ReadJsonObject(config, "extra_config", "Defaults"),
-            anything: global::LayerGen.Serialization.Config.ReadJson(config, "anything", "Defaults"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Defaults"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterDefaults()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Defaults", static config => FromConfig(config));
-#pragma warning restore CA2255
+            anything: global::LayerGen.Serialization.Config.ReadJson(config, "anything", "Defaults")), config);
 }

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Everything : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "everything";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Everything";
 
@@ -67,8 +64,7 @@ partial class Everything : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Everything FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Everything(
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Everything(
             count: global::LayerGen.Serialization.Config.ReadInt32(config, "count", "Everything"),
             big: global::LayerGen.Serialization.Config.ReadInt64(config, "big", "Everything"),
             rate: global::LayerGen.Serialization.Config.ReadSingle(config, "rate", "Everything"),
@@ -94,17 +90,5 @@ partial class Everything : global::LayerGen.Layers.Layer
             inner: global::LayerGen.Serialization.Config.ReadLayer<global::MyApp.Inner>(config, "inner", "Everything"),
             anyLayer: global::LayerGen.Serialization.Config.ReadLayerOrNull<global::LayerGen.Layers.Layer>(config, "any_layer", "Everything"),
             inners: global::LayerGen.Serialization.Config.ReadLayerList<global::MyApp.Inner>(config, "inners", "Everything"),
-            computeType: global::LayerGen.Serialization.Config.ReadDType(config, "compute_type", "Everything"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Everything"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterEverything()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Everything", static config => FromConfig(config));
-#pragma warning restore CA2255
+            computeType: global::LayerGen.Serialization.Config.ReadDType(config, "compute_type", "Everything")), config);
 }

@@ -9,9 +9,6 @@ partial class Blocks
     {
         partial class Deep : global::LayerGen.Layers.Layer
         {
-            /// <inheritdoc/>
-            protected override string DefaultName => "deep";
-
             /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
             public override string RegisteredName => "TestProject>Deep";
 
@@ -43,15 +40,8 @@ partial class Blocks
 
             /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
             public static Deep FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-            {
-                var layer = new Deep(
-                    depth: global::LayerGen.Serialization.Config.ReadInt32(config, "depth", "Deep"))
-                {
-                    Name = global::LayerGen.Serialization.Config.ReadName(config, "Deep"),
-                };
-                layer.ApplyBaseConfig(config);
-                return layer;
-            }
+                => global::LayerGen.Layers.Layer.WithBaseConfig(new Deep(
+                    depth: global::LayerGen.Serialization.Config.ReadInt32(config, "depth", "Deep")), config);
         }
     }
 }

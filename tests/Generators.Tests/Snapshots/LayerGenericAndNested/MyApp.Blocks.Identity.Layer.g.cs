@@ -7,9 +7,6 @@ partial class Blocks
 {
     partial class Identity : global::LayerGen.Layers.Layer
     {
-        /// <inheritdoc/>
-        protected override string DefaultName => "identity";
-
         /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
         public override string RegisteredName => "TestProject>Identity";
 
@@ -33,19 +30,6 @@ partial class Blocks
 
         /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
         public static Identity FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        {
-            var layer = new Identity()
-            {
-                Name = global::LayerGen.Serialization.Config.ReadName(config, "Identity"),
-            };
-            layer.ApplyBaseConfig(config);
-            return layer;
-        }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-        [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void RegisterIdentity()
-            => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Identity", static config => FromConfig(config));
-#pragma warning restore CA2255
+            => global::LayerGen.Layers.Layer.WithBaseConfig(new Identity(), config);
     }
 }

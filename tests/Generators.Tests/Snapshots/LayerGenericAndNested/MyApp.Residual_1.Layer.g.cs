@@ -40,13 +40,6 @@ partial class Residual<TInner> : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Residual<TInner> FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Residual<TInner>(
-            scale: global::LayerGen.Serialization.Config.ReadDouble(config, "scale", "Residual"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Residual"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Residual<TInner>(
+            scale: global::LayerGen.Serialization.Config.ReadDouble(config, "scale", "Residual")), config);
 }

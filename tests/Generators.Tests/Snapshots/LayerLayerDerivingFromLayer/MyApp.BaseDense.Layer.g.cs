@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class BaseDense : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "base_dense";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>BaseDense";
 
@@ -44,19 +41,6 @@ partial class BaseDense : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static BaseDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new BaseDense(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "BaseDense"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "BaseDense"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterBaseDense()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>BaseDense", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new BaseDense(
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "BaseDense")), config);
 }

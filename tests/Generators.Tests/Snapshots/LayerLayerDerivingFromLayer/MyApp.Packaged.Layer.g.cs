@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Packaged
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "packaged";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "my_package>Packaged";
 
@@ -43,19 +40,6 @@ partial class Packaged
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static new Packaged FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Packaged(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Packaged"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Packaged"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterPackaged()
-        => global::LayerGen.Layers.LayerRegistry.Register("my_package>Packaged", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Packaged(
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Packaged")), config);
 }

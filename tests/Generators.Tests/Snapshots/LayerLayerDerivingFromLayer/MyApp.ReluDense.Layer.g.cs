@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class ReluDense
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "relu_dense";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>ReluDense";
 
@@ -44,20 +41,7 @@ partial class ReluDense
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static new ReluDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new ReluDense(
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new ReluDense(
             units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "ReluDense"),
-            leaky: global::LayerGen.Serialization.Config.ReadBoolean(config, "leaky", "ReluDense", false))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "ReluDense"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterReluDense()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>ReluDense", static config => FromConfig(config));
-#pragma warning restore CA2255
+            leaky: global::LayerGen.Serialization.Config.ReadBoolean(config, "leaky", "ReluDense", false)), config);
 }

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class FlexibleDense : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "flexible_dense";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>FlexibleDense";
 
@@ -45,19 +42,6 @@ partial class FlexibleDense : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static FlexibleDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new FlexibleDense(
-            outFeatures: global::LayerGen.Serialization.Config.ReadInt32(config, "out_features", "FlexibleDense"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "FlexibleDense"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterFlexibleDense()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>FlexibleDense", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new FlexibleDense(
+            outFeatures: global::LayerGen.Serialization.Config.ReadInt32(config, "out_features", "FlexibleDense")), config);
 }

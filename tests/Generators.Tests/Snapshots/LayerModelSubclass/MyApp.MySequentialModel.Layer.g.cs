@@ -33,18 +33,5 @@ partial class MySequentialModel
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static MySequentialModel FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new MySequentialModel()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "MySequentialModel"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterMySequentialModel()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>MySequentialModel", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new MySequentialModel(), config);
 }

@@ -32,18 +32,5 @@ partial class TrainingModel
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static TrainingModel FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new TrainingModel()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "TrainingModel"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterTrainingModel()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>TrainingModel", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new TrainingModel(), config);
 }

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Scale : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "scale";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Scale";
 
@@ -39,19 +36,6 @@ partial class Scale : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Scale FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Scale(
-            factor: global::LayerGen.Serialization.Config.ReadSingle(config, "factor", "Scale", 2F))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Scale"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterScale()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Scale", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Scale(
+            factor: global::LayerGen.Serialization.Config.ReadSingle(config, "factor", "Scale", 2F)), config);
 }

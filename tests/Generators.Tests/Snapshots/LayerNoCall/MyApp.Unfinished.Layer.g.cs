@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Unfinished : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "unfinished";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Unfinished";
 
@@ -31,19 +28,6 @@ partial class Unfinished : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Unfinished FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Unfinished(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Unfinished"))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Unfinished"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterUnfinished()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Unfinished", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Unfinished(
+            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Unfinished")), config);
 }

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Forgetful : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "forgetful";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Forgetful";
 

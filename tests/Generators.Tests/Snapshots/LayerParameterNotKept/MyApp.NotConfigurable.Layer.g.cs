@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class NotConfigurable : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "not_configurable";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>NotConfigurable";
 

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class WrongType : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "wrong_type";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>WrongType";
 

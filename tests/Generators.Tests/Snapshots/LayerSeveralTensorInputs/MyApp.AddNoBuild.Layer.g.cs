@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class AddNoBuild : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "add_no_build";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>AddNoBuild";
 
@@ -35,18 +32,5 @@ partial class AddNoBuild : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static AddNoBuild FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new AddNoBuild()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "AddNoBuild"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterAddNoBuild()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>AddNoBuild", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new AddNoBuild(), config);
 }

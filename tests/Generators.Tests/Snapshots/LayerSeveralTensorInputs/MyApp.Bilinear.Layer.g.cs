@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Bilinear : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "bilinear";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Bilinear";
 
@@ -40,18 +37,5 @@ partial class Bilinear : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static Bilinear FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Bilinear()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Bilinear"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterBilinear()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Bilinear", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Bilinear(), config);
 }

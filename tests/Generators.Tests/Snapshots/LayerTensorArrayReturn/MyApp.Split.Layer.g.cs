@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Split : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "split";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>Split";
 
@@ -39,19 +36,6 @@ partial class Split : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Split FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new Split(
-            parts: global::LayerGen.Serialization.Config.ReadInt32(config, "parts", "Split", 2))
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "Split"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterSplit()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>Split", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Split(
+            parts: global::LayerGen.Serialization.Config.ReadInt32(config, "parts", "Split", 2)), config);
 }

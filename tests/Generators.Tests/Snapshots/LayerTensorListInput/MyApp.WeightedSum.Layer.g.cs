@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class WeightedSum : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "weighted_sum";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>WeightedSum";
 
@@ -36,18 +33,5 @@ partial class WeightedSum : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static WeightedSum FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new WeightedSum()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "WeightedSum"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterWeightedSum()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>WeightedSum", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new WeightedSum(), config);
 }

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class MaskOnly : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "mask_only";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>MaskOnly";
 
@@ -31,18 +28,5 @@ partial class MaskOnly : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static MaskOnly FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new MaskOnly()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "MaskOnly"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterMaskOnly()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>MaskOnly", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new MaskOnly(), config);
 }

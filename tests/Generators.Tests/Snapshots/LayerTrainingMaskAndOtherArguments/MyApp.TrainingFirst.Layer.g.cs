@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class TrainingFirst : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override string DefaultName => "training_first";
-
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>TrainingFirst";
 
@@ -31,18 +28,5 @@ partial class TrainingFirst : global::LayerGen.Layers.Layer
 
     /// <summary>Creates the layer from a config written by <c>GetConfig</c> (Keras's <c>from_config</c>).</summary>
     public static TrainingFirst FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-    {
-        var layer = new TrainingFirst()
-        {
-            Name = global::LayerGen.Serialization.Config.ReadName(config, "TrainingFirst"),
-        };
-        layer.ApplyBaseConfig(config);
-        return layer;
-    }
-
-#pragma warning disable CA2255 // registration is what module initializers are for
-    [global::System.Runtime.CompilerServices.ModuleInitializer]
-    internal static void RegisterTrainingFirst()
-        => global::LayerGen.Layers.LayerRegistry.Register("TestProject>TrainingFirst", static config => FromConfig(config));
-#pragma warning restore CA2255
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new TrainingFirst(), config);
 }

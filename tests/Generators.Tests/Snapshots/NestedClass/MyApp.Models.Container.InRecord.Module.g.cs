@@ -10,9 +10,6 @@ partial class Models
         partial class InRecord : global::LayerGen.Modules.Module
         {
             /// <inheritdoc/>
-            protected override string DefaultName => "in_record";
-
-            /// <inheritdoc/>
             protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
                 base.VisitMembers(visitor);

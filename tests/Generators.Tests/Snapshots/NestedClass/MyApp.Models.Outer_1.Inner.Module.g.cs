@@ -10,9 +10,6 @@ partial class Models
         partial class Inner : global::LayerGen.Modules.Module
         {
             /// <inheritdoc/>
-            protected override string DefaultName => "inner";
-
-            /// <inheritdoc/>
             protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
                 base.VisitMembers(visitor);

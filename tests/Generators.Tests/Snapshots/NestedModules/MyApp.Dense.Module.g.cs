@@ -6,9 +6,6 @@ namespace MyApp;
 partial class Dense : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "dense";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

@@ -6,9 +6,6 @@ namespace MyApp;
 partial class AbstractModule : global::LayerGen.Modules.Module
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "abstract_module";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

@@ -6,9 +6,6 @@ namespace MyApp;
 partial class SealedModule
 {
     /// <inheritdoc/>
-    protected override string DefaultName => "sealed_module";
-
-    /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
         base.VisitMembers(visitor);

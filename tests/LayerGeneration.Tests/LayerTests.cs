@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
 
 namespace LayerGen.LayerGeneration.Tests;
@@ -259,6 +260,31 @@ public class LayerTests
         Assert.True(LayerRegistry.IsRegistered(Package + ">MySequentialModel"));
         Assert.True(LayerRegistry.IsRegistered(Package + ">Configured"));
         Assert.False(LayerRegistry.IsRegistered(Package + ">Forgetful"));   // its config cannot be generated
+    }
+
+    [Fact]
+    public void NamesTheGeneratedPartLeavesOutComeFromTheRuntime()
+    {
+        // No generated RegisteredName or DefaultName (issue 23): the registration list and Module.DefaultName give them.
+        Assert.Null(typeof(FlexibleDense).GetProperty("RegisteredName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+        Assert.Null(typeof(FlexibleDense).GetProperty("DefaultName", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+        Assert.Equal(Package + ">FlexibleDense", new FlexibleDense(1).RegisteredName);
+        Assert.Equal("keras.layers>Dense", new Dense(2).RegisteredName);
+        // Forgetful is not in the list (its config cannot be generated): its part keeps the override.
+        Assert.NotNull(typeof(Forgetful).GetProperty("RegisteredName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+        Assert.Equal(Package + ">Forgetful", new Forgetful(1, 2).RegisteredName);
+        Keras.ClearSession();
+        Assert.Equal("flexible_dense", new FlexibleDense(1).Name);
+        Assert.Equal("flexible_dense_1", new FlexibleDense(1).Name);
+    }
+
+    [Fact]
+    public void FromConfigNamesTheLayerAndAppliesTheBaseKeys()
+    {
+        var layer = FlexibleDense.FromConfig(new JsonObject { ["name"] = "restored", ["trainable"] = false, ["out_features"] = 2 });
+        Assert.Equal("restored", layer.Name);
+        Assert.False(layer.Trainable);
+        Assert.Equal(2, (int?)layer.GetConfig()["out_features"]);
     }
 
     [Fact]

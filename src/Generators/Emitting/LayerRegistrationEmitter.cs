@@ -7,7 +7,8 @@ namespace LayerGen.Generators.Emitting;
 /// Writes the assembly's one layer registration: a single <c>[ModuleInitializer]</c> that registers every
 /// <c>[Layer]</c> class with a generated <c>FromConfig</c> (issue 23: one initializer and one delegate per class was
 /// compiled 300 times in a large project). A class the list cannot name (a <c>FromConfig</c> written by hand, which
-/// may be private) keeps its own initializer in its generated part.
+/// may be private) keeps its own initializer in its generated part. <c>LayerRegistry.Register&lt;TLayer&gt;</c> also
+/// remembers the class's registered name: <c>Layer.RegisteredName</c> reads it, so a listed class needs no override.
 /// </summary>
 internal static class LayerRegistrationEmitter
 {
@@ -19,9 +20,7 @@ internal static class LayerRegistrationEmitter
     /// not registered at all.
     /// </summary>
     public static LayerRegistration? Entry(LayerModel model)
-        => model.Config is { EmitRegistration: true, EmitFromConfig: true, NotKept.IsEmpty: true }
-            ? new LayerRegistration(model.RegisteredName, model.FullName)
-            : null;
+        => model.InRegistrationList ? new LayerRegistration(model.RegisteredName, model.FullName) : null;
 
     /// <summary>The whole file.</summary>
     public static string Emit(EquatableArray<LayerRegistration> entries, CancellationToken cancellationToken = default)

@@ -110,7 +110,10 @@ internal sealed record ConfigInfo(
 /// <param name="RegisteredName"><c>{Package}&gt;{ClassName}</c>.</param>
 /// <param name="SupplyBase">Whether the generated part adds <c>: global::LayerGen.Layers.Layer</c>.</param>
 /// <param name="EmitDefaultName">False when the user wrote <c>DefaultName</c>.</param>
-/// <param name="EmitRegisteredName">False when the user wrote <c>RegisteredName</c>.</param>
+/// <param name="EmitRegisteredName">
+/// False when the user wrote <c>RegisteredName</c>, or when the runtime's answers it (<see cref="InRegistrationList"/>
+/// and no base but <c>Layer</c> that could override it).
+/// </param>
 /// <param name="EmitVisitMembers">False when the user wrote <c>VisitMembers</c>.</param>
 /// <param name="InsideLayerGen">
 /// Whether the class is in the LayerGen assembly itself: <c>protected internal</c> members are overridden
@@ -141,6 +144,12 @@ internal sealed record LayerModel(
     ConfigInfo? Config,
     bool StubInvokeRecorded = false)
 {
+    /// <summary>
+    /// Whether the assembly's registration list (<c>LayerRegistrationEmitter</c>) registers the class: one with a generated
+    /// <c>FromConfig</c> that can be registered (not generic, reachable from a top-level class).
+    /// </summary>
+    public bool InRegistrationList => Config is { EmitRegistration: true, EmitFromConfig: true, NotKept.IsEmpty: true };
+
     /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.Layer.g.cs</c>.</summary>
     public string HintName => Hierarchy.FileHint + ".Layer.g.cs";
 }

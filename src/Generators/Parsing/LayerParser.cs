@@ -37,7 +37,7 @@ internal static class LayerParser
             : compilation.AssemblyName ?? "";
 
         var call = ParseCall(type, compilation, cancellationToken);
-        return new LayerModel(
+        var model = new LayerModel(
             HierarchyInfo.From(type),
             HierarchyInfo.NameWithTypeParameters(type),
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -54,6 +54,27 @@ internal static class LayerParser
             call,
             ParseConfig(type, compilation, cancellationToken),
             StubInvokeRecorded: call is null && NeedsInvokeRecorded(type, layerType, compilation, cancellationToken));
+        // Layer.RegisteredName answers from the registration list; a base between the class and Layer may override it.
+        return model.EmitRegisteredName && model.InRegistrationList && !BaseMayOverrideRegisteredName(type, layerType, cancellationToken)
+            ? model with { EmitRegisteredName = false }
+            : model;
+    }
+
+    /// <summary>
+    /// Whether a base class between <paramref name="type"/> and <c>Layer</c> declares <c>RegisteredName</c> or may get one
+    /// from its generated part (any base in source: the generator cannot see the other parts).
+    /// </summary>
+    private static bool BaseMayOverrideRegisteredName(INamedTypeSymbol type, INamedTypeSymbol layerType, CancellationToken cancellationToken)
+    {
+        foreach (var t in TypeFacts.WithGeneratedBases(type, layerType).Skip(1))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (SymbolEqualityComparer.Default.Equals(t, layerType))
+                return false;
+            if (!t.DeclaringSyntaxReferences.IsEmpty || !t.GetMembers("RegisteredName").IsEmpty)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -34,11 +34,12 @@ public abstract partial class Layer : Module
     protected override string DefaultName => Config.ToSnakeCase(GetType().Name);
 
     /// <summary>
-    /// The name the layer is registered under in <see cref="LayerRegistry"/>: <c>package&gt;ClassName</c>
-    /// (generated). Built-ins use a Keras package (<c>keras.layers&gt;Dense</c>) and serialize with
-    /// <c>registered_name: null</c>, as Keras writes them.
+    /// The name the layer is registered under in <see cref="LayerRegistry"/>: <c>package&gt;ClassName</c>, the name
+    /// the assembly's generated registration gave the class (or its nearest registered base); the generator overrides
+    /// it for a class that list does not register. Built-ins use a Keras package (<c>keras.layers&gt;Dense</c>) and
+    /// serialize with <c>registered_name: null</c>, as Keras writes them.
     /// </summary>
-    public virtual string RegisteredName => GetType().Name;
+    public virtual string RegisteredName => LayerRegistry.RegisteredNameOf(GetType()) ?? GetType().Name;
 
     /// <summary>Keras's class name in configs (<c>class_name</c>): the part of <see cref="RegisteredName"/> after <c>&gt;</c>.</summary>
     public virtual string ClassName

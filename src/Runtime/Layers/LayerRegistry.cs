@@ -12,6 +12,7 @@ public static class LayerRegistry
 {
     private static readonly object Lock = new();
     private static readonly Dictionary<string, Func<JsonObject, Layer>> Factories = new(StringComparer.Ordinal);
+    private static readonly Dictionary<Type, string> NamesByClass = [];
 
     /// <summary>
     /// Registers a factory. A name in a Keras package (<c>keras.layers&gt;Dense</c>, <c>keras&gt;Sequential</c>)
@@ -22,6 +23,40 @@ public static class LayerRegistry
         ArgumentException.ThrowIfNullOrEmpty(registeredName);
         ArgumentNullException.ThrowIfNull(factory);
         lock (Lock) Factories[Key(registeredName)] = factory;
+    }
+
+    /// <summary>
+    /// Registers the factory of layer class <typeparamref name="TLayer"/> (what the generated registration list does for
+    /// every <c>[Layer]</c> class: <c>Register("MyApp&gt;Scale", global::MyApp.Scale.FromConfig)</c>) and remembers the
+    /// class's registered name, which <see cref="Layer.RegisteredName"/> then returns for it and its unregistered subclasses.
+    /// </summary>
+    /// <typeparam name="TLayer">The class the factory creates.</typeparam>
+    /// <param name="registeredName"><c>package&gt;ClassName</c>.</param>
+    /// <param name="factory">Creates the layer from its config (the class's <c>FromConfig</c>).</param>
+    public static void Register<TLayer>(string registeredName, Func<JsonObject, TLayer> factory) where TLayer : Layer
+    {
+        ArgumentException.ThrowIfNullOrEmpty(registeredName);
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (Lock)
+        {
+            Factories[Key(registeredName)] = factory;
+            NamesByClass[typeof(TLayer)] = registeredName;
+        }
+    }
+
+    /// <summary>
+    /// The registered name of <paramref name="type"/> or of its nearest registered base class below <see cref="Layer"/>
+    /// (<see cref="Register{TLayer}"/>), or null.
+    /// </summary>
+    internal static string? RegisteredNameOf(Type type)
+    {
+        lock (Lock)
+        {
+            for (Type? t = type; t is not null && t != typeof(Layer); t = t.BaseType)
+                if (NamesByClass.TryGetValue(t, out var name))
+                    return name;
+        }
+        return null;
     }
 
     /// <summary>Whether a name is registered.</summary>

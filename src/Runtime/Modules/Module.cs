@@ -21,7 +21,7 @@ public abstract class Module
     /// The name used when none is given: the class name in snake_case (<c>MyCell</c> gives <c>my_cell</c>). The
     /// generators override it only where that rule does not give the class's name (generic classes).
     /// </summary>
-    protected virtual string DefaultName => LayerGen.Serialization.Config.ToSnakeCase(GetType().Name);
+    protected virtual string DefaultName => LayerGen.SourceGeneration.Naming.ToSnakeCase(GetType().Name);
 
     /// <summary>Gives the module its name after construction (what <c>init</c> does, for helpers that construct and then name it).</summary>
     private protected void SetName(string name) => _name = name ?? throw new ArgumentNullException(nameof(name));

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class Defaults : global::LayerGen.Layers.Layer
 {
-    /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    public override string RegisteredName => "TestProject>Defaults";
-
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {

@@ -7,9 +7,6 @@ partial class Blocks
 {
     partial class Identity : global::LayerGen.Layers.Layer
     {
-        /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-        public override string RegisteredName => "TestProject>Identity";
-
         /// <inheritdoc/>
         protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
         {

@@ -5,9 +5,6 @@ namespace MyApp;
 
 partial class FlexibleDense : global::LayerGen.Layers.Layer
 {
-    /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
-    public override string RegisteredName => "TestProject>FlexibleDense";
-
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {

@@ -456,6 +456,47 @@ public class LayerSnapshotTests
         """]);
 
     [Fact]
+    public void NamesAreGeneratedOnlyWhereTheRuntimeWouldAnswerDifferently()
+    {
+        var (result, output) = Generate(["""
+            using LayerGen;
+
+            namespace MyApp;
+
+            [Layer] public partial class Plain { protected Tensor Call(Tensor x) => x; }
+            [Layer] public partial class Named { protected override string DefaultName => "custom"; protected Tensor Call(Tensor x) => x; }
+            [Layer] public partial class BelowNamed : Named { }
+            [Layer] public partial class Wrapper<T> { protected Tensor Call(Tensor x) => x; }
+            [Layer] public partial class BelowWrapper : Wrapper<int> { }
+            [Module] public partial class PlainCell { }
+            [Module] public partial class NamedCell { protected override string DefaultName => "custom_cell"; }
+            [Module] public partial class BelowNamedCell : NamedCell { }
+            """]);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        var files = result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+
+        // Module.DefaultName is the type's name in snake_case: written only for generic classes and below an override.
+        Assert.DoesNotContain("DefaultName", files["MyApp.Plain.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("DefaultName", files["MyApp.Named.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("protected override string DefaultName => \"below_named\";", files["MyApp.BelowNamed.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("protected override string DefaultName => \"wrapper\";", files["MyApp.Wrapper_1.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("protected override string DefaultName => \"below_wrapper\";", files["MyApp.BelowWrapper.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("DefaultName", files["MyApp.PlainCell.Module.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("protected override string DefaultName => \"below_named_cell\";", files["MyApp.BelowNamedCell.Module.g.cs"], StringComparison.Ordinal);
+
+        // RegisteredName comes from the registration list, unless the list leaves the class out (generic) or a base in
+        // source comes between it and Layer.
+        Assert.DoesNotContain("RegisteredName", files["MyApp.Plain.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public override string RegisteredName => \"TestProject>Wrapper\";", files["MyApp.Wrapper_1.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("public override string RegisteredName => \"TestProject>BelowNamed\";", files["MyApp.BelowNamed.Layer.g.cs"], StringComparison.Ordinal);
+        string list = files[LayerRegistrationEmitter.HintName];
+        Assert.Contains("Register(\"TestProject>Plain\", global::MyApp.Plain.FromConfig);", list, StringComparison.Ordinal);
+        Assert.Contains("Register(\"TestProject>BelowNamed\", global::MyApp.BelowNamed.FromConfig);", list, StringComparison.Ordinal);
+        Assert.Contains("public override string RegisteredName => \"TestProject>BelowWrapper\";", files["MyApp.BelowWrapper.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("global::MyApp.Wrapper", list, StringComparison.Ordinal); // generic: not registered
+    }
+
+    [Fact]
     public void InvalidInputIsSkipped()
     {
         var (result, _) = Generate(["""

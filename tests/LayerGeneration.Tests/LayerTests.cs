@@ -273,6 +273,10 @@ public class LayerTests
         // Forgetful is not in the list (its config cannot be generated): its part keeps the override.
         Assert.NotNull(typeof(Forgetful).GetProperty("RegisteredName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly));
         Assert.Equal(Package + ">Forgetful", new Forgetful(1, 2).RegisteredName);
+        // An alias registered by hand is another name for the class, not its RegisteredName.
+        LayerRegistry.Register("Aliases>OldFlexibleDense", config => FlexibleDense.FromConfig(config));
+        Assert.True(LayerRegistry.IsRegistered("Aliases>OldFlexibleDense"));
+        Assert.Equal(Package + ">FlexibleDense", new FlexibleDense(1).RegisteredName);
         Keras.ClearSession();
         Assert.Equal("flexible_dense", new FlexibleDense(1).Name);
         Assert.Equal("flexible_dense_1", new FlexibleDense(1).Name);

@@ -7,7 +7,7 @@ namespace LayerGen.Generators.Emitting;
 /// Writes the assembly's one layer registration: a single <c>[ModuleInitializer]</c> that registers every
 /// <c>[Layer]</c> class with a generated <c>FromConfig</c> (issue 23: one initializer and one delegate per class was
 /// compiled 300 times in a large project). A class the list cannot name (a <c>FromConfig</c> written by hand, which
-/// may be private) keeps its own initializer in its generated part. <c>LayerRegistry.Register&lt;TLayer&gt;</c> also
+/// may be private) keeps its own initializer in its generated part. <c>LayerRegistry.RegisterClass</c> also
 /// remembers the class's registered name: <c>Layer.RegisteredName</c> reads it, so a listed class needs no override.
 /// </summary>
 internal static class LayerRegistrationEmitter
@@ -33,7 +33,7 @@ internal static class LayerRegistrationEmitter
         writer.WriteLine("file static class LayerRegistrations");
         using (writer.Block())
         {
-            writer.WriteLine("/// <summary>One <c>LayerRegistry.Register</c> per class: its registered name and its generated <c>FromConfig</c>.</summary>");
+            writer.WriteLine("/// <summary>One <c>LayerRegistry.RegisterClass</c> per class: its registered name and its generated <c>FromConfig</c>.</summary>");
             writer.WriteRawLine("#pragma warning disable CA2255 // registration is what module initializers are for");
             writer.WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
             writer.WriteLine("internal static void Register()");
@@ -42,7 +42,7 @@ internal static class LayerRegistrationEmitter
                 foreach (var entry in entries)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    writer.WriteLine("global::" + KnownNames.LayerRegistry + ".Register(" + Naming.StringLiteral(entry.RegisteredName) + ", " + entry.TypeName + ".FromConfig);");
+                    writer.WriteLine("global::" + KnownNames.LayerRegistry + ".RegisterClass(" + Naming.StringLiteral(entry.RegisteredName) + ", " + entry.TypeName + ".FromConfig);");
                 }
             }
             writer.WriteRawLine("#pragma warning restore CA2255");

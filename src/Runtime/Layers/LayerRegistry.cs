@@ -27,13 +27,15 @@ public static class LayerRegistry
 
     /// <summary>
     /// Registers the factory of layer class <typeparamref name="TLayer"/> (what the generated registration list does for
-    /// every <c>[Layer]</c> class: <c>Register("MyApp&gt;Scale", global::MyApp.Scale.FromConfig)</c>) and remembers the
+    /// every <c>[Layer]</c> class: <c>RegisterClass("MyApp&gt;Scale", global::MyApp.Scale.FromConfig)</c>) and remembers the
     /// class's registered name, which <see cref="Layer.RegisteredName"/> then returns for it and its unregistered subclasses.
+    /// A name of its own, not an overload of <see cref="Register"/>: registering an alias (another name for a class) with
+    /// <see cref="Register"/> must not change the class's <see cref="Layer.RegisteredName"/>.
     /// </summary>
     /// <typeparam name="TLayer">The class the factory creates.</typeparam>
     /// <param name="registeredName"><c>package&gt;ClassName</c>.</param>
     /// <param name="factory">Creates the layer from its config (the class's <c>FromConfig</c>).</param>
-    public static void Register<TLayer>(string registeredName, Func<JsonObject, TLayer> factory) where TLayer : Layer
+    public static void RegisterClass<TLayer>(string registeredName, Func<JsonObject, TLayer> factory) where TLayer : Layer
     {
         ArgumentException.ThrowIfNullOrEmpty(registeredName);
         ArgumentNullException.ThrowIfNull(factory);
@@ -46,7 +48,7 @@ public static class LayerRegistry
 
     /// <summary>
     /// The registered name of <paramref name="type"/> or of its nearest registered base class below <see cref="Layer"/>
-    /// (<see cref="Register{TLayer}"/>), or null.
+    /// (<see cref="RegisterClass{TLayer}"/>), or null.
     /// </summary>
     internal static string? RegisteredNameOf(Type type)
     {

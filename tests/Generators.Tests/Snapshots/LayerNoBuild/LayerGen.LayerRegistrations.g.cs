@@ -4,12 +4,12 @@
 /// <summary>Registers the assembly's <c>[Layer]</c> classes in <c>LayerRegistry</c> when it loads.</summary>
 file static class LayerRegistrations
 {
-    /// <summary>One <c>LayerRegistry.Register</c> per class: its registered name and its generated <c>FromConfig</c>.</summary>
+    /// <summary>One <c>LayerRegistry.RegisterClass</c> per class: its registered name and its generated <c>FromConfig</c>.</summary>
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register()
     {
-        global::LayerGen.Layers.LayerRegistry.Register("TestProject>Scale", global::MyApp.Scale.FromConfig);
+        global::LayerGen.Layers.LayerRegistry.RegisterClass("TestProject>Scale", global::MyApp.Scale.FromConfig);
     }
 #pragma warning restore CA2255
 }

@@ -1,6 +1,6 @@
 namespace LayerGen.Kernels;
 
-/// <summary>The GEMM driver's split of one product over threads (one fork and one join per product).</summary>
+/// <summary>The GEMM driver's split of one product into chunks that the calling thread and the pool's workers take (ForkJoin.RunChunks).</summary>
 internal static unsafe partial class Gemm
 {
     /// <summary>

@@ -74,6 +74,13 @@ internal static partial class OpenBlasNative
     public static string Config =>
         $"{Marshal.PtrToStringAnsi(openblas_get_config())} core={Marshal.PtrToStringAnsi(openblas_get_corename())} threads={openblas_get_num_threads()}";
 
+    /// <summary>Row-major C[m,n] = A[m,k]·B[k,n].</summary>
+    public static void Sgemm(float[] a, float[] b, float[] c, int m, int n, int k)
+    {
+        const int RowMajor = 101, NoTrans = 111;
+        cblas_sgemm(RowMajor, NoTrans, NoTrans, m, n, k, 1f, a, k, b, n, 0f, c, n);
+    }
+
     /// <summary>Row-major C[n,n] = A[n,n]·B[n,n].</summary>
     public static void Sgemm(float[] a, float[] b, float[] c, int n)
     {

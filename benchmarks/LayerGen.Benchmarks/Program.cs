@@ -17,6 +17,13 @@ if (args.Length > 0 && args[0] == "mlp-fit")
     return;
 }
 
+// Issue 22's inference probe (Stopwatch): -- mlp-infer [rounds]
+if (args.Length > 0 && args[0] == "mlp-infer")
+{
+    LayerGen.Benchmarks.MlpInferTiming.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

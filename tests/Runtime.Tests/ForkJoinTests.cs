@@ -64,4 +64,47 @@ public class ForkJoinTests
         threads.ForEach(t => t.Join());
         Assert.Equal(4 * 300 * 4, Interlocked.Read(ref total));
     }
+
+    [Fact]
+    public void EveryChunkRunsExactlyOnce_AlsoBetweenPartJobs()
+    {
+        foreach (int chunks in new[] { 1, 2, 3, 8, 33 })
+        {
+            var counts = new int[chunks];
+            int parts = 0;
+            for (int round = 0; round < 300; round++)
+            {
+                ForkJoin.RunChunks(chunks, i => Interlocked.Increment(ref counts[i]));
+                ForkJoin.Run(2, _ => Interlocked.Increment(ref parts)); // a late worker of the chunk job must not disturb it
+            }
+            Assert.All(counts, c => Assert.Equal(300, c));
+            Assert.Equal(600, parts);
+        }
+    }
+
+    [Fact]
+    public void ChunkJobsRunInlineWhileAnotherCallerHoldsThePool()
+    {
+        // The pool's worker is held inside a part of another caller's job on another thread: that caller holds the
+        // pool, so chunk jobs posted meanwhile run inline on their caller and still complete every chunk.
+        using var release = new ManualResetEventSlim();
+        var holder = new Thread(() => ForkJoin.Run(2, i => { if (i == 1) release.Wait(); }));
+        holder.Start();
+        Thread.Sleep(50);
+        int done = 0;
+        for (int round = 0; round < 10; round++) ForkJoin.RunChunks(8, _ => Interlocked.Increment(ref done));
+        release.Set();
+        holder.Join();
+        Assert.Equal(80, done);
+    }
+
+    [Fact]
+    public void AFailingChunkIsReportedToTheCaller_AndThePoolKeepsWorking()
+    {
+        var e = Assert.ThrowsAny<Exception>(() => ForkJoin.RunChunks(8, i => { if (i == 5) throw new InvalidOperationException("chunk failed"); }));
+        Assert.Contains("chunk failed", (e.InnerException ?? e).Message);
+        int sum = 0;
+        ForkJoin.RunChunks(4, i => Interlocked.Add(ref sum, i + 1));
+        Assert.Equal(10, sum);
+    }
 }

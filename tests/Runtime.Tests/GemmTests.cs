@@ -69,6 +69,36 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(128, 256, 784)] // the MLP's first dense layer at batch 128: column chunks
+    [InlineData(128, 10, 256)]  // its output layer: row chunks (one 16-wide panel)
+    [InlineData(300, 70, 513)]  // rows and columns both cut, partial tiles, two depth blocks
+    [InlineData(37, 1100, 45)]  // two column blocks (NC = 1024)
+    public void EveryThreadCountGivesTheSameBits(int m, int n, int k)
+    {
+        // The product is cut into chunks per thread count, taken by whichever thread is free: every element must still
+        // be one micro-kernel's sum in the same order, packed ahead or not, transposed or not.
+        var r = new Random(m + 7 * n + 13 * k);
+        var a = Random(r, m * k);
+        var b = Random(r, k * n);
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                var one = new float[m * n];
+                Gemm.Sgemm(a, ta, b, tb, one, m, n, k, 1, Gemm.Best);
+                var packed = Gemm.PackB(b, tb, k, n);
+                foreach (int threads in new[] { 2, 3, 8 })
+                {
+                    var got = Enumerable.Repeat(float.NaN, m * n).ToArray();
+                    Gemm.Sgemm(a, ta, b, tb, got, m, n, k, threads, Gemm.Best);
+                    Assert.Equal(one, got);
+                    got.AsSpan().Fill(float.NaN);
+                    Gemm.Sgemm(a, ta, packed, got, m, threads);
+                    Assert.Equal(one, got);
+                }
+            }
+    }
+
+    [Theory]
     [MemberData(nameof(Sizes))]
     public void PackedWeightsGiveTheSameBitsAsPackingPerProduct(int m, int n, int k)
     {

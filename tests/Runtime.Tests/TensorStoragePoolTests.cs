@@ -38,6 +38,20 @@ public class TensorStoragePoolTests
     }
 
     [Fact]
+    public void GatherOutputsAndTheirGradientsStayPooled()
+    {
+        var table = Tensor.From(Enumerable.Range(0, 600 * 523).Select(i => (float)i).ToArray(), [600, 523]);
+        var rows = Tensor.From(Enumerable.Range(0, 512).Select(i => (i * 7) % 600).ToArray());
+        var picked = Ops.Gather(table, rows);
+        Assert.True(picked.HasPooledStorage); // the kernel lends its output's span instead of escaping it
+        Assert.Equal((float)(7 * 3 * 523 + 5), picked.At<float>(3, 5));
+        var grad = OpRunner.Run(new GatherGradOp(0), Tensor.OnesLike(picked), rows, table);
+        Assert.True(grad.HasPooledStorage);
+        Assert.Equal(1f, grad.At<float>(7, 0));
+        Assert.Equal(0f, grad.At<float>(5, 0)); // row 5 is never picked
+    }
+
+    [Fact]
     public void AnArrayWhoseTensorsAreGoneIsReused()
     {
         var x = Filled(512, 521, 1);

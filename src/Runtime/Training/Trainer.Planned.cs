@@ -21,6 +21,10 @@ internal sealed partial class Trainer
     private string? _trainTraceFailure, _testTraceFailure, _predictTraceFailure;
     private bool _runEagerly;
 
+    // Counts of default planned steps and default ComputeMetrics calls: Fit, Evaluate and Predict reuse their batch
+    // tensors only while each step ran them (BatchBuffers), since none keeps the batch's x.
+    private long _plannedTrainSteps, _plannedTestSteps, _plannedPredictSteps, _metricUpdates;
+
     /// <summary>
     /// Whether the steps run eagerly, op by op (Keras's <c>run_eagerly</c>), instead of as traced, planned steps
     /// (the default). Set by <c>Compile(runEagerly: true)</c> or directly; eager steps are slower but every op runs
@@ -107,6 +111,7 @@ internal sealed partial class Trainer
         if (_distribution is not null) reduced = [.. _distribution.ReduceGradients(grads, variables)];
         optimizer.Apply(reduced, variables, _trainConstraints);
         Array.Clear(grads); // the plan's buffers are overwritten by the next run
+        _plannedTrainSteps++;
         return model.ComputeMetrics(x, y, outputs[1], outputs[0], sampleWeight);
     }
 
@@ -117,6 +122,7 @@ internal sealed partial class Trainer
         var step = GetPlan(_testPlans, _testOrder, StepSignature.Of(x, y, sampleWeight), training: false, ref _testTraceFailure);
         if (step is null) return null;
         var outputs = step.Run(x, y, sampleWeight);
+        _plannedTestSteps++;
         return model.ComputeMetrics(x, y, outputs[1], outputs[0], sampleWeight);
     }
 
@@ -138,6 +144,7 @@ internal sealed partial class Trainer
             if (plan is not null)
             {
                 var output = plan.Run(x);
+                _plannedPredictSteps++;
                 return new Tensor((Array)output.Storage.Clone(), output.Shape, output.DType);
             }
         }

@@ -121,6 +121,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(yPred);
         ArgumentNullException.ThrowIfNull(loss);
+        _metricUpdates++;
         _lossTracker.Update(loss.DType == DType.Float32 ? loss.ToScalar<float>() : Ops.Cast(loss, DType.Float32).ToScalar<float>(), x.Rank > 0 ? x.Shape[0] : 1);
         if (y is not null)
         {
@@ -274,13 +275,14 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             y = y?[0..split];
             sampleWeight = sampleWeight?[0..split];
         }
-        var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight));
+        var buffers = new BatchBuffers();
+        var train = Dataset.FromTensors(x, y, WithClassWeights(y, sampleWeight, classWeight)).WithBatchBuffers(buffers);
         if (shuffle)
         {
             long seed = RandomGenerator.Global.NextInt(int.MaxValue);
             train = train.Shuffle(_distribution?.AgreeOnSeed(seed) ?? seed); // the samples, before batching
         }
-        return FitBatches(train.Batch(bs), epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq);
+        return FitBatches(train.Batch(bs), epochs, verbose, callbacks, validation, null, initialEpoch, validationFreq, buffers: buffers);
     }
 
     /// <summary>Trains on .NET arrays (converted with <see cref="Dataset.ToTensor"/>); see the tensor overload.</summary>
@@ -303,7 +305,8 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     }
 
     private History FitBatches(Dataset trainData, int epochs, int verbose, IEnumerable<Callback>? callbacks, Dataset? validationData,
-        IReadOnlyDictionary<int, double>? classWeight, int initialEpoch, int validationFreq, int? stepsPerEpoch = null, int? validationSteps = null)
+        IReadOnlyDictionary<int, double>? classWeight, int initialEpoch, int validationFreq, int? stepsPerEpoch = null, int? validationSteps = null,
+        BatchBuffers? buffers = null)
     {
         RequireCompiled();
         using var train = new EpochFeed(trainData, stepsPerEpoch, epochs, "Fit");
@@ -338,7 +341,10 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
                 if (ShardOf(globalBatch) is not { } batch) continue;
                 cbs.OnTrainBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
                 var sw = classWeight is null ? batch.SampleWeight : WithClassWeights(batch.Y, batch.SampleWeight, classWeight);
+                long planned = _plannedTrainSteps, metricUpdates = _metricUpdates;
                 logs = model.TrainStep(batch.X, batch.Y, sw);
+                // Reused batch tensors only while the steps are the default planned ones (they keep nothing of x).
+                if (buffers is not null) buffers.Enabled = _plannedTrainSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
                 if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
                 cbs.OnTrainBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
                 step++;
@@ -366,7 +372,8 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     public Dictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int? batchSize = null, int verbose = 1, Tensor? sampleWeight = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Evaluate(Dataset.FromTensors(x, y, sampleWeight).Batch(batchSize ?? 32), verbose, callbacks);
+        var buffers = new BatchBuffers();
+        return Evaluate(Dataset.FromTensors(x, y, sampleWeight).WithBatchBuffers(buffers).Batch(batchSize ?? 32), verbose, callbacks, null, buffers);
     }
 
     /// <summary>Evaluates on .NET arrays (converted with <see cref="Dataset.ToTensor"/>), as <see cref="Fit(Array, Array, int?, int, int, IEnumerable{Callback}?, double, bool, IReadOnlyDictionary{int, double}?, int)"/> takes them; see the tensor overload.</summary>
@@ -379,6 +386,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
 
     /// <summary>Evaluates on a batched <see cref="Dataset"/>: one pass, or <paramref name="steps"/> batches (needed for a dataset repeated forever).</summary>
     public Dictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+        => Evaluate(dataset, verbose, callbacks, steps, null);
+
+    private Dictionary<string, double> Evaluate(Dataset dataset, int verbose, IEnumerable<Callback>? callbacks, int? steps, BatchBuffers? buffers)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         RequireCompiled();
@@ -394,10 +404,10 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         cbs.SetModel(model);
         cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
         SynchronizeForInference();
-        return EvaluateBatches(feed, 0, cbs, inFit: false);
+        return EvaluateBatches(feed, 0, cbs, inFit: false, buffers);
     }
 
-    private Dictionary<string, double> EvaluateBatches(EpochFeed data, int epoch, Callback cbs, bool inFit)
+    private Dictionary<string, double> EvaluateBatches(EpochFeed data, int epoch, Callback cbs, bool inFit, BatchBuffers? buffers = null)
     {
         ResetMetrics();
         cbs.OnTestBegin(new Dictionary<string, double>(StringComparer.Ordinal));
@@ -407,7 +417,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         {
             if (ShardOf(globalBatch) is not { } batch) continue;
             cbs.OnTestBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
+            long planned = _plannedTestSteps, metricUpdates = _metricUpdates;
             logs = model.TestStep(batch.X, batch.Y, batch.SampleWeight);
+            if (buffers is not null) buffers.Enabled = _plannedTestSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
             if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
             cbs.OnTestBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
             step++;
@@ -432,7 +444,8 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Predict(Dataset.FromTensors(x).Batch(batchSize ?? 32), verbose, callbacks);
+        var buffers = new BatchBuffers();
+        return Predict(Dataset.FromTensors(x).WithBatchBuffers(buffers).Batch(batchSize ?? 32), verbose, callbacks, null, buffers);
     }
 
     /// <summary>Predicts on a .NET array (converted with <see cref="Dataset.ToTensor"/>), as <see cref="Fit(Array, Array, int?, int, int, IEnumerable{Callback}?, double, bool, IReadOnlyDictionary{int, double}?, int)"/> takes it; see the tensor overload.</summary>
@@ -448,6 +461,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     /// rank returns all the outputs, in order.
     /// </summary>
     public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+        => Predict(dataset, verbose, callbacks, steps, null);
+
+    private Tensor Predict(Dataset dataset, int verbose, IEnumerable<Callback>? callbacks, int? steps, BatchBuffers? buffers)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         using var feed = new EpochFeed(dataset, steps, 1, "Predict");
@@ -465,7 +481,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         foreach (var batch in feed.Epoch(0))
         {
             cbs.OnPredictBatchBegin(step, empty);
+            long planned = _plannedPredictSteps;
             outputs.Add(_distribution is null ? model.PredictStep(batch.X) : _distribution.Predict(batch.X, model.PredictStep));
+            if (buffers is not null) buffers.Enabled = _distribution is null && _plannedPredictSteps == planned + 1;
             cbs.OnPredictBatchEnd(step, empty);
             step++;
         }

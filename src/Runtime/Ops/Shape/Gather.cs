@@ -47,15 +47,17 @@ public sealed partial class GatherOp(int axis) : Op
         int a = AxisLoop.Normalize(Name, p.Shape, Axis);
         var loop = AxisLoop.For(p.Shape, a);
         var idx = Indices(Name, inputs[1], loop.Length, p.Shape, a);
-        var r = output.Allocate();
+        // Every element is written (one row copy per index); lent spans keep a pooled output (and input) poolable.
+        var r = output.Allocate(zeroed: false);
         switch (p.DType)
         {
-            case DType.Float32: Run(p.AsSpan<float>(), r.Data<float>(), loop, idx); break;
-            case DType.Float64: Run(p.AsSpan<double>(), r.Data<double>(), loop, idx); break;
-            case DType.Int32: Run(p.AsSpan<int>(), r.Data<int>(), loop, idx); break;
-            case DType.Int64: Run(p.AsSpan<long>(), r.Data<long>(), loop, idx); break;
-            case DType.Bool: Run(p.AsSpan<bool>(), r.Data<bool>(), loop, idx); break;
+            case DType.Float32: Run(p.Lend<float>(), r.Lend<float>(), loop, idx); break;
+            case DType.Float64: Run(p.Lend<double>(), r.Lend<double>(), loop, idx); break;
+            case DType.Int32: Run(p.Lend<int>(), r.Lend<int>(), loop, idx); break;
+            case DType.Int64: Run(p.Lend<long>(), r.Lend<long>(), loop, idx); break;
+            case DType.Bool: Run(p.Lend<bool>(), r.Lend<bool>(), loop, idx); break;
         }
+        GC.KeepAlive(p);
         return r;
     }
 
@@ -100,8 +102,9 @@ public sealed partial class GatherGradOp(int axis) : Op
         var loop = AxisLoop.For(ps, a);
         var idx = GatherOp.Indices(Name, inputs[1], loop.Length, ps, a);
         var r = output.Allocate();
-        if (g.DType == DType.Float32) Run(g.AsSpan<float>(), r.Data<float>(), loop, idx);
-        else Run(g.AsSpan<double>(), r.Data<double>(), loop, idx);
+        if (g.DType == DType.Float32) Run(g.Lend<float>(), r.Lend<float>(), loop, idx);
+        else Run(g.Lend<double>(), r.Lend<double>(), loop, idx);
+        GC.KeepAlive(g);
         return r;
     }
 

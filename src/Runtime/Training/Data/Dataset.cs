@@ -82,6 +82,10 @@ public sealed partial class Dataset : IEnumerable<DataBatch>
 
     private static Dataset FromSlices(TensorSlices slices) => new(slices.Rows, slices.Count, false, slices);
 
+    /// <summary>This dataset of tensor rows with reused batch tensors for x (<c>Fit</c>'s own dataset; see <see cref="BatchBuffers"/>).</summary>
+    internal Dataset WithBatchBuffers(BatchBuffers buffers)
+        => _slices is { } slices ? FromSlices(slices with { Buffers = buffers }) : this;
+
     /// <summary>A dataset of the rows of .NET arrays (converted with <see cref="ToTensor"/>); see <see cref="FromTensors"/>.</summary>
     public static Dataset FromArrays(Array x, Array? y = null, Array? sampleWeight = null)
     {

@@ -1,14 +1,17 @@
 namespace LayerGen.Kernels;
 
-/// <summary>The GEMM driver's split of one product over threads (one fork and one join per product).</summary>
+/// <summary>The GEMM driver's split of one product into chunks that the calling thread and the pool's workers take (ForkJoin.RunChunks).</summary>
 internal static unsafe partial class Gemm
 {
     /// <summary>
     /// The packed GEMM: loops jc (NC) → pc (KC, pack B unless packed ahead) → ic (MC, pack A if transposed, else only
     /// a partial last tile) → jr (NR) → ir (MR) → micro-kernel.
-    /// With several threads the product is split once, into row blocks or column panels (whichever divides
-    /// more evenly), and each thread runs the whole loop nest on its part with its own packed buffers: one
-    /// fork and one join per product, however many depth blocks it has.
+    /// With several threads C is cut into chunks (groups of column panels, and of row blocks when there are few
+    /// panels), about <see cref="ChunksPerThread"/> per thread, which the caller and the pool's workers take one at a
+    /// time (<see cref="ForkJoin.RunChunks"/>); each chunk runs the whole loop nest on its part with the thread's own
+    /// packed buffers. A worker that starts late (a loaded machine) takes fewer chunks instead of holding up the
+    /// product, and every element is computed by one micro-kernel sequence however the chunks fall, so the results
+    /// do not depend on the thread count.
     /// </summary>
     private static void Blocked(Problem p, int threads, GemmKernel kernel)
     {
@@ -23,15 +26,18 @@ internal static unsafe partial class Gemm
             RunSlice(p, kernel, 0, p.M, 0, p.N);
             return;
         }
-        // Split where the largest share is closest to an even share; ties split columns (every thread then reads
-        // all of A, which is the smaller operand for the tall-thin products of layers, and packs only its part of B).
-        double rowImbalance = (double)Ceil(rowBlocks, threads) / rowBlocks;
-        double colImbalance = (double)Ceil(panels, threads) / panels;
-        // One job object per calling thread, reused: ForkJoin.Run returns only when every part is done.
+        // Columns first: a column chunk packs only its own panels of B (rows would pack all of B again per chunk).
+        int target = threads * ChunksPerThread;
+        int colChunks = Math.Min(panels, target);
+        int rowChunks = Math.Min(rowBlocks, Ceil(target, colChunks));
+        // One job object per calling thread, reused: RunChunks returns only when every chunk is done.
         var job = t_job ??= new Job();
-        job.Set(p, kernel, threads, splitRows: rowImbalance < colImbalance, rowBlocks, panels);
-        ForkJoin.Run(threads, job.Body);
+        job.Set(p, kernel, rowBlocks, panels, rowChunks, colChunks);
+        ForkJoin.RunChunks(rowChunks * colChunks, job.Body);
     }
+
+    /// <summary>Chunks per thread of a parallel product: enough for a late or slow thread to be made up by the others.</summary>
+    private const int ChunksPerThread = 4;
 
     [ThreadStatic] private static Job? t_job;
 
@@ -43,42 +49,35 @@ internal static unsafe partial class Gemm
     /// <summary>Depth blocks of equal size (1000 → 2 × 500, not 512 + 488; 1100 → 3 × 367): no thin last block re-reading C.</summary>
     private static int DepthBlock(int k) => Ceil(k, Ceil(k, KC));
 
-    /// <summary>One product split over threads: thread t takes a contiguous range of row blocks or column panels.</summary>
+    /// <summary>One product cut into row-block × column-panel chunks; chunk c is row chunk c / colChunks, column chunk c % colChunks.</summary>
     private sealed class Job
     {
         private Problem p;
         private GemmKernel kernel;
-        private int threads, rowBlocks, panels;
-        private bool splitRows;
+        private int rowBlocks, panels, rowChunks, colChunks;
 
         public Job() => Body = Run;
 
         /// <summary><see cref="Run"/> as a delegate, made once (a run allocates nothing).</summary>
         public Action<int> Body { get; }
 
-        public void Set(in Problem problem, GemmKernel kernel, int threads, bool splitRows, int rowBlocks, int panels)
+        public void Set(in Problem problem, GemmKernel kernel, int rowBlocks, int panels, int rowChunks, int colChunks)
         {
             p = problem;
             this.kernel = kernel;
-            this.threads = threads;
-            this.splitRows = splitRows;
             this.rowBlocks = rowBlocks;
             this.panels = panels;
+            this.rowChunks = rowChunks;
+            this.colChunks = colChunks;
         }
 
-        private void Run(int t)
+        private void Run(int chunk)
         {
             var (mr, nr) = Tile(kernel);
-            if (splitRows)
-            {
-                int r0 = Math.Min(p.M, rowBlocks * t / threads * mr), r1 = Math.Min(p.M, rowBlocks * (t + 1) / threads * mr);
-                if (r1 > r0) RunSlice(p, kernel, r0, r1, 0, p.N);
-            }
-            else
-            {
-                int c0 = Math.Min(p.N, panels * t / threads * nr), c1 = Math.Min(p.N, panels * (t + 1) / threads * nr);
-                if (c1 > c0) RunSlice(p, kernel, 0, p.M, c0, c1);
-            }
+            int rc = chunk / colChunks, cc = chunk % colChunks;
+            int r0 = Math.Min(p.M, rowBlocks * rc / rowChunks * mr), r1 = Math.Min(p.M, rowBlocks * (rc + 1) / rowChunks * mr);
+            int c0 = Math.Min(p.N, panels * cc / colChunks * nr), c1 = Math.Min(p.N, panels * (cc + 1) / colChunks * nr);
+            if (r1 > r0 && c1 > c0) RunSlice(p, kernel, r0, r1, c0, c1);
         }
     }
 }

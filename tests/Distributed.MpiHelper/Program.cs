@@ -5,6 +5,8 @@ using LayerGen.Optimizers;
 
 // Started by tests/Distributed.Tests, usually under `mpirun -np N`:
 //   train <fit|tape> <sgd|adam> <out file> <mpi|single>  trains an MLP for 20 steps (global batch 8), rank 0 writes the weights
+//   bn <sync|plain> <fit|tape> <sgd|adam> <out> <mpi|single>  the same with BatchNormalization(synchronized) between the
+//                                                        Dense layers; every rank writes its weights and moving statistics to <out>.<rank>
 //   mismatch                                             every rank builds a Dense of another width: the first broadcast must fail
 //   kill                                                 trains for long; rank 1 kills itself after 5 steps
 //   nompi                                                FromMpi must fail clearly (LAYERGEN_MPI_LIBRARY points nowhere); Fit still works
@@ -15,6 +17,7 @@ var inv = CultureInfo.InvariantCulture;
 switch (args.Length > 0 ? args[0] : "")
 {
     case "train": return Train(args[1], args[2], args[3], args[4] == "mpi");
+    case "bn": return TrainBatchNorm(args[1] == "sync", args[2], args[3], args[4], args[5] == "mpi");
     case "mismatch": return Mismatch();
     case "kill": return Kill();
     case "nompi": return NoMpi();
@@ -73,6 +76,53 @@ int Train(string loop, string optimizerName, string outFile, bool mpi)
     }
     if (rank == 0)
         File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    strategy?.Barrier();
+    return 0;
+}
+
+int TrainBatchNorm(bool synchronized, string loop, string optimizerName, string outPrefix, bool mpi)
+{
+    var (x, y) = Data(80); // 80 rows, global batch 8, 2 epochs: 20 steps
+    x = Ops.Add(Ops.Mul(x, Tensor.Scalar(2f)), Tensor.Scalar(0.5f)); // features with a mean and a spread to normalise
+    using var strategy = mpi ? DataParallel.FromMpi() : null;
+    int rank = strategy?.Rank ?? 0;
+    RandomGenerator.SetGlobalSeed(100 + rank);
+    // momentum 0.5: the moving statistics follow the last batches closely, so a per-rank statistic would show. No bias
+    // before the normalisation (its gradient is zero up to round-off, which Adam would blow up to steps of the learning rate).
+    var model = new Sequential([new InputLayer(shape: [6]), new Dense(16, useBias: false), new BatchNormalization(momentum: 0.5, synchronized: synchronized),
+        new Activation("tanh"), new Dense(2)]);
+    var optimizer = MakeOptimizer(optimizerName);
+    if (loop == "fit")
+    {
+        if (strategy is not null) model.Compile(strategy, optimizer, loss: "mse");
+        else model.Compile(optimizer, loss: "mse");
+        model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0);
+        // The planned (traced) step ran: the cross-replica sum is an op of the plan, not an eager fallback.
+        Console.WriteLine($"rank {rank}: traced {model.TraceCount} step(s), trace failure: {model.TraceFailure ?? "none"}");
+    }
+    else
+    {
+        model.Invoke(x[0..1]);
+        optimizer.Build(model);
+        strategy?.Broadcast(model, optimizer);
+        var variables = model.TrainableVariables;
+        var data = Dataset.FromTensors(x, y).Shuffle(5).Batch(8);
+        for (int epoch = 0; epoch < 2; epoch++)
+            foreach (var globalBatch in data)
+            {
+                if ((strategy is null ? globalBatch : strategy.Shard(globalBatch)) is not { } batch) continue;
+                Tensor?[] grads;
+                using (var tape = new GradientTape())
+                {
+                    var pred = model.Invoke(batch.X, training: true);
+                    grads = tape.Gradient(Ops.Mean(Ops.Square(Ops.Sub(pred, batch.Y!))), [.. variables]);
+                }
+                optimizer.Apply(strategy is null ? grads : [.. strategy.AllReduceGradients(grads)], variables);
+            }
+    }
+    // Every variable, the moving statistics (non-trainable) included, in the model's order.
+    File.WriteAllLines(outPrefix + "." + rank, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    Console.WriteLine($"rank {rank}: wrote {model.Variables.Count} variables");
     strategy?.Barrier();
     return 0;
 }

@@ -41,6 +41,64 @@ public class DataParallelTests(ITestOutputHelper output)
         // would differ by the whole initialisation, far above the bound.
     }
 
+    [Theory]
+    [InlineData("fit", "sgd", 2)]
+    [InlineData("tape", "sgd", 2)]
+    [InlineData("fit", "adam", 4)]
+    public void SynchronizedBatchNormalizationTrainsToTheWeightsAndMovingStatisticsOfOneProcess(string loop, string optimizer, int ranks)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        var (single, perRank) = TrainBatchNorm("sync", loop, optimizer, ranks);
+        // Trainable weights and the moving statistics (non-trainable: 2 x 16 values) alike.
+        double worst = Worst(single, perRank[0]);
+        output.WriteLine($"largest difference after 20 steps: {worst:G3}");
+        Console.WriteLine($"synchronized BatchNormalization, {loop} {optimizer} {ranks} ranks: largest difference {worst:G3}");
+        Assert.True(worst < 1e-5, $"{ranks} ranks with a synchronized BatchNormalization ended {worst:G3} away from one process.");
+        for (int r = 1; r < ranks; r++)
+            Assert.Equal(perRank[0], perRank[r]); // the moving statistics are the same bits on every rank
+        if (loop == "fit") Assert.Contains("rank 0: traced 1 step(s), trace failure: none", _lastOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlainBatchNormalizationKeepsPerRankStatistics()
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        var (single, perRank) = TrainBatchNorm("plain", "fit", "sgd", 2);
+        double worst = Worst(single, perRank[0]);
+        output.WriteLine($"largest difference after 20 steps: {worst:G3}");
+        // Each rank normalises its 4 rows with their own mean and variance: not what one process with 8 rows does,
+        Console.WriteLine($"plain BatchNormalization, 2 ranks: largest difference {worst:G3}");
+        Assert.True(worst > 1e-3, $"plain BatchNormalization on 2 ranks ended only {worst:G3} away from one process.");
+        // and each rank's moving statistics follow its own rows.
+        Assert.NotEqual(perRank[0], perRank[1]);
+    }
+
+    private (float[] Single, float[][] PerRank) TrainBatchNorm(string kind, string loop, string optimizer, int ranks)
+    {
+        using var dir = new TempDir();
+        string single = Path.Combine(dir.Path, "single"), distributed = Path.Combine(dir.Path, "distributed");
+        var one = MpiRun.Helper(0, Timeout, null, "bn", kind, loop, optimizer, single, "single");
+        Assert.True(one.ExitCode == 0, one.Output);
+        var many = MpiRun.Helper(ranks, Timeout, null, "bn", kind, loop, optimizer, distributed, "mpi");
+        output.WriteLine(many.Output);
+        Assert.True(many.ExitCode == 0, many.Output);
+        _lastOutput = many.Output;
+        static float[] Read(string f) => File.ReadAllLines(f).Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var a = Read(single + ".0");
+        Assert.Equal(6 * 16 + 4 * 16 + 16 * 2 + 2, a.Length); // dense (no bias), batch_normalization (gamma, beta, moving mean and variance), dense_1
+        return (a, [.. Enumerable.Range(0, ranks).Select(r => Read($"{distributed}.{r}"))]);
+    }
+
+    private string _lastOutput = "";
+
+    private static double Worst(float[] a, float[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        double worst = 0;
+        for (int i = 0; i < a.Length; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]) / Math.Max(1, Math.Abs(a[i])));
+        return worst;
+    }
+
     [Fact]
     public void RanksThatDisagreeOnTheModelFailAtTheFirstBroadcast()
     {

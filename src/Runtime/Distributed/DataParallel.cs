@@ -19,13 +19,14 @@ namespace LayerGen.Distributed;
 /// In a custom loop: <see cref="Broadcast(Module, Optimizer?)"/> once, then <see cref="Shard(DataBatch)"/> each
 /// global batch and <see cref="AllReduceGradients"/> before <c>optimizer.Apply</c>. See docs/distributed.md.
 /// </summary>
-public sealed class DataParallel : ITrainingDistribution, IDisposable
+public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisposable
 {
     /// <summary>The default size of a gradient bucket (25 MB, as PyTorch DDP's <c>bucket_cap_mb</c>).</summary>
     public const long DefaultBucketBytes = 25L * 1024 * 1024;
 
     private readonly MpiCommunicator _comm;
     private double? _pendingWeight;
+    private double _share;
     private float[] _floatBuffer = [];
     private double[] _doubleBuffer = [];
 
@@ -33,6 +34,8 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
     {
         _comm = comm;
         BucketBytes = bucketBytes;
+        _share = 1.0 / comm.Size;
+        ReplicaContext.Current = this; // BatchNormalization(synchronized: true) sums its statistics over the ranks
     }
 
     /// <summary>
@@ -175,7 +178,7 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
         if (size == 1) { _pendingWeight = null; return globalBatch; }
         if (n < size) return null;
         var (start, end) = RowsOf(n, Rank);
-        _pendingWeight = (end - start) / (double)n;
+        _pendingWeight = _share = (end - start) / (double)n;
         return new DataBatch(globalBatch.X[start..end], globalBatch.Y?[start..end], globalBatch.SampleWeight?[start..end]);
     }
 
@@ -325,6 +328,20 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
         }
     }
 
+    // ------------------------------------------------------------------ replica context (synchronized BatchNormalization)
+
+    /// <inheritdoc/>
+    int IReplicaReducer.ReplicaCount => WorldSize;
+
+    /// <inheritdoc/>
+    double IReplicaReducer.LocalShare => _share;
+
+    /// <inheritdoc/>
+    void IReplicaReducer.SumInPlace(Span<float> values) => _comm.AllReduceSum(values);
+
+    /// <inheritdoc/>
+    void IReplicaReducer.SumInPlace(Span<double> values) => _comm.AllReduceSum(values);
+
     // ------------------------------------------------------------------ logs, callbacks, barrier
 
     /// <summary>The logs averaged over all ranks (keys in ordinal order, one <c>MPI_Allreduce</c>).</summary>
@@ -353,5 +370,9 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
     public void Barrier() => _comm.Barrier();
 
     /// <summary>Finalises MPI (<c>MPI_Finalize</c>); call it once, at the end of the program (process exit does it too).</summary>
-    public void Dispose() => MpiCommunicator.Shutdown();
+    public void Dispose()
+    {
+        if (ReferenceEquals(ReplicaContext.Current, this)) ReplicaContext.Current = null;
+        MpiCommunicator.Shutdown();
+    }
 }

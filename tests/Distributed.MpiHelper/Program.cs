@@ -7,6 +7,9 @@ using LayerGen.Optimizers;
 //   train <fit|tape> <sgd|adam> <out file> <mpi|single>  trains an MLP for 20 steps (global batch 8), rank 0 writes the weights
 //   bn <sync|plain> <fit|tape> <sgd|adam> <out> <mpi|single>  the same with BatchNormalization(synchronized) between the
 //                                                        Dense layers; every rank writes its weights and moving statistics to <out>.<rank>
+//   resume <full|killed|resumed> <dir> <out>            2 ranks, Adam, 4 epochs of 10 steps; rank 0 saves a checkpoint (CheckpointManager in
+//                                                        <dir>) after each epoch. killed: rank 1 kills itself at step 25. resumed: every
+//                                                        rank restores the latest checkpoint and Fit goes on from its epoch. Rank 0 writes the weights
 //   mismatch                                             every rank builds a Dense of another width: the first broadcast must fail
 //   kill                                                 trains for long; rank 1 kills itself after 5 steps
 //   nompi                                                FromMpi must fail clearly (LAYERGEN_MPI_LIBRARY points nowhere); Fit still works
@@ -18,6 +21,7 @@ switch (args.Length > 0 ? args[0] : "")
 {
     case "train": return Train(args[1], args[2], args[3], args[4] == "mpi");
     case "bn": return TrainBatchNorm(args[1] == "sync", args[2], args[3], args[4], args[5] == "mpi");
+    case "resume": return Resume(args[1], args[2], args[3]);
     case "mismatch": return Mismatch();
     case "kill": return Kill();
     case "nompi": return NoMpi();
@@ -124,6 +128,47 @@ int TrainBatchNorm(bool synchronized, string loop, string optimizerName, string 
     File.WriteAllLines(outPrefix + "." + rank, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
     Console.WriteLine($"rank {rank}: wrote {model.Variables.Count} variables");
     strategy?.Barrier();
+    return 0;
+}
+
+int Resume(string phase, string directory, string outFile)
+{
+    const int Epochs = 4, StepsPerEpoch = 10;
+    var (x, y) = Data(80);
+    using var strategy = DataParallel.FromMpi();
+    int rank = strategy.Rank;
+    RandomGenerator.SetGlobalSeed(300 + rank);
+    var model = Mlp(16);
+    model.Invoke(x[0..1]);
+    var optimizer = new Adam(learningRate: 0.01);
+    optimizer.Build(model);
+    var manager = new LayerGen.Checkpoints.CheckpointManager(new LayerGen.Checkpoints.Checkpoint { ["model"] = model, ["optimizer"] = optimizer }, directory);
+    int initialEpoch = 0;
+    if (phase == "resumed")
+    {
+        // Every rank reads the files rank 0 wrote before the job was killed; Fit's broadcast would copy rank 0's anyway.
+        var status = manager.RestoreLatest() ?? throw new InvalidOperationException("no checkpoint to resume from in " + directory);
+        status.AssertConsumed();
+        long steps = optimizer.Iterations.ToFloatArray()[0] is var it ? (long)it : 0;
+        initialEpoch = (int)(steps / StepsPerEpoch);
+        Console.WriteLine($"rank {rank}: resumed from {manager.LatestCheckpoint} after {steps} steps, epoch {initialEpoch}");
+    }
+    model.Compile(strategy, optimizer, loss: "mse");
+    int step = initialEpoch * StepsPerEpoch;
+    var callback = new LambdaCallback(
+        onTrainBatchEnd: (_, _) =>
+        {
+            if (++step == 25 && phase == "killed" && rank == 1) System.Diagnostics.Process.GetCurrentProcess().Kill();
+        },
+        onEpochEnd: (epoch, _) =>
+        {
+            if (strategy.IsChief) Console.WriteLine($"rank 0: epoch {epoch + 1} saved {manager.Save()}");
+        });
+    model.Fit(x, y, batchSize: 8, epochs: Epochs, initialEpoch: initialEpoch, shuffle: false, verbose: 0, callbacks: [callback]);
+    if (strategy.IsChief)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    Console.WriteLine($"rank {rank}: FINISHED after {step} steps");
+    strategy.Barrier();
     return 0;
 }
 

@@ -129,6 +129,38 @@ public class DataParallelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AfterAKilledRankTheJobResumesFromTheLastCheckpointToTheWeightsOfAnUninterruptedRun()
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string full = Path.Combine(dir.Path, "full.txt"), resumed = Path.Combine(dir.Path, "resumed.txt");
+        var uninterrupted = MpiRun.Helper(2, Timeout, null, "resume", "full", Path.Combine(dir.Path, "ckpt-full"), full);
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Output);
+        Assert.Contains("rank 1: FINISHED after 40 steps", uninterrupted.Output, StringComparison.Ordinal);
+
+        // Rank 1 dies at step 25, in epoch 3, after rank 0 saved the checkpoints of epochs 1 and 2: the job stops.
+        string checkpoints = Path.Combine(dir.Path, "ckpt");
+        var killed = MpiRun.Helper(2, Timeout, null, "resume", "killed", checkpoints, Path.Combine(dir.Path, "never.txt"));
+        output.WriteLine(killed.Output);
+        Assert.NotEqual(0, killed.ExitCode);
+        Assert.Contains("signal 9", killed.Output, StringComparison.Ordinal);
+        Assert.Contains("rank 0: epoch 2 saved", killed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FINISHED", killed.Output, StringComparison.Ordinal);
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"The job took {killed.Elapsed.TotalSeconds:F0} s to stop after a rank died.");
+
+        // The restarted job restores the latest checkpoint (intact: it restores with every value consumed) on every
+        // rank and trains epochs 3 and 4: the same weights as the run that was never interrupted, bit for bit.
+        var restart = MpiRun.Helper(2, Timeout, null, "resume", "resumed", checkpoints, resumed);
+        output.WriteLine(restart.Output);
+        Assert.True(restart.ExitCode == 0, restart.Output);
+        Assert.Contains("after 20 steps, epoch 2", restart.Output, StringComparison.Ordinal);
+        Assert.Contains("rank 1: FINISHED after 40 steps", restart.Output, StringComparison.Ordinal);
+        var a = File.ReadAllLines(full);
+        Assert.True(a.Length > 100);
+        Assert.Equal(a, File.ReadAllLines(resumed));
+    }
+
+    [Fact]
     public void WithoutMpiTheStrategyNamesThePackagesAndOneProcessStillTrains()
     {
         var run = MpiRun.Helper(0, Timeout, new Dictionary<string, string> { ["LAYERGEN_MPI_LIBRARY"] = "/nonexistent/libmpi.so.40" }, "nompi");

@@ -10,6 +10,10 @@ using LayerGen.Optimizers;
 //   resume <full|killed|resumed> <dir> <out>            2 ranks, Adam, 4 epochs of 10 steps; rank 0 saves a checkpoint (CheckpointManager in
 //                                                        <dir>) after each epoch. killed: rank 1 kills itself at step 25. resumed: every
 //                                                        rank restores the latest checkpoint and Fit goes on from its epoch. Rank 0 writes the weights
+//   overlap <on|off> <fit|eager> <out>                   Adam, 20 steps of a 4-layer MLP with 512-byte buckets (one per variable or two),
+//                                                        all-reduces overlapped with the backward pass or after it; rank 0 writes the weights
+//   rows <n> <out> <mpi|single>                          SGD, Fit on the first n rows in batches of 4 (no shuffle, 2 epochs): rank 0 writes the
+//                                                        weights, then the last epoch's loss (a shorter last batch: uneven parts or fewer rows than ranks)
 //   mismatch                                             every rank builds a Dense of another width: the first broadcast must fail
 //   kill                                                 trains for long; rank 1 kills itself after 5 steps
 //   nompi                                                FromMpi must fail clearly (LAYERGEN_MPI_LIBRARY points nowhere); Fit still works
@@ -22,6 +26,8 @@ switch (args.Length > 0 ? args[0] : "")
     case "train": return Train(args[1], args[2], args[3], args[4] == "mpi");
     case "bn": return TrainBatchNorm(args[1] == "sync", args[2], args[3], args[4], args[5] == "mpi");
     case "resume": return Resume(args[1], args[2], args[3]);
+    case "overlap": return Overlap(args[1] == "on", args[2] == "eager", args[3]);
+    case "rows": return Rows(int.Parse(args[1], inv), args[2], args[3] == "mpi");
     case "mismatch": return Mismatch();
     case "kill": return Kill();
     case "nompi": return NoMpi();
@@ -169,6 +175,41 @@ int Resume(string phase, string directory, string outFile)
         File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
     Console.WriteLine($"rank {rank}: FINISHED after {step} steps");
     strategy.Barrier();
+    return 0;
+}
+
+int Overlap(bool overlap, bool eager, string outFile)
+{
+    var (x, y) = Data(80);
+    using var strategy = DataParallel.FromMpi(bucketBytes: 512, overlapBackward: overlap);
+    RandomGenerator.SetGlobalSeed(400 + strategy.Rank);
+    var model = new Sequential([new InputLayer(shape: [6]), new Dense(32, activation: "tanh"), new Dense(16, activation: "tanh"),
+        new Dense(8, activation: "tanh"), new Dense(2)]);
+    model.Compile(strategy, new Adam(learningRate: 0.01), loss: "mse");
+    model.RunEagerly = eager;
+    model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0);
+    Console.WriteLine($"rank {strategy.Rank}: overlap {strategy.OverlapsBackward}, traced {model.TraceCount}, trace failure: {model.TraceFailure ?? "none"}");
+    if (strategy.IsChief)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    strategy.Barrier();
+    return 0;
+}
+
+int Rows(int rows, string outFile, bool mpi)
+{
+    var (x, y) = Data(rows);
+    using var strategy = mpi ? DataParallel.FromMpi() : null;
+    int rank = strategy?.Rank ?? 0;
+    RandomGenerator.SetGlobalSeed(500 + rank);
+    var model = Mlp(8);
+    var optimizer = new SGD(learningRate: 0.1);
+    if (strategy is not null) model.Compile(strategy, optimizer, loss: "mse");
+    else model.Compile(optimizer, loss: "mse");
+    var history = model.Fit(x, y, batchSize: 4, epochs: 2, shuffle: false, verbose: 0);
+    Console.WriteLine(string.Create(inv, $"rank {rank}: {model.Optimizer!.Iterations.ToFloatArray()[0]} steps, loss {history["loss"][^1]:R}"));
+    if (rank == 0)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)).Append(history["loss"][^1].ToString("R", inv)));
+    strategy?.Barrier();
     return 0;
 }
 

@@ -99,6 +99,58 @@ public class DataParallelTests(ITestOutputHelper output)
         return worst;
     }
 
+    [Theory]
+    [InlineData("fit", 2)]
+    [InlineData("eager", 2)]
+    [InlineData("fit", 4)]
+    public void AllReducesOverlappedWithTheBackwardPassGiveTheSameBits(string loop, int ranks)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string on = Path.Combine(dir.Path, "on.txt"), off = Path.Combine(dir.Path, "off.txt");
+        var overlapped = MpiRun.Helper(ranks, Timeout, null, "overlap", "on", loop, on);
+        output.WriteLine(overlapped.Output);
+        Assert.True(overlapped.ExitCode == 0, overlapped.Output);
+        Assert.Contains("rank 0: overlap True", overlapped.Output, StringComparison.Ordinal);
+        Assert.Contains(loop == "fit" ? "traced 1, trace failure: none" : "traced 0", overlapped.Output, StringComparison.Ordinal);
+        var blocking = MpiRun.Helper(ranks, Timeout, null, "overlap", "off", loop, off);
+        Assert.True(blocking.ExitCode == 0, blocking.Output);
+        Assert.Contains("rank 0: overlap False", blocking.Output, StringComparison.Ordinal);
+        var a = File.ReadAllLines(on);
+        Assert.Equal(6 * 32 + 32 + 32 * 16 + 16 + 16 * 8 + 8 + 8 * 2 + 2, a.Length);
+        Assert.Equal(File.ReadAllLines(off), a); // the same buckets, summed by the same calls: the same bits
+    }
+
+    [Theory]
+    [InlineData(11, 2, true)]  // batches 4, 4, 3: the last splits 2 and 1; the loss log weights the ranks by their rows
+    [InlineData(9, 2, false)]  // the last batch has 1 row for 2 ranks: trained whole on both, not skipped
+    [InlineData(10, 4, false)] // 2 rows for 4 ranks
+    public void AShorterLastBatchIsTrainedAndTheLogsAreWeightedByRows(int rows, int ranks, bool exactLoss)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string single = Path.Combine(dir.Path, "single.txt"), distributed = Path.Combine(dir.Path, "distributed.txt");
+        var one = MpiRun.Helper(0, Timeout, null, "rows", rows.ToString(CultureInfo.InvariantCulture), single, "single");
+        Assert.True(one.ExitCode == 0, one.Output);
+        var many = MpiRun.Helper(ranks, Timeout, null, "rows", rows.ToString(CultureInfo.InvariantCulture), distributed, "mpi");
+        output.WriteLine(many.Output);
+        Assert.True(many.ExitCode == 0, many.Output);
+        int steps = 2 * ((rows + 3) / 4);
+        Assert.Contains($"rank {ranks - 1}: {steps} steps", many.Output, StringComparison.Ordinal); // no batch skipped
+        var a = File.ReadAllLines(single).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var b = File.ReadAllLines(distributed).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(a.Length, b.Length);
+        double worst = 0;
+        for (int i = 0; i < a.Length - 1; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]) / Math.Max(1, Math.Abs(a[i])));
+        double loss = Math.Abs(a[^1] - b[^1]) / a[^1];
+        Console.WriteLine($"{rows} rows, {ranks} ranks: weights {worst:G3} apart, loss log {a[^1]:G6} against {b[^1]:G6}");
+        Assert.True(worst < 1e-5, $"the weights ended {worst:G3} away from one process");
+        // Uneven parts: the rows-weighted mean is the one process's mean (a plain average of the ranks' would be off by ~1e-2).
+        if (exactLoss) Assert.True(loss < 1e-5, $"the loss log is {loss:G3} (relative) away from one process's");
+        // Fewer rows than ranks: every rank's running loss holds the whole batch, so the log over-weights it (documented).
+        else Assert.True(double.IsFinite(b[^1]) && b[^1] > 0, $"the loss log is {b[^1]}");
+    }
+
     [Fact]
     public void RanksThatDisagreeOnTheModelFailAtTheFirstBroadcast()
     {

@@ -58,7 +58,7 @@ if (modelKind == "convnet") { xTrain = Ops.ExpandDims(xTrain, -1); xTest = Ops.E
 // Rank r of N takes the r-th of N contiguous parts of each global batch (sizes differ by at most one row); a last
 // batch with fewer rows than ranks is skipped.
 int rows = xTrain.Shape[0], fullBatches = rows / batchSize, lastBatch = rows % batchSize;
-long shardRows = (long)fullBatches * PartOf(batchSize) + (lastBatch >= ranks ? PartOf(lastBatch) : 0);
+long shardRows = (long)fullBatches * PartOf(batchSize) + (lastBatch >= ranks ? PartOf(lastBatch) : lastBatch); // fewer rows than ranks: whole on every rank
 Console.WriteLine($"rank {rank} of {ranks}: {shardRows} of {rows} training rows per epoch, {PartOf(batchSize)} of every global batch of {batchSize}");
 
 // 3. The model: the same on every rank.

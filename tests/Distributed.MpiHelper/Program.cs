@@ -5,6 +5,15 @@ using LayerGen.Optimizers;
 
 // Started by tests/Distributed.Tests, usually under `mpirun -np N`:
 //   train <fit|tape> <sgd|adam> <out file> <mpi|single>  trains an MLP for 20 steps (global batch 8), rank 0 writes the weights
+//   bn <sync|plain> <fit|tape> <sgd|adam> <out> <mpi|single>  the same with BatchNormalization(synchronized) between the
+//                                                        Dense layers; every rank writes its weights and moving statistics to <out>.<rank>
+//   resume <full|killed|resumed> <dir> <out>            2 ranks, Adam, 4 epochs of 10 steps; rank 0 saves a checkpoint (CheckpointManager in
+//                                                        <dir>) after each epoch. killed: rank 1 kills itself at step 25. resumed: every
+//                                                        rank restores the latest checkpoint and Fit goes on from its epoch. Rank 0 writes the weights
+//   overlap <on|off> <fit|eager> <out>                   Adam, 20 steps of a 4-layer MLP with 512-byte buckets (one per variable or two),
+//                                                        all-reduces overlapped with the backward pass or after it; rank 0 writes the weights
+//   rows <n> <out> <mpi|single>                          SGD, Fit on the first n rows in batches of 4 (no shuffle, 2 epochs): rank 0 writes the
+//                                                        weights, then the last epoch's loss (a shorter last batch: uneven parts or fewer rows than ranks)
 //   mismatch                                             every rank builds a Dense of another width: the first broadcast must fail
 //   kill                                                 trains for long; rank 1 kills itself after 5 steps
 //   nompi                                                FromMpi must fail clearly (LAYERGEN_MPI_LIBRARY points nowhere); Fit still works
@@ -15,6 +24,10 @@ var inv = CultureInfo.InvariantCulture;
 switch (args.Length > 0 ? args[0] : "")
 {
     case "train": return Train(args[1], args[2], args[3], args[4] == "mpi");
+    case "bn": return TrainBatchNorm(args[1] == "sync", args[2], args[3], args[4], args[5] == "mpi");
+    case "resume": return Resume(args[1], args[2], args[3]);
+    case "overlap": return Overlap(args[1] == "on", args[2] == "eager", args[3]);
+    case "rows": return Rows(int.Parse(args[1], inv), args[2], args[3] == "mpi");
     case "mismatch": return Mismatch();
     case "kill": return Kill();
     case "nompi": return NoMpi();
@@ -73,6 +86,129 @@ int Train(string loop, string optimizerName, string outFile, bool mpi)
     }
     if (rank == 0)
         File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    strategy?.Barrier();
+    return 0;
+}
+
+int TrainBatchNorm(bool synchronized, string loop, string optimizerName, string outPrefix, bool mpi)
+{
+    var (x, y) = Data(80); // 80 rows, global batch 8, 2 epochs: 20 steps
+    x = Ops.Add(Ops.Mul(x, Tensor.Scalar(2f)), Tensor.Scalar(0.5f)); // features with a mean and a spread to normalise
+    using var strategy = mpi ? DataParallel.FromMpi() : null;
+    int rank = strategy?.Rank ?? 0;
+    RandomGenerator.SetGlobalSeed(100 + rank);
+    // momentum 0.5: the moving statistics follow the last batches closely, so a per-rank statistic would show. No bias
+    // before the normalisation (its gradient is zero up to round-off, which Adam would blow up to steps of the learning rate).
+    var model = new Sequential([new InputLayer(shape: [6]), new Dense(16, useBias: false), new BatchNormalization(momentum: 0.5, synchronized: synchronized),
+        new Activation("tanh"), new Dense(2)]);
+    var optimizer = MakeOptimizer(optimizerName);
+    if (loop == "fit")
+    {
+        if (strategy is not null) model.Compile(strategy, optimizer, loss: "mse");
+        else model.Compile(optimizer, loss: "mse");
+        model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0);
+        // The planned (traced) step ran: the cross-replica sum is an op of the plan, not an eager fallback.
+        Console.WriteLine($"rank {rank}: traced {model.TraceCount} step(s), trace failure: {model.TraceFailure ?? "none"}");
+    }
+    else
+    {
+        model.Invoke(x[0..1]);
+        optimizer.Build(model);
+        strategy?.Broadcast(model, optimizer);
+        var variables = model.TrainableVariables;
+        var data = Dataset.FromTensors(x, y).Shuffle(5).Batch(8);
+        for (int epoch = 0; epoch < 2; epoch++)
+            foreach (var globalBatch in data)
+            {
+                if ((strategy is null ? globalBatch : strategy.Shard(globalBatch)) is not { } batch) continue;
+                Tensor?[] grads;
+                using (var tape = new GradientTape())
+                {
+                    var pred = model.Invoke(batch.X, training: true);
+                    grads = tape.Gradient(Ops.Mean(Ops.Square(Ops.Sub(pred, batch.Y!))), [.. variables]);
+                }
+                optimizer.Apply(strategy is null ? grads : [.. strategy.AllReduceGradients(grads)], variables);
+            }
+    }
+    // Every variable, the moving statistics (non-trainable) included, in the model's order.
+    File.WriteAllLines(outPrefix + "." + rank, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    Console.WriteLine($"rank {rank}: wrote {model.Variables.Count} variables");
+    strategy?.Barrier();
+    return 0;
+}
+
+int Resume(string phase, string directory, string outFile)
+{
+    const int Epochs = 4, StepsPerEpoch = 10;
+    var (x, y) = Data(80);
+    using var strategy = DataParallel.FromMpi();
+    int rank = strategy.Rank;
+    RandomGenerator.SetGlobalSeed(300 + rank);
+    var model = Mlp(16);
+    model.Invoke(x[0..1]);
+    var optimizer = new Adam(learningRate: 0.01);
+    optimizer.Build(model);
+    var manager = new LayerGen.Checkpoints.CheckpointManager(new LayerGen.Checkpoints.Checkpoint { ["model"] = model, ["optimizer"] = optimizer }, directory);
+    int initialEpoch = 0;
+    if (phase == "resumed")
+    {
+        // Every rank reads the files rank 0 wrote before the job was killed; Fit's broadcast would copy rank 0's anyway.
+        var status = manager.RestoreLatest() ?? throw new InvalidOperationException("no checkpoint to resume from in " + directory);
+        status.AssertConsumed();
+        long steps = optimizer.Iterations.ToFloatArray()[0] is var it ? (long)it : 0;
+        initialEpoch = (int)(steps / StepsPerEpoch);
+        Console.WriteLine($"rank {rank}: resumed from {manager.LatestCheckpoint} after {steps} steps, epoch {initialEpoch}");
+    }
+    model.Compile(strategy, optimizer, loss: "mse");
+    int step = initialEpoch * StepsPerEpoch;
+    var callback = new LambdaCallback(
+        onTrainBatchEnd: (_, _) =>
+        {
+            if (++step == 25 && phase == "killed" && rank == 1) System.Diagnostics.Process.GetCurrentProcess().Kill();
+        },
+        onEpochEnd: (epoch, _) =>
+        {
+            if (strategy.IsChief) Console.WriteLine($"rank 0: epoch {epoch + 1} saved {manager.Save()}");
+        });
+    model.Fit(x, y, batchSize: 8, epochs: Epochs, initialEpoch: initialEpoch, shuffle: false, verbose: 0, callbacks: [callback]);
+    if (strategy.IsChief)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    Console.WriteLine($"rank {rank}: FINISHED after {step} steps");
+    strategy.Barrier();
+    return 0;
+}
+
+int Overlap(bool overlap, bool eager, string outFile)
+{
+    var (x, y) = Data(80);
+    using var strategy = DataParallel.FromMpi(bucketBytes: 512, overlapBackward: overlap);
+    RandomGenerator.SetGlobalSeed(400 + strategy.Rank);
+    var model = new Sequential([new InputLayer(shape: [6]), new Dense(32, activation: "tanh"), new Dense(16, activation: "tanh"),
+        new Dense(8, activation: "tanh"), new Dense(2)]);
+    model.Compile(strategy, new Adam(learningRate: 0.01), loss: "mse");
+    model.RunEagerly = eager;
+    model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0);
+    Console.WriteLine($"rank {strategy.Rank}: overlap {strategy.OverlapsBackward}, traced {model.TraceCount}, trace failure: {model.TraceFailure ?? "none"}");
+    if (strategy.IsChief)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    strategy.Barrier();
+    return 0;
+}
+
+int Rows(int rows, string outFile, bool mpi)
+{
+    var (x, y) = Data(rows);
+    using var strategy = mpi ? DataParallel.FromMpi() : null;
+    int rank = strategy?.Rank ?? 0;
+    RandomGenerator.SetGlobalSeed(500 + rank);
+    var model = Mlp(8);
+    var optimizer = new SGD(learningRate: 0.1);
+    if (strategy is not null) model.Compile(strategy, optimizer, loss: "mse");
+    else model.Compile(optimizer, loss: "mse");
+    var history = model.Fit(x, y, batchSize: 4, epochs: 2, shuffle: false, verbose: 0);
+    Console.WriteLine(string.Create(inv, $"rank {rank}: {model.Optimizer!.Iterations.ToFloatArray()[0]} steps, loss {history["loss"][^1]:R}"));
+    if (rank == 0)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)).Append(history["loss"][^1].ToString("R", inv)));
     strategy?.Barrier();
     return 0;
 }

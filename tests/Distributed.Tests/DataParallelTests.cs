@@ -41,6 +41,116 @@ public class DataParallelTests(ITestOutputHelper output)
         // would differ by the whole initialisation, far above the bound.
     }
 
+    [Theory]
+    [InlineData("fit", "sgd", 2)]
+    [InlineData("tape", "sgd", 2)]
+    [InlineData("fit", "adam", 4)]
+    public void SynchronizedBatchNormalizationTrainsToTheWeightsAndMovingStatisticsOfOneProcess(string loop, string optimizer, int ranks)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        var (single, perRank) = TrainBatchNorm("sync", loop, optimizer, ranks);
+        // Trainable weights and the moving statistics (non-trainable: 2 x 16 values) alike.
+        double worst = Worst(single, perRank[0]);
+        output.WriteLine($"largest difference after 20 steps: {worst:G3}");
+        Console.WriteLine($"synchronized BatchNormalization, {loop} {optimizer} {ranks} ranks: largest difference {worst:G3}");
+        Assert.True(worst < 1e-5, $"{ranks} ranks with a synchronized BatchNormalization ended {worst:G3} away from one process.");
+        for (int r = 1; r < ranks; r++)
+            Assert.Equal(perRank[0], perRank[r]); // the moving statistics are the same bits on every rank
+        if (loop == "fit") Assert.Contains("rank 0: traced 1 step(s), trace failure: none", _lastOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlainBatchNormalizationKeepsPerRankStatistics()
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        var (single, perRank) = TrainBatchNorm("plain", "fit", "sgd", 2);
+        double worst = Worst(single, perRank[0]);
+        output.WriteLine($"largest difference after 20 steps: {worst:G3}");
+        // Each rank normalises its 4 rows with their own mean and variance: not what one process with 8 rows does,
+        Console.WriteLine($"plain BatchNormalization, 2 ranks: largest difference {worst:G3}");
+        Assert.True(worst > 1e-3, $"plain BatchNormalization on 2 ranks ended only {worst:G3} away from one process.");
+        // and each rank's moving statistics follow its own rows.
+        Assert.NotEqual(perRank[0], perRank[1]);
+    }
+
+    private (float[] Single, float[][] PerRank) TrainBatchNorm(string kind, string loop, string optimizer, int ranks)
+    {
+        using var dir = new TempDir();
+        string single = Path.Combine(dir.Path, "single"), distributed = Path.Combine(dir.Path, "distributed");
+        var one = MpiRun.Helper(0, Timeout, null, "bn", kind, loop, optimizer, single, "single");
+        Assert.True(one.ExitCode == 0, one.Output);
+        var many = MpiRun.Helper(ranks, Timeout, null, "bn", kind, loop, optimizer, distributed, "mpi");
+        output.WriteLine(many.Output);
+        Assert.True(many.ExitCode == 0, many.Output);
+        _lastOutput = many.Output;
+        static float[] Read(string f) => File.ReadAllLines(f).Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var a = Read(single + ".0");
+        Assert.Equal(6 * 16 + 4 * 16 + 16 * 2 + 2, a.Length); // dense (no bias), batch_normalization (gamma, beta, moving mean and variance), dense_1
+        return (a, [.. Enumerable.Range(0, ranks).Select(r => Read($"{distributed}.{r}"))]);
+    }
+
+    private string _lastOutput = "";
+
+    private static double Worst(float[] a, float[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        double worst = 0;
+        for (int i = 0; i < a.Length; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]) / Math.Max(1, Math.Abs(a[i])));
+        return worst;
+    }
+
+    [Theory]
+    [InlineData("fit", 2)]
+    [InlineData("eager", 2)]
+    [InlineData("fit", 4)]
+    public void AllReducesOverlappedWithTheBackwardPassGiveTheSameBits(string loop, int ranks)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string on = Path.Combine(dir.Path, "on.txt"), off = Path.Combine(dir.Path, "off.txt");
+        var overlapped = MpiRun.Helper(ranks, Timeout, null, "overlap", "on", loop, on);
+        output.WriteLine(overlapped.Output);
+        Assert.True(overlapped.ExitCode == 0, overlapped.Output);
+        Assert.Contains("rank 0: overlap True", overlapped.Output, StringComparison.Ordinal);
+        Assert.Contains(loop == "fit" ? "traced 1, trace failure: none" : "traced 0", overlapped.Output, StringComparison.Ordinal);
+        var blocking = MpiRun.Helper(ranks, Timeout, null, "overlap", "off", loop, off);
+        Assert.True(blocking.ExitCode == 0, blocking.Output);
+        Assert.Contains("rank 0: overlap False", blocking.Output, StringComparison.Ordinal);
+        var a = File.ReadAllLines(on);
+        Assert.Equal(6 * 32 + 32 + 32 * 16 + 16 + 16 * 8 + 8 + 8 * 2 + 2, a.Length);
+        Assert.Equal(File.ReadAllLines(off), a); // the same buckets, summed by the same calls: the same bits
+    }
+
+    [Theory]
+    [InlineData(11, 2, true)]  // batches 4, 4, 3: the last splits 2 and 1; the loss log weights the ranks by their rows
+    [InlineData(9, 2, false)]  // the last batch has 1 row for 2 ranks: trained whole on both, not skipped
+    [InlineData(10, 4, false)] // 2 rows for 4 ranks
+    public void AShorterLastBatchIsTrainedAndTheLogsAreWeightedByRows(int rows, int ranks, bool exactLoss)
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string single = Path.Combine(dir.Path, "single.txt"), distributed = Path.Combine(dir.Path, "distributed.txt");
+        var one = MpiRun.Helper(0, Timeout, null, "rows", rows.ToString(CultureInfo.InvariantCulture), single, "single");
+        Assert.True(one.ExitCode == 0, one.Output);
+        var many = MpiRun.Helper(ranks, Timeout, null, "rows", rows.ToString(CultureInfo.InvariantCulture), distributed, "mpi");
+        output.WriteLine(many.Output);
+        Assert.True(many.ExitCode == 0, many.Output);
+        int steps = 2 * ((rows + 3) / 4);
+        Assert.Contains($"rank {ranks - 1}: {steps} steps", many.Output, StringComparison.Ordinal); // no batch skipped
+        var a = File.ReadAllLines(single).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var b = File.ReadAllLines(distributed).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(a.Length, b.Length);
+        double worst = 0;
+        for (int i = 0; i < a.Length - 1; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]) / Math.Max(1, Math.Abs(a[i])));
+        double loss = Math.Abs(a[^1] - b[^1]) / a[^1];
+        Console.WriteLine($"{rows} rows, {ranks} ranks: weights {worst:G3} apart, loss log {a[^1]:G6} against {b[^1]:G6}");
+        Assert.True(worst < 1e-5, $"the weights ended {worst:G3} away from one process");
+        // Uneven parts: the rows-weighted mean is the one process's mean (a plain average of the ranks' would be off by ~1e-2).
+        if (exactLoss) Assert.True(loss < 1e-5, $"the loss log is {loss:G3} (relative) away from one process's");
+        // Fewer rows than ranks: every rank's running loss holds the whole batch, so the log over-weights it (documented).
+        else Assert.True(double.IsFinite(b[^1]) && b[^1] > 0, $"the loss log is {b[^1]}");
+    }
+
     [Fact]
     public void RanksThatDisagreeOnTheModelFailAtTheFirstBroadcast()
     {
@@ -68,6 +178,38 @@ public class DataParallelTests(ITestOutputHelper output)
         Assert.Contains("process rank 1", run.Output, StringComparison.Ordinal);
         Assert.Contains("signal 9", run.Output, StringComparison.Ordinal);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(60), $"The job took {run.Elapsed.TotalSeconds:F0} s to stop after a rank died.");
+    }
+
+    [Fact]
+    public void AfterAKilledRankTheJobResumesFromTheLastCheckpointToTheWeightsOfAnUninterruptedRun()
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        using var dir = new TempDir();
+        string full = Path.Combine(dir.Path, "full.txt"), resumed = Path.Combine(dir.Path, "resumed.txt");
+        var uninterrupted = MpiRun.Helper(2, Timeout, null, "resume", "full", Path.Combine(dir.Path, "ckpt-full"), full);
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Output);
+        Assert.Contains("rank 1: FINISHED after 40 steps", uninterrupted.Output, StringComparison.Ordinal);
+
+        // Rank 1 dies at step 25, in epoch 3, after rank 0 saved the checkpoints of epochs 1 and 2: the job stops.
+        string checkpoints = Path.Combine(dir.Path, "ckpt");
+        var killed = MpiRun.Helper(2, Timeout, null, "resume", "killed", checkpoints, Path.Combine(dir.Path, "never.txt"));
+        output.WriteLine(killed.Output);
+        Assert.NotEqual(0, killed.ExitCode);
+        Assert.Contains("signal 9", killed.Output, StringComparison.Ordinal);
+        Assert.Contains("rank 0: epoch 2 saved", killed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FINISHED", killed.Output, StringComparison.Ordinal);
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"The job took {killed.Elapsed.TotalSeconds:F0} s to stop after a rank died.");
+
+        // The restarted job restores the latest checkpoint (intact: it restores with every value consumed) on every
+        // rank and trains epochs 3 and 4: the same weights as the run that was never interrupted, bit for bit.
+        var restart = MpiRun.Helper(2, Timeout, null, "resume", "resumed", checkpoints, resumed);
+        output.WriteLine(restart.Output);
+        Assert.True(restart.ExitCode == 0, restart.Output);
+        Assert.Contains("after 20 steps, epoch 2", restart.Output, StringComparison.Ordinal);
+        Assert.Contains("rank 1: FINISHED after 40 steps", restart.Output, StringComparison.Ordinal);
+        var a = File.ReadAllLines(full);
+        Assert.True(a.Length > 100);
+        Assert.Equal(a, File.ReadAllLines(resumed));
     }
 
     [Fact]

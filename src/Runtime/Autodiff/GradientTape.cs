@@ -98,6 +98,16 @@ public sealed class GradientTape : IDisposable
     /// <paramref name="outputGradient"/> gives the upstream gradient.
     /// </summary>
     public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient = null)
+        => Gradient(target, sources, outputGradient, gradientReady: null);
+
+    /// <summary>
+    /// <see cref="Gradient(Tensor, IReadOnlyList{Tensor}, Tensor?)"/>, calling <paramref name="gradientReady"/> with a
+    /// source's index and its gradient as soon as that gradient is final (no op still to be walked reads the source),
+    /// during the backward pass: what data-parallel training uses to start the all-reduce of the last layers' gradients
+    /// while the first layers' are still being computed (PyTorch DDP's gradient hooks). Sources without a gradient
+    /// are not reported. Called on this thread, in the backward pass's order.
+    /// </summary>
+    public Tensor?[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient, Action<int, Tensor>? gradientReady)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
@@ -115,12 +125,51 @@ public sealed class GradientTape : IDisposable
         // Only entries on a path from a source matter; walking every entry backwards is correct too.
         // Which inputs of an entry need a gradient: watched floating tensors (not the data, not constants).
         var neededBuffer = new bool[4];
+        // For the hook: the sources each entry is the first (earliest recorded) reader of; once the backward walk has
+        // passed that entry, nothing adds to their gradients any more.
+        Dictionary<int, List<int>>? finalAfter = null;
+        bool[]? reported = null;
+        if (gradientReady is not null)
+        {
+            finalAfter = [];
+            reported = new bool[sources.Count];
+            var sourceIndex = new Dictionary<Tensor, List<int>>(ReferenceEqualityComparer.Instance);
+            for (int k = 0; k < sources.Count; k++)
+            {
+                if (!sourceIndex.TryGetValue(sources[k], out var list)) sourceIndex[sources[k]] = list = [];
+                list.Add(k);
+            }
+            for (int i = 0; i < _entries.Count && sourceIndex.Count > 0; i++)
+                foreach (var input in _entries[i].Inputs)
+                    if (sourceIndex.Remove(input, out var first))
+                    {
+                        if (!finalAfter.TryGetValue(i, out var at)) finalAfter[i] = at = [];
+                        at.AddRange(first);
+                    }
+        }
         using (StopRecording())
         {
             for (int i = _entries.Count - 1; i >= 0; i--)
             {
+                ProcessEntry(i);
+                if (finalAfter is not null && finalAfter.Remove(i, out var final))
+                {
+                    // This entry was the first reader of these sources: their gradients are final now.
+                    foreach (int k in final)
+                        if (!ReferenceEquals(sources[k], target) && grads.TryGetValue(sources[k], out var ready))
+                        {
+                            reported![k] = true;
+                            gradientReady!(k, ready);
+                        }
+                }
+            }
+        }
+
+        void ProcessEntry(int i)
+        {
+            {
                 var e = _entries[i];
-                if (!grads.TryGetValue(e.Output, out var g)) continue;
+                if (!grads.TryGetValue(e.Output, out var g)) return;
                 if (neededBuffer.Length < e.Inputs.Length) neededBuffer = new bool[e.Inputs.Length];
                 var needed = neededBuffer.AsSpan(0, e.Inputs.Length);
                 for (int k = 0; k < e.Inputs.Length; k++)
@@ -141,6 +190,9 @@ public sealed class GradientTape : IDisposable
         for (int i = 0; i < sources.Count; i++)
             result[i] = grads.TryGetValue(sources[i], out var g) && !ReferenceEquals(sources[i], target) ? g
                 : ReferenceEquals(sources[i], target) ? grads[target] : null;
+        if (reported is not null)
+            for (int k = 0; k < result.Length; k++)
+                if (!reported[k] && result[k] is { } late) gradientReady!(k, late); // the target itself, or read by no op
         if (!Persistent) _entries.Clear();
         return result;
     }

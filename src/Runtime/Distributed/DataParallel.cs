@@ -19,20 +19,27 @@ namespace LayerGen.Distributed;
 /// In a custom loop: <see cref="Broadcast(Module, Optimizer?)"/> once, then <see cref="Shard(DataBatch)"/> each
 /// global batch and <see cref="AllReduceGradients"/> before <c>optimizer.Apply</c>. See docs/distributed.md.
 /// </summary>
-public sealed class DataParallel : ITrainingDistribution, IDisposable
+public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisposable
 {
     /// <summary>The default size of a gradient bucket (25 MB, as PyTorch DDP's <c>bucket_cap_mb</c>).</summary>
     public const long DefaultBucketBytes = 25L * 1024 * 1024;
 
     private readonly MpiCommunicator _comm;
     private double? _pendingWeight;
-    private float[] _floatBuffer = [];
-    private double[] _doubleBuffer = [];
+    private double _share;
+    private double _rows; // rows this rank has had since the metrics were reset (the running logs' weight)
+    private GradientBuckets? _layout;
+    private GradientBuckets? _overlapLayout;
+    private IReadOnlyList<Variable>? _overlapVariables;
+    private CommunicationThread? _thread;
 
-    private DataParallel(MpiCommunicator comm, long bucketBytes)
+    private DataParallel(MpiCommunicator comm, long bucketBytes, bool overlapBackward)
     {
         _comm = comm;
         BucketBytes = bucketBytes;
+        OverlapsBackward = overlapBackward && comm.Size > 1;
+        _share = 1.0 / comm.Size;
+        ReplicaContext.Current = this; // BatchNormalization(synchronized: true) sums its statistics over the ranks
     }
 
     /// <summary>
@@ -41,11 +48,19 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
     /// to install, when Open MPI is missing.
     /// </summary>
     /// <param name="bucketBytes">Gradients are fused into buffers of about this many bytes, one <c>MPI_Allreduce</c> each.</param>
-    public static DataParallel FromMpi(long bucketBytes = DefaultBucketBytes)
+    /// <param name="overlapBackward">
+    /// Whether <c>Fit</c>'s steps start a bucket's all-reduce, on a communication thread, as soon as its gradients are
+    /// final, while the backward pass goes on (PyTorch DDP's overlap); false: all buckets after the backward pass. The
+    /// results are the same bits either way.
+    /// </param>
+    public static DataParallel FromMpi(long bucketBytes = DefaultBucketBytes, bool overlapBackward = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketBytes);
-        return new DataParallel(MpiCommunicator.World, bucketBytes);
+        return new DataParallel(MpiCommunicator.World, bucketBytes, overlapBackward);
     }
+
+    /// <summary>Whether training steps overlap the gradient all-reduce with the backward pass (see <see cref="FromMpi"/>).</summary>
+    public bool OverlapsBackward { get; }
 
     /// <summary>The communicator the strategy uses (for collectives of your own).</summary>
     public MpiCommunicator Communicator => _comm;
@@ -164,18 +179,25 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
 
     /// <summary>
     /// This rank's rows of <paramref name="globalBatch"/>: rank r of N takes the r-th of N contiguous parts
-    /// (sizes differ by at most one row), so the ranks see disjoint parts covering the batch. Null when the batch
-    /// has fewer rows than ranks (every rank skips it). The next <see cref="AllReduceGradients"/> weights this rank's
-    /// gradients by its share of the batch.
+    /// (sizes differ by at most one row), so the ranks see disjoint parts covering the batch. A batch with fewer rows
+    /// than ranks goes whole to every rank, each weighted 1/N: the average of N equal gradients is the batch's (and a
+    /// synchronized BatchNormalization's global statistics are the batch's too). The next <see cref="AllReduceGradients"/>
+    /// weights this rank's gradients by its share of the batch; the running logs are weighted by the rows each rank had.
     /// </summary>
     public DataBatch? Shard(DataBatch globalBatch)
     {
         int n = globalBatch.X.Rank == 0 ? 1 : globalBatch.X.Shape[0];
         int size = WorldSize;
-        if (size == 1) { _pendingWeight = null; return globalBatch; }
-        if (n < size) return null;
+        if (size == 1) { _pendingWeight = null; _rows += n; return globalBatch; }
+        if (n < size)
+        {
+            _pendingWeight = _share = 1.0 / size;
+            _rows += n / (double)size;
+            return globalBatch;
+        }
         var (start, end) = RowsOf(n, Rank);
-        _pendingWeight = (end - start) / (double)n;
+        _pendingWeight = _share = (end - start) / (double)n;
+        _rows += end - start;
         return new DataBatch(globalBatch.X[start..end], globalBatch.Y?[start..end], globalBatch.SampleWeight?[start..end]);
     }
 
@@ -249,27 +271,25 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
             for (int i = 0; i < result.Length; i++) result[i] = gradients[i];
             return result;
         }
-        var bucket32 = new List<int>();
-        var bucket64 = new List<int>();
-        long bytes32 = 0, bytes64 = 0;
+        var sizes = new int[gradients.Count];
+        var dtypes = new DType[gradients.Count];
         for (int i = 0; i < gradients.Count; i++)
         {
             if (gradients[i] is not { } g) continue;
-            long size = (long)g.Shape.Size * (g.DType == DType.Float64 ? 8 : 4);
-            if (g.DType == DType.Float32)
-            {
-                if (bucket32.Count > 0 && bytes32 + size > BucketBytes) { Reduce32(gradients, bucket32, weight, result); bucket32.Clear(); bytes32 = 0; }
-                bucket32.Add(i); bytes32 += size;
-            }
-            else if (g.DType == DType.Float64)
-            {
-                if (bucket64.Count > 0 && bytes64 + size > BucketBytes) { Reduce64(gradients, bucket64, weight, result); bucket64.Clear(); bytes64 = 0; }
-                bucket64.Add(i); bytes64 += size;
-            }
-            else throw new ArgumentException($"Gradient #{i} has dtype {g.DType}: only float32 and float64 gradients can be averaged across ranks.", nameof(gradients));
+            if (g.DType is not (DType.Float32 or DType.Float64))
+                throw new ArgumentException($"Gradient #{i} has dtype {g.DType}: only float32 and float64 gradients can be averaged across ranks.", nameof(gradients));
+            sizes[i] = g.Shape.Size;
+            dtypes[i] = g.DType;
         }
-        if (bucket32.Count > 0) Reduce32(gradients, bucket32, weight, result);
-        if (bucket64.Count > 0) Reduce64(gradients, bucket64, weight, result);
+        if (_layout is null || !_layout.Fits(sizes, dtypes)) _layout = GradientBuckets.Plan(sizes, dtypes, BucketBytes);
+        foreach (var bucket in _layout.Buckets)
+        {
+            foreach (int i in bucket.Members) _layout.CopyIn(i, gradients[i]!, weight);
+            if (_thread is not null) _thread.Run(() => GradientBuckets.AllReduce(_comm, bucket)); // after what is queued there
+            else GradientBuckets.AllReduce(_comm, bucket);
+        }
+        for (int i = 0; i < result.Length; i++)
+            if (gradients[i] is { } g) result[i] = _layout.Result(i, g.Shape);
         return result;
     }
 
@@ -277,69 +297,86 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
     IReadOnlyList<Tensor?> ITrainingDistribution.ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
         => AllReduceGradients(gradients);
 
-    private void Reduce32(IReadOnlyList<Tensor?> gradients, List<int> bucket, double weight, Tensor?[] result)
+    /// <inheritdoc/>
+    IGradientReduction? ITrainingDistribution.BeginGradientReduction(IReadOnlyList<Variable> variables)
     {
-        int total = 0;
-        foreach (int i in bucket) total += gradients[i]!.Shape.Size;
-        if (_floatBuffer.Length < total) _floatBuffer = new float[total];
-        var buffer = _floatBuffer.AsSpan(0, total);
-        float w = (float)weight;
-        int offset = 0;
-        foreach (int i in bucket)
+        ArgumentNullException.ThrowIfNull(variables);
+        if (!OverlapsBackward) return null;
+        double weight = _pendingWeight ?? 1.0 / WorldSize;
+        _pendingWeight = null;
+        if (!ReferenceEquals(variables, _overlapVariables) || _overlapLayout is null)
         {
-            var src = gradients[i]!.AsSpan<float>();
-            var dst = buffer.Slice(offset, src.Length);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(src, w, dst);
-            offset += src.Length;
+            var sizes = new int[variables.Count];
+            var dtypes = new DType[variables.Count];
+            for (int i = 0; i < sizes.Length; i++) { sizes[i] = variables[i].Shape.Size; dtypes[i] = variables[i].DType; }
+            _overlapLayout = GradientBuckets.Plan(sizes, dtypes, BucketBytes);
+            _overlapVariables = variables;
         }
-        _comm.AllReduceSum(buffer);
-        offset = 0;
-        foreach (int i in bucket)
-        {
-            var g = gradients[i]!;
-            result[i] = Tensor.From<float>(buffer.Slice(offset, g.Shape.Size), g.Shape);
-            offset += g.Shape.Size;
-        }
+        _thread ??= new CommunicationThread();
+        return new OverlappedGradientReduction(_comm, _thread, _overlapLayout, weight, variables).Start();
     }
 
-    private void Reduce64(IReadOnlyList<Tensor?> gradients, List<int> bucket, double weight, Tensor?[] result)
+    // ------------------------------------------------------------------ replica context (synchronized BatchNormalization)
+
+    /// <inheritdoc/>
+    int IReplicaReducer.ReplicaCount => WorldSize;
+
+    /// <inheritdoc/>
+    double IReplicaReducer.LocalShare => _share;
+
+    /// <inheritdoc/>
+    void IReplicaReducer.SumInPlace(Span<float> values)
     {
-        int total = 0;
-        foreach (int i in bucket) total += gradients[i]!.Shape.Size;
-        if (_doubleBuffer.Length < total) _doubleBuffer = new double[total];
-        var buffer = _doubleBuffer.AsSpan(0, total);
-        int offset = 0;
-        foreach (int i in bucket)
-        {
-            var src = gradients[i]!.AsSpan<double>();
-            System.Numerics.Tensors.TensorPrimitives.Multiply(src, weight, buffer.Slice(offset, src.Length));
-            offset += src.Length;
-        }
-        _comm.AllReduceSum(buffer);
-        offset = 0;
-        foreach (int i in bucket)
-        {
-            var g = gradients[i]!;
-            result[i] = Tensor.From<double>(buffer.Slice(offset, g.Shape.Size), g.Shape);
-            offset += g.Shape.Size;
-        }
+        if (_thread is null) { _comm.AllReduceSum(values); return; }
+        // Gradient buckets may be under way on the communication thread: queue behind them, in the same order on every rank.
+        var copy = values.ToArray();
+        _thread.Run(() => _comm.AllReduceSum(copy));
+        copy.CopyTo(values);
+    }
+
+    /// <inheritdoc/>
+    void IReplicaReducer.SumInPlace(Span<double> values)
+    {
+        if (_thread is null) { _comm.AllReduceSum(values); return; }
+        var copy = values.ToArray();
+        _thread.Run(() => _comm.AllReduceSum(copy));
+        copy.CopyTo(values);
     }
 
     // ------------------------------------------------------------------ logs, callbacks, barrier
 
-    /// <summary>The logs averaged over all ranks (keys in ordinal order, one <c>MPI_Allreduce</c>).</summary>
+    /// <summary>
+    /// The logs averaged over all ranks (keys in ordinal order, one <c>MPI_Allreduce</c>), each rank weighted by the rows
+    /// it has had since the metrics were last reset (the running metrics are means over those rows), so the result is
+    /// the mean over all rows also when a shorter last batch split unevenly; the plain average without
+    /// <see cref="Shard(DataBatch)"/>.
+    /// </summary>
     public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
         if (WorldSize == 1) return logs;
         var keys = logs.Keys.Order(StringComparer.Ordinal).ToArray();
-        var values = new double[keys.Length];
-        for (int i = 0; i < keys.Length; i++) values[i] = logs[keys[i]];
+        var values = new double[keys.Length + 2];
+        double rows = _rows > 0 ? _rows : 0;
+        for (int i = 0; i < keys.Length; i++) values[i] = rows > 0 ? logs[keys[i]] * rows : logs[keys[i]];
+        values[^2] = rows;
+        values[^1] = rows > 0 ? 1 : 0; // ranks that weight by rows (all or none)
         _comm.AllReduceSum(values);
+        bool weighted = values[^1] == WorldSize && values[^2] > 0;
+        double divisor = weighted ? values[^2] : WorldSize;
+        if (!weighted && values[^1] != 0) // some ranks had rows, others none: fall back to the plain average of the values
+        {
+            for (int i = 0; i < keys.Length; i++) values[i] = logs[keys[i]];
+            Array.Resize(ref values, keys.Length);
+            _comm.AllReduceSum(values);
+        }
         var result = new Dictionary<string, double>(logs.Comparer);
-        foreach (var k in logs.Keys) result[k] = values[Array.IndexOf(keys, k)] / WorldSize;
+        foreach (var k in logs.Keys) result[k] = values[Array.IndexOf(keys, k)] / divisor;
         return result;
     }
+
+    /// <inheritdoc/>
+    void ITrainingDistribution.OnMetricsReset() => _rows = 0;
 
     /// <summary>All callbacks on the chief; on other ranks, those that neither print nor write files (progress bar, checkpoints, CSV and TensorBoard logs are dropped).</summary>
     public List<Callback> SelectCallbacks(List<Callback> callbacks)
@@ -353,5 +390,11 @@ public sealed class DataParallel : ITrainingDistribution, IDisposable
     public void Barrier() => _comm.Barrier();
 
     /// <summary>Finalises MPI (<c>MPI_Finalize</c>); call it once, at the end of the program (process exit does it too).</summary>
-    public void Dispose() => MpiCommunicator.Shutdown();
+    public void Dispose()
+    {
+        if (ReferenceEquals(ReplicaContext.Current, this)) ReplicaContext.Current = null;
+        _thread?.Dispose();
+        _thread = null;
+        MpiCommunicator.Shutdown();
+    }
 }

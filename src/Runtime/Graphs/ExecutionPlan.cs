@@ -252,6 +252,39 @@ public sealed class ExecutionPlan
     }
 
     /// <summary>
+    /// <see cref="RunAll(ReadOnlySpan{Tensor})"/>, calling <paramref name="outputReady"/> with an output's index and value as soon as the step
+    /// computing it has run (outputs no step computes, such as an input passed through, at the end): what data-parallel
+    /// training uses to start the all-reduce of gradients while the plan still computes the others. The values belong
+    /// to the plan, as <see cref="RunAll(ReadOnlySpan{Tensor})"/>'s do; the callback runs on this thread between steps.
+    /// </summary>
+    public IReadOnlyList<Tensor> RunAll(ReadOnlySpan<Tensor> inputs, Action<int, Tensor> outputReady)
+    {
+        ArgumentNullException.ThrowIfNull(outputReady);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException("ExecutionPlan.Run was called while another Run of the same plan is in progress: a plan is not thread-safe (its buffers are shared by its runs); create one plan per thread.");
+        try { ExecuteCore(inputs, outputReady); }
+        finally { Volatile.Write(ref _running, 0); }
+        return _outputs;
+    }
+
+    /// <summary>For each step, the outputs it computes (null: none); built at the first run with a callback.</summary>
+    private int[]?[]? _outputsOfStep;
+
+    private int[]?[] OutputsOfStep()
+    {
+        if (_outputsOfStep is { } known) return known;
+        var result = new int[]?[_steps.Length];
+        for (int s = 0; s < _steps.Length; s++)
+        {
+            List<int>? outs = null;
+            for (int o = 0; o < _outputIds.Length; o++)
+                if (_outputIds[o] == _steps[s].NodeId) (outs ??= []).Add(o);
+            result[s] = outs?.ToArray();
+        }
+        return _outputsOfStep = result;
+    }
+
+    /// <summary>
     /// Runs a one-input, one-output float32 plan on raw values: copies <paramref name="input"/> in (its length
     /// must be the input's size) and the output's values into <paramref name="output"/>.
     /// </summary>
@@ -283,7 +316,7 @@ public sealed class ExecutionPlan
         finally { Volatile.Write(ref _running, 0); }
     }
 
-    private void ExecuteCore(ReadOnlySpan<Tensor> inputs)
+    private void ExecuteCore(ReadOnlySpan<Tensor> inputs, Action<int, Tensor>? outputReady = null)
     {
         if (inputs.Length != _inputIds.Length)
             throw new ArgumentException($"ExecutionPlan: the plan takes {_inputIds.Length} input(s) ({Describe(InputSpecs)}), got {inputs.Length}.");
@@ -294,13 +327,25 @@ public sealed class ExecutionPlan
                 throw new ArgumentException($"ExecutionPlan: input {i} must be {InputSpecs[i]} (the plan's shapes are fixed: make another plan for other shapes), got {x.Spec}{(x.IsSymbolic ? " (symbolic)" : "")}.");
             _values[_inputIds[i]] = x;
         }
-        foreach (var step in _steps)
+        var outputsOfStep = outputReady is null ? null : OutputsOfStep();
+        bool[]? reported = outputReady is null ? null : new bool[_outputIds.Length];
+        for (int s = 0; s < _steps.Length; s++)
         {
+            var step = _steps[s];
             var args = step.Arguments;
             for (int k = 0; k < args.Length; k++) args[k] = _values[step.Inputs[k]]!;
             _values[step.NodeId] = step.Execute();
+            if (outputsOfStep?[s] is { } ready)
+                foreach (int o in ready)
+                {
+                    reported![o] = true;
+                    outputReady!(o, _values[step.NodeId]!);
+                }
         }
         for (int o = 0; o < _outputIds.Length; o++) _outputs[o] = _values[_outputIds[o]]!;
+        if (reported is not null)
+            for (int o = 0; o < reported.Length; o++)
+                if (!reported[o]) outputReady!(o, _outputs[o]);
         // Drop references to the caller's inputs so the plan does not keep them alive.
         for (int i = 0; i < _inputIds.Length; i++) _values[_inputIds[i]] = null;
     }

@@ -26,11 +26,20 @@ public interface ITrainingDistribution
     /// <summary>The seed every rank uses: the chief's <paramref name="seed"/>.</summary>
     long AgreeOnSeed(long seed);
 
-    /// <summary>This rank's rows of a global batch, or null when the batch has fewer rows than ranks (skipped on every rank).</summary>
+    /// <summary>This rank's rows of a global batch (null: every rank skips the batch).</summary>
     DataBatch? Shard(DataBatch globalBatch);
 
     /// <summary>The gradients averaged over all ranks (weighted by each rank's share of the last <see cref="Shard"/>ed batch).</summary>
     IReadOnlyList<Tensor?> ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables);
+
+    /// <summary>
+    /// A gradient all-reduce to run during the backward pass of one step over <paramref name="variables"/>, or null
+    /// (the default): the trainer then calls <see cref="ReduceGradients"/> after the backward pass.
+    /// </summary>
+    IGradientReduction? BeginGradientReduction(IReadOnlyList<Variable> variables) => null;
+
+    /// <summary>The metrics were reset (a new epoch, an evaluation): the running logs start over.</summary>
+    void OnMetricsReset() { }
 
     /// <summary>The logs (loss, metrics) averaged over all ranks.</summary>
     Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs);

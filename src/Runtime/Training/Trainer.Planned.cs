@@ -76,14 +76,22 @@ internal sealed partial class Trainer
         public Tensor[] Inputs { get; } = new Tensor[inputCount];
         public Tensor?[] Gradients { get; } = new Tensor?[variableCount];
 
-        /// <summary>Runs the plan on x, y and the sample weights (those present); the outputs belong to the plan.</summary>
-        public IReadOnlyList<Tensor> Run(Tensor x, Tensor? y, Tensor? sampleWeight)
+        /// <summary>
+        /// Runs the plan on x, y and the sample weights (those present); the outputs belong to the plan. With
+        /// <paramref name="gradientReady"/>, each variable's gradient is reported (variable index, value) as soon as the
+        /// plan has computed it.
+        /// </summary>
+        public IReadOnlyList<Tensor> Run(Tensor x, Tensor? y, Tensor? sampleWeight, Action<int, Tensor>? gradientReady = null)
         {
             int n = 0;
             Inputs[n++] = x;
             if (y is not null) Inputs[n++] = y;
             if (sampleWeight is not null) Inputs[n++] = sampleWeight;
-            try { return Plan.RunAll(Inputs); }
+            try
+            {
+                return gradientReady is null ? Plan.RunAll(Inputs)
+                    : Plan.RunAll(Inputs, (o, t) => { if (o >= 2) gradientReady(GradientOf[o - 2], t); });
+            }
             finally { Array.Clear(Inputs); } // the plan must not keep the caller's batch alive
         }
     }
@@ -104,11 +112,13 @@ internal sealed partial class Trainer
         var variables = _trainVariables!;
         var step = GetPlan(_trainPlans, _trainOrder, StepSignature.Of(x, y, sampleWeight), training: true, ref _trainTraceFailure);
         if (step is null) return null;
-        var outputs = step.Run(x, y, sampleWeight);
+        var overlap = _distribution?.BeginGradientReduction(variables); // all-reduces started during the backward pass
+        var outputs = step.Run(x, y, sampleWeight, overlap is null ? null : overlap.GradientReady);
         var grads = step.Gradients;
         for (int i = 0; i < step.GradientOf.Length; i++) grads[step.GradientOf[i]] = outputs[2 + i];
         IReadOnlyList<Tensor?> reduced = grads;
-        if (_distribution is not null) reduced = [.. _distribution.ReduceGradients(grads, variables)];
+        if (overlap is not null) reduced = [.. overlap.Finish(grads)];
+        else if (_distribution is not null) reduced = [.. _distribution.ReduceGradients(grads, variables)];
         optimizer.Apply(reduced, variables, _trainConstraints);
         Array.Clear(grads); // the plan's buffers are overwritten by the next run
         _plannedTrainSteps++;

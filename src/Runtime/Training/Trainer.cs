@@ -144,6 +144,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     public void ResetMetrics()
     {
         ResetMultiMetrics();
+        _distribution?.OnMetricsReset(); // its row counts weight the ranks' running metrics
         _lossTracker.ResetState();
         foreach (var m in _compiledMetrics) m.ResetState();
     }
@@ -202,13 +203,16 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         var variables = _trainVariables!;
         Tensor yPred, loss;
         Tensor?[] grads;
+        bool overlapped = false;
         using (var tape = new GradientTape())
         {
             yPred = model.CallWithTraining(x, training: true);
             loss = model.ComputeLoss(x, y, yPred, sampleWeight);
-            grads = tape.Gradient(loss, [.. variables]);
+            var overlap = _distribution?.BeginGradientReduction(variables); // all-reduces started during the backward pass
+            grads = tape.Gradient(loss, [.. variables], null, overlap is null ? null : overlap.GradientReady);
+            if (overlap is not null) { grads = [.. overlap.Finish(grads)]; overlapped = true; }
         }
-        if (_distribution is not null) grads = [.. _distribution.ReduceGradients(grads, variables)];
+        if (_distribution is not null && !overlapped) grads = [.. _distribution.ReduceGradients(grads, variables)];
         optimizer.Apply(grads, variables, _trainConstraints);
         return model.ComputeMetrics(x, y, yPred, loss, sampleWeight);
     }

@@ -6,6 +6,14 @@ namespace LayerGen.Layers;
 /// <c>moving = moving * momentum + batch * (1 - momentum)</c>), with the moving statistics at inference; then
 /// scales by <c>gamma</c> and shifts by <c>beta</c>. Keras defaults: momentum 0.99, epsilon 1e-3.
 /// Weights in Keras's order: gamma, beta, moving_mean, moving_variance.
+/// <para>
+/// <c>synchronized: true</c> (Keras's argument; TensorFlow's <c>SyncBatchNormalization</c>): under data-parallel
+/// training (<c>LayerGen.Distributed.DataParallel</c>, see <see cref="ReplicaContext"/>) the batch mean and variance are
+/// those of the global batch, from one cross-replica sum of each rank's per-feature sum, sum of squares and row count
+/// (<c>var = E[x^2] - E[x]^2</c>, clipped at 0, as Keras's TensorFlow backend computes it), with the matching
+/// gradient; the moving statistics are then identical on every rank. In one process it is the plain layer. Without
+/// it, each rank normalises with its own rows' statistics and keeps its own moving statistics.
+/// </para>
 /// </summary>
 [Layer(Package = "keras.layers")]
 public partial class BatchNormalization
@@ -43,7 +51,7 @@ public partial class BatchNormalization
     /// <param name="gammaRegularizer">Penalty on gamma.</param>
     /// <param name="betaConstraint">Constraint on beta.</param>
     /// <param name="gammaConstraint">Constraint on gamma.</param>
-    /// <param name="synchronized">Kept for config compatibility (one device here).</param>
+    /// <param name="synchronized">Under data-parallel training, compute the batch statistics over the global batch (all ranks); see the class remarks.</param>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
         Initializer? movingMeanInitializer = null, Initializer? movingVarianceInitializer = null,
@@ -108,8 +116,12 @@ public partial class BatchNormalization
         // Keras.Input (symbolic, not traced) updates nothing.
         if (training && Trainable && (!inputs.IsSymbolic || TraceScope.IsActive))
         {
-            mean = Ops.Mean(inputs, reduction);
-            variance = Ops.Variance(inputs, reduction);
+            if (synchronized && ReplicaContext.IsDistributed) (mean, variance) = GlobalMoments(inputs, a, reduction);
+            else
+            {
+                mean = Ops.Mean(inputs, reduction);
+                variance = Ops.Variance(inputs, reduction);
+            }
             var m = Tensor.Scalar(momentum, inputs.DType);
             var oneMinus = Tensor.Scalar(1 - momentum, inputs.DType);
             Ops.AssignVariable(movingMean!, Ops.Add(Ops.Mul(movingMean!, m), Ops.Mul(Ops.StopGradient(mean), oneMinus)));
@@ -126,5 +138,25 @@ public partial class BatchNormalization
         var res = Ops.Neg(Ops.Mul(mean, inv));
         if (beta is not null) res = Ops.Add(res, beta);
         return Ops.Add(Ops.Mul(inputs, B(inv)), B(res));
+    }
+
+    /// <summary>
+    /// The mean and variance over the global batch of a data-parallel job: this rank's per-feature sums, sums of
+    /// squares and row count, packed into one tensor and summed over all ranks by one <see cref="Ops.CrossReplicaSum"/>.
+    /// </summary>
+    private static (Tensor Mean, Tensor Variance) GlobalMoments(Tensor inputs, int featureAxis, int[] reduction)
+    {
+        int features = inputs.Shape[featureAxis];
+        foreach (int d in inputs.Shape.ToArray())
+            if (d == Shape.Unknown)
+                throw new ArgumentException($"BatchNormalization(synchronized=True) needs a fully known input shape in training, got {inputs.Shape}.");
+        var count = Tensor.Full([1], inputs.Shape.Size / Math.Max(1, features), inputs.DType);
+        var local = Ops.Concat([Ops.Sum(inputs, reduction), Ops.Sum(Ops.Square(inputs), reduction), count], 0);
+        var total = Ops.CrossReplicaSum(local);
+        var n = Ops.Slice(total, [2 * features], [1]);
+        var mean = Ops.Div(Ops.Slice(total, [0], [features]), n);
+        var meanOfSquares = Ops.Div(Ops.Slice(total, [features], [features]), n);
+        var variance = Ops.Maximum(Ops.Sub(meanOfSquares, Ops.Square(mean)), Tensor.Scalar(0.0, inputs.DType));
+        return (mean, variance);
     }
 }

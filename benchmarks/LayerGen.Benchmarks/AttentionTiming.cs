@@ -47,6 +47,26 @@ internal static class AttentionTiming
         }
         Layer[] layers = [attention, norm1, norm2, ff1, ff2];
         Measure("encoder", Encoder, () => [.. layers.SelectMany(l => l.TrainableVariables)], x, runs);
+
+        // Where a planned run's bytes come from: the encoder's parts alone.
+        Console.WriteLine("// bytes per planned run (forward / forward+backward) of the encoder's parts:");
+        Parts("LayerNormalization", t => norm1.Invoke(t), [.. norm1.TrainableVariables], x);
+        Parts("Dense(1024, relu)", t => ff1.Invoke(t), [.. ff1.TrainableVariables], x);
+        Parts("Add", t => add1.Invoke([t, t]), [], x);
+        Parts("MultiHeadAttention", t => attention.Invoke(t, t), [.. attention.TrainableVariables], x);
+    }
+
+    private static void Parts(string name, Func<Tensor, Tensor> f, Variable[] vars, Tensor x)
+    {
+        var forward = TensorFunction.Trace(f).Plan(x.Spec);
+        var backward = TensorFunction.Trace(xs =>
+        {
+            using var tape = new GradientTape();
+            tape.Watch(xs[0]);
+            var y = Ops.Sum(f(xs[0]));
+            return [y, .. tape.Gradient(y, [xs[0], .. vars]).Select(g => g!)];
+        }, 1).Plan(x.Spec);
+        Console.WriteLine($"//   {name,-20} {Allocated(() => forward.Run(x)),6} B / {Allocated(() => backward.RunAll(x)),6} B   allocating steps: {string.Join(", ", forward.AllocatingSteps.Concat(backward.AllocatingSteps))}");
     }
 
     private static void Measure(string name, Func<Tensor, Tensor> f, Func<Variable[]> variables, Tensor x, int runs)

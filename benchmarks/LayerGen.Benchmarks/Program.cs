@@ -24,6 +24,13 @@ if (args.Length > 0 && args[0] == "mlp-infer")
     return;
 }
 
+// Issue 18's attention timings (eager and planned, MultiHeadAttention and an encoder block): -- attention [runs]
+if (args.Length > 0 && args[0] == "attention")
+{
+    LayerGen.Benchmarks.AttentionTiming.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

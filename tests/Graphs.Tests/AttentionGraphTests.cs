@@ -3,9 +3,9 @@ using LayerGen.Layers;
 namespace LayerGen.Graphs.Tests;
 
 /// <summary>
-/// The attention layers traced into graphs: Einsum is composed of Transpose/Reshape/Sum/MatMul and the masked
-/// softmax of Where/Softmax, so the execution plan, the gradient and the exported ONNX model (run by ONNX Runtime)
-/// give the eager results.
+/// The attention layers traced into graphs: their products are Einsum ops (ONNX Einsum) and the masked softmax is
+/// Where/Softmax, so the execution plan, the gradient and the exported ONNX model (run by ONNX Runtime) give the
+/// eager results.
 /// </summary>
 public class AttentionGraphTests
 {
@@ -52,5 +52,68 @@ public class AttentionGraphTests
         var graph = TensorFunction.Trace(f).GetConcreteFunction(x.Spec).Graph;
         var onnx = OnnxExport.ToBytes(graph, kind);
         OnnxTests.AssertClose(f(x), OnnxTests.RunOnnx(onnx, graph, [x])[0], kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void TracesWithUnknownBatchAndSequence(string kind)
+    {
+        // Einsum's shape rule keeps unknown sizes per label, so a product merging two unknown axes (batch and
+        // sequence) traces; the graph then runs on any batch and sequence length.
+        var f = Make(kind);
+        f(Input(3, 0));
+        // (A causal mask needs the sequence length: those layers get an unknown batch only.)
+        int sequence = kind is "mha_causal" or "gqa" or "attention" ? 5 : Shape.Unknown;
+        var graph = Graph.Trace(p => [f(p[0])], [new TensorSpec(new Shape(Shape.Unknown, sequence, 6), DType.Float32)]);
+        if (kind is "mha" or "mha_causal" or "gqa" or "einsum_dense")
+            Assert.Contains(graph.OpNodes, n => n.Op!.Name == "Einsum");
+        foreach (var batch in new[] { 1, 4 })
+        {
+            var x = sequence == Shape.Unknown ? new RandomGenerator(7 + batch).Normal([batch, 3 + batch, 6]) : Input(batch, 7 + batch);
+            OnnxTests.AssertClose(f(x), graph.Run(x)[0], $"{kind} batch {batch}");
+        }
+    }
+
+    [Fact]
+    public void PlannedMultiHeadAttentionAllocatesNothing()
+    {
+        // The benchmark's layer at a smaller size, large enough that the batched products go over the fork-join pool.
+        Keras.ClearSession();
+        RandomGenerator.SetGlobalSeed(32);
+        var mha = new MultiHeadAttention(4, 16);
+        var x = new RandomGenerator(33).Normal([4, 32, 64]);
+        var eager = mha.Invoke(x, x);
+        var plan = TensorFunction.Trace(t => mha.Invoke(t, t)).Plan(x.Spec);
+        for (int i = 0; i < 3; i++) plan.Run(x);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) plan.Run(x);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Empty(plan.AllocatingSteps);
+        OnnxTests.AssertClose(eager, plan.Run(x), "planned mha");
+    }
+
+    [Fact]
+    public void PlannedEncoderBlockForwardAllocatesNothing()
+    {
+        // The benchmark's encoder block (MHA, residual Adds, LayerNormalization, Dense on the sequence) at a smaller size.
+        Keras.ClearSession();
+        RandomGenerator.SetGlobalSeed(34);
+        var mha = new MultiHeadAttention(4, 8);
+        LayerNormalization norm1 = new(epsilon: 1e-5), norm2 = new(epsilon: 1e-5);
+        LayerGen.Layers.Dense ff1 = new(64, activation: "relu"), ff2 = new(32);
+        Add add1 = new(), add2 = new();
+        Tensor Block(Tensor t)
+        {
+            var h = norm1.Invoke(add1.Invoke([t, mha.Invoke(t, t)]));
+            return norm2.Invoke(add2.Invoke([h, ff2.Invoke(ff1.Invoke(h))]));
+        }
+        var x = new RandomGenerator(35).Normal([4, 16, 32]);
+        var eager = Block(x);
+        var plan = TensorFunction.Trace(Block).Plan(x.Spec);
+        for (int i = 0; i < 3; i++) plan.Run(x);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) plan.Run(x);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        OnnxTests.AssertClose(eager, plan.Run(x), "planned encoder block");
     }
 }

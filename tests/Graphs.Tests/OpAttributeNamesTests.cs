@@ -17,6 +17,7 @@ public class OpAttributeNamesTests
         ["Conv"] = ["strides", "pads", "dilations", "groups"],
         ["ConvFilterGrad"] = ["window", "strides", "pads", "dilations", "groups"],
         ["ConvTranspose"] = ["output_spatial", "strides", "pads", "dilations", "groups"],
+        ["Einsum"] = ["equation"],
         ["Elu"] = ["alpha"],
         ["ExpandDims"] = ["axis"],
         ["Gather"] = ["axis"],

@@ -44,6 +44,10 @@ public class OpGraphTests
         yield return (BroadcastToLikeOp.Instance, [N(1, 3), N(2, 3)]);
         yield return (ReduceToLikeOp.Instance, [N(2, 3), N(1, 3)]);
         yield return (new ConcatOp(1), [N(2, 3), N(2, 2)]);
+        yield return (new EinsumOp("aecd,abcd->acbe"), [N(2, 5, 2, 3), N(2, 4, 2, 3)]);  // strided batched GEMM
+        yield return (new EinsumOp("abc,cde->abde"), [N(2, 3, 4), N(4, 2, 3)]);           // one GEMM
+        yield return (new EinsumOp("...ij,...jk->...ik"), [N(2, 1, 3, 4), N(3, 4, 2)]); // direct sum (broadcast)
+        yield return (new EinsumOp("ij,jk,kl"), [N(2, 3), N(3, 4), N(4, 2)]);           // three operands, implicit output
         yield return (new GatherOp(0), [N(4, 3), I(3, 0)]);
         yield return (new GatherGradOp(0), [N(2, 3), I(3, 0), N(4, 3)]);
         yield return (new OneHotOp(4, 1, 0, DType.Float32), [I(3, -1, 1)]);

@@ -25,7 +25,7 @@ public class PlanKernelTests
         var buffers = new[]
         {
             "Abs", "Add", "ArgMax", "ArgMin", "BroadcastTo", "BroadcastToLike", "Cast", "Clip", "Concat", "Conv", "ConvFilterGrad",
-            "ConvTranspose", "Div", "Elu",
+            "ConvTranspose", "Div", "Einsum", "Elu",
             "Equal", "Erf", "Exp", "Gather", "GatherGrad", "Gelu", "Greater", "GreaterEqual", "LeakyRelu", "Less",
             "LessEqual", "Log", "LogSoftmax", "MatMul", "Max", "Maximum", "Mean", "Min", "Minimum", "Mul", "Neg",
             "NotEqual", "OneHot", "Pad", "PadGrad", "Pow", "Prod", "ProdExceptSelf", "ReduceToLike", "ReducedCount",

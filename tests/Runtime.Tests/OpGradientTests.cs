@@ -59,6 +59,7 @@ public class OpGradientTests
         ["ConvFilterGrad"] = new(new ConvFilterGradOp([2, 2], [2, 1], [1, 0, 1, 1], [1, 2], 2), [R(64, 2, 5, 6, 4), R(65, 2, 3, 5, 6)]),
         // Linear algebra
         ["MatMul"] = new(new MatMulOp(false, true), [R(28, 2, 3), R(29, 4, 3)]),
+        ["Einsum"] = new(new EinsumOp("aecd,abcd->acbe"), [R(28, 2, 4, 2, 3), R(29, 2, 3, 2, 3)]),
         // Reductions
         ["Max"] = new(new MaxOp([1], false), [R(30, 2, 3)]),
         ["Mean"] = new(new MeanOp([0], true), [R(31, 2, 3)]),

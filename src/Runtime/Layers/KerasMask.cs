@@ -4,8 +4,9 @@ namespace LayerGen.Layers;
 /// The mask a layer attached to a tensor (Keras's <c>_keras_mask</c>): a bool tensor, usually
 /// <c>(batch, timesteps)</c>, true where a step holds data and false where it is padding. Kept in a side table
 /// keyed by the tensor (weakly, as <see cref="KerasHistory"/>): tensors know nothing of masks. A layer whose
-/// <see cref="Layer.SupportsMasking"/> is true sets its output's mask from <see cref="Layer.ComputeMask"/> when it
-/// finishes a call; layers whose <c>Call</c> takes a <c>mask</c> read it from their input when none is passed.
+/// <see cref="Layer.SupportsMasking"/> is true sets its output's mask from <see cref="Layer.ComputeMask(Tensor, Tensor?)"/> when it
+/// finishes a call; <c>Layer.InvokeLayer</c> looks the inputs' masks up and passes them to a <c>Call</c> that takes a
+/// <c>mask</c> (or <c>&lt;name&gt;_mask</c>) left out by the caller, as Keras's <c>Layer.__call__</c>.
 /// </summary>
 public static class KerasMask
 {

@@ -36,16 +36,78 @@ public abstract partial class Layer
                 EndBuild(BuildConfigFor(arguments));
             }
             for (int i = 0; i < tensors.Length; i++) AssertInputCompatibility(i, tensors[i]);
-            var outputs = CallLayer(arguments, frame.Training) ?? throw ReturnedNull();
+            // Keras's Layer.__call__: the inputs' masks, looked up before the call (a layer may drop them).
+            var masks = InputMasks(tensors);
+            var call = masks is null ? arguments : WithInputMasks(arguments, masks);
+            var outputs = CallLayer(call, frame.Training) ?? throw ReturnedNull();
             foreach (var output in outputs)
                 if (output is null) throw ReturnedNull();
-            return FinishCall(frame, arguments, outputs);
+            return FinishCall(frame, arguments, outputs, call, masks);
         }
         finally
         {
             ExitCall(frame);
         }
     }
+
+    /// <summary>The masks attached to the tensor arguments, or null when none has one (the usual case: nothing allocated).</summary>
+    private static Tensor?[]? InputMasks(Tensor[] tensors)
+    {
+        Tensor?[]? masks = null;
+        for (int i = 0; i < tensors.Length; i++)
+            if (KerasMask.Of(tensors[i]) is { } mask) (masks ??= new Tensor?[tensors.Length])[i] = mask;
+        return masks;
+    }
+
+    /// <summary>
+    /// The arguments <c>Call</c> runs with (Keras's <c>Layer.__call__</c>, "populate mask arguments"): the masks of the
+    /// inputs go where the call left the mask out. One tensor: <c>mask</c> is its mask. A list of tensors: the
+    /// <c>mask</c> argument is the list of their masks. Several tensors: <c>&lt;name&gt;_mask</c> is the mask of the tensor
+    /// argument <c>&lt;name&gt;</c> (<c>query_mask</c> for <c>query</c>; also for optional tensors passed by name, as
+    /// <c>key</c>). A <c>Call</c> without such a parameter never reads them. The arguments recorded for the functional
+    /// API stay as the caller gave them.
+    /// </summary>
+    private CallArguments WithInputMasks(CallArguments arguments, Tensor?[] masks)
+    {
+        var tensors = arguments.Tensors;
+        if (arguments.IsList)
+        {
+            if (arguments.Other.TryGetValue("mask", out var given) && given is not null) return arguments;
+            return CallArguments.OfList(tensors, arguments.Mask, arguments.Training, With(arguments.Other, ("mask", masks)));
+        }
+        if (tensors.Length == 1)
+            return arguments.Mask is not null ? arguments : new CallArguments(tensors, masks[0], arguments.Training, arguments.Other);
+        var keys = _maskArgumentKeys ??= MaskArgumentKeys(arguments);
+        var added = new List<(string, object?)>();
+        for (int i = 0; i < tensors.Length && i < keys.Length; i++)
+            if (masks[i] is { } mask && !Given(arguments.Other, keys[i])) added.Add((keys[i], mask));
+        foreach (var (name, value) in arguments.Other)
+            if (value is Tensor t && KerasMask.Of(t) is { } mask && !Given(arguments.Other, name + "_mask")) added.Add((name + "_mask", mask));
+        return added.Count == 0 ? arguments
+            : new CallArguments(tensors, arguments.Mask, arguments.Training, With(arguments.Other, [.. added])) { IsList = arguments.IsList };
+
+        static bool Given(IReadOnlyDictionary<string, object?> other, string key) => other.TryGetValue(key, out var v) && v is not null;
+    }
+
+    private static Dictionary<string, object?> With(IReadOnlyDictionary<string, object?> other, params (string Key, object? Value)[] added)
+    {
+        var copy = new Dictionary<string, object?>(other);
+        foreach (var (key, value) in added) copy[key] = value;
+        return copy;
+    }
+
+    /// <summary>
+    /// <c>&lt;name&gt;_mask</c> for each tensor argument, in order: the names are those of the build config's
+    /// <c>shapes_dict</c> (<c>query_shape</c>, <c>value_shape</c>), which the generated <see cref="BuildConfigFor"/>
+    /// writes from <c>Call</c>'s parameter names, as Keras does.
+    /// </summary>
+    private string[] MaskArgumentKeys(CallArguments arguments)
+    {
+        if (BuildConfigFor(arguments)["shapes_dict"] is not JsonObject shapes) return [];
+        return [.. shapes.Select(kv => kv.Key.EndsWith("_shape", StringComparison.Ordinal) ? kv.Key[..^"_shape".Length] + "_mask" : kv.Key + "_mask")];
+    }
+
+    private string[]? _maskArgumentKeys;
 
     private InvalidOperationException ReturnedNull() => new($"Call of layer \"{Name}\" returned null instead of a tensor.");
 

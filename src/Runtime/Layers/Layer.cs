@@ -78,7 +78,7 @@ public abstract partial class Layer : Module
 
     /// <summary>
     /// Whether the layer passes masks on (Keras's <c>supports_masking</c>): when true, each call attaches
-    /// <see cref="ComputeMask"/>'s result to the first output (<see cref="KerasMask"/>). False by default.
+    /// <see cref="ComputeMask(Tensor, Tensor?)"/>'s result to the first output (<see cref="KerasMask"/>). False by default.
     /// </summary>
     public virtual bool SupportsMasking => false;
 
@@ -87,6 +87,18 @@ public abstract partial class Layer : Module
     /// with them (Keras's <c>compute_mask</c>); by default the incoming mask, unchanged.
     /// </summary>
     public virtual Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => previousMask;
+
+    /// <summary>
+    /// The output's mask for a call over a list of tensors (merges, <see cref="Attention"/>): <paramref name="inputs"/>
+    /// and their masks (<paramref name="masks"/>: the <c>mask</c> list passed to the call, else the masks attached to
+    /// the inputs; null when none has one). By default <see cref="ComputeMask(Tensor, Tensor?)"/> of the first input and
+    /// its mask.
+    /// </summary>
+    public virtual Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? masks)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.Count == 0 ? null : ComputeMask(inputs[0], masks is { Count: > 0 } ? masks[0] : null);
+    }
 
     /// <summary>A penalty on the layer's outputs, added to <see cref="Losses"/> on each call.</summary>
     public Regularizer? ActivityRegularizer { get; set; }
@@ -398,7 +410,9 @@ public abstract partial class Layer : Module
     }
 
     /// <summary>Finishes a call that returns several tensors.</summary>
-    protected Tensor[] FinishCall(CallFrame frame, CallArguments arguments, Tensor[] outputs)
+    protected Tensor[] FinishCall(CallFrame frame, CallArguments arguments, Tensor[] outputs) => FinishCall(frame, arguments, outputs, setMask: true);
+
+    private Tensor[] FinishCall(CallFrame frame, CallArguments arguments, Tensor[] outputs, bool setMask)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -416,11 +430,33 @@ public abstract partial class Layer : Module
         // A traced call (TraceScope) is not functional-API wiring: it records no KerasNode (a layer returning its input,
         // as Dropout at inference, must give the trace that input, not a fresh placeholder).
         var result = symbolic && frame.IsOutermost && !NodeRecording.Suppressed && !TraceScope.IsActive ? RecordNode(arguments, outputs) : outputs;
-        if (SupportsMasking && result.Length > 0 && arguments.Tensors.Length > 0 && KerasMask.Of(result[0]) is null)
+        if (setMask && SupportsMasking && result.Length > 0 && arguments.Tensors.Length > 0 && KerasMask.Of(result[0]) is null)
         {
             var previous = arguments.Mask ?? KerasMask.Of(arguments.Tensors[0]);
             if (ComputeMask(arguments.Tensors[0], previous) is { } mask) KerasMask.Set(result[0], mask);
         }
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="FinishCall(CallFrame, CallArguments, Tensor[])"/> for <see cref="InvokeLayer"/>, which looked the inputs'
+    /// masks up before the call (<paramref name="masks"/>, null when none had one) and ran <c>Call</c> with
+    /// <paramref name="call"/>: the output's mask is <see cref="ComputeMask(IReadOnlyList{Tensor}, IReadOnlyList{Tensor?})"/>
+    /// of the list and its masks for a list call, else <see cref="ComputeMask(Tensor, Tensor?)"/> of the first tensor and the
+    /// mask <c>Call</c> got (or the first tensor's own), as Keras's <c>Layer.__call__</c>.
+    /// </summary>
+    private Tensor[] FinishCall(CallFrame frame, CallArguments arguments, Tensor[] outputs, CallArguments call, Tensor?[]? masks)
+    {
+        var result = FinishCall(frame, arguments, outputs, setMask: false);
+        if (!SupportsMasking || result.Length == 0 || arguments.Tensors.Length == 0 || KerasMask.Of(result[0]) is not null) return result;
+        Tensor? mask;
+        if (arguments.IsList)
+        {
+            IReadOnlyList<Tensor?>? previous = call.Other.TryGetValue("mask", out var given) && given is IReadOnlyList<Tensor?> list ? list : masks;
+            mask = ComputeMask(arguments.Tensors, previous);
+        }
+        else mask = ComputeMask(arguments.Tensors[0], call.Mask ?? masks?[0]);
+        if (mask is not null) KerasMask.Set(result[0], mask);
         return result;
     }
 

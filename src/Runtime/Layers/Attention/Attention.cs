@@ -58,7 +58,6 @@ public partial class Attention
     {
         var (query, value, key, queryMask, valueMask) = AttentionScores.Unpack("Attention", inputs, mask);
         var (output, scores) = Attend(query, value, key, queryMask, valueMask, training, useCausalMask);
-        AttentionScores.SetOutputMask(queryMask);
         return returnAttentionScores ? [output, scores] : [output];
     }
 
@@ -79,7 +78,7 @@ public partial class Attention
     public override bool SupportsMasking => true;
 
     /// <inheritdoc/>
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => AttentionScores.TakeOutputMask();
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? masks) => AttentionScores.OutputMask(masks);
 
     private (Tensor Output, Tensor Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask, bool training, bool useCausalMask)
     {

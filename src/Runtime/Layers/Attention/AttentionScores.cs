@@ -3,19 +3,8 @@ namespace LayerGen.Layers;
 /// <summary>What <see cref="Attention"/> and <see cref="AdditiveAttention"/> share: Keras's <c>_apply_scores</c> and masks.</summary>
 internal static class AttentionScores
 {
-    // The query mask of the call running on this thread, from Call to FinishCall's ComputeMask.
-    [ThreadStatic] private static Tensor? t_outputMask;
-
-    /// <summary>Keeps the output's mask (the query's) for <see cref="TakeOutputMask"/>.</summary>
-    public static void SetOutputMask(Tensor? queryMask) => t_outputMask = queryMask is null ? null : MaskLogic.AsBool(queryMask);
-
-    /// <summary>The mask <see cref="SetOutputMask"/> kept, once.</summary>
-    public static Tensor? TakeOutputMask()
-    {
-        var mask = t_outputMask;
-        t_outputMask = null;
-        return mask;
-    }
+    /// <summary>The output's mask (Keras's <c>compute_mask</c>): the query's, <c>mask[0]</c>, as a bool tensor.</summary>
+    public static Tensor? OutputMask(IReadOnlyList<Tensor?>? masks) => masks is { Count: > 0 } && masks[0] is { } q ? MaskLogic.AsBool(q) : null;
 
     /// <summary>Keras's <c>_validate_inputs</c> for the length of the inputs list.</summary>
     public static void CheckCount(string layer, int count)
@@ -26,7 +15,8 @@ internal static class AttentionScores
 
     /// <summary>
     /// The list call's parts: query, value, key (or null), and the query and value masks: <paramref name="mask"/>'s
-    /// (Keras's message when it is not 2 or 3 long), or when it is null the masks attached to the inputs.
+    /// (Keras's message when it is not 2 or 3 long; <c>Layer.InvokeLayer</c> passes the inputs' masks when the call
+    /// gave none).
     /// </summary>
     public static (Tensor Query, Tensor Value, Tensor? Key, Tensor? QueryMask, Tensor? ValueMask) Unpack(string layer, Tensor[] inputs, Tensor?[]? mask)
     {
@@ -37,7 +27,7 @@ internal static class AttentionScores
         var q = inputs[0];
         var v = inputs[1];
         var k = inputs.Length > 2 ? inputs[2] : null;
-        return mask is null ? (q, v, k, KerasMask.Of(q), KerasMask.Of(v)) : (q, v, k, mask[0], mask[1]);
+        return mask is null ? (q, v, k, null, null) : (q, v, k, mask[0], mask[1]);
     }
 
     /// <summary><c>[query, value]</c> or <c>[query, value, key]</c>.</summary>

@@ -110,6 +110,10 @@ public partial class GroupedQueryAttention
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
+        // Not through InvokeLayer: the inputs' masks go where none was given here, as InvokeLayer does for Invoke.
+        queryMask ??= KerasMask.Of(query);
+        valueMask ??= KerasMask.Of(value);
+        if (key is not null) keyMask ??= KerasMask.Of(key);
         if (!IsBuilt) BuildFromConfig(LayerGen.Layers.BuildConfig.ForShapes(("query_shape", query.Shape), ("value_shape", value.Shape)));
         var (o, s) = Attend(query, value, key, queryMask, valueMask, keyMask, attentionMask, training, useCausalMask, returnScores: true);
         return (o, s!);
@@ -118,10 +122,6 @@ public partial class GroupedQueryAttention
     private (Tensor Output, Tensor? Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask,
         Tensor? keyMask, Tensor? attentionMask, bool training, bool useCausalMask, bool returnScores)
     {
-        // Keras's Layer.__call__ fills query_mask/value_mask/key_mask from the inputs' masks when they are not given.
-        queryMask ??= KerasMask.Of(query);
-        valueMask ??= KerasMask.Of(value);
-        if (key is not null) keyMask ??= KerasMask.Of(key);
         if (key is not null) AttentionShapes.CheckValueAndKey(value.Shape, key.Shape);
         key ??= value;
         var mask = AttentionShapes.CombineMasks(query, value, queryMask, valueMask, keyMask, attentionMask, useCausalMask, slidingWindow);

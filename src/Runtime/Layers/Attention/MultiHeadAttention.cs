@@ -187,6 +187,10 @@ public partial class MultiHeadAttention
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
+        // Not through InvokeLayer: the inputs' masks go where none was given here, as InvokeLayer does for Invoke.
+        queryMask ??= KerasMask.Of(query);
+        valueMask ??= KerasMask.Of(value);
+        if (key is not null) keyMask ??= KerasMask.Of(key);
         if (!IsBuilt) BuildFromConfig(LayerGen.Layers.BuildConfig.ForShapes(("query_shape", query.Shape), ("value_shape", value.Shape)));
         var (output, scores) = Attend(query, value, key, queryMask, valueMask, keyMask, attentionMask, training, useCausalMask, returnScores: true);
         return (output, scores!);
@@ -195,10 +199,6 @@ public partial class MultiHeadAttention
     private (Tensor Output, Tensor? Scores) Attend(Tensor query, Tensor value, Tensor? key, Tensor? queryMask, Tensor? valueMask,
         Tensor? keyMask, Tensor? attentionMask, bool training, bool useCausalMask, bool returnScores)
     {
-        // Keras: Layer.__call__ fills value_mask/key_mask from the inputs' masks, MultiHeadAttention.call takes the query's.
-        queryMask = KerasMask.Of(query) ?? queryMask;
-        valueMask ??= KerasMask.Of(value);
-        if (key is not null) keyMask ??= KerasMask.Of(key);
         if (key is not null)
         {
             AttentionShapes.CheckValueAndKey(value.Shape, key.Shape);

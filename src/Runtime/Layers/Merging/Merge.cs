@@ -12,9 +12,6 @@ public abstract class Merge : Layer
 {
     private bool _reshapeRequired;
 
-    // The mask of the call running on this thread, from Call to FinishCall (ComputeMask sees only the first input).
-    [ThreadStatic] private static Tensor? t_outputMask;
-
     /// <summary>Creates the layer: no input spec (any shapes; <c>Build</c> checks them together).</summary>
     protected Merge() => InputSpec = null;
 
@@ -31,9 +28,6 @@ public abstract class Merge : Layer
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Length == 0)
             throw new IncompatibleInputException($"Layer \"{Name}\" ({ClassName}): A merge layer should be called on a list of at least 1 input. Received 0 inputs.");
-        var masks = new Tensor?[inputs.Length];
-        for (int i = 0; i < masks.Length; i++) masks[i] = KerasMask.Of(inputs[i]);
-        t_outputMask = masks.All(m => m is null) ? null : ComputeMergeMask(inputs, masks);
         if (!_reshapeRequired && inputs.Any(t => t.Rank != inputs[0].Rank)) _reshapeRequired = true;
         if (!_reshapeRequired) return MergeFunction(inputs);
         int maxRank = inputs.Max(t => t.Rank);
@@ -50,13 +44,9 @@ public abstract class Merge : Layer
     /// <summary>True: masks pass through merges (Keras's <c>Merge.supports_masking</c>).</summary>
     public override bool SupportsMasking => true;
 
-    /// <summary>The mask <see cref="ComputeMergeMask"/> gave for the inputs of the call that just ran (its first input alone cannot tell).</summary>
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask)
-    {
-        var mask = t_outputMask;
-        t_outputMask = null;
-        return mask;
-    }
+    /// <summary>The output's mask: <see cref="ComputeMergeMask"/> of the inputs' masks, none when no input has one.</summary>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? masks)
+        => masks is null || masks.All(m => m is null) ? null : ComputeMergeMask(inputs, masks);
 
     /// <summary>
     /// The output's mask from the inputs' masks (<paramref name="masks"/>, null for an unmasked input; at least one is

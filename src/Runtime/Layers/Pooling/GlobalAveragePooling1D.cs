@@ -20,11 +20,10 @@ public partial class GlobalAveragePooling1D
         InputSpec = new InputSpec(ndim: 3);
     }
 
-    /// <summary>Averages over the steps; masked steps (mask false or 0; by default the input's mask) are left out, as in Keras.</summary>
+    /// <summary>Averages over the steps; masked steps (mask false or 0; by default the input's mask, which Layer.InvokeLayer passes) are left out, as in Keras.</summary>
     protected Tensor Call(Tensor inputs, Tensor? mask = null)
     {
         int steps = dataFormat == "channels_last" ? 1 : 2;
-        mask ??= KerasMask.Of(inputs); // Keras passes the input's mask when none is given
         if (mask is null) return Ops.Mean(inputs, [steps], keepdims);
         var m = Ops.Cast(Ops.ExpandDims(Ops.Cast(mask, DType.Bool), dataFormat == "channels_last" ? 2 : 1), inputs.DType);
         return Ops.Div(Ops.Sum(Ops.Mul(inputs, m), [steps], keepdims), Ops.Sum(m, [steps], keepdims));

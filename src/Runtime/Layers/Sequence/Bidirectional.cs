@@ -73,7 +73,6 @@ public partial class Bidirectional
     /// <summary>Runs both directions and merges them.</summary>
     protected Tensor[] Call(Tensor inputs, Tensor? mask = null, bool training = false)
     {
-        mask ??= KerasMask.Of(inputs);
         var y = forward.Invoke(new CallArguments([inputs], mask, training));
         var yRev = backwardLayer.Invoke(new CallArguments([inputs], mask, training));
         Tensor a = y[0], b = yRev[0];

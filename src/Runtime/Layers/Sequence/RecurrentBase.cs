@@ -94,7 +94,6 @@ public abstract class RecurrentBase : Layer
     protected Tensor[] Call(Tensor inputs, Tensor? mask = null, bool training = false)
     {
         var rc = RecurrentCell;
-        mask ??= KerasMask.Of(inputs);
         if (mask is not null)
         {
             mask = KerasMask.Check(Name, inputs, mask);

@@ -69,6 +69,12 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
             Gemm.Multiply(a, TransposeA, b, TransposeB, c, m, n, k);
             return;
         }
+        if (!TransposeA && sb.Rank == 2 && sa.Size == batch * aSize)
+        {
+            // A matrix b shared by every batch (Dense on a sequence): a's rows are one [batch*m, k] matrix, one product.
+            Gemm.Multiply(a, false, b, TransposeB, c, batch * m, n, k);
+            return;
+        }
         // Map each output batch index to the input batch indices (broadcasting leading axes).
         var batchShape = sc[..^2];
         var aBatch = sa[..^2];

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace LayerGen.Graphs;
 
 /// <summary>
@@ -86,22 +83,29 @@ public sealed class ScanOp : Op
     internal static void Register() => OpRegistry.Register(OpName, Create);
 #pragma warning restore CA2255
 
+    /// <summary>
+    /// Writes and reads a body as text (a graph file's JSON). The graph file format lives above the graphs (Formats), so
+    /// it registers itself here when the runtime loads (<c>Formats/SavedModel/ScanBodyJson.cs</c>).
+    /// </summary>
+    internal static Func<Graph, string>? BodyWriter { get; set; }
+
+    /// <inheritdoc cref="BodyWriter"/>
+    internal static Func<string, Graph>? BodyReader { get; set; }
+
     /// <summary>Re-creates the op from its saved attributes (the body is a graph file's JSON).</summary>
     public static Op Create(OpAttributes attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        var body = GraphJson.Read(Encoding.UTF8.GetBytes(attributes.GetString("body")), "Scan body", new Dictionary<string, Variable>());
-        return new ScanOp(body, attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"));
+        var reader = BodyReader ?? throw new InvalidOperationException("Scan: no graph reader is registered for the body.");
+        return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"));
     }
 
     /// <inheritdoc/>
     public override void WriteAttributes(OpAttributes attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-            GraphJson.Write(w, Body, "scan_body", _ => null);
-        attributes.Set("body", Encoding.UTF8.GetString(stream.ToArray()));
+        var writer = BodyWriter ?? throw new InvalidOperationException("Scan: no graph writer is registered for the body.");
+        attributes.Set("body", writer(Body));
         attributes.Set("carries", (long)CarryCount);
         attributes.Set("sequences", (long)SequenceCount);
         attributes.Set("reverse", Reverse);

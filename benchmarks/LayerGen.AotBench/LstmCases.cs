@@ -26,6 +26,17 @@ internal static class LstmCases
                 var y = lstm.Invoke(x)[0];
                 return tape.Gradient(Ops.Sum(y), weights)[0]!;
             }, inner: 1, samples: quick ? 3 : big ? 6 : 20, warmup: 2, flops: 3 * flops);
+            // Traced: the steps are one Scan op (forward) and two (forward+backward), run as ExecutionPlans.
+            var spec = x.Spec;
+            var forward = ExecutionPlan.Create(Graph.Trace(p => [lstm.Invoke(p[0])[0]], [spec]), spec);
+            Bench.Run(name + " planned forward", () => forward.Run(x), inner: 1, samples: quick ? 3 : big ? 10 : 30, warmup: 3, flops: flops);
+            var training = ExecutionPlan.Create(Graph.Trace(p =>
+            {
+                using var tape = new GradientTape();
+                var y = lstm.Invoke(p[0])[0];
+                return [.. tape.Gradient(Ops.Sum(y), weights).Select(t => t!)];
+            }, [spec]), spec);
+            Bench.Run(name + " planned forward+backward", () => training.RunAll([x])[0], inner: 1, samples: quick ? 3 : big ? 6 : 20, warmup: 2, flops: 3 * flops);
         }
     }
 }

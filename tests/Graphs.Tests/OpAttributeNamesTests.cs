@@ -52,6 +52,7 @@ public class OpAttributeNamesTests
         ["Transpose"] = ["perm"],
         ["RandomUniform"] = ["minval", "maxval", "shape"],
         ["RandomNormal"] = ["mean", "stddev", "shape"],
+        ["Scan"] = ["body", "carries", "sequences", "reverse", "stacked"],
     };
 
     [Fact]

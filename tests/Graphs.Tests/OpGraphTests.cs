@@ -83,6 +83,15 @@ public class OpGraphTests
         yield return (new RandomNormalOp(0.5, 2, [-1, 1]), [Tensor.From(new[] { 7L, 4L }), N(2, 3)]);
         // The target is a variable passed as the graph's input: every run assigns the same value.
         yield return (AssignVariableOp.Instance, [new Variable(N(2, 3), trainable: false, name: "target"), N(2, 3)]);
+        // A loop: h' = tanh(h @ w + x_t) over 4 steps, from the end, with w captured (an input of the op).
+        yield return ScanCase(N(2, 3), N(4, 2, 3), N(3, 3), reverse: true);
+    }
+
+    /// <summary>The loop op applied to h (carry), xs (sequence) and the captured w.</summary>
+    internal static (Op Op, Tensor[] Inputs) ScanCase(Tensor h, Tensor xs, Tensor w, bool reverse)
+    {
+        var (op, inputs, _) = ScanOp.Apply(x => [Ops.Tanh(Ops.Add(Ops.MatMul(x[0], w), x[1]))], [h], [xs], reverse);
+        return (op, inputs);
     }
 
     [Fact]

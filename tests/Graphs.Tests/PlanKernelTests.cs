@@ -34,6 +34,7 @@ public class PlanKernelTests
             "MaxPool", "MaxPoolGrad", "MaxPoolGradGrad", "AvgPool", "AvgPoolGrad", "ResizeBilinear", "ResizeBilinearGrad",
             "GraphsTestsScaleShift", // an application's op (CustomOpTests.cs)
             "RandomUniform", "RandomNormal",
+            "Scan",
         };
         var expected = new Dictionary<string, PlannedOutput>(StringComparer.Ordinal);
         foreach (var name in views) expected.Add(name, PlannedOutput.View);

@@ -87,6 +87,7 @@ public class OpGradientTests
         ["Transpose"] = new(new TransposeOp([1, 0]), [R(59, 2, 3)]),
         // Pooling
         ["MaxPool"] = new(new MaxPoolOp([2, 2], [1, 2], [0, 0, 1, 1]), [R(60, 2, 3, 4, 2)]),
+        ["Scan"] = ScanCase(),
         ["MaxPoolGrad"] = new(new MaxPoolGradOp([2, 2], [1, 2], [0, 0, 1, 1]), [R(61, 2, 3, 2, 2), R(62, 2, 3, 4, 2)], Only: [0]),
         ["MaxPoolGradGrad"] = new(new MaxPoolGradGradOp([2, 2], [1, 2], [0, 0, 1, 1]), [R(63, 2, 3, 4, 2), R(64, 2, 3, 4, 2)], Only: [0]),
         ["AvgPool"] = new(new AvgPoolOp([3], [2], [1, 1]), [R(65, 2, 5, 3)]),
@@ -94,6 +95,21 @@ public class OpGradientTests
         ["ResizeBilinear"] = new(new ResizeBilinearOp([5, 3]), [R(68, 1, 2, 4, 2)]),
         ["ResizeBilinearGrad"] = new(ResizeBilinearGradOp.Instance, [R(69, 1, 5, 3, 2), R(70, 1, 2, 4, 2)], Only: [0]),
     };
+
+    /// <summary>
+    /// A loop with two carries, h' = tanh(h @ w + x_t) and c' = c * 0.5 + h', of which only c is stacked (so the gradient
+    /// recomputes the carries of every step), over 3 steps; w is captured.
+    /// </summary>
+    private static Case ScanCase()
+    {
+        var w = R(92, 3, 3);
+        var (op, inputs, _) = ScanOp.Apply(x =>
+        {
+            var h = Ops.Tanh(Ops.Add(Ops.MatMul(x[0], w), x[2]));
+            return [h, Ops.Add(Ops.Mul(x[1], Tensor.Scalar(0.5)), h)];
+        }, [R(90, 2, 3), R(91, 2, 3)], [R(93, 3, 2, 3)], reverse: false, stacked: [1]);
+        return new(op, inputs);
+    }
 
     /// <summary>Registered ops that cannot have a gradient check, with the reason.</summary>
     public static readonly IReadOnlyDictionary<string, string> NoGradientCheck = new Dictionary<string, string>(StringComparer.Ordinal)

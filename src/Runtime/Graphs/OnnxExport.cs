@@ -61,6 +61,30 @@ public static class OnnxExport
         return model.ToByteArray();
     }
 
+    /// <summary>A loop body as a subgraph (see <see cref="OnnxNodeEmitter.Subgraph"/>).</summary>
+    internal static GraphProto Subgraph(Graph graph, string prefix, int declaredInputs, IReadOnlyList<string> outerNames, IReadOnlyList<int> outputs)
+    {
+        var e = new Emitter(graph, null, prefix);
+        var g = new GraphProto { Name = prefix.TrimEnd('/') };
+        int unknown = 0;
+        var inputs = graph.InputIds;
+        // Names first: captured inputs read the outer values through Identity nodes.
+        foreach (var n in graph.Nodes)
+            if (n.Kind == GraphNodeKind.Input) e.Names[n.Id] = e.Out.Unique(n.Name);
+        for (int i = declaredInputs; i < inputs.Count; i++) e.Out.Node("Identity", [outerNames[i - declaredInputs]], e.Names[inputs[i]]);
+        e.EmitOps();
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            string name = e.Out.Unique("out_" + o.ToString(CultureInfo.InvariantCulture));
+            e.Out.Node("Identity", [e.Names[outputs[o]]], name);
+            g.Output.Add(ValueInfo(name, graph.Nodes[outputs[o]].Spec, ref unknown));
+        }
+        g.Node.AddRange(e.Out.Nodes);
+        g.Initializer.AddRange(e.Out.Initializers);
+        for (int i = 0; i < declaredInputs; i++) g.Input.Add(ValueInfo(e.Names[inputs[i]], graph.Nodes[inputs[i]].Spec, ref unknown));
+        return g;
+    }
+
     private static ValueInfoProto ValueInfo(string name, TensorSpec spec, ref int unknown)
     {
         var shape = new TensorShapeProto();
@@ -74,11 +98,26 @@ public static class OnnxExport
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
     }
 
-    private sealed class Emitter(Graph graph, Func<Variable, string?>? variablePath)
+    private sealed class Emitter(Graph graph, Func<Variable, string?>? variablePath, string prefix = "")
     {
-        public OnnxNodeEmitter Out { get; } = new();
+        public OnnxNodeEmitter Out { get; } = new(prefix);
         public string[] Names { get; } = new string[graph.Nodes.Count];
         public string[] OutputNames { get; } = new string[graph.OutputIds.Count];
+
+        /// <summary>The op nodes (input names already set).</summary>
+        public void EmitOps()
+        {
+            foreach (var n in graph.Nodes)
+                if (n.Kind == GraphNodeKind.Op) EmitOp(n);
+        }
+
+        private void EmitOp(GraphNode n)
+        {
+            Names[n.Id] = Out.Unique(n.Name);
+            var node = new OnnxNodeContext(n.Name, [.. n.Inputs.Select(i => Names[i])],
+                [.. n.Inputs.Select(i => graph.Nodes[i].Spec)], Names[n.Id], n.Spec);
+            OnnxOpMappings.Emit(n.Op!, Out, node);
+        }
 
         public void EmitAll()
         {
@@ -96,10 +135,7 @@ public static class OnnxExport
                         Out.AddInitializer(Names[n.Id], n.Constant!);
                         break;
                     default:
-                        Names[n.Id] = Out.Unique(n.Name);
-                        var node = new OnnxNodeContext(n.Name, [.. n.Inputs.Select(i => Names[i])],
-                            [.. n.Inputs.Select(i => graph.Nodes[i].Spec)], Names[n.Id], n.Spec);
-                        OnnxOpMappings.Emit(n.Op!, Out, node);
+                        EmitOp(n);
                         break;
                 }
             }

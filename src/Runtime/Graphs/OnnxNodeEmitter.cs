@@ -45,8 +45,9 @@ public sealed class OnnxNodeEmitter
 {
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private int _temp;
+    private readonly string _prefix;
 
-    internal OnnxNodeEmitter() { }
+    internal OnnxNodeEmitter(string prefix = "") => _prefix = prefix;
 
     internal List<NodeProto> Nodes { get; } = [];
     internal List<TensorProto> Initializers { get; } = [];
@@ -59,6 +60,7 @@ public sealed class OnnxNodeEmitter
 
     internal string Unique(string name)
     {
+        name = _prefix + name;
         string u = name;
         for (int i = 1; !_used.Add(u); i++) u = $"{name}_{i}";
         return u;
@@ -110,15 +112,20 @@ public sealed class OnnxNodeEmitter
     /// <summary>
     /// Adds an ONNX node of type <paramref name="opType"/> reading <paramref name="inputs"/> (an empty name
     /// skips an optional input) and writing <paramref name="output"/>. Attribute values are <see cref="float"/>,
-    /// <see cref="long"/>, <see cref="T:long[]"/> or <see cref="string"/>.
+    /// <see cref="long"/>, <see cref="T:long[]"/>, <see cref="string"/> or a subgraph (<see cref="Subgraph"/>).
     /// </summary>
     public void Node(string opType, IReadOnlyList<string> inputs, string output, params (string Name, object Value)[] attributes)
+        => Node(opType, inputs, [output], attributes);
+
+    /// <summary>An ONNX node with several outputs (<c>Scan</c>'s final states and scan outputs); otherwise as the one-output form.</summary>
+    public void Node(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params (string Name, object Value)[] attributes)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(attributes);
         var p = new NodeProto { Name = Temp(opType), OpType = opType };
         p.Input.AddRange(inputs);
-        p.Output.Add(output);
+        p.Output.AddRange(outputs);
         foreach (var (name, value) in attributes)
         {
             var a = new AttributeProto { Name = name };
@@ -128,12 +135,23 @@ public sealed class OnnxNodeEmitter
                 case long l: a.I = l; a.Type = AttributeProto.Types.AttributeType.Int; break;
                 case long[] ls: a.Ints.AddRange(ls); a.Type = AttributeProto.Types.AttributeType.Ints; break;
                 case string text: a.S = ByteString.CopyFromUtf8(text); a.Type = AttributeProto.Types.AttributeType.String; break;
+                case GraphProto graph: a.G = graph; a.Type = AttributeProto.Types.AttributeType.Graph; break;
                 default: throw new InvalidOperationException("attribute type");
             }
             p.Attribute.Add(a);
         }
         Nodes.Add(p);
     }
+
+    /// <summary>
+    /// <paramref name="graph"/> as an ONNX subgraph (a loop body, for a node attribute passed to <c>Node</c>). Its
+    /// first <paramref name="declaredInputs"/> inputs become the subgraph's inputs; each later input reads the outer value
+    /// named in <paramref name="outerNames"/> (ONNX subgraphs see the enclosing graph's values). The outputs are
+    /// <paramref name="outputs"/>: graph output ids (repeats allowed, each gets its own name). Names are prefixed so they
+    /// cannot clash with the enclosing graph's.
+    /// </summary>
+    public object Subgraph(Graph graph, int declaredInputs, IReadOnlyList<string> outerNames, IReadOnlyList<int> outputs)
+        => OnnxExport.Subgraph(graph, Temp("body") + "/", declaredInputs, outerNames, outputs);
 
     /// <summary><paramref name="values"/> as int64s (axes, shapes, perms for ONNX attributes and initializers).</summary>
     public static long[] Longs(IEnumerable<int> values) => [.. values.Select(x => (long)x)];

@@ -113,6 +113,11 @@ public abstract class RecurrentBase : Layer
             return [.. placeholders];
         }
 
+        if (TracedLoopFallbackReason(inputs, states) is null)
+        {
+            if (stateful) StepTracing.Unsupported($"The states of stateful recurrent layer \"{Name}\"");
+            return CallLoop(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training), mask, states, training);
+        }
         var projected = Unstack(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training));   // T x (B, P): one MatMul for all steps
         var maskSteps = mask is null ? null : Unstack(Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]));   // T x (B, 1)
         Tensor? previous = null;
@@ -141,6 +146,77 @@ public abstract class RecurrentBase : Layer
         if (stateful && !inputs.IsSymbolic) carriedStates = states;
         var result = new List<Tensor> { outputs is not null ? Ops.Stack(outputs, 1) : previous! };
         if (returnState) result.AddRange(states);
+        return [.. result];
+    }
+
+    /// <summary>
+    /// Why a call is not traced as one loop op (<see cref="ScanOp"/>) but unrolled into one set of ops per step, or null
+    /// when it is a loop. Only traced calls (<see cref="TraceScope"/>) loop: eager calls keep the per-step ops (the tape
+    /// differentiates them), and a functional model being wired only needs shapes. <c>unroll: true</c> asks for the
+    /// unrolled form (as in Keras); the loop op also needs the batch size, the number of steps and the states' shapes
+    /// known at trace time (a plan's are).
+    /// </summary>
+    internal string? TracedLoopFallbackReason(Tensor inputs, IReadOnlyList<Tensor> initialStates)
+    {
+        if (!inputs.IsSymbolic || !TraceScope.IsActive) return "not traced";
+        if (unroll) return "unroll: true";
+        if (!inputs.Shape.IsFullyDefined) return $"the input shape {inputs.Shape} is not fully known at trace time";
+        if (inputs.Shape[1] < 1) return "the sequence has no steps";
+        foreach (var s in initialStates)
+            if (!s.Shape.IsFullyDefined || s.Shape[0] != inputs.Shape[0]) return $"an initial state of shape {s.Shape} does not have the batch size {inputs.Shape[0]}";
+        return null;
+    }
+
+    /// <summary>
+    /// The traced form: the steps as one <see cref="ScanOp"/> whose body is one step of the cell (with the mask's
+    /// keep-the-previous-state rule), so the graph's size does not depend on the number of steps. Carries: the previous
+    /// output, then the cell's states; sequences: the projected inputs (time-major), then the mask <c>(T, B, 1)</c>.
+    /// </summary>
+    private Tensor[] CallLoop(Tensor projected, Tensor? mask, Tensor[] states, bool training)
+    {
+        var rc = RecurrentCell;
+        int batch = projected.Shape[1], steps = projected.Shape[0];
+        var carries = new List<Tensor> { Tensor.Zeros(new Shape(batch, rc.OutputSize), projected.DType) };
+        carries.AddRange(states);
+        var maskSteps = mask is null ? null : Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]);   // (T, B, 1)
+        var sequences = new List<Tensor> { projected };
+        if (maskSteps is not null) sequences.Add(maskSteps);
+        int k = carries.Count;
+        Tensor[] Step(Tensor[] x)
+        {
+            var previous = x[0];
+            var before = x[1..k];
+            var r = rc.Step(x[k], before, training);
+            var output = r[0];
+            var next = r[1..];
+            if (maskSteps is not null)
+            {
+                var m = x[k + 1];
+                output = Ops.Where(m, output, previous);
+                for (int i = 0; i < next.Length; i++) next[i] = Ops.Where(m, next[i], before[i]);
+            }
+            return [output, .. next];
+        }
+        var (op, inputs, loop) = ScanOp.Apply(Step, carries, sequences, reverse: goBackwards);
+        var result = new List<Tensor>();
+        if (returnSequences)
+        {
+            var sequence = ScanOp.Part(loop, op, inputs, 0, stacked: true);   // (T, B, units), row t after step t
+            var order = maskSteps;
+            if (goBackwards)
+            {
+                // Keras returns the outputs in the order they were computed: from the last step.
+                var reversed = Tensor.From(Enumerable.Range(0, steps).Reverse().ToArray());
+                sequence = Ops.Gather(sequence, reversed, 0);
+                if (order is not null) order = Ops.Gather(order, reversed, 0);
+            }
+            if (zeroOutputForMask && order is not null)
+                sequence = Ops.Where(order, sequence, Tensor.Zeros(new Shape(1, rc.OutputSize), projected.DType));
+            result.Add(Ops.Transpose(sequence, [1, 0, 2]));
+        }
+        else result.Add(ScanOp.Part(loop, op, inputs, 0, stacked: false));
+        if (returnState)
+            for (int i = 1; i < k; i++) result.Add(ScanOp.Part(loop, op, inputs, i, stacked: false));
         return [.. result];
     }
 

@@ -120,6 +120,9 @@ public sealed class OpNode
     /// </summary>
     internal long Sequence { get; }
 
+    /// <summary>The <see cref="Sequence"/> of the last application recorded (on any thread): nodes recorded later have larger ones.</summary>
+    internal static long LastSequence => Interlocked.Read(ref s_created);
+
     /// <summary>The op.</summary>
     public Op Op { get; }
 

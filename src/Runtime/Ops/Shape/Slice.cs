@@ -58,10 +58,12 @@ public sealed partial class SliceOp(int[] begin, int[] size) : Op
         if (n == 0) return;
         int rank = sSmall.Rank;
         if (rank == 0) { if (scatter) bigOut[0] = small[0]; else small[0] = big[0]; return; }
-        var strides = sBig.Strides();
+        // Strides and the row counter on the stack: a planned slice (an RNN step's gates) allocates nothing.
+        Span<int> strides = rank <= 16 ? stackalloc int[rank] : new int[rank];
+        for (int ax = rank - 1, stride = 1; ax >= 0; ax--) { strides[ax] = stride; stride *= sBig[ax]; }
         int inner = sSmall[^1];
         int rows = n / inner;
-        var counter = new int[rank];
+        Span<int> counter = rank <= 16 ? stackalloc int[rank] : new int[rank];
         for (int row = 0; row < rows; row++)
         {
             int off = 0;

@@ -1,0 +1,252 @@
+namespace LayerGen.Graphs;
+
+/// <summary>
+/// A loop in a graph, as <c>tf.scan</c> / ONNX <c>Scan</c>: runs <see cref="Body"/> once per step of the sequences,
+/// threading carries from step to step. Inputs: <see cref="CarryCount"/> initial carries, then
+/// <see cref="SequenceCount"/> sequences (their axis 0 is time; all have the same length T), then the tensors the
+/// body captured (weights, masks drawn once per call). The body maps <c>(carries, one step of each sequence, captured)</c>
+/// to the next carries. The graph holding the op does not grow with T.
+/// <para>
+/// Ops have one output, so the result is one flat vector: the final value of every carry, flattened, in order, then for
+/// each carry in <see cref="Stacked"/> its value after every step, <c>(T, ...carry shape)</c> flattened, row t being the
+/// value after step t in sequence order (also when <see cref="Reverse"/> runs the steps from the end).
+/// <see cref="Part"/> cuts a piece back out. All shapes must be fully defined at trace time.
+/// </para>
+/// <para>
+/// The kernel runs the body as an <see cref="ExecutionPlan"/> made once for the input specs (kept by the op and reused
+/// by later runs), copying each step's slices into the plan's input buffers and the carries out of its outputs: once
+/// warm, a run allocates nothing per step. The gradient is another Scan, over the steps in the opposite direction,
+/// whose body is the body's gradient (traced once, when the gradient is taken); it reads the carries of every step from
+/// the forward result (recomputing them when some carry is not stacked).
+/// </para>
+/// </summary>
+public sealed class ScanOp : Op
+{
+    private ScanRunner? _runner;
+
+    /// <summary>Creates the op.</summary>
+    /// <param name="body">The step: inputs (carries, step slices, captured), outputs (next carries); only input and op nodes.</param>
+    /// <param name="carryCount">How many carries.</param>
+    /// <param name="sequenceCount">How many sequences.</param>
+    /// <param name="reverse">Whether the steps run from the last to the first.</param>
+    /// <param name="stacked">The carries whose value after every step is part of the result (ascending indices).</param>
+    public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(stacked);
+        if (carryCount < 1 || sequenceCount < 1 || carryCount + sequenceCount > body.InputIds.Count)
+            throw new ArgumentException($"Scan: the body takes {body.InputIds.Count} input(s); {carryCount} carries and {sequenceCount} sequences do not fit (at least one of each).");
+        if (body.OutputIds.Count != carryCount)
+            throw new ArgumentException($"Scan: the body must return one value per carry ({carryCount}), it returns {body.OutputIds.Count}.");
+        foreach (var n in body.Nodes)
+            if (n.Kind is GraphNodeKind.Variable or GraphNodeKind.Constant)
+                throw new ArgumentException($"Scan: the body must take what it captures as inputs; node '{n.Name}' is a {n.Kind.ToString().ToLowerInvariant()}.");
+        for (int i = 0; i < stacked.Length; i++)
+            if (stacked[i] < 0 || stacked[i] >= carryCount || (i > 0 && stacked[i] <= stacked[i - 1]))
+                throw new ArgumentException($"Scan: stacked carries must be ascending indices below {carryCount}, got [{string.Join(", ", stacked)}].");
+        Body = body;
+        CarryCount = carryCount;
+        SequenceCount = sequenceCount;
+        Reverse = reverse;
+        Stacked = (int[])stacked.Clone();
+    }
+
+    /// <summary>The op's name.</summary>
+    public const string OpName = "Scan";
+
+    /// <inheritdoc/>
+    public override string Name => OpName;
+
+    /// <summary>The step function.</summary>
+    public Graph Body { get; }
+
+    /// <summary>How many carries (the first inputs).</summary>
+    public int CarryCount { get; }
+
+    /// <summary>How many sequences (after the carries).</summary>
+    public int SequenceCount { get; }
+
+    /// <summary>How many captured inputs (after the sequences).</summary>
+    public int CapturedCount => Body.InputIds.Count - CarryCount - SequenceCount;
+
+    /// <summary>Whether the steps run from the end of the sequences.</summary>
+    public bool Reverse { get; }
+
+    /// <summary>The carries stacked over the steps in the result.</summary>
+    public IReadOnlyList<int> Stacked { get; }
+
+    /// <summary>Whether every carry is stacked (what the gradient reads without recomputing).</summary>
+    public bool StacksAll => Stacked.Count == CarryCount;
+
+#pragma warning disable CA2255 // registration is what module initializers are for
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Register() => OpRegistry.Register(OpName, Create);
+#pragma warning restore CA2255
+
+    /// <summary>
+    /// Writes and reads a body as text (a graph file's JSON). The graph file format lives above the graphs (Formats), so
+    /// it registers itself here when the runtime loads (<c>Formats/SavedModel/ScanBodyJson.cs</c>).
+    /// </summary>
+    internal static Func<Graph, string>? BodyWriter { get; set; }
+
+    /// <inheritdoc cref="BodyWriter"/>
+    internal static Func<string, Graph>? BodyReader { get; set; }
+
+    /// <summary>Re-creates the op from its saved attributes (the body is a graph file's JSON).</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        var reader = BodyReader ?? throw new InvalidOperationException("Scan: no graph reader is registered for the body.");
+        return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"));
+    }
+
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        var writer = BodyWriter ?? throw new InvalidOperationException("Scan: no graph writer is registered for the body.");
+        attributes.Set("body", writer(Body));
+        attributes.Set("carries", (long)CarryCount);
+        attributes.Set("sequences", (long)SequenceCount);
+        attributes.Set("reverse", Reverse);
+        attributes.Set("stacked", [.. Stacked]);
+    }
+
+    /// <inheritdoc/>
+    public override string DescribeAttributes()
+        => $"carries={CarryCount}, sequences={SequenceCount}, captured={CapturedCount}, reverse={Reverse}, stacked=[{string.Join(", ", Stacked)}], body={Body.OpNodes.Count()} ops";
+
+    /// <summary>The number of steps, from the first sequence's spec.</summary>
+    internal static int Steps(TensorSpec firstSequence) => firstSequence.Shape[0];
+
+    /// <inheritdoc/>
+    public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
+    {
+        int count = Body.InputIds.Count;
+        if (inputs.Length != count)
+            throw new ArgumentException($"Scan: expected {count} input(s) ({CarryCount} carries, {SequenceCount} sequences, {CapturedCount} captured), got {inputs.Length}.");
+        var bodyIn = Body.InputSpecs;
+        var bodyOut = Body.OutputSpecs;
+        for (int i = 0; i < count; i++)
+            if (!inputs[i].Shape.IsFullyDefined)
+                throw new ShapeMismatchException(Name, $"input {i} needs a fully defined shape, got {inputs[i].Shape}.", inputs[i].Shape);
+        var dtype = inputs[0].DType;
+        long size = 0;
+        for (int i = 0; i < CarryCount; i++)
+        {
+            if (!TensorFunction.Matches(bodyIn[i], inputs[i]))
+                throw new ShapeMismatchException(Name, $"carry {i} is {inputs[i]} but the body takes {bodyIn[i]}.", inputs[i].Shape);
+            if (bodyOut[i].DType != inputs[i].DType || bodyOut[i].Shape.Rank != inputs[i].Shape.Rank)
+                throw new ShapeMismatchException(Name, $"the body returns {bodyOut[i]} for carry {i}, which is {inputs[i]}.", bodyOut[i].Shape);
+            if (inputs[i].DType != dtype)
+                throw new DTypeMismatchException(Name, $"all carries must have one dtype: carry 0 is {dtype.Name()}, carry {i} is {inputs[i].DType.Name()}.");
+            size += inputs[i].Shape.Size;
+        }
+        int steps = -1;
+        for (int q = 0; q < SequenceCount; q++)
+        {
+            var s = inputs[CarryCount + q];
+            if (s.Shape.Rank < 1 || s.Shape[0] < 1)
+                throw new ShapeMismatchException(Name, $"sequence {q} must have at least one step along axis 0, got shape {s.Shape}.", s.Shape);
+            if (steps >= 0 && s.Shape[0] != steps)
+                throw new ShapeMismatchException(Name, $"all sequences must have the same length: sequence 0 has {steps} steps, sequence {q} has shape {s.Shape}.", s.Shape);
+            steps = s.Shape[0];
+            var step = new TensorSpec(new Shape([.. s.Shape.ToArray()[1..]]), s.DType);
+            if (!TensorFunction.Matches(bodyIn[CarryCount + q], step))
+                throw new ShapeMismatchException(Name, $"a step of sequence {q} is {step} but the body takes {bodyIn[CarryCount + q]}.", s.Shape);
+        }
+        for (int c = CarryCount + SequenceCount; c < count; c++)
+            if (!TensorFunction.Matches(bodyIn[c], inputs[c]))
+                throw new ShapeMismatchException(Name, $"captured input {c - CarryCount - SequenceCount} is {inputs[c]} but the body takes {bodyIn[c]}.", inputs[c].Shape);
+        foreach (int j in Stacked) size += (long)steps * inputs[j].Shape.Size;
+        if (size > int.MaxValue) throw new ShapeMismatchException(Name, $"the result would have {size} elements.", inputs[0].Shape);
+        return new TensorSpec(new Shape((int)size), dtype);
+    }
+
+    /// <summary>Where carry <paramref name="carry"/>'s final value starts in the result.</summary>
+    internal static int FinalOffset(IReadOnlyList<TensorSpec> carries, int carry)
+    {
+        int offset = 0;
+        for (int i = 0; i < carry; i++) offset += carries[i].Shape.Size;
+        return offset;
+    }
+
+    /// <summary>Where carry <paramref name="carry"/>'s stacked values start in the result (it must be stacked).</summary>
+    internal int StackedOffset(IReadOnlyList<TensorSpec> carries, int steps, int carry)
+    {
+        int offset = FinalOffset(carries, carries.Count);
+        foreach (int j in Stacked)
+        {
+            if (j == carry) return offset;
+            offset += steps * carries[j].Shape.Size;
+        }
+        throw new ArgumentException($"Scan: carry {carry} is not stacked.");
+    }
+
+    /// <summary>
+    /// Cuts a piece out of a Scan's result <paramref name="result"/> made from <paramref name="inputs"/>: the final value
+    /// of carry <paramref name="carry"/> (its shape), or with <paramref name="stacked"/> its values after every step
+    /// <c>(T, ...shape)</c>.
+    /// </summary>
+    public static Tensor Part(Tensor result, ScanOp op, IReadOnlyList<Tensor> inputs, int carry, bool stacked)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var carries = new TensorSpec[op.CarryCount];
+        for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
+        int steps = Steps(inputs[op.CarryCount].Spec);
+        var shape = carries[carry].Shape;
+        if (!stacked) return Ops.Reshape(Ops.Slice(result, [FinalOffset(carries, carry)], [shape.Size]), shape);
+        return Ops.Reshape(Ops.Slice(result, [op.StackedOffset(carries, steps, carry)], [steps * shape.Size]), new Shape([steps, .. shape.ToArray()]));
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    {
+        var result = output.Allocate(zeroed: false);
+        var runner = Interlocked.Exchange(ref _runner, null);
+        if (runner is null || !runner.Fits(inputs)) runner = new ScanRunner(this, inputs);
+        runner.Run(inputs, result);
+        Interlocked.CompareExchange(ref _runner, runner, null);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output)
+    {
+        var all = new bool[inputs.Count];
+        Array.Fill(all, true);
+        return ScanGradient.Of(this, outputGradient, inputs, output, all);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor?[] Gradient(Tensor outputGradient, IReadOnlyList<Tensor> inputs, Tensor output, ReadOnlySpan<bool> needed)
+        => ScanGradient.Of(this, outputGradient, inputs, output, needed.ToArray());
+
+    /// <summary>
+    /// Traces <paramref name="body"/> (carries, one step of each sequence → next carries) and applies the loop to
+    /// <paramref name="carries"/> and <paramref name="sequences"/>. Returns the op (for <see cref="Part"/>), the inputs it
+    /// was applied to (captured tensors appended) and its flat result.
+    /// </summary>
+    public static (ScanOp Op, Tensor[] Inputs, Tensor Result) Apply(Func<Tensor[], Tensor[]> body, IReadOnlyList<Tensor> carries, IReadOnlyList<Tensor> sequences, bool reverse = false, int[]? stacked = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(carries);
+        ArgumentNullException.ThrowIfNull(sequences);
+        var specs = new List<TensorSpec>();
+        var names = new List<string>();
+        for (int i = 0; i < carries.Count; i++) { specs.Add(carries[i].Spec); names.Add($"carry{i}"); }
+        for (int q = 0; q < sequences.Count; q++)
+        {
+            var s = sequences[q].Shape;
+            if (s.Rank < 1) throw new ShapeMismatchException(OpName, $"sequence {q} must have a time axis, got a scalar.", s);
+            specs.Add(new TensorSpec(new Shape([.. s.ToArray()[1..]]), sequences[q].DType));
+            names.Add($"step{q}");
+        }
+        var (graph, captured) = ScanBody.Trace(body, specs, names);
+        var op = new ScanOp(graph, carries.Count, sequences.Count, reverse, stacked ?? [.. Enumerable.Range(0, carries.Count)]);
+        Tensor[] inputs = [.. carries, .. sequences, .. captured];
+        return (op, inputs, OpRunner.Run(op, inputs));
+    }
+}

@@ -1,0 +1,121 @@
+namespace LayerGen.Graphs;
+
+/// <summary>
+/// Runs a <see cref="ScanOp"/>'s loop for one set of input specs: the body as an <see cref="ExecutionPlan"/>, buffers
+/// for the carries and for one step of each sequence, made once; each step copies its slices in, runs the plan and
+/// copies the next carries out (and into the result's stacked rows). Nothing is allocated per step or per run. Not
+/// thread-safe: the op lends it to one run at a time.
+/// </summary>
+internal sealed class ScanRunner
+{
+    private readonly ScanOp _op;
+    private readonly TensorSpec[] _specs;
+    private readonly ExecutionPlan _plan;
+    private readonly Tensor[] _arguments;
+    private readonly Tensor[] _carries;
+    private readonly Tensor[] _slices;
+    private readonly Tensor?[] _variableCopies;
+    private readonly int[] _finalOffsets;
+    private readonly int[] _stackedOffsets;
+    private readonly int _steps;
+
+    public ScanRunner(ScanOp op, ReadOnlySpan<Tensor> inputs)
+    {
+        _op = op;
+        int k = op.CarryCount, m = op.SequenceCount;
+        _specs = new TensorSpec[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) _specs[i] = inputs[i].Spec;
+        var planSpecs = new TensorSpec[inputs.Length];
+        _carries = new Tensor[k];
+        _slices = new Tensor[m];
+        _arguments = new Tensor[inputs.Length];
+        for (int i = 0; i < k; i++)
+        {
+            planSpecs[i] = _specs[i];
+            _carries[i] = Tensor.Zeros(_specs[i].Shape, _specs[i].DType);
+            _arguments[i] = _carries[i];
+        }
+        for (int q = 0; q < m; q++)
+        {
+            var s = _specs[k + q];
+            planSpecs[k + q] = new TensorSpec(new Shape([.. s.Shape.ToArray()[1..]]), s.DType);
+            _slices[q] = Tensor.Zeros(planSpecs[k + q].Shape, s.DType);
+            _arguments[k + q] = _slices[q];
+        }
+        // Captured variables are copied once per run into buffers of the runner: the body reads plain tensors at every step.
+        _variableCopies = new Tensor?[inputs.Length];
+        for (int c = k + m; c < inputs.Length; c++)
+        {
+            planSpecs[c] = _specs[c];
+            if (inputs[c].IsMutable) _variableCopies[c] = Tensor.Zeros(_specs[c].Shape, _specs[c].DType);
+        }
+        _plan = ExecutionPlan.Create(op.Body, planSpecs);
+        _steps = ScanOp.Steps(_specs[k]);
+        var carrySpecs = _specs[..k];
+        _finalOffsets = new int[k];
+        _stackedOffsets = new int[k];
+        for (int i = 0; i < k; i++)
+        {
+            _finalOffsets[i] = ScanOp.FinalOffset(carrySpecs, i);
+            _stackedOffsets[i] = op.Stacked.Contains(i) ? op.StackedOffset(carrySpecs, _steps, i) : -1;
+        }
+    }
+
+    /// <summary>Whether the inputs have the specs this runner was made for.</summary>
+    public bool Fits(ReadOnlySpan<Tensor> inputs)
+    {
+        if (inputs.Length != _specs.Length) return false;
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i].Spec != _specs[i]) return false;
+        return true;
+    }
+
+    /// <summary>Runs the loop on <paramref name="inputs"/> into <paramref name="result"/> (the op's flat output).</summary>
+    public void Run(ReadOnlySpan<Tensor> inputs, Tensor result)
+    {
+        int k = _op.CarryCount, m = _op.SequenceCount;
+        for (int i = 0; i < k; i++) Copy(inputs[i], 0, _carries[i], 0, _carries[i].Shape.Size);
+        for (int c = k + m; c < inputs.Length; c++)
+        {
+            if (_variableCopies[c] is { } copy)
+            {
+                Copy(inputs[c], 0, copy, 0, copy.Shape.Size);
+                _arguments[c] = copy;
+            }
+            else _arguments[c] = inputs[c];
+        }
+        for (int s = 0; s < _steps; s++)
+        {
+            int t = _op.Reverse ? _steps - 1 - s : s;
+            for (int q = 0; q < m; q++)
+            {
+                int size = _slices[q].Shape.Size;
+                Copy(inputs[k + q], t * size, _slices[q], 0, size);
+            }
+            var outputs = _plan.RunAll(_arguments);
+            for (int i = 0; i < k; i++)
+            {
+                int size = _carries[i].Shape.Size;
+                Copy(outputs[i], 0, _carries[i], 0, size);
+                if (_stackedOffsets[i] >= 0) Copy(_carries[i], 0, result, _stackedOffsets[i] + t * size, size);
+            }
+        }
+        for (int i = 0; i < k; i++) Copy(_carries[i], 0, result, _finalOffsets[i], _carries[i].Shape.Size);
+        // Do not keep the caller's captured tensors alive.
+        for (int c = k + m; c < inputs.Length; c++) _arguments[c] = null!;
+    }
+
+    private static void Copy(Tensor source, int sourceOffset, Tensor target, int targetOffset, int count)
+    {
+        switch (source.DType)
+        {
+            case DType.Float32: source.Lend<float>().Slice(sourceOffset, count).CopyTo(target.Lend<float>().Slice(targetOffset, count)); break;
+            case DType.Float64: source.Lend<double>().Slice(sourceOffset, count).CopyTo(target.Lend<double>().Slice(targetOffset, count)); break;
+            case DType.Int32: source.Lend<int>().Slice(sourceOffset, count).CopyTo(target.Lend<int>().Slice(targetOffset, count)); break;
+            case DType.Int64: source.Lend<long>().Slice(sourceOffset, count).CopyTo(target.Lend<long>().Slice(targetOffset, count)); break;
+            default: source.Lend<bool>().Slice(sourceOffset, count).CopyTo(target.Lend<bool>().Slice(targetOffset, count)); break;
+        }
+        GC.KeepAlive(source);
+        GC.KeepAlive(target);
+    }
+}

@@ -1,0 +1,45 @@
+namespace LayerGen.Graphs;
+
+/// <summary>
+/// The loop op (<see cref="ScanOp"/>, <c>src/Runtime/Graphs/ControlFlow/</c>) as ONNX <c>Scan</c>: the body becomes the
+/// node's subgraph (captured inputs read the enclosing graph's values by name), reversed loops set the scan input
+/// directions, stacked carries are scan outputs (prepended when reversed, so rows stay in sequence order), and the
+/// final states and scan outputs are flattened and concatenated into the op's one flat result.
+/// </summary>
+internal static class OnnxControlFlowMappings
+{
+#pragma warning disable CA2255 // registration is what module initializers are for
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Register()
+    {
+        OnnxOpMappings.Register<ScanOp>(ScanOp.OpName, Scan);
+    }
+#pragma warning restore CA2255
+
+    private static void Scan(ScanOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+    {
+        int k = op.CarryCount, m = op.SequenceCount;
+        var inputs = node.Inputs;
+        var captured = inputs.Skip(k + m).ToArray();
+        var bodyOutputs = new List<int>(op.Body.OutputIds);
+        foreach (int j in op.Stacked) bodyOutputs.Add(op.Body.OutputIds[j]);
+        var body = emitter.Subgraph(op.Body, k + m, captured, bodyOutputs);
+        long direction = op.Reverse ? 1 : 0;
+        var outputs = new List<string>();
+        for (int i = 0; i < k; i++) outputs.Add(emitter.Temp("scan_final"));
+        foreach (int j in op.Stacked) outputs.Add(emitter.Temp("scan_stacked"));
+        emitter.Node("Scan", [.. inputs.Take(k + m)], outputs,
+            ("body", body),
+            ("num_scan_inputs", (long)m),
+            ("scan_input_directions", Enumerable.Repeat(direction, m).ToArray()),
+            ("scan_output_directions", Enumerable.Repeat(direction, op.Stacked.Count).ToArray()));
+        var flat = emitter.Const("flat", [-1]);
+        var parts = outputs.Select(o =>
+        {
+            var f = emitter.Temp("scan_flat");
+            emitter.Node("Reshape", [o, flat], f);
+            return f;
+        }).ToArray();
+        emitter.Node("Concat", parts, node.Output, ("axis", 0L));
+    }
+}

@@ -17,6 +17,7 @@ internal sealed partial class Trainer
     private Mean[]? _outputLossTrackers;
     private bool _outputMetricsResolved;
     private bool _perOutputCompile;
+    private bool _perOutputMetricsGiven;
     /// <summary>
     /// For each per-output compile argument given as a dictionary (Keras writes it back as one), the output names it held,
     /// in the caller's order; null where a list (or nothing) was given.
@@ -32,8 +33,8 @@ internal sealed partial class Trainer
     /// <summary>The weight of each output's loss in the total (Keras's <c>loss_weights</c>), or null (all 1).</summary>
     public IReadOnlyList<double>? LossWeights => _lossWeights;
 
-    /// <summary>The metrics of each output, when compiled per output; else null.</summary>
-    public IReadOnlyList<IReadOnlyList<Metric>>? OutputMetrics => _perOutputCompile && _outputMetrics is { } m ? m : null;
+    /// <summary>The metrics of each output, when compiled per output with metrics; else null (Keras's <c>metrics=None</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<Metric>>? OutputMetrics => _perOutputCompile && _perOutputMetricsGiven && _outputMetrics is { } m ? m : null;
 
     /// <summary>The weighted metrics of each output (they receive the sample weights), or null.</summary>
     public IReadOnlyList<IReadOnlyList<Metric>>? OutputWeightedMetrics => _outputWeightedMetrics;
@@ -79,6 +80,7 @@ internal sealed partial class Trainer
         if (weightedMetrics is not null) CheckCount("weighted metric lists", weightedMetrics.Count, names);
         Compile(optimizer, (Loss?)null, null);
         _perOutputCompile = true;
+        _perOutputMetricsGiven = metrics is not null;
         _outputLosses = [.. loss];
         _lossWeights = lossWeights is null ? null : [.. lossWeights];
         _outputMetrics = [.. Enumerable.Range(0, n).Select(i => metrics?[i] is { } l ? new List<Metric>(l) : new List<Metric>())];

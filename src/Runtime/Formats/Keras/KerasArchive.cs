@@ -344,7 +344,7 @@ public static class KerasArchive
         return new JsonObject
         {
             ["optimizer"] = model.Optimizer!.Serialize(),
-            ["loss"] = model.OutputLosses is { } losses ? PerOutputNode(losses, keys.Loss, names, l => l?.Serialize()) : model.Loss?.Serialize(),
+            ["loss"] = model.OutputLosses is { } losses ? PerOutputNode(losses, keys.Loss, names, l => l?.ToCompileConfig()) : model.Loss?.ToCompileConfig(),
             ["loss_weights"] = model.LossWeights is { } weights ? PerOutputNode(weights, keys.LossWeights, names, w => JsonValue.Create(w)) : null,
             ["metrics"] = model.OutputMetrics is { } perOutput ? PerOutputNode(perOutput, keys.Metrics, names, MetricList)
                 : model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
@@ -436,7 +436,7 @@ public static class KerasArchive
             var other => throw new KerasFormatException($"compile_config: cannot read the optimizer {other.ToJsonString()}."),
         };
         var losses = PerOutput(compile["loss"], names, "loss", ReadLoss, repeatSingle: true) ?? new Loss?[names.Count];
-        var weights = PerOutput(compile["loss_weights"], names, "loss_weights", n => Config.TryGetDouble(n, out var d) ? d
+        var weights = PerOutput(compile["loss_weights"], names, "loss_weights", n => n is null ? 1.0 : Config.TryGetDouble(n, out var d) ? d
             : throw new KerasFormatException($"compile_config: a loss weight must be a number, got {n?.ToJsonString() ?? "null"}."), repeatSingle: false);
         var metrics = PerOutput(compile["metrics"], names, "metrics", ReadMetricList, repeatSingle: false);
         var weightedMetrics = PerOutput(compile["weighted_metrics"], names, "weighted_metrics", ReadMetricList, repeatSingle: false);

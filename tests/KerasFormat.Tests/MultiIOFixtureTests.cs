@@ -126,6 +126,73 @@ public class MultiIOFixtureTests
     }
 
     [Fact]
+    public void DictionaryCompiledModelWritesDictionariesAndOneFitEpochGivesKerasTorchWeights()
+    {
+        // Keras 3.15.1 compiled it with dictionaries of losses, loss weights and metrics (keyed by output name).
+        var c = (JsonObject)ReferenceJson.Value["two_in_two_out_dict"]!;
+        var model = Model.Load(PathOf("two_in_two_out_dict.keras"));
+        Assert.Equal(["out_reg", "out_cls"], model.OutputNames);
+        Assert.Equal([2.0, 0.5], model.LossWeights!);
+        var x = Tensors(c["x"]);
+        var y = model.Predict(x, verbose: 0);
+        Close(ToTensor(((JsonArray)c["y"]!)[0]), y[0]);
+        Close(ToTensor(((JsonArray)c["y"]!)[1]), y[1]);
+
+        // LayerGen writes them back as Keras did: dictionaries with the same keys in the same order.
+        var compile = SavedCompileConfig(model);
+        var keras = (JsonObject)c["compile_config"]!;
+        foreach (var key in new[] { "loss", "loss_weights", "metrics", "weighted_metrics" })
+            Assert.True(JsonNode.DeepEquals(keras[key], compile[key]), $"{key}: LayerGen {compile[key]?.ToJsonString()} != Keras {keras[key]?.ToJsonString()}");
+
+        // A model compiled in C# with dictionaries writes dictionaries too (only the outputs given), and reads them back.
+        var again = Model.Load(PathOf("two_in_two_out_dict.keras"), compile: false);
+        again.Compile(new SGD(), loss: new Dictionary<string, Loss> { ["out_cls"] = "categorical_crossentropy" },
+            lossWeights: new Dictionary<string, double> { ["out_cls"] = 0.25 });
+        var written = SavedCompileConfig(again);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"out_cls": "categorical_crossentropy"}"""), written["loss"]), written["loss"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"out_cls": 0.25}"""), written["loss_weights"]), written["loss_weights"]!.ToJsonString());
+        Assert.Null(written["metrics"]);
+        using (var ms = new MemoryStream())
+        {
+            again.Save(ms);
+            ms.Position = 0;
+            var reread = Model.Load(ms);
+            Assert.Equal([1.0, 0.25], reread.LossWeights!);
+            Assert.Null(reread.OutputLosses![0]);
+            Assert.True(JsonNode.DeepEquals(written["loss"], SavedCompileConfig(reread)["loss"]));
+        }
+
+        // One Fit epoch (one batch of 6, no shuffling) with dictionary validation data, continued from the same file on
+        // Keras 3.11.3 (torch): same logs (val_ included) and weights. class_weight with dictionary targets: Keras's error.
+        var fit = (JsonObject)JsonNode.Parse(File.ReadAllText(PathOf("fit_dict.json")))!;
+        var trained = Model.Load(PathOf("two_in_two_out_dict.keras"));
+        Dictionary<string, Tensor> Inputs(JsonNode? n) { var t = Tensors(n); return new() { ["in_a"] = t[0], ["in_b"] = t[1] }; }
+        Dictionary<string, Tensor> Targets(JsonNode? n) { var t = Tensors(n); return new() { ["out_reg"] = t[0], ["out_cls"] = t[1] }; }
+        var e = Assert.Throws<ArgumentException>(() => trained.Fit(Inputs(fit["x"]), Targets(fit["y"]), verbose: 0, classWeight: new Dictionary<int, double> { [0] = 1, [1] = 2 }));
+        Assert.StartsWith(fit["class_weight_error"]!.GetValue<string>(), e.Message);
+        var history = trained.Fit(Inputs(fit["x"]), Targets(fit["y"]), batchSize: 6, epochs: 1, verbose: 0, shuffle: false,
+            validationData: (Inputs(fit["validation_x"]), Targets(fit["validation_y"])));
+        var kerasLogs = (JsonObject)fit["logs"]!;
+        Assert.Equal(kerasLogs.Select(kv => kv.Key).Order(), history.Values.Keys.Order());
+        foreach (var (key, value) in kerasLogs)
+            Assert.True(Math.Abs(value!.GetValue<double>() - history.Values[key][^1]) < 1e-4, $"{key}: Keras {value} LayerGen {history.Values[key][^1]}");
+        var weights = (JsonObject)fit["weights"]!;
+        foreach (var layer in trained.Layers.Where(l => l.Variables.Count > 0))
+            foreach (var v in layer.Variables)
+                Close(ToTensor(weights[layer.Name + "/" + v.Name]), v.Value(), 1e-5f);
+    }
+
+    private static JsonObject SavedCompileConfig(Model model)
+    {
+        using var saved = new MemoryStream();
+        model.Save(saved);
+        saved.Position = 0;
+        using var zip = new ZipArchive(saved, ZipArchiveMode.Read);
+        using var r = new StreamReader(zip.GetEntry("config.json")!.Open());
+        return (JsonObject)JsonNode.Parse(r.ReadToEnd())!["compile_config"]!;
+    }
+
+    [Fact]
     public void CompileFalseLoadsAModelWhoseCompileConfigCannotBeRebuilt()
     {
         var path = Path.Combine(Path.GetTempPath(), $"multiio-{Guid.NewGuid():N}.keras");
@@ -200,6 +267,17 @@ public class MultiIOFixtureTests
             Close(y[0], y2[0], 0);
             Close(y[1], y2[1], 0);
             Assert.Equal([1.0, 0.5], again.LossWeights!);
+
+            // The same model compiled with dictionaries (written as dictionaries, as Keras does).
+            model.Compile(new Adam(learningRate: 0.01), loss: new Dictionary<string, Loss> { ["out_cls"] = "categorical_crossentropy", ["out_reg"] = "mse" },
+                lossWeights: new Dictionary<string, double> { ["out_reg"] = 2.0, ["out_cls"] = 0.5 },
+                metrics: new Dictionary<string, IReadOnlyList<Metric>> { ["out_reg"] = ["mae"] });
+            model.Save(Path.Combine(dir, "layergen_two_in_two_out_dict.keras"));
+            File.WriteAllText(Path.Combine(dir, "layergen_two_in_two_out_dict.json"), json.ToJsonString());
+            var dict = Model.Load(Path.Combine(dir, "layergen_two_in_two_out_dict.keras"));
+            Assert.Equal([2.0, 0.5], dict.LossWeights!);
+            Assert.Equal(["mae"], dict.OutputMetrics![0].Select(m => m.Name));
+            Assert.Empty(dict.OutputMetrics![1]);
         }
         finally
         {

@@ -156,8 +156,12 @@ public class NormalizationLayerTests
         var fromKeras = (Normalization)LayerRegistry.Deserialize((JsonObject)JsonNode.Parse(
             """{"module": "keras.layers", "class_name": "Normalization", "config": {"name": "n", "axis": -1, "invert": false, "mean": 2.0, "variance": 4.0}, "registered_name": null}""")!);
         Assert.Equal([0f, 0.5f], fromKeras.Invoke(Tensor.From<float>([2, 3], new Shape(1, 2))).ToFloatArray());
+        // Nested lists (one dimension per kept axis, as Keras writes them) are read and written back as given.
+        var nested = (Normalization)LayerRegistry.Deserialize((JsonObject)JsonNode.Parse(
+            """{"module": "keras.layers", "class_name": "Normalization", "config": {"name": "n", "axis": [1, 2], "mean": [[1.0]], "variance": [[1.0]]}, "registered_name": null}""")!);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("[[1.0]]"), nested.GetConfig()["mean"]), nested.GetConfig()["mean"]!.ToJsonString());
         Assert.Throws<ConfigException>(() => LayerRegistry.Deserialize((JsonObject)JsonNode.Parse(
-            """{"module": "keras.layers", "class_name": "Normalization", "config": {"name": "n", "axis": [1, 2], "mean": [[1.0]], "variance": [[1.0]]}, "registered_name": null}""")!));
+            """{"module": "keras.layers", "class_name": "Normalization", "config": {"name": "n", "axis": [1, 2], "mean": [[1.0], 2.0], "variance": [[1.0], [1.0]]}, "registered_name": null}""")!));
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>

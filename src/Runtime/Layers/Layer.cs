@@ -375,6 +375,15 @@ public abstract partial class Layer : Module
         DeferredRestores.Apply(this);
     }
 
+    /// <summary>
+    /// Adds <paramref name="shape"/> under <paramref name="name"/> to a build config recorded as <c>shapes_dict</c>: a shape
+    /// a layer learns on its first call after <c>Build</c> (Keras's MultiHeadAttention records <c>key_shape</c> when called with a key).
+    /// </summary>
+    private protected void RecordBuildShape(string name, Shape shape)
+    {
+        if (_buildConfig?["shapes_dict"] is JsonObject dict) dict[name] = Config.Write(shape);
+    }
+
     /// <summary>Marks a layer built without a <c>Build</c> call (models and layers with nothing to build).</summary>
     private protected void MarkBuilt(JsonObject? buildConfig, bool lockState)
     {

@@ -7,18 +7,33 @@ namespace LayerGen.Models;
 /// </summary>
 internal interface IModelTrainer
 {
-    /// <summary>The default <see cref="Model.ComputeLoss"/>.</summary>
+    /// <summary>The default <see cref="Model.ComputeLoss(Tensor, Tensor?, Tensor, Tensor?)"/>.</summary>
     Tensor ComputeLoss(Tensor x, Tensor? y, Tensor yPred, Tensor? sampleWeight);
 
-    /// <summary>The default <see cref="Model.ComputeMetrics"/>.</summary>
+    /// <summary>The default <see cref="Model.ComputeMetrics(Tensor, Tensor?, Tensor, Tensor, Tensor?)"/>.</summary>
     Dictionary<string, double> ComputeMetrics(Tensor x, Tensor? y, Tensor yPred, Tensor loss, Tensor? sampleWeight);
 
-    /// <summary>The default <see cref="Model.TrainStep"/>.</summary>
+    /// <summary>The default <see cref="Model.TrainStep(Tensor, Tensor?, Tensor?)"/>.</summary>
     Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight);
 
-    /// <summary>The default <see cref="Model.TestStep"/>.</summary>
+    /// <summary>The default <see cref="Model.TestStep(Tensor, Tensor?, Tensor?)"/>.</summary>
     Dictionary<string, double> TestStep(Tensor x, Tensor? y, Tensor? sampleWeight);
 
-    /// <summary>The default <see cref="Model.PredictStep"/>.</summary>
+    /// <summary>The default <see cref="Model.PredictStep(Tensor)"/>.</summary>
     Tensor PredictStep(Tensor x);
+
+    /// <summary>The default <see cref="Model.ComputeLoss(Tensor[], Tensor[], Tensor[], Tensor?[])"/>.</summary>
+    Tensor ComputeLoss(Tensor[] x, Tensor[] y, Tensor[] yPred, Tensor?[]? sampleWeight);
+
+    /// <summary>The default <see cref="Model.ComputeMetrics(Tensor[], Tensor[], Tensor[], Tensor, Tensor?[])"/>.</summary>
+    Dictionary<string, double> ComputeMetrics(Tensor[] x, Tensor[] y, Tensor[] yPred, Tensor loss, Tensor?[]? sampleWeight);
+
+    /// <summary>The default <see cref="Model.TrainStep(Tensor[], Tensor[], Tensor?[])"/>.</summary>
+    Dictionary<string, double> TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight);
+
+    /// <summary>The default <see cref="Model.TestStep(Tensor[], Tensor[], Tensor?[])"/>.</summary>
+    Dictionary<string, double> TestStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight);
+
+    /// <summary>The default <see cref="Model.PredictStep(Tensor[])"/>.</summary>
+    Tensor[] PredictStep(Tensor[] x);
 }

@@ -72,8 +72,8 @@ public partial class Model
 
     /// <summary>
     /// One training step (Keras's <c>train_step</c>): forward pass with <c>training: true</c> under a
-    /// gradient tape, <see cref="ComputeLoss"/>, gradients, the optimizer's update (constraints
-    /// applied after it), then <see cref="ComputeMetrics"/>. Override it for a custom training loop.
+    /// gradient tape, <see cref="ComputeLoss(Tensor, Tensor?, Tensor, Tensor?)"/>, gradients, the optimizer's update (constraints
+    /// applied after it), then <see cref="ComputeMetrics(Tensor, Tensor?, Tensor, Tensor, Tensor?)"/>. Override it for a custom training loop.
     /// </summary>
     public virtual Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight)
         => Trainer.TrainStep(x, y, sampleWeight);
@@ -89,7 +89,42 @@ public partial class Model
     public virtual Tensor PredictStep(Tensor x) => Trainer.PredictStep(x);
 
     /// <summary>
-    /// The model's inference (<see cref="PredictStep"/>, <c>training: false</c>) traced for inputs of exactly
+    /// The total loss of a batch of a model with several inputs or outputs (Keras's <c>compute_loss</c> with structured
+    /// data): each output's compiled loss of <paramref name="y"/> and <paramref name="yPred"/> (weighted by that output's
+    /// <paramref name="sampleWeight"/>) times its loss weight, summed, plus the layers' <see cref="Layer.Losses"/>. The
+    /// default also keeps each output's loss for <see cref="ComputeMetrics(Tensor[], Tensor[], Tensor[], Tensor, Tensor?[])"/>
+    /// (the <c>&lt;output&gt;_loss</c> logs), as Keras's compiled loss tracks them.
+    /// </summary>
+    public virtual Tensor ComputeLoss(Tensor[] x, Tensor[] y, Tensor[] yPred, Tensor?[]? sampleWeight)
+        => Trainer.ComputeLoss(x, y, yPred, sampleWeight);
+
+    /// <summary>
+    /// Updates the loss trackers (total and, from the last <see cref="ComputeLoss(Tensor[], Tensor[], Tensor[], Tensor?[])"/>,
+    /// per output) and the per-output metrics, and returns the running results (<c>loss</c>, <c>&lt;output&gt;_loss</c>,
+    /// <c>&lt;output&gt;_&lt;metric&gt;</c>).
+    /// </summary>
+    public virtual Dictionary<string, double> ComputeMetrics(Tensor[] x, Tensor[] y, Tensor[] yPred, Tensor loss, Tensor?[]? sampleWeight)
+        => Trainer.ComputeMetrics(x, y, yPred, loss, sampleWeight);
+
+    /// <summary>
+    /// One training step on several inputs and targets (Keras's <c>train_step(data)</c> with <c>data = (x, y, sample_weight)</c>
+    /// structures: one array per input, per output, per output's weights, in the order of <see cref="Inputs"/> and
+    /// <see cref="Outputs"/>; dictionaries given to <c>Fit</c> arrive here in that order). The default traces and plans the step
+    /// per signature, as <see cref="TrainStep(Tensor, Tensor?, Tensor?)"/> does. Override it for a custom training loop over
+    /// such a model: <c>Fit</c>, <c>TrainOnBatch</c> and their array and dictionary overloads call the override.
+    /// </summary>
+    public virtual Dictionary<string, double> TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight)
+        => Trainer.TrainStep(x, y, sampleWeight);
+
+    /// <summary>One evaluation step on several inputs and targets (Keras's <c>test_step(data)</c>); overridable like <see cref="TrainStep(Tensor[], Tensor[], Tensor?[])"/>.</summary>
+    public virtual Dictionary<string, double> TestStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight)
+        => Trainer.TestStep(x, y, sampleWeight);
+
+    /// <summary>One prediction step on several inputs (Keras's <c>predict_step</c>): every output, planned per input signature by default; the results are the caller's.</summary>
+    public virtual Tensor[] PredictStep(Tensor[] x) => Trainer.PredictStep(x);
+
+    /// <summary>
+    /// The model's inference (<see cref="PredictStep(Tensor)"/>, <c>training: false</c>) traced for inputs of exactly
     /// <paramref name="input"/> and prepared as an <see cref="ExecutionPlan"/>, as Keras traces its
     /// <c>predict_function</c>: planned buffers, dense layers fused with their bias and activation, nothing
     /// allocated per run once warm. The plan reads the model's variables at each run (training later is seen);

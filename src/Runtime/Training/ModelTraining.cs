@@ -98,17 +98,25 @@ public static class ModelTraining
 
         /// <summary>
         /// Trains on inputs and targets keyed by input and output name (Keras's dictionaries; a missing or unknown name is an
-        /// error listing the model's names); <paramref name="sampleWeight"/> keyed by output name. See the array overload.
+        /// error listing the model's names); <paramref name="sampleWeight"/> keyed by output name; <paramref name="validationData"/>
+        /// dictionaries too, evaluated every <paramref name="validationFreq"/> epochs. <paramref name="classWeight"/> is refused as
+        /// Keras 3.15 refuses it for targets given as a structure ("`class_weight` is only supported for Models with a single
+        /// output."): give per-output sample weights instead. See the array overload.
         /// </summary>
         public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int? batchSize = null, int epochs = 1, int verbose = 1,
             IEnumerable<Callback>? callbacks = null, double validationSplit = 0, bool shuffle = true,
-            IReadOnlyDictionary<string, Tensor>? sampleWeight = null, int initialEpoch = 0, int? stepsPerEpoch = null)
+            IReadOnlyDictionary<string, Tensor>? sampleWeight = null, int initialEpoch = 0, int? stepsPerEpoch = null,
+            (IReadOnlyDictionary<string, Tensor> X, IReadOnlyDictionary<string, Tensor> Y)? validationData = null,
+            IReadOnlyDictionary<int, double>? classWeight = null, int validationFreq = 1, int? validationBatchSize = null)
         {
             var t = Trainer.Of(model);
-            Tensor?[]? sw = sampleWeight is null ? null : [.. t.OutputNames.Select(n => sampleWeight.TryGetValue(n, out var w) ? w : null)];
-            if (sampleWeight is not null) _ = t.FromDictionary(sampleWeight.Concat(t.OutputNames.Where(n => !sampleWeight.ContainsKey(n)).Select(n => new KeyValuePair<string, Tensor>(n, null!))).ToDictionary(), t.OutputNames, "output");
+            if (classWeight is not null)
+                throw new ArgumentException($"`class_weight` is only supported for Models with a single output. Model \"{model.Name}\" was given its targets as a dictionary {Trainer.PythonList(y.Keys)}; give per-output sample weights instead.", nameof(classWeight));
+            Tensor?[]? sw = sampleWeight is null ? null : t.SampleWeightsFromDictionary(sampleWeight);
+            (Tensor[] X, Tensor[] Y)? validation = validationData is { } vd
+                ? (t.FromDictionary(vd.X, t.InputNames, "input"), t.FromDictionary(vd.Y, t.OutputNames, "output")) : null;
             return t.Fit(t.FromDictionary(x, t.InputNames, "input"), t.FromDictionary(y, t.OutputNames, "output"), batchSize, epochs, verbose, callbacks,
-                validationSplit, null, shuffle, null, sw, initialEpoch, stepsPerEpoch);
+                validationSplit, validation, shuffle, null, sw, initialEpoch, stepsPerEpoch, validationFreq, validationBatchSize);
         }
 
         /// <inheritdoc cref="Trainer.Evaluate(Tensor[], Tensor[], int?, int, Tensor?[], IEnumerable{Callback}?)"/>

@@ -17,6 +17,15 @@ internal sealed partial class Trainer
     private Mean[]? _outputLossTrackers;
     private bool _outputMetricsResolved;
     private bool _perOutputCompile;
+    private bool _perOutputMetricsGiven;
+    /// <summary>
+    /// For each per-output compile argument given as a dictionary (Keras writes it back as one), the output names it held,
+    /// in the caller's order; null where a list (or nothing) was given.
+    /// </summary>
+    internal readonly record struct CompileKeys(string[]? Loss, string[]? LossWeights, string[]? Metrics, string[]? WeightedMetrics);
+
+    /// <summary>Which per-output compile arguments were dictionaries (compile_config writes them as dictionaries, as Keras does).</summary>
+    internal CompileKeys PerOutputKeys { get; set; }
 
     /// <summary>The loss of each output, when compiled per output (a list or a dictionary of losses); else null.</summary>
     public IReadOnlyList<Loss?>? OutputLosses => _perOutputCompile ? _outputLosses : null;
@@ -24,8 +33,8 @@ internal sealed partial class Trainer
     /// <summary>The weight of each output's loss in the total (Keras's <c>loss_weights</c>), or null (all 1).</summary>
     public IReadOnlyList<double>? LossWeights => _lossWeights;
 
-    /// <summary>The metrics of each output, when compiled per output; else null.</summary>
-    public IReadOnlyList<IReadOnlyList<Metric>>? OutputMetrics => _perOutputCompile && _outputMetrics is { } m ? m : null;
+    /// <summary>The metrics of each output, when compiled per output with metrics; else null (Keras's <c>metrics=None</c>).</summary>
+    public IReadOnlyList<IReadOnlyList<Metric>>? OutputMetrics => _perOutputCompile && _perOutputMetricsGiven && _outputMetrics is { } m ? m : null;
 
     /// <summary>The weighted metrics of each output (they receive the sample weights), or null.</summary>
     public IReadOnlyList<IReadOnlyList<Metric>>? OutputWeightedMetrics => _outputWeightedMetrics;
@@ -39,6 +48,7 @@ internal sealed partial class Trainer
         _outputLossTrackers = null;
         _outputMetricsResolved = false;
         _perOutputCompile = false;
+        PerOutputKeys = default;
     }
 
     private string[] OutputNamesOrIndices(int count)
@@ -70,6 +80,7 @@ internal sealed partial class Trainer
         if (weightedMetrics is not null) CheckCount("weighted metric lists", weightedMetrics.Count, names);
         Compile(optimizer, (Loss?)null, null);
         _perOutputCompile = true;
+        _perOutputMetricsGiven = metrics is not null;
         _outputLosses = [.. loss];
         _lossWeights = lossWeights is null ? null : [.. lossWeights];
         _outputMetrics = [.. Enumerable.Range(0, n).Select(i => metrics?[i] is { } l ? new List<Metric>(l) : new List<Metric>())];
@@ -92,6 +103,8 @@ internal sealed partial class Trainer
             lossWeights is null ? null : ByOutputName(lossWeights, names, "loss_weights", w => w, 1.0),
             metrics is null ? null : ByOutputName(metrics, names, "metrics", m => (IReadOnlyList<Metric>?)m, null),
             weightedMetrics is null ? null : ByOutputName(weightedMetrics, names, "weighted_metrics", m => (IReadOnlyList<Metric>?)m, null));
+        PerOutputKeys = new CompileKeys([.. loss.Keys], lossWeights is null ? null : [.. lossWeights.Keys],
+            metrics is null ? null : [.. metrics.Keys], weightedMetrics is null ? null : [.. weightedMetrics.Keys]);
     }
 
     private static TOut[] ByOutputName<TIn, TOut>(IReadOnlyDictionary<string, TIn> values, IReadOnlyList<string> names, string what, Func<TIn, TOut> convert, TOut missing)
@@ -135,6 +148,17 @@ internal sealed partial class Trainer
             result[i] = data.TryGetValue(names[i], out var t) ? t
                 : throw new ArgumentException($"Missing data for {kind} \"{names[i]}\". You passed a data dictionary with keys {PythonList(data.Keys)}. Expected the following keys: {PythonList(names)}.", kind == "input" ? "x" : "y");
         return result;
+    }
+
+    /// <summary>Sample weights keyed by output name, one per output in order (null for an output left out); an unknown name is an error listing the outputs.</summary>
+    internal Tensor?[] SampleWeightsFromDictionary(IReadOnlyDictionary<string, Tensor> sampleWeight)
+    {
+        ArgumentNullException.ThrowIfNull(sampleWeight);
+        var names = OutputNames;
+        foreach (var key in sampleWeight.Keys)
+            if (!names.Contains(key))
+                throw new ArgumentException($"Unknown output name \"{key}\" in the sample_weight dictionary. The model's outputs are {PythonList(names)}.", nameof(sampleWeight));
+        return [.. names.Select(n => sampleWeight.TryGetValue(n, out var w) ? w : null)];
     }
 
     /// <summary>The input names (for dictionaries of inputs).</summary>
@@ -262,6 +286,50 @@ internal sealed partial class Trainer
         }
     }
 
+    /// <summary>
+    /// The default <see cref="Model.ComputeLoss(Tensor[], Tensor[], Tensor[], Tensor?[])"/>: the weighted sum of the outputs'
+    /// losses plus the layers' losses; each output's loss is kept for the next <see cref="ComputeMetrics(Tensor[], Tensor[], Tensor[], Tensor, Tensor?[])"/>.
+    /// </summary>
+    public Tensor ComputeLoss(Tensor[] x, Tensor[] y, Tensor[] yPred, Tensor?[]? sampleWeight)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(yPred);
+        RequireCompiled();
+        EnsureOutputs(yPred.Length);
+        CheckTargets(y, yPred.Length);
+        var (total, perOutput) = ComputeLosses(y, yPred, sampleWeight);
+        _lastOutputLosses = perOutput;
+        return total;
+    }
+
+    /// <summary>
+    /// The default <see cref="Model.ComputeMetrics(Tensor[], Tensor[], Tensor[], Tensor, Tensor?[])"/>: the total loss and the
+    /// outputs' losses of the last <see cref="ComputeLoss(Tensor[], Tensor[], Tensor[], Tensor?[])"/> (none when it was not
+    /// called) into the loss trackers, the per-output metrics updated; the running logs.
+    /// </summary>
+    public Dictionary<string, double> ComputeMetrics(Tensor[] x, Tensor[] y, Tensor[] yPred, Tensor loss, Tensor?[]? sampleWeight)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(yPred);
+        ArgumentNullException.ThrowIfNull(loss);
+        EnsureOutputs(yPred.Length);
+        var perOutput = _lastOutputLosses is { } last && last.Length == yPred.Length ? last : new Tensor?[yPred.Length];
+        _lastOutputLosses = null;
+        return UpdateMetrics(x.Length > 0 && x[0].Rank > 0 ? x[0].Shape[0] : 1, loss, perOutput, y, yPred, sampleWeight);
+    }
+
+    /// <summary>The last default ComputeLoss's loss per output (eager tensors, or graph tensors inside a trace), or null.</summary>
+    private Tensor?[]? _lastOutputLosses;
+
+    /// <summary>The outputs' losses the last ComputeLoss kept (and forgets them); all null when an override did not call the default.</summary>
+    private Tensor?[] TakeOutputLosses(int outputs)
+    {
+        var result = _lastOutputLosses is { } last && last.Length == outputs ? last : new Tensor?[outputs];
+        _lastOutputLosses = null;
+        return result;
+    }
+
     /// <summary>One training step on several inputs and targets (Keras's <c>train_step</c> with structured data).</summary>
     public Dictionary<string, double> TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight)
     {
@@ -279,16 +347,16 @@ internal sealed partial class Trainer
         var variables = _trainVariables!;
         Tensor[] yPred;
         Tensor total;
-        Tensor?[] perOutput;
         Tensor?[] grads;
         using (var tape = new GradientTape())
         {
             yPred = model.CallWithTraining(x, training: true);
-            (total, perOutput) = ComputeLosses(y, yPred, sampleWeight);
+            _lastOutputLosses = null;
+            total = model.ComputeLoss(x, y, yPred, sampleWeight);
             grads = tape.Gradient(total, [.. variables]);
         }
         optimizer.Apply(grads, variables, _trainConstraints);
-        return UpdateMetrics(x[0].Shape[0], total, perOutput, y, yPred, sampleWeight);
+        return model.ComputeMetrics(x, y, yPred, total, sampleWeight);
     }
 
     /// <summary>One evaluation step on several inputs and targets.</summary>
@@ -301,8 +369,9 @@ internal sealed partial class Trainer
         var yPred = model.CallWithTraining(x, training: false);
         EnsureOutputs(yPred.Length);
         CheckTargets(y, yPred.Length);
-        var (total, perOutput) = ComputeLosses(y, yPred, sampleWeight);
-        return UpdateMetrics(x[0].Shape[0], total, perOutput, y, yPred, sampleWeight);
+        _lastOutputLosses = null;
+        var total = model.ComputeLoss(x, y, yPred, sampleWeight);
+        return model.ComputeMetrics(x, y, yPred, total, sampleWeight);
     }
 
     // ------------------------------------------------------------------ batch methods
@@ -312,7 +381,7 @@ internal sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(y);
         if (resetMetrics) ResetMultiMetrics();
-        return TrainStep(x, y, WithClassWeights(y, sampleWeight, classWeight));
+        return model.TrainStep(x, y, WithClassWeights(y, sampleWeight, classWeight));
     }
 
     /// <summary>Evaluates one batch of several inputs and targets.</summary>
@@ -320,11 +389,14 @@ internal sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(y);
         if (resetMetrics) ResetMultiMetrics();
-        return TestStep(x, y, sampleWeight);
+        return model.TestStep(x, y, sampleWeight);
     }
 
     /// <summary>The outputs for one batch of several inputs.</summary>
-    public Tensor[] PredictOnBatch(Tensor[] x)
+    public Tensor[] PredictOnBatch(Tensor[] x) => model.PredictStep(x);
+
+    /// <summary>The default <see cref="Model.PredictStep(Tensor[])"/>: every output for one batch, planned per input signature unless run eagerly.</summary>
+    public Tensor[] PredictStep(Tensor[] x)
     {
         CheckInputs(x);
         return PlannedMultiPredict(x) ?? model.CallWithTraining(x, training: false);
@@ -334,7 +406,7 @@ internal sealed partial class Trainer
     {
         if (classWeight is null) return sampleWeight;
         if (y.Length != 1)
-            throw new ArgumentException($"`class_weight` is only supported for Models with a single output; model \"{model.Name}\" has {y.Length}. Give sample_weight per output instead.", nameof(classWeight));
+            throw new ArgumentException($"`class_weight` is only supported for Models with a single output. Model \"{model.Name}\" was given {y.Length} target arrays; give sample_weight per output instead.", nameof(classWeight));
         return [WithClassWeights(y[0], sampleWeight?[0], classWeight)];
     }
 
@@ -398,7 +470,7 @@ internal sealed partial class Trainer
             {
                 cbs.OnTrainBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
                 int start = step * bs, end = Math.Min(n, start + bs);
-                logs = TrainStep(Take(x, order, start, end)!, Take(y, order, start, end)!, Take(sampleWeight, order, start, end));
+                logs = model.TrainStep(Take(x, order, start, end)!, Take(y, order, start, end)!, Take(sampleWeight, order, start, end));
                 cbs.OnTrainBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
                 if (model.StopTraining) break;
             }
@@ -442,7 +514,7 @@ internal sealed partial class Trainer
         {
             cbs.OnTestBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
             int end = Math.Min(n, start + batchSize);
-            logs = TestStep(Take(x, null, start, end)!, Take(y, null, start, end)!, Take(sampleWeight, null, start, end));
+            logs = model.TestStep(Take(x, null, start, end)!, Take(y, null, start, end)!, Take(sampleWeight, null, start, end));
             cbs.OnTestBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
         }
         cbs.OnTestEnd(new Dictionary<string, double>(logs, StringComparer.Ordinal));
@@ -467,7 +539,7 @@ internal sealed partial class Trainer
         {
             cbs.OnPredictBatchBegin(step, empty);
             var batch = Take(x, null, start, Math.Min(n, start + bs))!;
-            parts.Add(PlannedMultiPredict(batch) ?? model.CallWithTraining(batch, training: false));
+            parts.Add(model.PredictStep(batch));
             cbs.OnPredictBatchEnd(step, empty);
         }
         cbs.OnPredictEnd(empty);

@@ -103,7 +103,8 @@ internal sealed partial class Trainer
         for (int i = 0; i < step.GradientOf.Length; i++) grads[step.GradientOf[i]] = outputs[first + i];
         optimizer.Apply(grads, _trainVariables!, _trainConstraints);
         Array.Clear(grads);
-        return UpdateMetrics(x[0].Shape[0], total, perOutput, y, predictions, sampleWeight);
+        _lastOutputLosses = perOutput;
+        return model.ComputeMetrics(x, y, predictions, total, sampleWeight);
     }
 
     /// <summary>The planned multi-output evaluation step, or null.</summary>
@@ -114,7 +115,8 @@ internal sealed partial class Trainer
         var step = GetMultiPlan(_multiTestPlans, x, y, sampleWeight, training: false, ref _multiTestTraceFailure);
         if (step is null) return null;
         var (total, perOutput, predictions) = Unpack(step, RunMulti(step, x, y, sampleWeight), y.Length);
-        return UpdateMetrics(x[0].Shape[0], total, perOutput, y, predictions, sampleWeight);
+        _lastOutputLosses = perOutput;
+        return model.ComputeMetrics(x, y, predictions, total, sampleWeight);
     }
 
     /// <summary>The model's outputs for one batch of several inputs, planned per input signature (copies: the caller's); null: not planned.</summary>
@@ -180,13 +182,17 @@ internal sealed partial class Trainer
             {
                 using var tape = new GradientTape();
                 yPred = model.CallWithTraining(x, training: true);
-                (total, perOutput) = ComputeLosses(y, yPred, sampleWeight);
+                _lastOutputLosses = null;
+                total = model.ComputeLoss(x, y, yPred, sampleWeight);
+                perOutput = TakeOutputLosses(yPred.Length);
                 grads = tape.Gradient(total, [.. variables]);
             }
             else
             {
                 yPred = model.CallWithTraining(x, training: false);
-                (total, perOutput) = ComputeLosses(y, yPred, sampleWeight);
+                _lastOutputLosses = null;
+                total = model.ComputeLoss(x, y, yPred, sampleWeight);
+                perOutput = TakeOutputLosses(yPred.Length);
             }
             var result = new List<Tensor> { total };
             var losses = new List<int>();

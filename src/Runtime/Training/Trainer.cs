@@ -185,8 +185,8 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
 
     /// <summary>
     /// One training step (Keras's <c>train_step</c>): forward pass with <c>training: true</c> under a
-    /// <see cref="GradientTape"/>, <see cref="ComputeLoss"/>, gradients, the optimizer's update (constraints
-    /// applied after it), then <see cref="ComputeMetrics"/>. Override it for a custom training loop.
+    /// <see cref="GradientTape"/>, <see cref="ComputeLoss(Tensor, Tensor?, Tensor, Tensor?)"/>, gradients, the optimizer's update (constraints
+    /// applied after it), then <see cref="ComputeMetrics(Tensor, Tensor?, Tensor, Tensor, Tensor?)"/>. Override it for a custom training loop.
     /// </summary>
     public Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight)
     {

@@ -8,7 +8,10 @@ usage: /root/keras-oracle/run.sh tests/KerasFormat.Tests/Scripts/gen_multiio_fix
            Keras 3.11.3 (torch backend): loads two_in_two_out.keras, builds the same model, loads the file's weights (3.11.3 cannot read 3.15.1's
            configs), runs one train_on_batch on fixed data and
            writes OUTDIR/train_step.json (the batch, the logs, every weight after the step), which LayerGen's test
-           repeats from the same file. (fit does not run on the numpy backend.)
+           repeats from the same file. (fit does not run on the numpy backend.) The same for two_in_two_out_dict.keras
+           (compiled with dictionaries of losses, loss weights and metrics): one fit epoch of one batch with
+           validation_data given as dictionaries, and the error Keras raises for class_weight with dictionary targets,
+           into OUTDIR/fit_dict.json.
        /root/keras-oracle/run.sh tests/KerasFormat.Tests/Scripts/gen_multiio_fixtures.py --check DIR
            loads every .keras file LayerGen wrote into DIR (the reverse direction) and compares its predictions
            with DIR/<name>.json ({"x": [...], "y": [...]}); prints one line per file.
@@ -93,6 +96,26 @@ def two_in_two_out():
     return model
 
 
+def two_in_two_out_dict():
+    """The same graph compiled with dictionaries keyed by output name (Keras writes them back as dictionaries)."""
+    a = keras.Input((4,), name="in_a")
+    b = keras.Input((3,), name="in_b")
+    ha = layers.Dense(5, activation="relu", name="dense")(a)
+    hb = layers.Dense(5, activation="tanh", name="dense_b")(b)
+    joined = layers.Concatenate(name="concatenate")([ha, hb])
+    summed = layers.Add(name="add")([ha, hb])
+    out1 = layers.Dense(2, name="out_reg")(joined)
+    out2 = layers.Dense(3, activation="softmax", name="out_cls")(summed)
+    model = keras.Model([a, b], [out1, out2], name="two_in_two_out_dict")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.5),
+        loss={"out_cls": "categorical_crossentropy", "out_reg": "mse"},
+        loss_weights={"out_reg": 2.0, "out_cls": 0.5},
+        metrics={"out_reg": ["mae"], "out_cls": ["accuracy"]},
+    )
+    return model
+
+
 def batch():
     rng = np.random.default_rng(11)
     xa = rng.normal(size=(6, 4)).astype("float32")
@@ -114,6 +137,51 @@ def write_two_in_two_out(reference):
         "x": [xa.tolist(), xb.tolist()],
         "y": [y1.tolist(), y2.tolist()],
         "compile_config": model.get_compile_config(),
+    }
+
+
+def write_two_in_two_out_dict(reference):
+    keras.utils.clear_session()
+    model = two_in_two_out_dict()
+    seeded_weights(model, 4)
+    xa, xb, _, _ = batch()
+    y1, y2 = model.predict({"in_a": xa, "in_b": xb}, verbose=0)
+    model.save(os.path.join(OUT, "two_in_two_out_dict.keras"))
+    reference["two_in_two_out_dict"] = {
+        "x": [xa.tolist(), xb.tolist()],
+        "y": [y1.tolist(), y2.tolist()],
+        "compile_config": model.get_compile_config(),
+    }
+
+
+def fit_dict():
+    model = two_in_two_out_dict()
+    model.load_weights(os.path.join(OUT, "two_in_two_out_dict.keras"))
+    xa, xb, y1, y2 = batch()
+    rng = np.random.default_rng(12)
+    va = rng.normal(size=(4, 4)).astype("float32")
+    vb = rng.normal(size=(4, 3)).astype("float32")
+    v1 = rng.normal(size=(4, 2)).astype("float32")
+    v2 = np.eye(3, dtype="float32")[rng.integers(0, 3, size=4)]
+    x = {"in_a": xa, "in_b": xb}
+    y = {"out_reg": y1, "out_cls": y2}
+    try:
+        model.fit(x, y, class_weight={0: 1.0, 1: 2.0}, epochs=1, verbose=0)
+        class_weight_error = None
+    except ValueError as e:
+        class_weight_error = str(e)
+    history = model.fit(x, y, batch_size=6, epochs=1, shuffle=False, verbose=0,
+                        validation_data=({"in_a": va, "in_b": vb}, {"out_reg": v1, "out_cls": v2}))
+    return {
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "x": [xa.tolist(), xb.tolist()],
+        "y": [y1.tolist(), y2.tolist()],
+        "validation_x": [va.tolist(), vb.tolist()],
+        "validation_y": [v1.tolist(), v2.tolist()],
+        "logs": {k: float(v[-1]) for k, v in history.history.items()},
+        "class_weight_error": class_weight_error,
+        "weights": {w.path: np.asarray(w.numpy()).tolist() for w in model.weights},
     }
 
 
@@ -160,11 +228,16 @@ if __name__ == "__main__":
         with open(os.path.join(OUT, "train_step.json"), "w") as f:
             json.dump(result, f, indent=1)
         print("logs", result["logs"])
+        result = fit_dict()
+        with open(os.path.join(OUT, "fit_dict.json"), "w") as f:
+            json.dump(result, f, indent=1)
+        print("fit (dict)", result["logs"], "class_weight:", result["class_weight_error"])
     else:
         os.makedirs(OUT, exist_ok=True)
         reference = {"keras": keras.__version__, "backend": keras.backend.backend()}
         write_merges(reference)
         write_two_in_two_out(reference)
+        write_two_in_two_out_dict(reference)
         with open(os.path.join(OUT, "reference.json"), "w") as f:
             json.dump(reference, f, indent=1)
         print("wrote", len(reference) - 2, "models to", OUT)

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using LayerGen.Losses;
 using LayerGen.Metrics;
 using LayerGen.Optimizers;
+using LayerGen.Training;
 
 namespace LayerGen.Formats.Keras;
 
@@ -334,21 +335,40 @@ public static class KerasArchive
 
     // ------------------------------------------------------------------ compile config
 
-    internal static JsonObject CompileConfig(Model model) => new()
+    internal static JsonObject CompileConfig(Model model)
     {
-        ["optimizer"] = model.Optimizer!.Serialize(),
-        ["loss"] = model.OutputLosses is { } losses ? new JsonArray([.. losses.Select(l => (JsonNode?)l?.Serialize())]) : model.Loss?.Serialize(),
-        ["loss_weights"] = model.LossWeights is { } weights ? new JsonArray([.. weights.Select(w => (JsonNode?)JsonValue.Create(w))]) : null,
-        ["metrics"] = model.OutputMetrics is { } perOutput ? MetricLists(perOutput)
-            : model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
-        ["weighted_metrics"] = model.OutputWeightedMetrics is { } weighted ? MetricLists(weighted) : null,
-        ["run_eagerly"] = model.RunEagerly,
-        ["steps_per_execution"] = 1,
-        ["jit_compile"] = false,
-    };
+        // Per-output arguments are written as the user gave them (Keras serializes compile's arguments as they came): a
+        // dictionary keyed by output name when compile took one, else a list with one entry per output.
+        var keys = Trainer.Of(model).PerOutputKeys;
+        var names = model.OutputNames;
+        return new JsonObject
+        {
+            ["optimizer"] = model.Optimizer!.Serialize(),
+            ["loss"] = model.OutputLosses is { } losses ? PerOutputNode(losses, keys.Loss, names, l => l?.ToCompileConfig()) : model.Loss?.ToCompileConfig(),
+            ["loss_weights"] = model.LossWeights is { } weights ? PerOutputNode(weights, keys.LossWeights, names, w => JsonValue.Create(w)) : null,
+            ["metrics"] = model.OutputMetrics is { } perOutput ? PerOutputNode(perOutput, keys.Metrics, names, MetricList)
+                : model.CompiledMetrics.Count == 0 ? null : new JsonArray([.. model.CompiledMetrics.Select(m => m.ToCompileConfig())]),
+            ["weighted_metrics"] = model.OutputWeightedMetrics is { } weighted ? PerOutputNode(weighted, keys.WeightedMetrics, names, MetricList) : null,
+            ["run_eagerly"] = model.RunEagerly,
+            ["steps_per_execution"] = 1,
+            ["jit_compile"] = false,
+        };
+    }
 
-    private static JsonArray MetricLists(IReadOnlyList<IReadOnlyList<Metric>> lists)
-        => new([.. lists.Select(l => (JsonNode?)new JsonArray([.. l.Select(m => m.ToCompileConfig())]))]);
+    /// <summary>One value per output as a list, or, when <paramref name="dictKeys"/> is given, as a dictionary of those outputs.</summary>
+    private static JsonNode PerOutputNode<T>(IReadOnlyList<T> values, string[]? dictKeys, IReadOnlyList<string> names, Func<T, JsonNode?> write)
+    {
+        if (dictKeys is null) return new JsonArray([.. values.Select(write)]);
+        var dict = new JsonObject();
+        foreach (var key in dictKeys)
+        {
+            for (int i = 0; i < names.Count && i < values.Count; i++)
+                if (names[i] == key) { dict[key] = write(values[i]); break; }
+        }
+        return dict;
+    }
+
+    private static JsonNode MetricList(IReadOnlyList<Metric> list) => new JsonArray([.. list.Select(m => (JsonNode?)m.ToCompileConfig())]);
 
     /// <summary>What a <see cref="KerasFormatException"/> about the compile config adds: the way to load the model anyway.</summary>
     internal const string CompileFalseHint = " To load the model without its compile config (Keras's compile=False), use Model.Load(path, compile: false) and compile it yourself.";
@@ -416,12 +436,17 @@ public static class KerasArchive
             var other => throw new KerasFormatException($"compile_config: cannot read the optimizer {other.ToJsonString()}."),
         };
         var losses = PerOutput(compile["loss"], names, "loss", ReadLoss, repeatSingle: true) ?? new Loss?[names.Count];
-        var weights = PerOutput(compile["loss_weights"], names, "loss_weights", n => Config.TryGetDouble(n, out var d) ? d
+        var weights = PerOutput(compile["loss_weights"], names, "loss_weights", n => n is null ? 1.0 : Config.TryGetDouble(n, out var d) ? d
             : throw new KerasFormatException($"compile_config: a loss weight must be a number, got {n?.ToJsonString() ?? "null"}."), repeatSingle: false);
         var metrics = PerOutput(compile["metrics"], names, "metrics", ReadMetricList, repeatSingle: false);
         var weightedMetrics = PerOutput(compile["weighted_metrics"], names, "weighted_metrics", ReadMetricList, repeatSingle: false);
         model.Compile(optimizer ?? Optimizer.Get("rmsprop"), losses, weights, metrics, weightedMetrics);
+        Trainer.Of(model).PerOutputKeys = new Trainer.CompileKeys(DictKeys(compile["loss"]), DictKeys(compile["loss_weights"]),
+            DictKeys(compile["metrics"]), DictKeys(compile["weighted_metrics"]));
     }
+
+    /// <summary>The output names of a per-output dictionary (kept, so the model writes it back as a dictionary), or null.</summary>
+    private static string[]? DictKeys(JsonNode? node) => node is JsonObject dict && dict["class_name"] is null ? [.. dict.Select(p => p.Key)] : null;
 
     private static T[]? PerOutput<T>(JsonNode? node, IReadOnlyList<string> names, string key, Func<JsonNode?, T> read, bool repeatSingle)
     {

@@ -123,8 +123,16 @@ public partial class MultiHeadAttention
         ArgumentNullException.ThrowIfNull(buildConfig);
         if (IsBuilt) return;
         var shapes = LayerGen.Layers.BuildConfig.Shapes(buildConfig);
-        if (shapes.Count == 3) pendingKeyShape = shapes[2];
-        base.BuildFromConfig(buildConfig);
+        if (shapes.Count != 3)
+        {
+            base.BuildFromConfig(buildConfig);
+            return;
+        }
+        // The key goes in by name (the generic build passes the shapes positionally, which would leave the key out).
+        pendingKeyShape = shapes[2];
+        using (NodeRecording.Suppress())
+            Invoke(Tensor.Placeholder(shapes[0], DType), Tensor.Placeholder(shapes[1], DType), key: Tensor.Placeholder(shapes[2], DType));
+        RecordBuildShape("key_shape", shapes[2]);
     }
 
     private Shape? pendingKeyShape;
@@ -202,6 +210,7 @@ public partial class MultiHeadAttention
         if (key is not null)
         {
             AttentionShapes.CheckValueAndKey(value.Shape, key.Shape);
+            if (!called && keyFromValue) RecordBuildShape("key_shape", key.Shape); // Keras's build(query_shape, value_shape, key_shape)
             if (!called && keyFromValue && key.Shape[^1] != keyDense!.Kernel!.Shape[0])
             {
                 // Built from (query, value) by the generated Invoke; the first call's key has its own width (Keras builds with key_shape).

@@ -78,7 +78,9 @@ public partial class EinsumDense
     protected void Build(Shape inputShape)
     {
         var analysis = EinsumDenseEquation.Analyze(equation, biasAxes, inputShape, outputShape);
-        kernel = AddWeight("kernel", analysis.KernelShape, kernelInitializer, regularizer: kernelRegularizer, constraint: kernelConstraint);
+        // Keras: a variance-scaling initializer without axes counts its fans over the kernel's input and output axes.
+        var initializer = kernelInitializer is VarianceScalingInitializer vs ? vs.WithAxes(analysis.InputAxes, analysis.OutputAxes) : kernelInitializer;
+        kernel = AddWeight("kernel", analysis.KernelShape, initializer, regularizer: kernelRegularizer, constraint: kernelConstraint);
         if (analysis.BiasShape is { } bs)
             bias = AddWeight("bias", bs, biasInitializer, regularizer: biasRegularizer, constraint: biasConstraint);
         fullOutputShape = analysis.FullOutputShape;

@@ -6,7 +6,7 @@ namespace LayerGen.Layers;
 internal static partial class EinsumDenseEquation
 {
     /// <summary>The weight and output shapes.</summary>
-    internal readonly record struct Analysis(Shape KernelShape, Shape? BiasShape, Shape FullOutputShape);
+    internal readonly record struct Analysis(Shape KernelShape, Shape? BiasShape, Shape FullOutputShape, int[] InputAxes, int[] OutputAxes);
 
     [GeneratedRegex("^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$")]
     private static partial Regex Plain();
@@ -57,11 +57,13 @@ internal static partial class EinsumDenseEquation
             throw new ArgumentException($"EinsumDense: output_shape {partialOutputShape} does not match the output spec '{outputSpec}' of '{equation}' for input shape {inputShape}.");
 
         var weight = new int[weightSpec.Length];
+        var kernelInputAxes = new List<int>();
+        var kernelOutputAxes = new List<int>(); // Keras: the kernel axes that are output (else input) dimensions, for the initializer's fans
         for (int i = 0; i < weightSpec.Length; i++)
         {
             char dim = weightSpec[i];
-            if (outputDim.TryGetValue(dim, out int o)) weight[i] = output[o];
-            else if (inputDim.TryGetValue(dim, out int n)) weight[i] = inputShape[n];
+            if (outputDim.TryGetValue(dim, out int o)) { weight[i] = output[o]; kernelOutputAxes.Add(i); }
+            else if (inputDim.TryGetValue(dim, out int n)) { weight[i] = inputShape[n]; kernelInputAxes.Add(i); }
             else throw new ArgumentException($"Weight dimension '{dim}' did not have a match in either the input spec '{inputSpec}' or the output spec '{outputSpec}'. For this layer, the weight must be fully specified.");
             if (weight[i] == Shape.Unknown)
                 throw new ArgumentException($"EinsumDense: the size of kernel dimension '{dim}' of '{equation}' is unknown (input shape {inputShape}, output_shape {partialOutputShape}).");
@@ -82,7 +84,7 @@ internal static partial class EinsumDenseEquation
                 for (int i = 0; i < elided; i++) dims.Add(1);
             bias = new Shape([.. dims]);
         }
-        return new Analysis(new Shape(weight), bias, new Shape([.. output]));
+        return new Analysis(new Shape(weight), bias, new Shape([.. output]), [.. kernelInputAxes], [.. kernelOutputAxes]);
     }
 
     private static string Show(int d) => d == Shape.Unknown ? "None" : d.ToString(System.Globalization.CultureInfo.InvariantCulture);

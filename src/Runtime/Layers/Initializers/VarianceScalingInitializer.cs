@@ -97,6 +97,20 @@ public partial class VarianceScalingInitializer : Initializer
         }
     }
 
+    /// <summary>
+    /// This initializer with fans counted over <paramref name="inputAxes"/> and <paramref name="outputAxes"/> (the same class,
+    /// arguments and seed; Keras's <c>EinsumDense._update_kernel_initializer</c>), or itself when both are already set.
+    /// </summary>
+    internal VarianceScalingInitializer WithAxes(int[] inputAxes, int[] outputAxes)
+    {
+        if (InputAxes is not null && OutputAxes is not null) return this;
+        var serialized = Serialize();
+        var config = (JsonObject)serialized["config"]!;
+        config["input_axes"] = Config.Write(inputAxes);
+        config["output_axes"] = Config.Write(outputAxes);
+        return (VarianceScalingInitializer)Deserialize(serialized);
+    }
+
     /// <summary>Keras's config: scale, mode and distribution (unless a subclass fixes them), seed, input_axes, output_axes.</summary>
     public override JsonObject GetConfig()
     {

@@ -17,6 +17,8 @@ public partial class Normalization
     private readonly int[] axis;
     private readonly double[]? inputMean;
     private readonly double[]? inputVariance;
+    /// <summary>The shape of the given mean and variance (empty: scalars; one axis: a flat list; more: nested lists).</summary>
+    private readonly int[] valuesShape = [];
     private readonly bool valuesAreScalars;
     private readonly bool invert;
     private Variable? adaptMean;
@@ -60,17 +62,43 @@ public partial class Normalization
     {
     }
 
-    private Normalization(int[]? axis, double[]? mean, double[]? variance, bool invert, bool scalars)
+    /// <summary>
+    /// Creates the layer over several kept axes with a mean and variance per pair of indices (Keras's nested lists): the
+    /// two dimensions line up with the last two kept axes (<c>axis: [1, 2]</c> and a <c>(rows, channels)</c> table).
+    /// </summary>
+    /// <param name="axis">The kept axes (at least two).</param>
+    /// <param name="mean">The means, one row per index of the second-to-last kept axis.</param>
+    /// <param name="variance">The variances, of the same shape as <paramref name="mean"/>.</param>
+    /// <param name="invert">Apply the inverse transformation.</param>
+    public Normalization(int[] axis, double[,] mean, double[,] variance, bool invert = false)
+        : this(axis, Flat(mean), Flat(variance), invert, scalars: false,
+            meanShape: [mean?.GetLength(0) ?? 0, mean?.GetLength(1) ?? 0], varianceShape: [variance?.GetLength(0) ?? 0, variance?.GetLength(1) ?? 0])
+    {
+    }
+
+    private static double[] Flat(double[,] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var flat = new double[values.Length];
+        int i = 0;
+        foreach (var v in values) flat[i++] = v;
+        return flat;
+    }
+
+    private Normalization(int[]? axis, double[]? mean, double[]? variance, bool invert, bool scalars, int[]? meanShape = null, int[]? varianceShape = null)
     {
         this.axis = axis is null ? [] : [.. axis];
+        meanShape ??= mean is null || scalars ? [] : [mean.Length];
+        varianceShape ??= variance is null || scalars ? [] : [variance.Length];
         if ((mean is null) != (variance is null))
             throw new ArgumentException($"When setting values directly, both `mean` and `variance` must be set. Received: mean={Values(mean, scalars)} and variance={Values(variance, scalars)}");
         if (mean is not null)
         {
-            if (mean.Length != variance!.Length)
-                throw new ArgumentException($"When setting values directly, `mean` and `variance` must have the same shape. Received: mean shape {ShapeText(mean, scalars)} and variance shape {ShapeText(variance, scalars)}");
-            if (!scalars && this.axis.Length == 0)
-                throw new ArgumentException($"The rank of `mean` must be less than or equal to the number of axes ({this.axis.Length}). Received: mean shape {ShapeText(mean, scalars)} for axis {PythonText.Tuple(this.axis)}");
+            if (!meanShape.AsSpan().SequenceEqual(varianceShape))
+                throw new ArgumentException($"When setting values directly, `mean` and `variance` must have the same shape. Received: mean shape {PythonText.Tuple(meanShape)} and variance shape {PythonText.Tuple(varianceShape)}");
+            if (meanShape.Length > this.axis.Length)
+                throw new ArgumentException($"The rank of `mean` must be less than or equal to the number of axes ({this.axis.Length}). Received: mean shape {PythonText.Tuple(meanShape)} for axis {PythonText.Tuple(this.axis)}");
+            valuesShape = meanShape;
         }
         inputMean = mean is null ? null : [.. mean];
         inputVariance = variance is null ? null : [.. variance];
@@ -81,8 +109,6 @@ public partial class Normalization
 
     private static string Values(double[]? values, bool scalar)
         => values is null ? "None" : scalar ? PythonText.Number(values[0]) : "[" + string.Join(", ", values.Select(PythonText.Number)) + "]";
-
-    private static string ShapeText(double[] values, bool scalar) => scalar ? "()" : $"({values.Length},)";
 
     /// <summary>The kept axes, as given (empty: Keras's <c>None</c>).</summary>
     public IReadOnlyList<int> Axes => axis;
@@ -111,7 +137,40 @@ public partial class Normalization
     }
 
     private JsonNode? ValuesJson(double[]? values)
-        => values is null ? null : valuesAreScalars ? JsonValue.Create(values[0]) : Config.Write(values);
+        => values is null ? null : valuesAreScalars ? JsonValue.Create(values[0]) : Nested(values, 0, 0);
+
+    /// <summary>The values from <paramref name="offset"/> as nested lists of <see cref="valuesShape"/> from <paramref name="dim"/> on.</summary>
+    private JsonArray Nested(double[] values, int dim, int offset)
+    {
+        var list = new JsonArray();
+        int stride = 1;
+        for (int d = dim + 1; d < valuesShape.Length; d++) stride *= valuesShape[d];
+        for (int i = 0; i < valuesShape[dim]; i++)
+            list.Add(dim == valuesShape.Length - 1 ? JsonValue.Create(values[offset + i]) : Nested(values, dim + 1, offset + i * stride));
+        return list;
+    }
+
+    /// <summary>A number or (nested) list of numbers from a config: its values in row-major order and its shape.</summary>
+    private static (double[]? Values, int[] Shape) ReadNested(JsonObject config, string key, string cls)
+    {
+        if (config[key] is not JsonArray top) return (Config.ReadDoubleArrayOrNull(config, key, cls), []);
+        var shape = new List<int>();
+        for (JsonNode? n = top; n is JsonArray a; n = a.Count > 0 ? a[0] : null) shape.Add(a.Count);
+        var values = new List<double>();
+        void Walk(JsonNode? node, int dim)
+        {
+            if (dim == shape.Count)
+            {
+                if (!Config.TryGetDouble(node, out var v)) throw ConfigException.For(cls, key, $"holds {node?.ToJsonString() ?? "null"} where a number was expected");
+                values.Add(v);
+                return;
+            }
+            if (node is not JsonArray a || a.Count != shape[dim]) throw ConfigException.For(cls, key, "is a nested list whose rows differ in length");
+            foreach (var item in a) Walk(item, dim + 1);
+        }
+        Walk(top, 0);
+        return ([.. values], [.. shape]);
+    }
 
     /// <summary>The layer from a Keras config: <c>axis</c> an integer, a list or null; <c>mean</c>/<c>variance</c> null, a number or a flat list.</summary>
     public static Normalization FromConfig(JsonObject config)
@@ -134,9 +193,9 @@ public partial class Normalization
         }
         else
         {
-            if (config["mean"] is JsonArray m && m.Any(v => v is JsonArray))
-                throw ConfigException.For(cls, "mean", "is a nested list; LayerGen reads a number or a flat list of means");
-            layer = new Normalization(axes, Config.ReadDoubleArrayOrNull(config, "mean", cls), Config.ReadDoubleArrayOrNull(config, "variance", cls), invert, scalars: false) { Name = name };
+            var (mean, meanShape) = ReadNested(config, "mean", cls);
+            var (variance, varianceShape) = ReadNested(config, "variance", cls);
+            layer = new Normalization(axes, mean, variance, invert, scalars: false, mean is null ? null : meanShape, variance is null ? null : varianceShape) { Name = name };
         }
         layer.ApplyBaseConfig(config);
         return layer;
@@ -171,10 +230,11 @@ public partial class Normalization
     {
         var target = new Shape(broadcastShape);
         if (valuesAreScalars) return Ops.BroadcastTo(Tensor.Scalar(values[0], DType), target);
-        if (keepAxes.Length == 0)
-            throw new ArgumentException($"The rank of `mean` must be less than or equal to the number of axes (0). Received: mean shape ({values.Length},) for axis ()");
+        if (valuesShape.Length > keepAxes.Length)
+            throw new ArgumentException($"The rank of `mean` must be less than or equal to the number of axes ({keepAxes.Length}). Received: mean shape {PythonText.Tuple(valuesShape)} for axis {PythonText.Tuple(axis)}");
+        // Keras: the mean's dimensions line up with the kept axes from the right.
         var expanded = Enumerable.Repeat(1, ndim).ToArray();
-        expanded[keepAxes[^1]] = values.Length;
+        for (int i = 1; i <= valuesShape.Length; i++) expanded[keepAxes[^i]] = valuesShape[^i];
         var t = Ops.Cast(Tensor.From<double>(values, new Shape(expanded)), DType);
         try
         {
@@ -182,7 +242,7 @@ public partial class Normalization
         }
         catch (Exception e) when (e is ArgumentException or ShapeMismatchException)
         {
-            throw new ArgumentException($"Normalization: the given mean/variance of shape ({values.Length},) cannot be broadcast to the kept axes' shape {meanAndVarShape}.", e);
+            throw new ArgumentException($"Normalization: the given mean/variance of shape {PythonText.Tuple(valuesShape)} cannot be broadcast to the kept axes' shape {meanAndVarShape}.", e);
         }
     }
 

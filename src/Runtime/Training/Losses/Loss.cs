@@ -98,8 +98,16 @@ public abstract class Loss
     public static Loss Get(string identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        return KerasRegistry<Loss>.Get(identifier);
+        var loss = KerasRegistry<Loss>.Get(identifier);
+        loss.Identifier = identifier;
+        return loss;
     }
+
+    /// <summary>The string this loss was made from (<c>"mse"</c>), or null; Keras's compile_config keeps such a loss as the string.</summary>
+    internal string? Identifier { get; private set; }
+
+    /// <summary>This loss as Keras's compile_config holds it: the identifier it was given as, else <see cref="Serialize"/>.</summary>
+    internal JsonNode ToCompileConfig() => Identifier is { } id ? JsonValue.Create(id) : Serialize();
 
     /// <summary>A loss from either form Keras writes: an identifier, or <c>{module, class_name, config, registered_name}</c>.</summary>
     public static Loss Deserialize(JsonNode serialized) => KerasRegistry<Loss>.Deserialize(serialized);

@@ -71,6 +71,14 @@ internal sealed partial class Trainer
         public int[] GradientOf { get; } = gradientOf;
         public Tensor[] Inputs { get; } = new Tensor[inputCount];
         public Tensor?[] Gradients { get; } = new Tensor?[variableCount];
+        /// <summary>The index of the output holding the prediction's mask, or -1 (the prediction has none).</summary>
+        public int MaskOutput { get; init; } = -1;
+
+        /// <summary>Attaches the mask output (if any) to the prediction output, for the metrics.</summary>
+        public void AttachMask(IReadOnlyList<Tensor> outputs)
+        {
+            if (MaskOutput >= 0) KerasMask.Set(outputs[1], outputs[MaskOutput]);
+        }
 
         /// <summary>Runs the plan on x, y and the sample weights (those present); the outputs belong to the plan.</summary>
         public IReadOnlyList<Tensor> Run(Tensor x, Tensor? y, Tensor? sampleWeight)
@@ -107,6 +115,7 @@ internal sealed partial class Trainer
         if (_distribution is not null) reduced = [.. _distribution.ReduceGradients(grads, variables)];
         optimizer.Apply(reduced, variables, _trainConstraints);
         Array.Clear(grads); // the plan's buffers are overwritten by the next run
+        step.AttachMask(outputs);
         return model.ComputeMetrics(x, y, outputs[1], outputs[0], sampleWeight);
     }
 
@@ -117,6 +126,7 @@ internal sealed partial class Trainer
         var step = GetPlan(_testPlans, _testOrder, StepSignature.Of(x, y, sampleWeight), training: false, ref _testTraceFailure);
         if (step is null) return null;
         var outputs = step.Run(x, y, sampleWeight);
+        step.AttachMask(outputs);
         return model.ComputeMetrics(x, y, outputs[1], outputs[0], sampleWeight);
     }
 
@@ -195,6 +205,7 @@ internal sealed partial class Trainer
         if (signature.SampleWeight is { } ws) specs.Add(ws);
         var variables = training ? _trainVariables! : [];
         int[] gradientOf = [];
+        int maskOutput = -1;
         Tensor[] StepFunction(Tensor[] inputs)
         {
             int n = 1;
@@ -205,7 +216,8 @@ internal sealed partial class Trainer
             if (!training)
             {
                 var pred = model.CallWithTraining(x, training: false);
-                return [model.ComputeLoss(x, y, pred, sampleWeight), pred];
+                Tensor[] evaluation = [model.ComputeLoss(x, y, pred, sampleWeight), pred];
+                return WithMask(evaluation, pred, ref maskOutput);
             }
             Tensor yPred, loss;
             Tensor?[] grads;
@@ -220,9 +232,20 @@ internal sealed partial class Trainer
             for (int i = 0; i < grads.Length; i++)
                 if (grads[i] is { } g) { outputs.Add(g); of.Add(i); }
             gradientOf = [.. of];
-            return [.. outputs];
+            return WithMask([.. outputs], yPred, ref maskOutput);
         }
         var plan = TensorFunction.Trace(StepFunction, specs.Count, model.Name + (training ? "_train_step" : "_test_step")).Plan([.. specs]);
-        return new PlannedStep(plan, gradientOf, specs.Count, variables.Count);
+        return new PlannedStep(plan, gradientOf, specs.Count, variables.Count) { MaskOutput = maskOutput };
+    }
+
+    /// <summary>
+    /// The step's outputs, plus the prediction's mask (<see cref="KerasMask"/>) last when it has one, so the metrics
+    /// of a planned step weigh by it as the eager step's do (<paramref name="maskOutput"/>: its index, else -1).
+    /// </summary>
+    private static Tensor[] WithMask(Tensor[] outputs, Tensor prediction, ref int maskOutput)
+    {
+        if (KerasMask.Of(prediction) is not { } mask) { maskOutput = -1; return outputs; }
+        maskOutput = outputs.Length;
+        return [.. outputs, mask];
     }
 }

@@ -9,7 +9,7 @@ namespace LayerGen.Tensors;
 /// <see cref="Tensor"/> of the dense shape: anything that reads its elements (an op, clipping, a regularizer's sum, a
 /// distributed all-reduce, user code) gets the dense values, computed on the first read by scatter-adding the rows
 /// (repeated indices add up) exactly as the dense <c>GatherGrad</c> kernel does. The built-in optimizers update from
-/// the rows without that dense tensor when nothing read it first (docs/design/sparse-gradients.md).
+/// the rows without that dense tensor when nothing read it first (docs/training.md, "Row-sparse gradients").
 /// </summary>
 public sealed class IndexedSlices : Tensor
 {

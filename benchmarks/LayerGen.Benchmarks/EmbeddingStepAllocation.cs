@@ -9,8 +9,8 @@ namespace LayerGen.Benchmarks;
 /// <summary>
 /// Issue 17's sparse Embedding gradient: bytes allocated and time per training step of Embedding(50000, 64) →
 /// GlobalAveragePooling1D → Dense(10) on batches of 32 sequences of 20 ids, with Adam and plain SGD: the eager step
-/// (<c>TrainOnBatch</c> with <c>runEagerly: true</c>, where the gradient stays row-sparse) and the planned step
-/// (the default, whose graph writes the dense gradient into a reused buffer). Run:
+/// (<c>TrainOnBatch</c> with <c>runEagerly: true</c>) and the planned step (the default); both hand the table's gradient
+/// to the optimizer row-sparse. Run:
 /// <c>dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- embedding-step [steps]</c>.
 /// </summary>
 internal static class EmbeddingStepAllocation

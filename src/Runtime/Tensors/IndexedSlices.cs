@@ -65,20 +65,31 @@ public sealed class IndexedSlices : Tensor
 
     /// <summary>
     /// The float32 rows summed per distinct index, indices ascending; each sum adds the rows in the order they come,
-    /// as the dense scatter-add does, so the sums are bit-for-bit the dense rows.
+    /// as the dense scatter-add does, so the sums are bit-for-bit the dense rows. <paramref name="reuse"/>'s arrays
+    /// are written over when large enough (an optimizer keeps one per weight: no arrays per step).
     /// </summary>
-    internal SparseRows SumRows()
+    internal SparseRows SumRows(SparseRows? reuse = null)
     {
-        var idx = Operations.GatherOp.Indices("IndexedSlices", Indices, Shape[0], Shape, 0);
-        int n = idx.Length, width = _rowWidth;
+        int n = Indices.Size, width = _rowWidth;
+        var keys = reuse is not null && reuse.Keys.Length >= n ? reuse.Keys : new long[n];
         // Sort (row, position) pairs by one key: rows ascending, and within a row the positions in order.
-        var keys = new long[n];
-        for (int j = 0; j < n; j++) keys[j] = idx[j] * n + j;
-        System.Array.Sort(keys);
+        if (Indices.DType == DType.Int64)
+        {
+            var ids = Indices.Lend<long>();
+            for (int j = 0; j < n; j++) keys[j] = Key(ids[j], j, n);
+        }
+        else
+        {
+            var ids = Indices.Lend<int>();
+            for (int j = 0; j < n; j++) keys[j] = Key(ids[j], j, n);
+        }
+        GC.KeepAlive(Indices);
+        System.Array.Sort(keys, 0, n);
         int distinct = 0;
         for (int j = 0; j < n; j++) if (j == 0 || keys[j] / n != keys[j - 1] / n) distinct++;
-        var rows = new int[distinct];
-        var sums = new float[distinct * width];
+        var rows = reuse is not null && reuse.Rows.Length >= distinct ? reuse.Rows : new int[distinct];
+        var sums = reuse is not null && reuse.Sums.Length >= distinct * width ? reuse.Sums : new float[distinct * width];
+        System.Array.Clear(sums, 0, distinct * width);
         var values = Values.Lend<float>();
         int k = -1;
         for (int j = 0; j < n; j++)
@@ -89,9 +100,20 @@ public sealed class IndexedSlices : Tensor
             TensorPrimitives.Add(dst, values.Slice(at * width, width), dst);
         }
         GC.KeepAlive(Values);
-        return new SparseRows(rows, sums, width, Shape[0]);
+        return new SparseRows(keys, rows, distinct, sums, width, Shape[0]);
+    }
+
+    private long Key(long id, int position, int n)
+    {
+        if ((ulong)id >= (ulong)Shape[0])
+            throw new IndexOutOfRangeException($"IndexedSlices: index {id} is out of range for axis 0 of size {Shape[0]} (dense shape {Shape}).");
+        return id * n + position;
     }
 }
 
-/// <summary>A row-sparse float32 gradient summed per row: <paramref name="Rows"/> ascending, <paramref name="Sums"/> row-major.</summary>
-internal sealed record SparseRows(int[] Rows, float[] Sums, int Width, int RowCount);
+/// <summary>
+/// A row-sparse float32 gradient summed per row: the first <paramref name="Count"/> of <paramref name="Rows"/>
+/// (ascending) and their sums in <paramref name="Sums"/> (row-major, <paramref name="Width"/> per row) of a weight of
+/// <paramref name="RowCount"/> rows; <paramref name="Keys"/> is scratch kept for reuse.
+/// </summary>
+internal sealed record SparseRows(long[] Keys, int[] Rows, int Count, float[] Sums, int Width, int RowCount);

@@ -40,17 +40,17 @@ internal readonly struct GradientLanes
         if ((long)g.RowCount * width != w.Length)
             throw new ArgumentException($"Optimizer update: a row-sparse gradient of {g.RowCount} rows of {width} for {w.Length} weights.", nameof(w));
         int done = 0;
-        for (int k = 0; k <= g.Rows.Length; k++)
+        for (int k = 0; k <= g.Count; k++)
         {
             // The untouched stretch before the next touched row (or up to the end) runs on zeros, in chunks.
-            int end = k < g.Rows.Length ? g.Rows[k] * width : w.Length;
+            int end = k < g.Count ? g.Rows[k] * width : w.Length;
             while (done < end)
             {
                 int n = Math.Min(end - done, Zeros.Length);
                 UpdateLanes.Run(rule, Zeros.AsSpan(0, n), w.Slice(done, n), Part(s0, done, n), Part(s1, done, n), Part(s2, done, n));
                 done += n;
             }
-            if (k == g.Rows.Length) break;
+            if (k == g.Count) break;
             UpdateLanes.Run(rule, g.Sums.AsSpan(k * width, width), w.Slice(done, width), Part(s0, done, width), Part(s1, done, width), Part(s2, done, width));
             done += width;
         }

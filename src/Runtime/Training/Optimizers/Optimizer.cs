@@ -265,7 +265,9 @@ public abstract class Optimizer : ICheckpointable
             // can and no clipping needs the dense values; everything else reads it, which makes it dense.
             if (g is IndexedSlices { IsMaterialized: false } slices && g.DType == DType.Float32 && !ClipsGradients && SupportsSparseUpdates)
             {
-                sparse.Add(slices.SumRows());
+                var rows = slices.SumRows(_sparseRows.GetValueOrDefault(v));
+                _sparseRows[v] = rows;
+                sparse.Add(rows);
                 grads.Add(null!);
             }
             else
@@ -309,6 +311,8 @@ public abstract class Optimizer : ICheckpointable
     private readonly List<Variable> _applyVariables = [];
     private readonly List<Constraint?> _applyConstraints = [];
     private readonly List<SparseRows?> _applySparse = [];
+    // Per weight, the arrays its last row-sparse gradient was summed into, reused by the next one.
+    private readonly Dictionary<Variable, SparseRows> _sparseRows = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Sets the iteration counter to <paramref name="step"/> + 1, in place when it is the int64 scalar it is built as.</summary>
     private void AdvanceIterations(long step)

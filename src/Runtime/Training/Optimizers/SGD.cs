@@ -45,7 +45,7 @@ public sealed partial class SGD(double learningRate = 0.01, double momentum = 0.
         if (Momentum == 0)
         {
             int width = gradient.Width;
-            for (int k = 0; k < gradient.Rows.Length; k++)
+            for (int k = 0; k < gradient.Count; k++)
                 SubtractScaled(w.Slice(gradient.Rows[k] * width, width), gradient.Sums.AsSpan(k * width, width), learningRate);
             return;
         }

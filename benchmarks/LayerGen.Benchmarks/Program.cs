@@ -31,6 +31,13 @@ if (args.Length > 0 && args[0] == "attention")
     return;
 }
 
+// Issue 17's bytes and time per training step of an Embedding(50000, 64) model: -- embedding-step [steps]
+if (args.Length > 0 && args[0] == "embedding-step")
+{
+    LayerGen.Benchmarks.EmbeddingStepAllocation.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

@@ -59,7 +59,19 @@ public partial class Tensor
     public int Size => Shape.Size;
 
     /// <summary>True when the tensor has no values, only a spec (see <see cref="Placeholder"/>).</summary>
-    public bool IsSymbolic => _storage is null;
+    public bool IsSymbolic => _storage is null && !_deferred;
+
+    /// <summary>
+    /// Set by a concrete tensor whose values are computed on first read (<see cref="IndexedSlices"/>): its storage is
+    /// null until <see cref="MaterializeStorage"/> fills it.
+    /// </summary>
+    private protected bool _deferred;
+
+    /// <summary>Computes the storage of a deferred tensor (<see cref="_deferred"/>) on its first read.</summary>
+    private protected virtual Array MaterializeStorage() => throw new InvalidOperationException("Only a deferred tensor materializes its storage.");
+
+    /// <summary>Whether a deferred tensor has not computed its values yet (an unread <see cref="IndexedSlices"/>).</summary>
+    internal bool IsDeferredUnread => _deferred && _storage is null;
 
     /// <summary>For a symbolic tensor: the op application that produced it (null for placeholders).</summary>
     public OpNode? Node { get; }
@@ -83,8 +95,8 @@ public partial class Tensor
         }
     }
 
-    private Array StorageOrThrow => _storage ?? throw new InvalidOperationException(
-        $"This tensor is symbolic (spec {Spec}): it has no values. Symbolic tensors come from Keras.Input or tracing; call the model on real tensors to get values.");
+    private Array StorageOrThrow => _storage ?? (_deferred ? _storage = MaterializeStorage() : throw new InvalidOperationException(
+        $"This tensor is symbolic (spec {Spec}): it has no values. Symbolic tensors come from Keras.Input or tracing; call the model on real tensors to get values."));
 
     /// <summary>The elements as a read-only span; <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
     public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => Data<T>();

@@ -75,6 +75,29 @@ internal sealed partial class Trainer
         public int[] GradientOf { get; } = gradientOf;
         public Tensor[] Inputs { get; } = new Tensor[inputCount];
         public Tensor?[] Gradients { get; } = new Tensor?[variableCount];
+        /// <summary>
+        /// For each row-sparse gradient (after the dense ones: a pair of outputs, the rows' gradients and their indices),
+        /// the index of its variable.
+        /// </summary>
+        public int[] RowSparseOf { get; init; } = [];
+
+        /// <summary>Fills <see cref="Gradients"/> from a run's outputs: the dense ones, then the row-sparse ones as <see cref="IndexedSlices"/>.</summary>
+        public Tensor?[] CollectGradients(IReadOnlyList<Tensor> outputs, IReadOnlyList<Variable> variables)
+        {
+            for (int i = 0; i < GradientOf.Length; i++) Gradients[GradientOf[i]] = outputs[2 + i];
+            for (int k = 0, at = 2 + GradientOf.Length; k < RowSparseOf.Length; k++, at += 2)
+                Gradients[RowSparseOf[k]] = new IndexedSlices(outputs[at], outputs[at + 1], variables[RowSparseOf[k]].Shape);
+            return Gradients;
+        }
+
+        /// <summary>The index of the output holding the prediction's mask, or -1 (the prediction has none).</summary>
+        public int MaskOutput { get; init; } = -1;
+
+        /// <summary>Attaches the mask output (if any) to the prediction output, for the metrics.</summary>
+        public void AttachMask(IReadOnlyList<Tensor> outputs)
+        {
+            if (MaskOutput >= 0) KerasMask.Set(outputs[1], outputs[MaskOutput]);
+        }
 
         /// <summary>
         /// Runs the plan on x, y and the sample weights (those present); the outputs belong to the plan. With
@@ -90,7 +113,7 @@ internal sealed partial class Trainer
             try
             {
                 return gradientReady is null ? Plan.RunAll(Inputs)
-                    : Plan.RunAll(Inputs, (o, t) => { if (o >= 2) gradientReady(GradientOf[o - 2], t); });
+                    : Plan.RunAll(Inputs, (o, t) => { if (o >= 2 && o - 2 < GradientOf.Length) gradientReady(GradientOf[o - 2], t); });
             }
             finally { Array.Clear(Inputs); } // the plan must not keep the caller's batch alive
         }
@@ -114,14 +137,14 @@ internal sealed partial class Trainer
         if (step is null) return null;
         var overlap = _distribution?.BeginGradientReduction(variables); // all-reduces started during the backward pass
         var outputs = step.Run(x, y, sampleWeight, overlap is null ? null : overlap.GradientReady);
-        var grads = step.Gradients;
-        for (int i = 0; i < step.GradientOf.Length; i++) grads[step.GradientOf[i]] = outputs[2 + i];
+        var grads = step.CollectGradients(outputs, variables);
         IReadOnlyList<Tensor?> reduced = grads;
         if (overlap is not null) reduced = [.. overlap.Finish(grads)];
         else if (_distribution is not null) reduced = [.. _distribution.ReduceGradients(grads, variables)];
         optimizer.Apply(reduced, variables, _trainConstraints);
         Array.Clear(grads); // the plan's buffers are overwritten by the next run
         _plannedTrainSteps++;
+        step.AttachMask(outputs);
         return model.ComputeMetrics(x, y, outputs[1], outputs[0], sampleWeight);
     }
 
@@ -133,6 +156,7 @@ internal sealed partial class Trainer
         if (step is null) return null;
         var outputs = step.Run(x, y, sampleWeight);
         _plannedTestSteps++;
+        step.AttachMask(outputs);
         return model.ComputeMetrics(x, y, outputs[1], outputs[0], sampleWeight);
     }
 
@@ -212,6 +236,8 @@ internal sealed partial class Trainer
         if (signature.SampleWeight is { } ws) specs.Add(ws);
         var variables = training ? _trainVariables! : [];
         int[] gradientOf = [];
+        int maskOutput = -1;
+        int[] rowSparseOf = [];
         Tensor[] StepFunction(Tensor[] inputs)
         {
             int n = 1;
@@ -222,7 +248,8 @@ internal sealed partial class Trainer
             if (!training)
             {
                 var pred = model.CallWithTraining(x, training: false);
-                return [model.ComputeLoss(x, y, pred, sampleWeight), pred];
+                Tensor[] evaluation = [model.ComputeLoss(x, y, pred, sampleWeight), pred];
+                return WithMask(evaluation, pred, ref maskOutput);
             }
             Tensor yPred, loss;
             Tensor?[] grads;
@@ -234,12 +261,38 @@ internal sealed partial class Trainer
             }
             var outputs = new List<Tensor> { loss, yPred };
             var of = new List<int>();
+            var rowSparse = new List<(int Variable, OpNode Node)>();
             for (int i = 0; i < grads.Length; i++)
-                if (grads[i] is { } g) { outputs.Add(g); of.Add(i); }
+            {
+                if (grads[i] is not { } g) continue;
+                if (RowSparseGradient(g) is { } node) rowSparse.Add((i, node));
+                else { outputs.Add(g); of.Add(i); }
+            }
             gradientOf = [.. of];
-            return [.. outputs];
+            // A row-sparse gradient (an Embedding table's) leaves the plan as its rows and indices, after the dense ones.
+            foreach (var (_, node) in rowSparse) { outputs.Add(node.Inputs[0]); outputs.Add(node.Inputs[1]); }
+            rowSparseOf = [.. rowSparse.Select(r => r.Variable)];
+            return WithMask([.. outputs], yPred, ref maskOutput);
         }
         var plan = TensorFunction.Trace(StepFunction, specs.Count, model.Name + (training ? "_train_step" : "_test_step")).Plan([.. specs]);
-        return new PlannedStep(plan, gradientOf, specs.Count, variables.Count);
+        return new PlannedStep(plan, gradientOf, specs.Count, variables.Count) { MaskOutput = maskOutput, RowSparseOf = rowSparseOf };
+    }
+
+    /// <summary>
+    /// The GatherGrad node (axis 0) a traced gradient is, when the step may hand it to the optimizer row-sparse: not
+    /// distributed (the all-reduce sums dense gradients). Null otherwise (the gradient is computed dense in the plan).
+    /// </summary>
+    private OpNode? RowSparseGradient(Tensor gradient)
+        => _distribution is null && gradient.Node is { Op: GatherGradOp { Axis: 0 } } node && node.Inputs[0].DType == DType.Float32 ? node : null;
+
+    /// <summary>
+    /// The step's outputs, plus the prediction's mask (<see cref="KerasMask"/>) last when it has one, so the metrics
+    /// of a planned step weigh by it as the eager step's do (<paramref name="maskOutput"/>: its index, else -1).
+    /// </summary>
+    private static Tensor[] WithMask(Tensor[] outputs, Tensor prediction, ref int maskOutput)
+    {
+        if (KerasMask.Of(prediction) is not { } mask) { maskOutput = -1; return outputs; }
+        maskOutput = outputs.Length;
+        return [.. outputs, mask];
     }
 }

@@ -18,7 +18,14 @@ public readonly struct KernelOutput
     }
 
     /// <summary>An output of <paramref name="spec"/> with no planned buffer (the kernel gets a new tensor).</summary>
-    public static KernelOutput Fresh(TensorSpec spec) => new(spec);
+    public static KernelOutput Fresh(TensorSpec spec) => new(spec) { IsEager = true };
+
+    /// <summary>
+    /// True for an eager op run (<see cref="Fresh"/>): the output is the caller's alone and the inputs are not buffers an
+    /// ExecutionPlan overwrites later, so a kernel may return a deferred tensor that reads them afterwards
+    /// (<see cref="IndexedSlices"/>).
+    /// </summary>
+    internal bool IsEager { get; private init; }
 
     /// <summary>An output of <paramref name="spec"/> with no planned buffer: what an eager run passes.</summary>
     public static implicit operator KernelOutput(TensorSpec spec) => new(spec);

@@ -77,7 +77,9 @@ public sealed partial class GatherOp(int axis) : Op
 
 /// <summary>
 /// The gradient of <see cref="GatherOp"/>: scatter-adds the slices of <c>g</c> into zeros shaped like
-/// <c>params</c> (third input) at <c>indices</c> (second input); repeated indices accumulate.
+/// <c>params</c> (third input) at <c>indices</c> (second input); repeated indices accumulate. Run eagerly along axis
+/// 0 it returns an <see cref="IndexedSlices"/> (the same values, computed when first read); in a traced graph or an
+/// ExecutionPlan it writes the dense tensor.
 /// </summary>
 [Op("GatherGrad")]
 public sealed partial class GatherGradOp(int axis) : Op
@@ -101,6 +103,9 @@ public sealed partial class GatherGradOp(int axis) : Op
         int a = AxisLoop.Normalize(Name, ps, Axis);
         var loop = AxisLoop.For(ps, a);
         var idx = GatherOp.Indices(Name, inputs[1], loop.Length, ps, a);
+        // Eagerly, the gradient of a gather along axis 0 (an Embedding's table) stays row-sparse: the rows and their
+        // indices, made dense only if something reads the elements (optimizers update from the rows).
+        if (a == 0 && output.IsEager) return new IndexedSlices(g, inputs[1], ps);
         var r = output.Allocate();
         if (g.DType == DType.Float32) Run(g.Lend<float>(), r.Lend<float>(), loop, idx);
         else Run(g.Lend<double>(), r.Lend<double>(), loop, idx);

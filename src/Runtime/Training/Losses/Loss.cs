@@ -35,15 +35,60 @@ public abstract class Loss
     /// <summary>Keras's class name.</summary>
     public abstract string ClassName { get; }
 
-    /// <summary>The loss of a batch, weighted by <paramref name="sampleWeight"/> (per sample, broadcast to the loss values) and reduced.</summary>
+    /// <summary>
+    /// The loss of a batch, weighted by <paramref name="sampleWeight"/> (per sample, broadcast to the loss values) and
+    /// reduced. When <paramref name="yPred"/> carries a mask (<see cref="KerasMask"/>; a masked sequence model's
+    /// output) or the loss values do, the masked-out entries weigh 0, and the mean reductions divide by the entries
+    /// kept, as Keras's <c>Loss.__call__</c> does (<see cref="ApplyMask"/>).
+    /// </summary>
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
         if (!KeepsIntegerTargets && yTrue.DType != yPred.DType) yTrue = Ops.Cast(yTrue, yPred.DType);
+        var mask = KerasMask.Of(yPred);
         var values = ComputeLosses(yTrue, yPred);
-        return Reduce(values, sampleWeight, Reduction);
+        if (KerasMask.Of(values) is { } outMask) mask = mask is null ? outMask : MaskLogic.And(mask, outMask);
+        return Reduce(values, ApplyMask(sampleWeight, mask, values.DType, Reduction), Reduction);
     }
+
+    /// <summary>
+    /// Keras's <c>apply_mask</c>: merges a mask into the sample weights. For the mean reductions
+    /// (<c>sum_over_batch_size</c>, <c>mean</c>) a kept entry weighs <c>total / kept</c> (0 when nothing is kept), so
+    /// the mean over all entries becomes the mean over the kept ones; for the others (<c>sum</c>, the metrics) it
+    /// weighs 1. Masked-out entries weigh 0. With sample weights too, the two multiply (the weights expanded over the
+    /// mask's trailing axes). Null when both are null.
+    /// </summary>
+    /// <param name="sampleWeight">The sample weights, or null.</param>
+    /// <param name="mask">A bool (or 0/1) mask, or null.</param>
+    /// <param name="dtype">The float dtype of the weights made.</param>
+    /// <param name="reduction">The reduction the weights are for.</param>
+    public static Tensor? ApplyMask(Tensor? sampleWeight, Tensor? mask, DType dtype, string reduction)
+    {
+        ArgumentNullException.ThrowIfNull(reduction);
+        if (mask is null) return sampleWeight;
+        var kept = AsBool(mask);
+        Tensor floatMask;
+        if (reduction is "mean" or "sum_over_batch_size")
+        {
+            var ones = Ops.Cast(kept, dtype);
+            var total = mask.Shape.IsFullyDefined
+                ? Tensor.Scalar((double)mask.Shape.Size, dtype)
+                : Ops.Sum(Ops.Add(Ops.Mul(ones, Tensor.Scalar(0.0, dtype)), Tensor.Scalar(1.0, dtype)));
+            var valid = Ops.Sum(ones);
+            // divide_no_nan(total, valid): valid counts kept entries, so max(valid, 1) only changes the all-masked case,
+            // where every weight is 0 anyway.
+            var weight = Ops.Div(total, Ops.Maximum(valid, Tensor.Scalar(1.0, dtype)));
+            floatMask = Ops.Where(kept, weight, Tensor.Scalar(0.0, dtype));
+        }
+        else floatMask = Ops.Cast(kept, dtype);
+        if (sampleWeight is null) return floatMask;
+        var sw = sampleWeight.DType == dtype ? sampleWeight : Ops.Cast(sampleWeight, dtype);
+        (floatMask, sw) = SameRank(floatMask, sw);
+        return Ops.Mul(sw, floatMask);
+    }
+
+    private static Tensor AsBool(Tensor mask) => MaskLogic.AsBool(mask);
 
     /// <summary>Applies sample weights and a reduction to loss values (Keras's <c>reduce_weighted_values</c>).</summary>
     public static Tensor Reduce(Tensor values, Tensor? sampleWeight, string reduction)

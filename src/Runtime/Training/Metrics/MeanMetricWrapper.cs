@@ -1,3 +1,5 @@
+using LayerGen.Losses;
+
 namespace LayerGen.Metrics;
 
 /// <summary>A metric that averages a per-sample function of targets and predictions (Keras's <c>MeanMetricWrapper</c>).</summary>
@@ -13,7 +15,8 @@ public abstract class MeanMetricWrapper(string name) : Metric(name)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
-        _mean.Update(Values(yTrue, yPred), sampleWeight);
+        // A mask on the predictions (Keras's _keras_mask) weighs the masked-out entries 0: the mean is over the kept ones.
+        _mean.Update(Values(yTrue, yPred), Loss.ApplyMask(sampleWeight, KerasMask.Of(yPred), DType.Float32, "sum"));
     }
     /// <inheritdoc/>
     public override float Result() => _mean.Result();

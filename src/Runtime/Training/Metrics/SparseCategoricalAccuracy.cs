@@ -12,8 +12,8 @@ public sealed partial class SparseCategoricalAccuracy(string name = "sparse_cate
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
         // The common case (float32 logits or probabilities of shape (n, classes), int32 labels of shape (n) or (n, 1),
-        // no weights) counted in place, with the same first-maximum rule as ArgMax: no tensors per batch.
-        if (sampleWeight is null && yPred.DType == DType.Float32 && yPred.Rank == 2 && yTrue.DType == DType.Int32 && !yPred.IsSymbolic && !yTrue.IsSymbolic
+        // no weights, no mask) counted in place, with the same first-maximum rule as ArgMax: no tensors per batch.
+        if (sampleWeight is null && KerasMask.Of(yPred) is null && yPred.DType == DType.Float32 && yPred.Rank == 2 && yTrue.DType == DType.Int32 && !yPred.IsSymbolic && !yTrue.IsSymbolic
             && yTrue.Shape.Size == yPred.Shape[0] && (yTrue.Rank == 1 || (yTrue.Rank == 2 && yTrue.Shape[1] == 1)) && yPred.Shape[1] > 0)
         {
             var p = yPred.AsSpan<float>();

@@ -16,9 +16,19 @@ public sealed partial class Adagrad(double learningRate = 0.001, double initialA
     protected override void BuildSlots() => AddSlots("accumulator", InitialAccumulatorValue);
     /// <inheritdoc/>
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Dense(gradient), variable, index, learningRate, iterations);
+
+    /// <summary>True: row-sparse gradients update without a dense copy (the same weights).</summary>
+    private protected override bool SupportsSparseUpdates => true;
+
+    /// <summary>The update from a row-sparse gradient: the same rule on every row.</summary>
+    private protected override void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Sparse(gradient), variable, index, learningRate, iterations);
+
+    private void Step(GradientLanes gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float eps = F(Epsilon);
-        UpdateLanes.Run(new AdagradRule(learningRate, eps), gradient, Values(variable), Values(Slots("accumulator")[index]));
+        gradient.Run(new AdagradRule(learningRate, eps), Values(variable), Values(Slots("accumulator")[index]));
         Touch(Slots("accumulator")[index]);
     }
 

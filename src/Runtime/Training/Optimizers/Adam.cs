@@ -30,6 +30,16 @@ public partial class Adam(double learningRate = 0.001, [ConfigKey("beta_1")] dou
     }
     /// <inheritdoc/>
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Dense(gradient), variable, index, learningRate, iterations);
+
+    /// <summary>True: row-sparse gradients update without a dense copy (the same weights).</summary>
+    private protected override bool SupportsSparseUpdates => true;
+
+    /// <summary>The update from a row-sparse gradient: the same rule on every row.</summary>
+    private protected override void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Sparse(gradient), variable, index, learningRate, iterations);
+
+    private void Step(GradientLanes gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float localStep = iterations + 1;
         float b1p = MathF.Pow(F(Beta1), localStep), b2p = MathF.Pow(F(Beta2), localStep);
@@ -37,7 +47,7 @@ public partial class Adam(double learningRate = 0.001, [ConfigKey("beta_1")] dou
         float c1 = F(1 - Beta1), c2 = F(1 - Beta2), eps = F(Epsilon);
         var mv = Slots("momentum")[index];
         var vv = Slots("velocity")[index];
-        UpdateLanes.Run(new AdamRule(c1, c2, alpha, eps, Amsgrad), gradient, Values(variable), Values(mv), Values(vv),
+        gradient.Run(new AdamRule(c1, c2, alpha, eps, Amsgrad), Values(variable), Values(mv), Values(vv),
             Amsgrad ? Values(Slots("velocity_hat")[index]) : default);
         Touch(mv);
         Touch(vv);

@@ -24,11 +24,21 @@ public sealed partial class Adamax(double learningRate = 0.001, [ConfigKey("beta
     }
     /// <inheritdoc/>
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Dense(gradient), variable, index, learningRate, iterations);
+
+    /// <summary>True: row-sparse gradients update without a dense copy (the same weights).</summary>
+    private protected override bool SupportsSparseUpdates => true;
+
+    /// <summary>The update from a row-sparse gradient: the same rule on every row.</summary>
+    private protected override void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Sparse(gradient), variable, index, learningRate, iterations);
+
+    private void Step(GradientLanes gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float localStep = iterations + 1;
         float b1p = MathF.Pow(F(Beta1), localStep);
         float c1 = F(1 - Beta1), b2 = F(Beta2), eps = F(Epsilon);
-        UpdateLanes.Run(new AdamaxRule(learningRate, c1, b2, 1 - b1p, eps), gradient, Values(variable), Values(Slots("m")[index]), Values(Slots("u")[index]));
+        gradient.Run(new AdamaxRule(learningRate, c1, b2, 1 - b1p, eps), Values(variable), Values(Slots("m")[index]), Values(Slots("u")[index]));
         Touch(Slots("m")[index]);
         Touch(Slots("u")[index]);
     }

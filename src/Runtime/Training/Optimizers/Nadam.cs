@@ -39,6 +39,16 @@ public sealed partial class Nadam : Optimizer
     }
     /// <inheritdoc/>
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Dense(gradient), variable, index, learningRate, iterations);
+
+    /// <summary>True: row-sparse gradients update without a dense copy (the same weights).</summary>
+    private protected override bool SupportsSparseUpdates => true;
+
+    /// <summary>The update from a row-sparse gradient: the same rule on every row.</summary>
+    private protected override void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Sparse(gradient), variable, index, learningRate, iterations);
+
+    private void Step(GradientLanes gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float localStep = iterations + 1, nextStep = iterations + 2;
         float decay = 0.96f, b1 = F(Beta1), b2 = F(Beta2);
@@ -49,7 +59,7 @@ public sealed partial class Nadam : Optimizer
         float b2p = MathF.Pow(b2, localStep);
         float c1 = F(1 - Beta1), c2 = F(1 - Beta2), eps = F(Epsilon);
         var rule = new NadamRule(learningRate, c1, c2, ut1, 1 - uProductT1, 1 - ut, 1 - uProductT, 1 - b2p, eps);
-        UpdateLanes.Run(rule, gradient, Values(variable), Values(Slots("momentum")[index]), Values(Slots("velocity")[index]));
+        gradient.Run(rule, Values(variable), Values(Slots("momentum")[index]), Values(Slots("velocity")[index]));
         Touch(Slots("momentum")[index]);
         Touch(Slots("velocity")[index]);
     }

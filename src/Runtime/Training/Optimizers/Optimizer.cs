@@ -247,6 +247,8 @@ public abstract class Optimizer : ICheckpointable
         var grads = _applyGradients;
         var vars = _applyVariables;
         var cons = _applyConstraints;
+        var sparse = _applySparse;
+        sparse.Clear();
         grads.Clear();
         vars.Clear();
         cons.Clear();
@@ -259,7 +261,20 @@ public abstract class Optimizer : ICheckpointable
             if (g.Shape != v.Shape) throw new ShapeMismatchException($"Optimizer '{Name}'", $"gradient {g.Shape} for variable '{v.Name}' {v.Shape}.", g.Shape, v.Shape);
             // The update only reads the gradient, so a float32 gradient is used where it lies; clipping writes,
             // so then (and for other dtypes) it works on a copy.
-            grads.Add(g.DType != DType.Float32 ? g.ToFloatArray() : ClipsGradients || g.IsMutable ? g.ToArray<float>() : g.Array<float>());
+            // A row-sparse gradient nothing has read yet (an Embedding's) is applied from its rows when the optimizer
+            // can and no clipping needs the dense values; everything else reads it, which makes it dense.
+            if (g is IndexedSlices { IsMaterialized: false } slices && g.DType == DType.Float32 && !ClipsGradients && SupportsSparseUpdates)
+            {
+                var rows = slices.SumRows(_sparseRows.GetValueOrDefault(v));
+                _sparseRows[v] = rows;
+                sparse.Add(rows);
+                grads.Add(null!);
+            }
+            else
+            {
+                sparse.Add(null);
+                grads.Add(g.DType != DType.Float32 ? g.ToFloatArray() : ClipsGradients || g.IsMutable ? g.ToArray<float>() : g.Array<float>());
+            }
             vars.Add(v);
             cons.Add(constraints?[i]);
         }
@@ -281,18 +296,23 @@ public abstract class Optimizer : ICheckpointable
         long step = _iterations.ToScalar<long>();
         for (int i = 0; i < vars.Count; i++)
         {
-            UpdateStep(grads[i], vars[i], _index[vars[i]], lr, step);
+            if (sparse[i] is { } rows) UpdateStepSparse(rows, vars[i], _index[vars[i]], lr, step);
+            else UpdateStep(grads[i], vars[i], _index[vars[i]], lr, step);
             Touch(vars[i]);
         }
         AdvanceIterations(step);
         for (int i = 0; i < vars.Count; i++)
             if (cons[i] is { } c) vars[i].Assign(c.Apply(vars[i]));
         grads.Clear(); // do not keep the last batch's gradient arrays alive
+        sparse.Clear();
     }
 
     private readonly List<float[]> _applyGradients = [];
     private readonly List<Variable> _applyVariables = [];
     private readonly List<Constraint?> _applyConstraints = [];
+    private readonly List<SparseRows?> _applySparse = [];
+    // Per weight, the arrays its last row-sparse gradient was summed into, reused by the next one.
+    private readonly Dictionary<Variable, SparseRows> _sparseRows = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Sets the iteration counter to <paramref name="step"/> + 1, in place when it is the int64 scalar it is built as.</summary>
     private void AdvanceIterations(long step)
@@ -364,6 +384,19 @@ public abstract class Optimizer : ICheckpointable
     /// <paramref name="index"/> selects the weight's slots; <paramref name="iterations"/> is the count before this step.
     /// </summary>
     protected abstract void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations);
+
+    /// <summary>
+    /// Whether <see cref="UpdateStepSparse"/> applies row-sparse gradients (<see cref="IndexedSlices"/>) without making
+    /// them dense. The built-in optimizers do; an optimizer that does not gets the dense gradient.
+    /// </summary>
+    private protected virtual bool SupportsSparseUpdates => false;
+
+    /// <summary>
+    /// <see cref="UpdateStep"/> from a gradient summed per row, giving the same weights and slots as the dense gradient
+    /// (Keras 3's update rules touch every row: the slots of rows without gradient still decay).
+    /// </summary>
+    private protected virtual void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+        => throw new NotSupportedException($"Optimizer '{Name}' does not apply row-sparse gradients.");
 
     /// <summary>The slot list <paramref name="slotName"/> (by weight index).</summary>
     protected IReadOnlyList<Variable> Slots(string slotName) => _slots[slotName];

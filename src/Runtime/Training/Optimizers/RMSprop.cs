@@ -28,9 +28,19 @@ public sealed partial class RMSprop(double learningRate = 0.001, double rho = 0.
     }
     /// <inheritdoc/>
     protected override void UpdateStep(float[] gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Dense(gradient), variable, index, learningRate, iterations);
+
+    /// <summary>True: row-sparse gradients update without a dense copy (the same weights).</summary>
+    private protected override bool SupportsSparseUpdates => true;
+
+    /// <summary>The update from a row-sparse gradient: the same rule on every row.</summary>
+    private protected override void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+        => Step(GradientLanes.Sparse(gradient), variable, index, learningRate, iterations);
+
+    private void Step(GradientLanes gradient, Variable variable, int index, float learningRate, long iterations)
     {
         float rho = F(Rho), oneMinusRho = F(1 - Rho), eps = F(Epsilon), mom = F(Momentum);
-        UpdateLanes.Run(new RmsRule(learningRate, rho, oneMinusRho, eps, mom, Centered, Momentum > 0), gradient, Values(variable),
+        gradient.Run(new RmsRule(learningRate, rho, oneMinusRho, eps, mom, Centered, Momentum > 0), Values(variable),
             Values(Slots("velocity")[index]),
             Centered ? Values(Slots("average_gradient")[index]) : default,
             Momentum > 0 ? Values(Slots("momentum")[index]) : default);

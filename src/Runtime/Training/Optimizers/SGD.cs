@@ -31,6 +31,28 @@ public sealed partial class SGD(double learningRate = 0.01, double momentum = 0.
         Touch(Slots("momentum")[index]);
     }
 
+    /// <summary>True: row-sparse gradients update without a dense copy (the same weights).</summary>
+    private protected override bool SupportsSparseUpdates => true;
+
+    /// <summary>
+    /// The update from a row-sparse gradient. Without momentum only the touched rows change (<c>w -= g lr</c> is
+    /// <c>w</c> where <c>g</c> is 0, as Keras's <c>assign_sub</c> of an <c>IndexedSlices</c> scatters); with momentum
+    /// every row's momentum moves, so the rule runs on every row.
+    /// </summary>
+    private protected override void UpdateStepSparse(SparseRows gradient, Variable variable, int index, float learningRate, long iterations)
+    {
+        var w = Values(variable);
+        if (Momentum == 0)
+        {
+            int width = gradient.Width;
+            for (int k = 0; k < gradient.Count; k++)
+                SubtractScaled(w.Slice(gradient.Rows[k] * width, width), gradient.Sums.AsSpan(k * width, width), learningRate);
+            return;
+        }
+        GradientLanes.Sparse(gradient).Run(new MomentumRule(learningRate, F(Momentum), Nesterov), w, Values(Slots("momentum")[index]));
+        Touch(Slots("momentum")[index]);
+    }
+
     /// <summary><c>m = -g lr + m momentum</c>; <c>w += m</c> (Nesterov: <c>w += -g lr + m momentum</c>). s0: momentum.</summary>
     private readonly struct MomentumRule(float lr, float momentum, bool nesterov) : IUpdateRule
     {

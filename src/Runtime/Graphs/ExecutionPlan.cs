@@ -274,6 +274,15 @@ public sealed class ExecutionPlan
 
     private int _running;
 
+    /// <summary>
+    /// Profiling aid (benchmarks, scratch programs): when set (length <see cref="StepCount"/>), each run adds every
+    /// step's elapsed <see cref="System.Diagnostics.Stopwatch"/> ticks into it; null (the default) costs one test per step.
+    /// </summary>
+    internal long[]? StepTicks { get; set; }
+
+    /// <summary>The steps a run executes, in order (what <see cref="StepTicks"/> indexes).</summary>
+    internal IReadOnlyList<PlanStep> Steps => _steps;
+
     private void Execute(ReadOnlySpan<Tensor> inputs)
     {
         // Runs share the plan's buffers: a second thread inside Run would overwrite values the first still reads.
@@ -294,11 +303,15 @@ public sealed class ExecutionPlan
                 throw new ArgumentException($"ExecutionPlan: input {i} must be {InputSpecs[i]} (the plan's shapes are fixed: make another plan for other shapes), got {x.Spec}{(x.IsSymbolic ? " (symbolic)" : "")}.");
             _values[_inputIds[i]] = x;
         }
-        foreach (var step in _steps)
+        var ticks = StepTicks;
+        for (int i = 0; i < _steps.Length; i++)
         {
+            var step = _steps[i];
+            long start = ticks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             var args = step.Arguments;
             for (int k = 0; k < args.Length; k++) args[k] = _values[step.Inputs[k]]!;
             _values[step.NodeId] = step.Execute();
+            if (ticks is not null) ticks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
         }
         for (int o = 0; o < _outputIds.Length; o++) _outputs[o] = _values[_outputIds[o]]!;
         // Drop references to the caller's inputs so the plan does not keep them alive.

@@ -9,5 +9,6 @@ internal static class PlanFusionRules
         new MatMulBiasActivationFusion(),
         new FixedWeightMatMulFusion(),
         new ConvBiasActivationFusion(),
+        new MaxPoolReluGradFusion(),
     ];
 }

@@ -8,6 +8,9 @@ namespace LayerGen.Graphs;
 internal sealed class ConvStep(int nodeId, ConvOp op, int[] inputs, TensorSpec spec, Tensor? buffer, Kernels.FusedActivation activation)
     : PlanStep(nodeId, op, inputs, spec, buffer)
 {
+    /// <summary>The activation applied after the bias.</summary>
+    public Kernels.FusedActivation Activation => activation;
+
     /// <inheritdoc/>
     public override Tensor Execute()
     {

@@ -8,6 +8,7 @@ internal static class PlanFusionRules
     [
         new MatMulBiasActivationFusion(),
         new FixedWeightMatMulFusion(),
+        new ConvPoolFusion(),
         new ConvBiasActivationFusion(),
         new MaxPoolReluGradFusion(),
     ];

@@ -45,7 +45,8 @@ public sealed partial class MaxPoolOp : PoolOp
         PoolGeometry.ParallelLent<T>(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, &Rows<T>, g, x, y);
     }
 
-    private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
+    /// <summary>Output rows [<paramref name="begin"/>, <paramref name="end"/>) of the pooling of <c>args.A</c> into <c>args.B</c>.</summary>
+    internal static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
     {
         var g = args.Geo;
         T* x = (T*)args.A, y = (T*)args.B;

@@ -59,14 +59,25 @@ internal static unsafe class ConvKernels
         fixed (T* px = x, pdy = dy, pdw = dw) Run(Pass.BackwardFilter, px, pdy, pdw, s, Gemm.DefaultThreads);
     }
 
+    /// <summary>
+    /// <c>y = act(conv(x, w) + bias)</c> (float32, one group) on the calling thread only, with the kernel already packed
+    /// (<see cref="PackKernel"/>): what a step that splits the batch itself runs per slice of images.
+    /// </summary>
+    public static void ForwardOneThread(float* x, PackedMatrix packedKernel, float* bias, FusedActivation activation, float* y, in ConvShape s)
+        => Run<float>(Pass.Forward, x, null, y, s, 1, bias, activation, packedKernel);
+
+    /// <summary>The forward kernel <c>w [depth, Cout]</c> packed as the GEMM's B (float32, one group), into <paramref name="reuse"/> when it fits.</summary>
+    public static PackedMatrix PackKernel(ReadOnlySpan<float> w, in ConvShape s, PackedMatrix? reuse)
+        => Gemm.PackB(w, false, s.Depth, s.Cout, reuse);
+
     private enum Pass { Forward, BackwardData, BackwardFilter }
 
     /// <summary>
     /// Runs one pass. <paramref name="a"/> and <paramref name="b"/> are the two operands (forward: x, w; input gradient:
     /// dy, w; filter gradient: x, dy), <paramref name="c"/> the result.
     /// </summary>
-    private static void Run<T>(Pass pass, T* a, T* b, T* c, in ConvShape s, int threads, float* bias = null, FusedActivation activation = FusedActivation.None)
-        where T : unmanaged, INumber<T>
+    private static void Run<T>(Pass pass, T* a, T* b, T* c, in ConvShape s, int threads, float* bias = null, FusedActivation activation = FusedActivation.None,
+        PackedMatrix? packed = null) where T : unmanaged, INumber<T>
     {
         long resultLength = pass switch
         {
@@ -102,6 +113,11 @@ internal static unsafe class ConvKernels
         job.Bias = (nint)bias;
         job.Activation = activation;
         if (pass == Pass.BackwardFilter) job.PreparePartials(parts, s.Depth * s.Cout, sizeof(T));
+        else if (packed is not null)
+        {
+            job.Packed = packed;
+            job.UsePacked = true;
+        }
         else if (typeof(T) == typeof(float) && s.Groups == 1)
         {
             // The kernel is the GEMM's B for every block: packed once per call (forward: w [depth, Cout]; input

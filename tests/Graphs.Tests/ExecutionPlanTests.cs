@@ -133,6 +133,36 @@ public class ExecutionPlanTests
     }
 
     [Fact]
+    public void ConvThenMaxPoolRunsAsOneStepOverSlicesOfTheBatch()
+    {
+        // 40 images of 28×28×32 outputs: slices of a few images on both threads, the last slice shorter; 27 → 13 pooled
+        // leaves a row and column unread. Same bytes as the eager ops; a conv output used elsewhere is not fused.
+        var g = new RandomGenerator(7);
+        Tensor w = g.Normal([3, 3, 1, 32]), b = g.Normal([32]);
+        int[] s = [1, 1], p = [0, 0, 0, 0], d = [1, 1], k = [2, 2];
+        var cases = new (string Name, Func<Tensor, Tensor> F, int Steps, int[] Input)[]
+        {
+            ("relu then pool", x => Ops.MaxPool(Ops.Relu(Ops.Conv(x, w, s, p, d) + b), k, k, p), 1, [40, 30, 30, 1]),
+            ("odd sizes, overlapping 3×3 pool, no activation", x => Ops.MaxPool(Ops.Conv(x, w, s, p, d) + b, [3, 3], k, p), 1, [3, 29, 30, 1]),
+            ("conv value also an output: not fused with the pool", x => Ops.Relu(Ops.Conv(x, w, s, p, d) + b), 1, [2, 9, 9, 1]),
+        };
+        foreach (var (name, f, steps, input) in cases)
+        {
+            var plan = TensorFunction.Trace(f).Plan(new TensorSpec(input, DType.Float32));
+            Assert.True(steps == plan.StepCount, $"{name}: {plan.StepCount} steps, expected {steps}");
+            for (int run = 0; run < 2; run++)
+            {
+                var x = g.Normal(input);
+                Assert.True(f(x).AsBytes().SequenceEqual(plan.Run(x).AsBytes()), name);
+            }
+            Assert.Empty(plan.AllocatingSteps);
+        }
+        var both = TensorFunction.Trace(xs => { var c = Ops.Relu(Ops.Conv(xs[0], w, s, p, d) + b); return [Ops.MaxPool(c, k, k, p), c]; }, 1)
+            .Plan(new TensorSpec([2, 9, 9, 1], DType.Float32));
+        Assert.Equal(2, both.StepCount);
+    }
+
+    [Fact]
     public void ValuesThatShareStorageAreNotOverwrittenWhileInUse()
     {
         // r is a view of a; c must not be written in place over a while r still needs it.

@@ -50,6 +50,38 @@ public class TracedGradientTests
     }
 
     [Fact]
+    public void PlannedConvLayerGradientsFuseAndEqualEagerBitForBit()
+    {
+        // relu(conv + b) → MaxPool: the planned backward fuses conv + bias + relu (the bias add's ReduceToLike of a
+        // same-shaped gradient is no node, so the conv's value has one use) and MaxPoolGrad + ReluGrad into single steps.
+        var g = new RandomGenerator(12);
+        var w = new Variable(g.Normal([3, 3, 2, 32]) * 0.3f, name: "w");
+        var b = new Variable(g.Normal([32]) * 0.1f, name: "b");
+        var r = g.Normal([3, 3, 3, 32]);
+        Tensor[] LossAndGradients(Tensor x)
+        {
+            using var tape = new GradientTape();
+            var y = Ops.MaxPool(Ops.Relu(Ops.Conv(x, w, [1, 1], [0, 0, 0, 0], [1, 1]) + b), [2, 2], [2, 2], [0, 0, 0, 0]);
+            var loss = Ops.Sum(y * r);
+            var grads = tape.Gradient(loss, [w, b]);
+            return [loss, grads[0]!, grads[1]!];
+        }
+        var x = g.Normal([3, 9, 8, 2]);
+        var eager = LossAndGradients(x);
+        var traced = TensorFunction.Trace(xs => LossAndGradients(xs[0]), 1);
+        var graph = traced.GetConcreteFunction(x.Spec).Graph;
+        int ops = graph.Nodes.Count(n => n.Kind == GraphNodeKind.Op);
+        var plan = traced.Plan(x.Spec);
+        Assert.True(ops - 3 == plan.StepCount, $"{plan.StepCount} steps for {ops} ops: conv + bias + relu and MaxPoolGrad + ReluGrad not fused");
+        for (int run = 0; run < 2; run++)
+        {
+            var planned = plan.RunAll(x);
+            for (int i = 0; i < eager.Length; i++)
+                Assert.True(eager[i].AsBytes().SequenceEqual(planned[i].AsBytes()), $"output {i}, run {run}");
+        }
+    }
+
+    [Fact]
     public void TracedGradientsEqualEagerGradientsBitForBit()
     {
         var model = new Mlp(1);

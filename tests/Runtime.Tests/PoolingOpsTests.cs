@@ -129,6 +129,32 @@ public class PoolingOpsTests
         for (int i = 0; i < dx.Length; i++) Assert.True(Math.Abs(dx[i] - expectedDx[i]) < 1e-5, $"{i}: {dx[i]} vs {expectedDx[i]}");
     }
 
+    [Theory]
+    [InlineData(2, 2, 26, 26, 32, false)]
+    [InlineData(2, 2, 11, 11, 64, true)]
+    [InlineData(3, 2, 10, 7, 16, true)]
+    [InlineData(1, 3, 5, 9, 48, false)]
+    public void TiledMaxPoolGradEqualsTheGeneralKernelBitForBit(int kh, int kw, int h, int w, int c, bool reluMask)
+    {
+        // Rounded values tie often (the first largest cell wins), negatives and zeros exercise the relu mask, and the
+        // sizes leave rows and columns no window covers. 5 images: both cores.
+        int[] window = [kh, kw];
+        var rounded = Tensor.RandomNormal([5, h, w, c], generator: new RandomGenerator(21)).ToArray<float>().Select(v => MathF.Round(v * 2)).ToArray();
+        var x = Tensor.From(rounded, new Shape(5, h, w, c));
+        var op = new MaxPoolGradOp(window, window, [0, 0, 0, 0]);
+        var pooled = Ops.MaxPool(x, window, window, [0, 0, 0, 0]);
+        var g = Tensor.RandomNormal(pooled.Shape.ToArray(), generator: new RandomGenerator(22));
+        Assert.True(MaxPoolTiled.Fits(PoolGeometry.Of(x.Shape, pooled.Shape, window, window, [0, 0, 0, 0]), DType.Float32));
+        var tiled = op.Compute([g, x], new KernelOutput(x.Spec, null), reluMask);
+        var general = op.ComputeGeneral([g, x], new KernelOutput(x.Spec, null));
+        if (reluMask) general = Ops.ReluGrad(general, x);
+        Assert.True(general.AsBytes().SequenceEqual(tiled.AsBytes()));
+        // A planned buffer full of garbage is overwritten everywhere (no zeroing pass is relied on).
+        var buffer = Tensor.Full(x.Shape, double.NaN);
+        var planned = op.Compute([g, x], new KernelOutput(x.Spec, buffer), reluMask);
+        Assert.True(general.AsBytes().SequenceEqual(planned.AsBytes()));
+    }
+
     [Fact]
     public void BadAttributesAndShapesAreTypedErrors()
     {

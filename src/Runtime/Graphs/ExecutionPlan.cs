@@ -307,6 +307,15 @@ public sealed class ExecutionPlan
 
     private int _running;
 
+    /// <summary>
+    /// Profiling aid (benchmarks, scratch programs): when set (length <see cref="StepCount"/>), each run adds every
+    /// step's elapsed <see cref="System.Diagnostics.Stopwatch"/> ticks into it; null (the default) costs one test per step.
+    /// </summary>
+    internal long[]? StepTicks { get; set; }
+
+    /// <summary>The steps a run executes, in order (what <see cref="StepTicks"/> indexes).</summary>
+    internal IReadOnlyList<PlanStep> Steps => _steps;
+
     private void Execute(ReadOnlySpan<Tensor> inputs)
     {
         // Runs share the plan's buffers: a second thread inside Run would overwrite values the first still reads.
@@ -329,12 +338,15 @@ public sealed class ExecutionPlan
         }
         var outputsOfStep = outputReady is null ? null : OutputsOfStep();
         bool[]? reported = outputReady is null ? null : new bool[_outputIds.Length];
+        var ticks = StepTicks;
         for (int s = 0; s < _steps.Length; s++)
         {
             var step = _steps[s];
+            long start = ticks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             var args = step.Arguments;
             for (int k = 0; k < args.Length; k++) args[k] = _values[step.Inputs[k]]!;
             _values[step.NodeId] = step.Execute();
+            if (ticks is not null) ticks[s] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
             if (outputsOfStep?[s] is { } ready)
                 foreach (int o in ready)
                 {

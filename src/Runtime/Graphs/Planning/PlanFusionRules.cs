@@ -8,6 +8,8 @@ internal static class PlanFusionRules
     [
         new MatMulBiasActivationFusion(),
         new FixedWeightMatMulFusion(),
+        new ConvPoolFusion(),
         new ConvBiasActivationFusion(),
+        new MaxPoolReluGradFusion(),
     ];
 }

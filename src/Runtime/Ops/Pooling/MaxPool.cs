@@ -45,7 +45,8 @@ public sealed partial class MaxPoolOp : PoolOp
         PoolGeometry.ParallelLent<T>(g.Rows, (long)y.Size * g.KD * g.KH * g.KW, &Rows<T>, g, x, y);
     }
 
-    private static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
+    /// <summary>Output rows [<paramref name="begin"/>, <paramref name="end"/>) of the pooling of <c>args.A</c> into <c>args.B</c>.</summary>
+    internal static unsafe void Rows<T>(in KernelArgs args, int begin, int end) where T : unmanaged, INumber<T>
     {
         var g = args.Geo;
         T* x = (T*)args.A, y = (T*)args.B;
@@ -160,7 +161,35 @@ public sealed partial class MaxPoolGradOp : PoolOp
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => Compute(inputs, output, reluMask: false);
+
+    /// <summary>
+    /// The kernel, optionally times <c>x &gt; 0</c> (<paramref name="reluMask"/>: the plan's fused MaxPoolGrad → ReluGrad
+    /// over the relu output the pool read, <c>MaxPoolReluGradStep</c>). Tiling windows run <see cref="MaxPoolTiled"/>.
+    /// </summary>
+    internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask)
+    {
+        var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);
+        if (MaxPoolTiled.Fits(geo, inputs[0].DType) && inputs[1].DType == DType.Float32)
+        {
+            var tiled = output.Allocate(zeroed: false);
+            if (tiled.Size > 0) MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask);
+            return tiled;
+        }
+        var r = output.Allocate();
+        if (r.DType == DType.Float32) Run<float>(geo, inputs[0], inputs[1], r);
+        else Run<double>(geo, inputs[0], inputs[1], r);
+        if (reluMask)
+        {
+            if (r.DType == DType.Float32) ReluGradOp.Mask<float>(r.Lend<float>(), inputs[1].Lend<float>(), r.Lend<float>());
+            else ReluGradOp.Mask<double>(r.Lend<double>(), inputs[1].Lend<double>(), r.Lend<double>());
+            GC.KeepAlive(inputs[1]);
+        }
+        return r;
+    }
+
+    /// <summary>The general (scattering) kernel whatever the geometry: what the tiled kernel's tests compare with.</summary>
+    internal Tensor ComputeGeneral(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var r = output.Allocate();
         var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);

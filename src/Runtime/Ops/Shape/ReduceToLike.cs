@@ -80,6 +80,11 @@ public sealed partial class ReduceToLikeOp : Op
 public static partial class Ops
 {
     /// <summary>Sums <paramref name="x"/> over broadcast axes so it has the shape of <paramref name="like"/>.</summary>
+    /// <remarks>
+    /// Equal shapes give <paramref name="x"/> itself, also while tracing when both shapes are fully defined: a traced
+    /// gradient (a planned training step) then does not keep the forward value <paramref name="like"/> alive for its shape,
+    /// which lets a plan fuse the layer that made it (a convolution's bias add reads only its shape in the backward pass).
+    /// </remarks>
     public static Tensor ReduceToLike(Tensor x, Tensor like)
-        => !x.IsSymbolic && !like.IsSymbolic && x.Shape == like.Shape ? x : OpRunner.Run(ReduceToLikeOp.Instance, x, like);
+        => x.Shape == like.Shape && ((!x.IsSymbolic && !like.IsSymbolic) || x.Shape.IsFullyDefined) ? x : OpRunner.Run(ReduceToLikeOp.Instance, x, like);
 }

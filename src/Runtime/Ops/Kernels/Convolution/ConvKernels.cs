@@ -37,6 +37,16 @@ internal static unsafe class ConvKernels
         fixed (T* px = x, pw = w, py = y) Run(Pass.Forward, px, pw, py, s, Gemm.DefaultThreads);
     }
 
+    /// <summary>
+    /// <c>y = act(conv(x, w) + bias)</c> (float32): the bias and activation applied to each block of output positions
+    /// right after its GEMM, while it is in cache (<see cref="ConvEpilogue"/>), instead of in passes over the whole output.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, FusedActivation activation, Span<float> y, in ConvShape s)
+    {
+        if (bias.Length != s.Cout) throw new ArgumentException($"The bias has {bias.Length} values; the convolution has {s.Cout} output channels.", nameof(bias));
+        fixed (float* px = x, pw = w, pb = bias, py = y) Run(Pass.Forward, px, pw, py, s, Gemm.DefaultThreads, pb, activation);
+    }
+
     /// <summary>The gradient with respect to the input (the transposed convolution of <paramref name="dy"/>); <paramref name="dx"/> is overwritten.</summary>
     public static void BackwardData<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, in ConvShape s) where T : unmanaged, INumber<T>
     {
@@ -49,13 +59,25 @@ internal static unsafe class ConvKernels
         fixed (T* px = x, pdy = dy, pdw = dw) Run(Pass.BackwardFilter, px, pdy, pdw, s, Gemm.DefaultThreads);
     }
 
+    /// <summary>
+    /// <c>y = act(conv(x, w) + bias)</c> (float32, one group) on the calling thread only, with the kernel already packed
+    /// (<see cref="PackKernel"/>): what a step that splits the batch itself runs per slice of images.
+    /// </summary>
+    public static void ForwardOneThread(float* x, PackedMatrix packedKernel, float* bias, FusedActivation activation, float* y, in ConvShape s)
+        => Run<float>(Pass.Forward, x, null, y, s, 1, bias, activation, packedKernel);
+
+    /// <summary>The forward kernel <c>w [depth, Cout]</c> packed as the GEMM's B (float32, one group), into <paramref name="reuse"/> when it fits.</summary>
+    public static PackedMatrix PackKernel(ReadOnlySpan<float> w, in ConvShape s, PackedMatrix? reuse)
+        => Gemm.PackB(w, false, s.Depth, s.Cout, reuse);
+
     private enum Pass { Forward, BackwardData, BackwardFilter }
 
     /// <summary>
     /// Runs one pass. <paramref name="a"/> and <paramref name="b"/> are the two operands (forward: x, w; input gradient:
     /// dy, w; filter gradient: x, dy), <paramref name="c"/> the result.
     /// </summary>
-    private static void Run<T>(Pass pass, T* a, T* b, T* c, in ConvShape s, int threads) where T : unmanaged, INumber<T>
+    private static void Run<T>(Pass pass, T* a, T* b, T* c, in ConvShape s, int threads, float* bias = null, FusedActivation activation = FusedActivation.None,
+        PackedMatrix? packed = null) where T : unmanaged, INumber<T>
     {
         long resultLength = pass switch
         {
@@ -66,6 +88,7 @@ internal static unsafe class ConvKernels
         if (s.Rows == 0 || s.Depth == 0 || s.Cout == 0)
         {
             new Span<T>(c, checked((int)resultLength)).Clear();
+            if (bias != null) ConvEpilogue.Apply((float*)c, checked((int)s.Rows), bias, s.Cout, activation);
             return;
         }
         int rows = checked((int)s.Rows);
@@ -77,6 +100,7 @@ internal static unsafe class ConvKernels
                 case Pass.BackwardData: Multiply(a, s.Cout, false, b, s.Cout, true, c, s.Cin, rows, s.Cin, s.Cout, false, threads); break;
                 default: Multiply(a, s.Cin, true, b, s.Cout, false, c, s.Cout, s.Cin, s.Cout, rows, false, threads); break;
             }
+            if (bias != null) ConvEpilogue.Apply((float*)c, rows, bias, s.Cout, activation);
             return;
         }
         int blockRows = BlockRows(s.Depth, pass == Pass.BackwardFilter ? TargetFilterBlockValues : TargetBlockValues);
@@ -86,7 +110,14 @@ internal static unsafe class ConvKernels
         var job = t_job ??= new Job();
         job.Set(pass, (nint)a, (nint)b, (nint)c, s, typeof(T) == typeof(double), blockRows, blocks, parts, gemmThreads: parts == 1 ? threads : 1);
         job.UsePacked = false;
+        job.Bias = (nint)bias;
+        job.Activation = activation;
         if (pass == Pass.BackwardFilter) job.PreparePartials(parts, s.Depth * s.Cout, sizeof(T));
+        else if (packed is not null)
+        {
+            job.Packed = packed;
+            job.UsePacked = true;
+        }
         else if (typeof(T) == typeof(float) && s.Groups == 1)
         {
             // The kernel is the GEMM's B for every block: packed once per call (forward: w [depth, Cout]; input
@@ -157,6 +188,7 @@ internal static unsafe class ConvKernels
                         break;
                 }
             }
+            if (job.Bias != 0) ConvEpilogue.Apply((float*)(c + row * cout), m, (float*)job.Bias, cout, job.Activation);
         }
     }
 
@@ -364,6 +396,9 @@ internal static unsafe class ConvKernels
         /// <summary>The kernel packed for this call (float32, one group).</summary>
         public PackedMatrix? Packed;
         public bool UsePacked;
+        /// <summary>The fused epilogue's bias (float32 forward only; 0: none) and activation.</summary>
+        public nint Bias;
+        public FusedActivation Activation;
 
         // The last few packing buffers, by shape: a network's convolutions (and their input gradients) each find theirs
         // again on the next step instead of allocating.

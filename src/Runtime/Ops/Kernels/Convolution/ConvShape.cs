@@ -25,6 +25,15 @@ internal readonly struct ConvShape
         DD = At(dilations, 0, 1); DH = At(dilations, 1, 1); DW = At(dilations, 2, 1);
     }
 
+    private ConvShape(in ConvShape s, int n)
+    {
+        this = s;
+        N = n;
+    }
+
+    /// <summary>The same convolution over <paramref name="n"/> images (a slice of the batch).</summary>
+    public ConvShape WithBatch(int n) => new(this, n);
+
     /// <summary>Input channels per group.</summary>
     public int Cg => Cin / Groups;
     /// <summary>Output channels (filters) per group.</summary>

@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LayerGen.Operations;
+
+/// <summary>
+/// The gradient of a float32 2D max pooling whose windows tile the input (stride = window, no padding, channels a
+/// multiple of 16: <c>MaxPooling2D(2)</c> in a convnet), in one pass of 16-channel vectors: each window's first
+/// largest cell gets <c>g</c>, its other cells 0, every cell written once (no zeroing pass, no scattered adds); the
+/// rows and columns no window covers get 0. Optionally masked by <c>x &gt; 0</c> as well: the gradient of
+/// <c>MaxPool(Relu(z))</c> with respect to <c>z</c> (<see cref="ReluGradOp"/> of the MaxPoolGrad over the pool's input, which
+/// is the relu's output), in the same pass. Same values as <see cref="MaxPoolGradOp"/>'s general kernel (which adds
+/// <c>g</c> to 0) and <see cref="ReluGradOp"/>'s mask.
+/// </summary>
+internal static unsafe class MaxPoolTiled
+{
+    /// <summary>Whether the tiled kernel runs this geometry.</summary>
+    public static bool Fits(in PoolGeometry g, DType dtype)
+        => dtype == DType.Float32 && Vector512.IsHardwareAccelerated && g.C % 16 == 0 && g.KD == 1 && g.D == 1
+           && g.SH == g.KH && g.SW == g.KW && g.PH == 0 && g.PW == 0 && g.KH * g.KW <= 64 && g.OH * g.KH <= g.H && g.OW * g.KW <= g.W;
+
+    /// <summary>
+    /// <c>r = MaxPoolGrad(gradient, x)</c>, times <c>x &gt; 0</c> when <paramref name="reluMask"/>; <paramref name="r"/> has
+    /// <paramref name="x"/>'s shape and is overwritten. Call only when <see cref="Fits"/>.
+    /// </summary>
+    public static void Gradient(in PoolGeometry geo, Tensor gradient, Tensor x, Tensor r, bool reluMask)
+    {
+        fixed (float* pg = gradient.Lend<float>(), px = x.Lend<float>(), pr = r.Lend<float>())
+        {
+            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr);
+            PoolGeometry.Parallel(geo.N, (long)x.Size, reluMask ? &ImagesMasked : &Images, args);
+        }
+        GC.KeepAlive(gradient);
+        GC.KeepAlive(x);
+        GC.KeepAlive(r);
+    }
+
+    private static void Images(in KernelArgs args, int begin, int end) => Run(args, begin, end, false);
+
+    private static void ImagesMasked(in KernelArgs args, int begin, int end) => Run(args, begin, end, true);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(in KernelArgs args, int begin, int end, bool mask)
+    {
+        var geo = args.Geo;
+        float* g = (float*)args.A, x = (float*)args.B, r = (float*)args.C;
+        int c = geo.C, kh = geo.KH, kw = geo.KW, w = geo.W;
+        long line = (long)w * c;
+        int cells = kh * kw;
+        long* offsets = stackalloc long[cells];
+        for (int i = 0, k = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++, k++) offsets[k] = i * line + (long)j * c;
+        var zero = Vector512<float>.Zero;
+        for (int n = begin; n < end; n++)
+        {
+            float* xi = x + (long)n * geo.H * line, ri = r + (long)n * geo.H * line;
+            float* gi = g + (long)n * geo.OH * geo.OW * c;
+            for (int oh = 0; oh < geo.OH; oh++)
+            {
+                for (int ow = 0; ow < geo.OW; ow++)
+                {
+                    long at = oh * kh * line + (long)ow * kw * c;
+                    float* gw = gi + ((long)oh * geo.OW + ow) * c;
+                    for (int ch = 0; ch < c; ch += 16)
+                    {
+                        float* xw = xi + at + ch;
+                        // The first largest cell, as MaxPoolOp.RouteRows finds it (strictly greater replaces).
+                        var best = Vector512.Load(xw);
+                        var bestCell = zero;
+                        for (int k = 1; k < cells; k++)
+                        {
+                            var v = Vector512.Load(xw + offsets[k]);
+                            var greater = Vector512.GreaterThan(v, best);
+                            best = Vector512.ConditionalSelect(greater, v, best);
+                            bestCell = Vector512.ConditionalSelect(greater, Vector512.Create((float)k), bestCell);
+                        }
+                        // 0 + g as the general kernel's scatter adds it (-0 becomes +0).
+                        var gv = Vector512.Load(gw + ch) + zero;
+                        float* rw = ri + at + ch;
+                        for (int k = 0; k < cells; k++)
+                        {
+                            var chosen = Vector512.Equals(bestCell, Vector512.Create((float)k));
+                            if (mask) chosen &= Vector512.GreaterThan(Vector512.Load(xw + offsets[k]), zero);
+                            Vector512.Store(Vector512.ConditionalSelect(chosen, gv, zero), rw + offsets[k]);
+                        }
+                    }
+                }
+                // Columns right of the last window.
+                int covered = geo.OW * kw;
+                if (covered < w)
+                    for (int i = 0; i < kh; i++)
+                        new Span<float>(ri + (oh * kh + i) * line + (long)covered * c, (w - covered) * c).Clear();
+            }
+            // Rows below the last window.
+            int coveredRows = geo.OH * kh;
+            if (coveredRows < geo.H) new Span<float>(ri + coveredRows * line, checked((int)((geo.H - coveredRows) * line))).Clear();
+        }
+    }
+}

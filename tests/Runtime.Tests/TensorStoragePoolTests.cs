@@ -45,10 +45,16 @@ public class TensorStoragePoolTests
         var picked = Ops.Gather(table, rows);
         Assert.True(picked.HasPooledStorage); // the kernel lends its output's span instead of escaping it
         Assert.Equal((float)(7 * 3 * 523 + 5), picked.At<float>(3, 5));
-        var grad = OpRunner.Run(new GatherGradOp(0), Tensor.OnesLike(picked), rows, table);
+        // Along axis 0 an eager gradient is row-sparse (IndexedSlices, dense only when read); along another axis it is
+        // the dense kernel's output, which must stay pooled too.
+        Assert.IsType<IndexedSlices>(OpRunner.Run(new GatherGradOp(0), Tensor.OnesLike(picked), rows, table));
+        var columns = Tensor.From(Enumerable.Range(0, 512).Select(i => (i * 7) % 523).ToArray());
+        var pickedColumns = Ops.Gather(table, columns, axis: 1);
+        Assert.True(pickedColumns.HasPooledStorage);
+        var grad = OpRunner.Run(new GatherGradOp(1), Tensor.OnesLike(pickedColumns), columns, table);
         Assert.True(grad.HasPooledStorage);
-        Assert.Equal(1f, grad.At<float>(7, 0));
-        Assert.Equal(0f, grad.At<float>(5, 0)); // row 5 is never picked
+        Assert.Equal(1f, grad.At<float>(0, 7));
+        Assert.Equal(0f, grad.At<float>(0, 446)); // column 446 is never picked (only i = 512 would give it)
     }
 
     [Fact]

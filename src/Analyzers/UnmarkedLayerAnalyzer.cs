@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using LayerGen.SourceGeneration;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace LayerGen.Analyzers;
@@ -46,6 +47,8 @@ public sealed class UnmarkedLayerAnalyzer : DiagnosticAnalyzer
         var members = TrackedMembers(type, context.CancellationToken);
         if (!isModel && members.Count == 0)
             return;
+        if (isModel && members.Count == 0 && IsFunctionalSubclass(type, model!, context.CancellationToken))
+            return; // Keras's custom train_step pattern: a functional model subclassed only to override its steps
 
         string consequence = members.Count == 0
             ? "its Call is never run and its layers are not tracked"
@@ -54,6 +57,36 @@ public sealed class UnmarkedLayerAnalyzer : DiagnosticAnalyzer
         string baseName = (isModel ? model! : type.BaseType!).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnmarkedLayer, LayerGenSymbols.IdentifierLocation(type, context.CancellationToken),
             type.Name, baseName, consequence));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> derives directly from <c>Model</c>, declares no <c>Call</c>, and every constructor
+    /// passes arguments to the base (Model's constructors with arguments build a functional graph from inputs and
+    /// outputs, which needs no <c>Call</c>). Read from syntax: the base list's argument list of a primary constructor, or
+    /// each declared constructor's <c>: base(...)</c>.
+    /// </summary>
+    private static bool IsFunctionalSubclass(INamedTypeSymbol type, INamedTypeSymbol model, CancellationToken cancellationToken)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(type.BaseType?.OriginalDefinition, model) || !type.GetMembers("Call").IsEmpty)
+            return false;
+        bool anyConstructor = false;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+                return false;
+            if (declaration.BaseList?.Types.OfType<PrimaryConstructorBaseTypeSyntax>().FirstOrDefault() is { } primary)
+            {
+                if (primary.ArgumentList.Arguments.Count == 0) return false;
+                anyConstructor = true;
+            }
+            foreach (var constructor in declaration.Members.OfType<ConstructorDeclarationSyntax>())
+            {
+                if (constructor.Modifiers.Any(m => m.ValueText == "static")) continue;
+                if (constructor.Initializer is not { } init || init.ArgumentList.Arguments.Count == 0) return false;
+                anyConstructor = true; // ': this(...)' ends at a constructor checked here too
+            }
+        }
+        return anyConstructor;
     }
 
     /// <summary>Whether a class from <paramref name="type"/> down to <paramref name="model"/> (excluded) overrides <c>InvokeRecorded</c> by hand.</summary>

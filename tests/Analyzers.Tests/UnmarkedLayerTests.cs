@@ -13,6 +13,8 @@ public class UnmarkedLayerTests
             protected Tensor Call(Tensor x) => left.Invoke(x) + right.Invoke(x);
         }
         public class {|LG0015:Empty|} : Model { }
+        public class {|LG0015:NoArguments|} : Model { public NoArguments() : base() { } }
+        public class {|LG0015:FunctionalWithCall|}(Tensor input, Tensor output) : Model(input, output) { protected Tensor Call(Tensor x) => x; }
         """);
 
     [Fact]
@@ -27,6 +29,14 @@ public class UnmarkedLayerTests
     public Task LG0015_not_for_marked_or_self_tracking_classes() => Verify<UnmarkedLayerAnalyzer>.Analyzer("""
         [Layer] public partial class Marked : Model { readonly Dense d = new(2); protected Tensor Call(Tensor x) => d.Invoke(x); }
         public class MySequential : Sequential { }
+        public class CustomSteps(Tensor input, Tensor output) : Model(input, output)
+        {
+            public override Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight) => base.TrainStep(x, y, sampleWeight);
+        }
+        public class CustomStepsByConstructor : Model
+        {
+            public CustomStepsByConstructor(Tensor[] inputs, Tensor[] outputs) : base(inputs, outputs) { }
+        }
         public class Tracks : Model
         {
             readonly Dense d = new(2);

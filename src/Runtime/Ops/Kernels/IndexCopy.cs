@@ -1,26 +1,54 @@
 namespace LayerGen.Kernels;
 
-/// <summary>Dtype-agnostic copies driven by index tables (transpose, tile).</summary>
+/// <summary>Dtype-agnostic strided copies (transpose, tile) and the index table the tile gradient accumulates through.</summary>
 internal static class IndexCopy
 {
-    /// <summary>The output (the planned buffer, or a new tensor) with <c>out[i] = x[source[i]]</c>.</summary>
-    public static Tensor Take(Tensor x, KernelOutput output, int[] source)
+    /// <summary>
+    /// The output (the planned buffer, or a new tensor) with, for each output element at index (i_0, ..., i_r-1),
+    /// <c>x[sum_k (i_k % mod[k]) * strides[k]]</c>: a transpose (mod = output dims, strides permuted) or a tile
+    /// (mod = input dims, strides = input strides). Walks the output row by row without an index table, so a planned
+    /// run allocates nothing.
+    /// </summary>
+    public static Tensor Take(Tensor x, KernelOutput output, int[] mod, int[] strides)
     {
         var r = output.Allocate(zeroed: false);
+        var shape = output.Shape;
         switch (x.DType)
         {
-            case DType.Float32: Take(x.AsSpan<float>(), r.Data<float>(), source); break;
-            case DType.Float64: Take(x.AsSpan<double>(), r.Data<double>(), source); break;
-            case DType.Int32: Take(x.AsSpan<int>(), r.Data<int>(), source); break;
-            case DType.Int64: Take(x.AsSpan<long>(), r.Data<long>(), source); break;
-            case DType.Bool: Take(x.AsSpan<bool>(), r.Data<bool>(), source); break;
+            case DType.Float32: Take(x.Lend<float>(), r.Lend<float>(), shape, mod, strides); break;
+            case DType.Float64: Take(x.Lend<double>(), r.Lend<double>(), shape, mod, strides); break;
+            case DType.Int32: Take(x.Lend<int>(), r.Lend<int>(), shape, mod, strides); break;
+            case DType.Int64: Take(x.Lend<long>(), r.Lend<long>(), shape, mod, strides); break;
+            case DType.Bool: Take(x.Lend<bool>(), r.Lend<bool>(), shape, mod, strides); break;
         }
+        GC.KeepAlive(x);
+        GC.KeepAlive(r);
         return r;
     }
 
-    private static void Take<T>(ReadOnlySpan<T> x, Span<T> d, int[] source)
+    private static void Take<T>(ReadOnlySpan<T> x, Span<T> d, Shape output, int[] mod, int[] strides)
     {
-        for (int i = 0; i < d.Length; i++) d[i] = x[source[i]];
+        int n = output.Size, rank = output.Rank;
+        if (n == 0) return;
+        if (rank == 0) { d[0] = x[0]; return; }
+        int last = rank - 1, width = output[last], lastMod = mod[last], lastStride = strides[last];
+        Span<int> counter = stackalloc int[rank];
+        counter.Clear();
+        for (int o = 0; o < n; o += width)
+        {
+            int off = 0;
+            for (int ax = 0; ax < last; ax++) off += counter[ax] % mod[ax] * strides[ax];
+            var row = d.Slice(o, width);
+            if (width <= lastMod)
+                for (int j = 0; j < width; j++) row[j] = x[off + j * lastStride];
+            else
+                for (int j = 0; j < width; j++) row[j] = x[off + j % lastMod * lastStride];
+            for (int ax = last - 1; ax >= 0; ax--)
+            {
+                if (++counter[ax] < output[ax]) break;
+                counter[ax] = 0;
+            }
+        }
     }
 
     /// <summary>

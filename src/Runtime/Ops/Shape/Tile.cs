@@ -31,7 +31,7 @@ public sealed partial class TileOp(int[] multiples) : Op
     {
         var x = inputs[0];
         if (output.Shape.Size == 0) return output.Allocate();
-        return IndexCopy.Take(x, output, IndexCopy.Table(output.Shape, x.Shape.ToArray(), x.Shape.Strides()));
+        return IndexCopy.Take(x, output, x.Shape.ToArray(), x.Shape.Strides());
     }
 
     /// <inheritdoc/>

@@ -48,12 +48,22 @@ public sealed partial class TransposeOp(int[]? perm) : Op
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
-        var p = Resolve(x.Shape);
-        var inStrides = x.Shape.Strides();
-        var strides = new int[p.Length];
-        for (int i = 0; i < p.Length; i++) strides[i] = inStrides[p[i]];
-        return IndexCopy.Take(x, output, IndexCopy.Table(output.Shape, output.Shape.ToArray(), strides));
+        var layout = _layout;
+        if (layout is null || layout.Input != x.Shape)
+        {
+            var p = Resolve(x.Shape);
+            var inStrides = x.Shape.Strides();
+            var strides = new int[p.Length];
+            for (int i = 0; i < p.Length; i++) strides[i] = inStrides[p[i]];
+            _layout = layout = new CopyLayout(x.Shape, output.Shape.ToArray(), strides);
+        }
+        return IndexCopy.Take(x, output, layout.Mod, layout.Strides);
     }
+
+    /// <summary>The last input shape's output dims and permuted strides, kept so a planned run allocates nothing.</summary>
+    private sealed record CopyLayout(Shape Input, int[] Mod, int[] Strides);
+
+    private CopyLayout? _layout;
 
     /// <summary>The inverse permutation applied to <c>g</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)

@@ -24,16 +24,7 @@ public static class GraphBuilder
         ArgumentNullException.ThrowIfNull(sideEffects);
         var nodes = new List<GraphNode>();
         var ids = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        string Unique(string name)
-        {
-            if (!names.TryGetValue(name, out int n)) { names[name] = 1; return name; }
-            string candidate;
-            do { candidate = $"{name}_{n++}"; } while (names.ContainsKey(candidate));
-            names[name] = n;
-            names[candidate] = 1;
-            return candidate;
-        }
+        var nodeNames = new NodeNames();
 
         var inputIds = new int[placeholders.Count];
         for (int i = 0; i < placeholders.Count; i++)
@@ -42,7 +33,7 @@ public static class GraphBuilder
             if (!p.IsSymbolic || p.Node is not null) throw new ArgumentException($"Graph input {i} must be a placeholder (Tensor.Placeholder).");
             if (ids.ContainsKey(p)) throw new ArgumentException($"Graph input {i} is given twice.");
             int id = nodes.Count;
-            nodes.Add(new GraphNode(id, GraphNodeKind.Input, Unique(p.SymbolicName ?? "x"), p.Spec, null, [], null, null, i));
+            nodes.Add(new GraphNode(id, GraphNodeKind.Input, nodeNames.Unique(p.SymbolicName ?? "x"), p.Spec, null, [], null, null, i));
             ids[p] = id;
             inputIds[i] = id;
         }
@@ -52,8 +43,8 @@ public static class GraphBuilder
             if (ids.TryGetValue(t, out int existing)) return existing;
             int id = nodes.Count;
             nodes.Add(t is Variable v
-                ? new GraphNode(id, GraphNodeKind.Variable, Unique(v.Name), v.Spec, null, [], v, null, -1)
-                : new GraphNode(id, GraphNodeKind.Constant, Unique("Const"), t.Spec, null, [], null, t, -1));
+                ? new GraphNode(id, GraphNodeKind.Variable, nodeNames.Unique(v.Name), v.Spec, null, [], v, null, -1)
+                : new GraphNode(id, GraphNodeKind.Constant, nodeNames.Unique("Const"), t.Spec, null, [], null, t, -1));
             ids[t] = id;
             return id;
         }
@@ -104,7 +95,7 @@ public static class GraphBuilder
                     inputs[i] = input.IsSymbolic ? ids[input] : Capture(input);
                 }
                 int id = nodes.Count;
-                nodes.Add(new GraphNode(id, GraphNodeKind.Op, Unique(node.Op.Name), t.Spec, node.Op, inputs, null, null, -1));
+                nodes.Add(new GraphNode(id, GraphNodeKind.Op, nodeNames.Unique(node.Op.Name), t.Spec, node.Op, inputs, null, null, -1));
                 ids[t] = id;
             }
             return ids[root];

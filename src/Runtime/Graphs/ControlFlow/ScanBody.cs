@@ -66,22 +66,13 @@ internal static class ScanBody
 
         var nodes = new List<GraphNode>();
         var ids = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        string Unique(string name)
-        {
-            if (!names.TryGetValue(name, out int n)) { names[name] = 1; return name; }
-            string candidate;
-            do { candidate = $"{name}_{n++}"; } while (names.ContainsKey(candidate));
-            names[name] = n;
-            names[candidate] = 1;
-            return candidate;
-        }
+        var nodeNames = new NodeNames();
         var inputIds = new int[placeholders.Length + captured.Count];
         for (int i = 0; i < inputIds.Length; i++)
         {
             var t = i < placeholders.Length ? placeholders[i] : captured[i - placeholders.Length];
             string name = i < placeholders.Length ? t.SymbolicName ?? $"x{i}" : $"captured{i - placeholders.Length}";
-            nodes.Add(new GraphNode(i, GraphNodeKind.Input, Unique(name), t.Spec, null, [], null, null, i));
+            nodes.Add(new GraphNode(i, GraphNodeKind.Input, nodeNames.Unique(name), t.Spec, null, [], null, null, i));
             ids[t] = i;
             inputIds[i] = i;
         }
@@ -91,7 +82,7 @@ internal static class ScanBody
             var ins = new int[node.Inputs.Count];
             for (int i = 0; i < ins.Length; i++) ins[i] = ids[node.Inputs[i]];
             int id = nodes.Count;
-            nodes.Add(new GraphNode(id, GraphNodeKind.Op, Unique(node.Op.Name), t.Spec, node.Op, ins, null, null, -1));
+            nodes.Add(new GraphNode(id, GraphNodeKind.Op, nodeNames.Unique(node.Op.Name), t.Spec, node.Op, ins, null, null, -1));
             ids[t] = id;
         }
         var outputIds = new int[outputs.Length];

@@ -198,5 +198,9 @@ public static class ModelTraining
         /// <inheritdoc cref="Trainer.Predict(Dataset, int, IEnumerable{Callback}?, int?)"/>
         public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
             => Trainer.Of(model).Predict(dataset, verbose, callbacks, steps);
+
+        /// <inheritdoc cref="Trainer.PredictOutputs(Dataset, int, IEnumerable{Callback}?, int?)"/>
+        public Tensor[] PredictOutputs(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
+            => Trainer.Of(model).PredictOutputs(dataset, verbose, callbacks, steps);
     }
 }

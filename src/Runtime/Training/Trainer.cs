@@ -344,11 +344,19 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             {
                 if (ShardOf(globalBatch) is not { } batch) continue;
                 cbs.OnTrainBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-                var sw = classWeight is null ? batch.SampleWeight : WithClassWeights(batch.Y, batch.SampleWeight, classWeight);
-                long planned = _plannedTrainSteps, metricUpdates = _metricUpdates;
-                logs = model.TrainStep(batch.X, batch.Y, sw);
-                // Reused batch tensors only while the steps are the default planned ones (they keep nothing of x).
-                if (buffers is not null) buffers.Enabled = _plannedTrainSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
+                if (batch.HasParts)
+                {
+                    var ys = PartTargets(batch, "Fit");
+                    logs = model.TrainStep(PartInputs(batch), ys, WithClassWeights(ys, PartSampleWeights(batch), classWeight));
+                }
+                else
+                {
+                    var sw = classWeight is null ? batch.SampleWeight : WithClassWeights(batch.Y, batch.SampleWeight, classWeight);
+                    long planned = _plannedTrainSteps, metricUpdates = _metricUpdates;
+                    logs = model.TrainStep(batch.X, batch.Y, sw);
+                    // Reused batch tensors only while the steps are the default planned ones (they keep nothing of x).
+                    if (buffers is not null) buffers.Enabled = _plannedTrainSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
+                }
                 if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
                 cbs.OnTrainBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
                 step++;
@@ -421,9 +429,13 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         {
             if (ShardOf(globalBatch) is not { } batch) continue;
             cbs.OnTestBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
-            long planned = _plannedTestSteps, metricUpdates = _metricUpdates;
-            logs = model.TestStep(batch.X, batch.Y, batch.SampleWeight);
-            if (buffers is not null) buffers.Enabled = _plannedTestSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
+            if (batch.HasParts) logs = model.TestStep(PartInputs(batch), PartTargets(batch, inFit ? "validation" : "Evaluate"), PartSampleWeights(batch));
+            else
+            {
+                long planned = _plannedTestSteps, metricUpdates = _metricUpdates;
+                logs = model.TestStep(batch.X, batch.Y, batch.SampleWeight);
+                if (buffers is not null) buffers.Enabled = _plannedTestSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
+            }
             if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
             cbs.OnTestBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
             step++;
@@ -440,7 +452,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     }
 
     /// <summary>This rank's part of a global batch (the whole batch without a distribution; null: skip it).</summary>
-    private DataBatch? ShardOf(DataBatch globalBatch) => _distribution is null ? globalBatch : _distribution.Shard(globalBatch);
+    private DataBatch? ShardOf(DataBatch globalBatch) => _distribution is null ? globalBatch
+        : globalBatch.HasParts ? throw new NotSupportedException("Dataset elements with several inputs or targets under a distribution are not supported yet: train on one process.")
+        : _distribution.Shard(globalBatch);
 
     private void ResetMetricsAfterValidation() { /* the next epoch resets them */ }
 
@@ -485,6 +499,16 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         foreach (var batch in feed.Epoch(0))
         {
             cbs.OnPredictBatchBegin(step, empty);
+            if (batch.HasParts)
+            {
+                var predicted = _distribution is null ? model.PredictStep(PartInputs(batch))
+                    : throw new NotSupportedException("Predict: dataset elements with several inputs under a distribution are not supported yet.");
+                outputs.Add(predicted.Length == 1 ? predicted[0]
+                    : throw new InvalidOperationException($"Predict: model \"{model.Name}\" has {predicted.Length} outputs; call PredictOutputs(dataset) for one array per output."));
+                cbs.OnPredictBatchEnd(step, empty);
+                step++;
+                continue;
+            }
             long planned = _plannedPredictSteps;
             outputs.Add(_distribution is null ? model.PredictStep(batch.X) : _distribution.Predict(batch.X, model.PredictStep));
             if (buffers is not null) buffers.Enabled = _distribution is null && _plannedPredictSteps == planned + 1;

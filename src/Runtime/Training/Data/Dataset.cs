@@ -86,7 +86,7 @@ public sealed partial class Dataset : IEnumerable<DataBatch>
     internal Dataset WithBatchBuffers(BatchBuffers buffers)
         => _slices is { } slices ? FromSlices(slices with { Buffers = buffers }) : this;
 
-    /// <summary>A dataset of the rows of .NET arrays (converted with <see cref="ToTensor"/>); see <see cref="FromTensors"/>.</summary>
+    /// <summary>A dataset of the rows of .NET arrays (converted with <see cref="ToTensor"/>); see <see cref="FromTensors(Tensor, Tensor, Tensor)"/>.</summary>
     public static Dataset FromArrays(Array x, Array? y = null, Array? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(x);

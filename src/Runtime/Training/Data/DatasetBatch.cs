@@ -57,6 +57,24 @@ public sealed partial class Dataset
         CheckPart(first.X, element.X, "x", index);
         CheckPart(first.Y, element.Y, "y", index);
         CheckPart(first.SampleWeight, element.SampleWeight, "sample_weight", index);
+        CheckParts(first.Inputs, element.Inputs, first.InputNames, element.InputNames, "inputs", index);
+        CheckParts(first.Targets, element.Targets, first.TargetNames, element.TargetNames, "targets", index);
+        CheckParts(first.SampleWeights, element.SampleWeights, first.SampleWeightNames, element.SampleWeightNames, "sample_weights", index);
+    }
+
+    /// <summary>The array parts of an element against the pass's first: as many, under the same names, each like the first's.</summary>
+    private static void CheckParts(Tensor?[]? expected, Tensor?[]? actual, string[]? expectedNames, string[]? actualNames, string name, long index)
+    {
+        if (expected is null && actual is null) return;
+        if (expected is null || actual is null || expected.Length != actual.Length)
+            throw new DatasetShapeException(index, name, $"element {index} has {actual?.Length ?? 0} {name} but the first element of the pass has {expected?.Length ?? 0}.");
+        if (!(expectedNames ?? []).SequenceEqual(actualNames ?? []))
+            throw new DatasetShapeException(index, name, $"element {index}'s {name} are named [{string.Join(", ", actualNames ?? [])}] but the first element's are [{string.Join(", ", expectedNames ?? [])}].");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            CheckConcrete(actual[i], $"{name}[{i}]", index);
+            CheckPart(expected[i], actual[i], $"{name}[{i}]", index);
+        }
     }
 
     private static void CheckPart(Tensor? expected, Tensor? actual, string name, long index)
@@ -72,6 +90,25 @@ public sealed partial class Dataset
 
     private static DataBatch Stack(List<DataBatch> elements)
     {
+        var head = elements[0];
+        if (head.Inputs is { } inputs)
+        {
+            var xs = new Tensor[inputs.Length];
+            for (int i = 0; i < xs.Length; i++) xs[i] = StackPart(elements, e => e.Inputs![i]);
+            Tensor[]? ys = null;
+            if (head.Targets is { } targets)
+            {
+                ys = new Tensor[targets.Length];
+                for (int i = 0; i < ys.Length; i++) ys[i] = StackPart(elements, e => e.Targets![i]);
+            }
+            Tensor?[]? ws = null;
+            if (head.SampleWeights is { } weights)
+            {
+                ws = new Tensor?[weights.Length];
+                for (int i = 0; i < ws.Length; i++) ws[i] = weights[i] is null ? null : StackPart(elements, e => e.SampleWeights![i]!);
+            }
+            return head.WithParts(xs, ys, ws);
+        }
         var x = StackPart(elements, static e => e.X);
         var y = elements[0].Y is null ? null : StackPart(elements, static e => e.Y!);
         var w = elements[0].SampleWeight is null ? null : StackPart(elements, static e => e.SampleWeight!);

@@ -24,7 +24,7 @@ public sealed partial class Dataset
 
     /// <summary>
     /// Shuffles every element on every pass, reproducibly from <paramref name="seed"/> (a generator seeded once, whose
-    /// draws continue from pass to pass). On rows of tensors (<see cref="FromTensors"/>) this is a permutation of row
+    /// draws continue from pass to pass). On rows of tensors (<see cref="FromTensors(Tensor, Tensor, Tensor)"/>) this is a permutation of row
     /// indices and holds nothing more; on any other dataset it is a buffer of the whole pass (memory grows with the
     /// dataset: give a buffer size with <see cref="Shuffle(int, long?, bool)"/> for large ones; a dataset repeated
     /// forever is refused). Note for <c>tf.data</c> users: <c>Shuffle(1000)</c> is this overload, a seed, as it was

@@ -2,7 +2,7 @@ namespace LayerGen.Training;
 
 /// <summary>
 /// The rows of in-memory tensors, in order or in a new random order each pass (from a generator seeded once, so a
-/// run is reproducible): the source of <see cref="Dataset.FromTensors"/>. Batches are cut from the tensors with
+/// run is reproducible): the source of <see cref="Dataset.FromTensors(Tensor, Tensor, Tensor)"/>. Batches are cut from the tensors with
 /// one slice or row copy per tensor, not stacked row by row; full batches of x go into reused tensors when
 /// <see cref="Buffers"/> allows it (only <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> on tensors set them).
 /// </summary>

@@ -31,10 +31,11 @@ public sealed partial class SoftmaxOp(int axis) : Op
     }
 
     /// <summary>Softmax (or log-softmax when <paramref name="log"/>) along the middle axis of <paramref name="loop"/>.</summary>
-    internal static void Run<T>(ReadOnlySpan<T> x, Span<T> d, AxisLoop loop, bool log) where T : IFloatingPointIeee754<T>
+    internal static void Run<T>(ReadOnlySpan<T> x, Span<T> d, AxisLoop loop, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = loop.Length, inner = loop.Inner;
         if (n == 0) return;
+        if (inner == 1) { SoftmaxRows.Run(x, d, loop.Outer, n, log); return; }
         for (int o = 0; o < loop.Outer; o++)
         {
             int baseOff = o * n * inner;

@@ -45,12 +45,8 @@ internal sealed partial class Trainer
         if (_distribution is not null) throw new NotSupportedException("PredictOutputs: several outputs under a distribution are not supported yet; predict on one process.");
         using var feed = new EpochFeed(dataset, steps, 1, "Predict");
         var list = callbacks?.ToList() ?? [];
-        if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
-        var cbs = new CallbackList(list);
-        cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
-        cbs.OnPredictBegin(empty);
+        var cbs = BeginPredict(list, verbose, feed.Steps ?? 0, empty);
         var parts = new List<Tensor[]>();
         int step = 0;
         foreach (var batch in feed.Epoch(0))

@@ -528,12 +528,8 @@ internal sealed partial class Trainer
         int bs = batchSize ?? 32;
         int n = x[0].Shape[0];
         var list = callbacks?.ToList() ?? [];
-        if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
-        var cbs = new CallbackList(list);
-        cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, int> { ["steps"] = (n + bs - 1) / bs, ["verbose"] = verbose });
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
-        cbs.OnPredictBegin(empty);
+        var cbs = BeginPredict(list, verbose, (n + bs - 1) / bs, empty);
         var parts = new List<Tensor[]>();
         for (int step = 0, start = 0; start < n; step++, start += bs)
         {

@@ -481,6 +481,20 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     public Tensor Predict(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
         => Predict(dataset, verbose, callbacks, steps, null);
 
+    /// <summary>
+    /// The callbacks of a predict loop over <paramref name="steps"/> batches: a progress bar added when
+    /// <paramref name="verbose"/> asks for one and none was given, the model and params set, OnPredictBegin called.
+    /// </summary>
+    private CallbackList BeginPredict(List<Callback> list, int verbose, int steps, Dictionary<string, double> empty)
+    {
+        if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
+        var cbs = new CallbackList(list);
+        cbs.SetModel(model);
+        cbs.SetParams(new Dictionary<string, int> { ["steps"] = steps, ["verbose"] = verbose });
+        cbs.OnPredictBegin(empty);
+        return cbs;
+    }
+
     private Tensor Predict(Dataset dataset, int verbose, IEnumerable<Callback>? callbacks, int? steps, BatchBuffers? buffers)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -488,12 +502,8 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         var list = callbacks?.ToList() ?? [];
         if (_distribution is { IsChief: false } other) { list = other.SelectCallbacks(list); verbose = 0; }
         SynchronizeForInference();
-        if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
-        var cbs = new CallbackList(list);
-        cbs.SetModel(model);
-        cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
-        cbs.OnPredictBegin(empty);
+        var cbs = BeginPredict(list, verbose, feed.Steps ?? 0, empty);
         var outputs = new List<Tensor>();
         int step = 0;
         foreach (var batch in feed.Epoch(0))

@@ -13,28 +13,13 @@ public class DatasetMultiIOTests
 {
     private static Model TwoInTwoOut()
     {
-        Keras.ClearSession();
-        var a = Keras.Input([4], name: "in_a");
-        var b = Keras.Input([3], name: "in_b");
-        var ha = new Dense(6, activation: "relu").Invoke(a);
-        var hb = new Dense(6, activation: "tanh").Invoke(b);
-        var reg = new Dense(2).Invoke(new Concatenate().Invoke([ha, hb]));               // dense_2
-        var cls = new Dense(3, activation: "softmax").Invoke(new Add().Invoke([ha, hb])); // dense_3
-        var model = new Model([a, b], [reg, cls]);
+        var (inputs, outputs) = TwoInTwoOutFixture.Graph();
+        var model = new Model(inputs, outputs);
         model.Compile(new Adam(learningRate: 0.01), loss: ["mse", "categorical_crossentropy"], lossWeights: [1.0, 0.5], metrics: [["mae"], ["accuracy"]]);
         return model;
     }
 
-    private static (Tensor[] X, Tensor[] Y) Data(int n = 20)
-    {
-        var g = new RandomGenerator(5);
-        var xa = Tensor.RandomNormal([n, 4], generator: g);
-        var xb = Tensor.RandomNormal([n, 3], generator: g);
-        var y1 = Tensor.RandomNormal([n, 2], generator: g);
-        var labels = new float[n * 3];
-        for (int i = 0; i < n; i++) labels[i * 3 + i % 3] = 1;
-        return ([xa, xb], [y1, Tensor.From<float>(labels, [n, 3])]);
-    }
+    private static (Tensor[] X, Tensor[] Y) Data(int n = 20) => TwoInTwoOutFixture.Data(n, seed: 5);
 
     private static void AssertSameWeights(Model expected, Model actual)
     {

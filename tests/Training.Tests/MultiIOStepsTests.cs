@@ -10,28 +10,9 @@ namespace LayerGen.Training.Tests;
 /// </summary>
 public class MultiIOStepsTests
 {
-    private static (Tensor[] Inputs, Tensor[] Outputs) Graph()
-    {
-        Keras.ClearSession();
-        var a = Keras.Input([4], name: "in_a");
-        var b = Keras.Input([3], name: "in_b");
-        var ha = new Dense(6, activation: "relu").Invoke(a);
-        var hb = new Dense(6, activation: "tanh").Invoke(b);
-        var reg = new Dense(2).Invoke(new Concatenate().Invoke([ha, hb]));         // dense_2
-        var cls = new Dense(3, activation: "softmax").Invoke(new Add().Invoke([ha, hb])); // dense_3
-        return ([a, b], [reg, cls]);
-    }
+    private static (Tensor[] Inputs, Tensor[] Outputs) Graph() => TwoInTwoOutFixture.Graph();
 
-    private static (Tensor[] X, Tensor[] Y) Data(int n = 12)
-    {
-        var g = new RandomGenerator(9);
-        var xa = Tensor.RandomNormal([n, 4], generator: g);
-        var xb = Tensor.RandomNormal([n, 3], generator: g);
-        var y1 = Tensor.RandomNormal([n, 2], generator: g);
-        var labels = new float[n * 3];
-        for (int i = 0; i < n; i++) labels[i * 3 + i % 3] = 1;
-        return ([xa, xb], [y1, Tensor.From<float>(labels, [n, 3])]);
-    }
+    private static (Tensor[] X, Tensor[] Y) Data(int n = 12) => TwoInTwoOutFixture.Data(n, seed: 9);
 
     // A functional model subclassed only to override its steps (Keras's usual custom train_step pattern): no [Layer]
     // needed, and LG0015 stays quiet for it.

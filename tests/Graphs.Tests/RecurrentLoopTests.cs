@@ -147,6 +147,32 @@ public class RecurrentLoopTests
             $"loop bytes per run: {twelve.Loop} (12 steps), {fortyEight.Loop} (48 steps); whole plan {twelve.Whole}, {fortyEight.Whole}");
     }
 
+    [Fact]
+    public void APlannedLstmForwardAndBackwardAllocatesNothingPerRun()
+    {
+        var lstm = new LSTM(16, returnSequences: true);
+        var x = Random(3, 8, 12, 6);
+        lstm.Invoke(x);
+        var weights = lstm.TrainableVariables.ToArray();
+        Tensor[] Grads(Tensor[] p)
+        {
+            using var tape = new GradientTape();
+            var y = lstm.Invoke(p[0])[0];
+            return [.. tape.Gradient(Ops.Sum(Ops.Square(y)), weights).Select(g => g!)];
+        }
+        var plan = ExecutionPlan.Create(Graph.Trace(Grads, [x.Spec]), x.Spec);
+        var planned = plan.RunAll([x]);
+        var eager = Grads([x]);
+        for (int i = 0; i < eager.Length; i++) Close(eager[i], planned[i], $"planned gradient {i}", 1e-4);
+        for (int i = 0; i < 3; i++) plan.RunAll([x]);
+        Assert.Empty(plan.AllocatingSteps);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) plan.RunAll([x]);
+        long perRun = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
+        // The batched input-kernel gradient (440 B) and the bias gradient's kept-dims view (64 B per ReduceToLike) went.
+        Assert.True(perRun == 0, $"planned forward+backward allocated {perRun} bytes per run");
+    }
+
     [Theory]
     [InlineData("LSTM")]
     [InlineData("GRU")]

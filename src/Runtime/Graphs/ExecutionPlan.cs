@@ -70,7 +70,13 @@ public sealed class ExecutionPlan
     /// Plans <paramref name="graph"/> for inputs of exactly <paramref name="inputSpecs"/> (fully defined shapes,
     /// each compatible with the graph's input, whose unknown dimensions they fix).
     /// </summary>
-    public static ExecutionPlan Create(Graph graph, params TensorSpec[] inputSpecs)
+    public static ExecutionPlan Create(Graph graph, params TensorSpec[] inputSpecs) => Create(graph, inputSpecs, null);
+
+    /// <summary>
+    /// <see cref="Create(Graph, TensorSpec[])"/> with inputs the caller keeps fixed across runs (<paramref name="runFixed"/>:
+    /// a loop's weights), which matrix products pack once, as variables.
+    /// </summary>
+    internal static ExecutionPlan Create(Graph graph, TensorSpec[] inputSpecs, RunFixedInputs? runFixed)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputSpecs);
@@ -109,7 +115,7 @@ public sealed class ExecutionPlan
 
         // Units of work in graph order: single ops, and the groups a fusion rule (PlanFusionRules: a dense layer's
         // MatMul → bias Add → activation, ...) runs as one step, placed where the group's last node was.
-        var context = new PlanFusionContext(graph, specs, uses);
+        var context = new PlanFusionContext(graph, specs, uses, runFixed);
         var units = new List<Unit>();
         var fusedAt = new Dictionary<int, Unit>();
         var absorbed = new HashSet<int>();

@@ -11,6 +11,7 @@ internal sealed class ScanRunner
     private readonly ScanOp _op;
     private readonly TensorSpec[] _specs;
     private readonly ExecutionPlan _plan;
+    private readonly RunFixedInputs _fixed;
     private readonly Tensor[] _arguments;
     private readonly Tensor[] _carries;
     private readonly Tensor[] _slices;
@@ -49,7 +50,10 @@ internal sealed class ScanRunner
             planSpecs[c] = _specs[c];
             if (inputs[c].IsMutable) _variableCopies[c] = Tensor.Zeros(_specs[c].Shape, _specs[c].DType);
         }
-        _plan = ExecutionPlan.Create(op.Body, planSpecs);
+        // The captured inputs keep their values for all the steps of a run: products by them (the recurrent kernel) pack
+        // the weight once per run, not once per step.
+        _fixed = new RunFixedInputs([.. Enumerable.Range(k + m, inputs.Length - k - m)]);
+        _plan = ExecutionPlan.Create(op.Body, planSpecs, _fixed);
         _steps = ScanOp.Steps(_specs[k]);
         var carrySpecs = _specs[..k];
         _finalOffsets = new int[k];
@@ -74,6 +78,7 @@ internal sealed class ScanRunner
     public void Run(ReadOnlySpan<Tensor> inputs, Tensor result)
     {
         int k = _op.CarryCount, m = _op.SequenceCount;
+        _fixed.Changed();
         for (int i = 0; i < k; i++) Copy(inputs[i], 0, _carries[i], 0, _carries[i].Shape.Size);
         for (int c = k + m; c < inputs.Length; c++)
         {

@@ -3,10 +3,12 @@ namespace LayerGen.Graphs;
 /// <summary>
 /// A dense layer's step: a float32 rank-2 MatMul whose GEMM writes the buffer, then, when the group has them, the
 /// bias and the activation run over each row while it is in cache. A fixed weight (variable or constant) is
-/// packed into the GEMM's panel layout at the first run and again only after the variable's value changes.
+/// packed into the GEMM's panel layout at the first run and again only after the variable's value changes (an input
+/// its owner keeps fixed, <paramref name="runFixed"/>: after the owner's <see cref="RunFixedInputs.Changed"/>).
 /// Arguments: x, W, and the bias when <paramref name="hasBias"/>.
 /// </summary>
-internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpec spec, Tensor? buffer, Kernels.FusedActivation activation, bool fixedWeight, bool hasBias)
+internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpec spec, Tensor? buffer, Kernels.FusedActivation activation, bool fixedWeight, bool hasBias,
+    RunFixedInputs? runFixed = null)
     : PlanStep(nodeId, op, inputs, spec, buffer)
 {
     private readonly int _m = spec.Shape[0], _n = spec.Shape[1];
@@ -36,7 +38,7 @@ internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpe
         int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
         if (fixedWeight && Kernels.Gemm.IsBlocked(_m, _n, k))
         {
-            int version = w is Variable v ? v.Version : 0;
+            int version = w is Variable v ? v.Version : runFixed?.Version ?? 0;
             if (_packedWeight is null || version != _packedVersion)
             {
                 _packedWeight = Kernels.Gemm.PackB(w.AsSpan<float>(), matMul.TransposeB, k, _n, _packedWeight);

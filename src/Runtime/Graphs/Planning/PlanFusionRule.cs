@@ -21,7 +21,7 @@ internal abstract class PlanFusionRule
 internal sealed record PlanFusion(int NodeId, Op Op, int[] Inputs, int[] Absorbed, Func<TensorSpec, Tensor?, PlanStep> CreateStep);
 
 /// <summary>What fusion rules see of the graph being planned: its nodes, the specs at the planned input shapes, and how often each value is used.</summary>
-internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] uses)
+internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] uses, RunFixedInputs? runFixed = null)
 {
     /// <summary>The graph.</summary>
     public Graph Graph { get; } = graph;
@@ -41,6 +41,13 @@ internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] u
         return null;
     }
 
-    /// <summary>Whether node <paramref name="id"/> is a variable or a constant (a value not computed in the graph, which a step may prepare once).</summary>
-    public bool IsFixed(int id) => Graph.Nodes[id].Kind is GraphNodeKind.Variable or GraphNodeKind.Constant;
+    /// <summary>
+    /// Whether node <paramref name="id"/> is a variable, a constant or an input the plan's owner keeps fixed across runs
+    /// (<see cref="RunFixed"/>): a value not computed in the graph, which a step may prepare once.
+    /// </summary>
+    public bool IsFixed(int id) => Graph.Nodes[id].Kind is GraphNodeKind.Variable or GraphNodeKind.Constant
+        || (RunFixed is not null && Graph.Nodes[id].Kind == GraphNodeKind.Input && RunFixed.InputIndices.Contains(Graph.Nodes[id].InputIndex));
+
+    /// <summary>The inputs kept fixed across runs, with the version a step compares to re-prepare them, or null.</summary>
+    public RunFixedInputs? RunFixed { get; } = runFixed;
 }

@@ -133,8 +133,13 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
             if (dropout is > 0 and < 1) x = Ops.Mul(x, DropMask(x, [1, -1, -1], dropout));
             if (recurrentDropout is > 0 and < 1) recurrentMask = Ops.Reshape(DropMask(x, [1, -1, units], recurrentDropout), new Shape(-1, units));
         }
-        var projected = Ops.MatMul(x, kernel!);
-        return InputBias is { } b ? Ops.Add(projected, b) : projected;
+        // One rank-2 product (T * B, features) @ kernel: its weight gradient is then one GEMM over all steps (a batched
+        // product would give (T, features, P) to be summed over T), and a plan fuses the bias into it.
+        int steps = x.Shape[0], features = x.Shape[^1], width = kernel!.Shape[^1];
+        bool flat = x.Rank == 3 && steps != Shape.Unknown && features != Shape.Unknown;
+        var projected = Ops.MatMul(flat ? Ops.Reshape(x, new Shape(-1, features)) : x, kernel!);
+        if (InputBias is { } b) projected = Ops.Add(projected, b);
+        return flat ? Ops.Reshape(projected, new Shape(steps, -1, width)) : projected;
     }
 
     /// <summary>A keep mask scaled by <c>1 / (1 - rate)</c>, of <paramref name="timeMajor"/>'s shape with <paramref name="shape"/>'s overrides (-1: its dimension).</summary>

@@ -38,7 +38,7 @@ public sealed partial class ReduceToLikeOp : Op
         // output's buffer (a plan's, when offered) seen with that shape.
         var result = output.Allocate(zeroed: false);
         var keptSpec = new TensorSpec(keptShape, x.DType);
-        var summed = sum.Compute([x], new KernelOutput(keptSpec, Tensor.Reinterpret(result, keptShape)));
+        var summed = sum.Compute([x], new KernelOutput(keptSpec, output.Planned is null ? Tensor.Reinterpret(result, keptShape) : KeptView(result, keptShape)));
         return summed.SharesStorageWith(result) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
 
@@ -57,6 +57,20 @@ public sealed partial class ReduceToLikeOp : Op
         cache[(int)((uint)Interlocked.Increment(ref _next) % (uint)cache.Length)] = entry;
         return (entry.Sum, entry.Kept);
     }
+
+    /// <summary>
+    /// <paramref name="result"/> seen with the kept-dims shape. A plan offers the same buffer at every run, so the view is
+    /// made once per buffer (held as long as the buffer is) and a planned backward pass allocates nothing here.
+    /// </summary>
+    private Tensor KeptView(Tensor result, Shape keptShape)
+    {
+        if (_keptViews.TryGetValue(result, out var view) && view.Shape == keptShape) return view;
+        view = Tensor.Reinterpret(result, keptShape);
+        _keptViews.AddOrUpdate(result, view);
+        return view;
+    }
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> _keptViews = [];
 
     private readonly SumEntry?[] _sums = new SumEntry?[32];
     private int _next;

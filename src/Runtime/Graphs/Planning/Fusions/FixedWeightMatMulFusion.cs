@@ -13,6 +13,6 @@ internal sealed class FixedWeightMatMulFusion : PlanFusionRule
         int id = node.Id;
         int[] inputs = [.. node.Inputs];
         return new PlanFusion(id, matMul, inputs, [id],
-            (spec, buffer) => new DenseStep(id, matMul, inputs, spec, buffer, Kernels.FusedActivation.None, fixedWeight: true, hasBias: false));
+            (spec, buffer) => new DenseStep(id, matMul, inputs, spec, buffer, Kernels.FusedActivation.None, fixedWeight: true, hasBias: false, context.RunFixed));
     }
 }

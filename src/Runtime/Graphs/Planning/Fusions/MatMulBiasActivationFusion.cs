@@ -32,6 +32,6 @@ internal sealed class MatMulBiasActivationFusion : PlanFusionRule
         bool fixedWeight = context.IsFixed(node.Inputs[1]);
         int id = last.Id;
         return new PlanFusion(id, matMul, inputs, absorbed,
-            (spec, buffer) => new DenseStep(id, matMul, inputs, spec, buffer, activation, fixedWeight, hasBias: true));
+            (spec, buffer) => new DenseStep(id, matMul, inputs, spec, buffer, activation, fixedWeight, hasBias: true, context.RunFixed));
     }
 }

@@ -206,10 +206,10 @@ public class ConvOpsTests
     [InlineData(2, 1, 32, "same", 2)]
     [InlineData(2, 3, 48, "same", 1)]
     [InlineData(1, 2, 64, "valid", 2)]
-    public void ShallowDirectForwardEqualsTheGemmOfIm2colBitwise(int n, int cin, int cout, string padding, int stride)
+    public void ShallowForwardEqualsTheGemmOfIm2colBitwise(int n, int cin, int cout, string padding, int stride)
     {
-        // The direct kernel (depth = 9·Cin <= 32, Cout a multiple of 16) computes each value as the GEMM's micro-kernel
-        // does: the float32 result equals MatMul(im2col(x), w) bit for bit, padding zeros included.
+        // A shallow window (depth = 9·Cin <= 32): the float32 convolution equals MatMul(im2col(x), w) bit for bit,
+        // padding zeros included (the gathered rows are the ones the test builds; one depth block, the same micro-kernel).
         var p = new Problem(n, [17, 15], cin, [3, 3], cout, [stride, stride],
             ConvGeometry.Pads(padding, [17, 15], [3, 3], [stride, stride], [1, 1]), [1, 1], 1);
         var x = Rand(11, p.XShape.Size).Select(v => (float)v).ToArray();

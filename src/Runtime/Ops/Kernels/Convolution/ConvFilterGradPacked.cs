@@ -14,7 +14,7 @@ namespace LayerGen.Kernels;
 internal static unsafe partial class ConvKernels
 {
     /// <summary>Output positions per chunk: the product's depth (C = dw is read and written once per chunk).</summary>
-    private const int FilterChunkRows = 256;
+    private const int FilterChunkRows = 512;
 
     /// <summary>Depth indices (rows of dw) packed at once: a multiple of every tile height (12, 16, 6, 4).</summary>
     private const int FilterDepthBlock = 144;

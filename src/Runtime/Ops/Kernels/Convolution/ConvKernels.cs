@@ -161,15 +161,6 @@ internal static unsafe partial class ConvKernels
         }
         T* dw = job.Pass == Pass.BackwardFilter ? (t == 0 ? c : (T*)job.Partial(t)) : null;
         if (dw != null) new Span<T>(dw, depth * cout).Clear();
-        if (job.Pass == Pass.Forward && typeof(T) == typeof(float) && DirectForwardFits(s))
-        {
-            // The kernel as given (row-major: one panel Cout wide) or as the GEMM packed it.
-            bool packedOnly = b == null;
-            float* w = packedOnly ? job.Packed!.Pointer : (float*)b;
-            int nr = packedOnly ? Gemm.PanelTile(cout).Nr : cout;
-            DirectForward((float*)a, w, nr, (float*)c, s, r0, r1, (float*)job.Bias, job.Activation);
-            return;
-        }
         if (dw != null && typeof(T) == typeof(float) && FilterGradPackedFits(s) && !OuterProductsFit(depth, fg))
         {
             for (int g = 0; g < s.Groups; g++) FilterGradPacked((float*)a, (float*)b, (float*)dw, s, r0, r1, g);

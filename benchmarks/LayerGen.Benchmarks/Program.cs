@@ -38,6 +38,13 @@ if (args.Length > 0 && args[0] == "embedding-step")
     return;
 }
 
+// Issue 16's quick Stopwatch probe of the convolution passes and the convnet step: -- conv-timing [rounds] [conv|net]
+if (args.Length > 0 && args[0] == "conv-timing")
+{
+    LayerGen.Benchmarks.ConvTiming.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

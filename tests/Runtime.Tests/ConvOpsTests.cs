@@ -183,6 +183,9 @@ public class ConvOpsTests
             new Problem(6, [20, 19], 8, [3, 3], 16, [1, 1], [1, 1, 1, 1], [1, 1], 1),
             new Problem(3, [30, 30], 1, [3, 3], 32, [1, 1], [0, 0, 0, 0], [1, 1], 1),
             new Problem(4, [12, 12], 24, [1, 1], 20, [1, 1], [0, 0, 0, 0], [1, 1], 1),
+            // Implicit-GEMM kernel gradient: several chunks of output rows, several depth blocks, 12-value panels that
+            // straddle window positions (40 channels), windows overhanging the padding, a last column panel of 4.
+            new Problem(2, [20, 19], 40, [3, 3], 36, [1, 1], [1, 1, 1, 1], [1, 1], 1),
         })
         {
             var x = Rand(8, p.XShape.Size);
@@ -196,6 +199,38 @@ public class ConvOpsTests
             var b = Ops.Conv(Tensor32(x, p.XShape), Tensor32(w, p.WShape), p.Strides, p.Pads, p.Dilations).ToArray<float>();
             Assert.Equal(a, b);
         }
+    }
+
+    [Theory]
+    [InlineData(3, 1, 32, "valid", 1)]
+    [InlineData(2, 1, 32, "same", 2)]
+    [InlineData(2, 3, 48, "same", 1)]
+    [InlineData(1, 2, 64, "valid", 2)]
+    public void ShallowForwardEqualsTheGemmOfIm2colBitwise(int n, int cin, int cout, string padding, int stride)
+    {
+        // A shallow window (depth = 9·Cin <= 32): the float32 convolution equals MatMul(im2col(x), w) bit for bit,
+        // padding zeros included (the gathered rows are the ones the test builds; one depth block, the same micro-kernel).
+        var p = new Problem(n, [17, 15], cin, [3, 3], cout, [stride, stride],
+            ConvGeometry.Pads(padding, [17, 15], [3, 3], [stride, stride], [1, 1]), [1, 1], 1);
+        var x = Rand(11, p.XShape.Size).Select(v => (float)v).ToArray();
+        var w = Rand(12, p.WShape.Size).Select(v => (float)v).ToArray();
+        var o = p.Out;
+        int rows = n * o[0] * o[1], depth = 9 * cin;
+        var cols = new float[rows * depth];
+        for (int r = 0; r < rows; r++)
+        {
+            int b = r / (o[0] * o[1]), oh = r / o[1] % o[0], ow = r % o[1];
+            for (int t = 0; t < 9; t++)
+                for (int c = 0; c < cin; c++)
+                {
+                    int ih = oh * stride - p.Pads[0] + t / 3, iw = ow * stride - p.Pads[1] + t % 3;
+                    cols[r * depth + t * cin + c] = ih < 0 || ih >= 17 || iw < 0 || iw >= 15 ? 0f : x[((b * 17 + ih) * 15 + iw) * cin + c];
+                }
+        }
+        var expected = Ops.MatMul(Tensor.From<float>(cols, new Shape(rows, depth)), Tensor.From<float>(w, new Shape(depth, cout))).ToArray<float>();
+        var y = Ops.Conv(Tensor.From<float>(x, p.XShape), Tensor.From<float>(w, p.WShape), p.Strides, p.Pads, p.Dilations);
+        Assert.Equal(p.YShape, y.Shape);
+        Assert.Equal(expected, y.ToArray<float>());
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
@@ -13,7 +15,34 @@ public sealed partial class SumOp(int[]? axes, [OpAttr("keepdims")] bool keepDim
         => Run(x, shape, mask, output);
 
     internal static void Run<T>(ReadOnlySpan<T> x, Shape shape, bool[] mask, Span<T> output) where T : INumber<T>
-        => Reduce.Run(x, shape, mask, output, TensorPrimitives.Sum, TensorPrimitives.Add, static (a, b) => a + b);
+    {
+        if (typeof(T) == typeof(float) && LeadingAxesOnly(shape, mask, out int inner) && inner <= output.Length)
+        {
+            ColumnSums.Add(
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), x.Length), inner,
+                MemoryMarshal.CreateSpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(output)), output.Length));
+            return;
+        }
+        Reduce.Run(x, shape, mask, output, TensorPrimitives.Sum, TensorPrimitives.Add, static (a, b) => a + b);
+    }
+
+    /// <summary>
+    /// Whether only leading axes are summed (a bias gradient: <c>[N, H, W, C] → [C]</c>), so the sum adds whole rows of
+    /// <paramref name="inner"/> values into the output, one after the other.
+    /// </summary>
+    private static bool LeadingAxesOnly(Shape shape, bool[] mask, out int inner)
+    {
+        inner = 1;
+        int r = shape.Rank, split = 0;
+        while (split < r && mask[split]) split++;
+        if (split == 0) return false;
+        for (int i = split; i < r; i++)
+        {
+            if (mask[i] && shape[i] != 1) return false;
+            inner *= shape[i];
+        }
+        return inner >= 16;
+    }
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)

@@ -20,7 +20,7 @@ namespace LayerGen.Kernels;
 /// no two threads add into the same values): the split depends only on the sizes, so results are reproducible.
 /// float64 runs the same code with plain GEMM loops (gradient checks).
 /// </summary>
-internal static unsafe class ConvKernels
+internal static unsafe partial class ConvKernels
 {
     /// <summary>Values of one gathered block (256 KiB of float32): it stays in L2 while the GEMM reads it.</summary>
     private const int TargetBlockValues = 64 * 1024;
@@ -161,6 +161,11 @@ internal static unsafe class ConvKernels
         }
         T* dw = job.Pass == Pass.BackwardFilter ? (t == 0 ? c : (T*)job.Partial(t)) : null;
         if (dw != null) new Span<T>(dw, depth * cout).Clear();
+        if (dw != null && typeof(T) == typeof(float) && FilterGradPackedFits(s) && !OuterProductsFit(depth, fg))
+        {
+            for (int g = 0; g < s.Groups; g++) FilterGradPacked((float*)a, (float*)b, (float*)dw, s, r0, r1, g);
+            return;
+        }
         T* cols = Scratch<T>(job.BlockRows * depth);
         for (long row = r0; row < r1; row += job.BlockRows)
         {
@@ -295,40 +300,69 @@ internal static unsafe class ConvKernels
     /// </summary>
     private static bool OuterProductsFit(int depth, int fg) => Avx512F.IsSupported && depth <= 32 && fg % 16 == 0 && depth * (fg / 16) <= 64;
 
-    /// <summary><c>dw[depth, fg] += Σ_rows cols[row, :]ᵀ dy[row, :]</c>, the accumulators held in vectors for the whole block.</summary>
+    /// <summary>Rows of a block summed per pass over a group of accumulators: their dy rows (at most 64 KiB) stay in L1/L2 across the groups.</summary>
+    private const int OuterProductRows = 256;
+
+    /// <summary>
+    /// <c>dw[depth, fg] += Σ_rows cols[row, :]ᵀ dy[row, :]</c>, register-blocked: for each run of rows, each group of four
+    /// window values × two 16-channel vectors (eight accumulators, held in registers) sweeps the run. Every dw value
+    /// is still one chain of fused multiply-adds over the rows in order, so the result does not depend on the grouping.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateOuterProducts(float* cols, int rows, int depth, float* dy, int ldy, float* dw, int fg, int ldw)
     {
         int v = fg / 16;
-        Vector512<float>* acc = stackalloc Vector512<float>[depth * v];
-        for (int t = 0; t < depth; t++)
-            for (int j = 0; j < v; j++) acc[t * v + j] = Vector512.Load(dw + (nint)t * ldw + j * 16);
-        for (int r = 0; r < rows; r++)
+        for (int r0 = 0; r0 < rows; r0 += OuterProductRows)
         {
-            float* c = cols + (nint)r * depth;
-            float* d = dy + (nint)r * ldy;
-            if (v == 2)
+            int count = Math.Min(OuterProductRows, rows - r0);
+            for (int j = 0; j < v; j += 2)
             {
-                var d0 = Vector512.Load(d);
-                var d1 = Vector512.Load(d + 16);
-                for (int t = 0; t < depth; t++)
+                bool pair = j + 1 < v;
+                for (int t = 0; t < depth; t += 4)
                 {
-                    var x = Vector512.Create(c[t]);
-                    acc[2 * t] = Avx512F.FusedMultiplyAdd(x, d0, acc[2 * t]);
-                    acc[2 * t + 1] = Avx512F.FusedMultiplyAdd(x, d1, acc[2 * t + 1]);
-                }
-            }
-            else
-            {
-                for (int t = 0; t < depth; t++)
-                {
-                    var x = Vector512.Create(c[t]);
-                    for (int j = 0; j < v; j++) acc[t * v + j] = Avx512F.FusedMultiplyAdd(x, Vector512.Load(d + j * 16), acc[t * v + j]);
+                    int taps = Math.Min(4, depth - t);
+                    float* w0 = dw + (nint)t * ldw + j * 16;
+                    // Unused accumulators (fewer than four window values, or one vector) read and write nothing.
+                    var a00 = Vector512.Load(w0);
+                    var a01 = pair ? Vector512.Load(w0 + 16) : default;
+                    var a10 = taps > 1 ? Vector512.Load(w0 + ldw) : default;
+                    var a11 = taps > 1 && pair ? Vector512.Load(w0 + ldw + 16) : default;
+                    var a20 = taps > 2 ? Vector512.Load(w0 + 2 * ldw) : default;
+                    var a21 = taps > 2 && pair ? Vector512.Load(w0 + 2 * ldw + 16) : default;
+                    var a30 = taps > 3 ? Vector512.Load(w0 + 3 * ldw) : default;
+                    var a31 = taps > 3 && pair ? Vector512.Load(w0 + 3 * ldw + 16) : default;
+                    float* c = cols + (nint)r0 * depth + t;
+                    float* d = dy + (nint)r0 * ldy + j * 16;
+                    for (int r = 0; r < count; r++, c += depth, d += ldy)
+                    {
+                        var d0 = Vector512.Load(d);
+                        var d1 = pair ? Vector512.Load(d + 16) : default;
+                        var x0 = Vector512.Create(c[0]);
+                        a00 = Avx512F.FusedMultiplyAdd(x0, d0, a00); a01 = Avx512F.FusedMultiplyAdd(x0, d1, a01);
+                        if (taps > 1)
+                        {
+                            var x1 = Vector512.Create(c[1]);
+                            a10 = Avx512F.FusedMultiplyAdd(x1, d0, a10); a11 = Avx512F.FusedMultiplyAdd(x1, d1, a11);
+                        }
+                        if (taps > 2)
+                        {
+                            var x2 = Vector512.Create(c[2]);
+                            a20 = Avx512F.FusedMultiplyAdd(x2, d0, a20); a21 = Avx512F.FusedMultiplyAdd(x2, d1, a21);
+                        }
+                        if (taps > 3)
+                        {
+                            var x3 = Vector512.Create(c[3]);
+                            a30 = Avx512F.FusedMultiplyAdd(x3, d0, a30); a31 = Avx512F.FusedMultiplyAdd(x3, d1, a31);
+                        }
+                    }
+                    Vector512.Store(a00, w0);
+                    if (pair) Vector512.Store(a01, w0 + 16);
+                    if (taps > 1) { Vector512.Store(a10, w0 + ldw); if (pair) Vector512.Store(a11, w0 + ldw + 16); }
+                    if (taps > 2) { Vector512.Store(a20, w0 + 2 * ldw); if (pair) Vector512.Store(a21, w0 + 2 * ldw + 16); }
+                    if (taps > 3) { Vector512.Store(a30, w0 + 3 * ldw); if (pair) Vector512.Store(a31, w0 + 3 * ldw + 16); }
                 }
             }
         }
-        for (int t = 0; t < depth; t++)
-            for (int j = 0; j < v; j++) Vector512.Store(acc[t * v + j], dw + (nint)t * ldw + j * 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,6 +11,7 @@ namespace LayerGen.Benchmarks;
 /// Run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (see <see cref="GemmBenchmarks"/>).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn] // the best run: steadier than the mean on a shared, loaded machine
 public class GemmBatchBenchmarks
 {
     private const int M = 128;

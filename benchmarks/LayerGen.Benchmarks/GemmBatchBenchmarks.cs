@@ -11,12 +11,14 @@ namespace LayerGen.Benchmarks;
 /// Run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (see <see cref="GemmBenchmarks"/>).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn] // the best run: steadier than the mean on a shared, loaded machine
 public class GemmBatchBenchmarks
 {
     private const int M = 128;
     private Tensor _x = null!;
     private Variable _w = null!;
-    private ExecutionPlan _plan = null!;
+    private ExecutionPlan _plan = null!, _weightGrad = null!, _inputGrad = null!;
+    private Tensor _dy = null!;
     private float[] _fa = null!, _fb = null!, _fc = null!;
 
     /// <summary>The layer's shape, "KxN".</summary>
@@ -35,6 +37,12 @@ public class GemmBatchBenchmarks
         _w = new Variable(g.Normal([k, n]));
         _plan = TensorFunction.Trace(a => Ops.MatMul(a, _w)).Plan(_x.Spec);
         _plan.Run(_x);
+        // The backward products of the same layer: dW = Xᵀ·dY ([K,N], A transposed: packed per product) and dX = dY·Wᵀ.
+        _dy = g.Normal([M, n]);
+        _weightGrad = TensorFunction.Trace((a, d) => Ops.MatMul(a, d, transposeA: true)).Plan(_x.Spec, _dy.Spec);
+        _inputGrad = TensorFunction.Trace(d => Ops.MatMul(d, _w, transposeB: true)).Plan(_dy.Spec);
+        _weightGrad.RunAll(_x, _dy);
+        _inputGrad.Run(_dy);
         _fa = _x.ToArray<float>();
         _fb = _w.ToArray<float>();
         _fc = new float[M * n];
@@ -56,6 +64,14 @@ public class GemmBatchBenchmarks
     /// <summary>The planned product (W packed once, C a planned buffer).</summary>
     [Benchmark]
     public Tensor Planned() => _plan.Run(_x);
+
+    /// <summary>The weight gradient's product dW = Xᵀ·dY, planned (Xᵀ packed by the GEMM).</summary>
+    [Benchmark]
+    public Tensor PlannedWeightGradient() => _weightGrad.RunAll(_x, _dy)[0];
+
+    /// <summary>The input gradient's product dX = dY·Wᵀ, planned (Wᵀ packed once, W unchanged).</summary>
+    [Benchmark]
+    public Tensor PlannedInputGradient() => _inputGrad.Run(_dy);
 
     /// <summary>The eager product (W packed per call, C from the storage pool or new).</summary>
     [Benchmark]

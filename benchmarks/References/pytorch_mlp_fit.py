@@ -4,7 +4,7 @@
 Runs on Debian's python3-torch (PyTorch 1.13) for /usr/bin/python3, two threads, with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset (see docs/benchmarks.md):
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/References/pytorch_mlp_fit.py [--epochs N]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 benchmarks/References/pytorch_mlp_fit.py [--epochs N] [--infer-batches 1024,10000]
 
 Data: Debian's dataset-fashion-mnist files read with gzip + NumPy, flattened to 784 and scaled to [0, 1].
 Reported:
@@ -96,6 +96,21 @@ def main():
             fn()
             samples.append(time.perf_counter() - t0)
         print(f"PyTorch MLP {name} 10k (batch 128): median {statistics.median(samples) * 1e3:.1f} ms, min {min(samples) * 1e3:.1f} ms")
+    # PyTorch's best batch for inference (issue 22 compares against it as well as against batch 128):
+    # --infer-batches 1024,10000 times predict at those batch sizes too.
+    if "--infer-batches" in sys.argv:
+        for b in (int(v) for v in sys.argv[sys.argv.index("--infer-batches") + 1].split(",")):
+            def predict_at(b=b):
+                model.eval()
+                with torch.inference_mode():
+                    return torch.cat([model(x_test[lo:lo + b]) for lo in range(0, 10000, b)])
+            predict_at()
+            samples = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                predict_at()
+                samples.append(time.perf_counter() - t0)
+            print(f"PyTorch MLP predict 10k (batch {b}): median {statistics.median(samples) * 1e3:.1f} ms, min {min(samples) * 1e3:.1f} ms")
     print("test loss/accuracy:", evaluate())
 
 

@@ -73,6 +73,8 @@ public class GemmTests
     [InlineData(128, 10, 256)]  // its output layer: row chunks (one 16-wide panel)
     [InlineData(300, 70, 513)]  // rows and columns both cut, partial tiles, two depth blocks
     [InlineData(37, 1100, 45)]  // two column blocks (NC = 1024)
+    [InlineData(784, 256, 128)] // the first layer's weight gradient Xᵀ·dY (transposed A): rows and columns cut (least packing again)
+    [InlineData(256, 256, 128)] // the second layer's weight gradient
     public void EveryThreadCountGivesTheSameBits(int m, int n, int k)
     {
         // The product is cut into chunks per thread count, taken by whichever thread is free: every element must still

@@ -3,8 +3,10 @@ namespace LayerGen.Graphs;
 /// <summary>
 /// A dense layer's step: a float32 rank-2 MatMul whose GEMM writes the buffer, then, when the group has them, the
 /// bias and the activation run over each row while it is in cache. A fixed weight (variable or constant) is
-/// packed into the GEMM's panel layout at the first run and again only after the variable's value changes (an input
-/// its owner keeps fixed, <paramref name="runFixed"/>: after the owner's <see cref="RunFixedInputs.Changed"/>).
+/// packed into the GEMM's panel layout once it was seen unchanged between two runs, and again only after the variable's
+/// value changes (an input its owner keeps fixed, <paramref name="runFixed"/>: after the owner's
+/// <see cref="RunFixedInputs.Changed"/>); a weight that changes every run (training) is packed inside the parallel GEMM
+/// instead.
 /// Arguments: x, W, and the bias when <paramref name="hasBias"/>.
 /// </summary>
 internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpec spec, Tensor? buffer, Kernels.FusedActivation activation, bool fixedWeight, bool hasBias,
@@ -17,6 +19,9 @@ internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpe
     // again after any assignment (optimizer steps, checkpoint restores), so runs always see current values.
     private Kernels.PackedMatrix? _packedWeight;
     private int _packedVersion;
+    // The weight's version at the last run (a fixed weight is packed ahead only once it was seen unchanged).
+    private int _seenVersion;
+    private bool _seen;
 
     /// <summary>A float32 product of two matrices (rank 2), which a dense step runs.</summary>
     public static bool Fits(PlanFusionContext context, GraphNode matMul)
@@ -36,9 +41,14 @@ internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpe
         AllocatedLastRun = Buffer is null;
         var matMul = (MatMulOp)Op;
         int k = matMul.TransposeA ? x.Shape[0] : x.Shape[1];
-        if (fixedWeight && Kernels.Gemm.IsBlocked(_m, _n, k))
+        int version = w is Variable v ? v.Version : runFixed?.Version ?? 0;
+        bool changed = version != _seenVersion || !_seen;
+        _seenVersion = version;
+        _seen = true;
+        // A weight that changed since the last run (a training step's, updated every step) is packed by the GEMM itself,
+        // each thread its own panels; one that stayed (inference) is packed once here, on one thread, and reused.
+        if (fixedWeight && !changed && Kernels.Gemm.IsBlocked(_m, _n, k))
         {
-            int version = w is Variable v ? v.Version : runFixed?.Version ?? 0;
             if (_packedWeight is null || version != _packedVersion)
             {
                 _packedWeight = Kernels.Gemm.PackB(w.AsSpan<float>(), matMul.TransposeB, k, _n, _packedWeight);

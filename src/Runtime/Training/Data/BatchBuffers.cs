@@ -24,8 +24,48 @@ internal sealed class BatchBuffers
     public Tensor Gather(Tensor source, ReadOnlySpan<int> rows)
     {
         var target = Next(source, rows.Length);
-        CopyRows(source, rows, target);
+        int inner = source.Shape[0] == 0 ? 0 : source.Size / source.Shape[0];
+        if ((long)rows.Length * inner >= ParallelCopyElements && Kernels.ForkJoin.MaxParallelism > 1) _parallel.Run(source, rows, target);
+        else CopyRows(source, rows, target);
         return target;
+    }
+
+    /// <summary>
+    /// Shuffled batches of at least this many elements are copied on the kernels' fork-join pool: the rows come from all
+    /// over the training set (cache misses), and a step's copy on one core was about 5 % of the MLP's step.
+    /// </summary>
+    private const long ParallelCopyElements = 1 << 15;
+
+    private readonly ParallelRows _parallel = new();
+
+    /// <summary>A row gather split into chunks of rows (each row copied once, by one thread): one reused job per buffer set.</summary>
+    private sealed class ParallelRows
+    {
+        private const int Chunks = 8;
+        private int[] _rows = [];
+        private int _count;
+        private Tensor? _source, _target;
+        private readonly Action<int> _body;
+
+        public ParallelRows() => _body = Chunk;
+
+        public void Run(Tensor source, ReadOnlySpan<int> rows, Tensor target)
+        {
+            int n = source.Shape[0];
+            foreach (int r in rows) // checked here, so the error is not wrapped by the pool
+                if ((uint)r >= (uint)n) throw new IndexOutOfRangeException($"Dataset: row {r} is out of range for {n} samples.");
+            if (_rows.Length < rows.Length) _rows = new int[rows.Length];
+            rows.CopyTo(_rows);
+            (_count, _source, _target) = (rows.Length, source, target);
+            try { Kernels.ForkJoin.RunChunks(Chunks, _body); }
+            finally { _source = _target = null; }
+        }
+
+        private void Chunk(int c)
+        {
+            int r0 = _count * c / Chunks, r1 = _count * (c + 1) / Chunks;
+            CopyRows(_source!, _rows.AsSpan(r0, r1 - r0), _target!, r0);
+        }
     }
 
     /// <summary>Rows [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="source"/> in one of the reused tensors (what <c>source[start..end]</c> gives).</summary>
@@ -55,7 +95,8 @@ internal sealed class BatchBuffers
         return target;
     }
 
-    private static void CopyRows(Tensor source, ReadOnlySpan<int> rows, Tensor target)
+    /// <summary>Rows <paramref name="rows"/> of <paramref name="source"/> into rows <paramref name="at"/>, … of <paramref name="target"/>.</summary>
+    private static void CopyRows(Tensor source, ReadOnlySpan<int> rows, Tensor target, int at = 0)
     {
         int n = source.Shape[0];
         int inner = n == 0 ? 0 : source.Size / n;
@@ -65,7 +106,7 @@ internal sealed class BatchBuffers
         {
             int r = rows[j];
             if ((uint)r >= (uint)n) throw new IndexOutOfRangeException($"Dataset: row {r} is out of range for {n} samples.");
-            Array.Copy(from, (long)r * inner, to, (long)j * inner, inner);
+            Array.Copy(from, (long)r * inner, to, (long)(at + j) * inner, inner);
         }
     }
 }

@@ -30,6 +30,24 @@ internal static class UpdateLanes
         CheckSlot(s0, n, nameof(s0));
         CheckSlot(s1, n, nameof(s1));
         CheckSlot(s2, n, nameof(s2));
+        if (n >= 2 * ChunkLength && Kernels.ForkJoin.MaxParallelism > 1)
+        {
+            ChunkedUpdate<TRule>.Run(rule, g, w, s0, s1, s2);
+            return;
+        }
+        RunLanes(rule, g, w, s0, s1, s2);
+    }
+
+    /// <summary>
+    /// Weights at least twice this long are updated in chunks of this many elements (a multiple of any vector width) on
+    /// the kernels' fork-join pool. Every element's arithmetic is lane-wise, so the result does not depend on the split.
+    /// </summary>
+    internal const int ChunkLength = 1 << 15;
+
+    private static void RunLanes<TRule>(in TRule rule, ReadOnlySpan<float> g, Span<float> w, Span<float> s0, Span<float> s1, Span<float> s2)
+        where TRule : struct, IUpdateRule
+    {
+        int n = w.Length;
         int width = Vector<float>.Count;
         bool has0 = !s0.IsEmpty, has1 = !s1.IsEmpty, has2 = !s2.IsEmpty;
         // Lengths are checked above: the loop reads and writes through references without bounds checks.
@@ -79,6 +97,44 @@ internal static class UpdateLanes
         if (has0) p0[..rest].CopyTo(s0[j..]);
         if (has1) p1[..rest].CopyTo(s1[j..]);
         if (has2) p2[..rest].CopyTo(s2[j..]);
+    }
+
+    /// <summary>One large update split into chunks: a job object per thread and rule type, reused (a run allocates nothing).</summary>
+    private sealed unsafe class ChunkedUpdate<TRule> where TRule : struct, IUpdateRule
+    {
+        [ThreadStatic] private static ChunkedUpdate<TRule>? t_job;
+        private TRule _rule;
+        private float* _g, _w, _s0, _s1, _s2;
+        private int _n;
+        private readonly Action<int> _body;
+
+        private ChunkedUpdate() => _body = Chunk;
+
+        public static void Run(in TRule rule, ReadOnlySpan<float> g, Span<float> w, Span<float> s0, Span<float> s1, Span<float> s2)
+        {
+            var job = t_job ??= new ChunkedUpdate<TRule>();
+            fixed (float* pg = g, pw = w, p0 = s0, p1 = s1, p2 = s2)
+            {
+                job._rule = rule;
+                job._g = pg;
+                job._w = pw;
+                job._s0 = s0.IsEmpty ? null : p0;
+                job._s1 = s1.IsEmpty ? null : p1;
+                job._s2 = s2.IsEmpty ? null : p2;
+                job._n = w.Length;
+                try { Kernels.ForkJoin.RunChunks((w.Length + ChunkLength - 1) / ChunkLength, job._body); }
+                finally { job._g = job._w = job._s0 = job._s1 = job._s2 = null; }
+            }
+        }
+
+        private void Chunk(int c)
+        {
+            int start = c * ChunkLength, length = Math.Min(ChunkLength, _n - start);
+            RunLanes(_rule, new ReadOnlySpan<float>(_g + start, length), new Span<float>(_w + start, length),
+                Slot(_s0, start, length), Slot(_s1, start, length), Slot(_s2, start, length));
+        }
+
+        private static Span<float> Slot(float* slot, int start, int length) => slot is null ? default : new Span<float>(slot + start, length);
     }
 
     private static void CheckSlot(Span<float> slot, int n, string name)

@@ -69,6 +69,21 @@ internal static unsafe partial class Gemm
             {
                 // A stored transposed ([k,m]): the MR values for one depth step are contiguous.
                 float* s = p.A + (nint)pc * p.Acs + i0 + r;
+                // Whole panels of the AVX-512 tiles (12 rows, 16 for the narrow one) as vector copies, one per depth step.
+                if (h == 12 && mr == 12 && Avx.IsSupported)
+                {
+                    for (int q = 0; q < kc; q++, s += p.Acs, d += 12)
+                    {
+                        Vector256.Store(Vector256.Load(s), d);
+                        Vector128.Store(Vector128.Load(s + 8), d + 8);
+                    }
+                    continue;
+                }
+                if (h == 16 && mr == 16 && Avx512F.IsSupported)
+                {
+                    for (int q = 0; q < kc; q++, s += p.Acs, d += 16) Vector512.Store(Vector512.Load(s), d);
+                    continue;
+                }
                 for (int q = 0; q < kc; q++, s += p.Acs, d += mr)
                 {
                     int i = 0;

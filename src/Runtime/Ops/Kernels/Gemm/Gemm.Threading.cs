@@ -26,14 +26,35 @@ internal static unsafe partial class Gemm
             RunSlice(p, kernel, 0, p.M, 0, p.N);
             return;
         }
-        // Columns first: a column chunk packs only its own panels of B (rows would pack all of B again per chunk).
-        int target = threads * ChunksPerThread;
-        int colChunks = Math.Min(panels, target);
-        int rowChunks = Math.Min(rowBlocks, Ceil(target, colChunks));
+        var (rowChunks, colChunks) = Split(p, threads * ChunksPerThread, rowBlocks, panels);
         // One job object per calling thread, reused: RunChunks returns only when every chunk is done.
         var job = t_job ??= new Job();
         job.Set(p, kernel, rowBlocks, panels, rowChunks, colChunks);
         ForkJoin.RunChunks(rowChunks * colChunks, job.Body);
+    }
+
+    /// <summary>
+    /// The chunk grid (row chunks × column chunks) of about <paramref name="target"/> chunks that packs the least again:
+    /// every column chunk packs its rows of op(A) when A is transposed (a row-major A is read in place), and every row
+    /// chunk packs its panels of B unless B was packed ahead. Columns first (one pass over A, B packed once in all)
+    /// unless another grid repeats less packing: the weight gradient Xᵀ·dY of a dense layer (A = Xᵀ, [784,128] at
+    /// batch 128) would otherwise be packed whole by each of the eight column chunks.
+    /// </summary>
+    private static (int Rows, int Cols) Split(in Problem p, int target, int rowBlocks, int panels)
+    {
+        int colChunks = Math.Min(panels, target);
+        int rowChunks = Math.Min(rowBlocks, Ceil(target, colChunks));
+        long packA = p.Acs != 1 ? (long)p.M * p.K : 0;
+        long packB = p.PackedB == null ? (long)p.K * p.N : 0;
+        long Repeated(int rows, int cols) => (cols - 1) * packA + (rows - 1) * packB;
+        long best = Repeated(rowChunks, colChunks);
+        for (int rows = 1, most = Math.Min(rowBlocks, target); rows <= most && best > 0; rows++)
+        {
+            int cols = Math.Min(panels, Ceil(target, rows));
+            long cost = Repeated(rows, cols);
+            if (cost < best) (best, rowChunks, colChunks) = (cost, rows, cols);
+        }
+        return (rowChunks, colChunks);
     }
 
     /// <summary>Chunks per thread of a parallel product: enough for a late or slow thread to be made up by the others.</summary>

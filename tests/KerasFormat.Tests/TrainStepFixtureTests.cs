@@ -15,11 +15,6 @@ public class TrainStepFixtureTests
 {
     private static readonly string[] Folders = ["train-step-torch-seq", "train-step-torch-attn"];
 
-    /// <summary>Cases LayerGen does not reproduce yet, each with the difference found.</summary>
-    private static readonly Dictionary<string, string> Known = new()
-    {
-    };
-
     private static readonly Dictionary<string, JsonObject> References = Folders.ToDictionary(
         f => f, f => (JsonObject)JsonNode.Parse(File.ReadAllText(ConvFixtureTests.PathOf(f, "reference.json")))!);
 
@@ -30,7 +25,7 @@ public class TrainStepFixtureTests
         foreach (var f in Folders)
             foreach (var (name, c) in (JsonObject)References[f]["cases"]!)
                 foreach (var (opt, _) in (JsonObject)c!["optimizers"]!)
-                    if (!Known.ContainsKey(name)) data.Add(f, name, opt);
+                    data.Add(f, name, opt);
         return data;
     }
 
@@ -68,8 +63,11 @@ public class TrainStepFixtureTests
         model.Compile(opt, "mse");
         var x = ((JsonArray)c["inputs"]!).Select(i => Input(batch, (JsonObject)i!)).ToArray();
         var y = Tensor.From<float>(Fixture.Flat(c["y"]), ShapeOf(batch, c["output_shape"]));
+        var zeroGradient = ((JsonArray?)c["zero_gradient_weights"] ?? []).Select(p => p!.GetValue<string>()).ToHashSet();
+        var before = model.Variables.Select(v => v.Value().ToFloatArray()).ToList();
+        int steps = o["steps"]!.GetValue<int>();
         var losses = (JsonArray)o["losses"]!;
-        for (int step = 0; step < o["steps"]!.GetValue<int>(); step++)
+        for (int step = 0; step < steps; step++)
         {
             var logs = x.Length == 1 ? model.TrainOnBatch(x[0], y) : model.TrainOnBatch(x, [y]);
             double expected = losses[step]!.GetValue<double>();
@@ -79,7 +77,19 @@ public class TrainStepFixtureTests
         var variables = model.Variables;
         Assert.Equal(after.Count, variables.Count);
         for (int i = 0; i < after.Count; i++)
-            Close($"weight {after[i]!["path"]} (LayerGen {variables[i].Name})", Fixture.Flat(after[i]!["values"]), variables[i].Value().ToFloatArray(), 2e-5f);
+        {
+            string path = after[i]!["path"]!.GetValue<string>();
+            var mine = variables[i].Value().ToFloatArray();
+            if (optimizer == "adam" && zeroGradient.Contains(path))
+            {
+                // Zero gradient in exact arithmetic (see Scripts/train_step_common.py): Adam turns the round-off into a step
+                // of up to learning_rate in either direction, on both sides; only that bound holds.
+                for (int j = 0; j < mine.Length; j++)
+                    Assert.True(MathF.Abs(mine[j] - before[i][j]) <= steps * 0.01f * 1.001f, $"weight {path} [{j}] moved by {mine[j] - before[i][j]}, more than Adam's bound");
+                continue;
+            }
+            Close($"weight {path} (LayerGen {variables[i].Name})", Fixture.Flat(after[i]!["values"]), mine, 2e-5f);
+        }
         if (o["optimizer_variables"] is JsonArray slots)
         {
             var mine = model.Optimizer!.KerasVariables;

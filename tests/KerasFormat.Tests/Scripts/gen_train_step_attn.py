@@ -73,4 +73,4 @@ CASES = {
 
 if __name__ == "__main__":
     np.random.seed(18)
-    train_step_common.run(CASES, OUT, seed=18000)
+    train_step_common.run(CASES, OUT, seed=18000, zero_gradient_suffixes=("/key/bias",))

@@ -99,6 +99,55 @@ public class TrainStepFixtureTests
         }
     }
 
+    /// <summary>Every folder and case.</summary>
+    public static TheoryData<string, string> Models()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var f in Folders)
+            foreach (var (name, _) in (JsonObject)References[f]["cases"]!) data.Add(f, name);
+        return data;
+    }
+
+    /// <summary>
+    /// After one SGD step LayerGen saves the model (functional config with tensors passed by name, Keras's class and path
+    /// names) and loads it back with the same weights and predictions. With LAYERGEN_TRAIN_STEP_EXPORT set, the files
+    /// stay there as &lt;case&gt;.keras for Scripts/check_layergen_train_step_exports.py, which loads them in real Keras.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void TrainedModelSavedByLayerGenLoadsBack(string folder, string name)
+    {
+        var reference = References[folder];
+        var c = (JsonObject)reference["cases"]![name]!;
+        int batch = reference["batch"]!.GetValue<int>();
+        Keras.ClearSession();
+        var model = Model.Load(ConvFixtureTests.PathOf(folder, name + ".keras"));
+        model.Compile(new SGD(0.1), "mse");
+        var x = ((JsonArray)c["inputs"]!).Select(i => Input(batch, (JsonObject)i!)).ToArray();
+        var y = Tensor.From<float>(Fixture.Flat(c["y"]), ShapeOf(batch, c["output_shape"]));
+        _ = x.Length == 1 ? model.TrainOnBatch(x[0], y) : model.TrainOnBatch(x, [y]);
+        var predicted = (x.Length == 1 ? model.Predict(x[0], verbose: 0) : model.Predict(x, verbose: 0)[0]).ToFloatArray();
+        string? export = Environment.GetEnvironmentVariable("LAYERGEN_TRAIN_STEP_EXPORT");
+        string dir = export is { Length: > 0 } ? Path.Combine(export, folder) : Path.Combine(Path.GetTempPath(), "lg-train-step-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, name + ".keras");
+        try
+        {
+            model.Save(path);
+            Keras.ClearSession();
+            var back = Model.Load(path);
+            Assert.Equal(model.Variables.Count, back.Variables.Count);
+            for (int i = 0; i < model.Variables.Count; i++)
+                Assert.Equal(model.Variables[i].Value().ToFloatArray(), back.Variables[i].Value().ToFloatArray());
+            var again = (x.Length == 1 ? back.Predict(x[0], verbose: 0) : back.Predict(x, verbose: 0)[0]).ToFloatArray();
+            Close("prediction after reload", predicted, again, 1e-6f);
+        }
+        finally
+        {
+            if (export is not { Length: > 0 }) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void TrainingStepsGiveKerasWeights(string folder, string name, string optimizer)

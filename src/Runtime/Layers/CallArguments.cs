@@ -48,7 +48,7 @@ public sealed class CallArguments
     /// <summary>The <c>training</c> value passed explicitly, or null.</summary>
     public bool? Training { get; }
 
-    /// <summary>Other arguments by parameter name (numbers, strings, bools, enums).</summary>
+    /// <summary>Other arguments by parameter name (numbers, strings, bools, enums, and optional tensors passed by name).</summary>
     public IReadOnlyDictionary<string, object?> Other { get; }
 
     /// <summary>
@@ -78,6 +78,8 @@ public sealed class CallArguments
     {
         foreach (var t in Tensors) yield return t;
         if (Mask is not null) yield return Mask;
+        // Optional tensor arguments passed by name (MultiHeadAttention's key, attention_mask): inputs of the node too.
+        foreach (var (_, value) in Other) if (value is Tensor t) yield return t;
     }
 
     internal bool AnySymbolic()
@@ -91,7 +93,16 @@ public sealed class CallArguments
     {
         var tensors = new Tensor[Tensors.Length];
         for (int i = 0; i < tensors.Length; i++) tensors[i] = map(Tensors[i]);
-        return new CallArguments(tensors, Mask is null ? null : map(Mask), Training, Other) { IsList = IsList };
+        var other = Other;
+        foreach (var (_, value) in Other)
+            if (value is Tensor)
+            {
+                var mapped = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var (k, v) in Other) mapped[k] = v is Tensor t ? map(t) : v;
+                other = mapped;
+                break;
+            }
+        return new CallArguments(tensors, Mask is null ? null : map(Mask), Training, other) { IsList = IsList };
     }
 }
 

@@ -209,7 +209,7 @@ public partial class Model : Layer
         var kwargs = new JsonObject();
         if (node.Arguments.Mask is { } mask) kwargs["mask"] = SerializeKerasTensor(mask, graph);
         if (node.Arguments.Training is { } training) kwargs["training"] = training;
-        foreach (var (key, value) in node.Arguments.Other) kwargs[key] = ToJson(value);
+        foreach (var (key, value) in node.Arguments.Other) kwargs[key] = value is Tensor t ? SerializeKerasTensor(t, graph) : ToJson(value);
         return new JsonObject { ["args"] = args, ["kwargs"] = kwargs };
     }
 
@@ -348,6 +348,13 @@ public partial class Model : Layer
                     mask = list.Count > 0 ? list[0] : null;
                 }
                 else if (key == "training" && Config.TryGetBoolean(value, out var b)) training = b;
+                else if (value is JsonObject o && Config.TryGetString(o["class_name"], out var cn) && cn == "__keras_tensor__")
+                {
+                    // A tensor passed by name (MultiHeadAttention(query, value, key=k, attention_mask=m)).
+                    var list = new List<Tensor>();
+                    if (!CollectTensors(value, created, list)) return null;
+                    other[key] = list[0];
+                }
                 else other[key] = value?.DeepClone();
             }
         }

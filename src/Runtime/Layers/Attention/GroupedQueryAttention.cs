@@ -24,11 +24,11 @@ public partial class GroupedQueryAttention
     private readonly Constraint? biasConstraint;
     private readonly bool useGate;
     private readonly int? seed;
-    private EinsumDense? queryDense;
-    private EinsumDense? keyDense;
-    private EinsumDense? gateDense;
-    private EinsumDense? valueDense;
-    private EinsumDense? outputDense;
+    [TrackAs("_query_dense")] private EinsumDense? queryDense; // Keras's attribute (no public property): the file path
+    [TrackAs("_key_dense")] private EinsumDense? keyDense; // Keras's attribute (no public property): the file path
+    [TrackAs("_gate_dense")] private EinsumDense? gateDense; // Keras's attribute (no public property): the file path
+    [TrackAs("_value_dense")] private EinsumDense? valueDense; // Keras's attribute (no public property): the file path
+    [TrackAs("_output_dense")] private EinsumDense? outputDense; // Keras's attribute (no public property): the file path
     private readonly Dropout dropoutLayer;
 
     /// <summary>Creates the layer (Keras 3's arguments and defaults).</summary>

@@ -458,7 +458,21 @@ public abstract class Optimizer : ICheckpointable
     public virtual string RegisteredName => "keras.optimizers>" + ClassName;
 
     /// <summary>The serialized form Keras writes in <c>compile_config</c>: <c>module</c>, <c>class_name</c>, <c>config</c>, <c>registered_name</c>.</summary>
-    public JsonObject Serialize() => KerasRegistry<Optimizer>.Serialize(RegisteredName, ClassName, GetConfig());
+    public JsonObject Serialize() => KerasRegistry<Optimizer>.Serialize(RegisteredName, ClassName, WithFloatLiterals(GetConfig()));
+
+    /// <summary>
+    /// Writes the config's whole-number doubles with a fraction (<c>0.0</c>, not <c>0</c>, as Python's json writes a
+    /// float): Keras refuses an int where it wants a float (<c>SGD(momentum=0)</c>: "`momentum` must be a float between
+    /// [0, 1]", an int <c>learning_rate</c> too), so a file with SGD's default momentum did not load in Keras.
+    /// </summary>
+    private static JsonObject WithFloatLiterals(JsonObject config)
+    {
+        foreach (var key in config.Select(p => p.Key).ToList())
+            if (config[key] is JsonValue v && v.TryGetValue<double>(out var d) && !v.TryGetValue<long>(out _) && !v.TryGetValue<int>(out _)
+                && double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 1e15)
+                config[key] = JsonNode.Parse(d.ToString("0.0", CultureInfo.InvariantCulture));
+        return config;
+    }
 
     /// <summary>
     /// An optimizer from its Keras identifier (<c>"adam"</c>, <c>"sgd"</c>, <c>"rmsprop"</c>, <c>"adamw"</c>, <c>"adagrad"</c>,

@@ -4,6 +4,7 @@ namespace LayerGen.Graphs.Tests;
 /// Recurrent layers traced with a <c>None</c> batch (<c>[None, T, F]</c>) still make one loop op (<see cref="ScanOp"/>,
 /// batched layout <c>(1 + T, B, W)</c>): the graph, its plans at several batch sizes and ONNX Runtime (the exported
 /// model's batch is symbolic) give the eager layer's values; a plan made for one batch size allocates nothing per run.
+/// An unknown number of steps too, except for a backwards layer returning sequences (it reverses its outputs).
 /// </summary>
 public class ScanUnknownBatchTests
 {
@@ -71,6 +72,44 @@ public class ScanUnknownBatchTests
                 Close(eager[o], traced[o], $"{name} batch {batch} graph output {o}");
                 Close(eager[o], planned[o], $"{name} batch {batch} plan output {o}");
                 Close(eager[o], ort[o], $"{name} batch {batch} ONNX Runtime output {o}", 1e-4);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("SimpleRNN")]
+    [InlineData("LSTM sequences+state")]
+    [InlineData("GRU masked state")]
+    [InlineData("LSTM masked backwards last output")]
+    public void AnUnknownBatchAndLengthTraceOneLoopThatRunsAtEveryLength(string name)
+    {
+        (Layer layer, bool masked) = name switch
+        {
+            "SimpleRNN" => ((Layer)new SimpleRNN(4), false),
+            "LSTM sequences+state" => (new LSTM(4, returnSequences: true, returnState: true), false),
+            "GRU masked state" => (new GRU(3, returnState: true), true),
+            _ => (new LSTM(3, goBackwards: true), true),
+        };
+        Call(layer, Inputs(masked, 2, 1));
+        TensorSpec[] specs = masked
+            ? [new TensorSpec(new Shape(-1, -1, 5), DType.Float32), new TensorSpec(new Shape(-1, -1), DType.Bool)]
+            : [new TensorSpec(new Shape(-1, -1, 5), DType.Float32)];
+        var graph = Graph.Trace(p => Call(layer, p), specs);
+        Assert.Single(graph.OpNodes, n => n.Op is ScanOp);
+        var onnx = OnnxExport.ToBytes(graph);
+        foreach (var (batch, steps) in new[] { (3, 6), (2, 3), (5, 9) })
+        {
+            var x = Random(20 + steps, batch, steps, 5);
+            Tensor[] inputs = masked ? [x, Tensor.From<bool>(Enumerable.Range(0, batch * steps).Select(i => i % steps < steps - i / steps % 3).ToArray(), new Shape(batch, steps))] : [x];
+            var eager = Call(layer, inputs);
+            var traced = graph.Run(inputs);
+            var planned = ExecutionPlan.Create(graph, [.. inputs.Select(i => i.Spec)]).RunAll(inputs);
+            var ort = OnnxTests.RunOnnx(onnx, graph, inputs);
+            for (int o = 0; o < eager.Length; o++)
+            {
+                Close(eager[o], traced[o], $"{name} ({batch}, {steps}) graph output {o}");
+                Close(eager[o], planned[o], $"{name} ({batch}, {steps}) plan output {o}");
+                Close(eager[o], ort[o], $"{name} ({batch}, {steps}) ONNX Runtime output {o}", 1e-4);
             }
         }
     }

@@ -103,7 +103,8 @@ public abstract class RecurrentBase : Layer
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         var sizes = rc.StateSize;
         var states = InitialStates(inputs, sizes);
-        if (steps == Shape.Unknown)
+        // A traced call with an unknown length can still be one loop (its result layout does not depend on T).
+        if (steps == Shape.Unknown && TracedLoopFallbackReason(inputs, states) is not null)
         {
             if (!inputs.IsSymbolic)
                 throw new ShapeMismatchException(Name, $"the number of timesteps must be known, got input shape {inputs.Shape}.", inputs.Shape);
@@ -153,20 +154,23 @@ public abstract class RecurrentBase : Layer
     /// Why a call is not traced as one loop op (<see cref="ScanOp"/>) but unrolled into one set of ops per step, or null
     /// when it is a loop. Only traced calls (<see cref="TraceScope"/>) loop: eager calls keep the per-step ops (the tape
     /// differentiates them), and a functional model being wired only needs shapes. <c>unroll: true</c> asks for the
-    /// unrolled form (as in Keras); the loop op also needs the number of steps, the features and the states' sizes known
-    /// at trace time. The batch size may be unknown (a <c>None</c> batch signature): the loop's result has a layout that
-    /// does not depend on it (<see cref="ScanOp.Batched"/>).
+    /// unrolled form (as in Keras); the loop op also needs the features and the states' sizes known at trace time. The
+    /// batch size and the number of steps may be unknown (a <c>None</c> batch or length signature): the loop's result
+    /// has a layout that depends on neither (<see cref="ScanOp.Batched"/>); a backwards layer returning sequences needs
+    /// the number of steps (to reverse its outputs), and a recording gradient tape needs both.
     /// </summary>
     internal string? TracedLoopFallbackReason(Tensor inputs, IReadOnlyList<Tensor> initialStates)
     {
         if (!inputs.IsSymbolic || !TraceScope.IsActive) return "not traced";
         if (unroll) return "unroll: true";
-        int batch = inputs.Shape[0];
-        for (int d = 1; d < inputs.Shape.Rank; d++)
-            if (inputs.Shape[d] == Shape.Unknown) return $"the input shape {inputs.Shape} is not known at trace time beyond the batch size";
-        if (inputs.Shape[1] < 1) return "the sequence has no steps";
+        int batch = inputs.Shape[0], steps = inputs.Shape[1];
+        for (int d = 2; d < inputs.Shape.Rank; d++)
+            if (inputs.Shape[d] == Shape.Unknown) return $"the input shape {inputs.Shape} is not known at trace time beyond the batch size and the steps";
+        if (steps == 0) return "the sequence has no steps";
+        // Reversing the outputs of a backwards layer needs the number of steps.
+        if (steps == Shape.Unknown && goBackwards && returnSequences) return "the number of steps is unknown and the outputs of a backwards layer are reversed";
         // The loop's gradient is traced with known shapes only: a tape recording a trace with an unknown batch unrolls.
-        if (batch == Shape.Unknown && GradientTape.AnyActive) return "the batch size is unknown and a gradient tape is recording";
+        if ((batch == Shape.Unknown || steps == Shape.Unknown) && GradientTape.AnyActive) return "the batch size or the number of steps is unknown and a gradient tape is recording";
         foreach (var s in initialStates)
         {
             // Without a known batch, zeros of one row (the default states) or unknown-batch states fit.

@@ -23,7 +23,8 @@ internal sealed partial class Trainer
 
     /// <summary>
     /// A planned multi-output step. Plan outputs: the total loss, the loss of each output that has one (in order), every
-    /// prediction, then one gradient per trainable variable that has one.
+    /// prediction, then one gradient per trainable variable that has one, then the predictions' masks
+    /// (<see cref="PredictionMasks"/>).
     /// </summary>
     private sealed class MultiPlannedStep(ExecutionPlan plan, int predictions, int[] lossOf, int[] gradientOf, int inputCount, int variableCount)
     {
@@ -33,6 +34,8 @@ internal sealed partial class Trainer
         public int[] GradientOf { get; } = gradientOf;
         public Tensor[] Inputs { get; } = new Tensor[inputCount];
         public Tensor?[] Gradients { get; } = new Tensor?[variableCount];
+        /// <summary>Where the predictions' masks leave the plan.</summary>
+        public PredictionMasks Masks { get; init; } = PredictionMasks.None;
     }
 
     /// <summary>The specs of x, then y and the sample weights per output (null where absent).</summary>
@@ -83,6 +86,7 @@ internal sealed partial class Trainer
 
     private (Tensor Total, Tensor?[] PerOutput, Tensor[] Predictions) Unpack(MultiPlannedStep step, IReadOnlyList<Tensor> outputs, int outputCount)
     {
+        step.Masks.Attach(outputs, 1 + step.LossOf.Length);
         var perOutput = new Tensor?[outputCount];
         for (int i = 0; i < step.LossOf.Length; i++) perOutput[step.LossOf[i]] = outputs[1 + i];
         var predictions = new Tensor[step.Predictions];
@@ -163,6 +167,7 @@ internal sealed partial class Trainer
         var variables = training ? _trainVariables! : [];
         int[] lossOf = [], gradientOf = [];
         int predictions = 0;
+        var masks = PredictionMasks.None;
         Tensor[] StepFunction(Tensor[] flat)
         {
             int n = 0;
@@ -203,9 +208,9 @@ internal sealed partial class Trainer
             lossOf = [.. losses];
             gradientOf = [.. of];
             predictions = yPred.Length;
-            return [.. result];
+            return PredictionMasks.Append(result, yPred, out masks);
         }
         var plan = TensorFunction.Trace(StepFunction, specs.Length, model.Name + (training ? "_train_step" : "_test_step")).Plan(specs);
-        return new MultiPlannedStep(plan, predictions, lossOf, gradientOf, specs.Length, variables.Count);
+        return new MultiPlannedStep(plan, predictions, lossOf, gradientOf, specs.Length, variables.Count) { Masks = masks };
     }
 }

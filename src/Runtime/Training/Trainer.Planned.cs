@@ -90,14 +90,11 @@ internal sealed partial class Trainer
             return Gradients;
         }
 
-        /// <summary>The index of the output holding the prediction's mask, or -1 (the prediction has none).</summary>
-        public int MaskOutput { get; init; } = -1;
+        /// <summary>Where the prediction's mask leaves the plan (<see cref="PredictionMasks"/>), if it has one.</summary>
+        public PredictionMasks Masks { get; init; } = PredictionMasks.None;
 
-        /// <summary>Attaches the mask output (if any) to the prediction output, for the metrics.</summary>
-        public void AttachMask(IReadOnlyList<Tensor> outputs)
-        {
-            if (MaskOutput >= 0) KerasMask.Set(outputs[1], outputs[MaskOutput]);
-        }
+        /// <summary>Attaches the mask output (if any) to the prediction output (output 1), for the metrics.</summary>
+        public void AttachMask(IReadOnlyList<Tensor> outputs) => Masks.Attach(outputs, 1);
 
         /// <summary>
         /// Runs the plan on x, y and the sample weights (those present); the outputs belong to the plan. With
@@ -236,7 +233,7 @@ internal sealed partial class Trainer
         if (signature.SampleWeight is { } ws) specs.Add(ws);
         var variables = training ? _trainVariables! : [];
         int[] gradientOf = [];
-        int maskOutput = -1;
+        var masks = PredictionMasks.None;
         int[] rowSparseOf = [];
         Tensor[] StepFunction(Tensor[] inputs)
         {
@@ -249,7 +246,7 @@ internal sealed partial class Trainer
             {
                 var pred = model.CallWithTraining(x, training: false);
                 Tensor[] evaluation = [model.ComputeLoss(x, y, pred, sampleWeight), pred];
-                return WithMask(evaluation, pred, ref maskOutput);
+                return PredictionMasks.Append(evaluation, [pred], out masks);
             }
             Tensor yPred, loss;
             Tensor?[] grads;
@@ -272,10 +269,10 @@ internal sealed partial class Trainer
             // A row-sparse gradient (an Embedding table's) leaves the plan as its rows and indices, after the dense ones.
             foreach (var (_, node) in rowSparse) { outputs.Add(node.Inputs[0]); outputs.Add(node.Inputs[1]); }
             rowSparseOf = [.. rowSparse.Select(r => r.Variable)];
-            return WithMask([.. outputs], yPred, ref maskOutput);
+            return PredictionMasks.Append(outputs, [yPred], out masks);
         }
         var plan = TensorFunction.Trace(StepFunction, specs.Count, model.Name + (training ? "_train_step" : "_test_step")).Plan([.. specs]);
-        return new PlannedStep(plan, gradientOf, specs.Count, variables.Count) { MaskOutput = maskOutput, RowSparseOf = rowSparseOf };
+        return new PlannedStep(plan, gradientOf, specs.Count, variables.Count) { Masks = masks, RowSparseOf = rowSparseOf };
     }
 
     /// <summary>
@@ -284,15 +281,4 @@ internal sealed partial class Trainer
     /// </summary>
     private OpNode? RowSparseGradient(Tensor gradient)
         => _distribution is null && gradient.Node is { Op: GatherGradOp { Axis: 0 } } node && node.Inputs[0].DType == DType.Float32 ? node : null;
-
-    /// <summary>
-    /// The step's outputs, plus the prediction's mask (<see cref="KerasMask"/>) last when it has one, so the metrics
-    /// of a planned step weigh by it as the eager step's do (<paramref name="maskOutput"/>: its index, else -1).
-    /// </summary>
-    private static Tensor[] WithMask(Tensor[] outputs, Tensor prediction, ref int maskOutput)
-    {
-        if (KerasMask.Of(prediction) is not { } mask) { maskOutput = -1; return outputs; }
-        maskOutput = outputs.Length;
-        return [.. outputs, mask];
-    }
 }

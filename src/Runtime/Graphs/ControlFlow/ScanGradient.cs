@@ -14,6 +14,10 @@ internal static class ScanGradient
     public static Tensor?[] Of(ScanOp op, Tensor g, IReadOnlyList<Tensor> inputs, Tensor output, bool[] needed)
     {
         int k = op.CarryCount, m = op.SequenceCount, n = op.CapturedCount;
+        for (int i = 0; i < inputs.Count; i++)
+            if (!inputs[i].Shape.IsFullyDefined)
+                throw new NotSupportedException(
+                    $"Scan: the gradient of a loop needs its shapes at trace time, but input {i} is {inputs[i].Spec} (a signature with a None batch serves the loop; trace the gradient with known shapes, as Fit's planned steps do).");
         var result = new Tensor?[inputs.Count];
         var inputList = inputs.ToArray();
         // The carries after every step: the forward result when it stacks them all, else a forward run that does.

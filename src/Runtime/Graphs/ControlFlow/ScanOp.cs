@@ -13,16 +13,24 @@ namespace LayerGen.Graphs;
 /// <see cref="Part"/> cuts a piece back out. All shapes must be fully defined at trace time.
 /// </para>
 /// <para>
-/// The kernel runs the body as an <see cref="ExecutionPlan"/> made once for the input specs (kept by the op and reused
-/// by later runs), copying each step's slices into the plan's input buffers and the carries out of its outputs: once
-/// warm, a run allocates nothing per step. The gradient is another Scan, over the steps in the opposite direction,
+/// A <see cref="Batched"/> loop (what the recurrent layers make) instead has carries sharing a leading batch axis B that
+/// may be unknown until run time, stacks every carry, and lays the result out as <c>(1 + T, B, W)</c>: row 0 the final
+/// carries, row 1 + t the carries after step t (sequence order), each carry flattened to <c>(B, size / B)</c> at its own
+/// columns, W the sum of those widths. The pieces are then cut at offsets that do not depend on B, so a signature with a
+/// <c>None</c> batch traces into one loop; the body's plan is made for the batch size a run brings (and kept).
+/// </para>
+/// <para>
+/// The kernel runs the body as an <see cref="ExecutionPlan"/> made once for the input specs (kept by the op for the
+/// last four input shapes, e.g. batch sizes, and reused by later runs), copying each step's slices into the plan's
+/// input buffers and the carries out of its outputs: once warm, a run allocates nothing per step. The gradient is another Scan, over the steps in the opposite direction,
 /// whose body is the body's gradient (traced once, when the gradient is taken); it reads the carries of every step from
 /// the forward result (recomputing them when some carry is not stacked).
 /// </para>
 /// </summary>
 public sealed class ScanOp : Op
 {
-    private ScanRunner? _runner;
+    // Runners for the last few input shapes (batch sizes), each lent to one run at a time.
+    private readonly ScanRunner?[] _runners = new ScanRunner?[4];
 
     /// <summary>Creates the op.</summary>
     /// <param name="body">The step: inputs (carries, step slices, captured), outputs (next carries); only input and op nodes.</param>
@@ -30,7 +38,8 @@ public sealed class ScanOp : Op
     /// <param name="sequenceCount">How many sequences.</param>
     /// <param name="reverse">Whether the steps run from the last to the first.</param>
     /// <param name="stacked">The carries whose value after every step is part of the result (ascending indices).</param>
-    public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked)
+    /// <param name="batched">The <c>(1 + T, B, W)</c> layout (see the class remarks): every carry stacked, rank at least 1, its size per batch row known.</param>
+    public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(stacked);
@@ -44,6 +53,24 @@ public sealed class ScanOp : Op
         for (int i = 0; i < stacked.Length; i++)
             if (stacked[i] < 0 || stacked[i] >= carryCount || (i > 0 && stacked[i] <= stacked[i - 1]))
                 throw new ArgumentException($"Scan: stacked carries must be ascending indices below {carryCount}, got [{string.Join(", ", stacked)}].");
+        if (batched)
+        {
+            if (stacked.Length != carryCount)
+                throw new ArgumentException($"Scan: a batched loop stacks every carry ({carryCount}), got [{string.Join(", ", stacked)}].");
+            var specs = body.InputSpecs;
+            var widths = new int[carryCount];
+            for (int i = 0; i < carryCount; i++)
+            {
+                var shape = specs[i].Shape;
+                int width = 1;
+                for (int d = 1; d < shape.Rank; d++)
+                    width = shape[d] == Shape.Unknown ? -1 : width < 0 ? -1 : width * shape[d];
+                if (shape.Rank < 1 || width < 0)
+                    throw new ArgumentException($"Scan: a batched loop's carries need a batch axis and known other dimensions; carry {i} is {specs[i]}.");
+                widths[i] = width;
+            }
+            _widths = widths;
+        }
         Body = body;
         CarryCount = carryCount;
         SequenceCount = sequenceCount;
@@ -78,6 +105,23 @@ public sealed class ScanOp : Op
     /// <summary>Whether every carry is stacked (what the gradient reads without recomputing).</summary>
     public bool StacksAll => Stacked.Count == CarryCount;
 
+    // Batched layout: each carry's size per batch row (null: the flat layout).
+    private readonly int[]? _widths;
+
+    /// <summary>Whether the result has the <c>(1 + T, B, W)</c> layout, whose batch size may be unknown at trace time (class remarks).</summary>
+    public bool Batched => _widths is not null;
+
+    /// <summary>Batched layout: carry <paramref name="carry"/>'s size per batch row.</summary>
+    internal int Width(int carry) => _widths![carry];
+
+    /// <summary>Batched layout: the first column of carry <paramref name="carry"/>.</summary>
+    internal int Column(int carry)
+    {
+        int column = 0;
+        for (int i = 0; i < carry; i++) column += _widths![i];
+        return column;
+    }
+
 #pragma warning disable CA2255 // registration is what module initializers are for
     [System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => OpRegistry.Register(OpName, Create);
@@ -97,7 +141,8 @@ public sealed class ScanOp : Op
     {
         ArgumentNullException.ThrowIfNull(attributes);
         var reader = BodyReader ?? throw new InvalidOperationException("Scan: no graph reader is registered for the body.");
-        return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"));
+        return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"),
+            attributes.Contains("batched") && attributes.GetBool("batched"));
     }
 
     /// <inheritdoc/>
@@ -110,11 +155,12 @@ public sealed class ScanOp : Op
         attributes.Set("sequences", (long)SequenceCount);
         attributes.Set("reverse", Reverse);
         attributes.Set("stacked", [.. Stacked]);
+        if (Batched) attributes.Set("batched", true);
     }
 
     /// <inheritdoc/>
     public override string DescribeAttributes()
-        => $"carries={CarryCount}, sequences={SequenceCount}, captured={CapturedCount}, reverse={Reverse}, stacked=[{string.Join(", ", Stacked)}], body={Body.OpNodes.Count()} ops";
+        => $"carries={CarryCount}, sequences={SequenceCount}, captured={CapturedCount}, reverse={Reverse}, stacked=[{string.Join(", ", Stacked)}]{(Batched ? ", batched" : "")}, body={Body.OpNodes.Count()} ops";
 
     /// <summary>The number of steps, from the first sequence's spec.</summary>
     internal static int Steps(TensorSpec firstSequence) => firstSequence.Shape[0];
@@ -127,6 +173,7 @@ public sealed class ScanOp : Op
             throw new ArgumentException($"Scan: expected {count} input(s) ({CarryCount} carries, {SequenceCount} sequences, {CapturedCount} captured), got {inputs.Length}.");
         var bodyIn = Body.InputSpecs;
         var bodyOut = Body.OutputSpecs;
+        if (Batched) return InferBatched(inputs, bodyIn, bodyOut);
         for (int i = 0; i < count; i++)
             if (!inputs[i].Shape.IsFullyDefined)
                 throw new ShapeMismatchException(Name, $"input {i} needs a fully defined shape, got {inputs[i].Shape}.", inputs[i].Shape);
@@ -163,6 +210,58 @@ public sealed class ScanOp : Op
         return new TensorSpec(new Shape((int)size), dtype);
     }
 
+    /// <summary>
+    /// The batched layout's result <c>(1 + T, B, W)</c>; B and T may be unknown (a trace with a <c>None</c> batch), the
+    /// other dimensions must be known and match the body's.
+    /// </summary>
+    private TensorSpec InferBatched(ReadOnlySpan<TensorSpec> inputs, IReadOnlyList<TensorSpec> bodyIn, IReadOnlyList<TensorSpec> bodyOut)
+    {
+        int batch = Shape.Unknown, width = 0;
+        var dtype = inputs[0].DType;
+        for (int i = 0; i < CarryCount; i++)
+        {
+            var shape = inputs[i].Shape;
+            if (!TensorFunction.Matches(bodyIn[i], inputs[i]) || shape.Rank != bodyIn[i].Shape.Rank)
+                throw new ShapeMismatchException(Name, $"carry {i} is {inputs[i]} but the body takes {bodyIn[i]}.", shape);
+            if (bodyOut[i].DType != inputs[i].DType || bodyOut[i].Shape.Rank != shape.Rank)
+                throw new ShapeMismatchException(Name, $"the body returns {bodyOut[i]} for carry {i}, which is {inputs[i]}.", bodyOut[i].Shape);
+            if (inputs[i].DType != dtype)
+                throw new DTypeMismatchException(Name, $"all carries must have one dtype: carry 0 is {dtype.Name()}, carry {i} is {inputs[i].DType.Name()}.");
+            for (int d = 1; d < shape.Rank; d++)
+                if (shape[d] == Shape.Unknown)
+                    throw new ShapeMismatchException(Name, $"carry {i} may leave only its batch size unknown, got {shape}.", shape);
+            if (shape[0] != Shape.Unknown)
+            {
+                if (batch != Shape.Unknown && shape[0] != batch)
+                    throw new ShapeMismatchException(Name, $"the carries of a batched loop share their batch size: {batch} and {shape[0]} (carry {i}).", shape);
+                batch = shape[0];
+            }
+            width += Width(i);
+        }
+        int steps = Shape.Unknown;
+        for (int q = 0; q < SequenceCount; q++)
+        {
+            var s = inputs[CarryCount + q];
+            if (s.Shape.Rank < 1 || s.Shape[0] == 0)
+                throw new ShapeMismatchException(Name, $"sequence {q} must have at least one step along axis 0, got shape {s.Shape}.", s.Shape);
+            if (s.Shape[0] != Shape.Unknown)
+            {
+                if (steps != Shape.Unknown && s.Shape[0] != steps)
+                    throw new ShapeMismatchException(Name, $"all sequences must have the same length: {steps} steps and shape {s.Shape} (sequence {q}).", s.Shape);
+                steps = s.Shape[0];
+            }
+            var step = new TensorSpec(new Shape([.. s.Shape.ToArray()[1..]]), s.DType);
+            if (!TensorFunction.Matches(bodyIn[CarryCount + q], step))
+                throw new ShapeMismatchException(Name, $"a step of sequence {q} is {step} but the body takes {bodyIn[CarryCount + q]}.", s.Shape);
+        }
+        for (int c = CarryCount + SequenceCount; c < inputs.Length; c++)
+            if (!TensorFunction.Matches(bodyIn[c], inputs[c]))
+                throw new ShapeMismatchException(Name, $"captured input {c - CarryCount - SequenceCount} is {inputs[c]} but the body takes {bodyIn[c]}.", inputs[c].Shape);
+        if (steps != Shape.Unknown && batch != Shape.Unknown && (long)(1 + steps) * batch * width > int.MaxValue)
+            throw new ShapeMismatchException(Name, $"the result would have {(long)(1 + steps) * batch * width} elements.", inputs[0].Shape);
+        return new TensorSpec(new Shape(steps == Shape.Unknown ? Shape.Unknown : 1 + steps, batch, width), dtype);
+    }
+
     /// <summary>Where carry <paramref name="carry"/>'s final value starts in the result.</summary>
     internal static int FinalOffset(IReadOnlyList<TensorSpec> carries, int carry)
     {
@@ -197,18 +296,47 @@ public sealed class ScanOp : Op
         for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
         int steps = Steps(inputs[op.CarryCount].Spec);
         var shape = carries[carry].Shape;
+        if (op.Batched) return BatchedPart(result, op, shape, steps, carry, stacked);
         if (!stacked) return Ops.Reshape(Ops.Slice(result, [FinalOffset(carries, carry)], [shape.Size]), shape);
         return Ops.Reshape(Ops.Slice(result, [op.StackedOffset(carries, steps, carry)], [steps * shape.Size]), new Shape([steps, .. shape.ToArray()]));
+    }
+
+    /// <summary>A piece of a batched result: rows 0 (final) or 1.. (stacked), the carry's columns, reshaped back.</summary>
+    private static Tensor BatchedPart(Tensor result, ScanOp op, Shape shape, int steps, int carry, bool stacked)
+    {
+        int column = op.Column(carry), width = op.Width(carry);
+        var rest = shape.ToArray()[1..];
+        bool flat = rest.Length == 1;
+        if (!stacked)
+        {
+            var final = Ops.Squeeze(Ops.Slice(result, [0, 0, column], [1, -1, width]), 0);
+            return flat ? final : Ops.Reshape(final, new Shape([shape[0], .. rest]));
+        }
+        var rows = Ops.Slice(result, [1, 0, column], [-1, -1, width]);
+        if (flat) return rows;
+        if (steps == Shape.Unknown && shape[0] == Shape.Unknown)
+            throw new ShapeMismatchException(OpName, $"the steps of carry {carry} ({shape}) cannot be reshaped back with both the number of steps and the batch size unknown.", shape);
+        return Ops.Reshape(rows, new Shape([steps, shape[0], .. rest]));
     }
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var result = output.Allocate(zeroed: false);
-        var runner = Interlocked.Exchange(ref _runner, null);
-        if (runner is null || !runner.Fits(inputs)) runner = new ScanRunner(this, inputs);
+        ScanRunner? runner = null;
+        for (int i = 0; i < _runners.Length && runner is null; i++)
+        {
+            var candidate = Interlocked.Exchange(ref _runners[i], null);
+            if (candidate is null) continue;
+            if (candidate.Fits(inputs)) runner = candidate;
+            else Interlocked.CompareExchange(ref _runners[i], candidate, null);
+        }
+        runner ??= new ScanRunner(this, inputs);
         runner.Run(inputs, result);
-        Interlocked.CompareExchange(ref _runner, runner, null);
+        // Back into a free slot, else in place of the first (a new shape replaces an old one).
+        int slot = 0;
+        while (slot < _runners.Length && Interlocked.CompareExchange(ref _runners[slot], runner, null) is not null) slot++;
+        if (slot == _runners.Length) Volatile.Write(ref _runners[0], runner);
         return result;
     }
 
@@ -229,7 +357,8 @@ public sealed class ScanOp : Op
     /// <paramref name="carries"/> and <paramref name="sequences"/>. Returns the op (for <see cref="Part"/>), the inputs it
     /// was applied to (captured tensors appended) and its flat result.
     /// </summary>
-    public static (ScanOp Op, Tensor[] Inputs, Tensor Result) Apply(Func<Tensor[], Tensor[]> body, IReadOnlyList<Tensor> carries, IReadOnlyList<Tensor> sequences, bool reverse = false, int[]? stacked = null)
+    /// <remarks>With <paramref name="batched"/>, the result has the <c>(1 + T, B, W)</c> layout (class remarks) and every carry is stacked.</remarks>
+    public static (ScanOp Op, Tensor[] Inputs, Tensor Result) Apply(Func<Tensor[], Tensor[]> body, IReadOnlyList<Tensor> carries, IReadOnlyList<Tensor> sequences, bool reverse = false, int[]? stacked = null, bool batched = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(carries);
@@ -245,7 +374,7 @@ public sealed class ScanOp : Op
             names.Add($"step{q}");
         }
         var (graph, captured) = ScanBody.Trace(body, specs, names);
-        var op = new ScanOp(graph, carries.Count, sequences.Count, reverse, stacked ?? [.. Enumerable.Range(0, carries.Count)]);
+        var op = new ScanOp(graph, carries.Count, sequences.Count, reverse, stacked ?? [.. Enumerable.Range(0, carries.Count)], batched);
         Tensor[] inputs = [.. carries, .. sequences, .. captured];
         return (op, inputs, OpRunner.Run(op, inputs));
     }

@@ -19,6 +19,9 @@ internal sealed class ScanRunner
     private readonly int[] _finalOffsets;
     private readonly int[] _stackedOffsets;
     private readonly int _steps;
+    // Batched layout (ScanOp.Batched): the batch size, the result's width and each carry's columns and width.
+    private readonly int _batch, _width;
+    private readonly int[] _columns = [], _widths = [];
 
     public ScanRunner(ScanOp op, ReadOnlySpan<Tensor> inputs)
     {
@@ -61,7 +64,14 @@ internal sealed class ScanRunner
         for (int i = 0; i < k; i++)
         {
             _finalOffsets[i] = ScanOp.FinalOffset(carrySpecs, i);
-            _stackedOffsets[i] = op.Stacked.Contains(i) ? op.StackedOffset(carrySpecs, _steps, i) : -1;
+            _stackedOffsets[i] = !op.Stacked.Contains(i) ? -1 : op.Batched ? 0 : op.StackedOffset(carrySpecs, _steps, i);
+        }
+        if (op.Batched)
+        {
+            _batch = _specs[0].Shape[0];
+            _columns = new int[k];
+            _widths = new int[k];
+            for (int i = 0; i < k; i++) { _columns[i] = op.Column(i); _widths[i] = op.Width(i); _width += _widths[i]; }
         }
     }
 
@@ -102,12 +112,27 @@ internal sealed class ScanRunner
             {
                 int size = _carries[i].Shape.Size;
                 Copy(outputs[i], 0, _carries[i], 0, size);
-                if (_stackedOffsets[i] >= 0) Copy(_carries[i], 0, result, _stackedOffsets[i] + t * size, size);
+                if (_stackedOffsets[i] >= 0) Store(i, result, t);
             }
         }
-        for (int i = 0; i < k; i++) Copy(_carries[i], 0, result, _finalOffsets[i], _carries[i].Shape.Size);
+        for (int i = 0; i < k; i++) Store(i, result, -1);
         // Do not keep the caller's captured tensors alive.
         for (int c = k + m; c < inputs.Length; c++) _arguments[c] = null!;
+    }
+
+    /// <summary>Writes carry <paramref name="carry"/> into the result: its value after step <paramref name="step"/>, or with -1 its final value.</summary>
+    private void Store(int carry, Tensor result, int step)
+    {
+        var value = _carries[carry];
+        if (!_op.Batched)
+        {
+            int size = value.Shape.Size;
+            Copy(value, 0, result, step < 0 ? _finalOffsets[carry] : _stackedOffsets[carry] + step * size, size);
+            return;
+        }
+        // Row 0: final values; row 1 + t: after step t. Each batch row of the carry goes to its own columns.
+        int width = _widths[carry], at = (step + 1) * _batch * _width + _columns[carry];
+        for (int b = 0; b < _batch; b++) Copy(value, b * width, result, at + b * _width, width);
     }
 
     private static void Copy(Tensor source, int sourceOffset, Tensor target, int targetOffset, int count)

@@ -4,7 +4,8 @@ namespace LayerGen.Graphs;
 /// The loop op (<see cref="ScanOp"/>, <c>src/Runtime/Graphs/ControlFlow/</c>) as ONNX <c>Scan</c>: the body becomes the
 /// node's subgraph (captured inputs read the enclosing graph's values by name), reversed loops set the scan input
 /// directions, stacked carries are scan outputs (prepended when reversed, so rows stay in sequence order), and the
-/// final states and scan outputs are flattened and concatenated into the op's one flat result.
+/// final states and scan outputs are flattened and concatenated into the op's one flat result (a batched loop's
+/// <c>(1 + T, B, W)</c> result: the final states as row 0, the scan outputs' rows after it, each state at its columns).
 /// </summary>
 internal static class OnnxControlFlowMappings
 {
@@ -33,6 +34,29 @@ internal static class OnnxControlFlowMappings
             ("num_scan_inputs", (long)m),
             ("scan_input_directions", Enumerable.Repeat(direction, m).ToArray()),
             ("scan_output_directions", Enumerable.Repeat(direction, op.Stacked.Count).ToArray()));
+        if (op.Batched)
+        {
+            // (1 + T, B, W): the final carries as row 0, then each step's, every carry flattened to (B, width) at its columns.
+            var finals = new string[k];
+            var rows = new string[k];
+            for (int i = 0; i < k; i++)
+            {
+                long width = op.Width(i);
+                finals[i] = emitter.Temp("scan_final_rows");
+                emitter.Node("Reshape", [outputs[i], emitter.Const("final_shape", [0, width])], finals[i]);
+                rows[i] = emitter.Temp("scan_step_rows");
+                emitter.Node("Reshape", [outputs[k + i], emitter.Const("step_shape", [0, 0, width])], rows[i]);
+            }
+            long total = Enumerable.Range(0, k).Sum(op.Width);
+            var final = emitter.Temp("scan_final");
+            emitter.Node("Concat", finals, final, ("axis", 1L));
+            var first = emitter.Temp("scan_first_row");
+            emitter.Node("Reshape", [final, emitter.Const("first_row_shape", [1, -1, total])], first);
+            var steps = emitter.Temp("scan_steps");
+            emitter.Node("Concat", rows, steps, ("axis", 2L));
+            emitter.Node("Concat", [first, steps], node.Output, ("axis", 0L));
+            return;
+        }
         var flat = emitter.Const("flat", [-1]);
         var parts = outputs.Select(o =>
         {

@@ -59,12 +59,11 @@ public partial class GRUCell : RecurrentCellBase
     {
         ArgumentNullException.ThrowIfNull(states);
         var hPrev = states[0];
-        var hd = Dropped(hPrev);
         var x = Ops.Split(projectedStep, 3, axis: 1);
         Tensor z, hh;
         if (resetAfter)
         {
-            var inner = Ops.MatMul(hd, recurrentKernel!);
+            var inner = RecurrentMatMul(hPrev, 0, 3);
             if (bias is not null) inner = Ops.Add(inner, Ops.IndexAxis0(bias, 1));
             var r3 = Ops.Split(inner, 3, axis: 1);
             z = recurrentActivation.Call(Ops.Add(x[0], r3[0]));
@@ -73,10 +72,10 @@ public partial class GRUCell : RecurrentCellBase
         }
         else
         {
-            var zr = Ops.Split(Ops.MatMul(hd, Ops.Slice(recurrentKernel!, [0, 0], [-1, 2 * units])), 2, axis: 1);
+            var zr = Ops.Split(RecurrentMatMul(hPrev, 0, 2), 2, axis: 1);
             z = recurrentActivation.Call(Ops.Add(x[0], zr[0]));
             var r = recurrentActivation.Call(Ops.Add(x[1], zr[1]));
-            hh = activation.Call(Ops.Add(x[2], Ops.MatMul(Ops.Mul(r, hd), Ops.Slice(recurrentKernel!, [0, 2 * units], [-1, units]))));
+            hh = activation.Call(Ops.Add(x[2], Ops.MatMul(Ops.Mul(r, Dropped(hPrev, 2)), Ops.Slice(recurrentKernel!, [0, 2 * units], [-1, units]))));
         }
         var h = Ops.Add(Ops.Mul(z, hPrev), Ops.Mul(Ops.Sub(Tensor.Scalar(1.0, z.DType), z), hh));
         return [h, h];

@@ -57,7 +57,7 @@ public partial class LSTMCell : RecurrentCellBase
     public override Tensor[] Step(Tensor projectedStep, IReadOnlyList<Tensor> states, bool training)
     {
         ArgumentNullException.ThrowIfNull(states);
-        var z = Ops.Add(projectedStep, Ops.MatMul(Dropped(states[0]), recurrentKernel!));
+        var z = Ops.Add(projectedStep, RecurrentMatMul(states[0], 0, 4));
         var g = Ops.Split(z, 4, axis: 1);
         var i = recurrentActivation.Call(g[0]);
         var f = recurrentActivation.Call(g[1]);

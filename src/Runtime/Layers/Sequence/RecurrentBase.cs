@@ -103,7 +103,8 @@ public abstract class RecurrentBase : Layer
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         var sizes = rc.StateSize;
         var states = InitialStates(inputs, sizes);
-        if (steps == Shape.Unknown)
+        // A traced call with an unknown length can still be one loop (its result layout does not depend on T).
+        if (steps == Shape.Unknown && TracedLoopFallbackReason(inputs, states) is not null)
         {
             if (!inputs.IsSymbolic)
                 throw new ShapeMismatchException(Name, $"the number of timesteps must be known, got input shape {inputs.Shape}.", inputs.Shape);
@@ -153,17 +154,30 @@ public abstract class RecurrentBase : Layer
     /// Why a call is not traced as one loop op (<see cref="ScanOp"/>) but unrolled into one set of ops per step, or null
     /// when it is a loop. Only traced calls (<see cref="TraceScope"/>) loop: eager calls keep the per-step ops (the tape
     /// differentiates them), and a functional model being wired only needs shapes. <c>unroll: true</c> asks for the
-    /// unrolled form (as in Keras); the loop op also needs the batch size, the number of steps and the states' shapes
-    /// known at trace time (a plan's are).
+    /// unrolled form (as in Keras); the loop op also needs the features and the states' sizes known at trace time. The
+    /// batch size and the number of steps may be unknown (a <c>None</c> batch or length signature): the loop's result
+    /// has a layout that depends on neither (<see cref="ScanOp.Batched"/>); a backwards layer returning sequences needs
+    /// the number of steps (to reverse its outputs), and a recording gradient tape needs both.
     /// </summary>
     internal string? TracedLoopFallbackReason(Tensor inputs, IReadOnlyList<Tensor> initialStates)
     {
         if (!inputs.IsSymbolic || !TraceScope.IsActive) return "not traced";
         if (unroll) return "unroll: true";
-        if (!inputs.Shape.IsFullyDefined) return $"the input shape {inputs.Shape} is not fully known at trace time";
-        if (inputs.Shape[1] < 1) return "the sequence has no steps";
+        int batch = inputs.Shape[0], steps = inputs.Shape[1];
+        for (int d = 2; d < inputs.Shape.Rank; d++)
+            if (inputs.Shape[d] == Shape.Unknown) return $"the input shape {inputs.Shape} is not known at trace time beyond the batch size and the steps";
+        if (steps == 0) return "the sequence has no steps";
+        // Reversing the outputs of a backwards layer needs the number of steps.
+        if (steps == Shape.Unknown && goBackwards && returnSequences) return "the number of steps is unknown and the outputs of a backwards layer are reversed";
+        // The loop's gradient is traced with known shapes only: a tape recording a trace with an unknown batch unrolls.
+        if ((batch == Shape.Unknown || steps == Shape.Unknown) && GradientTape.AnyActive) return "the batch size or the number of steps is unknown and a gradient tape is recording";
         foreach (var s in initialStates)
-            if (!s.Shape.IsFullyDefined || s.Shape[0] != inputs.Shape[0]) return $"an initial state of shape {s.Shape} does not have the batch size {inputs.Shape[0]}";
+        {
+            // Without a known batch, zeros of one row (the default states) or unknown-batch states fit.
+            bool fits = batch == Shape.Unknown ? s.Shape[0] is Shape.Unknown or 1 : s.Shape[0] == batch;
+            for (int d = 1; d < s.Shape.Rank; d++) fits &= s.Shape[d] != Shape.Unknown;
+            if (!fits) return $"an initial state of shape {s.Shape} does not have the batch size {inputs.Shape[0]}";
+        }
         return null;
     }
 
@@ -176,8 +190,21 @@ public abstract class RecurrentBase : Layer
     {
         var rc = RecurrentCell;
         int batch = projected.Shape[1], steps = projected.Shape[0];
-        var carries = new List<Tensor> { Tensor.Zeros(new Shape(batch, rc.OutputSize), projected.DType) };
-        carries.AddRange(states);
+        var carries = new List<Tensor>();
+        if (batch != Shape.Unknown)
+        {
+            carries.Add(Tensor.Zeros(new Shape(batch, rc.OutputSize), projected.DType));
+            carries.AddRange(states);
+        }
+        else
+        {
+            // The batch size is known at run time only: zeros (batch, units) from the first step's column (0 * x), and
+            // one-row states broadcast to them, so every carry has the batch axis the body returns.
+            var column = Ops.Slice(projected, [0, 0, 0], [1, -1, 1]);   // (1, B, 1)
+            Tensor RowsOf(int size) => Ops.Squeeze(Ops.MatMul(column, Tensor.Zeros(new Shape(1, size), projected.DType)), 0);
+            carries.Add(RowsOf(rc.OutputSize));
+            foreach (var s in states) carries.Add(s.Shape[0] == Shape.Unknown ? s : Ops.BroadcastToLike(s, RowsOf(s.Shape[1])));
+        }
         var maskSteps = mask is null ? null : Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]);   // (T, B, 1)
         var sequences = new List<Tensor> { projected };
         if (maskSteps is not null) sequences.Add(maskSteps);
@@ -197,7 +224,7 @@ public abstract class RecurrentBase : Layer
             }
             return [output, .. next];
         }
-        var (op, inputs, loop) = ScanOp.Apply(Step, carries, sequences, reverse: goBackwards);
+        var (op, inputs, loop) = ScanOp.Apply(Step, carries, sequences, reverse: goBackwards, batched: true);
         var result = new List<Tensor>();
         if (returnSequences)
         {

@@ -3,8 +3,9 @@ namespace LayerGen.Layers;
 /// <summary>
 /// What <see cref="SimpleRNNCell"/>, <see cref="GRUCell"/> and <see cref="LSTMCell"/> share: Keras's weights
 /// <c>kernel</c> (features, gates * units), <c>recurrent_kernel</c> (units, gates * units) and <c>bias</c>, the
-/// projection of all steps' inputs in one MatMul, and the dropout masks (one input mask and one recurrent mask per
-/// call, shared by all steps and gates).
+/// projection of all steps' inputs in one MatMul, and the dropout masks (drawn once per call and shared by all steps;
+/// as Keras: one input mask for all gates without <c>recurrent_dropout</c>, and with it, Keras's
+/// <c>implementation=1</c>, one input mask and one recurrent mask per gate).
 /// </summary>
 public abstract class RecurrentCellBase : Layer, IRecurrentCell
 {
@@ -27,7 +28,7 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
     private protected Variable? kernel;
     private protected Variable? recurrentKernel;
     private protected Variable? bias;
-    private protected Tensor? recurrentMask;
+    private protected Tensor[]? recurrentMasks;
 
     private protected RecurrentCellBase(int units, ActivationFunction? activation, bool useBias,
         Initializer? kernelInitializer, Initializer? recurrentInitializer, Initializer? biasInitializer,
@@ -125,13 +126,31 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
     {
         ArgumentNullException.ThrowIfNull(timeMajorInputs);
         var x = timeMajorInputs;
-        recurrentMask = null;
+        recurrentMasks = null;
         // Masks are RandomUniform ops (fresh per call, and per run of a traced graph or plan); a functional model being
         // wired (symbolic, not traced) draws none.
         if (training && (!x.IsSymbolic || TraceScope.IsActive))
         {
-            if (dropout is > 0 and < 1) x = Ops.Mul(x, DropMask(x, [1, -1, -1], dropout));
-            if (recurrentDropout is > 0 and < 1) recurrentMask = Ops.Reshape(DropMask(x, [1, -1, units], recurrentDropout), new Shape(-1, units));
+            // Keras switches a cell with recurrent_dropout to implementation 1, which draws one mask per gate for the
+            // inputs and for the previous output (dropout_mask_count = 4 for LSTM, 3 for GRU).
+            if (PerGateMasks)
+            {
+                if (recurrentDropout is > 0 and < 1) recurrentMasks = Gate(DropMask(x, [Gates, -1, units], recurrentDropout));
+                if (dropout is > 0 and < 1)
+                {
+                    var inputMasks = Gate(DropMask(x, [Gates, -1, -1], dropout));
+                    var parts = new Tensor[Gates];
+                    for (int g = 0; g < Gates; g++)
+                        parts[g] = Ops.MatMul(Ops.Mul(x, inputMasks[g]), Ops.Slice(kernel!, [0, g * units], [-1, units]));
+                    var gated = Ops.Concat(parts, -1);
+                    return InputBias is { } gb ? Ops.Add(gated, gb) : gated;
+                }
+            }
+            else
+            {
+                if (dropout is > 0 and < 1) x = Ops.Mul(x, DropMask(x, [1, -1, -1], dropout));
+                if (recurrentDropout is > 0 and < 1) recurrentMasks = [Ops.Reshape(DropMask(x, [1, -1, units], recurrentDropout), new Shape(-1, units))];
+            }
         }
         // One rank-2 product (T * B, features) @ kernel: its weight gradient is then one GEMM over all steps (a batched
         // product would give (T, features, P) to be summed over T), and a plan fuses the bias into it.
@@ -142,6 +161,17 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
         return flat ? Ops.Reshape(projected, new Shape(steps, -1, width)) : projected;
     }
 
+    /// <summary>Whether this call draws one dropout mask per gate (Keras's <c>implementation=1</c>, which a cell with <c>recurrent_dropout</c> uses).</summary>
+    private bool PerGateMasks => Gates > 1 && recurrentDropout != 0;
+
+    /// <summary>The masks of a <c>(gates, ...)</c> draw, one per gate.</summary>
+    private Tensor[] Gate(Tensor masks)
+    {
+        var result = new Tensor[Gates];
+        for (int g = 0; g < Gates; g++) result[g] = Ops.IndexAxis0(masks, g);
+        return result;
+    }
+
     /// <summary>A keep mask scaled by <c>1 / (1 - rate)</c>, of <paramref name="timeMajor"/>'s shape with <paramref name="shape"/>'s overrides (-1: its dimension).</summary>
     private Tensor DropMask(Tensor timeMajor, int[] shape, double rate)
     {
@@ -150,8 +180,23 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
         return Ops.Div(keep, Tensor.Scalar(1 - rate, dtype));
     }
 
-    /// <summary>The previous output with the recurrent dropout mask of this call applied (training only).</summary>
-    private protected Tensor Dropped(Tensor h) => recurrentMask is { } m ? Ops.Mul(h, m) : h;
+    /// <summary>The previous output with gate <paramref name="gate"/>'s recurrent dropout mask of this call applied (training only).</summary>
+    private protected Tensor Dropped(Tensor h, int gate = 0) => recurrentMasks is { } m ? Ops.Mul(h, m[m.Length == 1 ? 0 : gate]) : h;
+
+    /// <summary>
+    /// <c>h @ recurrent_kernel</c> for the column blocks of gates <paramref name="firstGate"/> to
+    /// <paramref name="firstGate"/> + <paramref name="count"/> - 1, each gate's block reading <c>h</c> with its own
+    /// recurrent dropout mask when the call draws one per gate (else one MatMul).
+    /// </summary>
+    private protected Tensor RecurrentMatMul(Tensor h, int firstGate, int count)
+    {
+        var rk = recurrentKernel!;
+        Tensor Columns(int first, int n) => first == 0 && n == Gates ? rk : Ops.Slice(rk, [0, first * units], [-1, n * units]);
+        if (recurrentMasks is not { Length: > 1 } masks) return Ops.MatMul(Dropped(h), Columns(firstGate, count));
+        var parts = new Tensor[count];
+        for (int g = 0; g < count; g++) parts[g] = Ops.MatMul(Ops.Mul(h, masks[firstGate + g]), Columns(firstGate + g, 1));
+        return count == 1 ? parts[0] : Ops.Concat(parts, 1);
+    }
 
     /// <inheritdoc/>
     public abstract Tensor[] Step(Tensor projectedStep, IReadOnlyList<Tensor> states, bool training);

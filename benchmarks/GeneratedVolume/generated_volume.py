@@ -11,8 +11,8 @@ same project without the attributes, then:
 
 Both projects reference the built runtime (LayerGen.dll) and load the generators and analyzers the way
 the NuGet package does (as analyzers), so only the 600 classes are compiled. The attribute-free project
-differs only in the attribute line and in the base class of the layers: Layer's InvokeRecorded is
-abstract (the generator implements it), so the plain layers derive from one hand-written PlainLayer.
+differs only in the attribute line and in the base class of the layers: the plain layers derive from one
+hand-written PlainLayer (written when Layer's InvokeRecorded was abstract; kept so runs stay comparable).
 
 Build the runtime first (dotnet build src/Runtime/Runtime.csproj -c Release), then run, e.g.
     python3 benchmarks/GeneratedVolume/generated_volume.py --pairs 5
@@ -30,6 +30,9 @@ import tempfile
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# Where the built runtime, generators and analyzers are read from: the repository, or (--root) a copy of their
+# bin/ folders taken before a change, to time the old and the new generators in the same session.
+ROOT = REPO
 
 HEADER = "using LayerGen;\n\nnamespace Volume.Group{group};\n\n"
 
@@ -164,7 +167,7 @@ PLAIN_LAYER = """using LayerGen;
 
 namespace Volume;
 
-/// <summary>The attribute-free project's layer base: Layer.InvokeRecorded is abstract (the generator writes it).</summary>
+/// <summary>The attribute-free project's layer base (from when Layer.InvokeRecorded was abstract).</summary>
 public abstract class PlainLayer : Layer
 {
     protected override Tensor[] InvokeRecorded(CallArguments arguments) => throw new NotSupportedException();
@@ -172,13 +175,13 @@ public abstract class PlainLayer : Layer
 """
 
 def project_file(configuration: str) -> str:
-    runtime = os.path.join(REPO, "src", "Runtime", "bin", configuration, "net10.0", "LayerGen.dll")
-    analyzers = [os.path.join(REPO, "src", name, "bin", configuration, "netstandard2.0", f"LayerGen.{dll}.dll")
+    runtime = os.path.join(ROOT, "src", "Runtime", "bin", configuration, "net10.0", "LayerGen.dll")
+    analyzers = [os.path.join(ROOT, "src", name, "bin", configuration, "netstandard2.0", f"LayerGen.{dll}.dll")
                  for name, dll in (("Generators", "Generators"), ("Analyzers", "Analyzers"), ("Analyzers.CodeFixes", "Analyzers.CodeFixes"))]
     for path in [runtime, *analyzers]:
         if not os.path.exists(path):
             sys.exit(f"missing {path}: build src/Runtime/Runtime.csproj -c {configuration} first")
-    targets = os.path.join(REPO, "src", "Runtime", "buildTransitive", "LayerGen.targets")
+    targets = os.path.join(ROOT, "src", "Runtime", "buildTransitive", "LayerGen.targets")
     items = "\n".join(f'    <Analyzer Include="{a}" />' for a in analyzers)
     return f"""<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -274,7 +277,11 @@ def main():
     parser.add_argument("--pairs", type=int, default=3, help="paired full builds (with, without) to time")
     parser.add_argument("--configuration", default="Release")
     parser.add_argument("--out", default=None, help="where to write the two projects (default: a new /tmp directory)")
+    parser.add_argument("--root", default=None,
+                        help="read src/<Project>/bin/<configuration> and src/Runtime/buildTransitive from this copy instead of the repository")
     args = parser.parse_args()
+    global ROOT
+    ROOT = os.path.abspath(args.root) if args.root else REPO
 
     out = args.out or tempfile.mkdtemp(prefix="generated-volume-")
     with_dir = os.path.join(out, "WithAttributes")

@@ -11,11 +11,15 @@ same project without the attributes, then:
 
 Both projects reference the built runtime (LayerGen.dll) and load the generators and analyzers the way
 the NuGet package does (as analyzers), so only the 600 classes are compiled. The attribute-free project
-differs only in the attribute line and in the base class of the layers: Layer's InvokeRecorded is
-abstract (the generator implements it), so the plain layers derive from one hand-written PlainLayer.
+differs only in the attribute line and in the base class of the layers: the plain layers derive from one
+hand-written PlainLayer (written when Layer's InvokeRecorded was abstract; kept so runs stay comparable).
 
 Build the runtime first (dotnet build src/Runtime/Runtime.csproj -c Release), then run, e.g.
     python3 benchmarks/GeneratedVolume/generated_volume.py --pairs 5
+To time a change of the generators against the state before it in the same session, copy the bin/ folders of
+src/Runtime, src/Generators, src/Analyzers, src/Analyzers.CodeFixes (and src/Runtime/buildTransitive) before the
+change to a directory laid out like the repository, and pass it as --compare-root: every round then builds the
+attributed project with the new and the old generators and the attribute-free one, rotating the order.
 (on the shared development machine: flock /tmp/dotnet.lock python3 ...). The projects go to
 --out (default: a fresh directory under /tmp) and are left there for inspection.
 """
@@ -164,21 +168,21 @@ PLAIN_LAYER = """using LayerGen;
 
 namespace Volume;
 
-/// <summary>The attribute-free project's layer base: Layer.InvokeRecorded is abstract (the generator writes it).</summary>
+/// <summary>The attribute-free project's layer base (from when Layer.InvokeRecorded was abstract).</summary>
 public abstract class PlainLayer : Layer
 {
     protected override Tensor[] InvokeRecorded(CallArguments arguments) => throw new NotSupportedException();
 }
 """
 
-def project_file(configuration: str) -> str:
-    runtime = os.path.join(REPO, "src", "Runtime", "bin", configuration, "net10.0", "LayerGen.dll")
-    analyzers = [os.path.join(REPO, "src", name, "bin", configuration, "netstandard2.0", f"LayerGen.{dll}.dll")
+def project_file(configuration: str, root: str) -> str:
+    runtime = os.path.join(root, "src", "Runtime", "bin", configuration, "net10.0", "LayerGen.dll")
+    analyzers = [os.path.join(root, "src", name, "bin", configuration, "netstandard2.0", f"LayerGen.{dll}.dll")
                  for name, dll in (("Generators", "Generators"), ("Analyzers", "Analyzers"), ("Analyzers.CodeFixes", "Analyzers.CodeFixes"))]
     for path in [runtime, *analyzers]:
         if not os.path.exists(path):
             sys.exit(f"missing {path}: build src/Runtime/Runtime.csproj -c {configuration} first")
-    targets = os.path.join(REPO, "src", "Runtime", "buildTransitive", "LayerGen.targets")
+    targets = os.path.join(root, "src", "Runtime", "buildTransitive", "LayerGen.targets")
     items = "\n".join(f'    <Analyzer Include="{a}" />' for a in analyzers)
     return f"""<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -200,13 +204,13 @@ def project_file(configuration: str) -> str:
 """
 
 
-def write_project(directory: str, attributed: bool, layers: int, modules: int, configuration: str) -> int:
+def write_project(directory: str, attributed: bool, layers: int, modules: int, configuration: str, root: str) -> int:
     """Writes one project; returns the hand-written lines of the layer and module files."""
     if os.path.exists(directory):
         shutil.rmtree(directory)
     os.makedirs(directory)
     with open(os.path.join(directory, "Volume.csproj"), "w") as f:
-        f.write(project_file(configuration))
+        f.write(project_file(configuration, root))
     if not attributed:
         with open(os.path.join(directory, "PlainLayer.cs"), "w") as f:
             f.write(PLAIN_LAYER)
@@ -274,28 +278,61 @@ def main():
     parser.add_argument("--pairs", type=int, default=3, help="paired full builds (with, without) to time")
     parser.add_argument("--configuration", default="Release")
     parser.add_argument("--out", default=None, help="where to write the two projects (default: a new /tmp directory)")
+    parser.add_argument("--root", default=None,
+                        help="read src/<Project>/bin/<configuration> and src/Runtime/buildTransitive from this copy instead of the repository")
+    parser.add_argument("--compare-root", default=None,
+                        help="also build the attributed project against this copy (e.g. the bin/ folders saved before a change), "
+                             "interleaved with the other two in every round, to time an old and a new generator in the same session")
     args = parser.parse_args()
+    root = os.path.abspath(args.root) if args.root else REPO
 
     out = args.out or tempfile.mkdtemp(prefix="generated-volume-")
     with_dir = os.path.join(out, "WithAttributes")
     without_dir = os.path.join(out, "WithoutAttributes")
-    hand = write_project(with_dir, True, args.layers, args.modules, args.configuration)
-    write_project(without_dir, False, args.layers, args.modules, args.configuration)
+    compare_dir = os.path.join(out, "WithAttributesCompare") if args.compare_root else None
+    hand = write_project(with_dir, True, args.layers, args.modules, args.configuration, root)
+    write_project(without_dir, False, args.layers, args.modules, args.configuration, root)
+    if compare_dir:
+        write_project(compare_dir, True, args.layers, args.modules, args.configuration, os.path.abspath(args.compare_root))
     print(f"projects in {out}: {args.layers} [Layer] + {args.modules} [Module] classes, {hand} hand-written lines")
 
-    for d in (with_dir, without_dir):
-        dotnet(["restore", "-nologo"], d)
+    for d in (with_dir, without_dir, compare_dir):
+        if d:
+            dotnet(["restore", "-nologo"], d)
 
     # Count what the generators write (a build with EmitCompilerGeneratedFiles), also the warm-up build.
-    shutil.rmtree(os.path.join(with_dir, "obj", "generated"), ignore_errors=True)
-    full_build(with_dir, args.configuration, emit=True)
-    counts = count_generated(with_dir)
-    generated = sum(c[1] for c in counts.values())
-    for kind, (files, lines) in counts.items():
-        if files:
-            print(f"generated {kind:6}: {files:4} files, {lines:6} lines, {lines / files:6.1f} per file")
-    print(f"generated total : {generated} lines = {generated / hand:.2f}x the hand-written {hand}")
+    for d, label in ((compare_dir, "compare-root: "), (with_dir, "")):
+        if not d:
+            continue
+        shutil.rmtree(os.path.join(d, "obj", "generated"), ignore_errors=True)
+        full_build(d, args.configuration, emit=True)
+        counts = count_generated(d)
+        generated = sum(c[1] for c in counts.values())
+        for kind, (files, lines) in counts.items():
+            if files:
+                print(f"{label}generated {kind:6}: {files:4} files, {lines:6} lines, {lines / files:6.1f} per file")
+        print(f"{label}generated total : {generated} lines = {generated / hand:.2f}x the hand-written {hand}")
     full_build(without_dir, args.configuration)  # warm-up
+
+    if compare_dir:
+        # Rounds of three builds (with, compare, without), rotating which goes first.
+        projects = [("with", with_dir), ("compare", compare_dir), ("without", without_dir)]
+        ratios = {"with": ([], []), "compare": ([], [])}
+        print(f"{'round':>5} {'with s':>7} {'compare s':>9} {'without s':>9} {'with/w.o.':>9} {'cmp/w.o.':>8}   Csc: "
+              f"{'with':>6} {'compare':>7} {'without':>7} {'with/w.o.':>9} {'cmp/w.o.':>8}")
+        for p in range(args.pairs):
+            order = projects[p % 3:] + projects[:p % 3]
+            times = {name: full_build(d, args.configuration) for name, d in order}
+            for name in ratios:
+                ratios[name][0].append(times[name][0] / times["without"][0])
+                ratios[name][1].append(times[name][1] / times["without"][1])
+            w, c, o = times["with"], times["compare"], times["without"]
+            print(f"{p + 1:>5} {w[0]:7.2f} {c[0]:9.2f} {o[0]:9.2f} {w[0] / o[0]:9.2f} {c[0] / o[0]:8.2f}        "
+                  f"{w[1]:6.2f} {c[1]:7.2f} {o[1]:7.2f} {w[1] / o[1]:9.2f} {c[1] / o[1]:8.2f}")
+        for name, label in (("with", "with (--root)"), ("compare", "compare (--compare-root)")):
+            print(f"median ratio {label}: wall {statistics.median(ratios[name][0]):.2f}x, "
+                  f"Csc {statistics.median(ratios[name][1]):.2f}x over {args.pairs} rounds")
+        return
 
     ratios_wall, ratios_csc = [], []
     print(f"{'pair':>4} {'with s':>8} {'without s':>10} {'ratio':>6} {'csc with':>9} {'csc w/o':>8} {'ratio':>6}")

@@ -36,15 +36,58 @@ public class LayerGeneratorTests
     [Fact]
     public void InsideLayerGenOverridesAreProtectedInternal()
     {
-        string inside = LayerEmitter.Emit(Model(insideLayerGen: true));
+        // a base in source keeps InvokeRecorded generated (it may override it)
+        string inside = LayerEmitter.Emit(Model(insideLayerGen: true) with { BaseMayOverrideInvokeRecorded = true });
         Assert.Contains("protected internal override void VisitMembers(", inside, StringComparison.Ordinal);
         Assert.Contains("protected internal override global::LayerGen.Tensors.Tensor[] InvokeRecorded(", inside, StringComparison.Ordinal);
         Assert.Contains("protected override string DefaultName", inside, StringComparison.Ordinal);
 
-        string outside = LayerEmitter.Emit(Model(insideLayerGen: false));
+        string outside = LayerEmitter.Emit(Model(insideLayerGen: false) with { BaseMayOverrideInvokeRecorded = true });
         Assert.DoesNotContain("protected internal", outside, StringComparison.Ordinal);
         Assert.Contains("protected override void VisitMembers(", outside, StringComparison.Ordinal);
         Assert.Contains("protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(", outside, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheRuntimeReplaysRecordedCallsOfListedClassesWhoseCallItCanDescribe()
+    {
+        // In the registration list, Call takes a tensor: no InvokeRecorded, the list line carries the signature.
+        Assert.True(Model().RuntimeReplays);
+        Assert.DoesNotContain("InvokeRecorded", LayerEmitter.Emit(Model()), StringComparison.Ordinal);
+        Assert.Equal("Tensors: 1", Model().CallSignature);
+
+        var call = Model().Call!;
+        CallParameter Parameter(CallParameterKind kind, string name, string type, string? value = null, string key = "")
+            => new(kind, name, type, value, key);
+        const string T = "global::LayerGen.Tensors.Tensor";
+        LayerModel With(bool trainingDefault, params CallParameter[] parameters)
+            => Model() with { Call = call with { Parameters = parameters.ToEquatableArray(), TrainingDefault = trainingDefault } };
+
+        var several = With(false, Parameter(CallParameterKind.Tensor, "a", T, key: "a_shape"), Parameter(CallParameterKind.Tensor, "b", T, key: "b_shape"),
+            Parameter(CallParameterKind.Mask, "mask", T + "?", "null"), Parameter(CallParameterKind.Training, "training", "bool?", "null"));
+        Assert.Equal("Tensors: 2, Mask: true, Training: true, ShapeKeys: [\"a_shape\", \"b_shape\"]", several.CallSignature);
+        string text = LayerEmitter.Emit(several);
+        Assert.DoesNotContain("InvokeRecorded", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("BuildConfigFor", text, StringComparison.Ordinal); // the runtime writes the shapes_dict
+
+        var list = With(true, Parameter(CallParameterKind.TensorList, "inputs", T + "[]"), Parameter(CallParameterKind.Training, "training", "bool?", "null"));
+        Assert.Equal("Tensors: 1, List: true, Training: true, TrainingDefault: true", list.CallSignature);
+
+        // Not described: other arguments, a hand-written Invoke, a base that may override, a class outside the list.
+        var other = With(false, Parameter(CallParameterKind.Tensor, "x", T, key: "x_shape"), Parameter(CallParameterKind.Other, "k", "int", "1", "k"));
+        var handInvoke = Model() with { Call = call with { EmitInvoke = false } };
+        var belowBase = Model() with { BaseMayOverrideInvokeRecorded = true };
+        var unlisted = Model() with { Config = Model().Config! with { EmitRegistration = false } };
+        var severalBelowBase = several with { BaseMayOverrideInvokeRecorded = true };
+        foreach (var model in new[] { other, handInvoke, belowBase, unlisted, severalBelowBase })
+        {
+            Assert.False(model.RuntimeReplays);
+            Assert.Null(model.CallSignature);
+            Assert.Contains("override global::LayerGen.Tensors.Tensor[] InvokeRecorded(", LayerEmitter.Emit(model), StringComparison.Ordinal);
+        }
+        Assert.Contains("BuildConfigFor", LayerEmitter.Emit(severalBelowBase), StringComparison.Ordinal);
+        Assert.Null(LayerRegistrationEmitter.Entry(belowBase)!.CallSignature);
+        Assert.DoesNotContain(", new(", LayerRegistrationEmitter.Emit(new[] { LayerRegistrationEmitter.Entry(belowBase)! }.ToEquatableArray()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,9 +101,9 @@ public class LayerGeneratorTests
         Assert.DoesNotContain("BuildLayer", text, StringComparison.Ordinal); // the model has no Build
         Assert.Contains("protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)\n        => [this.Call(arguments.Tensors[0])];", text, StringComparison.Ordinal);
         Assert.DoesNotContain("BuildConfigFor", text, StringComparison.Ordinal);
-        Assert.Contains("=> [this.Invoke(arguments.Tensors[0])];", text, StringComparison.Ordinal);
-        Assert.Contains("config[\"units\"] = global::LayerGen.Serialization.Config.Write(this.units);", text, StringComparison.Ordinal);
-        Assert.Contains("=> global::LayerGen.Layers.Layer.WithBaseConfig(new Tiny(\n            units: global::LayerGen.Serialization.Config.ReadInt32(config, \"units\", \"Tiny\")), config);", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvokeRecorded", text, StringComparison.Ordinal); // the runtime replays with the registered signature
+        Assert.Contains("=> global::LayerGen.Serialization.Config.With(base.GetConfig(), \"units\", global::LayerGen.Serialization.Config.Write(this.units));", text, StringComparison.Ordinal);
+        Assert.Contains("=> global::LayerGen.Layers.Layer.WithBaseConfig(new Tiny(units: global::LayerGen.Serialization.Config.ReadInt32(config, \"units\", \"Tiny\")), config);", text, StringComparison.Ordinal);
         // Registered by the assembly's one initializer (LayerRegistrationEmitter), not by the class's part.
         Assert.DoesNotContain("ModuleInitializer", text, StringComparison.Ordinal);
         Assert.Equal("LayerGen.Layers.Tiny.Layer.g.cs", Model().HintName);
@@ -70,12 +113,12 @@ public class LayerGeneratorTests
     public void TheAssemblyRegistersItsClassesFromOneInitializerAndAHandWrittenFromConfigFromItsOwn()
     {
         var entry = LayerRegistrationEmitter.Entry(Model());
-        Assert.Equal(new LayerRegistration("keras.layers>Tiny", "global::LayerGen.Layers.Tiny"), entry);
+        Assert.Equal(new LayerRegistration("keras.layers>Tiny", "global::LayerGen.Layers.Tiny", "Tensors: 1"), entry);
         string file = LayerRegistrationEmitter.Emit(new[] { entry!, new LayerRegistration("App>Other", "global::App.Outer.Other") }.ToEquatableArray());
         Assert.StartsWith("// <auto-generated/>\n#nullable enable\n", file, StringComparison.Ordinal);
         Assert.Contains("file static class LayerRegistrations", file, StringComparison.Ordinal);
         Assert.Contains("[global::System.Runtime.CompilerServices.ModuleInitializer]\n    internal static void Register()", file, StringComparison.Ordinal);
-        Assert.Contains("        global::LayerGen.Layers.LayerRegistry.RegisterClass(\"keras.layers>Tiny\", global::LayerGen.Layers.Tiny.FromConfig);\n"
+        Assert.Contains("        global::LayerGen.Layers.LayerRegistry.RegisterClass(\"keras.layers>Tiny\", global::LayerGen.Layers.Tiny.FromConfig, new(Tensors: 1));\n"
             + "        global::LayerGen.Layers.LayerRegistry.RegisterClass(\"App>Other\", global::App.Outer.Other.FromConfig);\n", file, StringComparison.Ordinal);
 
         // A FromConfig written by hand (it may be private) is registered from the class's own part.

@@ -490,8 +490,11 @@ public class LayerSnapshotTests
         Assert.Contains("public override string RegisteredName => \"TestProject>Wrapper\";", files["MyApp.Wrapper_1.Layer.g.cs"], StringComparison.Ordinal);
         Assert.Contains("public override string RegisteredName => \"TestProject>BelowNamed\";", files["MyApp.BelowNamed.Layer.g.cs"], StringComparison.Ordinal);
         string list = files[LayerRegistrationEmitter.HintName];
-        Assert.Contains("RegisterClass(\"TestProject>Plain\", global::MyApp.Plain.FromConfig);", list, StringComparison.Ordinal);
+        Assert.Contains("RegisterClass(\"TestProject>Plain\", global::MyApp.Plain.FromConfig, new(Tensors: 1));", list, StringComparison.Ordinal);
+        // below a base in source: its own InvokeRecorded (generated, inherited), no signature
         Assert.Contains("RegisterClass(\"TestProject>BelowNamed\", global::MyApp.BelowNamed.FromConfig);", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvokeRecorded", files["MyApp.Plain.Layer.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("InvokeRecorded", files["MyApp.Named.Layer.g.cs"] + files["MyApp.BelowNamed.Layer.g.cs"], StringComparison.Ordinal);
         Assert.Contains("public override string RegisteredName => \"TestProject>BelowWrapper\";", files["MyApp.BelowWrapper.Layer.g.cs"], StringComparison.Ordinal);
         Assert.DoesNotContain("global::MyApp.Wrapper", list, StringComparison.Ordinal); // generic: not registered
     }

@@ -13,11 +13,22 @@ internal static class ConfigEmitter
     private const string ConfigClass = "global::" + KnownNames.Config;
     private const string JsonObject = "global::System.Text.Json.Nodes.JsonObject";
 
-    /// <summary>The <c>GetConfig</c> override: the base config, then every parameter the base does not write, in order.</summary>
+    /// <summary>
+    /// The <c>GetConfig</c> override: the base config, then every parameter the base does not write, in order (one
+    /// parameter: one expression through <c>Config.With</c>).
+    /// </summary>
     public static void WriteGetConfig(IndentedSourceWriter writer, ConfigInfo config)
     {
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine("public override " + JsonObject + " GetConfig()");
+        var own = config.Parameters.Where(p => !p.WrittenByBase).ToList();
+        if (own.Count == 1)
+        {
+            writer.Indent();
+            writer.WriteLine("=> " + ConfigClass + ".With(base.GetConfig(), " + Naming.StringLiteral(own[0].Key) + ", " + WriteExpression(own[0]) + ");");
+            writer.Unindent();
+            return;
+        }
         using (writer.Block())
         {
             writer.WriteLine("var config = base.GetConfig();");
@@ -85,13 +96,14 @@ internal static class ConfigEmitter
 
     /// <summary>
     /// <c>{prefix}new T(a: Config.ReadX(...), ...)</c>: the constructor call that reads every parameter back,
-    /// one named argument a line; <paramref name="terminator"/> ends the last line.
+    /// one named argument a line (one parameter: on the same line); <paramref name="terminator"/> ends the last line.
     /// </summary>
     public static void WriteConstruction(IndentedSourceWriter writer, string prefix, string typeName, ConfigInfo config, string cls, string terminator)
     {
-        if (config.Parameters.IsEmpty)
+        if (config.Parameters.Count <= 1)
         {
-            writer.WriteLine(prefix + "new " + typeName + "()" + terminator);
+            string argument = config.Parameters.IsEmpty ? "" : config.Parameters[0].Name + ": " + ReadExpression(config.Parameters[0], cls);
+            writer.WriteLine(prefix + "new " + typeName + "(" + argument + ")" + terminator);
             return;
         }
         writer.WriteLine(prefix + "new " + typeName + "(");

@@ -39,11 +39,11 @@ internal static class LayerEmitter
             {
                 if (call.EmitInvoke)
                     sections.Add(() => WriteInvoke(writer, call));
-                if (call.EmitInvokeRecorded)
+                if (call.EmitInvokeRecorded && !model.RuntimeReplays)
                     sections.Add(() => WriteInvokeRecorded(writer, model, call));
                 if (call.HasBuild)
                     sections.Add(() => WriteBuildLayer(writer, call));
-                if (NeedsBuildConfig(call))
+                if (call.NeedsShapesDict && !model.RuntimeReplays)
                     sections.Add(() => WriteBuildConfigFor(writer, call));
                 sections.Add(() => WriteCallLayer(writer, call));
             }
@@ -134,12 +134,10 @@ internal static class LayerEmitter
         writer.Unindent();
     }
 
-    /// <summary>Whether the layer needs its own <c>BuildConfigFor</c>: several tensor arguments make a <c>shapes_dict</c>.</summary>
-    private static bool NeedsBuildConfig(CallInfo call)
-        => !call.Parameters.Any(p => p.Kind == CallParameterKind.TensorList)
-           && call.Parameters.Count(p => p.Kind == CallParameterKind.Tensor) != 1;
-
-    /// <summary><c>BuildConfigFor</c> for several tensor arguments: Keras's <c>shapes_dict</c>, keyed by <c>Build</c>'s parameter names.</summary>
+    /// <summary>
+    /// <c>BuildConfigFor</c> for several tensor arguments: Keras's <c>shapes_dict</c>, keyed by <c>Build</c>'s parameter names
+    /// (when the runtime does not write it from the registered <c>CallSignature</c>).
+    /// </summary>
     private static void WriteBuildConfigFor(IndentedSourceWriter writer, CallInfo call)
     {
         var tensors = call.Parameters.Where(p => p.Kind == CallParameterKind.Tensor).ToList();

@@ -8,7 +8,9 @@ namespace LayerGen.Generators.Emitting;
 /// <c>[Layer]</c> class with a generated <c>FromConfig</c> (issue 23: one initializer and one delegate per class was
 /// compiled 300 times in a large project). A class the list cannot name (a <c>FromConfig</c> written by hand, which
 /// may be private) keeps its own initializer in its generated part. <c>LayerRegistry.RegisterClass</c> also
-/// remembers the class's registered name: <c>Layer.RegisteredName</c> reads it, so a listed class needs no override.
+/// remembers the class's registered name: <c>Layer.RegisteredName</c> reads it, so a listed class needs no override; and
+/// the signature of its <c>Call</c> (<c>CallSignature</c>), with which <c>Layer.InvokeRecorded</c> replays a recorded call,
+/// so a listed class whose <c>Call</c> takes only tensors, <c>mask</c> and <c>training</c> needs no <c>InvokeRecorded</c>.
 /// </summary>
 internal static class LayerRegistrationEmitter
 {
@@ -20,7 +22,7 @@ internal static class LayerRegistrationEmitter
     /// not registered at all.
     /// </summary>
     public static LayerRegistration? Entry(LayerModel model)
-        => model.InRegistrationList ? new LayerRegistration(model.RegisteredName, model.FullName) : null;
+        => model.InRegistrationList ? new LayerRegistration(model.RegisteredName, model.FullName, model.CallSignature) : null;
 
     /// <summary>The whole file.</summary>
     public static string Emit(EquatableArray<LayerRegistration> entries, CancellationToken cancellationToken = default)
@@ -33,7 +35,10 @@ internal static class LayerRegistrationEmitter
         writer.WriteLine("file static class LayerRegistrations");
         using (writer.Block())
         {
-            writer.WriteLine("/// <summary>One <c>LayerRegistry.RegisterClass</c> per class: its registered name and its generated <c>FromConfig</c>.</summary>");
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine("/// One <c>LayerRegistry.RegisterClass</c> per class: its registered name, its generated <c>FromConfig</c> and, where the");
+            writer.WriteLine("/// runtime replays its recorded calls (<c>Layer.InvokeRecorded</c>), the signature of its <c>Call</c>.");
+            writer.WriteLine("/// </summary>");
             writer.WriteRawLine("#pragma warning disable CA2255 // registration is what module initializers are for");
             writer.WriteLine("[global::System.Runtime.CompilerServices.ModuleInitializer]");
             writer.WriteLine("internal static void Register()");
@@ -42,7 +47,8 @@ internal static class LayerRegistrationEmitter
                 foreach (var entry in entries)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    writer.WriteLine("global::" + KnownNames.LayerRegistry + ".RegisterClass(" + Naming.StringLiteral(entry.RegisteredName) + ", " + entry.TypeName + ".FromConfig);");
+                    string call = entry.CallSignature is null ? "" : ", new(" + entry.CallSignature + ")";
+                    writer.WriteLine("global::" + KnownNames.LayerRegistry + ".RegisterClass(" + Naming.StringLiteral(entry.RegisteredName) + ", " + entry.TypeName + ".FromConfig" + call + ");");
                 }
             }
             writer.WriteRawLine("#pragma warning restore CA2255");

@@ -38,7 +38,7 @@ internal static class ModuleEmitter
             writer.WriteLine(access + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
             using (writer.Block())
             {
-                WriteVisitMembersBody(writer, model.Members, cancellationToken);
+                WriteVisitMembersBody(writer, model.Members, cancellationToken, model.CallsBaseVisitMembers);
             }
         }
 
@@ -46,10 +46,14 @@ internal static class ModuleEmitter
         return writer.ToString();
     }
 
-    /// <summary>The body of a generated <c>VisitMembers</c>: the base's members first, then each tracked member (shared with the layer emitter).</summary>
-    internal static void WriteVisitMembersBody(IndentedSourceWriter writer, EquatableArray<TrackedMember> members, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body of a generated <c>VisitMembers</c>: the base's members first (unless <paramref name="callBase"/> is false:
+    /// the base is <c>Module</c>, which has none), then each tracked member (shared with the layer emitter).
+    /// </summary>
+    internal static void WriteVisitMembersBody(IndentedSourceWriter writer, EquatableArray<TrackedMember> members, CancellationToken cancellationToken, bool callBase = true)
     {
-        writer.WriteLine("base.VisitMembers(visitor);");
+        if (callBase)
+            writer.WriteLine("base.VisitMembers(visitor);");
         foreach (var member in members)
         {
             cancellationToken.ThrowIfCancellationRequested();

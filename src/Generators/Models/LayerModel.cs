@@ -57,7 +57,13 @@ internal sealed record CallInfo(
     bool InvokeIsNew,
     bool EmitInvoke,
     bool EmitInvokeRecorded,
-    string InvokeAccess = "public");
+    string InvokeAccess = "public")
+{
+    /// <summary>Whether the build config is a <c>shapes_dict</c> keyed by the tensors' names: several tensor arguments (or none), not a list.</summary>
+    public bool NeedsShapesDict
+        => !Parameters.Any(p => p.Kind == CallParameterKind.TensorList)
+           && Parameters.Count(p => p.Kind == CallParameterKind.Tensor) != 1;
+}
 
 /// <summary>One constructor parameter of the config constructor, with the member it is read back from.</summary>
 /// <param name="Name">The parameter name as a C# identifier (used as a named argument).</param>
@@ -122,6 +128,11 @@ internal sealed record ConfigInfo(
 /// <param name="Members">Tracked members in declaration order.</param>
 /// <param name="Call">The call entry point, or null when there is no usable <c>Call</c> (no <c>Invoke</c> is generated).</param>
 /// <param name="Config">The config, or null when a constructor argument cannot be written (no <c>GetConfig</c>/<c>FromConfig</c>/registration).</param>
+/// <param name="BaseMayOverrideInvokeRecorded">
+/// Whether a base class between the class and <c>Layer</c> declares <c>InvokeRecorded</c> or <c>BuildConfigFor</c> or may
+/// get them from its generated part (any base in source): the class then keeps a generated <c>InvokeRecorded</c> and
+/// <c>BuildConfigFor</c> (see <see cref="RuntimeReplays"/>).
+/// </param>
 /// <param name="StubInvokeRecorded">
 /// Whether the class has no usable <c>Call</c> (LG0005) and inherits no <c>InvokeRecorded</c>: the generated part
 /// then implements the abstract <c>InvokeRecorded</c> with one that throws, so the project still compiles and the
@@ -142,13 +153,54 @@ internal sealed record LayerModel(
     EquatableArray<TrackedMember> Members,
     CallInfo? Call,
     ConfigInfo? Config,
-    bool StubInvokeRecorded = false)
+    bool StubInvokeRecorded = false,
+    bool BaseMayOverrideInvokeRecorded = false)
 {
     /// <summary>
     /// Whether the assembly's registration list (<c>LayerRegistrationEmitter</c>) registers the class: one with a generated
     /// <c>FromConfig</c> that can be registered (not generic, reachable from a top-level class).
     /// </summary>
     public bool InRegistrationList => Config is { EmitRegistration: true, EmitFromConfig: true, NotKept.IsEmpty: true };
+
+    /// <summary>
+    /// Whether <c>Layer.InvokeRecorded</c>, the runtime's default, replays the class's recorded calls (issue 23): the class is
+    /// in the registration list, which gives the runtime its <c>Call</c>'s signature (<see cref="CallSignature"/>), its
+    /// <c>Call</c> takes only tensors, a list of tensors, <c>mask</c> and <c>training</c>, it has its generated <c>Invoke</c>
+    /// and no <c>InvokeRecorded</c> of its own, and no base may override <c>InvokeRecorded</c> or <c>BuildConfigFor</c>. The
+    /// runtime's <c>Layer.BuildConfigFor</c> then also writes the <c>shapes_dict</c> of several tensors. Otherwise the
+    /// generated part writes <c>InvokeRecorded</c> (calling <c>Invoke</c>) and, for several tensors, <c>BuildConfigFor</c>.
+    /// </summary>
+    public bool RuntimeReplays => InRegistrationList && !BaseMayOverrideInvokeRecorded
+        && Call is { EmitInvoke: true, EmitInvokeRecorded: true } call
+        && call.Parameters.All(p => p.Kind != CallParameterKind.Other);
+
+    /// <summary>
+    /// The arguments of the runtime's <c>CallSignature</c> for the class's <c>Call</c> by name: <c>Tensors</c>, then only
+    /// those that differ from their defaults (<c>Tensors: 2</c>, <c>Tensors: 1, Training: true</c>), when
+    /// <see cref="RuntimeReplays"/>; null otherwise.
+    /// </summary>
+    public string? CallSignature
+    {
+        get
+        {
+            if (!RuntimeReplays || Call is not { } call)
+                return null;
+            var arguments = new List<string>();
+            int tensors = call.Parameters.Count(p => p.Kind is CallParameterKind.Tensor or CallParameterKind.TensorList);
+            arguments.Add("Tensors: " + tensors.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (call.Parameters.Any(p => p.Kind == CallParameterKind.TensorList))
+                arguments.Add("List: true");
+            if (call.Parameters.Any(p => p.Kind == CallParameterKind.Mask))
+                arguments.Add("Mask: true");
+            if (call.Parameters.Any(p => p.Kind == CallParameterKind.Training))
+                arguments.Add("Training: true");
+            if (call.TrainingDefault)
+                arguments.Add("TrainingDefault: true");
+            if (call.NeedsShapesDict)
+                arguments.Add("ShapeKeys: [" + string.Join(", ", call.Parameters.Where(p => p.Kind == CallParameterKind.Tensor).Select(p => Naming.StringLiteral(p.Key))) + "]");
+            return string.Join(", ", arguments);
+        }
+    }
 
     /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.Layer.g.cs</c>.</summary>
     public string HintName => Hierarchy.FileHint + ".Layer.g.cs";

@@ -21,6 +21,10 @@ internal sealed record TrackedMember(string Access, string Path, TrackedType Typ
 /// across assemblies C# requires <c>protected</c>).
 /// </param>
 /// <param name="Members">Tracked members in declaration order.</param>
+/// <param name="CallsBaseVisitMembers">
+/// False when the class derives from <c>Module</c> itself (named or supplied), whose <c>VisitMembers</c> reports
+/// nothing: the generated override then does not call it (issue 23: one line and one call less per module).
+/// </param>
 internal sealed record ModuleModel(
     HierarchyInfo Hierarchy,
     string Keyword,
@@ -29,7 +33,8 @@ internal sealed record ModuleModel(
     bool SupplyBase,
     bool EmitDefaultName,
     bool VisitMembersIsProtectedInternal,
-    EquatableArray<TrackedMember> Members)
+    EquatableArray<TrackedMember> Members,
+    bool CallsBaseVisitMembers = true)
 {
     /// <summary>The hint name of the generated file: <c>{Namespace.}{MetadataName}.Module.g.cs</c>.</summary>
     public string HintName => Hierarchy.FileHint + ".Module.g.cs";

@@ -53,34 +53,38 @@ internal static class LayerParser
             MemberTracking.Collect(type, cancellationToken),
             call,
             ParseConfig(type, compilation, cancellationToken),
-            StubInvokeRecorded: call is null && NeedsInvokeRecorded(type, layerType, compilation, cancellationToken));
+            StubInvokeRecorded: call is null && NeedsInvokeRecorded(type, layerType, compilation, cancellationToken),
+            BaseMayOverrideInvokeRecorded: BaseMayOverride(type, layerType, "InvokeRecorded", cancellationToken)
+                || BaseMayOverride(type, layerType, "BuildConfigFor", cancellationToken));
         // Layer.RegisteredName answers from the registration list; a base between the class and Layer may override it.
-        return model.EmitRegisteredName && model.InRegistrationList && !BaseMayOverrideRegisteredName(type, layerType, cancellationToken)
+        return model.EmitRegisteredName && model.InRegistrationList && !BaseMayOverride(type, layerType, "RegisteredName", cancellationToken)
             ? model with { EmitRegisteredName = false }
             : model;
     }
 
     /// <summary>
-    /// Whether a base class between <paramref name="type"/> and <c>Layer</c> declares <c>RegisteredName</c> or may get one
-    /// from its generated part (any base in source: the generator cannot see the other parts).
+    /// Whether a base class between <paramref name="type"/> and <c>Layer</c> declares member <paramref name="member"/>
+    /// (<c>RegisteredName</c>, <c>InvokeRecorded</c>) or may get one from its generated part (any base in source: the
+    /// generator cannot see the other parts).
     /// </summary>
-    private static bool BaseMayOverrideRegisteredName(INamedTypeSymbol type, INamedTypeSymbol layerType, CancellationToken cancellationToken)
+    private static bool BaseMayOverride(INamedTypeSymbol type, INamedTypeSymbol layerType, string member, CancellationToken cancellationToken)
     {
         foreach (var t in TypeFacts.WithGeneratedBases(type, layerType).Skip(1))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (SymbolEqualityComparer.Default.Equals(t, layerType))
                 return false;
-            if (!t.DeclaringSyntaxReferences.IsEmpty || !t.GetMembers("RegisteredName").IsEmpty)
+            if (!t.DeclaringSyntaxReferences.IsEmpty || !t.GetMembers(member).IsEmpty)
                 return true;
         }
         return false;
     }
 
     /// <summary>
-    /// Whether a class without a usable <c>Call</c> would leave <c>Layer.InvokeRecorded</c> abstract (CS0534 in the
-    /// generated part, which stops the build before the analyzers report LG0005): not abstract itself, no
-    /// <c>InvokeRecorded</c> of its own, and none inherited from a base (written by hand or generated).
+    /// Whether a class without a usable <c>Call</c> gets the stub <c>InvokeRecorded</c> that throws with LG0005's message
+    /// (when <c>Layer.InvokeRecorded</c> was abstract, a missing one was CS0534 in the generated part, which stopped the build
+    /// before the analyzers reported LG0005; the runtime's default now needs a registered <c>Call</c> signature): not
+    /// abstract itself, no <c>InvokeRecorded</c> of its own, and none inherited from a base (written by hand or generated).
     /// </summary>
     private static bool NeedsInvokeRecorded(INamedTypeSymbol type, INamedTypeSymbol layerType, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -89,8 +93,10 @@ internal static class LayerParser
         foreach (var t in TypeFacts.WithGeneratedBases(type, layerType).Skip(1))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Layer's own InvokeRecorded (the runtime's default) replays through the registered Call signature, which a
+            // class without a usable Call does not have: it still gets the stub with LG0005's message.
             if (t.GetMembers("InvokeRecorded").OfType<IMethodSymbol>().FirstOrDefault() is { } declared)
-                return declared.IsAbstract;
+                return declared.IsAbstract || SymbolEqualityComparer.Default.Equals(t, layerType);
             if (GeneratedHere(t, compilation, cancellationToken))
             {
                 var baseCall = ParseCall(t.OriginalDefinition, compilation, cancellationToken);

@@ -55,6 +55,7 @@ internal static class ModuleParser
             supplyBase,
             EmitDefaultName: type.GetMembers("DefaultName").IsEmpty && TypeFacts.NeedsDefaultName(type, layerType: null, cancellationToken),
             VisitMembersIsProtectedInternal: SymbolEqualityComparer.Default.Equals(moduleType.ContainingAssembly, type.ContainingAssembly),
-            MemberTracking.Collect(type, cancellationToken));
+            MemberTracking.Collect(type, cancellationToken),
+            CallsBaseVisitMembers: !supplyBase && !SymbolEqualityComparer.Default.Equals(baseType, moduleType));
     }
 }

@@ -50,6 +50,28 @@ public abstract partial class Layer
         }
     }
 
+    /// <summary>
+    /// Replays a recorded call with new arguments (functional models, building from a config). By default: packs them
+    /// as the generated <c>Invoke</c> of the class does, from the <see cref="CallSignature"/> the class's registration
+    /// gave (<see cref="LayerRegistry.RegisterClass{TLayer}(string, Func{JsonObject, TLayer}, CallSignature)"/>), and runs
+    /// <see cref="InvokeLayer"/>. The generator overrides it for a class whose call it cannot describe that way (a
+    /// <c>Call</c> with other arguments, a hand-written <c>Invoke</c>, a class outside the registration list).
+    /// </summary>
+    /// <param name="arguments">The recorded arguments, with the tensors of this replay.</param>
+    /// <returns>The outputs.</returns>
+    protected internal virtual Tensor[] InvokeRecorded(CallArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var signature = RegisteredCallSignature()
+            ?? throw new NotSupportedException($"Layer \"{Name}\" ({GetType().Name}) cannot replay a recorded call: mark the class [Layer] and give it a Call method, or override InvokeRecorded.");
+        return InvokeLayer(signature.Pack(arguments), signature.InvokeTrainingDefault);
+    }
+
+    /// <summary>The <see cref="CallSignature"/> registered for the class or its nearest registered base, or null (cached once found).</summary>
+    private CallSignature? RegisteredCallSignature() => _callSignature ??= LayerRegistry.CallSignatureOf(GetType());
+
+    private CallSignature? _callSignature;
+
     /// <summary>The masks attached to the tensor arguments, or null when none has one (the usual case: nothing allocated).</summary>
     private static Tensor?[]? InputMasks(Tensor[] tensors)
     {
@@ -121,13 +143,15 @@ public abstract partial class Layer
 
     /// <summary>
     /// The <c>build_config</c> Keras records for the building call: <c>{"input_shape": ...}</c> for one tensor or a
-    /// list of tensors (<see cref="CallArguments.IsList"/>); the generated override of a layer with several tensor
-    /// arguments writes <c>{"shapes_dict": ...}</c> with their names.
+    /// list of tensors (<see cref="CallArguments.IsList"/>); for a layer with several tensor arguments
+    /// <c>{"shapes_dict": ...}</c> with their names, from its registered <see cref="CallSignature.ShapeKeys"/> (or a
+    /// generated override, for a class outside the registration list).
     /// </summary>
     protected virtual JsonObject BuildConfigFor(CallArguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var tensors = arguments.Tensors;
+        if (RegisteredCallSignature()?.ShapesConfig(tensors) is { } shapes) return shapes;
         if (arguments.IsList) return LayerGen.Layers.BuildConfig.ForInputList(LayerGen.Layers.BuildConfig.ShapesOf(tensors));
         return tensors.Length == 0
             ? new JsonObject { ["input_shape"] = null }

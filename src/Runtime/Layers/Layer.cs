@@ -488,8 +488,6 @@ public abstract partial class Layer : Module
         return fresh;
     }
 
-    /// <summary>Replays a recorded call with new arguments (generated: calls <c>Invoke</c> with them).</summary>
-    protected internal abstract Tensor[] InvokeRecorded(CallArguments arguments);
 
     /// <summary>Calls the layer with a recorded argument list (functional models replay their graph with it).</summary>
     public Tensor[] Invoke(CallArguments arguments) => InvokeRecorded(arguments);

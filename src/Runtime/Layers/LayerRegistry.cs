@@ -13,6 +13,7 @@ public static class LayerRegistry
     private static readonly object Lock = new();
     private static readonly Dictionary<string, Func<JsonObject, Layer>> Factories = new(StringComparer.Ordinal);
     private static readonly Dictionary<Type, string> NamesByClass = [];
+    private static readonly Dictionary<Type, CallSignature> CallsByClass = [];
 
     /// <summary>
     /// Registers a factory. A name in a Keras package (<c>keras.layers&gt;Dense</c>, <c>keras&gt;Sequential</c>)
@@ -47,8 +48,38 @@ public static class LayerRegistry
     }
 
     /// <summary>
+    /// Registers layer class <typeparamref name="TLayer"/> as <see cref="RegisterClass{TLayer}(string, Func{JsonObject, TLayer})"/>
+    /// does, with the signature of its <c>Call</c>: <see cref="Layer.InvokeRecorded"/> replays a recorded call of the class
+    /// (or of an unregistered subclass) with it, so the class needs no generated <c>InvokeRecorded</c>.
+    /// </summary>
+    /// <typeparam name="TLayer">The class the factory creates.</typeparam>
+    /// <param name="registeredName"><c>package&gt;ClassName</c>.</param>
+    /// <param name="factory">Creates the layer from its config (the class's <c>FromConfig</c>).</param>
+    /// <param name="call">What replaying a recorded call needs to know about the class's <c>Call</c>.</param>
+    public static void RegisterClass<TLayer>(string registeredName, Func<JsonObject, TLayer> factory, CallSignature call) where TLayer : Layer
+    {
+        RegisterClass(registeredName, factory);
+        lock (Lock) CallsByClass[typeof(TLayer)] = call;
+    }
+
+    /// <summary>
+    /// The <c>Call</c> signature registered for <paramref name="type"/> or its nearest base class below <see cref="Layer"/>
+    /// that has one, or null.
+    /// </summary>
+    internal static CallSignature? CallSignatureOf(Type type)
+    {
+        lock (Lock)
+        {
+            for (Type? t = type; t is not null && t != typeof(Layer); t = t.BaseType)
+                if (CallsByClass.TryGetValue(t, out var call))
+                    return call;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// The registered name of <paramref name="type"/> or of its nearest registered base class below <see cref="Layer"/>
-    /// (<see cref="RegisterClass{TLayer}"/>), or null.
+    /// (<see cref="RegisterClass{TLayer}(string, Func{JsonObject, TLayer})"/>), or null.
     /// </summary>
     internal static string? RegisteredNameOf(Type type)
     {

@@ -46,6 +46,10 @@ public abstract class Module
     /// Calls <paramref name="visitor"/> for each tracked direct member. Generated for <c>[Module]</c> and
     /// <c>[Layer]</c> classes; an override calls the base first so base members come first.
     /// </summary>
+    /// <remarks>
+    /// Reports nothing: the generated override of a class that derives from <see cref="Module"/> itself does not call it
+    /// (keep it empty, or make the generator call it again).
+    /// </remarks>
     protected internal virtual void VisitMembers(IModuleVisitor visitor) { }
 
     /// <summary>Every variable beneath this module, depth-first in declaration order, each once.</summary>

@@ -114,6 +114,17 @@ public static class Config
     /// <summary>Copies a JSON value as is (for arguments Keras keeps as raw dictionaries).</summary>
     public static JsonNode? Write(JsonNode? value) => value?.DeepClone();
 
+    /// <summary>
+    /// Sets <paramref name="key"/> to <paramref name="value"/> in <paramref name="config"/> and returns it: the generated
+    /// <c>GetConfig</c> of a class with one config key of its own is one expression (issue 23).
+    /// </summary>
+    public static JsonObject With(JsonObject config, string key, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config[key] = value;
+        return config;
+    }
+
     /// <summary>The layer dtype as Keras 3 writes it: a <c>DTypePolicy</c> object.</summary>
     public static JsonObject WriteDTypePolicy(DType dtype) => new()
     {

@@ -8,7 +8,6 @@ partial class Collections : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         global::LayerGen.Modules.TrackedMembers.Variables(visitor, "weights", this._weights);
         global::LayerGen.Modules.TrackedMembers.Modules(visitor, "layers", this.Layers);
         global::LayerGen.Modules.TrackedMembers.Modules(visitor, "read_only_layers", this.ReadOnlyLayers);

@@ -8,7 +8,6 @@ partial class Leaf : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.V is not null) visitor.Variable("v", this.V);
     }
 }

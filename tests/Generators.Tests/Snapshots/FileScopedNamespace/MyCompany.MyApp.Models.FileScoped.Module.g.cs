@@ -8,7 +8,6 @@ partial class FileScoped : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.W is not null) visitor.Variable("w", this.W);
     }
 }

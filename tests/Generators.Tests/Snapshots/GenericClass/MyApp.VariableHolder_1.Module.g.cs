@@ -11,7 +11,6 @@ partial class VariableHolder<TVariable> : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.Held is not null) visitor.Variable("held", this.Held);
     }
 }

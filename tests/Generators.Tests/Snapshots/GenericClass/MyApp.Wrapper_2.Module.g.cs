@@ -11,7 +11,6 @@ partial class Wrapper<TInner, TValue> : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.Inner is not null) visitor.Module("inner", this.Inner);
         global::LayerGen.Modules.TrackedMembers.Modules(visitor, "many", this.Many);
     }

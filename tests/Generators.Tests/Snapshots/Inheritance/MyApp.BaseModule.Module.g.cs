@@ -8,7 +8,6 @@ partial class BaseModule : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.BaseWeight is not null) visitor.Variable("base_weight", this.BaseWeight);
     }
 }

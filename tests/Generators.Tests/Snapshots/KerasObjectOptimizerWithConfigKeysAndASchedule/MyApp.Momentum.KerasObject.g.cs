@@ -13,11 +13,7 @@ partial class Momentum
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["beta_1"] = global::LayerGen.Serialization.Config.Write(this.Beta1);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "beta_1", global::LayerGen.Serialization.Config.Write(this.Beta1));
 
     /// <summary>Creates the object from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Momentum FromConfig(global::System.Text.Json.Nodes.JsonObject config)

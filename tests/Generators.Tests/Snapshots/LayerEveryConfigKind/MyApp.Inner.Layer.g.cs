@@ -15,24 +15,15 @@ partial class Inner : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x]), trainingDefault: null)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors[0])];
-
     /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
     protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
         => [this.Call(arguments.Tensors[0])];
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["units"] = global::LayerGen.Serialization.Config.Write(this.Units);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "units", global::LayerGen.Serialization.Config.Write(this.Units));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Inner FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new Inner(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Inner")), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Inner(units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Inner")), config);
 }

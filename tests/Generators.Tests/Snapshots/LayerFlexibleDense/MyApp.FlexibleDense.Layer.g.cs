@@ -17,10 +17,6 @@ partial class FlexibleDense : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([inputs]), trainingDefault: null)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors[0])];
-
     /// <summary>Runs <c>Build</c> with the input shape (on the first call).</summary>
     protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
         => this.Build(arguments.Tensors[0].Shape);
@@ -31,14 +27,9 @@ partial class FlexibleDense : global::LayerGen.Layers.Layer
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["out_features"] = global::LayerGen.Serialization.Config.Write(this.outFeatures);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "out_features", global::LayerGen.Serialization.Config.Write(this.outFeatures));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static FlexibleDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new FlexibleDense(
-            outFeatures: global::LayerGen.Serialization.Config.ReadInt32(config, "out_features", "FlexibleDense")), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new FlexibleDense(outFeatures: global::LayerGen.Serialization.Config.ReadInt32(config, "out_features", "FlexibleDense")), config);
 }

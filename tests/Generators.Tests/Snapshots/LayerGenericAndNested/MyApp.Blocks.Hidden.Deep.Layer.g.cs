@@ -32,16 +32,11 @@ partial class Blocks
 
             /// <inheritdoc/>
             public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-            {
-                var config = base.GetConfig();
-                config["depth"] = global::LayerGen.Serialization.Config.Write(this.depth);
-                return config;
-            }
+                => global::LayerGen.Serialization.Config.With(base.GetConfig(), "depth", global::LayerGen.Serialization.Config.Write(this.depth));
 
             /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
             public static Deep FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-                => global::LayerGen.Layers.Layer.WithBaseConfig(new Deep(
-                    depth: global::LayerGen.Serialization.Config.ReadInt32(config, "depth", "Deep")), config);
+                => global::LayerGen.Layers.Layer.WithBaseConfig(new Deep(depth: global::LayerGen.Serialization.Config.ReadInt32(config, "depth", "Deep")), config);
         }
     }
 }

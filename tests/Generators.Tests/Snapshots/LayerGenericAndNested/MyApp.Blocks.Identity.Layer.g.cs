@@ -17,10 +17,6 @@ partial class Blocks
         public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
             => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x]), trainingDefault: null)[0];
 
-        /// <summary>Replays a recorded call (functional models).</summary>
-        protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-            => [this.Invoke(arguments.Tensors[0])];
-
         /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
         protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
             => [this.Call(arguments.Tensors[0])];

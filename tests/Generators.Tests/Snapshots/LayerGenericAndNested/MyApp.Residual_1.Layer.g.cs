@@ -32,14 +32,9 @@ partial class Residual<TInner> : global::LayerGen.Layers.Layer
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["scale"] = global::LayerGen.Serialization.Config.Write(this.scale);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "scale", global::LayerGen.Serialization.Config.Write(this.scale));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Residual<TInner> FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new Residual<TInner>(
-            scale: global::LayerGen.Serialization.Config.ReadDouble(config, "scale", "Residual")), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Residual<TInner>(scale: global::LayerGen.Serialization.Config.ReadDouble(config, "scale", "Residual")), config);
 }

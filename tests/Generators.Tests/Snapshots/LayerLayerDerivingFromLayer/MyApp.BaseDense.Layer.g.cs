@@ -16,10 +16,6 @@ partial class BaseDense : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x]), trainingDefault: null)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors[0])];
-
     /// <summary>Runs <c>Build</c> with the input shape (on the first call).</summary>
     protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
         => this.Build(arguments.Tensors[0].Shape);
@@ -30,14 +26,9 @@ partial class BaseDense : global::LayerGen.Layers.Layer
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["units"] = global::LayerGen.Serialization.Config.Write(this.units);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "units", global::LayerGen.Serialization.Config.Write(this.units));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static BaseDense FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new BaseDense(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "BaseDense")), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new BaseDense(units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "BaseDense")), config);
 }

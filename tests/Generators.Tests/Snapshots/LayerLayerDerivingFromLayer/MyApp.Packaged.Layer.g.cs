@@ -32,14 +32,9 @@ partial class Packaged
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["units"] = global::LayerGen.Serialization.Config.Write(this.units);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "units", global::LayerGen.Serialization.Config.Write(this.units));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static new Packaged FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new Packaged(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Packaged")), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Packaged(units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Packaged")), config);
 }

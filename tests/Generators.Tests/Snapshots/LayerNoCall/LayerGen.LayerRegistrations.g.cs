@@ -4,7 +4,10 @@
 /// <summary>Registers the assembly's <c>[Layer]</c> classes in <c>LayerRegistry</c> when it loads.</summary>
 file static class LayerRegistrations
 {
-    /// <summary>One <c>LayerRegistry.RegisterClass</c> per class: its registered name and its generated <c>FromConfig</c>.</summary>
+    /// <summary>
+    /// One <c>LayerRegistry.RegisterClass</c> per class: its registered name, its generated <c>FromConfig</c> and, where the
+    /// runtime replays its recorded calls (<c>Layer.InvokeRecorded</c>), the signature of its <c>Call</c>.
+    /// </summary>
 #pragma warning disable CA2255 // registration is what module initializers are for
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register()

@@ -17,14 +17,9 @@ partial class Unfinished : global::LayerGen.Layers.Layer
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["units"] = global::LayerGen.Serialization.Config.Write(this.Units);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "units", global::LayerGen.Serialization.Config.Write(this.Units));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Unfinished FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new Unfinished(
-            units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Unfinished")), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Unfinished(units: global::LayerGen.Serialization.Config.ReadInt32(config, "units", "Unfinished")), config);
 }

@@ -15,14 +15,6 @@ partial class AddNoBuild : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor left, global::LayerGen.Tensors.Tensor right)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([left, right]), trainingDefault: null)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors[0], arguments.Tensors[1])];
-
-    /// <summary>The build config Keras records for several inputs: their shapes by name (<c>shapes_dict</c>).</summary>
-    protected override global::System.Text.Json.Nodes.JsonObject BuildConfigFor(global::LayerGen.Layers.CallArguments arguments)
-        => global::LayerGen.Layers.BuildConfig.ForShapes(("left_shape", arguments.Tensors[0].Shape), ("right_shape", arguments.Tensors[1].Shape));
-
     /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
     protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
         => [this.Call(arguments.Tensors[0], arguments.Tensors[1])];

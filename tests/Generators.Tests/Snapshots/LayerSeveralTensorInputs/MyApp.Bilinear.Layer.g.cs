@@ -16,17 +16,9 @@ partial class Bilinear : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor a, global::LayerGen.Tensors.Tensor b)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([a, b]), trainingDefault: null)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors[0], arguments.Tensors[1])];
-
     /// <summary>Runs <c>Build</c> with the input shapes (on the first call).</summary>
     protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
         => this.Build(arguments.Tensors[0].Shape, arguments.Tensors[1].Shape);
-
-    /// <summary>The build config Keras records for several inputs: their shapes by name (<c>shapes_dict</c>).</summary>
-    protected override global::System.Text.Json.Nodes.JsonObject BuildConfigFor(global::LayerGen.Layers.CallArguments arguments)
-        => global::LayerGen.Layers.BuildConfig.ForShapes(("a_shape", arguments.Tensors[0].Shape), ("b_shape", arguments.Tensors[1].Shape));
 
     /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
     protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)

@@ -15,24 +15,15 @@ partial class Split : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor[] Invoke(global::LayerGen.Tensors.Tensor x)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x]), trainingDefault: null);
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => this.Invoke(arguments.Tensors[0]);
-
     /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
     protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
         => this.Call(arguments.Tensors[0]);
 
     /// <inheritdoc/>
     public override global::System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["parts"] = global::LayerGen.Serialization.Config.Write(this.parts);
-        return config;
-    }
+        => global::LayerGen.Serialization.Config.With(base.GetConfig(), "parts", global::LayerGen.Serialization.Config.Write(this.parts));
 
     /// <summary>Creates the layer from a config written by <see cref="GetConfig"/> (Keras's <c>from_config</c>).</summary>
     public static Split FromConfig(global::System.Text.Json.Nodes.JsonObject config)
-        => global::LayerGen.Layers.Layer.WithBaseConfig(new Split(
-            parts: global::LayerGen.Serialization.Config.ReadInt32(config, "parts", "Split", 2)), config);
+        => global::LayerGen.Layers.Layer.WithBaseConfig(new Split(parts: global::LayerGen.Serialization.Config.ReadInt32(config, "parts", "Split", 2)), config);
 }

@@ -16,10 +16,6 @@ partial class WeightedSum : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor[] inputs, bool? training = null)
         => this.InvokeLayer(global::LayerGen.Layers.CallArguments.OfList(inputs, null, training), trainingDefault: false)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors, arguments.Training)];
-
     /// <summary>Runs <c>Build</c> with the input shape (on the first call).</summary>
     protected override void BuildLayer(global::LayerGen.Layers.CallArguments arguments)
         => this.Build(global::LayerGen.Layers.BuildConfig.ShapesOf(arguments.Tensors));

@@ -15,10 +15,6 @@ partial class TrainingFirst : global::LayerGen.Layers.Layer
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, bool? training = null)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x], null, training), trainingDefault: true)[0];
 
-    /// <summary>Replays a recorded call (functional models).</summary>
-    protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
-        => [this.Invoke(arguments.Tensors[0], arguments.Training)];
-
     /// <summary>Runs <c>Call</c> with the arguments of <c>Invoke</c> and the resolved <c>training</c> flag.</summary>
     protected override global::LayerGen.Tensors.Tensor[] CallLayer(global::LayerGen.Layers.CallArguments arguments, bool training)
         => [this.Call(arguments.Tensors[0], training)];

@@ -12,7 +12,6 @@ partial class Models
             /// <inheritdoc/>
             protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
             {
-                base.VisitMembers(visitor);
                 if (this.W is not null) visitor.Variable("w", this.W);
             }
         }

@@ -8,7 +8,6 @@ partial class Dense : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.w is not null) visitor.Variable("w", this.w);
         if (this.b is not null) visitor.Variable("b", this.b);
     }

@@ -8,7 +8,6 @@ partial class SequentialModule : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.dense1 is not null) visitor.Module("dense1", this.dense1);
         if (this.dense2 is not null) visitor.Module("dense2", this.dense2);
     }

@@ -8,7 +8,6 @@ partial class SimpleModule : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this.AVariable is not null) visitor.Variable("a_variable", this.AVariable);
         if (this.NonTrainableVariable is not null) visitor.Variable("non_trainable_variable", this.NonTrainableVariable);
     }

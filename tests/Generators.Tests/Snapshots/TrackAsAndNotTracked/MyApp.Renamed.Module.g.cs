@@ -8,7 +8,6 @@ partial class Renamed : global::LayerGen.Modules.Module
     /// <inheritdoc/>
     protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
     {
-        base.VisitMembers(visitor);
         if (this._w is not null) visitor.Variable("kernel", this._w);
         if (this.B is not null) visitor.Variable("the \"bias\"", this.B);
         if (this.@class is not null) visitor.Variable("class", this.@class);

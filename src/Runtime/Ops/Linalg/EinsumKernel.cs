@@ -60,8 +60,13 @@ internal static unsafe class EinsumKernel
     private static void ProductFloat(EinsumLayout layout, float* pa, float* pb, float* pc, int bi, int threads)
     {
         var (oa, ob, oc) = Offsets(layout, bi);
-        Gemm.Sgemm(pa + oa, layout.Lda, layout.TransA, pb + ob, layout.Ldb, layout.TransB, pc + oc, layout.Ldc,
-            layout.M, layout.N, layout.K, accumulate: false, threads);
+        // Deep products with a transposed left matrix (the weight gradients abc,abde->cde) split over the depth.
+        if (threads > 1 && Gemm.PrefersDepthSplit(layout.M, layout.N, layout.K, layout.TransA))
+            Gemm.SgemmDepthSplit(pa + oa, layout.Lda, layout.TransA, pb + ob, layout.Ldb, layout.TransB, pc + oc, layout.Ldc,
+                layout.M, layout.N, layout.K, threads);
+        else
+            Gemm.Sgemm(pa + oa, layout.Lda, layout.TransA, pb + ob, layout.Ldb, layout.TransB, pc + oc, layout.Ldc,
+                layout.M, layout.N, layout.K, accumulate: false, threads);
     }
 
     /// <summary>The element offsets of product <paramref name="bi"/> in the left matrix, the right one and the output.</summary>

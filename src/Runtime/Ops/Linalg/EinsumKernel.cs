@@ -12,6 +12,9 @@ internal static unsafe class EinsumKernel
     /// <summary>Products with at least this many multiply-adds are split over the cores one at a time; smaller ones are spread over the cores by batch.</summary>
     private const long LargeProduct = 1L << 22;
 
+    /// <summary>Chunks per thread of a batch of small products spread over the pool.</summary>
+    private const int ChunksPerThread = 4;
+
     public static void RunFloat(ReadOnlySpan<Tensor> inputs, Tensor result, EinsumLayout layout)
     {
         if (!layout.IsProduct) { Direct<float>(inputs, result, layout); return; }
@@ -29,9 +32,11 @@ internal static unsafe class EinsumKernel
             }
             else
             {
+                // Chunks taken from a shared counter (RunChunks), a few per thread: on a loaded machine a worker that
+                // starts late takes fewer instead of holding up the caller (ForkJoin.Run waited for every part).
                 var job = t_job ??= new FloatBatchJob();
-                job.Set(layout, pa, pb, pc, Math.Min(threads, count));
-                try { ForkJoin.Run(job.Workers, job.Body); }
+                job.Set(layout, pa, pb, pc, Math.Min(threads * ChunksPerThread, count));
+                try { ForkJoin.RunChunks(job.Workers, job.Body); }
                 finally { job.Clear(); }
             }
         }
@@ -96,6 +101,7 @@ internal static unsafe class EinsumKernel
         public FloatBatchJob() => Body = Run;
 
         public Action<int> Body { get; }
+        /// <summary>The number of chunks (each a run of consecutive products).</summary>
         public int Workers { get; private set; }
 
         public void Set(EinsumLayout layout, float* a, float* b, float* c, int workers)

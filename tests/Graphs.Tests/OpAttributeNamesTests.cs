@@ -45,6 +45,7 @@ public class OpAttributeNamesTests
         ["Slice"] = ["begin", "size"],
         ["SliceGrad"] = ["begin"],
         ["Softmax"] = ["axis"],
+        ["SoftmaxGrad"] = ["axis"],
         ["Squeeze"] = ["axes"],
         ["Sum"] = ["axes", "keepdims"],
         ["Tile"] = ["multiples"],

@@ -29,7 +29,7 @@ public class PlanKernelTests
             "Equal", "Erf", "Exp", "Gather", "GatherGrad", "Gelu", "Greater", "GreaterEqual", "LeakyRelu", "Less",
             "LessEqual", "Log", "LogSoftmax", "MatMul", "Max", "Maximum", "Mean", "Min", "Minimum", "Mul", "Neg",
             "NotEqual", "OneHot", "Pad", "PadGrad", "Pow", "Prod", "ProdExceptSelf", "ReduceToLike", "ReducedCount",
-            "Relu", "ReluGrad", "Sigmoid", "Sign", "Slice", "SliceGrad", "Softmax", "Softplus", "Sqrt", "Square", "Sub", "Sum",
+            "Relu", "ReluGrad", "Sigmoid", "Sign", "Slice", "SliceGrad", "Softmax", "SoftmaxGrad", "Softplus", "Sqrt", "Square", "Sub", "Sum",
             "Tanh", "Tile", "TileGrad", "Transpose", "Where",
             "MaxPool", "MaxPoolGrad", "MaxPoolGradGrad", "AvgPool", "AvgPoolGrad", "ResizeBilinear", "ResizeBilinearGrad",
             "GraphsTestsScaleShift", // an application's op (CustomOpTests.cs)

@@ -31,6 +31,7 @@ public class OpGradientTests
         ["ReluGrad"] = new(ReluGradOp.Instance, [F64(0.7, -1.2, 0.4, 2), F64(0, -0.3, 0.4, 2)], Only: [0]),
         ["Sigmoid"] = new(SigmoidOp.Instance, [R(4, 2, 3)]),
         ["Softmax"] = new(new SoftmaxOp(0), [R(5, 3, 2)]),
+        ["SoftmaxGrad"] = new(new SoftmaxGradOp(-1), [R(201, 3, 2, 4), R(202, 3, 2, 4)]),
         ["Softplus"] = new(SoftplusOp.Instance, [R(6, 2, 3)]),
         ["Tanh"] = new(TanhOp.Instance, [R(7, 2, 3)]),
         // Math

@@ -319,6 +319,12 @@ public sealed class ExecutionPlan
     /// </summary>
     internal long[]? StepTicks { get; set; }
 
+    /// <summary>
+    /// Profiling aid like <see cref="StepTicks"/>: when set, each run adds the bytes every step allocated on the calling
+    /// thread (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) into it.
+    /// </summary>
+    internal long[]? StepBytes { get; set; }
+
     /// <summary>The steps a run executes, in order (what <see cref="StepTicks"/> indexes).</summary>
     internal IReadOnlyList<PlanStep> Steps => _steps;
 
@@ -345,14 +351,17 @@ public sealed class ExecutionPlan
         var outputsOfStep = outputReady is null ? null : OutputsOfStep();
         bool[]? reported = outputReady is null ? null : new bool[_outputIds.Length];
         var ticks = StepTicks;
+        var bytes = StepBytes;
         for (int s = 0; s < _steps.Length; s++)
         {
             var step = _steps[s];
             long start = ticks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            long allocated = bytes is null ? 0 : GC.GetAllocatedBytesForCurrentThread();
             var args = step.Arguments;
             for (int k = 0; k < args.Length; k++) args[k] = _values[step.Inputs[k]]!;
             _values[step.NodeId] = step.Execute();
             if (ticks is not null) ticks[s] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            if (bytes is not null) bytes[s] += GC.GetAllocatedBytesForCurrentThread() - allocated;
             if (outputsOfStep?[s] is { } ready)
                 foreach (int o in ready)
                 {

@@ -17,6 +17,7 @@ internal static class OnnxActivationMappings
         OnnxOpMappings.Register<SoftplusOp>("Softplus", Softplus);
         OnnxOpMappings.Register<TanhOp>("Tanh", Tanh);
         OnnxOpMappings.RegisterNoTranslation("ReluGrad", "a gradient-only op (the backward pass of Relu); gradients are not exported to ONNX");
+        OnnxOpMappings.RegisterNoTranslation("SoftmaxGrad", "a gradient-only op (the backward pass of Softmax); gradients are not exported to ONNX");
     }
 #pragma warning restore CA2255
 

@@ -67,7 +67,7 @@ public sealed partial class SoftmaxOp(int axis) : Op
 
     /// <summary><c>s * (g - sum(g * s, axis))</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
-        => [Ops.Mul(output, Ops.Sub(g, Ops.Sum(Ops.Mul(g, output), Axis, keepDims: true)))];
+        => [Ops.SoftmaxGrad(g, output, Axis)];
 }
 
 public static partial class Ops

@@ -12,6 +12,9 @@ internal static unsafe class EinsumKernel
     /// <summary>Products with at least this many multiply-adds are split over the cores one at a time; smaller ones are spread over the cores by batch.</summary>
     private const long LargeProduct = 1L << 22;
 
+    /// <summary>Chunks per thread of a batch of small products spread over the pool.</summary>
+    private const int ChunksPerThread = 4;
+
     public static void RunFloat(ReadOnlySpan<Tensor> inputs, Tensor result, EinsumLayout layout)
     {
         if (!layout.IsProduct) { Direct<float>(inputs, result, layout); return; }
@@ -29,9 +32,11 @@ internal static unsafe class EinsumKernel
             }
             else
             {
+                // Chunks taken from a shared counter (RunChunks), a few per thread: on a loaded machine a worker that
+                // starts late takes fewer instead of holding up the caller (ForkJoin.Run waited for every part).
                 var job = t_job ??= new FloatBatchJob();
-                job.Set(layout, pa, pb, pc, Math.Min(threads, count));
-                try { ForkJoin.Run(job.Workers, job.Body); }
+                job.Set(layout, pa, pb, pc, Math.Min(threads * ChunksPerThread, count));
+                try { ForkJoin.RunChunks(job.Workers, job.Body); }
                 finally { job.Clear(); }
             }
         }
@@ -60,8 +65,13 @@ internal static unsafe class EinsumKernel
     private static void ProductFloat(EinsumLayout layout, float* pa, float* pb, float* pc, int bi, int threads)
     {
         var (oa, ob, oc) = Offsets(layout, bi);
-        Gemm.Sgemm(pa + oa, layout.Lda, layout.TransA, pb + ob, layout.Ldb, layout.TransB, pc + oc, layout.Ldc,
-            layout.M, layout.N, layout.K, accumulate: false, threads);
+        // Deep products with a transposed left matrix (the weight gradients abc,abde->cde) split over the depth.
+        if (threads > 1 && Gemm.PrefersDepthSplit(layout.M, layout.N, layout.K, layout.TransA))
+            Gemm.SgemmDepthSplit(pa + oa, layout.Lda, layout.TransA, pb + ob, layout.Ldb, layout.TransB, pc + oc, layout.Ldc,
+                layout.M, layout.N, layout.K, threads);
+        else
+            Gemm.Sgemm(pa + oa, layout.Lda, layout.TransA, pb + ob, layout.Ldb, layout.TransB, pc + oc, layout.Ldc,
+                layout.M, layout.N, layout.K, accumulate: false, threads);
     }
 
     /// <summary>The element offsets of product <paramref name="bi"/> in the left matrix, the right one and the output.</summary>
@@ -91,6 +101,7 @@ internal static unsafe class EinsumKernel
         public FloatBatchJob() => Body = Run;
 
         public Action<int> Body { get; }
+        /// <summary>The number of chunks (each a run of consecutive products).</summary>
         public int Workers { get; private set; }
 
         public void Set(EinsumLayout layout, float* a, float* b, float* c, int workers)

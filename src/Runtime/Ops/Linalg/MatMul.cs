@@ -66,6 +66,11 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
         if (batch == 0) return;
         if (batch == 1)
         {
+            if (typeof(T) == typeof(float) && Gemm.DefaultThreads > 1 && Gemm.PrefersDepthSplit(m, n, k, TransposeA))
+            {
+                DepthSplit(MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), m, n, k);
+                return;
+            }
             Gemm.Multiply(a, TransposeA, b, TransposeB, c, m, n, k);
             return;
         }
@@ -131,6 +136,13 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
         }
     }
 
+    /// <summary>A deep product with a transposed left matrix (a weight's gradient over a sequence), split over its depth.</summary>
+    private unsafe void DepthSplit(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+            Gemm.SgemmDepthSplit(pa, TransposeA ? m : k, TransposeA, pb, TransposeB ? k : n, TransposeB, pc, n, m, n, k, Gemm.DefaultThreads);
+    }
+
     private static int BatchOffset(ReadOnlySpan<int> index, Shape outBatch, Shape inBatch)
     {
         int off = 0, shift = outBatch.Rank - inBatch.Rank;
@@ -154,6 +166,12 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
         Tensor? da = null, db = null;
         switch (TransposeA, TransposeB)
         {
+            case (false, false) when needed[1] && a.Rank > 2 && b.Rank == 2 && a.Shape[^1] != Shape.Unknown && b.Shape[^1] != Shape.Unknown:
+                // A weight applied to a sequence (Dense on (batch, steps, features)): its gradient is one deep product
+                // over batch*steps rows, not one product per batch summed afterwards.
+                if (needed[0]) da = Ops.MatMul(g, b, transposeB: true);
+                db = Ops.MatMul(Ops.Reshape(a, new Shape(-1, a.Shape[^1])), Ops.Reshape(g, new Shape(-1, b.Shape[^1])), transposeA: true);
+                break;
             case (false, false):
                 if (needed[0]) da = Ops.MatMul(g, b, transposeB: true);
                 if (needed[1]) db = Ops.MatMul(a, g, transposeA: true);

@@ -52,7 +52,23 @@ public sealed partial class ReducedCountOp(int[]? axes) : Op
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
-        => output.AllocateFilled(Reduce.ReducedCount(inputs[0].Shape, Reduce.Mask(Name, inputs[0].Shape, Axes)));
+        => output.AllocateFilled(Count(inputs[0].Shape));
+
+    /// <summary>The product of the reduced axes' sizes, without the axis mask (a planned backward pass runs this every step).</summary>
+    private int Count(Shape shape)
+    {
+        if (Axes is null) return Reduce.ReducedCount(shape, Reduce.Mask(Name, shape, Axes));
+        Span<bool> seen = stackalloc bool[shape.Rank];
+        int count = 1;
+        foreach (int a in Axes)
+        {
+            int ax = a < 0 ? a + shape.Rank : a;
+            if (ax < 0 || ax >= shape.Rank || seen[ax]) return Reduce.ReducedCount(shape, Reduce.Mask(Name, shape, Axes)); // throws Mask's error
+            seen[ax] = true;
+            count *= shape[ax];
+        }
+        return count;
+    }
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output) => [null];

@@ -38,9 +38,24 @@ public sealed partial class ReduceToLikeOp : Op
         // output's buffer (a plan's, when offered) seen with that shape.
         var result = output.Allocate(zeroed: false);
         var keptSpec = new TensorSpec(keptShape, x.DType);
-        var summed = sum.Compute([x], new KernelOutput(keptSpec, output.Planned is null ? Tensor.Reinterpret(result, keptShape) : KeptView(result, keptShape)));
+        var summed = sum.Compute([x], new KernelOutput(keptSpec, KeptView(result, keptShape, output.Planned is not null)));
         return summed.SharesStorageWith(result) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
+
+    /// <summary>
+    /// <paramref name="result"/> seen with the kept-dims shape. A plan's buffer is the same tensor on every run, so its
+    /// view is made once and kept (weakly, with the buffer) instead of once per run.
+    /// </summary>
+    private static Tensor KeptView(Tensor result, Shape keptShape, bool planned)
+    {
+        if (!planned) return Tensor.Reinterpret(result, keptShape);
+        if (s_keptViews.TryGetValue(result, out var view) && view.Shape == keptShape) return view;
+        view = Tensor.Reinterpret(result, keptShape);
+        s_keptViews.AddOrUpdate(result, view);
+        return view;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> s_keptViews = new();
 
     /// <summary>
     /// The sum (and its kept-dims shape) that reduces <paramref name="from"/> to <paramref name="to"/>. The op is shared by
@@ -57,20 +72,6 @@ public sealed partial class ReduceToLikeOp : Op
         cache[(int)((uint)Interlocked.Increment(ref _next) % (uint)cache.Length)] = entry;
         return (entry.Sum, entry.Kept);
     }
-
-    /// <summary>
-    /// <paramref name="result"/> seen with the kept-dims shape. A plan offers the same buffer at every run, so the view is
-    /// made once per buffer (held as long as the buffer is) and a planned backward pass allocates nothing here.
-    /// </summary>
-    private Tensor KeptView(Tensor result, Shape keptShape)
-    {
-        if (_keptViews.TryGetValue(result, out var view) && view.Shape == keptShape) return view;
-        view = Tensor.Reinterpret(result, keptShape);
-        _keptViews.AddOrUpdate(result, view);
-        return view;
-    }
-
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> _keptViews = [];
 
     private readonly SumEntry?[] _sums = new SumEntry?[32];
     private int _next;

@@ -188,11 +188,13 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     /// than ranks goes whole to every rank, each weighted 1/N: the average of N equal gradients is the batch's (and a
     /// synchronized BatchNormalization's global statistics are the batch's too). The next <see cref="AllReduceGradients"/>
     /// weights this rank's gradients by its share of the batch; the running logs are weighted by the rows each rank had.
+    /// An element with several inputs, targets or sample weights (<see cref="DataBatch.HasParts"/>) has the same rows of each taken.
     /// </summary>
     public DataBatch? Shard(DataBatch globalBatch)
     {
         int n = RowsIn(globalBatch);
         int size = WorldSize;
+        _replicated = false;
         if (size == 1) { _pendingWeight = null; _rows += n; return globalBatch; }
         if (n < size)
         {
@@ -438,7 +440,8 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     /// <summary>
     /// The logs averaged over all ranks (keys in ordinal order, one <c>MPI_Allreduce</c>), each rank weighted by the rows
     /// it has had since the metrics were last reset (the running metrics are means over those rows), so the result is
-    /// the mean over all rows also when a shorter last batch split unevenly; the plain average without
+    /// the mean over all rows also when a shorter last batch split unevenly; a batch every rank had whole (fewer rows
+    /// than ranks) counts once: each rank sends 1/N of its part of the running sums. The plain average without
     /// <see cref="Shard(DataBatch)"/>.
     /// </summary>
     public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs)

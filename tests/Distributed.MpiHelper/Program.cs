@@ -14,6 +14,12 @@ using LayerGen.Optimizers;
 //                                                        all-reduces overlapped with the backward pass or after it; rank 0 writes the weights
 //   rows <n> <out> <mpi|single>                          SGD, Fit on the first n rows in batches of 4 (no shuffle, 2 epochs): rank 0 writes the
 //                                                        weights, then the last epoch's loss (a shorter last batch: uneven parts or fewer rows than ranks)
+//   shard <kind> <rows> <prefix> <mpi|single>           Fit (2 epochs, SGD) and Evaluate on a streamed Dataset of <rows> rows whose first x column is the
+//                                                        row's id: kind map (Map then Batch(8)), shuffle (Shuffle(64, seed 7 + rank) then Map, Batch(8),
+//                                                        Prefetch), handshard (Shard(N, rank) then Batch(4)), off (WithAutoShardPolicy(Off), Batch(4)),
+//                                                        files (FromFiles of 4 CSV files of 5 rows, Batch(4)), parts (two inputs, two targets, Map, Batch(8)).
+//                                                        Every rank writes <prefix>.<rank>: the ids of each step, its map calls, the logs; rank 0 the weights
+//   tapeoverlap <on|off> <out>                           a GradientTape loop through strategy.Gradient (Adam, 20 steps, 512-byte buckets); rank 0 writes the weights
 //   mismatch                                             every rank builds a Dense of another width: the first broadcast must fail
 //   kill                                                 trains for long; rank 1 kills itself after 5 steps
 //   nompi                                                FromMpi must fail clearly (LAYERGEN_MPI_LIBRARY points nowhere); Fit still works
@@ -28,6 +34,8 @@ switch (args.Length > 0 ? args[0] : "")
     case "resume": return Resume(args[1], args[2], args[3]);
     case "overlap": return Overlap(args[1] == "on", args[2] == "eager", args[3]);
     case "rows": return Rows(int.Parse(args[1], inv), args[2], args[3] == "mpi");
+    case "shard": return ShardRun(args[1], int.Parse(args[2], inv), args[3], args[4] == "mpi");
+    case "tapeoverlap": return TapeOverlap(args[1] == "on", args[2]);
     case "mismatch": return Mismatch();
     case "kill": return Kill();
     case "nompi": return NoMpi();
@@ -328,4 +336,132 @@ int CheckpointRestore(string prefix, bool everyRank)
     strategy.Broadcast(model, optimizer);
     Console.WriteLine($"rank {strategy.Rank} of {strategy.WorldSize}: restored {Checksum(model, optimizer)}");
     return 0;
+}
+
+int ShardRun(string kind, int rows, string prefix, bool mpi)
+{
+    var (x, y) = Data(rows);
+    var values = x.ToFloatArray();
+    for (int i = 0; i < rows; i++) values[i * 6] = i; // column 0: the row's id
+    x = Tensor.From<float>(values, [rows, 6]);
+    var yValues = y.ToFloatArray();
+    Tensor Columns(int from, int to) // x's columns [from, to)
+    {
+        var part = new float[rows * (to - from)];
+        for (int r = 0; r < rows; r++) for (int c = from; c < to; c++) part[r * (to - from) + c - from] = values[r * 6 + c];
+        return Tensor.From<float>(part, [rows, to - from]);
+    }
+    using var strategy = mpi ? DataParallel.FromMpi() : null;
+    int rank = strategy?.Rank ?? 0, size = strategy?.WorldSize ?? 1;
+    RandomGenerator.SetGlobalSeed(600 + rank); // ranks start apart: the broadcast makes them rank 0's
+    int maps = 0;
+    DataBatch Count(DataBatch e) { Interlocked.Increment(ref maps); return e; }
+    var lines = new List<string>();
+    Model model;
+    Dataset data;
+    if (kind == "parts")
+    {
+        var a = Keras.Input([4], name: "in_a");
+        var b = Keras.Input([2], name: "in_b");
+        var h = new LayerGen.Layers.Dense(8, activation: "tanh").Invoke(new LayerGen.Layers.Concatenate().Invoke([a, b]));
+        model = new Model([a, b], [new LayerGen.Layers.Dense(2).Invoke(h), new LayerGen.Layers.Dense(1).Invoke(h)]);
+        model.Compile(new SGD(learningRate: 0.1), loss: ["mse", "mse"]);
+        if (strategy is not null) model.UseDistribution(strategy);
+        data = Dataset.FromTensors([Columns(0, 4), Columns(4, 6)], [y, Tensor.From<float>([.. yValues.Where((_, i) => i % 2 == 0)], [rows, 1])]).Map(Count).Batch(8);
+    }
+    else
+    {
+        var recording = new RecordingModel([new InputLayer(shape: [6]), new Dense(8, activation: "tanh"), new Dense(2)], lines);
+        model = recording;
+        if (strategy is not null) model.Compile(strategy, new SGD(learningRate: 0.1), loss: "mse");
+        else model.Compile(new SGD(learningRate: 0.1), loss: "mse");
+        var rowsOf = Dataset.FromTensors(x, y);
+        data = kind switch
+        {
+            "map" => rowsOf.Map(Count).Batch(8),
+            "shuffle" => rowsOf.Shuffle(64, seed: 7 + rank).Map(Count, numParallelCalls: 2).Batch(8).Prefetch(2),
+            "handshard" => rowsOf.Shard(size, rank).Map(Count).Batch(4),
+            "off" => rowsOf.Map(Count).Batch(4).WithAutoShardPolicy(AutoShardPolicy.Off),
+            "files" => Files(rows, Count),
+            _ => throw new ArgumentException("kind " + kind),
+        };
+    }
+    var history = model.Fit(data, epochs: 2, verbose: 0);
+    var evaluated = model.Evaluate(data, verbose: 0);
+    lines.Add($"maps {maps}");
+    lines.Add(string.Create(inv, $"loss {history["loss"][^1]:R}"));
+    lines.Add(string.Create(inv, $"evaluate {evaluated["loss"]:R}"));
+    if (kind == "parts")
+    {
+        var predicted = model.PredictOutputs(Dataset.FromTensors([Columns(0, 4), Columns(4, 6)]).Batch(8), verbose: 0);
+        lines.Add("predict " + string.Join(" ", predicted.SelectMany(t => t.ToFloatArray()).Select(f => f.ToString("R", inv))));
+    }
+    File.WriteAllLines(prefix + "." + rank, lines);
+    if (rank == 0)
+        File.WriteAllLines(prefix + ".weights", model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    Console.WriteLine($"rank {rank}: {lines.Count(l => l.StartsWith("step", StringComparison.Ordinal))} steps, {maps} map calls");
+    strategy?.Barrier();
+    return 0;
+
+    Dataset Files(int n, Func<DataBatch, DataBatch> count)
+    {
+        // 4 CSV files of n / 4 rows each: x's 6 columns, then y's first as the label (the target: it twice)
+        string dir = $"{prefix}.files.{rank}";
+        Directory.CreateDirectory(dir);
+        var paths = new List<string>();
+        int per = n / 4;
+        for (int f = 0; f < 4; f++)
+        {
+            var text = new System.Text.StringBuilder("a,b,c,d,e,f,label\n");
+            for (int r = f * per; r < (f + 1) * per; r++)
+                text.Append(string.Join(",", Enumerable.Range(0, 6).Select(c => values[r * 6 + c].ToString("R", inv)))).Append(',').Append(yValues[r * 2].ToString("R", inv)).Append('\n');
+            string path = Path.Combine(dir, $"part{f}.csv");
+            File.WriteAllText(path, text.ToString());
+            paths.Add(path);
+        }
+        return Dataset.FromFiles(paths, p => Dataset.FromCsv(p, labelColumn: -1)).Map(e => count(e with { Y = Tensor.From<float>([e.Y!.ToScalar<float>(), e.Y!.ToScalar<float>()], [2]) })).Batch(4);
+    }
+}
+
+int TapeOverlap(bool overlap, string outFile)
+{
+    var (x, y) = Data(80);
+    using var strategy = DataParallel.FromMpi(bucketBytes: 512, overlapBackward: overlap);
+    RandomGenerator.SetGlobalSeed(700 + strategy.Rank);
+    var model = new Sequential([new InputLayer(shape: [6]), new Dense(32, activation: "tanh"), new Dense(16, activation: "tanh"),
+        new Dense(8, activation: "tanh"), new Dense(2)]);
+    var optimizer = new Adam(learningRate: 0.01);
+    model.Invoke(x[0..1]);
+    optimizer.Build(model);
+    strategy.Broadcast(model, optimizer);
+    var variables = model.TrainableVariables;
+    var data = Dataset.FromTensors(x, y).Shuffle(5).Batch(8);
+    for (int epoch = 0; epoch < 2; epoch++)
+        foreach (var globalBatch in data)
+        {
+            if (strategy.Shard(globalBatch) is not { } batch) continue;
+            Tensor?[] grads;
+            using (var tape = new GradientTape())
+                grads = strategy.Gradient(tape, Ops.Mean(Ops.Square(Ops.Sub(model.Invoke(batch.X, training: true), batch.Y!))), variables);
+            optimizer.Apply(grads, variables);
+        }
+    Console.WriteLine($"rank {strategy.Rank}: overlap {strategy.OverlapsBackward}");
+    if (strategy.IsChief)
+        File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+    strategy.Barrier();
+    return 0;
+}
+
+/// <summary>A Sequential model that records the ids (first x column) of every training batch.</summary>
+internal sealed class RecordingModel(IEnumerable<LayerGen.Layers.Layer> layers, List<string> lines) : Sequential(layers)
+{
+    private int _step;
+
+    public override Dictionary<string, double> TrainStep(Tensor x, Tensor? y, Tensor? sampleWeight)
+    {
+        var v = x.ToFloatArray();
+        int cols = x.Shape[1];
+        lines.Add($"step {_step++} " + string.Join(" ", Enumerable.Range(0, x.Shape[0]).Select(r => ((int)v[r * cols]).ToString(CultureInfo.InvariantCulture))));
+        return base.TrainStep(x, y, sampleWeight);
+    }
 }

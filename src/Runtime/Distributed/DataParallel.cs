@@ -27,7 +27,12 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     private readonly MpiCommunicator _comm;
     private double? _pendingWeight;
     private double _share;
-    private double _rows; // rows this rank has had since the metrics were reset (the running logs' weight)
+    private double _rows; // rows in this rank's running logs since the metrics were reset (a replicated batch's whole)
+    private bool _replicated; // the last batch was the same on every rank (fewer rows than ranks)
+    private Dictionary<string, double>? _lastLogs; // this rank's running logs after the previous batch, and their rows
+    private double _lastRows;
+    private readonly Dictionary<string, double> _replicatedSums = new(StringComparer.Ordinal); // replicated batches' share of the running sums
+    private double _replicatedRows;
     private GradientBuckets? _layout;
     private GradientBuckets? _overlapLayout;
     private IReadOnlyList<Variable>? _overlapVariables;
@@ -183,30 +188,71 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     /// than ranks goes whole to every rank, each weighted 1/N: the average of N equal gradients is the batch's (and a
     /// synchronized BatchNormalization's global statistics are the batch's too). The next <see cref="AllReduceGradients"/>
     /// weights this rank's gradients by its share of the batch; the running logs are weighted by the rows each rank had.
+    /// An element with several inputs, targets or sample weights (<see cref="DataBatch.HasParts"/>) has the same rows of each taken.
     /// </summary>
     public DataBatch? Shard(DataBatch globalBatch)
     {
-        int n = globalBatch.X.Rank == 0 ? 1 : globalBatch.X.Shape[0];
+        int n = RowsIn(globalBatch);
         int size = WorldSize;
+        _replicated = false;
         if (size == 1) { _pendingWeight = null; _rows += n; return globalBatch; }
         if (n < size)
         {
             _pendingWeight = _share = 1.0 / size;
-            _rows += n / (double)size;
+            _rows += n;
+            _replicated = true;
             return globalBatch;
         }
         var (start, end) = RowsOf(n, Rank);
         _pendingWeight = _share = (end - start) / (double)n;
         _rows += end - start;
-        return new DataBatch(globalBatch.X[start..end], globalBatch.Y?[start..end], globalBatch.SampleWeight?[start..end]);
+        if (!globalBatch.HasParts)
+            return new DataBatch(globalBatch.X[start..end], globalBatch.Y?[start..end], globalBatch.SampleWeight?[start..end]);
+        // Several inputs, targets or sample weights: the same rows of each.
+        Tensor[] inputs = [.. globalBatch.Inputs!.Select(t => t[start..end])];
+        Tensor[]? targets = globalBatch.Targets is { } ts ? [.. ts.Select(t => t[start..end])] : null;
+        Tensor?[]? weights = globalBatch.SampleWeights is { } ws ? [.. ws.Select(t => t?[start..end])] : null;
+        return DataBatch.FromParts(inputs, targets, weights) with
+        {
+            InputNames = globalBatch.InputNames, TargetNames = globalBatch.TargetNames, SampleWeightNames = globalBatch.SampleWeightNames,
+        };
     }
 
+    private static int RowsIn(DataBatch batch) => batch.X.Rank == 0 ? 1 : batch.X.Shape[0];
+
     /// <summary>The rows [start, end) of a batch of <paramref name="rows"/> that <paramref name="rank"/> takes (the rank-th of N contiguous parts).</summary>
-    private (int Start, int End) RowsOf(int rows, int rank)
+    private (int Start, int End) RowsOf(int rows, int rank) => Dataset.RowsOf(rows, rank, WorldSize);
+
+    /// <summary>
+    /// For a batch that is already this rank's (the dataset was split at its source, or not split): one
+    /// <c>MPI_Allreduce</c> of the ranks' row counts and of how many have run out of data. The next gradient all-reduce
+    /// weights this rank by its rows over all ranks' rows. Returns false when every rank's data has ended; throws
+    /// <see cref="InvalidOperationException"/> on every rank when only some have (their epochs have different numbers
+    /// of batches: a job would otherwise wait forever).
+    /// </summary>
+    public bool AgreeOnBatch(DataBatch? localBatch)
     {
-        int baseRows = rows / WorldSize, extra = rows % WorldSize;
-        int start = rank * baseRows + Math.Min(rank, extra);
-        return (start, start + baseRows + (rank < extra ? 1 : 0));
+        int rows = localBatch is { } b ? RowsIn(b) : 0;
+        if (WorldSize == 1)
+        {
+            _pendingWeight = null;
+            _rows += rows;
+            return localBatch is not null;
+        }
+        long[] counts = [localBatch is null ? 1 : 0, rows, localBatch is { Replicated: true } ? 1 : 0];
+        if (_thread is null) _comm.AllReduceSum(counts);
+        else _thread.Run(() => _comm.AllReduceSum(counts)); // behind anything queued on the communication thread
+        if (counts[0] == WorldSize) return false;
+        if (counts[0] > 0)
+            throw new InvalidOperationException(
+                $"The ranks' data ended at different steps: {counts[0]} of {WorldSize} ranks have no batch left while the others have one "
+                + $"(this rank {(localBatch is null ? "has none" : "has one")}). Without a split by the strategy (AutoShardPolicy.File or Off, or "
+                + "a dataset sharded by hand) every rank needs the same number of batches per epoch: give the ranks equal data, batch with "
+                + "dropRemainder: true, or Repeat() the dataset and give stepsPerEpoch.");
+        _pendingWeight = _share = counts[1] == 0 ? 1.0 / WorldSize : rows / (double)counts[1];
+        _rows += rows;
+        _replicated = counts[2] == WorldSize;
+        return true;
     }
 
     // ------------------------------------------------------------------ prediction
@@ -226,7 +272,28 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
         int n = x.Rank == 0 ? 1 : x.Shape[0];
         if (WorldSize == 1 || x.Rank == 0 || n < WorldSize) return predictStep(x);
         var (start, end) = RowsOf(n, Rank);
-        var local = predictStep(x[start..end]);
+        return GatherRows(predictStep(x[start..end]), n, start, end);
+    }
+
+    /// <summary>
+    /// <see cref="Predict(Tensor, Func{Tensor, Tensor})"/> for a model with several inputs or outputs: each rank runs
+    /// <paramref name="predictStep"/> on its rows of every input, and each output's parts are gathered in row order on every rank.
+    /// </summary>
+    public Tensor[] PredictParts(Tensor[] inputs, Func<Tensor[], Tensor[]> predictStep)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(predictStep);
+        if (inputs.Length == 0) throw new ArgumentException("PredictParts: give at least one input.", nameof(inputs));
+        int n = inputs[0].Rank == 0 ? 1 : inputs[0].Shape[0];
+        if (WorldSize == 1 || inputs[0].Rank == 0 || n < WorldSize) return predictStep(inputs);
+        var (start, end) = RowsOf(n, Rank);
+        var outputs = predictStep([.. inputs.Select(t => t[start..end])]);
+        return [.. outputs.Select(o => GatherRows(o, n, start, end))];
+    }
+
+    /// <summary>This rank's output rows [start, end) of a batch of <paramref name="n"/> rows, gathered with the other ranks' in row order (one <c>MPI_Bcast</c> per rank).</summary>
+    private Tensor GatherRows(Tensor local, int n, int start, int end)
+    {
         if (local.Rank == 0 || local.Shape[0] != end - start)
             throw new InvalidOperationException($"Distributed Predict needs one output row per input row, but {end - start} rows gave an output of shape {local.Shape}.");
         var bytes = local.AsBytes();
@@ -293,6 +360,31 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
         return result;
     }
 
+    /// <summary>
+    /// The gradients of <paramref name="target"/> with respect to <paramref name="variables"/> averaged over all ranks, for a
+    /// custom <see cref="GradientTape"/> loop (Horovod's <c>DistributedGradientTape</c>; what <c>Fit</c>'s steps do):
+    /// with <see cref="OverlapsBackward"/>, each gradient is scaled into its bucket as soon as the tape reports it final
+    /// (<see cref="GradientTape.Gradient(Tensor, IReadOnlyList{Tensor}, Tensor?, Action{int, Tensor}?)"/>'s
+    /// <c>gradientReady</c>) and a full bucket's <c>MPI_Allreduce</c> runs on the communication thread while the backward
+    /// pass goes on; otherwise <see cref="AllReduceGradients"/> after the pass. Same buckets, weights and calls: the same
+    /// bits either way. Weighted as <see cref="AllReduceGradients"/> (by the share of the last <see cref="Shard(DataBatch)"/>).
+    /// <code>
+    /// using (var tape = new GradientTape())
+    ///     grads = strategy.Gradient(tape, lossFn(model.Invoke(batch.X, training: true), batch.Y!), model.TrainableVariables);
+    /// optimizer.Apply(grads, model.TrainableVariables);
+    /// </code>
+    /// </summary>
+    public Tensor?[] Gradient(GradientTape tape, Tensor target, IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(variables);
+        Tensor[] sources = [.. variables];
+        if (((ITrainingDistribution)this).BeginGradientReduction(variables) is not { } overlap)
+            return [.. AllReduceGradients(tape.Gradient(target, sources))];
+        return [.. overlap.Finish(tape.Gradient(target, sources, null, overlap.GradientReady))];
+    }
+
     /// <inheritdoc/>
     IReadOnlyList<Tensor?> ITrainingDistribution.ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables)
         => AllReduceGradients(gradients);
@@ -348,7 +440,8 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     /// <summary>
     /// The logs averaged over all ranks (keys in ordinal order, one <c>MPI_Allreduce</c>), each rank weighted by the rows
     /// it has had since the metrics were last reset (the running metrics are means over those rows), so the result is
-    /// the mean over all rows also when a shorter last batch split unevenly; the plain average without
+    /// the mean over all rows also when a shorter last batch split unevenly; a batch every rank had whole (fewer rows
+    /// than ranks) counts once: each rank sends 1/N of its part of the running sums. The plain average without
     /// <see cref="Shard(DataBatch)"/>.
     /// </summary>
     public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs)
@@ -356,9 +449,25 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
         ArgumentNullException.ThrowIfNull(logs);
         if (WorldSize == 1) return logs;
         var keys = logs.Keys.Order(StringComparer.Ordinal).ToArray();
+        if (_replicated)
+        {
+            // The batch just done is in every rank's running means whole: remember its share of the sums, so that all
+            // ranks together count it once (as one process does).
+            foreach (var k in keys)
+            {
+                double before = _lastLogs is not null && _lastLogs.TryGetValue(k, out var v) ? v * _lastRows : 0;
+                _replicatedSums[k] = _replicatedSums.GetValueOrDefault(k) + logs[k] * _rows - before;
+            }
+            _replicatedRows += _rows - _lastRows;
+            _replicated = false;
+        }
+        _lastLogs = new Dictionary<string, double>(logs, StringComparer.Ordinal);
+        _lastRows = _rows;
         var values = new double[keys.Length + 2];
-        double rows = _rows > 0 ? _rows : 0;
-        for (int i = 0; i < keys.Length; i++) values[i] = rows > 0 ? logs[keys[i]] * rows : logs[keys[i]];
+        double others = (WorldSize - 1) / (double)WorldSize; // each rank keeps 1/N of a replicated batch
+        double rows = _rows > 0 ? _rows - others * _replicatedRows : 0;
+        for (int i = 0; i < keys.Length; i++)
+            values[i] = rows > 0 ? logs[keys[i]] * _rows - others * _replicatedSums.GetValueOrDefault(keys[i]) : logs[keys[i]];
         values[^2] = rows;
         values[^1] = rows > 0 ? 1 : 0; // ranks that weight by rows (all or none)
         _comm.AllReduceSum(values);
@@ -376,7 +485,13 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     }
 
     /// <inheritdoc/>
-    void ITrainingDistribution.OnMetricsReset() => _rows = 0;
+    void ITrainingDistribution.OnMetricsReset()
+    {
+        _rows = _lastRows = _replicatedRows = 0;
+        _replicated = false;
+        _lastLogs = null;
+        _replicatedSums.Clear();
+    }
 
     /// <summary>All callbacks on the chief; on other ranks, those that neither print nor write files (progress bar, checkpoints, CSV and TensorBoard logs are dropped).</summary>
     public List<Callback> SelectCallbacks(List<Callback> callbacks)

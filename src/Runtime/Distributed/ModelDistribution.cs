@@ -22,6 +22,13 @@ public static class ModelDistribution
             trainer.Distribution = distribution;
         }
 
+        /// <summary>
+        /// Makes <paramref name="distribution"/> the strategy of the model, compiled before or after with any
+        /// <c>Compile</c> overload (several losses, loss weights, metrics per output: a model with several inputs or
+        /// outputs). <c>Compile</c> keeps the strategy; null goes back to this process alone.
+        /// </summary>
+        public void UseDistribution(ITrainingDistribution? distribution) => Trainer.Of(model).Distribution = distribution;
+
         /// <summary>The data-parallel strategy the model trains with (null: this process alone).</summary>
         public ITrainingDistribution? Distribution => Trainer.Of(model).Distribution;
     }

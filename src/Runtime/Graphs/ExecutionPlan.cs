@@ -276,6 +276,9 @@ public sealed class ExecutionPlan
     /// <summary>For each step, the outputs it computes (null: none); built at the first run with a callback.</summary>
     private int[]?[]? _outputsOfStep;
 
+    /// <summary>Which outputs a run with a callback has reported so far (one array per plan, cleared at each such run).</summary>
+    private bool[]? _reported;
+
     private int[]?[] OutputsOfStep()
     {
         if (_outputsOfStep is { } known) return known;
@@ -349,7 +352,8 @@ public sealed class ExecutionPlan
             _values[_inputIds[i]] = x;
         }
         var outputsOfStep = outputReady is null ? null : OutputsOfStep();
-        bool[]? reported = outputReady is null ? null : new bool[_outputIds.Length];
+        bool[]? reported = null;
+        if (outputReady is not null) Array.Clear(reported = _reported ??= new bool[_outputIds.Length]);
         var ticks = StepTicks;
         var bytes = StepBytes;
         for (int s = 0; s < _steps.Length; s++)

@@ -29,6 +29,14 @@ public interface ITrainingDistribution
     /// <summary>This rank's rows of a global batch (null: every rank skips the batch).</summary>
     DataBatch? Shard(DataBatch globalBatch);
 
+    /// <summary>
+    /// For a dataset whose batches are already this rank's (split at its source, <see cref="AutoShardPolicy.Off"/>, or
+    /// sharded by hand): called once per step with this rank's next batch, or null when its data has ended. Every rank
+    /// learns the others' row counts, so the gradients are weighted by this rank's share of the global batch; returns
+    /// false when every rank's data has ended, and throws on every rank when only some have.
+    /// </summary>
+    bool AgreeOnBatch(DataBatch? localBatch) => localBatch is not null;
+
     /// <summary>The gradients averaged over all ranks (weighted by each rank's share of the last <see cref="Shard"/>ed batch).</summary>
     IReadOnlyList<Tensor?> ReduceGradients(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Variable> variables);
 
@@ -55,4 +63,10 @@ public interface ITrainingDistribution
     /// <paramref name="predictStep"/> on its part, and the parts are gathered, in row order, on every rank.
     /// </summary>
     Tensor Predict(Tensor x, Func<Tensor, Tensor> predictStep);
+
+    /// <summary>
+    /// <see cref="Predict"/> for a model with several inputs or outputs: each rank runs <paramref name="predictStep"/> on its
+    /// rows of every input, and each output's parts are gathered, in row order, on every rank.
+    /// </summary>
+    Tensor[] PredictParts(Tensor[] inputs, Func<Tensor[], Tensor[]> predictStep) => predictStep(inputs);
 }

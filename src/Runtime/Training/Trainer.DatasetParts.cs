@@ -42,9 +42,10 @@ internal sealed partial class Trainer
     public Tensor[] PredictOutputs(Dataset dataset, int verbose = 1, IEnumerable<Callback>? callbacks = null, int? steps = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (_distribution is not null) throw new NotSupportedException("PredictOutputs: several outputs under a distribution are not supported yet; predict on one process.");
         using var feed = new EpochFeed(dataset, steps, 1, "Predict");
         var list = callbacks?.ToList() ?? [];
+        if (_distribution is { IsChief: false } other) { list = other.SelectCallbacks(list); verbose = 0; }
+        SynchronizeForInference();
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
         var cbs = BeginPredict(list, verbose, feed.Steps ?? 0, empty);
         var parts = new List<Tensor[]>();
@@ -52,7 +53,8 @@ internal sealed partial class Trainer
         foreach (var batch in feed.Epoch(0))
         {
             cbs.OnPredictBatchBegin(step, empty);
-            parts.Add(model.PredictStep(batch.HasParts ? PartInputs(batch) : [batch.X]));
+            Tensor[] inputs = batch.HasParts ? PartInputs(batch) : [batch.X];
+            parts.Add(_distribution is null ? model.PredictStep(inputs) : _distribution.PredictParts(inputs, model.PredictStep));
             cbs.OnPredictBatchEnd(step, empty);
             step++;
         }

@@ -343,6 +343,7 @@ internal sealed partial class Trainer
         EnsureOutputs(OutputCount);
         CheckTargets(y, _outputLosses!.Length);
         CheckTargets(sampleWeight as Tensor[], _outputLosses.Length, "sample weight arrays");
+        if (_distribution is { } distribution && !_synchronized) { distribution.Synchronize(model, optimizer); _synchronized = true; }
         if (PlannedMultiTrainStep(optimizer, x, y, sampleWeight) is { } plannedLogs) return plannedLogs;
         var variables = _trainVariables!;
         Tensor[] yPred;
@@ -355,6 +356,7 @@ internal sealed partial class Trainer
             total = model.ComputeLoss(x, y, yPred, sampleWeight);
             grads = tape.Gradient(total, [.. variables]);
         }
+        if (_distribution is not null) grads = [.. _distribution.ReduceGradients(grads, variables)]; // averaged over the ranks
         optimizer.Apply(grads, variables, _trainConstraints);
         return model.ComputeMetrics(x, y, yPred, total, sampleWeight);
     }

@@ -105,7 +105,8 @@ internal sealed partial class Trainer
         var grads = step.Gradients;
         int first = 1 + step.LossOf.Length + step.Predictions;
         for (int i = 0; i < step.GradientOf.Length; i++) grads[step.GradientOf[i]] = outputs[first + i];
-        optimizer.Apply(grads, _trainVariables!, _trainConstraints);
+        if (_distribution is not null) optimizer.Apply([.. _distribution.ReduceGradients(grads, _trainVariables!)], _trainVariables!, _trainConstraints);
+        else optimizer.Apply(grads, _trainVariables!, _trainConstraints);
         Array.Clear(grads);
         _lastOutputLosses = perOutput;
         return model.ComputeMetrics(x, y, predictions, total, sampleWeight);

@@ -313,8 +313,10 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         BatchBuffers? buffers = null)
     {
         RequireCompiled();
-        using var train = new EpochFeed(trainData, stepsPerEpoch, epochs, "Fit");
-        using var validation = validationData is null ? null : new EpochFeed(validationData, validationSteps, epochs, "validation");
+        var (trainRankData, trainLocal) = ForThisRank(trainData);
+        var (validationRankData, validationLocal) = validationData is null ? (null, false) : ForThisRank(validationData);
+        using var train = new EpochFeed(trainRankData, stepsPerEpoch, epochs, "Fit");
+        using var validation = validationRankData is null ? null : new EpochFeed(validationRankData, validationSteps, epochs, "validation");
         var history = new History();
         var list = new List<Callback>();
         if (callbacks is not null) list.AddRange(callbacks);
@@ -340,9 +342,9 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             cbs.OnEpochBegin(epoch, new Dictionary<string, double>(StringComparer.Ordinal));
             Dictionary<string, double> logs = MetricsResult();
             int step = 0;
-            foreach (var globalBatch in train.Epoch(epoch))
+            foreach (var globalBatch in Agreed(train.Epoch(epoch), trainLocal))
             {
-                if (ShardOf(globalBatch) is not { } batch) continue;
+                if (ShardOf(globalBatch, trainLocal) is not { } batch) continue;
                 cbs.OnTrainBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
                 if (batch.HasParts)
                 {
@@ -365,7 +367,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             var epochLogs = new Dictionary<string, double>(logs, StringComparer.Ordinal);
             if (validation is not null && (epoch + 1) % Math.Max(1, validationFreq) == 0)
             {
-                var valLogs = EvaluateBatches(validation, epoch, cbs, inFit: true);
+                var valLogs = EvaluateBatches(validation, epoch, cbs, inFit: true, local: validationLocal);
                 foreach (var (k, v) in valLogs) epochLogs["val_" + k] = v;
             }
             cbs.OnEpochEnd(epoch, epochLogs);
@@ -404,7 +406,8 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     {
         ArgumentNullException.ThrowIfNull(dataset);
         RequireCompiled();
-        using var feed = new EpochFeed(dataset, steps, 1, "Evaluate");
+        var (rankData, local) = ForThisRank(dataset);
+        using var feed = new EpochFeed(rankData, steps, 1, "Evaluate");
         var list = callbacks?.ToList() ?? [];
         if (_distribution is { } distribution)
         {
@@ -416,18 +419,18 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         cbs.SetModel(model);
         cbs.SetParams(new Dictionary<string, int> { ["steps"] = feed.Steps ?? 0, ["verbose"] = verbose });
         SynchronizeForInference();
-        return EvaluateBatches(feed, 0, cbs, inFit: false, buffers);
+        return EvaluateBatches(feed, 0, cbs, inFit: false, buffers, local);
     }
 
-    private Dictionary<string, double> EvaluateBatches(EpochFeed data, int epoch, Callback cbs, bool inFit, BatchBuffers? buffers = null)
+    private Dictionary<string, double> EvaluateBatches(EpochFeed data, int epoch, Callback cbs, bool inFit, BatchBuffers? buffers = null, bool local = false)
     {
         ResetMetrics();
         cbs.OnTestBegin(new Dictionary<string, double>(StringComparer.Ordinal));
         Dictionary<string, double> logs = MetricsResult();
         int step = 0;
-        foreach (var globalBatch in data.Epoch(epoch))
+        foreach (var globalBatch in Agreed(data.Epoch(epoch), local))
         {
-            if (ShardOf(globalBatch) is not { } batch) continue;
+            if (ShardOf(globalBatch, local) is not { } batch) continue;
             cbs.OnTestBatchBegin(step, new Dictionary<string, double>(StringComparer.Ordinal));
             if (batch.HasParts) logs = model.TestStep(PartInputs(batch), PartTargets(batch, inFit ? "validation" : "Evaluate"), PartSampleWeights(batch));
             else
@@ -451,10 +454,37 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         if (_distribution is { } distribution && model.IsBuilt) distribution.Synchronize(model, null); // weights only: Fit syncs the optimizer
     }
 
-    /// <summary>This rank's part of a global batch (the whole batch without a distribution; null: skip it).</summary>
-    private DataBatch? ShardOf(DataBatch globalBatch) => _distribution is null ? globalBatch
-        : globalBatch.HasParts ? throw new NotSupportedException("Dataset elements with several inputs or targets under a distribution are not supported yet: train on one process.")
-        : _distribution.Shard(globalBatch);
+    /// <summary>This rank's part of a global batch (the whole batch without a distribution or when <paramref name="local"/>: it is the rank's own; null: skip it).</summary>
+    private DataBatch? ShardOf(DataBatch globalBatch, bool local) => _distribution is null || local ? globalBatch : _distribution.Shard(globalBatch);
+
+    /// <summary>
+    /// Under a distribution, this rank's part of <paramref name="dataset"/> (<see cref="Dataset.Distribute"/>: the shuffles
+    /// agree across ranks, the split is made at the source where the pipeline allows it) and whether its batches are the
+    /// rank's own (else the trainer splits each global batch by rows).
+    /// </summary>
+    private (Dataset Data, bool Local) ForThisRank(Dataset dataset)
+    {
+        if (_distribution is not { } distribution) return (dataset, false);
+        var rankData = dataset.Distribute(distribution.Rank, distribution.WorldSize, distribution.AgreeOnSeed);
+        return (rankData.Data, rankData.LocalBatches);
+    }
+
+    /// <summary>The batches of a rank's own data, each step agreed with the other ranks (<see cref="ITrainingDistribution.AgreeOnBatch"/>); <paramref name="batches"/> as they are otherwise.</summary>
+    private IEnumerable<DataBatch> Agreed(IEnumerable<DataBatch> batches, bool local)
+    {
+        if (!local || _distribution is not { } distribution)
+        {
+            foreach (var b in batches) yield return b;
+            yield break;
+        }
+        using var e = batches.GetEnumerator();
+        while (true)
+        {
+            bool has = e.MoveNext();
+            if (!distribution.AgreeOnBatch(has ? e.Current : null)) yield break;
+            yield return e.Current;
+        }
+    }
 
     private void ResetMetricsAfterValidation() { /* the next epoch resets them */ }
 
@@ -511,8 +541,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
             cbs.OnPredictBatchBegin(step, empty);
             if (batch.HasParts)
             {
-                var predicted = _distribution is null ? model.PredictStep(PartInputs(batch))
-                    : throw new NotSupportedException("Predict: dataset elements with several inputs under a distribution are not supported yet.");
+                var predicted = _distribution is null ? model.PredictStep(PartInputs(batch)) : _distribution.PredictParts(PartInputs(batch), model.PredictStep);
                 outputs.Add(predicted.Length == 1 ? predicted[0]
                     : throw new InvalidOperationException($"Predict: model \"{model.Name}\" has {predicted.Length} outputs; call PredictOutputs(dataset) for one array per output."));
                 cbs.OnPredictBatchEnd(step, empty);

@@ -34,6 +34,12 @@ public readonly record struct DataBatch(Tensor X, Tensor? Y, Tensor? SampleWeigh
     /// <summary>The output name of each entry of <see cref="SampleWeights"/> (an element made from a dictionary), or null: model order.</summary>
     public string[]? SampleWeightNames { get; init; }
 
+    /// <summary>
+    /// Whether every rank of a data-parallel job has this same batch (a global batch with fewer rows than ranks, given whole
+    /// to each): the strategy weights its gradients 1/N and counts it once in the logs.
+    /// </summary>
+    internal bool Replicated { get; init; }
+
     /// <summary>Whether the element has array parts (several inputs or targets).</summary>
     public bool HasParts => Inputs is not null;
 

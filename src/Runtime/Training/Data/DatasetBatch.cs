@@ -12,9 +12,10 @@ public sealed partial class Dataset
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int cardinality = Cardinality < 0 ? Cardinality : dropRemainder ? Cardinality / batchSize : (Cardinality + batchSize - 1) / batchSize;
-        if (_slices is { } slices)
-            return new Dataset(() => slices.Batches(batchSize, dropRemainder), cardinality, true);
-        return new Dataset(() => Batches(this, batchSize, dropRemainder), cardinality, true);
+        var batched = _slices is { } slices
+            ? new Dataset(() => slices.Batches(batchSize, dropRemainder), cardinality, true)
+            : new Dataset(() => Batches(this, batchSize, dropRemainder), cardinality, true);
+        return batched.Linked(Stage.Batch, this, (d, _) => d.Batch(batchSize, dropRemainder), batchSize: batchSize, dropRemainder: dropRemainder);
     }
 
     private static IEnumerable<DataBatch> Batches(Dataset source, int batchSize, bool dropRemainder)

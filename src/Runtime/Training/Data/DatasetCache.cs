@@ -11,7 +11,7 @@ public sealed partial class Dataset
     public Dataset Cache()
     {
         var cache = new CacheCell();
-        return Derive(() => Cached(this, cache), Cardinality);
+        return Derive(() => Cached(this, cache), Cardinality).Linked(Stage.Other, this, (d, _) => d.Cache());
     }
 
     private static IEnumerable<DataBatch> Cached(Dataset source, CacheCell cache)

@@ -17,7 +17,8 @@ public sealed partial class Dataset
         if (numParallelCalls == Autotune) numParallelCalls = Environment.ProcessorCount;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numParallelCalls);
         int parallel = numParallelCalls;
-        return Derive(() => parallel == 1 ? MapSequential(this, function) : MapParallel(this, function, parallel), Cardinality);
+        return Derive(() => parallel == 1 ? MapSequential(this, function) : MapParallel(this, function, parallel), Cardinality)
+            .Linked(Stage.Map, this, (d, _) => d.Map(function, parallel));
     }
 
     private static IEnumerable<DataBatch> MapSequential(Dataset source, Func<DataBatch, DataBatch> function)

@@ -17,7 +17,7 @@ public sealed partial class Dataset
         if (bufferSize == Autotune) bufferSize = 2;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
         int size = bufferSize;
-        return Derive(() => Prefetched(this, size), Cardinality);
+        return Derive(() => Prefetched(this, size), Cardinality).Linked(Stage.Prefetch, this, (d, _) => d.Prefetch(size));
     }
 
     private static IEnumerable<DataBatch> Prefetched(Dataset source, int bufferSize)

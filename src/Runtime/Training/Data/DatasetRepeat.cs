@@ -13,7 +13,7 @@ public sealed partial class Dataset
         if (count is < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "Repeat: count must be >= 0 (null repeats forever).");
         int cardinality = count is null ? (Cardinality == 0 ? 0 : InfiniteCardinality)
             : Cardinality < 0 ? Cardinality : (int)Math.Min(int.MaxValue, (long)Cardinality * count.Value);
-        return Derive(() => Repeated(this, count), cardinality);
+        return Derive(() => Repeated(this, count), cardinality).Linked(Stage.Other, this, (d, _) => d.Repeat(count));
     }
 
     private static IEnumerable<DataBatch> Repeated(Dataset source, int? count)

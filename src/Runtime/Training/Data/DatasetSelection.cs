@@ -7,7 +7,7 @@ public sealed partial class Dataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int cardinality = Cardinality == InfiniteCardinality ? count : Cardinality < 0 ? Cardinality : Math.Min(count, Cardinality);
-        return Derive(() => Taken(this, count), cardinality);
+        return Derive(() => Taken(this, count), cardinality).Linked(Stage.Other, this, (d, _) => d.Take(count));
     }
 
     private static IEnumerable<DataBatch> Taken(Dataset source, int count)
@@ -26,7 +26,7 @@ public sealed partial class Dataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int cardinality = Cardinality < 0 ? Cardinality : Math.Max(0, Cardinality - count);
-        return Derive(() => Skipped(this, count), cardinality);
+        return Derive(() => Skipped(this, count), cardinality).Linked(Stage.Other, this, (d, _) => d.Skip(count));
     }
 
     private static IEnumerable<DataBatch> Skipped(Dataset source, int count)
@@ -48,7 +48,7 @@ public sealed partial class Dataset
         if (index < 0 || index >= numShards)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"Shard: index must be in [0, {numShards}).");
         int cardinality = Cardinality < 0 ? Cardinality : Cardinality / numShards + (index < Cardinality % numShards ? 1 : 0);
-        return Derive(() => Sharded(this, numShards, index), cardinality);
+        return Derive(() => Sharded(this, numShards, index), cardinality).Linked(Stage.Shard, this, (d, _) => d.Shard(numShards, index));
     }
 
     private static IEnumerable<DataBatch> Sharded(Dataset source, int numShards, int index)

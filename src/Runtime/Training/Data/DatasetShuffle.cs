@@ -19,7 +19,7 @@ public sealed partial class Dataset
         {
             long pass = reshuffleEachIteration ? passes.Next() : 0;
             return ShuffleBuffer(this, bufferSize, new RandomGenerator(MixSeed(baseSeed, pass)));
-        }, Cardinality);
+        }, Cardinality).Linked(Stage.Shuffle, this, (d, s) => d.Shuffle(bufferSize, s ?? baseSeed, reshuffleEachIteration), seed: baseSeed);
     }
 
     /// <summary>
@@ -32,11 +32,11 @@ public sealed partial class Dataset
     /// </summary>
     public Dataset Shuffle(long seed)
     {
-        if (_slices is { } slices) return FromSlices(slices with { Shuffle = new RandomGenerator(seed) });
+        if (_slices is { } slices) return FromSlices(slices with { Shuffle = new RandomGenerator(seed) }).Linked(Stage.Shuffle, this, (d, s) => d.Shuffle(s ?? seed), seed: seed);
         if (Cardinality == InfiniteCardinality)
             throw new ArgumentException("Shuffle(seed) shuffles a whole pass, and this dataset repeats forever: give a buffer size, Shuffle(bufferSize, seed), or shuffle before Repeat().", nameof(seed));
         var generator = new RandomGenerator(seed);
-        return Derive(() => ShuffleBuffer(this, int.MaxValue, generator), Cardinality);
+        return Derive(() => ShuffleBuffer(this, int.MaxValue, generator), Cardinality).Linked(Stage.Shuffle, this, (d, s) => d.Shuffle(s ?? seed), seed: seed);
     }
 
     private static IEnumerable<DataBatch> ShuffleBuffer(Dataset source, int bufferSize, RandomGenerator random)

@@ -68,13 +68,7 @@ public static class LayerRegistry
     /// </summary>
     internal static CallSignature? CallSignatureOf(Type type)
     {
-        lock (Lock)
-        {
-            for (Type? t = type; t is not null && t != typeof(Layer); t = t.BaseType)
-                if (CallsByClass.TryGetValue(t, out var call))
-                    return call;
-        }
-        return null;
+        return NearestBelowLayer(CallsByClass, type);
     }
 
     /// <summary>
@@ -83,13 +77,19 @@ public static class LayerRegistry
     /// </summary>
     internal static string? RegisteredNameOf(Type type)
     {
+        return NearestBelowLayer(NamesByClass, type);
+    }
+
+    /// <summary>The entry of <paramref name="type"/> or of its nearest base class below <see cref="Layer"/> that has one, or the default.</summary>
+    private static T? NearestBelowLayer<T>(Dictionary<Type, T> byClass, Type type)
+    {
         lock (Lock)
         {
             for (Type? t = type; t is not null && t != typeof(Layer); t = t.BaseType)
-                if (NamesByClass.TryGetValue(t, out var name))
-                    return name;
+                if (byClass.TryGetValue(t, out var value))
+                    return value;
         }
-        return null;
+        return default;
     }
 
     /// <summary>Whether a name is registered.</summary>

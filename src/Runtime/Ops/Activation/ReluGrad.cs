@@ -16,15 +16,7 @@ public sealed partial class ReluGradOp : Op
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
     {
-        ExpectInputs(inputs, 2);
-        ExpectSameDType(inputs[0], inputs[1]);
-        ExpectFloating(inputs[0], "g");
-        Shape g = inputs[0].Shape, y = inputs[1].Shape;
-        bool same = g.Rank == y.Rank;
-        for (int i = 0; same && i < g.Rank; i++)
-            same = g[i] == y[i] || g[i] == Shape.Unknown || y[i] == Shape.Unknown;
-        if (!same)
-            throw new ShapeMismatchException(Name, $"the gradient has shape {g} but the relu's output has shape {y}; they must be equal.", g, y);
+        ExpectGradientLikeOutput(inputs, "relu");
         return inputs[0];
     }
 

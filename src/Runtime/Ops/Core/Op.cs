@@ -105,6 +105,24 @@ public abstract class Op
         if (a.DType != b.DType)
             throw new DTypeMismatchException(Name, $"inputs have different dtypes: {a.DType.Name()} {a.Shape} and {b.DType.Name()} {b.Shape}. Use Ops.Cast to convert one.");
     }
+
+    /// <summary>
+    /// The checks of a gradient op over (g, y), the incoming gradient and the forward op's output: two inputs of one
+    /// floating dtype and equal shapes (unknown dimensions match anything); the error names
+    /// <paramref name="forward"/>'s output.
+    /// </summary>
+    protected void ExpectGradientLikeOutput(ReadOnlySpan<TensorSpec> inputs, string forward)
+    {
+        ExpectInputs(inputs, 2);
+        ExpectSameDType(inputs[0], inputs[1]);
+        ExpectFloating(inputs[0], "g");
+        Shape g = inputs[0].Shape, y = inputs[1].Shape;
+        bool same = g.Rank == y.Rank;
+        for (int i = 0; same && i < g.Rank; i++)
+            same = g[i] == y[i] || g[i] == Shape.Unknown || y[i] == Shape.Unknown;
+        if (!same)
+            throw new ShapeMismatchException(Name, $"the gradient has shape {g} but the {forward}'s output has shape {y}; they must be equal.", g, y);
+    }
 }
 
 /// <summary>One application of an op to inputs, as recorded for a symbolic tensor.</summary>

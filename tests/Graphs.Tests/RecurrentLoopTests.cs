@@ -45,15 +45,6 @@ public class RecurrentLoopTests
 
     private static Tensor[] Call(Layer layer, Tensor[] inputs) => layer.Invoke(new CallArguments([inputs[0]], inputs.Length > 1 ? inputs[1] : null));
 
-    private static void Close(Tensor expected, Tensor actual, string what, double tolerance = 1e-5)
-    {
-        Assert.True(expected.Shape == actual.Shape, $"{what}: shape {actual.Shape}, expected {expected.Shape}");
-        var e = expected.ToDoubleArray();
-        var a = actual.ToDoubleArray();
-        for (int i = 0; i < e.Length; i++)
-            Assert.True(Math.Abs(e[i] - a[i]) <= tolerance * (1 + Math.Abs(e[i])), $"{what}: element {i} is {a[i]}, expected {e[i]}");
-    }
-
     [Fact]
     public void TheGraphDoesNotGrowWithTheNumberOfSteps()
     {
@@ -83,9 +74,9 @@ public class RecurrentLoopTests
         for (int o = 0; o < eager.Length; o++)
         {
             // float32 round-off: the plan's body and the eager loop run the same kernels, except fused steps.
-            Close(eager[o], planned[o], $"{name} plan output {o}");
-            Close(eager[o], reloaded[o], $"{name} reloaded output {o}");
-            Close(eager[o], onnx[o], $"{name} ONNX Runtime output {o}", 1e-4);
+            TensorAssert.Close(eager[o], planned[o], $"{name} plan output {o}");
+            TensorAssert.Close(eager[o], reloaded[o], $"{name} reloaded output {o}");
+            TensorAssert.Close(eager[o], onnx[o], $"{name} ONNX Runtime output {o}", 1e-4);
         }
     }
 
@@ -117,7 +108,7 @@ public class RecurrentLoopTests
             var x = Random(3, 8, steps, 6);
             var graph = Graph.Trace(p => lstm.Invoke(p[0]), [x.Spec]);
             var plan = ExecutionPlan.Create(graph, x.Spec);
-            Close(lstm.Invoke(x)[0], plan.RunAll([x])[0], "planned LSTM");
+            TensorAssert.Close(lstm.Invoke(x)[0], plan.RunAll([x])[0], "planned LSTM");
             long whole = PerRun(plan, [x]);
             // The loop op alone, on the values the traced graph gives it (projected inputs, zero states, weights).
             var node = graph.OpNodes.Single(n => n.Op is ScanOp);
@@ -163,7 +154,7 @@ public class RecurrentLoopTests
         var plan = ExecutionPlan.Create(Graph.Trace(Grads, [x.Spec]), x.Spec);
         var planned = plan.RunAll([x]);
         var eager = Grads([x]);
-        for (int i = 0; i < eager.Length; i++) Close(eager[i], planned[i], $"planned gradient {i}", 1e-4);
+        for (int i = 0; i < eager.Length; i++) TensorAssert.Close(eager[i], planned[i], $"planned gradient {i}", 1e-4);
         for (int i = 0; i < 3; i++) plan.RunAll([x]);
         Assert.Empty(plan.AllocatingSteps);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -209,8 +200,8 @@ public class RecurrentLoopTests
         var planned = ExecutionPlan.Create(graph, [.. inputs.Select(i => i.Spec)]).RunAll(inputs);
         for (int i = 0; i < eager.Length; i++)
         {
-            Close(eager[i], traced[i], $"{name} gradient {i} (graph)", 1e-4);
-            Close(eager[i], planned[i], $"{name} gradient {i} (plan)", 1e-4);
+            TensorAssert.Close(eager[i], traced[i], $"{name} gradient {i} (graph)", 1e-4);
+            TensorAssert.Close(eager[i], planned[i], $"{name} gradient {i} (plan)", 1e-4);
         }
     }
 }

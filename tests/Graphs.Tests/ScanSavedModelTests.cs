@@ -32,15 +32,6 @@ public class ScanSavedModelTests
         return Tensor.From<float>(x, new Shape(batch, 6, 3));
     }
 
-    private static void Close(Tensor expected, Tensor actual, string what, double tolerance = 1e-5)
-    {
-        Assert.True(expected.Shape == actual.Shape, $"{what}: shape {actual.Shape}, expected {expected.Shape}");
-        var e = expected.ToDoubleArray();
-        var a = actual.ToDoubleArray();
-        for (int i = 0; i < e.Length; i++)
-            Assert.True(Math.Abs(e[i] - a[i]) <= tolerance * (1 + Math.Abs(e[i])), $"{what}: element {i} is {a[i]}, expected {e[i]}");
-    }
-
     [Fact]
     public void ASavedModelWithLoopsRoundTripsForServingAndGradients()
     {
@@ -59,10 +50,10 @@ public class ScanSavedModelTests
         var loaded = SavedModel.Load(path);
         var graph = loaded.GetConcreteFunctions("call")[0].Graph;
         Assert.Equal(3, graph.OpNodes.Count(n => n.Op is ScanOp));
-        Close(expected, loaded.Call(x), "loaded call");
+        TensorAssert.Close(expected, loaded.Call(x), "loaded call");
         var plan = loaded.Plan(x.Spec);
-        Close(expected, plan.RunAll([x])[0], "loaded plan");
-        Close(expected, plan.RunAll([x])[0], "loaded plan, second run");
+        TensorAssert.Close(expected, plan.RunAll([x])[0], "loaded plan");
+        TensorAssert.Close(expected, plan.RunAll([x])[0], "loaded plan, second run");
 
         // Gradients through the loaded graph's loops reach its (live) variables, as through the original model.
         var weight = new RandomGenerator(9).Normal([.. expected.Shape.ToArray()]);
@@ -79,7 +70,7 @@ public class ScanSavedModelTests
         {
             Assert.NotNull(original[i]);
             Assert.NotNull(reloaded[i]);
-            Close(original[i]!, reloaded[i]!, $"gradient of {loaded.TrainableVariables[i].Name}", 1e-4);
+            TensorAssert.Close(original[i]!, reloaded[i]!, $"gradient of {loaded.TrainableVariables[i].Name}", 1e-4);
         }
     }
 
@@ -98,8 +89,8 @@ public class ScanSavedModelTests
         foreach (int batch in new[] { 2, 5 })
         {
             var x = Inputs(batch);
-            Close(model.Invoke(x), loaded.Call(x), $"batch {batch}");
-            Close(model.Invoke(x), loaded.Plan(x.Spec).RunAll([x])[0], $"batch {batch}, plan");
+            TensorAssert.Close(model.Invoke(x), loaded.Call(x), $"batch {batch}");
+            TensorAssert.Close(model.Invoke(x), loaded.Plan(x.Spec).RunAll([x])[0], $"batch {batch}, plan");
         }
     }
 }

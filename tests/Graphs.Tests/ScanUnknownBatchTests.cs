@@ -36,15 +36,6 @@ public class ScanUnknownBatchTests
 
     private static Tensor[] Inputs(bool masked, int batch, int seed) => masked ? [Random(seed, batch, 6, 5), Mask(batch)] : [Random(seed, batch, 6, 5)];
 
-    private static void Close(Tensor expected, Tensor actual, string what, double tolerance = 1e-5)
-    {
-        Assert.True(expected.Shape == actual.Shape, $"{what}: shape {actual.Shape}, expected {expected.Shape}");
-        var e = expected.ToDoubleArray();
-        var a = actual.ToDoubleArray();
-        for (int i = 0; i < e.Length; i++)
-            Assert.True(Math.Abs(e[i] - a[i]) <= tolerance * (1 + Math.Abs(e[i])), $"{what}: element {i} is {a[i]}, expected {e[i]}");
-    }
-
     [Theory]
     [MemberData(nameof(Variants))]
     public void ANoneBatchTracesOneLoopThatRunsAtEveryBatchSize(string name)
@@ -69,9 +60,9 @@ public class ScanUnknownBatchTests
             var ort = OnnxTests.RunOnnx(onnx, graph, inputs);
             for (int o = 0; o < eager.Length; o++)
             {
-                Close(eager[o], traced[o], $"{name} batch {batch} graph output {o}");
-                Close(eager[o], planned[o], $"{name} batch {batch} plan output {o}");
-                Close(eager[o], ort[o], $"{name} batch {batch} ONNX Runtime output {o}", 1e-4);
+                TensorAssert.Close(eager[o], traced[o], $"{name} batch {batch} graph output {o}");
+                TensorAssert.Close(eager[o], planned[o], $"{name} batch {batch} plan output {o}");
+                TensorAssert.Close(eager[o], ort[o], $"{name} batch {batch} ONNX Runtime output {o}", 1e-4);
             }
         }
     }
@@ -107,9 +98,9 @@ public class ScanUnknownBatchTests
             var ort = OnnxTests.RunOnnx(onnx, graph, inputs);
             for (int o = 0; o < eager.Length; o++)
             {
-                Close(eager[o], traced[o], $"{name} ({batch}, {steps}) graph output {o}");
-                Close(eager[o], planned[o], $"{name} ({batch}, {steps}) plan output {o}");
-                Close(eager[o], ort[o], $"{name} ({batch}, {steps}) ONNX Runtime output {o}", 1e-4);
+                TensorAssert.Close(eager[o], traced[o], $"{name} ({batch}, {steps}) graph output {o}");
+                TensorAssert.Close(eager[o], planned[o], $"{name} ({batch}, {steps}) plan output {o}");
+                TensorAssert.Close(eager[o], ort[o], $"{name} ({batch}, {steps}) ONNX Runtime output {o}", 1e-4);
             }
         }
     }
@@ -126,7 +117,7 @@ public class ScanUnknownBatchTests
         Assert.Equal(graph.Nodes.Count, fifty.Nodes.Count);
         var x = Random(3, 4, 5, 3);
         var plan = ExecutionPlan.Create(graph, x.Spec);
-        Close(lstm.Invoke(x)[0], plan.RunAll([x])[0], "planned");
+        TensorAssert.Close(lstm.Invoke(x)[0], plan.RunAll([x])[0], "planned");
         Tensor[] xs = [x];
         for (int i = 0; i < 3; i++) plan.RunAll(xs);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -142,7 +133,7 @@ public class ScanUnknownBatchTests
         before = GC.GetAllocatedBytesForCurrentThread();
         var first = lastPlan.RunAll(lasts)[0];
         long firstRun = GC.GetAllocatedBytesForCurrentThread() - before;
-        Close(lstm.Invoke(last)[0], first, "planned, batch 7");
+        TensorAssert.Close(lstm.Invoke(last)[0], first, "planned, batch 7");
         for (int i = 0; i < 3; i++) { plan.RunAll(xs); lastPlan.RunAll(lasts); }
         before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++) { plan.RunAll(xs); lastPlan.RunAll(lasts); }
@@ -168,7 +159,7 @@ public class ScanUnknownBatchTests
         Assert.DoesNotContain(graph.OpNodes, n => n.Op is ScanOp);
         var eager = Grads([x]);
         var traced = graph.Run(x);
-        for (int i = 0; i < eager.Length; i++) Close(eager[i], traced[i], $"gradient {i}", 1e-4);
+        for (int i = 0; i < eager.Length; i++) TensorAssert.Close(eager[i], traced[i], $"gradient {i}", 1e-4);
         // ...and a loop made by hand with an unknown batch refuses its gradient with a typed error naming the op.
         var e = Assert.Throws<NotSupportedException>(() => Graph.Trace(p =>
         {

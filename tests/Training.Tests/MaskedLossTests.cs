@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LayerGen.Layers;
 using LayerGen.Losses;
 using LayerGen.Metrics;
+using static LayerGen.Training.Tests.MaskedLossFixture;
 
 namespace LayerGen.Training.Tests;
 
@@ -13,19 +14,6 @@ namespace LayerGen.Training.Tests;
 /// </summary>
 public class MaskedLossTests
 {
-    private static readonly JsonObject R = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "keras-3.15.1-masked-loss.json")))!;
-
-    private static Tensor Ints(string key)
-    {
-        var rows = (JsonArray)R[key]!;
-        int cols = ((JsonArray)rows[0]!).Count;
-        return Tensor.From<int>([.. rows.SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<int>()))], [rows.Count, cols]);
-    }
-
-    private static Tensor Floats(string key) => KerasFixtureTests.ToTensor(R[key]!);
-
-    private static double D(string key) => R[key]!.GetValue<double>();
-
     /// <summary>Keras's model: Embedding(6, 3, mask_zero) -> TimeDistributed(Dense(4, softmax)), the fixture's weights.</summary>
     private static Model Build(bool runEagerly)
     {
@@ -52,11 +40,11 @@ public class MaskedLossTests
     public void ThePredictionCarriesKerassMask()
     {
         var pred = Prediction(Build(false));
-        var expected = ((JsonArray)R["prediction"]!).SelectMany(r => ((JsonArray)r!).SelectMany(c => ((JsonArray)c!).Select(v => v!.GetValue<float>()))).ToArray();
+        var expected = ((JsonArray)Node("prediction")).SelectMany(r => ((JsonArray)r!).SelectMany(c => ((JsonArray)c!).Select(v => v!.GetValue<float>()))).ToArray();
         var actual = pred.ToArray<float>();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
         var mask = KerasMask.Of(pred)!.ToArray<bool>();
-        var rows = (JsonArray)R["mask"]!;
+        var rows = (JsonArray)Node("mask");
         Assert.Equal([.. rows.SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<bool>()))], mask);
     }
 
@@ -126,7 +114,7 @@ public class MaskedLossTests
     {
         // Two runs whose targets differ only where the mask is false train to the same weights.
         var y = Ints("y").ToArray<int>();
-        var mask = ((JsonArray)R["mask"]!).SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<bool>())).ToArray();
+        var mask = ((JsonArray)Node("mask")).SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<bool>())).ToArray();
         var changed = (int[])y.Clone();
         for (int i = 0; i < changed.Length; i++) if (!mask[i]) changed[i] = (changed[i] + 1) % 4;
         var weights = new List<float[]>();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LayerGen.Layers;
+using static LayerGen.Training.Tests.MaskedLossFixture;
 
 namespace LayerGen.Training.Tests;
 
@@ -12,19 +13,6 @@ namespace LayerGen.Training.Tests;
 /// </summary>
 public class MultiOutputMaskedMetricsTests
 {
-    private static readonly JsonObject R = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "keras-3.15.1-masked-loss.json")))!;
-
-    private static Tensor Ints(string key)
-    {
-        var rows = (JsonArray)R[key]!;
-        int cols = ((JsonArray)rows[0]!).Count;
-        return Tensor.From<int>([.. rows.SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<int>()))], [rows.Count, cols]);
-    }
-
-    private static Tensor Floats(string key) => KerasFixtureTests.ToTensor(R[key]!);
-
-    private static double D(string key) => R[key]!.GetValue<double>();
-
     private static readonly Tensor PooledTargets = Tensor.From<int>([1, 0, 1], [3]);
 
     /// <summary>
@@ -34,7 +22,7 @@ public class MultiOutputMaskedMetricsTests
     private static Tensor Targets()
     {
         var y = Ints("y").ToArray<int>();
-        var keep = ((JsonArray)R["mask"]!).SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<bool>())).ToArray();
+        var keep = ((JsonArray)Node("mask")).SelectMany(r => ((JsonArray)r!).Select(v => v!.GetValue<bool>())).ToArray();
         var p = Build(true).Invoke([Ints("x")])[0].ToArray<float>();
         for (int i = 0; i < y.Length; i++)
         {

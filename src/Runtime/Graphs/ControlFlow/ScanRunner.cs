@@ -132,7 +132,25 @@ internal sealed class ScanRunner
         }
         // Row 0: final values; row 1 + t: after step t. Each batch row of the carry goes to its own columns.
         int width = _widths[carry], at = (step + 1) * _batch * _width + _columns[carry];
-        for (int b = 0; b < _batch; b++) Copy(value, b * width, result, at + b * _width, width);
+        // One carry filling the whole row: the batch rows are contiguous, one copy.
+        if (width == _width) { Copy(value, 0, result, at, _batch * width); return; }
+        switch (value.DType)
+        {
+            case DType.Float32: CopyRows<float>(value, result, at, width); break;
+            case DType.Float64: CopyRows<double>(value, result, at, width); break;
+            case DType.Int32: CopyRows<int>(value, result, at, width); break;
+            case DType.Int64: CopyRows<long>(value, result, at, width); break;
+            default: CopyRows<bool>(value, result, at, width); break;
+        }
+        GC.KeepAlive(value);
+        GC.KeepAlive(result);
+    }
+
+    /// <summary>Copies each of the <c>_batch</c> rows of <paramref name="value"/> (<paramref name="width"/> wide) to its row of the result from <paramref name="at"/>, lending each buffer once.</summary>
+    private void CopyRows<T>(Tensor value, Tensor result, int at, int width) where T : unmanaged
+    {
+        Span<T> source = value.Lend<T>(), target = result.Lend<T>();
+        for (int b = 0; b < _batch; b++) source.Slice(b * width, width).CopyTo(target.Slice(at + b * _width, width));
     }
 
     private static void Copy(Tensor source, int sourceOffset, Tensor target, int targetOffset, int count)

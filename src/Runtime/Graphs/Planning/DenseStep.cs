@@ -47,7 +47,10 @@ internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpe
         _seen = true;
         // A weight that changed since the last run (a training step's, updated every step) is packed by the GEMM itself,
         // each thread its own panels; one that stayed (inference) is packed once here, on one thread, and reused.
-        if (fixedWeight && !changed && Kernels.Gemm.IsBlocked(_m, _n, k))
+        // A loop's captured weight (run-fixed, not a variable) keeps its value for all the steps of the loop's run: it is
+        // packed at the run's first step, without waiting to see it unchanged.
+        bool runFixedWeight = runFixed is not null && w is not Variable;
+        if (fixedWeight && (!changed || runFixedWeight) && Kernels.Gemm.IsBlocked(_m, _n, k))
         {
             if (_packedWeight is null || version != _packedVersion)
             {

@@ -139,6 +139,22 @@ public class RecurrentLoopTests
     }
 
     [Fact]
+    public void APlannedLoopSeesNewRecurrentWeightsFromItsFirstStep()
+    {
+        // Batch 8, 16 units: the recurrent product (8 x 64 x 16) is large enough for the plan to pack the recurrent kernel;
+        // the loop packs it at the first step of each run, so a run after new weights must use them at every step.
+        var lstm = new LSTM(16, returnSequences: true);
+        var x = Random(4, 8, 5, 6);
+        lstm.Invoke(x);
+        var graph = Graph.Trace(p => lstm.Invoke(p[0]), [x.Spec]);
+        var plan = ExecutionPlan.Create(graph, x.Spec);
+        for (int i = 0; i < 3; i++) TensorAssert.Close(lstm.Invoke(x)[0], plan.RunAll([x])[0], $"planned LSTM, run {i}");
+        var weights = lstm.GetWeights();
+        lstm.SetWeights([.. weights.Select((w, i) => i == 1 ? Random(9, [.. w.Shape.ToArray()]) : w)]);
+        TensorAssert.Close(lstm.Invoke(x)[0], plan.RunAll([x])[0], "planned LSTM after new recurrent weights");
+    }
+
+    [Fact]
     public void APlannedLstmForwardAndBackwardAllocatesNothingPerRun()
     {
         var lstm = new LSTM(16, returnSequences: true);

@@ -14,7 +14,7 @@ public class SummedMetricStateTests
         var yA = Tensor.From<float>([1, 1, 1, 0], [4, 1]);
         var pA = Tensor.From<float>([0.9f, 0.8f, 0.2f, 0.7f], [4, 1]);
         var yB = Tensor.From<float>([0, 0, 0, 1], [4, 1]);
-        var pB = Tensor.From<float>([0.6f, 0.7f, 0.1f, 0.9f], [4, 1]);
+        var pB = Tensor.From<float>([0.6f, 0.7f, 0.8f, 0.9f], [4, 1]);
         foreach (var (a, b, all) in (ValueTuple<Metric, Metric, Metric>[])[(new Precision(), new Precision(), new Precision()), (new Recall(), new Recall(), new Recall()), (new AUC(numThresholds: 7), new AUC(numThresholds: 7), new AUC(numThresholds: 7))])
         {
             a.UpdateState(yA, pA);

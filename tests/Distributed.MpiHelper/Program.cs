@@ -25,6 +25,10 @@ using LayerGen.Optimizers;
 //   nompi                                                FromMpi must fail clearly (LAYERGEN_MPI_LIBRARY points nowhere); Fit still works
 //   predict <out prefix> <mpi|single>                    Predict 37 rows in batches of 12; every rank writes <prefix>.<rank>
 //   ckptwrite <prefix>                                   trains 10 Adam steps, rank 0 writes a checkpoint; prints its checksum
+//   ratio <rows> <prefix> <mpi|single>                   binary classifier compiled with Precision, Recall, AUC and accuracy; Fit (2 epochs, batch 8,
+//                                                        no shuffle) and Evaluate (batch 8) on rows whose first half of every batch is mostly
+//                                                        positive and second half negative (the two ranks' parts differ). Every rank writes
+//                                                        <prefix>.<rank>: fit/eval logs as reported, then local/<key> (its own running metrics after Evaluate)
 //   ckptrestore <prefix> <all|chief>                     every rank (or rank 0 alone) restores; after the broadcast each rank prints its checksum
 var inv = CultureInfo.InvariantCulture;
 switch (args.Length > 0 ? args[0] : "")
@@ -42,6 +46,7 @@ switch (args.Length > 0 ? args[0] : "")
     case "predict": return Predict(args[1], args[2] == "mpi");
     case "ckptwrite": return CheckpointWrite(args[1]);
     case "ckptrestore": return CheckpointRestore(args[1], args[2] == "all");
+    case "ratio": return RatioMetrics(int.Parse(args[1], inv), args[2], args[3] == "mpi");
     default: Console.Error.WriteLine("usage: train|mismatch|kill|nompi|predict|ckptwrite|ckptrestore ..."); return 2;
 }
 
@@ -200,6 +205,43 @@ int Overlap(bool overlap, bool eager, string outFile)
     if (strategy.IsChief)
         File.WriteAllLines(outFile, model.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
     strategy.Barrier();
+    return 0;
+}
+
+int RatioMetrics(int rows, string prefix, bool mpi)
+{
+    RandomGenerator.SetGlobalSeed(13);
+    var features = Tensor.RandomNormal([rows, 4]).ToFloatArray();
+    var coin = Tensor.RandomUniform([rows]).ToFloatArray();
+    // In every batch of 8, rows 0-3 (rank 0's part under 2 ranks) are positive with probability 0.9, rows 4-7 never: the
+    // second rank's own recall and AUC are 0 and its precision 0, so an average of the ranks' values is far from the
+    // global one. The first feature carries the label, so that the model learns to predict it.
+    var labels = new float[rows];
+    for (int i = 0; i < rows; i++)
+    {
+        labels[i] = coin[i] < (i % 8 < 4 ? 0.9f : 0f) ? 1 : 0;
+        features[4 * i] += labels[i] == 1 ? 1f : -1f;
+    }
+    var x = Tensor.From<float>(features, [rows, 4]);
+    var y = Tensor.From<float>(labels, [rows, 1]);
+    using var strategy = mpi ? DataParallel.FromMpi() : null;
+    int rank = strategy?.Rank ?? 0;
+    RandomGenerator.SetGlobalSeed(700 + rank);
+    var model = new Sequential([new InputLayer(shape: [4]), new Dense(1, activation: "sigmoid")]);
+    var optimizer = new SGD(learningRate: 0.5);
+    LayerGen.Metrics.Metric[] metrics = [new LayerGen.Metrics.Precision(), new LayerGen.Metrics.Recall(), new LayerGen.Metrics.AUC(), "accuracy"];
+    if (strategy is not null) model.Compile(strategy, optimizer, loss: "binary_crossentropy", metrics: metrics);
+    else model.Compile(optimizer, loss: "binary_crossentropy", metrics: metrics);
+    var history = model.Fit(x, y, batchSize: 8, epochs: 2, shuffle: false, verbose: 0);
+    var eval = model.Evaluate(x, y, batchSize: 8, verbose: 0);
+    var local = model.MetricsResult(); // this rank's own running state after Evaluate (not reduced)
+    var lines = new List<string>();
+    foreach (var (k, v) in history.Values.OrderBy(e => e.Key, StringComparer.Ordinal)) lines.Add(string.Create(inv, $"fit/{k} {v[^1]:R}"));
+    foreach (var (k, v) in eval.OrderBy(e => e.Key, StringComparer.Ordinal)) lines.Add(string.Create(inv, $"eval/{k} {v:R}"));
+    foreach (var (k, v) in local.OrderBy(e => e.Key, StringComparer.Ordinal)) lines.Add(string.Create(inv, $"local/{k} {v:R}"));
+    File.WriteAllLines(prefix + "." + rank.ToString(inv), lines);
+    Console.WriteLine(string.Create(inv, $"rank {rank}: {string.Join(", ", lines)}"));
+    strategy?.Barrier();
     return 0;
 }
 

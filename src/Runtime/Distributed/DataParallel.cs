@@ -33,6 +33,8 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     private double _lastRows;
     private readonly Dictionary<string, double> _replicatedSums = new(StringComparer.Ordinal); // replicated batches' share of the running sums
     private double _replicatedRows;
+    private double[]? _lastStates; // this rank's summable metric states after the previous batch (ReduceLogs' order)
+    private double[]? _replicatedStates; // replicated batches' share of those states
     private GradientBuckets? _layout;
     private GradientBuckets? _overlapLayout;
     private IReadOnlyList<Variable>? _overlapVariables;
@@ -444,11 +446,34 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
     /// than ranks) counts once: each rank sends 1/N of its part of the running sums. The plain average without
     /// <see cref="Shard(DataBatch)"/>.
     /// </summary>
-    public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs)
+    public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs) => ReduceLogs(logs, []);
+
+    /// <summary>
+    /// <see cref="ReduceLogs(Dictionary{string, double})"/>, except for the values of <paramref name="summedMetrics"/> (ratio
+    /// metrics: precision, recall, AUC): their states (true/false positives/negatives) are summed over the ranks, in the
+    /// same <c>MPI_Allreduce</c> as the averaged values, and each such value is the metric's result on the summed state.
+    /// The sum goes into a copy: every rank's own running state, which the next batches add to, is left as it was. A
+    /// batch every rank had whole counts once here too (each rank sends 1/N of that batch's share of its state).
+    /// </summary>
+    public Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs, IReadOnlyList<KeyValuePair<string, LayerGen.Metrics.Metric>> summedMetrics)
     {
         ArgumentNullException.ThrowIfNull(logs);
+        ArgumentNullException.ThrowIfNull(summedMetrics);
         if (WorldSize == 1) return logs;
-        var keys = logs.Keys.Order(StringComparer.Ordinal).ToArray();
+        var summed = new List<KeyValuePair<string, LayerGen.Metrics.Metric>>(summedMetrics.Count);
+        foreach (var e in summedMetrics)
+            if (e.Value.SummableStateLength > 0 && logs.ContainsKey(e.Key)) summed.Add(e);
+        summed.Sort((a, b) => StringComparer.Ordinal.Compare(a.Key, b.Key)); // the same order on every rank
+        var keys = logs.Keys.Where(k => !summed.Exists(e => e.Key == k)).Order(StringComparer.Ordinal).ToArray();
+        int stateLength = 0;
+        foreach (var e in summed) stateLength += e.Value.SummableStateLength;
+        var states = new double[stateLength];
+        for (int i = 0, at = 0; i < summed.Count; i++)
+        {
+            var m = summed[i].Value;
+            m.ReadSummableState(states.AsSpan(at, m.SummableStateLength));
+            at += m.SummableStateLength;
+        }
         if (_replicated)
         {
             // The batch just done is in every rank's running means whole: remember its share of the sums, so that all
@@ -458,30 +483,46 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
                 double before = _lastLogs is not null && _lastLogs.TryGetValue(k, out var v) ? v * _lastRows : 0;
                 _replicatedSums[k] = _replicatedSums.GetValueOrDefault(k) + logs[k] * _rows - before;
             }
+            _replicatedStates ??= new double[stateLength];
+            if (_replicatedStates.Length != stateLength) Array.Resize(ref _replicatedStates, stateLength);
+            for (int i = 0; i < stateLength; i++)
+                _replicatedStates[i] += states[i] - (_lastStates is not null && i < _lastStates.Length ? _lastStates[i] : 0);
             _replicatedRows += _rows - _lastRows;
             _replicated = false;
         }
         _lastLogs = new Dictionary<string, double>(logs, StringComparer.Ordinal);
         _lastRows = _rows;
-        var values = new double[keys.Length + 2];
+        _lastStates = (double[])states.Clone();
+        var values = new double[keys.Length + 2 + stateLength];
         double others = (WorldSize - 1) / (double)WorldSize; // each rank keeps 1/N of a replicated batch
         double rows = _rows > 0 ? _rows - others * _replicatedRows : 0;
         for (int i = 0; i < keys.Length; i++)
             values[i] = rows > 0 ? logs[keys[i]] * _rows - others * _replicatedSums.GetValueOrDefault(keys[i]) : logs[keys[i]];
-        values[^2] = rows;
-        values[^1] = rows > 0 ? 1 : 0; // ranks that weight by rows (all or none)
+        values[keys.Length] = rows;
+        values[keys.Length + 1] = rows > 0 ? 1 : 0; // ranks that weight by rows (all or none)
+        for (int i = 0; i < stateLength; i++)
+            values[keys.Length + 2 + i] = states[i] - (_replicatedStates is not null && i < _replicatedStates.Length ? others * _replicatedStates[i] : 0);
         _comm.AllReduceSum(values);
-        bool weighted = values[^1] == WorldSize && values[^2] > 0;
-        double divisor = weighted ? values[^2] : WorldSize;
-        if (!weighted && values[^1] != 0) // some ranks had rows, others none: fall back to the plain average of the values
+        var result = new Dictionary<string, double>(logs.Comparer);
+        for (int i = 0, at = keys.Length + 2; i < summed.Count; i++)
         {
+            var m = summed[i].Value;
+            result[summed[i].Key] = m.ResultOfSummedState(values.AsSpan(at, m.SummableStateLength));
+            at += m.SummableStateLength;
+        }
+        bool weighted = values[keys.Length + 1] == WorldSize && values[keys.Length] > 0;
+        double divisor = weighted ? values[keys.Length] : WorldSize;
+        if (!weighted && values[keys.Length + 1] != 0) // some ranks had rows, others none: fall back to the plain average of the values
+        {
+            values = new double[keys.Length];
             for (int i = 0; i < keys.Length; i++) values[i] = logs[keys[i]];
-            Array.Resize(ref values, keys.Length);
             _comm.AllReduceSum(values);
         }
-        var result = new Dictionary<string, double>(logs.Comparer);
-        foreach (var k in logs.Keys) result[k] = values[Array.IndexOf(keys, k)] / divisor;
-        return result;
+        for (int i = 0; i < keys.Length; i++) result[keys[i]] = values[i] / divisor;
+        // In the logs' own order.
+        var ordered = new Dictionary<string, double>(logs.Comparer);
+        foreach (var k in logs.Keys) ordered[k] = result[k];
+        return ordered;
     }
 
     /// <inheritdoc/>
@@ -491,6 +532,7 @@ public sealed class DataParallel : ITrainingDistribution, IReplicaReducer, IDisp
         _replicated = false;
         _lastLogs = null;
         _replicatedSums.Clear();
+        _lastStates = _replicatedStates = null;
     }
 
     /// <summary>All callbacks on the chief; on other ranks, those that neither print nor write files (progress bar, checkpoints, CSV and TensorBoard logs are dropped).</summary>

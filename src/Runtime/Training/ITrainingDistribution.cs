@@ -52,6 +52,14 @@ public interface ITrainingDistribution
     /// <summary>The logs (loss, metrics) averaged over all ranks.</summary>
     Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs);
 
+    /// <summary>
+    /// <see cref="ReduceLogs(Dictionary{string, double})"/> for logs some of whose values come from metrics whose result is
+    /// not a mean over rows (<paramref name="summedMetrics"/>: log key and metric, e.g. precision, recall, AUC): those are
+    /// computed from their states summed over all ranks; the other values are averaged. The default averages every value.
+    /// </summary>
+    Dictionary<string, double> ReduceLogs(Dictionary<string, double> logs, IReadOnlyList<KeyValuePair<string, LayerGen.Metrics.Metric>> summedMetrics)
+        => ReduceLogs(logs);
+
     /// <summary>The callbacks this rank runs: all on the chief; on the others, those that neither print nor write files.</summary>
     List<Callback> SelectCallbacks(List<Callback> callbacks);
 

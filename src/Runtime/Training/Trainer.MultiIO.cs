@@ -234,7 +234,7 @@ internal sealed partial class Trainer
 
     private static float ToFloat(Tensor t) => t.DType == DType.Float32 ? t.ToScalar<float>() : Ops.Cast(t, DType.Float32).ToScalar<float>();
 
-    private Dictionary<string, double> MultiMetricsResult(int outputs)
+    private Dictionary<string, double> MultiMetricsResult(int outputs, List<KeyValuePair<string, Metric>>? reported = null)
     {
         var logs = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = _lossTracker.Result() };
         if (_outputLosses is null) return logs;
@@ -244,12 +244,19 @@ internal sealed partial class Trainer
         for (int i = 0; i < outputs; i++)
         {
             if (prefix && _outputLosses[i] is not null && _outputLossTrackers is { } trackers) logs[names[i] + "_loss"] = trackers[i].Result();
-            foreach (var m in _outputMetrics![i]) logs[(prefix ? names[i] + "_" : "") + m.Name] = m.Result();
+            foreach (var m in _outputMetrics![i])
+            {
+                string key = (prefix ? names[i] + "_" : "") + m.Name;
+                logs[key] = m.Result();
+                reported?.Add(new(key, m));
+            }
             if (_outputWeightedMetrics is { } wm)
                 foreach (var m in wm[i])
                 {
                     string key = (prefix ? names[i] + "_" : "") + m.Name;
-                    logs[logs.ContainsKey(key) ? (prefix ? names[i] + "_weighted_" : "weighted_") + m.Name : key] = m.Result();
+                    string logKey = logs.ContainsKey(key) ? (prefix ? names[i] + "_weighted_" : "weighted_") + m.Name : key;
+                    logs[logKey] = m.Result();
+                    reported?.Add(new(logKey, m));
                 }
         }
         return logs;

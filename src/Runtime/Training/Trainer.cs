@@ -140,6 +140,19 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         return logs;
     }
 
+    /// <summary>
+    /// The reported metrics whose result is not a mean over rows (precision, recall, AUC: a distribution sums their
+    /// states over the ranks), with their log keys.
+    /// </summary>
+    private List<KeyValuePair<string, Metric>> SummedMetrics()
+    {
+        var list = new List<KeyValuePair<string, Metric>>();
+        if (_outputLosses is not null) MultiMetricsResult(_outputLosses.Length, list);
+        else foreach (var m in _compiledMetrics) list.Add(new(m.Name, m));
+        list.RemoveAll(e => e.Value.SummableStateLength == 0);
+        return list;
+    }
+
     /// <summary>Clears the loss tracker and every compiled metric.</summary>
     public void ResetMetrics()
     {
@@ -359,7 +372,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
                     // Reused batch tensors only while the steps are the default planned ones (they keep nothing of x).
                     if (buffers is not null) buffers.Enabled = _plannedTrainSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
                 }
-                if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
+                if (_distribution is not null) logs = _distribution.ReduceLogs(logs, SummedMetrics());
                 cbs.OnTrainBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
                 step++;
                 if (model.StopTraining) break;
@@ -439,7 +452,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
                 logs = model.TestStep(batch.X, batch.Y, batch.SampleWeight);
                 if (buffers is not null) buffers.Enabled = _plannedTestSteps == planned + 1 && _metricUpdates == metricUpdates + 1;
             }
-            if (_distribution is not null) logs = _distribution.ReduceLogs(logs);
+            if (_distribution is not null) logs = _distribution.ReduceLogs(logs, SummedMetrics());
             cbs.OnTestBatchEnd(step, new Dictionary<string, double>(logs, StringComparer.Ordinal));
             step++;
         }

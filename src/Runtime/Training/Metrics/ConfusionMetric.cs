@@ -53,6 +53,41 @@ public abstract class ConfusionMetric : Metric
         Array.Clear(_tp); Array.Clear(_fp); Array.Clear(_tn); Array.Clear(_fn);
     }
 
+    /// <inheritdoc/>
+    internal override int SummableStateLength => 4 * _thresholds.Length;
+
+    /// <inheritdoc/>
+    internal override void ReadSummableState(Span<double> into)
+    {
+        int n = _thresholds.Length;
+        for (int k = 0; k < n; k++)
+        {
+            into[k] = _tp[k]; into[n + k] = _fp[k]; into[2 * n + k] = _tn[k]; into[3 * n + k] = _fn[k];
+        }
+    }
+
+    /// <inheritdoc/>
+    internal override float ResultOfSummedState(ReadOnlySpan<double> summed)
+    {
+        // The subclasses' Result reads the counters: put the summed counts in them for the call, then restore this
+        // replica's own (its running state for the next batches).
+        int n = _thresholds.Length;
+        var own = new double[4 * n];
+        ReadSummableState(own);
+        WriteState(summed);
+        try { return Result(); }
+        finally { WriteState(own); }
+    }
+
+    private void WriteState(ReadOnlySpan<double> state)
+    {
+        int n = _thresholds.Length;
+        for (int k = 0; k < n; k++)
+        {
+            _tp[k] = (float)state[k]; _fp[k] = (float)state[n + k]; _tn[k] = (float)state[2 * n + k]; _fn[k] = (float)state[3 * n + k];
+        }
+    }
+
     private protected static float DivideNoNan(float a, float b) => b == 0 ? 0 : a / b;
 
     /// <summary>The one threshold of a Precision or Recall config (a number or a one-element list; 0.5 when absent).</summary>

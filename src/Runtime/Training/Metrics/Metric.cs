@@ -30,6 +30,20 @@ public abstract class Metric
     /// <summary>Clears the state.</summary>
     public abstract void ResetState();
 
+    /// <summary>
+    /// The number of state values that add up across replicas (0, the default: the result is a mean over rows, which a
+    /// data-parallel strategy averages over ranks weighted by rows). A ratio metric (precision, recall, AUC) is not such
+    /// a mean: its global result comes from the sum of every rank's counts (<see cref="ReadSummableState"/>,
+    /// <see cref="ResultOfSummedState"/>), as tf.distribute's synchronized metric variables give.
+    /// </summary>
+    internal virtual int SummableStateLength => 0;
+
+    /// <summary>Writes this metric's summable state (<see cref="SummableStateLength"/> values) into <paramref name="into"/>.</summary>
+    internal virtual void ReadSummableState(Span<double> into) { }
+
+    /// <summary>The result for the state <paramref name="summed"/> (every replica's state added up); the metric's own state is left as it was.</summary>
+    internal virtual float ResultOfSummedState(ReadOnlySpan<double> summed) => Result();
+
     /// <summary>Keras's config (<c>name</c>, <c>dtype</c> and the metric's arguments).</summary>
     public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["dtype"] = "float32" };
 

@@ -399,6 +399,28 @@ int ShardRun(string kind, int rows, string prefix, bool mpi)
     int maps = 0;
     DataBatch Count(DataBatch e) { Interlocked.Increment(ref maps); return e; }
     var lines = new List<string>();
+    if (kind == "partsarrays")
+    {
+        // Several inputs and targets given as arrays (Fit(Tensor[], Tensor[])): under a strategy they take the dataset path.
+        var a = Keras.Input([4], name: "in_a");
+        var b = Keras.Input([2], name: "in_b");
+        var h = new LayerGen.Layers.Dense(8, activation: "tanh").Invoke(new LayerGen.Layers.Concatenate().Invoke([a, b]));
+        var parts = new RecordingPartsModel([a, b], [new LayerGen.Layers.Dense(2).Invoke(h), new LayerGen.Layers.Dense(1).Invoke(h)], lines);
+        parts.Compile(new SGD(learningRate: 0.1), loss: ["mse", "mse"]);
+        if (strategy is not null) parts.UseDistribution(strategy);
+        Tensor[] xs = [Columns(0, 4), Columns(4, 6)];
+        Tensor[] ys = [y, Tensor.From<float>([.. yValues.Where((_, i) => i % 2 == 0)], [rows, 1])];
+        var fitted = parts.Fit(xs, ys, batchSize: 8, epochs: 2, verbose: 0, shuffle: false);
+        var scored = parts.Evaluate(xs, ys, batchSize: 8, verbose: 0);
+        lines.Add("maps 0");
+        lines.Add(string.Create(inv, $"loss {fitted["loss"][^1]:R}"));
+        lines.Add(string.Create(inv, $"evaluate {scored["loss"]:R}"));
+        File.WriteAllLines(prefix + "." + rank, lines);
+        if (rank == 0)
+            File.WriteAllLines(prefix + ".weights", parts.Variables.SelectMany(v => v.ToFloatArray()).Select(f => f.ToString("R", inv)));
+        strategy?.Barrier();
+        return 0;
+    }
     Model model;
     Dataset data;
     if (kind == "parts")
@@ -495,6 +517,19 @@ int TapeOverlap(bool overlap, string outFile)
 }
 
 /// <summary>A Sequential model that records the ids (first x column) of every training batch.</summary>
+internal sealed class RecordingPartsModel(Tensor[] inputs, Tensor[] outputs, List<string> lines) : Model(inputs, outputs)
+{
+    private int _step;
+
+    public override Dictionary<string, double> TrainStep(Tensor[] x, Tensor[] y, Tensor?[]? sampleWeight)
+    {
+        var v = x[0].ToFloatArray();
+        int cols = x[0].Shape[1];
+        lines.Add($"step {_step++} " + string.Join(" ", Enumerable.Range(0, x[0].Shape[0]).Select(r => ((int)v[r * cols]).ToString(CultureInfo.InvariantCulture))));
+        return base.TrainStep(x, y, sampleWeight);
+    }
+}
+
 internal sealed class RecordingModel(IEnumerable<LayerGen.Layers.Layer> layers, List<string> lines) : Sequential(layers)
 {
     private int _step;

@@ -145,6 +145,27 @@ public class DatasetShardingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SeveralInputArraysAreSplitByRankAsADatasetIs()
+    {
+        if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }
+        var (single, perRank, singleWeights, weights) = Run("partsarrays", 22, 2); // batches 8, 8, 6 in order
+        Assert.Equal(6, single.Steps.Count);
+        for (int k = 0; k < single.Steps.Count; k++)
+        {
+            var parts = perRank.Select(r => r.Steps[k]).ToArray();
+            Assert.Empty(parts[0].Intersect(parts[1]));
+            Assert.Equal(single.Steps[k], parts[0].Concat(parts[1]));
+        }
+        double worst = Worst(singleWeights, weights);
+        Assert.True(worst < 1e-5, $"the weights ended {worst:G3} away from one process's");
+        foreach (var rank in perRank)
+        {
+            CloseTo(single.Loss, rank.Loss, "the last epoch's loss log");
+            CloseTo(single.Evaluate, rank.Evaluate, "Evaluate's loss");
+        }
+    }
+
+    [Fact]
     public void ATapeLoopOverlappedThroughStrategyGradientGivesTheBitsOfTheBlockingOne()
     {
         if (MpiRun.MpirunPath is null) { output.WriteLine(MpiRun.SkipMessage); return; }

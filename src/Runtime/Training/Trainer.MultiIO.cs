@@ -455,6 +455,20 @@ internal sealed partial class Trainer
         }
         int batches = (n + bs - 1) / bs;
         int steps = Math.Min(stepsPerEpoch ?? batches, batches);
+        if (_distribution is not null)
+        {
+            // Under a strategy the arrays take the dataset path: each rank trains on its part of every global batch and
+            // the logs are reduced over the ranks (the shuffle order agreed from rank 0's seed).
+            var trainSet = Dataset.FromTensors(x, y, sampleWeight);
+            if (shuffle)
+            {
+                long seed = RandomGenerator.Global.NextInt(int.MaxValue);
+                trainSet = trainSet.Shuffle(_distribution.AgreeOnSeed(seed));
+            }
+            var validationSet = validation is { } vs ? Dataset.FromTensors(vs.X, vs.Y, vs.W).Batch(validationBatchSize ?? bs) : null;
+            return FitBatches(trainSet.Batch(bs), epochs, verbose, callbacks, validationSet, null, initialEpoch, validationFreq,
+                stepsPerEpoch is null ? null : steps);
+        }
 
         var history = new History();
         var list = new List<Callback>();
@@ -503,6 +517,8 @@ internal sealed partial class Trainer
         CheckInputs(x);
         ArgumentNullException.ThrowIfNull(y);
         RequireCompiled();
+        if (_distribution is not null)
+            return Evaluate(Dataset.FromTensors(x, y, sampleWeight).Batch(batchSize ?? 32), verbose, callbacks); // split by rank, logs reduced
         var list = callbacks?.ToList() ?? [];
         if (verbose != 0 && !list.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         var cbs = new CallbackList(list);

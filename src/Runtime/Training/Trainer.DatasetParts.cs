@@ -43,11 +43,8 @@ internal sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(dataset);
         using var feed = new EpochFeed(dataset, steps, 1, "Predict");
-        var list = callbacks?.ToList() ?? [];
-        if (_distribution is { IsChief: false } other) { list = other.SelectCallbacks(list); verbose = 0; }
-        SynchronizeForInference();
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
-        var cbs = BeginPredict(list, verbose, feed.Steps ?? 0, empty);
+        var cbs = BeginDatasetPredict(callbacks, verbose, feed.Steps ?? 0, empty);
         var parts = new List<Tensor[]>();
         int step = 0;
         foreach (var batch in feed.Epoch(0))

@@ -538,15 +538,24 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
         return cbs;
     }
 
+    /// <summary>
+    /// <see cref="BeginPredict"/> for a predict loop over a dataset: under a strategy, ranks other than the chief keep
+    /// only the callbacks that neither print nor write and show no progress bar; the variables are synchronised first.
+    /// </summary>
+    private CallbackList BeginDatasetPredict(IEnumerable<Callback>? callbacks, int verbose, int steps, Dictionary<string, double> empty)
+    {
+        var list = callbacks?.ToList() ?? [];
+        if (_distribution is { IsChief: false } other) { list = other.SelectCallbacks(list); verbose = 0; }
+        SynchronizeForInference();
+        return BeginPredict(list, verbose, steps, empty);
+    }
+
     private Tensor Predict(Dataset dataset, int verbose, IEnumerable<Callback>? callbacks, int? steps, BatchBuffers? buffers)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         using var feed = new EpochFeed(dataset, steps, 1, "Predict");
-        var list = callbacks?.ToList() ?? [];
-        if (_distribution is { IsChief: false } other) { list = other.SelectCallbacks(list); verbose = 0; }
-        SynchronizeForInference();
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
-        var cbs = BeginPredict(list, verbose, feed.Steps ?? 0, empty);
+        var cbs = BeginDatasetPredict(callbacks, verbose, feed.Steps ?? 0, empty);
         var outputs = new List<Tensor>();
         int step = 0;
         foreach (var batch in feed.Epoch(0))

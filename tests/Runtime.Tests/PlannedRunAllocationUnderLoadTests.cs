@@ -126,7 +126,7 @@ public class PlannedRunAllocationUnderLoadTests
             using var held = new ManualResetEventSlim();
             var holder = new Thread(() => ForkJoin.Run(2, i => { if (i == 1) { held.Set(); release.Wait(); } })) { IsBackground = true };
             holder.Start();
-            if (!held.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the pool was not taken");
+            held.Wait();
             Gemm.Sgemm(a, false, b, false, c, 64, 300, 200);
             release.Set();
             holder.Join();
@@ -136,7 +136,8 @@ public class PlannedRunAllocationUnderLoadTests
         });
         caller.Start();
         caller.Join();
-        Assert.True(4L * 300 * 200 < Gemm.ParallelThreshold && 64L * 300 * 200 >= Gemm.ParallelThreshold, "the sizes no longer split as intended");
+        long wholeProduct = (long)a.Length * 300, fewRows = wholeProduct / 16; // 64 and 4 rows of 300 columns, depth 200
+        Assert.True(fewRows < Gemm.ParallelThreshold && wholeProduct >= Gemm.ParallelThreshold, "the sizes no longer split as intended");
         Assert.Equal(0, allocated);
     }
 

@@ -33,34 +33,44 @@ public sealed partial class ReduceToLikeOp : Op
     {
         var x = inputs[0];
         if (x.Shape == output.Shape) return Tensor.Reinterpret(x, x.Shape);
-        var (sum, keptShape) = SumFor(x.Shape, output.Shape);
         // The sum keeps the reduced axes (same values in the same order as the output's shape): it writes into the
         // output's buffer (a plan's, when offered) seen with that shape.
         var result = output.Allocate(zeroed: false);
-        var keptSpec = new TensorSpec(keptShape, x.DType);
-        var summed = sum.Compute([x], new KernelOutput(keptSpec, KeptView(result, keptShape, output.Planned is not null)));
+        var (sum, kept) = output.Planned is not null ? PlannedSum(x.Shape, result) : EagerSum(x.Shape, result);
+        var summed = sum.Compute([x], new KernelOutput(kept.Spec, kept));
         return summed.SharesStorageWith(result) ? result : Tensor.Reinterpret(summed, output.Shape);
     }
 
-    /// <summary>
-    /// <paramref name="result"/> seen with the kept-dims shape. A plan's buffer is the same tensor on every run, so its
-    /// view is made once and kept (weakly, with the buffer) instead of once per run.
-    /// </summary>
-    private static Tensor KeptView(Tensor result, Shape keptShape, bool planned)
+    /// <summary>An eager run's sum (from the shared cache of recent shape pairs) and its output seen with the kept dims.</summary>
+    private (SumOp Sum, Tensor Kept) EagerSum(Shape from, Tensor result)
     {
-        if (!planned) return Tensor.Reinterpret(result, keptShape);
-        if (s_keptViews.TryGetValue(result, out var view) && view.Shape == keptShape) return view;
-        view = Tensor.Reinterpret(result, keptShape);
-        s_keptViews.AddOrUpdate(result, view);
-        return view;
+        var (sum, keptShape) = SumFor(from, result.Shape);
+        return (sum, Tensor.Reinterpret(result, keptShape));
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Tensor> s_keptViews = new();
+    /// <summary>
+    /// A planned run's sum and kept-dims view, kept with the plan's buffer (the same tensor on every run of that step,
+    /// its own to each step) for as long as the plan holds the buffer. Not in the shared cache of recent pairs: other
+    /// graphs (another thread's, another test's) would evict the plan's pair, and the next run would build its sum again,
+    /// allocating in a steady-state run.
+    /// </summary>
+    private (SumOp Sum, Tensor Kept) PlannedSum(Shape from, Tensor buffer)
+    {
+        if (s_planned.TryGetValue(buffer, out var known) && known.From == from) return (known.Sum, known.Kept);
+        var (sum, keptShape) = SumFor(from, buffer.Shape);
+        var entry = new PlannedEntry(from, sum, Tensor.Reinterpret(buffer, keptShape));
+        s_planned.AddOrUpdate(buffer, entry);
+        return (entry.Sum, entry.Kept);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, PlannedEntry> s_planned = new();
+
+    private sealed record PlannedEntry(Shape From, SumOp Sum, Tensor Kept);
 
     /// <summary>
     /// The sum (and its kept-dims shape) that reduces <paramref name="from"/> to <paramref name="to"/>. The op is shared by
-    /// every graph, so a few recent pairs are kept (immutable entries, replaced whole: safe across threads); a backward
-    /// pass in a plan then builds no op and no axis list per run.
+    /// every graph, so a few recent pairs are kept (immutable entries, replaced whole: safe across threads) for eager
+    /// runs; a plan keeps its own (<see cref="PlannedSum"/>).
     /// </summary>
     private (SumOp Sum, Shape Kept) SumFor(Shape from, Shape to)
     {

@@ -220,7 +220,10 @@ internal static unsafe partial class Gemm
         bool packedAhead = p.PackedB != null;
         int allPanels = Ceil(p.N, nr);
         float[]? ownerB = null;
-        float* scratch = packedAhead ? null : Scratch(ref t_packB, kcBlock * Math.Min(NC, RoundUp(c1 - c0, nr)), out ownerB);
+        // Sized for the whole product's width (at most NC), not this slice's: chunks differ in width, and which ones a
+        // thread takes depends on timing (all of them when the pool is busy), so sizing by the slice could grow the
+        // buffer, allocating, in a run long after the warm-up runs.
+        float* scratch = packedAhead ? null : Scratch(ref t_packB, kcBlock * Math.Min(NC, RoundUp(p.N, nr)), out ownerB);
         for (int jc = c0; jc < c1; jc += NC)
         {
             int nc = Math.Min(NC, c1 - jc);

@@ -82,7 +82,9 @@ internal sealed unsafe class ConvPoolStep : PlanStep
         {
             int n0 = slice * _sliceImages, count = Math.Min(_sliceImages, s.N - n0);
             ConvKernels.ForwardOneThread((float*)_x + n0 * inImage, _packed!, (float*)_bias, _activation, scratch, s.WithBatch(count));
-            MaxPoolOp.Rows<float>(new KernelArgs(geo, (nint)scratch, (nint)((float*)_y + n0 * outImage)), 0, count * geo.OD * geo.OH);
+            var args = new KernelArgs(geo, (nint)scratch, (nint)((float*)_y + n0 * outImage));
+            if (MaxPoolTiled.Fits(geo, DType.Float32)) MaxPoolTiled.ForwardRows(args, 0, count * geo.OD * geo.OH);
+            else MaxPoolOp.Rows<float>(args, 0, count * geo.OD * geo.OH);
         }
     }
 

@@ -31,6 +31,11 @@ internal static class ConvTiming
         int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 9;
         bool convOnly = args.Length > 1 && args[1] == "conv";
         bool netOnly = args.Length > 1 && args[1] == "net";
+        if (args.Length > 1 && args[1] == "profile")
+        {
+            ConvStepProfile.Run(rounds);
+            return;
+        }
         if (!netOnly)
         {
             foreach (var shape in new[] { ConvBenchmarks.Case.Convnet1, ConvBenchmarks.Case.Convnet2, ConvBenchmarks.Case.ResNet3x3 })

@@ -139,10 +139,16 @@ public class ExecutionPlanTests
         // leaves a row and column unread. Same bytes as the eager ops; a conv output used elsewhere is not fused.
         var g = new RandomGenerator(7);
         Tensor w = g.Normal([3, 3, 1, 32]), b = g.Normal([32]);
+        Tensor w2 = g.Normal([2, 3, 2, 64]), b2 = g.Normal([64]);
         int[] s = [1, 1], p = [0, 0, 0, 0], d = [1, 1], k = [2, 2];
         var cases = new (string Name, Func<Tensor, Tensor> F, int Steps, int[] Input)[]
         {
             ("relu then pool", x => Ops.MaxPool(Ops.Relu(Ops.Conv(x, w, s, p, d) + b), k, k, p), 1, [40, 30, 30, 1]),
+            // Shallow windows (depth <= 32) with a 2×2 pool run the direct kernel (ConvPoolDirect): also 2 channels, 64 filters, no activation.
+            ("direct kernel: 2×3 window over 2 channels, 64 filters, no activation", x => Ops.MaxPool(Ops.Conv(x, w2, s, p, d) + b2, k, k, p), 1, [5, 12, 13, 2]),
+            ("direct kernel: 2×3 window, relu", x => Ops.MaxPool(Ops.Relu(Ops.Conv(x, w2, s, p, d) + b2), k, k, p), 1, [33, 9, 10, 2]),
+            // The eager convolution runs ConvDirect (shallow window) and the plan's ConvPoolStep im2col + GEMM (3×3 pool): same bits.
+            ("direct eager vs GEMM plan: 2 channels, 64 filters, 11 columns, 3×3 pool", x => Ops.MaxPool(Ops.Relu(Ops.Conv(x, w2, s, p, d) + b2), [3, 3], k, p), 1, [3, 8, 13, 2]),
             ("odd sizes, overlapping 3×3 pool, no activation", x => Ops.MaxPool(Ops.Conv(x, w, s, p, d) + b, [3, 3], k, p), 1, [3, 29, 30, 1]),
             ("conv value also an output: not fused with the pool", x => Ops.Relu(Ops.Conv(x, w, s, p, d) + b), 1, [2, 9, 9, 1]),
         };

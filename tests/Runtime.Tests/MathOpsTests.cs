@@ -19,6 +19,18 @@ public class MathOpsTests
     }
 
     [Fact]
+    public void BoolToFloat32CastIsOneOrZeroAtEveryLength()
+    {
+        // The vector loop takes 16 at a time, the tail the rest: lengths around the vector width and a random mask.
+        foreach (int n in new[] { 0, 1, 15, 16, 17, 33, 1000 })
+        {
+            var bits = Enumerable.Range(0, n).Select(i => (i * 7919 + i / 3) % 5 < 2).ToArray();
+            var r = Ops.Cast(Tensor.From(bits), DType.Float32).ToArray<float>();
+            Assert.Equal(bits.Select(b => b ? 1f : 0f).ToArray(), r);
+        }
+    }
+
+    [Fact]
     public void PowGradient()
     {
         var x = GradientCheck.Rand([2, 3], 1, 0.5, 2);

@@ -155,6 +155,41 @@ public class PoolingOpsTests
         Assert.True(general.AsBytes().SequenceEqual(planned.AsBytes()));
     }
 
+    [Theory]
+    [InlineData(2, 2, 26, 26, 32)]
+    [InlineData(2, 2, 11, 11, 64)]
+    [InlineData(3, 2, 10, 7, 16)]
+    public void TiledMaxPoolEqualsTheGeneralKernelBitForBit(int kh, int kw, int h, int w, int c)
+    {
+        // Ties, signed zeros and NaNs: the tiled forward must take the same maximum as TensorPrimitives.Max cell by cell.
+        int[] window = [kh, kw];
+        var values = Tensor.RandomNormal([5, h, w, c], generator: new RandomGenerator(23)).ToArray<float>().Select(v => MathF.Round(v * 2)).ToArray();
+        for (int i = 0; i < values.Length; i += 37) values[i] = i % 3 == 0 ? float.NaN : i % 3 == 1 ? -0f : 0f;
+        var x = Tensor.From(values, new Shape(5, h, w, c));
+        int[] pads = [0, 0, 0, 0];
+        var tiled = Ops.MaxPool(x, window, window, pads);
+        var geo = PoolGeometry.Of(x.Shape, tiled.Shape, window, window, pads);
+        Assert.True(MaxPoolTiled.Fits(geo, DType.Float32));
+        // The general kernel's arithmetic: copy the first cell, then TensorPrimitives.Max(dst, cell) per further cell.
+        var expected = new float[tiled.Size];
+        int oh = tiled.Shape[1], ow = tiled.Shape[2];
+        for (int n = 0; n < 5; n++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    var dst = expected.AsSpan(((n * oh + i) * ow + j) * c, c);
+                    for (int a = 0; a < kh; a++)
+                        for (int b = 0; b < kw; b++)
+                        {
+                            var src = values.AsSpan(((n * h + i * kh + a) * w + j * kw + b) * c, c);
+                            if (a == 0 && b == 0) src.CopyTo(dst);
+                            else System.Numerics.Tensors.TensorPrimitives.Max(dst, src, dst);
+                        }
+                }
+        var general = Tensor.From(expected, tiled.Shape);
+        Assert.True(general.AsBytes().SequenceEqual(tiled.AsBytes()));
+    }
+
     [Fact]
     public void BadAttributesAndShapesAreTypedErrors()
     {

@@ -27,7 +27,8 @@ internal sealed unsafe class ConvPoolStep : PlanStep
     // Per run: what the parts read.
     private ConvShape _shape;
     private PoolGeometry _geometry;
-    private nint _x, _bias, _y;
+    private nint _x, _w, _bias, _y;
+    private bool _direct;
     private int _slices, _parts, _sliceImages;
 
     public ConvPoolStep(int nodeId, ConvOp conv, MaxPoolOp pool, int[] inputs, TensorSpec spec, Tensor? buffer, TensorSpec convSpec, FusedActivation activation)
@@ -50,17 +51,19 @@ internal sealed unsafe class ConvPoolStep : PlanStep
         _geometry = PoolGeometry.Of(_convSpec.Shape, Spec.Shape, _pool.Window, _pool.Strides, _pool.Pads);
         int n = _shape.N;
         if (n == 0 || y.Size == 0) return y;
-        _packed = ConvKernels.PackKernel(w.Lend<float>(), _shape, _packed);
+        // A shallow window (the first layer over one channel) runs the direct kernel: nothing to pack, no scratch.
+        _direct = ConvPoolDirect.Fits(_shape, _geometry, _activation);
+        if (!_direct) _packed = ConvKernels.PackKernel(w.Lend<float>(), _shape, _packed);
         long imageBytes = (long)_shape.OutPositions * _shape.Cout * sizeof(float);
         _sliceImages = (int)Math.Clamp(TargetSliceBytes / Math.Max(imageBytes, 1), 1, n);
         _slices = (n + _sliceImages - 1) / _sliceImages;
         _parts = _shape.MultiplyAdds < Gemm.ParallelThreshold ? 1 : Math.Min(ForkJoin.MaxParallelism, _slices);
-        fixed (float* px = x.Lend<float>(), pb = bias.Lend<float>(), py = y.Lend<float>())
+        fixed (float* px = x.Lend<float>(), pw = w.Lend<float>(), pb = bias.Lend<float>(), py = y.Lend<float>())
         {
-            (_x, _bias, _y) = ((nint)px, (nint)pb, (nint)py);
+            (_x, _w, _bias, _y) = ((nint)px, (nint)pw, (nint)pb, (nint)py);
             if (_parts == 1) RunPart(0);
             else ForkJoin.Run(_parts, _body);
-            (_x, _bias, _y) = (0, 0, 0);
+            (_x, _w, _bias, _y) = (0, 0, 0, 0);
         }
         // Lent spans (docs/design/tensor-storage.md): the arguments stay reachable until the kernels are done.
         GC.KeepAlive(x);
@@ -75,6 +78,12 @@ internal sealed unsafe class ConvPoolStep : PlanStep
         var s = _shape;
         var geo = _geometry;
         int first = (int)((long)_slices * t / _parts), last = (int)((long)_slices * (t + 1) / _parts);
+        if (_direct)
+        {
+            int n0 = first * _sliceImages, n1 = Math.Min(s.N, last * _sliceImages);
+            if (n1 > n0) ConvPoolDirect.Run((float*)_x, (float*)_w, (float*)_bias, _activation, (float*)_y, s, geo, n0, n1 - n0);
+            return;
+        }
         long inImage = (long)s.InPositions * s.Cin, outImage = (long)geo.OD * geo.OH * geo.OW * geo.C;
         int convImage = s.OutPositions * s.Cout;
         float* scratch = Scratch(_sliceImages * convImage);
@@ -82,7 +91,9 @@ internal sealed unsafe class ConvPoolStep : PlanStep
         {
             int n0 = slice * _sliceImages, count = Math.Min(_sliceImages, s.N - n0);
             ConvKernels.ForwardOneThread((float*)_x + n0 * inImage, _packed!, (float*)_bias, _activation, scratch, s.WithBatch(count));
-            MaxPoolOp.Rows<float>(new KernelArgs(geo, (nint)scratch, (nint)((float*)_y + n0 * outImage)), 0, count * geo.OD * geo.OH);
+            var args = new KernelArgs(geo, (nint)scratch, (nint)((float*)_y + n0 * outImage));
+            if (MaxPoolTiled.Fits(geo, DType.Float32)) MaxPoolTiled.ForwardRows(args, 0, count * geo.OD * geo.OH);
+            else MaxPoolOp.Rows<float>(args, 0, count * geo.OD * geo.OH);
         }
     }
 

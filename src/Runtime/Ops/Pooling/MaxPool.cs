@@ -24,13 +24,16 @@ public sealed partial class MaxPoolOp : PoolOp
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
+    public override unsafe Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
         var y = output.Allocate(zeroed: false);
         var geo = PoolGeometry.Of(x.Shape, output.Shape, Window, Strides, Pads);
         switch (x.DType)
         {
+            case DType.Float32 when MaxPoolTiled.Fits(geo, DType.Float32):
+                if (y.Size > 0) PoolGeometry.ParallelLent<float>(geo.Rows, (long)y.Size * geo.KH * geo.KW, &MaxPoolTiled.ForwardRows, geo, x, y);
+                break;
             case DType.Float32: Run<float>(geo, x, y); break;
             case DType.Float64: Run<double>(geo, x, y); break;
             case DType.Int32: Run<int>(geo, x, y); break;

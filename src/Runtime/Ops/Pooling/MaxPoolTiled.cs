@@ -35,6 +35,39 @@ internal static unsafe class MaxPoolTiled
         GC.KeepAlive(r);
     }
 
+    /// <summary>
+    /// <c>MaxPool</c>'s output rows [<paramref name="begin"/>, <paramref name="end"/>) (row = image × OH + oh) of
+    /// <c>args.A</c> into <c>args.B</c>, as <see cref="MaxPoolOp"/>'s general rows compute them. Call only when <see cref="Fits"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardRows(in KernelArgs args, int begin, int end)
+    {
+        var geo = args.Geo;
+        float* x = (float*)args.A, y = (float*)args.B;
+        int c = geo.C, kh = geo.KH, kw = geo.KW;
+        long line = (long)geo.W * c;
+        int cells = kh * kw;
+        long* offsets = stackalloc long[cells];
+        for (int i = 0, k = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++, k++) offsets[k] = i * line + (long)j * c;
+        for (int row = begin; row < end; row++)
+        {
+            int oh = row % geo.OH, n = row / geo.OH;
+            float* xr = x + ((long)n * geo.H + (long)oh * kh) * line;
+            float* yr = y + (long)row * geo.OW * c;
+            for (int ow = 0; ow < geo.OW; ow++)
+            {
+                float* xw = xr + (long)ow * kw * c, yw = yr + (long)ow * c;
+                for (int ch = 0; ch < c; ch += 16)
+                {
+                    var best = Vector512.Load(xw + ch);
+                    for (int k = 1; k < cells; k++) best = Vector512.Max(best, Vector512.Load(xw + offsets[k] + ch));
+                    Vector512.Store(best, yw + ch);
+                }
+            }
+        }
+    }
+
     private static void Images(in KernelArgs args, int begin, int end) => Run(args, begin, end, false);
 
     private static void ImagesMasked(in KernelArgs args, int begin, int end) => Run(args, begin, end, true);

@@ -112,13 +112,15 @@ internal static unsafe partial class ConvKernels
         job.UsePacked = false;
         job.Bias = (nint)bias;
         job.Activation = activation;
+        // Shallow windows (the first layer over one channel) run the direct kernel over the same blocks of rows.
+        job.Direct = pass == Pass.Forward && typeof(T) == typeof(float) && b != null && ConvDirect.Fits(s, bias == null ? FusedActivation.None : activation);
         if (pass == Pass.BackwardFilter) job.PreparePartials(parts, s.Depth * s.Cout, sizeof(T));
         else if (packed is not null)
         {
             job.Packed = packed;
             job.UsePacked = true;
         }
-        else if (typeof(T) == typeof(float) && s.Groups == 1)
+        else if (typeof(T) == typeof(float) && s.Groups == 1 && !job.Direct)
         {
             // The kernel is the GEMM's B for every block: packed once per call (forward: w [depth, Cout]; input
             // gradient: wᵀ [Cout, depth]) into a buffer the calling thread keeps, not once per block.
@@ -158,6 +160,11 @@ internal static unsafe partial class ConvKernels
         {
             r0 = Math.Min(rows, (long)job.Blocks * t / job.Parts * job.BlockRows);
             r1 = Math.Min(rows, (long)job.Blocks * (t + 1) / job.Parts * job.BlockRows);
+        }
+        if (job.Direct)
+        {
+            ConvDirect.ForwardRows((float*)a, (float*)b, (float*)job.Bias, job.Activation, (float*)c, s, r0, r1);
+            return;
         }
         T* dw = job.Pass == Pass.BackwardFilter ? (t == 0 ? c : (T*)job.Partial(t)) : null;
         if (dw != null) new Span<T>(dw, depth * cout).Clear();
@@ -430,6 +437,8 @@ internal static unsafe partial class ConvKernels
         /// <summary>The kernel packed for this call (float32, one group).</summary>
         public PackedMatrix? Packed;
         public bool UsePacked;
+        /// <summary>Whether the forward pass runs <see cref="ConvDirect"/> instead of im2col + GEMM.</summary>
+        public bool Direct;
         /// <summary>The fused epilogue's bias (float32 forward only; 0: none) and activation.</summary>
         public nint Bias;
         public FusedActivation Activation;

@@ -70,15 +70,60 @@ public abstract class RecurrentBase : Layer
 
     /// <summary>
     /// Calls the layer starting from <paramref name="initialState"/> (one <c>(batch, size)</c> tensor per state of the
-    /// cell; Keras's <c>initial_state</c>). Eager calls only: a functional model does not record the initial state.
+    /// cell; Keras's <c>layer(x, initial_state=[h, c])</c>). Works eagerly, in traced calls, and on symbolic tensors:
+    /// a functional model records the states as the call's <c>initial_state</c> argument (Keras's encoder-decoder
+    /// pattern: the decoder starts from the encoder's <c>returnState</c> outputs), runs, trains and saves it as Keras
+    /// does (<c>"kwargs": {"initial_state": [...]}</c> in the <c>.keras</c> config).
     /// </summary>
+    /// <param name="inputs">The sequences <c>(batch, timesteps, features)</c>.</param>
+    /// <param name="initialState">One tensor per state of the cell (<c>[h, c]</c> for an LSTM, <c>[h]</c> for GRU and SimpleRNN).</param>
+    /// <param name="mask">Optional mask <c>(batch, timesteps)</c>.</param>
+    /// <param name="training">Explicit training flag, or null to follow the enclosing call.</param>
+    /// <returns>The output, then the final states with <c>returnState</c>.</returns>
     public Tensor[] InvokeWithInitialState(Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask = null, bool? training = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(initialState);
-        pendingInitialState = initialState;
-        try { return InvokeRecorded(new CallArguments([inputs], mask, training)); }
-        finally { pendingInitialState = null; }
+        var states = new Tensor[initialState.Count];
+        for (int i = 0; i < states.Length; i++)
+            states[i] = initialState[i] ?? throw new ArgumentNullException(nameof(initialState), $"Initial state {i} of the call to layer \"{Name}\" is null.");
+        return InvokeRecorded(new CallArguments([inputs], mask, training, new Dictionary<string, object?>(StringComparer.Ordinal) { [InitialStateKey] = states }));
+    }
+
+    /// <summary>The name of the call argument holding the initial states (Keras's <c>initial_state</c>).</summary>
+    internal const string InitialStateKey = "initial_state";
+
+    /// <summary>
+    /// Replays a recorded call (what the recurrent layers' <c>InvokeRecorded</c> runs): the sequences, the mask, the
+    /// explicit <c>training</c> and, when the record has one, the <c>initial_state</c> (a list of tensors, or one
+    /// tensor, as Keras accepts), which the call records again and starts from.
+    /// </summary>
+    private protected Tensor[] InvokeRecordedWithInitialState(CallArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Tensors.Length == 0)
+            throw new ArgumentException($"Layer \"{Name}\" expects the sequences as its first argument; the call has no tensor argument.", nameof(arguments));
+        var states = InitialStateOf(arguments);
+        var call = states is null
+            ? new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training)
+            : new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training, new Dictionary<string, object?>(StringComparer.Ordinal) { [InitialStateKey] = states });
+        var previous = pendingInitialState;
+        pendingInitialState = states;
+        try { return InvokeLayer(call, trainingDefault: false); }
+        finally { pendingInitialState = previous; }
+    }
+
+    /// <summary>The <c>initial_state</c> of a recorded call as a list of tensors, or null when it has none.</summary>
+    internal static Tensor[]? InitialStateOf(CallArguments arguments)
+    {
+        if (!arguments.Other.TryGetValue(InitialStateKey, out var value) || value is null) return null;
+        return value switch
+        {
+            Tensor t => [t],
+            Tensor[] list when CallArguments.IsTensorList(InitialStateKey, list, out _) => list,
+            System.Text.Json.Nodes.JsonNode n when n.GetValueKind() == System.Text.Json.JsonValueKind.Null => null,
+            _ => throw new ArgumentException($"The `initial_state` argument must be a tensor or a list of tensors, got {value.GetType().Name}."),
+        };
     }
 
     /// <summary>Builds the cell for steps of <c>(batch, features)</c>.</summary>
@@ -289,19 +334,19 @@ public abstract class RecurrentBase : Layer
         if (pendingInitialState is { } given)
         {
             if (given.Count != sizes.Count)
-                throw new ArgumentException($"Layer \"{Name}\": an initial state was passed that is not compatible with `cell.state_size`: expected {sizes.Count} state tensor(s), received {given.Count}.");
+                throw new ArgumentException($"Layer \"{Name}\": an initial state was passed that is not compatible with `cell.state_size`: `initial_state` must hold {sizes.Count} state tensor(s) of shapes {string.Join(", ", sizes.Select(z => $"(batch, {z})"))}, received {given.Count}: {string.Join(", ", given.Select(g => g.Shape.ToString()))}.");
             for (int i = 0; i < sizes.Count; i++)
             {
                 var s = given[i];
                 if (s.Rank != 2 || s.Shape[1] != sizes[i] || (batch != Shape.Unknown && s.Shape[0] != Shape.Unknown && s.Shape[0] != batch))
-                    throw new ShapeMismatchException(Name, $"initial state {i} must have shape ({(batch == Shape.Unknown ? "None" : batch.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {sizes[i]}), got {s.Shape}.", s.Shape);
+                    throw new ShapeMismatchException(Name, $"`initial_state`[{i}] must have shape ({(batch == Shape.Unknown ? "None" : batch.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {sizes[i]}), got {s.Shape}.", s.Shape);
             }
             return [.. given];
         }
         if (stateful && carriedStates is { } carried && !inputs.IsSymbolic)
         {
             if (carried[0].Shape[0] != batch)
-                throw new ShapeMismatchException(Name, $"a stateful RNN keeps its batch size: the states are for batch {carried[0].Shape[0]}, the inputs have batch {batch} (shape {inputs.Shape}); call ResetStates() first.", inputs.Shape);
+                throw new ShapeMismatchException(Name, $"If an RNN is stateful, the batch size of the input sequences must be the same as the batch size of the initial state. \n- Expected batch size: {carried[0].Shape[0]}\n- Received batch size: {batch} (input shape {inputs.Shape}); call ResetStates() to start again with another batch size.", inputs.Shape);
             return carried;
         }
         // Zeros of one row broadcast against the batch on the first step (the batch may be unknown when symbolic).

@@ -9,7 +9,9 @@ Fixtures/initial-state saved again by LayerGen, compared with reference.json's p
 GRU encoder and a Bidirectional GRU decoder built from LayerGen's constructors) with lg_seq2seq.json (its inputs and
 LayerGen's prediction).
 
-Result recorded: see the report of branch rnn17 (2026-12-07) and the line printed at the end.
+Result recorded (2026-12-07, 4 resaved_* + lg_seq2seq): Keras 3.15.1, numpy backend: 5 of 5 load; all predictions
+agree (max |diff| 1.2e-07; the LSTM and GRU encoder-decoders, a state as model input, Bidirectional with four states,
+and LayerGen's own Bidirectional GRU decoder starting both directions from one encoder state).
 """
 import json
 import os

@@ -100,18 +100,22 @@ public partial class Bidirectional
         var call = states is null
             ? new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training)
             : new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training, new Dictionary<string, object?>(StringComparer.Ordinal) { [RecurrentBase.InitialStateKey] = states });
-        var previous = pendingInitialState;
+        var (previous, previousSkip) = (pendingInitialState, skipInputMask);
         pendingInitialState = states;
+        // As Keras: a call with initial_state (two tensor arguments) does not get the input's mask unless it is passed.
+        skipInputMask = states is not null && arguments.Mask is null;
         try { return InvokeLayer(call, trainingDefault: false); }
-        finally { pendingInitialState = previous; }
+        finally { (pendingInitialState, skipInputMask) = (previous, previousSkip); }
     }
 
     [NotTracked] private Tensor[]? pendingInitialState;
+    private bool skipInputMask;
 
     /// <summary>Runs both directions and merges them.</summary>
     protected Tensor[] Call(Tensor inputs, Tensor? mask = null, bool training = false)
     {
         Tensor[] y, yRev;
+        if (skipInputMask) mask = null;
         if (pendingInitialState is { } states)
         {
             // Keras: the first half of the list goes to the forward layer, the second half to the backward layer.

@@ -403,7 +403,10 @@ public abstract class RecurrentBase : Layer
             // Keras: "When using `stateful=True` in a RNN, the batch size must be static"; a traced step with an
             // unknown batch runs eagerly instead.
             if (batch == Shape.Unknown)
+            {
                 StepTracing.Unsupported($"The states of stateful recurrent layer \"{Name}\" with an unknown batch size (input shape {inputs.Shape})");
+                throw new NotSupportedException($"Layer \"{Name}\": when using `stateful=True` in a RNN, the batch size must be static. Found dynamic batch size: sequence.shape={inputs.Shape}. Trace it with a known batch size.");
+            }
             else
             {
                 if (statesBatch is { } expected && expected != batch)

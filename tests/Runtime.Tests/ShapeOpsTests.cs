@@ -121,7 +121,7 @@ public class ShapeOpsTests
     {
         var p = Tensor.Zeros([3, 2]);
         var ex = Assert.Throws<IndexOutOfRangeException>(() => Ops.Gather(p, Tensor.From(new[] { 3 })));
-        Assert.Equal("Gather: index 3 is out of range for axis 0 of size 3 (params shape (3, 2)).", ex.Message);
+        Assert.Equal("Gather: index 3 at position (0,) of the indices (shape (1,)) is out of range for axis 0 of size 3 (params shape (3, 2)).", ex.Message);
         var dt = Assert.Throws<DTypeMismatchException>(() => Ops.Gather(p, Tensor.From(new[] { 1f })));
         Assert.Equal("Gather: indices must be int32 or int64, got float32 with shape (1,).", dt.Message);
         var sym = Ops.Gather(Tensor.Placeholder([10, 4]), Tensor.Placeholder([Shape.Unknown, 7], DType.Int32));

@@ -48,7 +48,10 @@ public sealed class CallArguments
     /// <summary>The <c>training</c> value passed explicitly, or null.</summary>
     public bool? Training { get; }
 
-    /// <summary>Other arguments by parameter name (numbers, strings, bools, enums, and optional tensors passed by name).</summary>
+    /// <summary>
+    /// Other arguments by parameter name (numbers, strings, bools, enums, optional tensors passed by name, and lists of
+    /// tensors as <c>Tensor[]</c>: a recurrent layer's <c>initial_state</c>).
+    /// </summary>
     public IReadOnlyDictionary<string, object?> Other { get; }
 
     /// <summary>
@@ -78,8 +81,28 @@ public sealed class CallArguments
     {
         foreach (var t in Tensors) yield return t;
         if (Mask is not null) yield return Mask;
-        // Optional tensor arguments passed by name (MultiHeadAttention's key, attention_mask): inputs of the node too.
-        foreach (var (_, value) in Other) if (value is Tensor t) yield return t;
+        // Optional tensor arguments passed by name (MultiHeadAttention's key, attention_mask) and lists of them (a
+        // recurrent layer's initial_state): inputs of the node too.
+        foreach (var (key, value) in Other)
+        {
+            if (value is Tensor t) yield return t;
+            else if (IsTensorList(key, value, out var list))
+                foreach (var item in list) yield return item;
+        }
+    }
+
+    /// <summary>
+    /// Whether an other argument is a list of tensors passed by name (Keras's <c>initial_state=[h, c]</c>): a
+    /// <c>Tensor[]</c> without null entries, under any key but <c>mask</c> (the masks of a list call, which
+    /// <see cref="Layer"/> fills in and which are not inputs of the node).
+    /// </summary>
+    internal static bool IsTensorList(string key, object? value, out Tensor[] list)
+    {
+        list = [];
+        if (key == "mask" || value is not Tensor[] array) return false;
+        foreach (var t in array) if (t is null) return false;
+        list = array;
+        return true;
     }
 
     internal bool AnySymbolic()
@@ -94,11 +117,12 @@ public sealed class CallArguments
         var tensors = new Tensor[Tensors.Length];
         for (int i = 0; i < tensors.Length; i++) tensors[i] = map(Tensors[i]);
         var other = Other;
-        foreach (var (_, value) in Other)
-            if (value is Tensor)
+        foreach (var (key, value) in Other)
+            if (value is Tensor || IsTensorList(key, value, out _))
             {
                 var mapped = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (var (k, v) in Other) mapped[k] = v is Tensor t ? map(t) : v;
+                foreach (var (k, v) in Other)
+                    mapped[k] = v is Tensor t ? map(t) : IsTensorList(k, v, out var list) ? Array.ConvertAll(list, item => map(item)) : v;
                 other = mapped;
                 break;
             }

@@ -209,7 +209,18 @@ public partial class Model : Layer
         var kwargs = new JsonObject();
         if (node.Arguments.Mask is { } mask) kwargs["mask"] = SerializeKerasTensor(mask, graph);
         if (node.Arguments.Training is { } training) kwargs["training"] = training;
-        foreach (var (key, value) in node.Arguments.Other) kwargs[key] = value is Tensor t ? SerializeKerasTensor(t, graph) : ToJson(value);
+        foreach (var (key, value) in node.Arguments.Other)
+        {
+            if (value is Tensor t) kwargs[key] = SerializeKerasTensor(t, graph);
+            else if (CallArguments.IsTensorList(key, value, out var list))
+            {
+                // A list of tensors by name (initial_state=[h, c]): a list of Keras tensors, as Keras writes it.
+                var items = new JsonArray();
+                foreach (var item in list) items.Add((JsonNode)SerializeKerasTensor(item, graph));
+                kwargs[key] = items;
+            }
+            else kwargs[key] = ToJson(value);
+        }
         return new JsonObject { ["args"] = args, ["kwargs"] = kwargs };
     }
 
@@ -355,12 +366,22 @@ public partial class Model : Layer
                     if (!CollectTensors(value, created, list)) return null;
                     other[key] = list[0];
                 }
+                else if (value is JsonArray { Count: > 0 } items && items.All(IsKerasTensor))
+                {
+                    // A list of tensors passed by name (a recurrent layer's initial_state=[h, c]).
+                    var list = new List<Tensor>();
+                    if (!CollectTensors(value, created, list)) return null;
+                    other[key] = list.ToArray();
+                }
                 else other[key] = value?.DeepClone();
             }
         }
         bool isList = nodeData["args"] is JsonArray { Count: 1 } a && a[0] is JsonArray;
         return new CallArguments([.. tensors], mask, training, other) { IsList = isList };
     }
+
+    private static bool IsKerasTensor(JsonNode? node)
+        => node is JsonObject o && Config.TryGetString(o["class_name"], out var cn) && cn == "__keras_tensor__";
 
     private static bool CollectTensors(JsonNode? node, Dictionary<string, Layer> created, List<Tensor> into)
     {

@@ -70,11 +70,67 @@ public partial class Bidirectional
     /// <summary>The incoming mask with <c>return_sequences</c>, else none.</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => forward.ReturnSequences ? previousMask : null;
 
+    /// <summary>
+    /// Calls the wrapper starting from <paramref name="initialState"/>: the forward layer's states, then the backward
+    /// layer's (Keras's <c>initial_state</c>, split in halves). Works eagerly, traced and on symbolic tensors (a
+    /// functional model records and saves it as Keras does).
+    /// </summary>
+    /// <param name="inputs">The sequences <c>(batch, timesteps, features)</c>.</param>
+    /// <param name="initialState">The forward layer's states then the backward layer's (<c>[h_f, c_f, h_b, c_b]</c> for LSTMs).</param>
+    /// <param name="mask">Optional mask <c>(batch, timesteps)</c>.</param>
+    /// <param name="training">Explicit training flag, or null to follow the enclosing call.</param>
+    /// <returns>The merged output (or both), then the forward and backward final states with <c>return_state</c>.</returns>
+    public Tensor[] InvokeWithInitialState(Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask = null, bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(initialState);
+        var states = new Tensor[initialState.Count];
+        for (int i = 0; i < states.Length; i++)
+            states[i] = initialState[i] ?? throw new ArgumentNullException(nameof(initialState), $"Initial state {i} of the call to layer \"{Name}\" is null.");
+        return InvokeRecorded(new CallArguments([inputs], mask, training, new Dictionary<string, object?>(StringComparer.Ordinal) { [RecurrentBase.InitialStateKey] = states }));
+    }
+
+    /// <summary>Replays a recorded call with its <c>initial_state</c>, if any (see <see cref="InvokeWithInitialState"/>).</summary>
+    protected internal override Tensor[] InvokeRecorded(CallArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Tensors.Length == 0)
+            throw new ArgumentException($"Layer \"{Name}\" expects the sequences as its first argument; the call has no tensor argument.", nameof(arguments));
+        var states = RecurrentBase.InitialStateOf(arguments);
+        var call = states is null
+            ? new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training)
+            : new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training, new Dictionary<string, object?>(StringComparer.Ordinal) { [RecurrentBase.InitialStateKey] = states });
+        var (previous, previousSkip) = (pendingInitialState, skipInputMask);
+        pendingInitialState = states;
+        // As Keras: a call with initial_state (two tensor arguments) does not get the input's mask unless it is passed.
+        skipInputMask = states is not null && arguments.Mask is null;
+        try { return InvokeLayer(call, trainingDefault: false); }
+        finally { (pendingInitialState, skipInputMask) = (previous, previousSkip); }
+    }
+
+    [NotTracked] private Tensor[]? pendingInitialState;
+    private bool skipInputMask;
+
     /// <summary>Runs both directions and merges them.</summary>
     protected Tensor[] Call(Tensor inputs, Tensor? mask = null, bool training = false)
     {
-        var y = forward.Invoke(new CallArguments([inputs], mask, training));
-        var yRev = backwardLayer.Invoke(new CallArguments([inputs], mask, training));
+        Tensor[] y, yRev;
+        if (skipInputMask) mask = null;
+        if (pendingInitialState is { } states)
+        {
+            // Keras: the first half of the list goes to the forward layer, the second half to the backward layer.
+            int half = states.Length / 2;
+            int forwardCount = ((IRecurrentCell)forward.Cell).StateSize.Count, backwardCount = ((IRecurrentCell)backwardLayer.Cell).StateSize.Count;
+            if (half != forwardCount || states.Length - half != backwardCount)
+                throw new ArgumentException($"Layer \"{Name}\": `initial_state` must hold the forward layer's {forwardCount} state tensor(s) then the backward layer's {backwardCount}, received {states.Length}: {string.Join(", ", states.Select(s => s.Shape.ToString()))}.");
+            y = forward.InvokeWithInitialState(inputs, states[..half], mask, training);
+            yRev = backwardLayer.InvokeWithInitialState(inputs, states[half..], mask, training);
+        }
+        else
+        {
+            y = forward.Invoke(new CallArguments([inputs], mask, training));
+            yRev = backwardLayer.Invoke(new CallArguments([inputs], mask, training));
+        }
         Tensor a = y[0], b = yRev[0];
         if (forward.ReturnSequences)
         {

@@ -82,4 +82,7 @@ public partial class GRU : RecurrentBase
 
     /// <summary>Size of the output and of each state.</summary>
     public int Units => units;
+
+    /// <summary>Replays a recorded call with its <c>initial_state</c>, if any (see <see cref="RecurrentBase.InvokeWithInitialState"/>).</summary>
+    protected internal override Tensor[] InvokeRecorded(CallArguments arguments) => InvokeRecordedWithInitialState(arguments);
 }

@@ -22,4 +22,7 @@ public partial class RNN : RecurrentBase
         : base(cell, returnSequences, returnState, goBackwards, stateful, unroll, zeroOutputForMask)
     {
     }
+
+    /// <summary>Replays a recorded call with its <c>initial_state</c>, if any (see <see cref="RecurrentBase.InvokeWithInitialState"/>).</summary>
+    protected internal override Tensor[] InvokeRecorded(CallArguments arguments) => InvokeRecordedWithInitialState(arguments);
 }

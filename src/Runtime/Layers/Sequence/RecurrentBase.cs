@@ -18,8 +18,12 @@ public abstract class RecurrentBase : Layer
     private protected readonly bool stateful;
     private protected readonly bool unroll;
     private protected bool zeroOutputForMask;
-    private Tensor[]? carriedStates;
+    // A stateful layer's states: non-trainable variables (Keras's "rnn_state", not saved with the weights) per batch
+    // size, so a traced step or plan reads them at each run and writes the final states back with AssignVariable ops.
+    private readonly Dictionary<int, Variable[]> stateVariables = [];
+    private int? statesBatch;
     private IReadOnlyList<Tensor>? pendingInitialState;
+    private bool skipInputMask;
 
     private protected RecurrentBase(Layer cell, bool returnSequences, bool returnState, bool goBackwards, bool stateful, bool unroll, bool zeroOutputForMask)
     {
@@ -62,23 +66,117 @@ public abstract class RecurrentBase : Layer
     /// <summary>The incoming mask with <c>returnSequences</c>, else none (Keras).</summary>
     public override Tensor? ComputeMask(Tensor inputs, Tensor? previousMask) => returnSequences ? previousMask : null;
 
-    /// <summary>The final states of the last call of a stateful layer, or null.</summary>
-    public IReadOnlyList<Tensor>? States => carriedStates;
+    /// <summary>
+    /// The states a stateful layer carries: the final states of its last call (eager, or a run of a traced step or
+    /// plan), as variables of its batch size; null before the first call and after <see cref="ResetStates"/>.
+    /// </summary>
+    public IReadOnlyList<Tensor>? States => statesBatch is { } b && stateVariables.TryGetValue(b, out var v) ? v : null;
 
-    /// <summary>Forgets the states a stateful layer carries from call to call (Keras's <c>reset_states</c>).</summary>
-    public void ResetStates() => carriedStates = null;
+    /// <summary>
+    /// Sets the states a stateful layer carries from call to call back to zeros (Keras's <c>reset_states</c>); the next
+    /// call may then have another batch size.
+    /// </summary>
+    public void ResetStates()
+    {
+        foreach (var variables in stateVariables.Values)
+            foreach (var v in variables) v.Assign(Tensor.Zeros(v.Shape, v.DType));
+        statesBatch = null;
+    }
+
+    /// <summary>
+    /// Whether this call reads and writes the stateful layer's state variables: eager calls and traced calls (a traced
+    /// training step, a plan) with a known batch size; a functional model being wired only needs shapes.
+    /// </summary>
+    private bool CarriesStates(Tensor inputs) => stateful && inputs.Shape[0] != Shape.Unknown && (!inputs.IsSymbolic || TraceScope.IsActive);
+
+    /// <summary>The state variables for <paramref name="batch"/> rows (zeros when new).</summary>
+    private Variable[] StateVariables(int batch, IReadOnlyList<int> sizes, DType dtype)
+    {
+        if (!stateVariables.TryGetValue(batch, out var variables))
+        {
+            variables = new Variable[sizes.Count];
+            for (int i = 0; i < variables.Length; i++) variables[i] = new Variable(Tensor.Zeros(new Shape(batch, sizes[i]), dtype), trainable: false, name: "rnn_state");
+            stateVariables[batch] = variables;
+        }
+        return variables;
+    }
+
+    /// <summary>
+    /// Keeps the final states of a stateful call: assigned at once eagerly, as AssignVariable ops (run with every run of
+    /// the graph or plan) when traced.
+    /// </summary>
+    private void KeepStates(Tensor inputs, IReadOnlyList<Tensor> finalStates)
+    {
+        if (!CarriesStates(inputs)) return;
+        int batch = inputs.Shape[0];
+        var variables = StateVariables(batch, RecurrentCell.StateSize, inputs.DType);
+        for (int i = 0; i < variables.Length; i++)
+        {
+            if (inputs.IsSymbolic) Ops.AssignVariable(variables[i], Ops.StopGradient(finalStates[i]));
+            else variables[i].Assign(finalStates[i]);
+        }
+        statesBatch = batch;
+    }
 
     /// <summary>
     /// Calls the layer starting from <paramref name="initialState"/> (one <c>(batch, size)</c> tensor per state of the
-    /// cell; Keras's <c>initial_state</c>). Eager calls only: a functional model does not record the initial state.
+    /// cell; Keras's <c>layer(x, initial_state=[h, c])</c>). Works eagerly, in traced calls, and on symbolic tensors:
+    /// a functional model records the states as the call's <c>initial_state</c> argument (Keras's encoder-decoder
+    /// pattern: the decoder starts from the encoder's <c>returnState</c> outputs), runs, trains and saves it as Keras
+    /// does (<c>"kwargs": {"initial_state": [...]}</c> in the <c>.keras</c> config).
     /// </summary>
+    /// <param name="inputs">The sequences <c>(batch, timesteps, features)</c>.</param>
+    /// <param name="initialState">One tensor per state of the cell (<c>[h, c]</c> for an LSTM, <c>[h]</c> for GRU and SimpleRNN).</param>
+    /// <param name="mask">Optional mask <c>(batch, timesteps)</c>.</param>
+    /// <param name="training">Explicit training flag, or null to follow the enclosing call.</param>
+    /// <returns>The output, then the final states with <c>returnState</c>.</returns>
     public Tensor[] InvokeWithInitialState(Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask = null, bool? training = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(initialState);
-        pendingInitialState = initialState;
-        try { return InvokeRecorded(new CallArguments([inputs], mask, training)); }
-        finally { pendingInitialState = null; }
+        var states = new Tensor[initialState.Count];
+        for (int i = 0; i < states.Length; i++)
+            states[i] = initialState[i] ?? throw new ArgumentNullException(nameof(initialState), $"Initial state {i} of the call to layer \"{Name}\" is null.");
+        return InvokeRecorded(new CallArguments([inputs], mask, training, new Dictionary<string, object?>(StringComparer.Ordinal) { [InitialStateKey] = states }));
+    }
+
+    /// <summary>The name of the call argument holding the initial states (Keras's <c>initial_state</c>).</summary>
+    internal const string InitialStateKey = "initial_state";
+
+    /// <summary>
+    /// Replays a recorded call (what the recurrent layers' <c>InvokeRecorded</c> runs): the sequences, the mask, the
+    /// explicit <c>training</c> and, when the record has one, the <c>initial_state</c> (a list of tensors, or one
+    /// tensor, as Keras accepts), which the call records again and starts from.
+    /// </summary>
+    private protected Tensor[] InvokeRecordedWithInitialState(CallArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Tensors.Length == 0)
+            throw new ArgumentException($"Layer \"{Name}\" expects the sequences as its first argument; the call has no tensor argument.", nameof(arguments));
+        var states = InitialStateOf(arguments);
+        var call = states is null
+            ? new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training)
+            : new CallArguments([arguments.Tensors[0]], arguments.Mask, arguments.Training, new Dictionary<string, object?>(StringComparer.Ordinal) { [InitialStateKey] = states });
+        var (previous, previousSkip) = (pendingInitialState, skipInputMask);
+        pendingInitialState = states;
+        // Keras's Layer.__call__ fills `mask` from the input's mask only for a call with one tensor argument: a call with
+        // initial_state runs unmasked unless a mask is passed (the output still carries the input's mask).
+        skipInputMask = states is not null && arguments.Mask is null;
+        try { return InvokeLayer(call, trainingDefault: false); }
+        finally { (pendingInitialState, skipInputMask) = (previous, previousSkip); }
+    }
+
+    /// <summary>The <c>initial_state</c> of a recorded call as a list of tensors, or null when it has none.</summary>
+    internal static Tensor[]? InitialStateOf(CallArguments arguments)
+    {
+        if (!arguments.Other.TryGetValue(InitialStateKey, out var value) || value is null) return null;
+        return value switch
+        {
+            Tensor t => [t],
+            Tensor[] list when CallArguments.IsTensorList(InitialStateKey, list, out _) => list,
+            System.Text.Json.Nodes.JsonNode n when n.GetValueKind() == System.Text.Json.JsonValueKind.Null => null,
+            _ => throw new ArgumentException($"The `initial_state` argument must be a tensor or a list of tensors, got {value.GetType().Name}."),
+        };
     }
 
     /// <summary>Builds the cell for steps of <c>(batch, features)</c>.</summary>
@@ -94,6 +192,7 @@ public abstract class RecurrentBase : Layer
     protected Tensor[] Call(Tensor inputs, Tensor? mask = null, bool training = false)
     {
         var rc = RecurrentCell;
+        if (skipInputMask) mask = null;
         if (mask is not null)
         {
             mask = KerasMask.Check(Name, inputs, mask);
@@ -116,8 +215,9 @@ public abstract class RecurrentBase : Layer
 
         if (TracedLoopFallbackReason(inputs, states) is null)
         {
-            if (stateful) StepTracing.Unsupported($"The states of stateful recurrent layer \"{Name}\"");
-            return CallLoop(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training), mask, states, training);
+            var looped = CallLoop(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training), mask, states, training, out var finalStates);
+            KeepStates(inputs, finalStates);
+            return looped;
         }
         var projected = Unstack(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training));   // T x (B, P): one MatMul for all steps
         var maskSteps = mask is null ? null : Unstack(Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]));   // T x (B, 1)
@@ -143,8 +243,7 @@ public abstract class RecurrentBase : Layer
             if (outputs is not null) outputs[k] = sequenceOutput;
         }
         if (steps == 0) throw new ShapeMismatchException(Name, $"the sequence must have at least one step, got input shape {inputs.Shape}.", inputs.Shape);
-        if (stateful && inputs.IsSymbolic) StepTracing.Unsupported($"The states of stateful recurrent layer \"{Name}\"");
-        if (stateful && !inputs.IsSymbolic) carriedStates = states;
+        KeepStates(inputs, states);
         var result = new List<Tensor> { outputs is not null ? Ops.Stack(outputs, 1) : previous! };
         if (returnState) result.AddRange(states);
         return [.. result];
@@ -186,7 +285,7 @@ public abstract class RecurrentBase : Layer
     /// keep-the-previous-state rule), so the graph's size does not depend on the number of steps. Carries: the previous
     /// output, then the cell's states; sequences: the projected inputs (time-major), then the mask <c>(T, B, 1)</c>.
     /// </summary>
-    private Tensor[] CallLoop(Tensor projected, Tensor? mask, Tensor[] states, bool training)
+    private Tensor[] CallLoop(Tensor projected, Tensor? mask, Tensor[] states, bool training, out Tensor[] finalStates)
     {
         var rc = RecurrentCell;
         int batch = projected.Shape[1], steps = projected.Shape[0];
@@ -242,8 +341,9 @@ public abstract class RecurrentBase : Layer
             result.Add(Ops.Transpose(sequence, [1, 0, 2]));
         }
         else result.Add(ScanOp.Part(loop, op, inputs, 0, stacked: false));
-        if (returnState)
-            for (int i = 1; i < k; i++) result.Add(ScanOp.Part(loop, op, inputs, i, stacked: false));
+        finalStates = new Tensor[k - 1];
+        for (int i = 1; i < k; i++) finalStates[i - 1] = ScanOp.Part(loop, op, inputs, i, stacked: false);
+        if (returnState) result.AddRange(finalStates);
         return [.. result];
     }
 
@@ -289,20 +389,36 @@ public abstract class RecurrentBase : Layer
         if (pendingInitialState is { } given)
         {
             if (given.Count != sizes.Count)
-                throw new ArgumentException($"Layer \"{Name}\": an initial state was passed that is not compatible with `cell.state_size`: expected {sizes.Count} state tensor(s), received {given.Count}.");
+                throw new ArgumentException($"Layer \"{Name}\": an initial state was passed that is not compatible with `cell.state_size`: `initial_state` must hold {sizes.Count} state tensor(s) of shapes {string.Join(", ", sizes.Select(z => $"(batch, {z})"))}, received {given.Count}: {string.Join(", ", given.Select(g => g.Shape.ToString()))}.");
             for (int i = 0; i < sizes.Count; i++)
             {
                 var s = given[i];
                 if (s.Rank != 2 || s.Shape[1] != sizes[i] || (batch != Shape.Unknown && s.Shape[0] != Shape.Unknown && s.Shape[0] != batch))
-                    throw new ShapeMismatchException(Name, $"initial state {i} must have shape ({(batch == Shape.Unknown ? "None" : batch.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {sizes[i]}), got {s.Shape}.", s.Shape);
+                    throw new ShapeMismatchException(Name, $"`initial_state`[{i}] must have shape ({(batch == Shape.Unknown ? "None" : batch.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {sizes[i]}), got {s.Shape}.", s.Shape);
             }
             return [.. given];
         }
-        if (stateful && carriedStates is { } carried && !inputs.IsSymbolic)
+        if (stateful && (!inputs.IsSymbolic || TraceScope.IsActive))
         {
-            if (carried[0].Shape[0] != batch)
-                throw new ShapeMismatchException(Name, $"a stateful RNN keeps its batch size: the states are for batch {carried[0].Shape[0]}, the inputs have batch {batch} (shape {inputs.Shape}); call ResetStates() first.", inputs.Shape);
-            return carried;
+            // Keras: "When using `stateful=True` in a RNN, the batch size must be static"; a traced step with an
+            // unknown batch runs eagerly instead.
+            if (batch == Shape.Unknown)
+            {
+                StepTracing.Unsupported($"The states of stateful recurrent layer \"{Name}\" with an unknown batch size (input shape {inputs.Shape})");
+                throw new NotSupportedException($"Layer \"{Name}\": when using `stateful=True` in a RNN, the batch size must be static. Found dynamic batch size: sequence.shape={inputs.Shape}. Trace it with a known batch size.");
+            }
+            else
+            {
+                if (statesBatch is { } expected && expected != batch)
+                    throw new ShapeMismatchException(Name, $"If an RNN is stateful, the batch size of the input sequences must be the same as the batch size of the initial state. \n- Expected batch size: {expected}\n- Received batch size: {batch} (input shape {inputs.Shape}); call ResetStates() to start again with another batch size.", inputs.Shape);
+                // Copies: the final states are assigned to the variables in place before a traced step's backward pass
+                // (or an eager tape's) reads the loop's initial states again.
+                var variables = StateVariables(batch, sizes, inputs.DType);
+                var copies = new Tensor[variables.Length];
+                for (int i = 0; i < copies.Length; i++)
+                    copies[i] = inputs.IsSymbolic ? Ops.Add(variables[i], Tensor.Zeros(new Shape(1, sizes[i]), inputs.DType)) : variables[i].Value();
+                return copies;
+            }
         }
         // Zeros of one row broadcast against the batch on the first step (the batch may be unknown when symbolic).
         var zeros = new Tensor[sizes.Count];

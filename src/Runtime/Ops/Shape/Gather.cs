@@ -34,10 +34,22 @@ public sealed partial class GatherOp(int axis) : Op
     internal static long[] Indices(string op, Tensor indices, int axisSize, Shape paramsShape, int axis)
     {
         var idx = indices.DType == DType.Int64 ? indices.ToArray<long>() : Array.ConvertAll(indices.ToArray<int>(), v => (long)v);
-        foreach (var v in idx)
-            if (v < 0 || v >= axisSize)
-                throw new IndexOutOfRangeException($"{op}: index {v} is out of range for axis {axis} of size {axisSize} (params shape {paramsShape}).");
+        for (int i = 0; i < idx.Length; i++)
+            if (idx[i] < 0 || idx[i] >= axisSize)
+                throw new IndexOutOfRangeException($"{op}: index {idx[i]} at position {Position(indices.Shape, i)} of the indices (shape {indices.Shape}) is out of range for axis {axis} of size {axisSize} (params shape {paramsShape}).");
         return idx;
+    }
+
+    /// <summary>The multi-dimensional position of flat element <paramref name="flat"/> in <paramref name="shape"/>, as "(1, 3)".</summary>
+    private static string Position(Shape shape, int flat)
+    {
+        var position = new int[shape.Rank];
+        for (int k = shape.Rank - 1; k >= 0; k--)
+        {
+            position[k] = flat % shape[k];
+            flat /= shape[k];
+        }
+        return "(" + string.Join(", ", position) + (position.Length == 1 ? ",)" : ")");
     }
 
     /// <inheritdoc/>

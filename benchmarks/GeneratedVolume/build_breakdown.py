@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Where the attributed volume project's extra build time goes (issue 23).
+
+Reads the two projects generated_volume.py left in --out (WithAttributes, built once with
+EmitCompilerGeneratedFiles, and WithoutAttributes) and times full builds of variants in rounds (order reversed
+every other round), printing the median wall and Csc time of each:
+
+  without                 the attribute-free project (the baseline of the 1.3x target)
+  without+emptyFiles      the same plus one empty `partial class X { }` file per class (the cost of 600 more files)
+  gen                     the real attributed build (generators and analyzers)
+  plain                   the attributed classes plus the generated files as ordinary sources, no generator:
+                          gen - plain is the generators' run, plain - without compiling what they emit
+  plain-none              plain with every generated member removed (empty partial parts, no registration file)
+  plain-noVisit, -noInvoke, -noBuildCall, -noGetConfig, -noFromConfig (also drops the registration file, which
+                          names FromConfig), -noRegistration: plain without one kind of generated member
+  plain+floor             plain plus FloorGenerator/ (built here): a generator that only finds the [Layer] and [Module]
+                          classes with ForAttributeWithMetadataName and reads their members' types, the floor of any
+                          attribute-driven generator; plain+floorWalk: the same without reading the members
+  plain+floor:<dll>       plain plus any other generator assembly
+  plain-noLGanalyzers, gen-noLGanalyzers: without LayerGen's analyzers
+
+Usage (on the shared machine every dotnet command goes through the lock):
+  flock /tmp/dotnet.lock python3 benchmarks/GeneratedVolume/generated_volume.py --pairs 1 --out /tmp/vol
+  flock /tmp/dotnet.lock python3 benchmarks/GeneratedVolume/build_breakdown.py /tmp/vol --rounds 3 \\
+      --variants without,gen,plain,plain-none,plain-noVisit,plain-noGetConfig,plain-noFromConfig
+Add --shared to build with UseSharedCompilation=true (a warm compiler server; the first build of a run warms it).
+"""
+import argparse
+import glob
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+MEMBER_KINDS = {
+    "noVisit": ("VisitMembers",),
+    "noInvoke": ("Invoke",),
+    "noBuildCall": ("BuildLayer", "CallLayer"),
+    "noGetConfig": ("GetConfig",),
+    "noFromConfig": ("FromConfig",),
+}
+LAYERGEN_ANALYZERS = ("LayerGen.Analyzers.dll", "LayerGen.Analyzers.CodeFixes.dll")
+
+
+def csc_seconds(output: str) -> float:
+    match = re.search(r"^\s*(\d+) ms\s+Csc\s+\d+ calls", output, re.MULTILINE)
+    return int(match.group(1)) / 1000 if match else float("nan")
+
+
+def drop_analyzer(project: str, dll: str) -> str:
+    return re.sub(r'\s*<Analyzer Include="[^"]*' + re.escape(dll) + r'" />', "", project)
+
+
+def strip_member(text: str, name: str) -> str:
+    """Removes a generated member (its doc comment, signature and body) named `name`."""
+    lines = text.split("\n")
+    kept = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip().startswith("///"):
+            j = i
+            while lines[j].strip().startswith("///"):
+                j += 1
+            signature = lines[j]
+            if re.search(r"\b" + name + r"\(", signature) and re.search(r"\b(override|public|protected)\b", signature):
+                k = j
+                if k + 1 < len(lines) and lines[k + 1].strip() == "{":
+                    k += 1
+                    while lines[k] != "    }":
+                        k += 1
+                else:
+                    while not lines[k].rstrip().endswith(";"):
+                        k += 1
+                i = k + 1
+                if i < len(lines) and lines[i].strip() == "":
+                    i += 1
+                continue
+        kept.append(lines[i])
+        i += 1
+    return "\n".join(kept)
+
+
+class Variants:
+    def __init__(self, base: str):
+        self.with_dir = os.path.join(base, "WithAttributes")
+        self.without_dir = os.path.join(base, "WithoutAttributes")
+        self.out = os.path.join(base, "breakdown")
+        self.generated = glob.glob(os.path.join(self.with_dir, "obj", "generated", "**", "*.cs"), recursive=True)
+        if not self.generated:
+            sys.exit(f"no generated files under {self.with_dir}/obj/generated: run generated_volume.py with this --out first")
+
+    def make(self, name, source, plain=False, drop=(), members=(), registration=True, add=(), empty_files=False):
+        directory = os.path.join(self.out, re.sub(r"[^A-Za-z0-9+.-]", "_", name))
+        if os.path.exists(directory):
+            shutil.rmtree(directory)
+        shutil.copytree(source, directory, ignore=shutil.ignore_patterns("obj", "bin"))
+        path = os.path.join(directory, "Volume.csproj")
+        project = open(path).read()
+        for dll in drop:
+            project = drop_analyzer(project, dll)
+        if plain:
+            project = drop_analyzer(project, "LayerGen.Generators.dll")
+            os.makedirs(os.path.join(directory, "Generated"))
+            for f in self.generated:
+                text = open(f, encoding="utf-8-sig").read()
+                per_class = os.path.basename(f).endswith((".Layer.g.cs", ".Module.g.cs"))
+                if per_class:
+                    for member in members:
+                        text = strip_member(text, member)
+                elif not registration:
+                    continue
+                with open(os.path.join(directory, "Generated", os.path.basename(f)), "w") as out:
+                    out.write(text)
+        if empty_files:
+            os.makedirs(os.path.join(directory, "Empty"))
+            for f in self.generated:
+                m = re.search(r"Volume\.(Group\d+)\.(\w+)\.(Layer|Module)\.g\.cs$", f)
+                if m:
+                    with open(os.path.join(directory, "Empty", os.path.basename(f)), "w") as out:
+                        out.write(f"// <auto-generated/>\n#nullable enable\n\nnamespace Volume.{m.group(1)};\n\n"
+                                  f"partial class {m.group(2)}\n{{\n}}\n")
+        for dll in add:
+            project = project.replace("</ItemGroup>", f'  <Analyzer Include="{os.path.abspath(dll)}" />\n  </ItemGroup>', 1)
+        with open(path, "w") as f:
+            f.write(project)
+        result = subprocess.run(["dotnet", "restore", "-nologo"], cwd=directory, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(result.stdout[-3000:])
+        return directory
+
+    def create(self, name):
+        if name == "without":
+            return self.without_dir
+        if name == "gen":
+            return self.with_dir
+        if name == "without+emptyFiles":
+            return self.make(name, self.without_dir, empty_files=True)
+        if name == "gen-noLGanalyzers":
+            return self.make(name, self.with_dir, drop=LAYERGEN_ANALYZERS)
+        if name == "plain":
+            return self.make(name, self.with_dir, plain=True)
+        if name == "plain-noLGanalyzers":
+            return self.make(name, self.with_dir, plain=True, drop=LAYERGEN_ANALYZERS)
+        if name == "plain-none":
+            members = [m for kind in MEMBER_KINDS.values() for m in kind]
+            return self.make(name, self.with_dir, plain=True, members=members, registration=False)
+        if name == "plain-noRegistration":
+            return self.make(name, self.with_dir, plain=True, registration=False)
+        if name.startswith("plain-") and name[6:] in MEMBER_KINDS:
+            kind = name[6:]
+            return self.make(name, self.with_dir, plain=True, members=MEMBER_KINDS[kind], registration=kind != "noFromConfig")
+        if name in ("plain+floor", "plain+floorWalk"):
+            mode = "walk" if name.endswith("Walk") else "members"
+            output = os.path.join(self.out, "floor-" + mode)
+            project = os.path.join(os.path.dirname(os.path.abspath(__file__)), "FloorGenerator", "FloorGenerator.csproj")
+            result = subprocess.run(["dotnet", "build", project, "-c", "Release", "-nologo", "-o", output, f"-p:FloorMode={mode}"],
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                sys.exit(result.stdout[-3000:])
+            return self.make(name, self.with_dir, plain=True, add=(os.path.join(output, "LayerGen.FloorGenerator.dll"),))
+        if name.startswith("plain+floor:"):
+            return self.make(name, self.with_dir, plain=True, add=(name[len("plain+floor:"):],))
+        sys.exit(f"unknown variant {name}")
+
+
+def build(directory: str, shared: bool):
+    args = ["dotnet", "build", "--no-restore", "--no-incremental", "-c", "Release", "-nologo", "-clp:PerformanceSummary",
+            "-p:EmitCompilerGeneratedFiles=false", f"-p:UseSharedCompilation={'true' if shared else 'false'}"]
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=directory, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout[-4000:])
+        sys.exit(f"build failed in {directory}")
+    return wall, csc_seconds(result.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", help="the --out directory of generated_volume.py")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--variants", default="without,gen,plain,plain-none")
+    parser.add_argument("--shared", action="store_true", help="UseSharedCompilation=true (warm compiler server)")
+    args = parser.parse_args()
+    variants = Variants(args.out)
+    names = args.variants.split(",")
+    directories = {name: variants.create(name) for name in names}
+    for directory in directories.values():
+        build(directory, args.shared)  # warm-up, and a check that every variant compiles
+    results = {name: [] for name in names}
+    for r in range(args.rounds):
+        for name in (names if r % 2 == 0 else list(reversed(names))):
+            results[name].append(build(directories[name], args.shared))
+    base = statistics.median(w for w, _ in results[names[0]])
+    print(f"{'variant':28} {'wall':>6} {'Csc':>6} {'/' + names[0]:>10}   wall per round")
+    for name in names:
+        walls = [w for w, _ in results[name]]
+        cscs = [c for _, c in results[name]]
+        print(f"{name:28} {statistics.median(walls):6.2f} {statistics.median(cscs):6.2f} {statistics.median(walls) / base:9.2f}x   "
+              + " ".join(f"{w:5.2f}" for w in walls))
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,8 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 // batch 64, 28 steps case).
 if (args.Contains("--lstm"))
 {
-    LstmCases.Run(quick, smallOnly: args.Contains("--small"));
+    if (args.Contains("--probe")) LstmProbe.Run();
+    else LstmCases.Run(quick, smallOnly: args.Contains("--small"));
     return;
 }
 

@@ -5,8 +5,9 @@ namespace LayerGen.Kernels;
 /// <summary>
 /// Hyperbolic tangent accurate over the whole range. <c>TensorPrimitives.Tanh</c> computes
 /// <c>(exp(2x) - 1) / (exp(2x) + 1)</c> in the input's precision, which cancels near 0 (float32: -5.96e-8 for
-/// 0 and 1e-30, 0.46 % off at 1e-5). float32 here is computed in float32 lanes (8 per AVX2 vector; the float64-lane
-/// version it replaced was 4-5x slower and dominated the LSTM step): with <c>a = |x|</c>,
+/// 0 and 1e-30, 0.46 % off at 1e-5). float32 here is computed in float32 lanes of <see cref="Vector{T}"/> (the float64-lane version it
+/// replaced cost about 5 Sigmoids per element in the LSTM profile, this one about 3; 16-lane Vector512 code was slower
+/// than 8 lanes on this machine's CPU): with <c>a = |x|</c>,
 /// <list type="bullet">
 /// <item>below <see cref="Small"/>: <c>a + a^3 P(a^2)</c>, <c>P</c> of degree 6 fitted (relative minimax, float32
 /// coefficients) on [0, 0.75], evaluated with fused multiply-adds;</item>

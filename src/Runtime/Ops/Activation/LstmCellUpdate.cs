@@ -11,7 +11,8 @@ namespace LayerGen.Operations;
 /// the previous cell state <c>c</c> <c>(batch, units)</c>, <c>c' = sigmoid(z_f) * c + sigmoid(z_i) * tanh(z_c)</c> and
 /// <c>h' = sigmoid(z_o) * tanh(c')</c>, returned stacked as <c>(2, batch, units)</c>: <c>[h', c']</c>. Each value is
 /// computed with the same float operations as the unfused ops (<see cref="SigmoidOp"/>, <see cref="TanhOp"/>, Mul, Add), so
-/// the results are bitwise equal to <c>LSTMCell</c>'s general path; one pass over a row instead of ten ops (four
+/// the results are bitwise equal to <c>LSTMCell</c>'s general path (float32 with fewer than 4 units: within an ulp, as
+/// TensorPrimitives' scalar sigmoid on rows that short may round differently from its vector path); one pass over a row instead of ten ops (four
 /// slices, five activations, the cell update) each reading and writing the whole step. The gradient is written with
 /// ops (the activations recomputed from <c>z</c>). <see cref="Layers.LSTMCell"/> uses it when its activations are tanh and
 /// sigmoid. ONNX: decomposed into Split, Sigmoid, Tanh, Mul, Add, Unsqueeze and Concat.

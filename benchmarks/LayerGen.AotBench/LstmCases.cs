@@ -7,9 +7,9 @@ using LayerGen;
 /// </summary>
 internal static class LstmCases
 {
-    public static void Run(bool quick)
+    public static void Run(bool quick, bool smallOnly = false)
     {
-        foreach (var (batch, steps, features, units) in new[] { (64, 28, 28, 128), (32, 100, 256, 256) })
+        foreach (var (batch, steps, features, units) in smallOnly ? new[] { (64, 28, 28, 128) } : new[] { (64, 28, 28, 128), (32, 100, 256, 256) })
         {
             var g = new RandomGenerator(1);
             var x = g.Normal([batch, steps, features]);
@@ -38,5 +38,35 @@ internal static class LstmCases
             }, [spec]), spec);
             Bench.Run(name + " planned forward+backward", () => training.RunAll([x])[0], inner: 1, samples: quick ? 3 : big ? 6 : 20, warmup: 2, flops: 3 * flops);
         }
+    }
+}
+
+/// <summary>
+/// <c>--lstm --probe</c>: planned costs of the pieces of one step of the small case (batch 64, 128 units), to see where
+/// a step's time goes: the recurrent product, each activation, the whole cell step.
+/// </summary>
+internal static class LstmProbe
+{
+    public static void Run()
+    {
+        const int batch = 64, units = 128;
+        var g = new RandomGenerator(2);
+        var h = g.Normal([batch, units]);
+        var z = g.Normal([batch, 4 * units]);
+        var c = g.Normal([batch, units]);
+        var rk = new Variable(g.Normal([units, 4 * units], stddev: 0.1));
+        ExecutionPlan Plan(Func<Tensor[], Tensor> f, params Tensor[] xs)
+            => ExecutionPlan.Create(Graph.Trace(p => [f(p)], [.. xs.Select(x => x.Spec)]), [.. xs.Select(x => x.Spec)]);
+        void Time(string name, ExecutionPlan plan, params Tensor[] xs)
+            => Bench.Run(name, () => plan.RunAll(xs)[0], inner: 50, samples: 15, warmup: 3, flops: 0);
+        Time("probe h @ recurrent_kernel (64x128 @ 128x512)", Plan(p => Ops.MatMul(p[0], rk), h), h);
+        Time("probe Tanh 64x128", Plan(p => Ops.Tanh(p[0]), c), c);
+        Time("probe Sigmoid 64x128", Plan(p => Ops.Sigmoid(p[0]), c), c);
+        Time("probe Mul 64x128", Plan(p => Ops.Mul(p[0], p[1]), c, h), c, h);
+        Time("probe Add 64x512", Plan(p => Ops.Add(p[0], p[1]), z, z), z, z);
+        var cell = new LSTMCell(units);
+        cell.BuildCell(new Shape(batch, 28));
+        var stepPlan = ExecutionPlan.Create(Graph.Trace(p => cell.Step(p[0], [p[1], p[2]], false), [z.Spec, h.Spec, c.Spec]), z.Spec, h.Spec, c.Spec);
+        Time("probe LSTMCell.Step (planned body)", stepPlan, z, h, c);
     }
 }

@@ -18,10 +18,12 @@ Console.WriteLine();
 Console.WriteLine("| case | best | median | GFLOP/s (best) | allocated/call | calls x samples |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
-// --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py.
+// --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py (--small: only the
+// batch 64, 28 steps case).
 if (args.Contains("--lstm"))
 {
-    LstmCases.Run(quick);
+    if (args.Contains("--probe")) LstmProbe.Run();
+    else LstmCases.Run(quick, smallOnly: args.Contains("--small"));
     return;
 }
 

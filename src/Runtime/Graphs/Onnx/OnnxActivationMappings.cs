@@ -10,6 +10,7 @@ internal static class OnnxActivationMappings
         OnnxOpMappings.Register<EluOp>("Elu", Elu);
         OnnxOpMappings.Register<GeluOp>("Gelu", Gelu);
         OnnxOpMappings.Register<LeakyReluOp>("LeakyRelu", LeakyRelu);
+        OnnxOpMappings.Register<LstmCellUpdateOp>("LstmCellUpdate", LstmCellUpdate);
         OnnxOpMappings.Register<LogSoftmaxOp>("LogSoftmax", LogSoftmax);
         OnnxOpMappings.Register<ReluOp>("Relu", Relu);
         OnnxOpMappings.Register<SigmoidOp>("Sigmoid", Sigmoid);
@@ -58,6 +59,28 @@ internal static class OnnxActivationMappings
 
     private static void LeakyRelu(LeakyReluOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
         => emitter.Node("LeakyRelu", node.Inputs, node.Output, ("alpha", (float)op.Alpha));
+
+    /// <summary>Decomposed: Split of the gates, Sigmoid/Tanh, <c>c' = f c + i g</c>, <c>h' = o tanh(c')</c>, stacked by Unsqueeze and Concat.</summary>
+    private static void LstmCellUpdate(LstmCellUpdateOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+    {
+        string zi = emitter.Temp("z_i"), zf = emitter.Temp("z_f"), zc = emitter.Temp("z_c"), zo = emitter.Temp("z_o");
+        emitter.Node("Split", [node.Inputs[0]], [zi, zf, zc, zo], ("axis", 1L));
+        string i = emitter.Temp("i"), f = emitter.Temp("f"), g = emitter.Temp("g"), o = emitter.Temp("o");
+        emitter.Node("Sigmoid", [zi], i);
+        emitter.Node("Sigmoid", [zf], f);
+        emitter.Node("Tanh", [zc], g);
+        emitter.Node("Sigmoid", [zo], o);
+        string fc = emitter.Temp("fc"), ig = emitter.Temp("ig"), c = emitter.Temp("c"), tc = emitter.Temp("tanh_c"), h = emitter.Temp("h");
+        emitter.Node("Mul", [f, node.Inputs[1]], fc);
+        emitter.Node("Mul", [i, g], ig);
+        emitter.Node("Add", [fc, ig], c);
+        emitter.Node("Tanh", [c], tc);
+        emitter.Node("Mul", [o, tc], h);
+        string axes = emitter.Const("axes", [0]), h1 = emitter.Temp("h_row"), c1 = emitter.Temp("c_row");
+        emitter.Node("Unsqueeze", [h, axes], h1);
+        emitter.Node("Unsqueeze", [c, axes], c1);
+        emitter.Node("Concat", [h1, c1], node.Output, ("axis", 0L));
+    }
 
     private static void LogSoftmax(LogSoftmaxOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
         => emitter.Node("LogSoftmax", node.Inputs, node.Output, ("axis", (long)op.Axis));

@@ -29,12 +29,18 @@ internal static class BuiltInActivations
     /// </summary>
     internal static Tensor Relu6(Tensor x) => Ops.Minimum(Tensor.Scalar(6, x.DType), Ops.Relu(x));
 
+    /// <summary>The built-in <c>"sigmoid"</c> (<see cref="LSTMCell"/> fuses its step when its activations are these two).</summary>
+    internal static readonly ActivationFunction SigmoidFunction = new("sigmoid", Ops.Sigmoid);
+
+    /// <summary>The built-in <c>"tanh"</c>.</summary>
+    internal static readonly ActivationFunction TanhFunction = new("tanh", Ops.Tanh);
+
     public static IEnumerable<ActivationFunction> All()
     {
         yield return new ActivationFunction("linear", static x => x);
         yield return new ActivationFunction("relu", Ops.Relu);
-        yield return new ActivationFunction("sigmoid", Ops.Sigmoid);
-        yield return new ActivationFunction("tanh", Ops.Tanh);
+        yield return SigmoidFunction;
+        yield return TanhFunction;
         yield return new ActivationFunction("softplus", Ops.Softplus);
         yield return new ActivationFunction("softsign", static x => x / (Ops.Abs(x) + 1.0));
         yield return new ActivationFunction("elu", static x => Ops.Elu(x));

@@ -53,11 +53,19 @@ public partial class LSTMCell : RecurrentCellBase
         b.Assign(Ops.Concat([Ops.Slice(v, [0], [units]), Tensor.Ones(new Shape(units), v.DType), Ops.Slice(v, [2 * units], [2 * units])], 0));
     }
 
-    /// <summary>One step: gates from <c>x @ kernel + h @ recurrent_kernel + bias</c>.</summary>
+    /// <summary>One step: gates from <c>x @ kernel + h @ recurrent_kernel + bias</c> (with tanh and sigmoid, one <see cref="Operations.LstmCellUpdateOp"/>).</summary>
     public override Tensor[] Step(Tensor projectedStep, IReadOnlyList<Tensor> states, bool training)
     {
         ArgumentNullException.ThrowIfNull(states);
         var z = Ops.Add(projectedStep, RecurrentMatMul(states[0], 0, 4));
+        // Keras's default activations (the built-in functions, not user functions registered under their names): one
+        // fused op for the gates and the state update, bitwise equal to the ops below.
+        if (ReferenceEquals(activation, BuiltInActivations.TanhFunction) && ReferenceEquals(recurrentActivation, BuiltInActivations.SigmoidFunction))
+        {
+            var hc = Ops.LstmCellUpdate(z, states[1]);
+            var hNew = Ops.IndexAxis0(hc, 0);
+            return [hNew, hNew, Ops.IndexAxis0(hc, 1)];
+        }
         var g = Ops.Split(z, 4, axis: 1);
         var i = recurrentActivation.Call(g[0]);
         var f = recurrentActivation.Call(g[1]);

@@ -63,7 +63,7 @@ public class LayerNormOpTests
         var middle = new LayerNormalization(axis: 1);
         var unscaled = new LayerNormalization(scale: false);
         // Other axes, and a layer without gamma or beta, keep Keras's ops and give the same values as the fused path's formula.
-        Near(Unfused(x, Tensor.Ones([4]), Tensor.Zeros([4]), 1e-3), unscaled.Invoke(x), 2e-5, "scale=False");
+        Near(Unfused(x, Tensor.Ones(new Shape(4)), Tensor.Zeros(new Shape(4)), 1e-3), unscaled.Invoke(x), 2e-5, "scale=False");
         Near(last.Invoke(x), graph.Run(x), 0, "planned");
         var ex = middle.Invoke(x);
         Assert.Equal(x.Shape, ex.Shape);
@@ -75,10 +75,10 @@ public class LayerNormOpTests
     public void BadOperandsNameTheOpAndTheShapes()
     {
         var x = new RandomGenerator(6).Normal([2, 3]);
-        var ex = Assert.Throws<ShapeMismatchException>(() => Ops.LayerNorm(x, Tensor.Ones([4]), Tensor.Zeros([3])));
+        var ex = Assert.Throws<ShapeMismatchException>(() => Ops.LayerNorm(x, Tensor.Ones(new Shape(4)), Tensor.Zeros(new Shape(3))));
         Assert.Contains("LayerNorm", ex.Message);
         Assert.Contains("gamma", ex.Message);
-        Assert.Throws<DTypeMismatchException>(() => Ops.LayerNorm(x, Tensor.Ones([3], DType.Float64), Tensor.Zeros([3])));
-        Assert.Throws<ShapeMismatchException>(() => Ops.LayerNormGrad(x, Tensor.Ones([3]), Tensor.Ones([3, 2])));
+        Assert.Throws<DTypeMismatchException>(() => Ops.LayerNorm(x, Tensor.Ones(new Shape(3), DType.Float64), Tensor.Zeros(new Shape(3))));
+        Assert.Throws<ShapeMismatchException>(() => Ops.LayerNormGrad(x, Tensor.Ones(new Shape(3)), Tensor.Ones(new Shape(3, 2))));
     }
 }

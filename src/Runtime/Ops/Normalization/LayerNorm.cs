@@ -161,7 +161,10 @@ public sealed partial class LayerNormOp(double epsilon) : Op
 
         public void Set(void* x, void* gamma, void* beta, void* y, int rows, int n, int perChunk, bool isDouble, double epsilon)
         {
-            (_x, _gamma, _beta, _y) = (x, gamma, beta, y);
+            _x = x;
+            _gamma = gamma;
+            _beta = beta;
+            _y = y;
             (_rows, _n, _perChunk, _double, _epsilon) = (rows, n, perChunk, isDouble, epsilon);
         }
 

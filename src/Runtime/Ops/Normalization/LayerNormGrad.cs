@@ -129,7 +129,7 @@ public sealed partial class LayerNormGradOp(double epsilon) : Op
         var gjw = Ops.Mul(g, jw);
         var dgamma = leading.Length == 0 ? gjw : Ops.Sum(gjw, leading);
 
-        var n = Tensor.Scalar(x.Shape[^1], x.DType);
+        var n = Tensor.Scalar((double)x.Shape[^1], x.DType);
         var s = Ops.Div(Tensor.Scalar(1.0, x.DType), Ops.Sqrt(Ops.Add(Ops.Variance(x, [-1], keepDims: true), Tensor.Scalar(Epsilon, x.DType))));
         var xh = Ops.LayerNorm(x, ones, Tensor.Zeros(gamma.Shape, x.DType), Epsilon);
         var h = Ops.Mul(g, gamma);
@@ -157,7 +157,10 @@ public sealed partial class LayerNormGradOp(double epsilon) : Op
 
         public void Set(void* x, void* gamma, void* g, void* dx, int rows, int n, int perChunk, bool isDouble, double epsilon)
         {
-            (_x, _gamma, _g, _dx) = (x, gamma, g, dx);
+            _x = x;
+            _gamma = gamma;
+            _g = g;
+            _dx = dx;
             (_rows, _n, _perChunk, _double, _epsilon) = (rows, n, perChunk, isDouble, epsilon);
         }
 

@@ -34,7 +34,7 @@ public class LayerNormOpTests
     public void ForwardAndGradientsEqualTheUnfusedOps(DType dtype, int[] shape)
     {
         int c = shape[^1];
-        var x = Ops.Cast(Ops.Add(new RandomGenerator(1).Normal(new Shape(shape), stddev: 3), Tensor.Scalar(2.0)), dtype);
+        var x = Ops.Cast(Ops.Add(new RandomGenerator(1).Normal(new Shape(shape), stddev: 3), Tensor.Scalar(2.0, DType.Float32)), dtype);
         var w = Ops.Cast(new RandomGenerator(2).Normal(new Shape(shape)), dtype);
         var gamma = new Variable(Ops.Cast(new RandomGenerator(3).Normal([c]), dtype));
         var beta = new Variable(Ops.Cast(new RandomGenerator(4).Normal([c]), dtype));

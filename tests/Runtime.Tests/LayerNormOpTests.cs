@@ -28,7 +28,9 @@ public class LayerNormOpTests
 
     [Theory]
     [InlineData(DType.Float32, new[] { 3, 5 })]                // short rows: scalar tails, one thread
-    [InlineData(DType.Float32, new[] { 32, 128, 256 })]        // the encoder's shape: rows over the pool in chunks
+    // 32,768 elements: rows over both cores in chunks, yet under TensorStoragePool.MinimumBytes (1 MB), so this test
+    // fills no pool bucket while TensorStoragePoolTests (same process, in parallel) counts on the pool's idle bytes.
+    [InlineData(DType.Float32, new[] { 16, 8, 256 })]
     [InlineData(DType.Float64, new[] { 4, 70, 130 })]
     [InlineData(DType.Float64, new[] { 7 })]                   // rank 1
     public void ForwardAndGradientsEqualTheUnfusedOps(DType dtype, int[] shape)

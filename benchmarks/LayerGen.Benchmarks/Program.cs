@@ -24,6 +24,13 @@ if (args.Length > 0 && args[0] == "mlp-infer")
     return;
 }
 
+// Issue 18's encoder profile (per-op time of a planned run): -- attention-profile [runs] [forward|backward]
+if (args.Length > 0 && args[0] == "attention-profile")
+{
+    LayerGen.Benchmarks.AttentionProfile.Run(args[1..]);
+    return;
+}
+
 // Issue 18's attention timings (eager and planned, MultiHeadAttention and an encoder block): -- attention [runs]
 if (args.Length > 0 && args[0] == "attention")
 {

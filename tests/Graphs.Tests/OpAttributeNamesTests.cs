@@ -24,6 +24,8 @@ public class OpAttributeNamesTests
         ["GatherGrad"] = ["axis"],
         ["Gelu"] = ["approximate"],
         ["LeakyRelu"] = ["alpha"],
+        ["LayerNorm"] = ["epsilon"],
+        ["LayerNormGrad"] = ["epsilon"],
         ["LogSoftmax"] = ["axis"],
         ["MatMul"] = ["transpose_a", "transpose_b"],
         ["MaxPool"] = ["window", "strides", "pads"],

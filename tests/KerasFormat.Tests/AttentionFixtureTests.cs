@@ -189,5 +189,17 @@ public class AttentionFixtureTests
         Assert.Contains("`num_query_heads` must be divisible by `num_key_value_heads`.", g.Message);
         var b = Assert.Throws<ArgumentException>(() => new EinsumDense("ab,bc->ac", new Shape(3), biasAxes: "x").Invoke(Tensor.Zeros([2, 4])));
         Assert.Contains("Bias dimension 'x' was requested, but is not part of the output spec 'ac'", b.Message);
+
+        // Query/key/value whose dimensions disagree (issue 18's bad-input list), each in the layer's words with the shapes.
+        var built = new MultiHeadAttention(2, 3) { Name = "mha_k" };
+        built.Invoke(q, Tensor.Zeros([2, 5, 6]));
+        var k = Assert.Throws<ShapeMismatchException>(() => built.Invoke(q, Tensor.Zeros([2, 5, 6]), Tensor.Zeros([2, 5, 8])));
+        Assert.Contains("Layer \"mha_k\" was built with a key of last dimension 6 (the value's), but received key_shape=(2, 5, 8). Pass `key` on the first call.", k.Message);
+        var positions = Assert.Throws<ShapeMismatchException>(() => new Attention().Invoke([Tensor.Zeros([2, 4, 3]), Tensor.Zeros([2, 5, 3]), Tensor.Zeros([2, 6, 3])]));
+        Assert.Contains("Attention layer expects key and value with the same number of positions (Tv). Received: value_shape=(2, 5, 3), key_shape=(2, 6, 3)", positions.Message);
+        var rank = Assert.Throws<ShapeMismatchException>(() => new AdditiveAttention().Invoke([Tensor.Zeros([2, 4, 3]), Tensor.Zeros([2, 3])]));
+        Assert.Contains("AdditiveAttention layer expects query and value of the same rank (at least 2), (batch_size, Tq, dim) and (batch_size, Tv, dim). Received: query_shape=(2, 4, 3), value_shape=(2, 3)", rank.Message);
+        var gqa = Assert.Throws<ShapeMismatchException>(() => new GroupedQueryAttention(3, 2, 1).Invoke(q, Tensor.Zeros([2, 5, 8])));
+        Assert.Contains("The last dimension of `query_shape` and `value_shape` must be equal, but are 6, 8. Received: query_shape=(2, 4, 6), value_shape=(2, 5, 8)", gqa.Message);
     }
 }

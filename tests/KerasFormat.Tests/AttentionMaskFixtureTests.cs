@@ -152,4 +152,33 @@ public class AttentionMaskFixtureTests
         Assert.Equal(2, scores.Length);
         Assert.Equal(new[] { 2, 4, 5 }, scores[1].Shape.ToArray());
     }
+
+    [Theory]
+    [InlineData("merge_masks")]
+    [InlineData("mha_masked")]
+    public void KerasOpNodesTakeNoPlaceInTheWeightsFile(string name)
+    {
+        // Keras's Functional.layers leaves op nodes (NotEqual, LogicalOr, ExpandDims and the numpy Concatenate of masks)
+        // out of the weights walk: merge_masks has three Concatenate layers and four Concatenate ops, and Keras's file
+        // names the layers concatenate, concatenate_1, concatenate_2. LayerGen's file names the same groups (input layers
+        // aside: Keras writes empty groups for them, LayerGen none, and both load either file).
+        static List<string> LayerGroups(string path)
+        {
+            var weights = Archives.Entries(path).Single(e => e.Name == "model.weights.h5").Bytes;
+            return [.. Archives.ListHdf5(weights)
+                .Where(l => l.StartsWith("G layers/", StringComparison.Ordinal))
+                .Select(l => l.Split(' ')[1]["layers/".Length..])
+                .Where(p => !p.Contains('/', StringComparison.Ordinal) && !p.StartsWith("input_layer", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)];
+        }
+        string saved = Path.Combine(Path.GetTempPath(), "lg-op-walk-" + Guid.NewGuid().ToString("N") + ".keras");
+        try
+        {
+            Model.Load(PathOf(name + ".keras")).Save(saved);
+            var keras = LayerGroups(PathOf(name + ".keras"));
+            Assert.Equal(keras, LayerGroups(saved));
+            Assert.DoesNotContain(LayerGroups(saved), p => p.StartsWith("not_equal", StringComparison.Ordinal) || p.StartsWith("logical_or", StringComparison.Ordinal));
+        }
+        finally { File.Delete(saved); }
+    }
 }

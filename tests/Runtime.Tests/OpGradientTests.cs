@@ -33,6 +33,8 @@ public class OpGradientTests
         ["Sigmoid"] = new(SigmoidOp.Instance, [R(4, 2, 3)]),
         ["Softmax"] = new(new SoftmaxOp(0), [R(5, 3, 2)]),
         ["SoftmaxGrad"] = new(new SoftmaxGradOp(-1), [R(201, 3, 2, 4), R(202, 3, 2, 4)]),
+        ["LayerNorm"] = new(new LayerNormOp(1e-3), [R(203, 3, 2, 5), R(204, 5), R(205, 5)]),
+        ["LayerNormGrad"] = new(new LayerNormGradOp(1e-3), [R(206, 3, 2, 5), R(207, 5), R(208, 3, 2, 5)]),
         ["Softplus"] = new(SoftplusOp.Instance, [R(6, 2, 3)]),
         ["Tanh"] = new(TanhOp.Instance, [R(7, 2, 3)]),
         // Math

@@ -16,17 +16,20 @@ internal static class LayerPaths
 
     /// <summary>
     /// Names the elements of a list of layers as Keras does: <c>snake_case(class)</c>, then <c>_1</c>, <c>_2</c>... per
-    /// class, in order; input layers get no name (they hold nothing); other modules are <c>module</c>. The model's own
+    /// class, in order; input layers and Keras op nodes (<see cref="LayerGen.Layers.KerasOperation"/>: mask ops such as
+    /// <c>NotEqual</c> or <c>Concatenate</c> from <c>keras.src.ops</c>, which Keras's <c>Functional.layers</c> leaves out,
+    /// so they neither get a group nor take a number from a layer of the same name) get no name (they hold nothing);
+    /// other modules are <c>module</c>. The model's own
     /// <c>layers/</c> paths and the Keras weights walker (<c>KerasObjectPaths</c>) share it.
     /// </summary>
     internal sealed class ElementNames
     {
         private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
-        /// <summary>The next element's name, or null for an input layer (skipped).</summary>
+        /// <summary>The next element's name, or null for an input layer or a Keras op node (skipped).</summary>
         public string? Next(Module element)
         {
-            if (element is LayerGen.Layers.InputLayer) return null;
+            if (element is LayerGen.Layers.InputLayer or LayerGen.Layers.KerasOperation) return null;
             string stem = element is Layer layer ? layer.DefaultNameForSession : "module";
             _counts.TryGetValue(stem, out int n);
             _counts[stem] = n + 1;

@@ -235,7 +235,9 @@ public partial class MultiHeadAttention
         if (dotProductPath)
         {
             // Keras's dot_product_attention: scaled logits, masked to a large negative, softmax (a fully masked row is uniform).
-            var logits = Ops.Mul(Ops.Einsum(dotProductEquation, k, q), Tensor.Scalar(1.0 / Math.Sqrt(keyDim), q.DType));
+            // The scale is applied to the query (B, T, N, key_dim) as on Keras's other path, not to the logits (B, N, T, S):
+            // the same function up to rounding, on a tensor S / key_dim times smaller (4x at sequence 128, key_dim 32).
+            var logits = Ops.Einsum(dotProductEquation, k, Ops.Mul(q, Tensor.Scalar(1.0 / Math.Sqrt(keyDim), q.DType)));
             if (mask is not null) logits = Ops.Where(mask, logits, Tensor.Scalar(Ops.SoftmaxMaskValue, logits.DType));
             scores = Ops.Softmax(logits, -1);
         }

@@ -167,6 +167,9 @@ public partial class LayerNormalization
             var y = Ops.Mul(inputs, inv);
             return gamma is null ? y : Ops.Mul(y, B(gamma));
         }
+        // The common case (last axis, gamma and beta) as one fused op: same function, one pass per row.
+        if (lastOnly && gamma is not null && beta is not null && inputs.DType.IsFloating())
+            return Ops.LayerNorm(inputs, gamma, beta, epsilon);
         var mean = Ops.Mean(inputs, axes, keepDims: true);
         var variance = Ops.Variance(inputs, axes, keepDims: true);
         var invStd = Ops.Div(one, Ops.Sqrt(Ops.Add(variance, eps)));

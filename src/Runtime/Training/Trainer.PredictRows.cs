@@ -20,18 +20,30 @@ internal sealed partial class Trainer
     private readonly Dictionary<(ExecutionPlan Small, ExecutionPlan Large), bool> _rowProofs = [];
 
     /// <summary>The planned prediction for <paramref name="spec"/> (traced on first use), or null when prediction cannot be planned.</summary>
-    private ExecutionPlan? PredictPlan(TensorSpec spec)
+    private ExecutionPlan? PredictPlan(TensorSpec spec, bool stacked = false)
     {
         if (_predictPlans.TryGetValue(spec, out var plan)) return plan;
+        int traces = TraceCount;
         plan = Trace(() => TensorFunction.Trace(PredictFunction, model.Name + "_predict").Plan(spec), ref _predictTraceFailure, "predict");
         if (plan is not null) Remember(_predictPlans, _predictOrder, spec, plan);
+        if (stacked)
+        {
+            TraceCount = traces; // not one of the user's input signatures (TraceCount counts those, as Keras's retracing)
+            StackedTraces++;
+        }
         return plan;
     }
+
+    /// <summary>Plans traced for stacked batches (not counted in <see cref="TraceCount"/>).</summary>
+    internal int StackedTraces { get; private set; }
+
+    /// <summary>Plan runs over stacked batches since the trainer was made.</summary>
+    internal long StackedRuns { get; private set; }
 
     /// <summary>The plan for <paramref name="batches"/> stacked batches of <paramref name="batch"/>'s spec, when it is proven to give each batch's rows exactly; else null.</summary>
     private ExecutionPlan? StackedPredictPlan(ExecutionPlan small, TensorSpec batch, int batches)
     {
-        var large = PredictPlan(new TensorSpec(batch.Shape.With(0, batch.Shape[0] * batches), batch.DType));
+        var large = PredictPlan(new TensorSpec(batch.Shape.With(0, batch.Shape[0] * batches), batch.DType), stacked: true);
         if (large is null) return null;
         if (_rowProofs.Count >= 4 * MaxPlansPerKind) _rowProofs.Clear(); // pairs of plans dropped from the cache since
         if (!_rowProofs.TryGetValue((small, large), out bool proven))
@@ -42,13 +54,14 @@ internal sealed partial class Trainer
     /// <summary>
     /// <c>Predict(x)</c> with several batches per plan run (see the file's remarks), or null when it does not apply (the
     /// caller then predicts batch by batch): no distribution, no callbacks of the user's, planned prediction, at least
-    /// two batches per stacked run, a prediction graph proven row-independent.
+    /// two batches per stacked run and <see cref="PredictStackRows"/> rows in all (fewer would not pay for the extra
+    /// trace), a prediction graph proven row-independent.
     /// </summary>
     private Tensor? PredictStacked(Tensor x, int batchSize, int verbose, IEnumerable<Callback>? callbacks)
     {
         if (_distribution is not null || (callbacks is not null && callbacks.Any()) || batchSize <= 0 || x.Rank == 0) return null;
         int n = x.Shape[0], per = PredictStackRows / batchSize, fullBatches = n / batchSize;
-        if (per < 2 || fullBatches < 2 || _predictTraceFailure is not null || !model.IsBuilt || !MayPlan(x, null, null)) return null;
+        if (per < 2 || n < PredictStackRows || _predictTraceFailure is not null || !model.IsBuilt || !MayPlan(x, null, null)) return null;
         var batchSpec = new TensorSpec(x.Shape.With(0, batchSize), x.DType);
         if (PredictPlan(batchSpec) is not { } small) return null;
         per = Math.Min(per, fullBatches);
@@ -83,6 +96,7 @@ internal sealed partial class Trainer
             var output = plan.Run(input);
             _plannedPredictSteps++;
             if (from == 0 && !SameBits(output, first, batchSize * outInner)) { stacking = false; break; }
+            StackedRuns++;
             Array.Copy(output.Storage, 0, result!.Storage, (long)from * batchSize * outInner, (long)count * batchSize * outInner);
             for (; step < from + count; step++)
             {

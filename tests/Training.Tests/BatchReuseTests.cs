@@ -88,7 +88,7 @@ public sealed class BatchReuseTests
         Assert.Equal(eager.Prediction, planned.Prediction);
         Assert.Equal(eager.Loss, planned.Loss);
     }
-    /// <summary>Stops training at a given batch of a given epoch (a pass left mid-way while the next batch is being gathered ahead).</summary>
+    /// <summary>Stops training at a given batch of a given epoch (a pass left mid-way).</summary>
     private sealed class StopAt(int epoch, int batch) : Callback
     {
         private int _epoch;
@@ -100,11 +100,11 @@ public sealed class BatchReuseTests
     }
 
     [Fact]
-    public void BatchesGatheredAheadAreTheShuffledBatchesEagerStepsSee()
+    public void ReusedShuffledBatchesAreTheBatchesEagerStepsSee()
     {
-        // Planned Fit gathers each next shuffled batch on a pool thread during the step; eager Fit gathers every batch
-        // when it is asked for, into a new tensor. Same batches, so the same weights bit for bit, over several epochs,
-        // a last smaller batch, and a second Fit after one stopped mid-epoch.
+        // Planned Fit gathers the shuffled batches into reused tensors (on both cores); eager Fit gathers every batch
+        // into a new tensor. Same batches, so the same weights bit for bit, over several epochs, a last smaller batch,
+        // and a second Fit after one stopped mid-epoch.
         var g = new RandomGenerator(4);
         var x = g.Normal([1000, 20]);
         var y = Tensor.From(Enumerable.Range(0, 1000).Select(i => i % 5).ToArray());

@@ -14,25 +14,6 @@ namespace LayerGen.Graphs;
 internal static class RowIndependence
 {
     /// <summary>
-    /// The rule of elementwise ops whose kernel computes each element alone with an exactly rounded operation (add,
-    /// subtract, multiply, divide, max with 0): every batch input has the output's shape (no broadcast along the batch),
-    /// every other input broadcasts over axis 0 (a lower rank, or 1 row).
-    /// </summary>
-    public static bool Elementwise(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
-    {
-        var o = output.Shape;
-        if (o.Rank == 0 || !o.IsFullyDefined) return false;
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            var s = inputs[i].Shape;
-            if (!s.IsFullyDefined) return false;
-            if (rows[i]) { if (s != o) return false; }
-            else if (s.Rank == o.Rank && s[0] != 1) return false;
-        }
-        return true;
-    }
-
-    /// <summary>
     /// Whether <paramref name="large"/> computes row for row what <paramref name="small"/> computes (see the class
     /// remarks): both traces of the same function, every input and output a batch node with axis 0 the batch.
     /// </summary>

@@ -66,7 +66,7 @@ public abstract class Op
     /// <paramref name="rows"/> marking the inputs whose axis 0 is the batch (the others do not depend on it), row r of
     /// the output (its axis 0 being the batch too) is computed from row r of the marked inputs alone, with the same bits
     /// whatever the number of rows, from the specs' number up. Then several batches can run as one (Predict runs a
-    /// row-independent graph over many user batches at once, <see cref="Graphs.RowIndependence"/>). Conservative
+    /// row-independent graph over many user batches at once, proven by Graphs.RowIndependence). Conservative
     /// default false; an op that says true proves it with a test (RowIndependenceTests).
     /// </summary>
     internal virtual bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output) => false;

@@ -23,7 +23,7 @@ public sealed partial class MulOp : BinaryElementwiseOp
 
     /// <inheritdoc/>
     internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
-        => Graphs.RowIndependence.Elementwise(inputs, rows, output); // each element alone, exactly rounded
+        => RowRules.Elementwise(inputs, rows, output); // each element alone, exactly rounded
 
     /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)

@@ -13,11 +13,9 @@ namespace LayerGen.Training;
 /// </summary>
 internal sealed class BatchBuffers
 {
-    // Three: the batch handed out last and the one before it stay intact (a consumer one batch ahead) while the next
-    // is written, ahead of time on a pool thread (GatherAhead) or when asked for.
-    private readonly Tensor?[] _ring = new Tensor?[3];
+    // Two, so the batch handed out last stays intact while the next is written (a consumer one batch ahead).
+    private readonly Tensor?[] _ring = new Tensor?[2];
     private int _next;
-    private readonly Ahead _ahead = new();
 
     /// <summary>Whether full batches of x go into the reused tensors (set by <c>Fit</c> after each step).</summary>
     public bool Enabled { get; set; }
@@ -25,7 +23,6 @@ internal sealed class BatchBuffers
     /// <summary>Rows <paramref name="rows"/> of <paramref name="source"/> in one of the reused tensors.</summary>
     public Tensor Gather(Tensor source, ReadOnlySpan<int> rows)
     {
-        _ahead.Drain();
         var target = Next(source, rows.Length);
         int inner = source.Shape[0] == 0 ? 0 : source.Size / source.Shape[0];
         if ((long)rows.Length * inner >= ParallelCopyElements && Kernels.ForkJoin.MaxParallelism > 1) _parallel.Run(source, rows, target);
@@ -74,7 +71,6 @@ internal sealed class BatchBuffers
     /// <summary>Rows [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="source"/> in one of the reused tensors (what <c>source[start..end]</c> gives).</summary>
     public Tensor Slice(Tensor source, int start, int end)
     {
-        _ahead.Drain();
         var target = Next(source, end - start);
         int inner = source.Size / source.Shape[0];
         Array.Copy(source.Storage, (long)start * inner, target.Storage, 0, (long)(end - start) * inner);
@@ -87,74 +83,8 @@ internal sealed class BatchBuffers
         var target = _ring[_next];
         if (target is null || target.Shape != shape || target.DType != source.DType)
             target = _ring[_next] = Tensor.Uninitialized(shape, source.DType);
-        _next = (_next + 1) % _ring.Length;
+        _next ^= 1;
         return target;
-    }
-
-    /// <summary>
-    /// Starts copying rows <paramref name="order"/>[<paramref name="start"/>..+<paramref name="count"/>] of
-    /// <paramref name="source"/> into the next reused tensor on a pool thread, while the current step runs (Fit's
-    /// shuffled epochs: the next batch's random rows are gathered behind the step's compute). <see cref="TakeAhead"/>
-    /// hands it out. The same rows land in the same tensor as <see cref="Gather"/> would write them.
-    /// </summary>
-    public void GatherAhead(Tensor source, int[] order, int start, int count)
-    {
-        _ahead.Drain();
-        int n = source.Shape[0];
-        foreach (int r in order.AsSpan(start, count)) // checked here, so a pool thread never throws
-            if ((uint)r >= (uint)n) return;
-        _ahead.Start(source, order, start, count, Next(source, count));
-    }
-
-    /// <summary>
-    /// The batch <see cref="GatherAhead"/> started for exactly these rows, once copied; null when none was started for
-    /// them (the caller then gathers it now).
-    /// </summary>
-    public Tensor? TakeAhead(Tensor source, int[] order, int start, int count) => _ahead.Take(source, order, start, count);
-
-    /// <summary>Waits for a copy started ahead (a pass that stops early must not leave a pool thread writing into a reused tensor).</summary>
-    public void Drain() => _ahead.Drain();
-
-    /// <summary>One row gather on a pool thread at a time; reused, so starting one allocates nothing.</summary>
-    private sealed class Ahead : IThreadPoolWorkItem
-    {
-        private readonly ManualResetEventSlim _done = new(true);
-        private Tensor? _source, _target;
-        private int[]? _order;
-        private int _start, _count;
-        private bool _pending;
-
-        public void Start(Tensor source, int[] order, int start, int count, Tensor target)
-        {
-            (_source, _order, _start, _count, _target) = (source, order, start, count, target);
-            _pending = true;
-            _done.Reset();
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
-        public void Execute()
-        {
-            try { CopyRows(_source!, _order.AsSpan(_start, _count), _target!); }
-            finally { _done.Set(); }
-        }
-
-        public void Drain()
-        {
-            if (!_pending) return;
-            _done.Wait();
-            _pending = false;
-            _source = _target = null;
-            _order = null;
-        }
-
-        public Tensor? Take(Tensor source, int[] order, int start, int count)
-        {
-            if (!_pending) return null;
-            bool same = ReferenceEquals(source, _source) && ReferenceEquals(order, _order) && start == _start && count == _count;
-            var target = _target;
-            Drain();
-            return same ? target : null;
-        }
     }
 
     /// <summary>Rows <paramref name="rows"/> of <paramref name="source"/> in a new tensor (what <c>Ops.Gather</c> on axis 0 gives, without the op's index tensor).</summary>

@@ -41,20 +41,11 @@ internal sealed record TensorSlices(Tensor X, Tensor? Y, Tensor? SampleWeight, R
             var rows = order.AsSpan(start, end - start);
             return reuse ? buffers!.Gather(t, rows) : BatchBuffers.GatherNew(t, rows);
         }
-        try
+        for (int start = 0; start < n; start += batchSize)
         {
-            for (int start = 0; start < n; start += batchSize)
-            {
-                int end = Math.Min(n, start + batchSize);
-                if (dropRemainder && end - start < batchSize) yield break;
-                // A shuffled full batch gathered ahead (during the previous step) when reuse is on; else now.
-                var x = order is not null && buffers is { Enabled: true } && end - start == batchSize ? buffers.TakeAhead(X, order, start, batchSize) : null;
-                x ??= Take(X, start, end, reusable: true);
-                var batch = new DataBatch(x, Y is null ? null : Take(Y, start, end, false), SampleWeight is null ? null : Take(SampleWeight, start, end, false));
-                if (order is not null && buffers is { Enabled: true } && end + batchSize <= n) buffers.GatherAhead(X, order, end, batchSize);
-                yield return batch;
-            }
+            int end = Math.Min(n, start + batchSize);
+            if (dropRemainder && end - start < batchSize) yield break;
+            yield return new DataBatch(Take(X, start, end, reusable: true), Y is null ? null : Take(Y, start, end, false), SampleWeight is null ? null : Take(SampleWeight, start, end, false));
         }
-        finally { buffers?.Drain(); }
     }
 }

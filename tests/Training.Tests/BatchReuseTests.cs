@@ -1,3 +1,4 @@
+using LayerGen.Callbacks;
 using LayerGen.Layers;
 using LayerGen.Losses;
 using LayerGen.Optimizers;
@@ -86,5 +87,36 @@ public sealed class BatchReuseTests
         Assert.Equal(eager.Weights, planned.Weights);
         Assert.Equal(eager.Prediction, planned.Prediction);
         Assert.Equal(eager.Loss, planned.Loss);
+    }
+    /// <summary>Stops training at a given batch of a given epoch (a pass left mid-way).</summary>
+    private sealed class StopAt(int epoch, int batch) : Callback
+    {
+        private int _epoch;
+        public override void OnEpochBegin(int epoch, IDictionary<string, double> logs) => _epoch = epoch;
+        public override void OnTrainBatchEnd(int batch1, IDictionary<string, double> logs)
+        {
+            if (_epoch == epoch && batch1 == batch) Model!.StopTraining = true;
+        }
+    }
+
+    [Fact]
+    public void ReusedShuffledBatchesAreTheBatchesEagerStepsSee()
+    {
+        // Planned Fit gathers the shuffled batches into reused tensors (on both cores); eager Fit gathers every batch
+        // into a new tensor. Same batches, so the same weights bit for bit, over several epochs, a last smaller batch,
+        // and a second Fit after one stopped mid-epoch.
+        var g = new RandomGenerator(4);
+        var x = g.Normal([1000, 20]);
+        var y = Tensor.From(Enumerable.Range(0, 1000).Select(i => i % 5).ToArray());
+        float[][] Run(bool eager)
+        {
+            RandomGenerator.SetGlobalSeed(6);
+            var model = new Sequential([new InputLayer(shape: [20]), new Dense(32, activation: "relu"), new Dense(5)]);
+            model.Compile(new Adam(learningRate: 0.01), new SparseCategoricalCrossentropy(fromLogits: true), ["accuracy"], runEagerly: eager);
+            model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 0, callbacks: [new StopAt(1, 5)]);
+            model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 0);
+            return [.. model.GetWeights().Select(w => w.ToFloatArray())];
+        }
+        Assert.Equal(Run(eager: true), Run(eager: false));
     }
 }

@@ -54,6 +54,7 @@ internal sealed partial class Trainer
         _trainOrder.Clear();
         _testOrder.Clear();
         _predictOrder.Clear();
+        _rowProofs.Clear();
         _trainTraceFailure = _testTraceFailure = _predictTraceFailure = null;
         ClearMultiPlans();
     }
@@ -166,13 +167,7 @@ internal sealed partial class Trainer
         ArgumentNullException.ThrowIfNull(x);
         if (_predictTraceFailure is null && MayPlan(x, null, null) && model.IsBuilt)
         {
-            var spec = x.Spec;
-            if (!_predictPlans.TryGetValue(spec, out var plan))
-            {
-                plan = Trace(() => TensorFunction.Trace(PredictFunction, model.Name + "_predict").Plan(spec), ref _predictTraceFailure, "predict");
-                if (plan is not null) Remember(_predictPlans, _predictOrder, spec, plan);
-            }
-            if (plan is not null)
+            if (PredictPlan(x.Spec) is { } plan)
             {
                 var output = plan.Run(x);
                 _plannedPredictSteps++;

@@ -505,6 +505,7 @@ internal sealed partial class Trainer(Model model) : IModelTrainer
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (PredictStacked(x, batchSize ?? 32, verbose, callbacks) is { } stacked) return stacked;
         var buffers = new BatchBuffers();
         return Predict(Dataset.FromTensors(x).WithBatchBuffers(buffers).Batch(batchSize ?? 32), verbose, callbacks, null, buffers);
     }

@@ -17,6 +17,10 @@ public sealed partial class ReluOp : UnaryElementwiseOp
             static (x, d) => TensorPrimitives.Max(x, 0d, d), null, null, Name);
 
     /// <inheritdoc/>
+    internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+        => RowRules.Elementwise(inputs, rows, output); // each element alone, exactly rounded
+
+    /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.ReluGrad(g, output)];
 }

@@ -61,6 +61,16 @@ public abstract class Op
     /// </summary>
     public virtual bool HasSideEffects => false;
 
+    /// <summary>
+    /// Whether the op treats the rows of its inputs (axis 0) independently, for these specs: with
+    /// <paramref name="rows"/> marking the inputs whose axis 0 is the batch (the others do not depend on it), row r of
+    /// the output (its axis 0 being the batch too) is computed from row r of the marked inputs alone, with the same bits
+    /// whatever the number of rows, from the specs' number up. Then several batches can run as one (Predict runs a
+    /// row-independent graph over many user batches at once, proven by Graphs.RowIndependence). Conservative
+    /// default false; an op that says true proves it with a test (RowIndependenceTests).
+    /// </summary>
+    internal virtual bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output) => false;
+
     /// <summary>Attributes as text, for <see cref="ToString"/> and graph pictures (e.g. <c>axes=[1], keepdims=true</c>).</summary>
     public virtual string DescribeAttributes() => "";
 

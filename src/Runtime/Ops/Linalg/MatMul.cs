@@ -38,6 +38,23 @@ public sealed partial class MatMulOp(bool transposeA, bool transposeB) : Op
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Rows of a plain <c>x @ w</c> (x [rows, k] the batch, w a matrix that is not): the blocked float32 GEMM computes every
+    /// element of C with the same micro-kernel sequence (the depth blocks depend on k, the tile on n, a last partial tile
+    /// is computed apart and copied, threads only pick which tiles), so a row's bits do not depend on its position or on
+    /// the number of rows, as long as the product is blocked (<see cref="Gemm.IsBlocked"/> grows with the rows: the
+    /// direct loop for tiny products sums in another order). Other dtypes run row by row.
+    /// </remarks>
+    internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+    {
+        if (inputs.Length != 2 || !rows[0] || rows[1] || TransposeA) return false;
+        Shape a = inputs[0].Shape, b = inputs[1].Shape;
+        if (a.Rank != 2 || b.Rank != 2 || output.Shape.Rank != 2 || !a.IsFullyDefined || !b.IsFullyDefined) return false;
+        int m = a[0], k = a[1], n = TransposeB ? b[0] : b[1];
+        return inputs[0].DType != DType.Float32 || Gemm.IsBlocked(m, n, k);
+    }
+
+    /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var a = inputs[0];

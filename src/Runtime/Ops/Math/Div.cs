@@ -22,6 +22,10 @@ public sealed partial class DivOp : BinaryElementwiseOp
     }
 
     /// <inheritdoc/>
+    internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+        => RowRules.Elementwise(inputs, rows, output); // each element alone, exactly rounded
+
+    /// <inheritdoc/>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
     {
         var x = inputs[0];

@@ -1,0 +1,24 @@
+namespace LayerGen.Operations;
+
+/// <summary>Shared rules of <see cref="Op.TreatsRowsIndependently"/>.</summary>
+internal static class RowRules
+{
+    /// <summary>
+    /// The rule of elementwise ops whose kernel computes each element alone with an exactly rounded operation (add,
+    /// subtract, multiply, divide, max with 0): every batch input has the output's shape (no broadcast along the batch),
+    /// every other input broadcasts over axis 0 (a lower rank, or 1 row).
+    /// </summary>
+    public static bool Elementwise(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+    {
+        var o = output.Shape;
+        if (o.Rank == 0 || !o.IsFullyDefined) return false;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var s = inputs[i].Shape;
+            if (!s.IsFullyDefined) return false;
+            if (rows[i]) { if (s != o) return false; }
+            else if (s.Rank == o.Rank && s[0] != 1) return false;
+        }
+        return true;
+    }
+}

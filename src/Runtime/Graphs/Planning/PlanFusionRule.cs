@@ -50,4 +50,10 @@ internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] u
 
     /// <summary>The inputs kept fixed across runs, with the version a step compares to re-prepare them, or null.</summary>
     public RunFixedInputs? RunFixed { get; } = runFixed;
+
+    /// <summary>
+    /// Bias gradients (<see cref="ReduceToLikeOp"/> nodes, by id) whose per-image sums an earlier fused step computes
+    /// (<see cref="MaxPoolReluGradFusion"/>); <see cref="BiasGradFromImageSumsFusion"/> plans them.
+    /// </summary>
+    public Dictionary<int, PlannedImageSums> BiasGradSums { get; } = new();
 }

@@ -11,5 +11,6 @@ internal static class PlanFusionRules
         new ConvPoolFusion(),
         new ConvBiasActivationFusion(),
         new MaxPoolReluGradFusion(),
+        new BiasGradFromImageSumsFusion(),
     ];
 }

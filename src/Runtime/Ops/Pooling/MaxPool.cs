@@ -170,13 +170,26 @@ public sealed partial class MaxPoolGradOp : PoolOp
     /// The kernel, optionally times <c>x &gt; 0</c> (<paramref name="reluMask"/>: the plan's fused MaxPoolGrad → ReluGrad
     /// over the relu output the pool read, <c>MaxPoolReluGradStep</c>). Tiling windows run <see cref="MaxPoolTiled"/>.
     /// </summary>
-    internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask)
+    internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask) => Compute(inputs, output, reluMask, null, out _);
+
+    /// <summary>
+    /// <see cref="Compute(ReadOnlySpan{Tensor}, KernelOutput, bool)"/>, and when the tiled kernel runs and
+    /// <paramref name="imageSums"/> is given (N·C values), each image's column sums of the result as
+    /// <see cref="Kernels.ColumnSums.AddBlocks"/> sums a block (<paramref name="summed"/> says whether they were written).
+    /// </summary>
+    internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask, float[]? imageSums, out bool summed)
     {
         var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);
+        summed = false;
         if (MaxPoolTiled.Fits(geo, inputs[0].DType) && inputs[1].DType == DType.Float32)
         {
             var tiled = output.Allocate(zeroed: false);
-            if (tiled.Size > 0) MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask);
+            bool sums = imageSums is not null && geo.C <= Kernels.ColumnSums.MaxBlockedInner && imageSums.Length == geo.N * geo.C;
+            if (tiled.Size > 0)
+            {
+                MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask, sums ? imageSums : null);
+                summed = sums;
+            }
             return tiled;
         }
         var r = output.Allocate();

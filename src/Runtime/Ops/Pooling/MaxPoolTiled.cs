@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
 
@@ -23,11 +24,19 @@ internal static unsafe class MaxPoolTiled
     /// <c>r = MaxPoolGrad(gradient, x)</c>, times <c>x &gt; 0</c> when <paramref name="reluMask"/>; <paramref name="r"/> has
     /// <paramref name="x"/>'s shape and is overwritten. Call only when <see cref="Fits"/>.
     /// </summary>
-    public static void Gradient(in PoolGeometry geo, Tensor gradient, Tensor x, Tensor r, bool reluMask)
+    /// <remarks>
+    /// With <paramref name="imageSums"/> (length N·C, C ≤ <see cref="ColumnSums.MaxBlockedInner"/>), also each image's
+    /// column sums of <paramref name="r"/> (channel by channel, the image's rows in order from +0, as
+    /// <see cref="ColumnSums.AddBlocks"/> sums a block), read back from L1 after each row of windows: the bias gradient of
+    /// the convolution before the pool without reading <paramref name="r"/> from memory again.
+    /// </remarks>
+    public static void Gradient(in PoolGeometry geo, Tensor gradient, Tensor x, Tensor r, bool reluMask, float[]? imageSums = null)
     {
-        fixed (float* pg = gradient.Lend<float>(), px = x.Lend<float>(), pr = r.Lend<float>())
+        if (imageSums is not null && (geo.C > ColumnSums.MaxBlockedInner || imageSums.Length != geo.N * geo.C))
+            throw new ArgumentException($"MaxPoolTiled: {imageSums.Length} image sums for {geo.N} images of {geo.C} channels.", nameof(imageSums));
+        fixed (float* pg = gradient.Lend<float>(), px = x.Lend<float>(), pr = r.Lend<float>(), ps = imageSums)
         {
-            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr);
+            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr, (nint)ps);
             PoolGeometry.Parallel(geo.N, (long)x.Size, reluMask ? &ImagesMasked : &Images, args);
         }
         GC.KeepAlive(gradient);
@@ -84,8 +93,11 @@ internal static unsafe class MaxPoolTiled
         for (int i = 0, k = 0; i < kh; i++)
             for (int j = 0; j < kw; j++, k++) offsets[k] = i * line + (long)j * c;
         var zero = Vector512<float>.Zero;
+        float* sums = (float*)args.D;
+        float* acc = stackalloc float[sums is null ? 0 : c];
         for (int n = begin; n < end; n++)
         {
+            if (sums is not null) new Span<float>(acc, c).Clear();
             float* xi = x + (long)n * geo.H * line, ri = r + (long)n * geo.H * line;
             float* gi = g + (long)n * geo.OH * geo.OW * c;
             for (int oh = 0; oh < geo.OH; oh++)
@@ -123,7 +135,17 @@ internal static unsafe class MaxPoolTiled
                 if (covered < w)
                     for (int i = 0; i < kh; i++)
                         new Span<float>(ri + (oh * kh + i) * line + (long)covered * c, (w - covered) * c).Clear();
+                // This row of windows' kh lines, still in L1, into the image's column sums (rows in order).
+                if (sums is not null)
+                {
+                    float* lines = ri + oh * kh * line;
+                    for (long at = 0; at < kh * line; at += c)
+                        for (int ch = 0; ch < c; ch += 16)
+                            Vector512.Store(Vector512.Load(acc + ch) + Vector512.Load(lines + at + ch), acc + ch);
+                }
             }
+            // The rows below the last window are zeros: adding them changes no sum (never -0: sums start at +0).
+            if (sums is not null) new Span<float>(acc, c).CopyTo(new Span<float>(sums + (long)n * c, c));
             // Rows below the last window.
             int coveredRows = geo.OH * kh;
             if (coveredRows < geo.H) new Span<float>(ri + coveredRows * line, checked((int)((geo.H - coveredRows) * line))).Clear();

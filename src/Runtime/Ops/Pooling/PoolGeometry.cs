@@ -145,9 +145,9 @@ internal readonly struct PoolGeometry
     public static string List(int[] values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
 }
 
-/// <summary>What a pooling kernel part reads: the geometry and up to three pinned buffers.</summary>
-internal readonly struct KernelArgs(PoolGeometry geometry, nint a, nint b, nint c = 0)
+/// <summary>What a pooling kernel part reads: the geometry and up to four pinned buffers.</summary>
+internal readonly struct KernelArgs(PoolGeometry geometry, nint a, nint b, nint c = 0, nint d = 0)
 {
     public readonly PoolGeometry Geo = geometry;
-    public readonly nint A = a, B = b, C = c;
+    public readonly nint A = a, B = b, C = c, D = d;
 }

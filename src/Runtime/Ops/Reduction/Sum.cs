@@ -18,8 +18,11 @@ public sealed partial class SumOp(int[]? axes, [OpAttr("keepdims")] bool keepDim
     {
         if (typeof(T) == typeof(float) && LeadingAxesOnly(shape, mask, out int inner) && inner <= output.Length)
         {
-            ColumnSums.Add(
+            // Blocks of the first axis (images of a [N, H, W, C] bias gradient) summed on their own, then in order: the
+            // order a fused training step computes too (ColumnSums.AddBlocks); a [N, C] sum adds its rows in order.
+            ColumnSums.AddBlocks(
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), x.Length), inner,
+                shape[0] == 0 ? 1 : x.Length / inner / shape[0],
                 MemoryMarshal.CreateSpan(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(output)), output.Length));
             return;
         }

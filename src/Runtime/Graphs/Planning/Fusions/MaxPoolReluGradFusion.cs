@@ -18,6 +18,37 @@ internal sealed class MaxPoolReluGradFusion : PlanFusionRule
         if (relu.Inputs[0] != node.Id || relu.Inputs[1] != node.Inputs[1] || context.Specs[relu.Id] != spec) return null;
         int[] inputs = [node.Inputs[0], node.Inputs[1]];
         int id = relu.Id;
-        return new PlanFusion(id, pool, inputs, [node.Id, relu.Id], (s, buffer) => new MaxPoolReluGradStep(id, pool, inputs, s, buffer));
+        var sums = ImageSumsFor(context, relu.Id, spec);
+        return new PlanFusion(id, pool, inputs, [node.Id, relu.Id], (s, buffer) =>
+        {
+            if (sums is not null) sums.HasProducer = true;
+            return new MaxPoolReluGradStep(id, pool, inputs, s, buffer, sums);
+        });
+    }
+
+    /// <summary>
+    /// When the fused value (a float32 <c>[N, H, W, C]</c> convolution output gradient) is also summed to a bias's shape by
+    /// a <see cref="ReduceToLikeOp"/> to a bias of shape (C) (the conv layer's bias gradient; C a multiple of 16, at most
+    /// <see cref="Kernels.ColumnSums.MaxBlockedInner"/>): the per-image sums the pass writes for it, registered in
+    /// <paramref name="context"/> for <see cref="BiasGradFromImageSumsFusion"/>. Otherwise null.
+    /// </summary>
+    private static PlannedImageSums? ImageSumsFor(PlanFusionContext context, int value, TensorSpec spec)
+    {
+        var shape = spec.Shape;
+        if (spec.DType != DType.Float32 || shape.Rank != 4) return null;
+        int c = shape[3];
+        if (c % 16 != 0 || c > Kernels.ColumnSums.MaxBlockedInner || shape[0] <= 0) return null;
+        var nodes = context.Graph.Nodes;
+        for (int i = value + 1; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (n.Kind != GraphNodeKind.Op || n.Op is not ReduceToLikeOp || n.Inputs[0] != value || n.Inputs[1] == value) continue;
+            var bias = context.Specs[n.Id].Shape;
+            if (bias.Rank != 1 || bias[0] != c || context.BiasGradSums.ContainsKey(n.Id)) continue;
+            var sums = new PlannedImageSums(shape[0], c);
+            context.BiasGradSums[n.Id] = sums;
+            return sums;
+        }
+        return null;
     }
 }

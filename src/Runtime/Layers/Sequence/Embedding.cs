@@ -92,7 +92,9 @@ public partial class Embedding
             throw new DTypeMismatchException($"Embedding layer \"{Name}\"", $"expected int32 or int64 ids, got {inputs.DType.Name()} with shape {inputs.Shape}; cast the ids first (Ops.Cast(ids, DType.Int32)).");
         }
         if (!inputs.IsSymbolic) CheckIds(inputs);
-        return Ops.Gather(embeddings!, inputs);
+        // The Gather carries the layer's name, so a traced or planned step (where the ids are only known when the
+        // kernel runs) throws the same IdOutOfRangeException as the eager check above.
+        return OpRunner.Run(new GatherOp(0, Name), embeddings!, inputs);
     }
 
     private void CheckIds(Tensor ids)

@@ -5,13 +5,41 @@ namespace LayerGen.Operations;
 /// <summary>
 /// Picks slices of <c>params</c> along <see cref="Axis"/> by int32/int64 <c>indices</c>, like <c>tf.gather</c>:
 /// the output shape is <c>params.shape[:axis] + indices.shape + params.shape[axis+1:]</c>. An index out of
-/// range throws. The gradient scatter-adds into <c>params</c> (<see cref="GatherGradOp"/>); indices get none.
+/// range throws: an <see cref="IndexOutOfRangeException"/>, or, when <see cref="Layer"/> names the lookup layer that
+/// made the op (an Embedding), an <see cref="IdOutOfRangeException"/> naming it, so traced and planned steps report a
+/// bad id as the eager layer does. The gradient scatter-adds into <c>params</c> (<see cref="GatherGradOp"/>); indices
+/// get none.
 /// </summary>
 [Op("Gather")]
-public sealed partial class GatherOp(int axis) : Op
+public sealed partial class GatherOp(int axis, string layer = "") : Op
 {
     /// <summary>The axis of <c>params</c> indexed.</summary>
     public int Axis { get; } = axis;
+
+    /// <summary>
+    /// The lookup layer (an Embedding) this gather belongs to, or empty. Only used to name the layer in the error for
+    /// an out-of-range index; written to graph files as the optional attribute <c>layer</c> when set.
+    /// </summary>
+    public string Layer { get; } = layer ?? "";
+
+    /// <summary>Re-creates the op from its attributes; <c>layer</c> is optional (graph files written before it lack it).</summary>
+    public static Op Create(OpAttributes attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        return new GatherOp(attributes.GetInt("axis"), attributes.Contains("layer") ? attributes.GetString("layer") : "");
+    }
+
+    /// <inheritdoc/>
+    public override void WriteAttributes(OpAttributes attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        attributes.Set("axis", (long)Axis);
+        if (Layer.Length > 0) attributes.Set("layer", Layer);
+    }
+
+    /// <inheritdoc/>
+    public override string DescribeAttributes()
+        => Layer.Length > 0 ? $"axis={Axis.ToString(System.Globalization.CultureInfo.InvariantCulture)}, layer={Layer}" : $"axis={Axis.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <inheritdoc/>
     public override TensorSpec InferOutput(ReadOnlySpan<TensorSpec> inputs)
@@ -30,18 +58,26 @@ public sealed partial class GatherOp(int axis) : Op
         return new(Shape.FromOwned([.. dims]), inputs[0].DType);
     }
 
-    /// <summary>The indices as int64, checked against the axis size.</summary>
-    internal static long[] Indices(string op, Tensor indices, int axisSize, Shape paramsShape, int axis)
+    /// <summary>
+    /// The indices as int64, checked against the axis size. An index out of range throws
+    /// <see cref="IdOutOfRangeException"/> naming <paramref name="layer"/> when it is not empty, otherwise
+    /// <see cref="IndexOutOfRangeException"/> naming <paramref name="op"/>.
+    /// </summary>
+    internal static long[] Indices(string op, Tensor indices, int axisSize, Shape paramsShape, int axis, string layer = "")
     {
         var idx = indices.DType == DType.Int64 ? indices.ToArray<long>() : Array.ConvertAll(indices.ToArray<int>(), v => (long)v);
         for (int i = 0; i < idx.Length; i++)
             if (idx[i] < 0 || idx[i] >= axisSize)
-                throw new IndexOutOfRangeException($"{op}: index {idx[i]} at position {Position(indices.Shape, i)} of the indices (shape {indices.Shape}) is out of range for axis {axis} of size {axisSize} (params shape {paramsShape}).");
+            {
+                var position = Position(indices.Shape, i);
+                if (layer.Length > 0) throw new IdOutOfRangeException(layer, idx[i], position, axisSize);
+                throw new IndexOutOfRangeException($"{op}: index {idx[i]} at position ({string.Join(", ", position)}{(position.Length == 1 ? ",)" : ")")} of the indices (shape {indices.Shape}) is out of range for axis {axis} of size {axisSize} (params shape {paramsShape}).");
+            }
         return idx;
     }
 
-    /// <summary>The multi-dimensional position of flat element <paramref name="flat"/> in <paramref name="shape"/>, as "(1, 3)".</summary>
-    private static string Position(Shape shape, int flat)
+    /// <summary>The multi-dimensional position of flat element <paramref name="flat"/> in <paramref name="shape"/>.</summary>
+    private static int[] Position(Shape shape, int flat)
     {
         var position = new int[shape.Rank];
         for (int k = shape.Rank - 1; k >= 0; k--)
@@ -49,7 +85,7 @@ public sealed partial class GatherOp(int axis) : Op
             position[k] = flat % shape[k];
             flat /= shape[k];
         }
-        return "(" + string.Join(", ", position) + (position.Length == 1 ? ",)" : ")");
+        return position;
     }
 
     /// <inheritdoc/>
@@ -58,7 +94,7 @@ public sealed partial class GatherOp(int axis) : Op
         var p = inputs[0];
         int a = AxisLoop.Normalize(Name, p.Shape, Axis);
         var loop = AxisLoop.For(p.Shape, a);
-        var idx = Indices(Name, inputs[1], loop.Length, p.Shape, a);
+        var idx = Indices(Name, inputs[1], loop.Length, p.Shape, a, Layer);
         // Every element is written (one row copy per index); lent spans keep a pooled output (and input) poolable.
         var r = output.Allocate(zeroed: false);
         switch (p.DType)

@@ -72,6 +72,28 @@ public class TensorStoragePoolTests
     }
 
     [Fact]
+    public void APoolFullOfSizesNoLongerUsedStillTakesBackTheSizeInUse()
+    {
+        // Idle arrays of other sizes (as other code in the process, or earlier shapes, leave behind) fill the pool to
+        // its limit; the array returned now makes room by dropping the least recently used sizes instead of being
+        // refused: before, a pool filled once kept its first sizes for good.
+        long stale = 0;
+        for (int i = 0; stale <= TensorStoragePool.MaxIdleBytes; i++)
+        {
+            var array = new float[300_001 + 2 * i];
+            TensorStoragePool.Return(array, array.Length * 4L);
+            stale += array.Length * 4L;
+        }
+        Assert.True(TensorStoragePool.IdleBytes <= TensorStoragePool.MaxIdleBytes);
+        var x = Filled(512, 547, 1);
+        var y = Filled(512, 547, 2);
+        int first = AddAndDrop(x, y);
+        CollectAll();
+        Assert.True(TensorStoragePool.IdleBytes <= TensorStoragePool.MaxIdleBytes);
+        Assert.Equal(first, Ops.Mul(x, y).StorageIdentity);
+    }
+
+    [Fact]
     public void ASpanFromTheApiKeepsItsArrayOutOfThePool()
     {
         // The tensor is unreachable right after AsSpan; only the span still reads the array.

@@ -12,7 +12,8 @@ namespace LayerGen.Tensors;
 public static class TensorStoragePool
 {
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<(DType, int), Stack<Array>> Idle = [];
+    private static readonly Dictionary<(DType, int), IdleBucket> Idle = [];
+    private static long _clock;
     private static long _idleBytes;
     private static long _sinceCollection;
     private static int _lastGen1Count;
@@ -44,7 +45,11 @@ public static class TensorStoragePool
         set => Interlocked.Exchange(ref _minimumBytes, Math.Max(1, value));
     }
 
-    /// <summary>At most this many bytes of idle arrays are kept (default 128 MiB); an array returned beyond it is left to the GC.</summary>
+    /// <summary>
+    /// At most this many bytes of idle arrays are kept (default 128 MiB). When a returned array does not fit, the idle
+    /// arrays of the sizes used least recently make room for it (a process whose shapes change keeps the sizes it uses
+    /// now, not the first ones that filled the pool); an array larger than the limit is left to the GC.
+    /// </summary>
     public static long MaxIdleBytes
     {
         get => Interlocked.Read(ref _maxIdleBytes);
@@ -94,9 +99,10 @@ public static class TensorStoragePool
         Array? array = null;
         lock (Gate)
         {
-            if (Idle.TryGetValue((dtype, length), out var stack) && stack.Count > 0)
+            if (Idle.TryGetValue((dtype, length), out var bucket) && bucket.Arrays.Count > 0)
             {
-                array = stack.Pop();
+                bucket.LastUse = ++_clock;
+                array = bucket.Arrays.Pop();
                 _idleBytes -= bytes;
             }
         }
@@ -141,11 +147,41 @@ public static class TensorStoragePool
         var key = (DTypeOf(array), array.Length);
         lock (Gate)
         {
-            if (_idleBytes + bytes > MaxIdleBytes) return;
-            if (!Idle.TryGetValue(key, out var stack)) Idle[key] = stack = new Stack<Array>();
-            stack.Push(array);
+            long limit = MaxIdleBytes;
+            if (bytes > limit) return;
+            if (!Idle.TryGetValue(key, out var bucket)) Idle[key] = bucket = new IdleBucket();
+            bucket.LastUse = ++_clock;
+            while (_idleBytes + bytes > limit)
+            {
+                if (!EvictLeastRecentlyUsed(except: bucket)) return;
+            }
+            bucket.Arrays.Push(array);
             _idleBytes += bytes;
         }
+    }
+
+    /// <summary>Drops one idle array of the size used least recently other than <paramref name="except"/>; false when there is none. Under <see cref="Gate"/>.</summary>
+    private static bool EvictLeastRecentlyUsed(IdleBucket except)
+    {
+        (DType, int) oldestKey = default;
+        IdleBucket? oldest = null;
+        foreach (var (key, bucket) in Idle)
+        {
+            if (bucket == except || bucket.Arrays.Count == 0) continue;
+            if (oldest is null || bucket.LastUse < oldest.LastUse) (oldestKey, oldest) = (key, bucket);
+        }
+        if (oldest is null) return false;
+        var dropped = oldest.Arrays.Pop();
+        _idleBytes -= (long)dropped.Length * oldestKey.Item1.SizeInBytes();
+        if (oldest.Arrays.Count == 0) Idle.Remove(oldestKey);
+        return true;
+    }
+
+    /// <summary>The idle arrays of one dtype and length, and when that size was last rented or returned.</summary>
+    private sealed class IdleBucket
+    {
+        public readonly Stack<Array> Arrays = new();
+        public long LastUse;
     }
 
     private static DType DTypeOf(Array array) => array switch

@@ -59,8 +59,10 @@ public partial class LSTMCell : RecurrentCellBase
         ArgumentNullException.ThrowIfNull(states);
         var z = Ops.Add(projectedStep, RecurrentMatMul(states[0], 0, 4));
         // Keras's default activations (the built-in functions, not user functions registered under their names): one
-        // fused op for the gates and the state update, bitwise equal to the ops below.
-        if (ReferenceEquals(activation, BuiltInActivations.TanhFunction) && ReferenceEquals(recurrentActivation, BuiltInActivations.SigmoidFunction))
+        // fused op for the gates and the state update, bitwise equal to the ops below. The op does not broadcast: a
+        // start state of one row standing for every row of an unknown batch (symbolic zeros) takes the ops below.
+        if (ReferenceEquals(activation, BuiltInActivations.TanhFunction) && ReferenceEquals(recurrentActivation, BuiltInActivations.SigmoidFunction)
+            && states[1].Shape[0] == z.Shape[0])
         {
             var hc = Ops.LstmCellUpdate(z, states[1]);
             var hNew = Ops.IndexAxis0(hc, 0);

@@ -21,21 +21,10 @@ internal static class AttentionProfile
         bool backward = args.Length < 2 || args[1] != "forward";
         var x = new RandomGenerator(2).Normal([Batch, Sequence, Width]);
         RandomGenerator.SetGlobalSeed(1);
-        var attention = new MultiHeadAttention(numHeads: Heads, keyDim: Width / Heads);
-        var norm1 = new LayerNormalization(epsilon: 1e-5);
-        var norm2 = new LayerNormalization(epsilon: 1e-5);
-        var ff1 = new Dense(4 * Width, activation: "relu");
-        var ff2 = new Dense(Width);
-        var add1 = new Add();
-        var add2 = new Add();
-        Tensor Encoder(Tensor t)
-        {
-            var h = norm1.Invoke(add1.Invoke([t, attention.Invoke(t, t)]));
-            return norm2.Invoke(add2.Invoke([h, ff2.Invoke(ff1.Invoke(h))]));
-        }
+        var encoder = new EncoderBlock(Width, Heads);
+        Tensor Encoder(Tensor t) => encoder.Call(t);
         Encoder(x);
-        Layer[] layers = [attention, norm1, norm2, ff1, ff2];
-        var vars = layers.SelectMany(l => l.TrainableVariables).ToArray();
+        var vars = encoder.TrainableVariables();
         var plan = backward
             ? TensorFunction.Trace(xs =>
             {

@@ -10,9 +10,8 @@ namespace LayerGen.Benchmarks;
 /// backward (a <see cref="GradientTape"/> inside the trace: gradients of the output's sum for every weight):
 /// <list type="bullet">
 /// <item><c>mha</c>: <see cref="MultiHeadAttention"/> self-attention (PyTorch: <c>nn.MultiheadAttention</c>);</item>
-/// <item><c>encoder</c>: the post-norm encoder block of <c>nn.TransformerEncoderLayer(256, 8, 1024, dropout=0)</c>:
-/// <c>h = LayerNorm(x + MHA(x, x))</c>, <c>y = LayerNorm(h + Dense(256)(Dense(1024, relu)(h)))</c>, the residuals
-/// with <see cref="Add"/> layers, epsilon 1e-5 as PyTorch's.</item>
+/// <item><c>encoder</c>: <see cref="EncoderBlock"/>, the post-norm encoder block of
+/// <c>nn.TransformerEncoderLayer(256, 8, 1024, dropout=0)</c>.</item>
 /// </list>
 /// Also prints the bytes a planned run allocates. Run:
 /// <c>dotnet run -c Release --project benchmarks/LayerGen.Benchmarks -- attention [runs]</c>; the PyTorch side is
@@ -33,27 +32,15 @@ internal static class AttentionTiming
         Measure("mha", t => mha.Invoke(t, t), () => [.. mha.TrainableVariables], x, runs);
 
         RandomGenerator.SetGlobalSeed(1);
-        var attention = new MultiHeadAttention(numHeads: Heads, keyDim: Width / Heads);
-        var norm1 = new LayerNormalization(epsilon: 1e-5);
-        var norm2 = new LayerNormalization(epsilon: 1e-5);
-        var ff1 = new Dense(4 * Width, activation: "relu");
-        var ff2 = new Dense(Width);
-        var add1 = new Add();
-        var add2 = new Add();
-        Tensor Encoder(Tensor t)
-        {
-            var h = norm1.Invoke(add1.Invoke([t, attention.Invoke(t, t)]));
-            return norm2.Invoke(add2.Invoke([h, ff2.Invoke(ff1.Invoke(h))]));
-        }
-        Layer[] layers = [attention, norm1, norm2, ff1, ff2];
-        Measure("encoder", Encoder, () => [.. layers.SelectMany(l => l.TrainableVariables)], x, runs);
+        var encoder = new EncoderBlock(Width, Heads);
+        Measure("encoder", encoder.Call, encoder.TrainableVariables, x, runs);
 
         // Where a planned run's bytes come from: the encoder's parts alone.
         Console.WriteLine("// bytes per planned run (forward / forward+backward) of the encoder's parts:");
-        Parts("LayerNormalization", t => norm1.Invoke(t), [.. norm1.TrainableVariables], x);
-        Parts("Dense(1024, relu)", t => ff1.Invoke(t), [.. ff1.TrainableVariables], x);
-        Parts("Add", t => add1.Invoke([t, t]), [], x);
-        Parts("MultiHeadAttention", t => attention.Invoke(t, t), [.. attention.TrainableVariables], x);
+        Parts("LayerNormalization", t => encoder.Norm.Invoke(t), [.. encoder.Norm.TrainableVariables], x);
+        Parts("Dense(1024, relu)", t => encoder.FeedForward.Invoke(t), [.. encoder.FeedForward.TrainableVariables], x);
+        Parts("Add", t => encoder.Residual.Invoke([t, t]), [], x);
+        Parts("MultiHeadAttention", t => encoder.Attention.Invoke(t, t), [.. encoder.Attention.TrainableVariables], x);
     }
 
     private static void Parts(string name, Func<Tensor, Tensor> f, Variable[] vars, Tensor x)

@@ -82,12 +82,7 @@ public partial class Bidirectional
     /// <returns>The merged output (or both), then the forward and backward final states with <c>return_state</c>.</returns>
     public Tensor[] InvokeWithInitialState(Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask = null, bool? training = null)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(initialState);
-        var states = new Tensor[initialState.Count];
-        for (int i = 0; i < states.Length; i++)
-            states[i] = initialState[i] ?? throw new ArgumentNullException(nameof(initialState), $"Initial state {i} of the call to layer \"{Name}\" is null.");
-        return InvokeRecorded(new CallArguments([inputs], mask, training, new Dictionary<string, object?>(StringComparer.Ordinal) { [RecurrentBase.InitialStateKey] = states }));
+        return InvokeRecorded(RecurrentBase.InitialStateCall(Name, inputs, initialState, mask, training));
     }
 
     /// <summary>Replays a recorded call with its <c>initial_state</c>, if any (see <see cref="InvokeWithInitialState"/>).</summary>

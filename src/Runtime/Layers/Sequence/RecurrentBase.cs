@@ -132,12 +132,18 @@ public abstract class RecurrentBase : Layer
     /// <returns>The output, then the final states with <c>returnState</c>.</returns>
     public Tensor[] InvokeWithInitialState(Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask = null, bool? training = null)
     {
+        return InvokeRecorded(InitialStateCall(Name, inputs, initialState, mask, training));
+    }
+
+    /// <summary>The recorded call of <c>layer(inputs, initial_state=[...], mask=...)</c>, its arguments checked (shared with <see cref="Bidirectional"/>).</summary>
+    internal static CallArguments InitialStateCall(string layer, Tensor inputs, IReadOnlyList<Tensor> initialState, Tensor? mask, bool? training)
+    {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(initialState);
         var states = new Tensor[initialState.Count];
         for (int i = 0; i < states.Length; i++)
-            states[i] = initialState[i] ?? throw new ArgumentNullException(nameof(initialState), $"Initial state {i} of the call to layer \"{Name}\" is null.");
-        return InvokeRecorded(new CallArguments([inputs], mask, training, new Dictionary<string, object?>(StringComparer.Ordinal) { [InitialStateKey] = states }));
+            states[i] = initialState[i] ?? throw new ArgumentNullException(nameof(initialState), $"Initial state {i} of the call to layer \"{layer}\" is null.");
+        return new CallArguments([inputs], mask, training, new Dictionary<string, object?>(StringComparer.Ordinal) { [InitialStateKey] = states });
     }
 
     /// <summary>The name of the call argument holding the initial states (Keras's <c>initial_state</c>).</summary>

@@ -148,43 +148,20 @@ public sealed partial class LayerNormOp(double epsilon) : Op
 
     [ThreadStatic] private static Job? t_job;
 
-    private sealed unsafe class Job
+    private sealed unsafe class Job : RowChunkJob
     {
-        private void* _x, _gamma, _beta, _y;
-        private int _rows, _n, _perChunk;
-        private bool _double;
-        private double _epsilon;
+        protected override void RowsSingle(int first, int last) => Rows((float*)A, (float*)B, (float*)C, (float*)Out, first, last, (float)Epsilon);
 
-        public Job() => Body = Run;
-
-        public Action<int> Body { get; }
-
-        public void Set(void* x, void* gamma, void* beta, void* y, int rows, int n, int perChunk, bool isDouble, double epsilon)
-        {
-            _x = x;
-            _gamma = gamma;
-            _beta = beta;
-            _y = y;
-            (_rows, _n, _perChunk, _double, _epsilon) = (rows, n, perChunk, isDouble, epsilon);
-        }
-
-        public void Clear() => _x = _gamma = _beta = _y = null;
-
-        private void Run(int chunk)
-        {
-            int first = chunk * _perChunk, last = Math.Min(_rows, first + _perChunk);
-            if (_double) Rows((double*)_x, (double*)_gamma, (double*)_beta, (double*)_y, first, last, _epsilon);
-            else Rows((float*)_x, (float*)_gamma, (float*)_beta, (float*)_y, first, last, (float)_epsilon);
-        }
+        protected override void RowsDouble(int first, int last) => Rows((double*)A, (double*)B, (double*)C, (double*)Out, first, last, Epsilon);
 
         private void Rows<T>(T* x, T* gamma, T* beta, T* y, int first, int last, T epsilon) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var g = new ReadOnlySpan<T>(gamma, _n);
-            var b = new ReadOnlySpan<T>(beta, _n);
+            var g = new ReadOnlySpan<T>(gamma, N);
+            var b = new ReadOnlySpan<T>(beta, N);
             for (int r = first; r < last; r++)
             {
-                long o = (long)r * _n;
-                Row(new ReadOnlySpan<T>(x + o, _n), g, b, new Span<T>(y + o, _n), epsilon);
+                long o = (long)r * N;
+                Row(new ReadOnlySpan<T>(x + o, N), g, b, new Span<T>(y + o, N), epsilon);
             }
         }
     }

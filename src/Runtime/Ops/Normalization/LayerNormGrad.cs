@@ -144,42 +144,19 @@ public sealed partial class LayerNormGradOp(double epsilon) : Op
 
     [ThreadStatic] private static Job? t_job;
 
-    private sealed unsafe class Job
+    private sealed unsafe class Job : RowChunkJob
     {
-        private void* _x, _gamma, _g, _dx;
-        private int _rows, _n, _perChunk;
-        private bool _double;
-        private double _epsilon;
+        protected override void RowsSingle(int first, int last) => Rows((float*)A, (float*)B, (float*)C, (float*)Out, first, last, (float)Epsilon);
 
-        public Job() => Body = Run;
-
-        public Action<int> Body { get; }
-
-        public void Set(void* x, void* gamma, void* g, void* dx, int rows, int n, int perChunk, bool isDouble, double epsilon)
-        {
-            _x = x;
-            _gamma = gamma;
-            _g = g;
-            _dx = dx;
-            (_rows, _n, _perChunk, _double, _epsilon) = (rows, n, perChunk, isDouble, epsilon);
-        }
-
-        public void Clear() => _x = _gamma = _g = _dx = null;
-
-        private void Run(int chunk)
-        {
-            int first = chunk * _perChunk, last = Math.Min(_rows, first + _perChunk);
-            if (_double) Rows((double*)_x, (double*)_gamma, (double*)_g, (double*)_dx, first, last, _epsilon);
-            else Rows((float*)_x, (float*)_gamma, (float*)_g, (float*)_dx, first, last, (float)_epsilon);
-        }
+        protected override void RowsDouble(int first, int last) => Rows((double*)A, (double*)B, (double*)C, (double*)Out, first, last, Epsilon);
 
         private void Rows<T>(T* x, T* gamma, T* g, T* dx, int first, int last, T epsilon) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var gm = new ReadOnlySpan<T>(gamma, _n);
+            var gm = new ReadOnlySpan<T>(gamma, N);
             for (int r = first; r < last; r++)
             {
-                long o = (long)r * _n;
-                Row(new ReadOnlySpan<T>(x + o, _n), gm, new ReadOnlySpan<T>(g + o, _n), new Span<T>(dx + o, _n), epsilon);
+                long o = (long)r * N;
+                Row(new ReadOnlySpan<T>(x + o, N), gm, new ReadOnlySpan<T>(g + o, N), new Span<T>(dx + o, N), epsilon);
             }
         }
     }

@@ -8,7 +8,9 @@ namespace LayerGen.KerasFormat.Tests;
 /// <c>Attention()([q, v], mask=[qm, vm])</c>, <c>AdditiveAttention()([q, v, k], mask=[None, vm])</c>), written by Keras
 /// 3.15.1 (Scripts/gen_list_mask_fixtures.py, Fixtures/list-masks): the masks are bool model inputs, so they are inputs
 /// of the layer's node. Each loads with <c>Model.Load</c>, predicts Keras's values, writes the <c>mask</c> list in its
-/// config as Keras did (Keras tensors and nulls), and survives LayerGen's own save and load.
+/// config as Keras did (Keras tensors and nulls), and survives LayerGen's own save and load. With
+/// <c>LAYERGEN_LIST_MASK_EXPORT_DIR</c> set, the resaved files (and LayerGen's own model with its inputs and outputs) are
+/// kept for Scripts/check_layergen_list_mask_exports.py, which loads them in Keras.
 /// </summary>
 public class ListMaskFixtureTests
 {
@@ -78,7 +80,8 @@ public class ListMaskFixtureTests
     {
         var c = Case(name);
         var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
-        var dir = Path.Combine(Path.GetTempPath(), "lg-list-masks-" + Guid.NewGuid().ToString("N"));
+        var kept = Environment.GetEnvironmentVariable("LAYERGEN_LIST_MASK_EXPORT_DIR");
+        var dir = kept ?? Path.Combine(Path.GetTempPath(), "lg-list-masks-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
@@ -88,7 +91,7 @@ public class ListMaskFixtureTests
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            if (kept is null) Directory.Delete(dir, recursive: true);
         }
     }
 
@@ -122,7 +125,8 @@ public class ListMaskFixtureTests
         Assert.True(yAll.Zip(ySome).Any(p => Math.Abs(p.First - p.Second) > 1e-3f), "the value mask changed nothing");
         // Only the first value step is kept: every query attends to it alone.
         Fixture.Close([.. Enumerable.Range(0, 2).SelectMany(_ => x[1].ToFloatArray().Take(3))], ySome, 1e-5f);
-        var dir = Path.Combine(Path.GetTempPath(), "lg-list-masks-" + Guid.NewGuid().ToString("N"));
+        var kept = Environment.GetEnvironmentVariable("LAYERGEN_LIST_MASK_EXPORT_DIR");
+        var dir = kept ?? Path.Combine(Path.GetTempPath(), "lg-list-masks-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
@@ -131,10 +135,26 @@ public class ListMaskFixtureTests
             var loaded = Model.Load(path);
             Fixture.Close(ySome, loaded.Predict([x[0], x[1], some], verbose: 0)[0].ToFloatArray(), 1e-6f);
             Fixture.Close(yAll, loaded.Predict([x[0], x[1], all], verbose: 0)[0].ToFloatArray(), 1e-6f);
+            static JsonObject Record(Tensor t) => new()
+            {
+                ["dtype"] = t.DType == DType.Bool ? "bool" : "float32",
+                ["shape"] = new JsonArray([.. Enumerable.Range(0, t.Rank).Select(d => (JsonNode)t.Shape[d])]),
+                ["values"] = new JsonArray([.. t.ToFloatArray().Select(v => (JsonNode)(double)v)]),
+            };
+            var record = new JsonObject
+            {
+                ["inputs"] = new JsonArray(Record(x[0]), Record(x[1]), Record(some)),
+                ["outputs"] = new JsonArray(new JsonObject
+                {
+                    ["shape"] = new JsonArray(1, 2, 3),
+                    ["values"] = new JsonArray([.. ySome.Select(v => (JsonNode)(double)v)]),
+                }),
+            };
+            File.WriteAllText(Path.Combine(dir, "lg_list_mask.json"), record.ToJsonString());
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            if (kept is null) Directory.Delete(dir, recursive: true);
         }
     }
 }

@@ -45,6 +45,14 @@ public sealed class CallArguments
     /// <summary>The mask, if one was passed.</summary>
     public Tensor? Mask { get; }
 
+    /// <summary>
+    /// The masks passed explicitly to a list call, one per tensor (null for an unmasked one), or null: Keras's
+    /// <c>Attention()([q, v], mask=[qm, vm])</c>, held under <see cref="Other"/>'s <c>mask</c> key as a <c>Tensor?[]</c>
+    /// (what the generated <c>Invoke</c> of a <c>Call(Tensor[] inputs, Tensor?[]? mask)</c> records). Its tensors are
+    /// inputs of the node; a functional config writes them as Keras does, <c>"mask": [t1, null]</c>.
+    /// </summary>
+    public IReadOnlyList<Tensor?>? Masks => IsList && IsMaskList("mask", Other.TryGetValue("mask", out var value) ? value : null, out var masks) ? masks : null;
+
     /// <summary>The <c>training</c> value passed explicitly, or null.</summary>
     public bool? Training { get; }
 
@@ -81,6 +89,9 @@ public sealed class CallArguments
     {
         foreach (var t in Tensors) yield return t;
         if (Mask is not null) yield return Mask;
+        if (Masks is { } masks)
+            foreach (var m in masks)
+                if (m is not null) yield return m;
         // Optional tensor arguments passed by name (MultiHeadAttention's key, attention_mask) and lists of them (a
         // recurrent layer's initial_state): inputs of the node too.
         foreach (var (key, value) in Other)
@@ -93,8 +104,8 @@ public sealed class CallArguments
 
     /// <summary>
     /// Whether an other argument is a list of tensors passed by name (Keras's <c>initial_state=[h, c]</c>): a
-    /// <c>Tensor[]</c> without null entries, under any key but <c>mask</c> (the masks of a list call, which
-    /// <see cref="Layer"/> fills in and which are not inputs of the node).
+    /// <c>Tensor[]</c> without null entries, under any key but <c>mask</c> (the masks of a list call:
+    /// <see cref="IsMaskList"/>).
     /// </summary>
     internal static bool IsTensorList(string key, object? value, out Tensor[] list)
     {
@@ -102,6 +113,18 @@ public sealed class CallArguments
         if (key == "mask" || value is not Tensor[] array) return false;
         foreach (var t in array) if (t is null) return false;
         list = array;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether an other argument is the list of masks of a list call (<c>mask</c> holding a <c>Tensor?[]</c> with at
+    /// least one tensor: <see cref="Masks"/>).
+    /// </summary>
+    internal static bool IsMaskList(string key, object? value, out Tensor?[] masks)
+    {
+        masks = [];
+        if (key != "mask" || value is not Tensor?[] array || Array.TrueForAll(array, m => m is null)) return false;
+        masks = array;
         return true;
     }
 
@@ -118,11 +141,14 @@ public sealed class CallArguments
         for (int i = 0; i < tensors.Length; i++) tensors[i] = map(Tensors[i]);
         var other = Other;
         foreach (var (key, value) in Other)
-            if (value is Tensor || IsTensorList(key, value, out _))
+            if (value is Tensor || IsTensorList(key, value, out _) || (IsList && IsMaskList(key, value, out _)))
             {
                 var mapped = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var (k, v) in Other)
-                    mapped[k] = v is Tensor t ? map(t) : IsTensorList(k, v, out var list) ? Array.ConvertAll(list, item => map(item)) : v;
+                    mapped[k] = v is Tensor t ? map(t)
+                        : IsTensorList(k, v, out var list) ? Array.ConvertAll(list, item => map(item))
+                        : IsList && IsMaskList(k, v, out var masks) ? Array.ConvertAll(masks, m => m is null ? null : map(m))
+                        : v;
                 other = mapped;
                 break;
             }

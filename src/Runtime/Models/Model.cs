@@ -212,6 +212,14 @@ public partial class Model : Layer
         foreach (var (key, value) in node.Arguments.Other)
         {
             if (value is Tensor t) kwargs[key] = SerializeKerasTensor(t, graph);
+            else if (node.Arguments.IsList && CallArguments.IsMaskList(key, value, out var masks))
+            {
+                // The masks of a list call (Attention()([q, v], mask=[qm, None])): Keras writes a list of Keras tensors
+                // and nulls.
+                var items = new JsonArray();
+                foreach (var m in masks) items.Add(m is null ? null : (JsonNode)SerializeKerasTensor(m, graph));
+                kwargs[key] = items;
+            }
             else if (CallArguments.IsTensorList(key, value, out var list))
             {
                 // A list of tensors by name (initial_state=[h, c]): a list of Keras tensors, as Keras writes it.
@@ -357,6 +365,19 @@ public partial class Model : Layer
                     var list = new List<Tensor>();
                     if (!CollectTensors(value, created, list)) return null;
                     mask = list.Count > 0 ? list[0] : null;
+                }
+                else if (key == "mask" && value is JsonArray { Count: > 0 } maskItems && maskItems.All(m => m is null || IsKerasTensor(m)) && maskItems.Any(IsKerasTensor))
+                {
+                    // The masks of a list call, as Keras writes them: Keras tensors and nulls (mask=[None, value_mask]).
+                    var masks = new Tensor?[maskItems.Count];
+                    for (int i = 0; i < masks.Length; i++)
+                    {
+                        if (maskItems[i] is null) continue;
+                        var list = new List<Tensor>();
+                        if (!CollectTensors(maskItems[i], created, list)) return null;
+                        masks[i] = list[0];
+                    }
+                    other[key] = masks;
                 }
                 else if (key == "training" && Config.TryGetBoolean(value, out var b)) training = b;
                 else if (value is JsonObject o && Config.TryGetString(o["class_name"], out var cn) && cn == "__keras_tensor__")

@@ -14,49 +14,27 @@ namespace LayerGen.KerasFormat.Tests;
 /// </summary>
 public class InitialStateFixtureTests
 {
-    private const string Folder = "initial-state";
-    private static readonly Lazy<JsonObject> Reference = new(() => (JsonObject)JsonNode.Parse(File.ReadAllText(ConvFixtureTests.PathOf(Folder, "reference.json")))!);
+    private static readonly ModelFixtureCases Fixtures = new("initial-state", "LAYERGEN_INITIAL_STATE_EXPORT_DIR", "lg-initial-state-");
 
     /// <summary>Every case.</summary>
-    public static IEnumerable<object[]> Cases() => ((JsonObject)Reference.Value["cases"]!).Select(kv => new object[] { kv.Key });
-
-    private static JsonObject Case(string name) => (JsonObject)Reference.Value["cases"]![name]!;
-
-    private static Tensor[] Inputs(JsonObject c) => [.. ((JsonArray)c["inputs"]!).Select(node =>
-    {
-        var shape = new Shape([.. ((JsonArray)node!["shape"]!).Select(d => d!.GetValue<int>())]);
-        var flat = Fixture.Flat(node["values"]);
-        return node["dtype"]!.GetValue<string>() == "int32" ? Tensor.From<int>(Array.ConvertAll(flat, v => (int)v), shape) : Tensor.From<float>(flat, shape);
-    })];
-
-    private static void PredictsLikeKeras(Model model, JsonObject c)
-    {
-        var y = model.Predict(Inputs(c), verbose: 0);
-        var expected = (JsonArray)c["outputs"]!;
-        Assert.Equal(expected.Count, y.Length);
-        for (int i = 0; i < y.Length; i++)
-        {
-            Assert.Equal(new Shape([.. ((JsonArray)expected[i]!["shape"]!).Select(d => d!.GetValue<int>())]), y[i].Shape);
-            Fixture.Close(Fixture.Flat(expected[i]!["values"]), y[i].ToFloatArray(), 2e-5f);
-        }
-    }
+    public static IEnumerable<object[]> Cases() => Fixtures.Cases();
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void LoadsAndPredictsLikeKeras(string name)
     {
-        var c = Case(name);
-        var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
+        var c = Fixtures.Case(name);
+        var model = Fixtures.Load(name);
         Assert.Equal(c["count_params"]!.GetValue<long>(), model.CountParams());
-        PredictsLikeKeras(model, c);
+        ModelFixtureCases.PredictsLikeKeras(model, c);
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void WritesTheInitialStateInItsConfigAsKeras(string name)
     {
-        var c = Case(name);
-        var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
+        var c = Fixtures.Case(name);
+        var model = Fixtures.Load(name);
         var layer = ((JsonArray)model.GetConfig()["layers"]!).Single(l => l!["name"]!.GetValue<string>() == c["state_layer"]!.GetValue<string>())!;
         var written = (JsonArray)layer["inbound_nodes"]![0]!["kwargs"]!["initial_state"]!;
         var kerasStates = (JsonArray)c["state_node"]!["kwargs"]!["initial_state"]!;
@@ -71,24 +49,7 @@ public class InitialStateFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void SurvivesLayerGensSaveAndLoad(string name)
-    {
-        var c = Case(name);
-        var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
-        var kept = Environment.GetEnvironmentVariable("LAYERGEN_INITIAL_STATE_EXPORT_DIR");
-        var dir = kept ?? Path.Combine(Path.GetTempPath(), "lg-initial-state-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
-        {
-            var path = Path.Combine(dir, "resaved_" + name + ".keras");
-            model.Save(path);
-            PredictsLikeKeras(Model.Load(path), c);
-        }
-        finally
-        {
-            if (kept is null) Directory.Delete(dir, recursive: true);
-        }
-    }
+    public void SurvivesLayerGensSaveAndLoad(string name) => Fixtures.SurvivesLayerGensSaveAndLoad(name);
 
     /// <summary>A seq2seq model built from LayerGen's constructors (LSTM encoder, Bidirectional GRU decoder from the encoder's state twice).</summary>
     [Fact]
@@ -105,22 +66,14 @@ public class InitialStateFixtureTests
         Tensor Random(params int[] shape) => Tensor.From<float>([.. Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(rng.NextDouble() * 2 - 1))], new Shape(shape));
         var x = new[] { Random(3, 5, 3), Random(3, 4, 2) };
         var y = model.Predict(x, verbose: 0)[0];
-        var kept = Environment.GetEnvironmentVariable("LAYERGEN_INITIAL_STATE_EXPORT_DIR");
-        var dir = kept ?? Path.Combine(Path.GetTempPath(), "lg-initial-state-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        Fixtures.InExportDirectory(dir =>
         {
             var path = Path.Combine(dir, "lg_seq2seq.keras");
             model.Save(path);
             Fixture.Close(y.ToFloatArray(), Model.Load(path).Predict(x, verbose: 0)[0].ToFloatArray(), 1e-6f);
             var record = new JsonObject
             {
-                ["inputs"] = new JsonArray([.. x.Select(t => (JsonNode)new JsonObject
-                {
-                    ["dtype"] = "float32",
-                    ["shape"] = new JsonArray([.. Enumerable.Range(0, t.Rank).Select(d => (JsonNode)t.Shape[d])]),
-                    ["values"] = new JsonArray([.. t.ToFloatArray().Select(v => (JsonNode)(double)v)]),
-                })]),
+                ["inputs"] = new JsonArray([.. x.Select(t => (JsonNode)ModelFixtureCases.Record(t))]),
                 ["outputs"] = new JsonArray(new JsonObject
                 {
                     ["shape"] = new JsonArray([.. Enumerable.Range(0, y.Rank).Select(d => (JsonNode)y.Shape[d])]),
@@ -128,10 +81,6 @@ public class InitialStateFixtureTests
                 }),
             };
             File.WriteAllText(Path.Combine(dir, "lg_seq2seq.json"), record.ToJsonString());
-        }
-        finally
-        {
-            if (kept is null) Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 }

@@ -14,49 +14,27 @@ namespace LayerGen.KerasFormat.Tests;
 /// </summary>
 public class ListMaskFixtureTests
 {
-    private const string Folder = "list-masks";
-    private static readonly Lazy<JsonObject> Reference = new(() => (JsonObject)JsonNode.Parse(File.ReadAllText(ConvFixtureTests.PathOf(Folder, "reference.json")))!);
+    private static readonly ModelFixtureCases Fixtures = new("list-masks", "LAYERGEN_LIST_MASK_EXPORT_DIR", "lg-list-masks-");
 
     /// <summary>Every case.</summary>
-    public static IEnumerable<object[]> Cases() => ((JsonObject)Reference.Value["cases"]!).Select(kv => new object[] { kv.Key });
-
-    private static JsonObject Case(string name) => (JsonObject)Reference.Value["cases"]![name]!;
-
-    private static Tensor[] Inputs(JsonObject c) => [.. ((JsonArray)c["inputs"]!).Select(node =>
-    {
-        var shape = new Shape([.. ((JsonArray)node!["shape"]!).Select(d => d!.GetValue<int>())]);
-        var flat = Fixture.Flat(node["values"]);
-        return node["dtype"]!.GetValue<string>() == "bool" ? Tensor.From<bool>([.. flat.Select(v => v != 0)], shape) : Tensor.From<float>(flat, shape);
-    })];
-
-    private static void PredictsLikeKeras(Model model, JsonObject c)
-    {
-        var y = model.Predict(Inputs(c), verbose: 0);
-        var expected = (JsonArray)c["outputs"]!;
-        Assert.Equal(expected.Count, y.Length);
-        for (int i = 0; i < y.Length; i++)
-        {
-            Assert.Equal(new Shape([.. ((JsonArray)expected[i]!["shape"]!).Select(d => d!.GetValue<int>())]), y[i].Shape);
-            Fixture.Close(Fixture.Flat(expected[i]!["values"]), y[i].ToFloatArray(), 2e-5f);
-        }
-    }
+    public static IEnumerable<object[]> Cases() => Fixtures.Cases();
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void LoadsAndPredictsLikeKeras(string name)
     {
-        var c = Case(name);
-        var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
+        var c = Fixtures.Case(name);
+        var model = Fixtures.Load(name);
         Assert.Equal(c["count_params"]!.GetValue<long>(), model.CountParams());
-        PredictsLikeKeras(model, c);
+        ModelFixtureCases.PredictsLikeKeras(model, c);
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void WritesTheMaskListInItsConfigAsKeras(string name)
     {
-        var c = Case(name);
-        var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
+        var c = Fixtures.Case(name);
+        var model = Fixtures.Load(name);
         var layer = ((JsonArray)model.GetConfig()["layers"]!).Single(l => l!["name"]!.GetValue<string>() == c["merge_layer"]!.GetValue<string>())!;
         var written = (JsonArray)layer["inbound_nodes"]![0]!["kwargs"]!["mask"]!;
         var kerasMasks = (JsonArray)c["merge_node"]!["kwargs"]!["mask"]!;
@@ -76,24 +54,7 @@ public class ListMaskFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void SurvivesLayerGensSaveAndLoad(string name)
-    {
-        var c = Case(name);
-        var model = Model.Load(ConvFixtureTests.PathOf(Folder, name + ".keras"));
-        var kept = Environment.GetEnvironmentVariable("LAYERGEN_LIST_MASK_EXPORT_DIR");
-        var dir = kept ?? Path.Combine(Path.GetTempPath(), "lg-list-masks-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
-        {
-            var path = Path.Combine(dir, "resaved_" + name + ".keras");
-            model.Save(path);
-            PredictsLikeKeras(Model.Load(path), c);
-        }
-        finally
-        {
-            if (kept is null) Directory.Delete(dir, recursive: true);
-        }
-    }
+    public void SurvivesLayerGensSaveAndLoad(string name) => Fixtures.SurvivesLayerGensSaveAndLoad(name);
 
     /// <summary>
     /// LayerGen's own symbolic call with explicit masks (<c>Attention.Invoke(q, v, queryMask: qm, valueMask: vm)</c> on bool
@@ -125,25 +86,16 @@ public class ListMaskFixtureTests
         Assert.True(yAll.Zip(ySome).Any(p => Math.Abs(p.First - p.Second) > 1e-3f), "the value mask changed nothing");
         // Only the first value step is kept: every query attends to it alone.
         Fixture.Close([.. Enumerable.Range(0, 2).SelectMany(_ => x[1].ToFloatArray().Take(3))], ySome, 1e-5f);
-        var kept = Environment.GetEnvironmentVariable("LAYERGEN_LIST_MASK_EXPORT_DIR");
-        var dir = kept ?? Path.Combine(Path.GetTempPath(), "lg-list-masks-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        Fixtures.InExportDirectory(dir =>
         {
             var path = Path.Combine(dir, "lg_list_mask.keras");
             model.Save(path);
             var loaded = Model.Load(path);
             Fixture.Close(ySome, loaded.Predict([x[0], x[1], some], verbose: 0)[0].ToFloatArray(), 1e-6f);
             Fixture.Close(yAll, loaded.Predict([x[0], x[1], all], verbose: 0)[0].ToFloatArray(), 1e-6f);
-            static JsonObject Record(Tensor t) => new()
-            {
-                ["dtype"] = t.DType == DType.Bool ? "bool" : "float32",
-                ["shape"] = new JsonArray([.. Enumerable.Range(0, t.Rank).Select(d => (JsonNode)t.Shape[d])]),
-                ["values"] = new JsonArray([.. t.ToFloatArray().Select(v => (JsonNode)(double)v)]),
-            };
             var record = new JsonObject
             {
-                ["inputs"] = new JsonArray(Record(x[0]), Record(x[1]), Record(some)),
+                ["inputs"] = new JsonArray(ModelFixtureCases.Record(x[0]), ModelFixtureCases.Record(x[1]), ModelFixtureCases.Record(some)),
                 ["outputs"] = new JsonArray(new JsonObject
                 {
                     ["shape"] = new JsonArray(1, 2, 3),
@@ -151,10 +103,6 @@ public class ListMaskFixtureTests
                 }),
             };
             File.WriteAllText(Path.Combine(dir, "lg_list_mask.json"), record.ToJsonString());
-        }
-        finally
-        {
-            if (kept is null) Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using LayerGen;
 using LayerGen.Layers;
 
@@ -7,8 +5,8 @@ namespace LayerGen.Benchmarks;
 
 /// <summary>
 /// Where a planned encoder run's time goes (issue 18): the encoder block of <see cref="AttentionTiming"/>, forward or
-/// forward + backward, run <c>runs</c> times with the plan's internal per-step tick counters on (read by reflection:
-/// a profiling aid, not part of the public API), summed by op and printed with the slowest steps and their shapes.
+/// forward + backward, run <c>runs</c> times with per-step timing (<see cref="PlanStepTiming"/>), summed by op and
+/// printed with the slowest steps and their shapes.
 /// Run: <c>LayerGen.Benchmarks attention-profile [runs] [forward|backward]</c>.
 /// </summary>
 internal static class AttentionProfile
@@ -35,26 +33,12 @@ internal static class AttentionProfile
             : TensorFunction.Trace(Encoder).Plan(x.Spec);
         for (int i = 0; i < 2; i++) plan.RunAll(x);
 
-        var type = typeof(ExecutionPlan);
-        var ticksProperty = type.GetProperty("StepTicks", BindingFlags.NonPublic | BindingFlags.Instance)!;
-        var stepsProperty = type.GetProperty("Steps", BindingFlags.NonPublic | BindingFlags.Instance)!;
-        var ticks = new long[plan.StepCount];
-        ticksProperty.SetValue(plan, ticks);
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < runs; i++) plan.RunAll(x);
-        double total = Stopwatch.GetElapsedTime(start).TotalMilliseconds / runs;
-        ticksProperty.SetValue(plan, null);
-
-        var steps = ((System.Collections.IEnumerable)stepsProperty.GetValue(plan)!).Cast<object>().ToArray();
-        var rows = new List<(string Op, string Spec, double Ms)>();
-        for (int s = 0; s < steps.Length; s++)
+        var (total, steps) = PlanStepTiming.Measure(plan, runs, () => plan.RunAll(x));
+        var rows = steps.Select(st =>
         {
-            var step = steps[s];
-            var op = (Op)step.GetType().GetField("Op")!.GetValue(step)!;
-            var spec = step.GetType().GetField("Spec")!.GetValue(step)!;
-            string attributes = op.DescribeAttributes();
-            rows.Add((op.Name + (attributes.Length > 0 ? $"[{attributes}]" : ""), spec.ToString()!, ticks[s] * 1000.0 / Stopwatch.Frequency / runs));
-        }
+            string attributes = st.Op.DescribeAttributes();
+            return (Op: st.Op.Name + (attributes.Length > 0 ? $"[{attributes}]" : ""), Spec: st.Spec.ToString()!, st.Ms);
+        }).ToList();
         Console.WriteLine($"// encoder {(backward ? "forward+backward" : "forward")} planned: {total:F2} ms per run ({runs} runs, {steps.Length} steps, step sum {rows.Sum(r => r.Ms):F2} ms)");
         Console.WriteLine("// by op:");
         foreach (var g in rows.GroupBy(r => r.Op.Split('[')[0]).OrderByDescending(g => g.Sum(r => r.Ms)))

@@ -69,7 +69,6 @@ internal sealed partial class Trainer
 
         var empty = new Dictionary<string, double>(StringComparer.Ordinal);
         var cbs = BeginDatasetPredict(callbacks, verbose, (n + batchSize - 1) / batchSize, empty);
-        int inner = n == 0 ? 0 : x.Size / n;
         // Batch 0 through the model's PredictStep, as batch by batch.
         cbs.OnPredictBatchBegin(0, empty);
         long planned = _plannedPredictSteps;

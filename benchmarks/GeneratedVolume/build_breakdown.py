@@ -18,6 +18,10 @@ every other round), printing the median wall and Csc time of each:
                           attribute-driven generator; plain+floorWalk: the same without reading the members
   plain+floor:<dll>       plain plus any other generator assembly
   plain-noLGanalyzers, gen-noLGanalyzers: without LayerGen's analyzers
+  <variant>%noAnalyzers   the variant built with RunAnalyzers=false
+  plain~<transform>       plain with a text transform of the generated files (TRANSFORMS below: annot = nullable
+                          annotations only, visitNoGuard = no null guards in VisitMembers, explicitGenerics,
+                          newArrays = array creations instead of collection expressions)
 
 Usage (on the shared machine every dotnet command goes through the lock):
   flock /tmp/dotnet.lock python3 benchmarks/GeneratedVolume/generated_volume.py --pairs 1 --out /tmp/vol
@@ -42,6 +46,32 @@ MEMBER_KINDS = {
     "noGetConfig": ("GetConfig",),
     "noFromConfig": ("FromConfig",),
 }
+# Text transforms of the generated files for "plain~<name>" variants (experiments on the shape of the generated code
+# without changing the generators): each maps a generated file's text to the variant's text.
+TRANSFORMS = {
+    # nullable annotations only: the compiler's nullable flow analysis does not run on the generated bodies
+    "annot": lambda text: text.replace("#nullable enable\n", "#nullable enable annotations\n", 1),
+    # no `is not null` guards around single members (the visitors skip null members themselves)
+    "visitNoGuard": lambda text: re.sub(r"if \((this\.\w+) is not null\) (visitor\.\w+\([^;]*, )\1\);", r"\2\1!);", text),
+    # explicit type arguments on the generic TrackedMembers helpers (no method type inference)
+    "explicitGenerics": lambda text: text.replace("TrackedMembers.VariableDictionary(",
+                                                  "TrackedMembers.VariableDictionary<global::LayerGen.Variables.Variable>("),
+    # array creation expressions instead of collection expressions
+    "newArrays": lambda text: re.sub(r"=> \[(this\.Call\(.*\))\];", r"=> new global::LayerGen.Tensors.Tensor[] { \1 };",
+                                     re.sub(r"CallArguments\(\[([^\]]*)\]", r"CallArguments(new global::LayerGen.Tensors.Tensor[] { \1 }", text)),
+}
+# VisitMembers with an empty body / as a private method that overrides nothing / no doc comments at all
+TRANSFORMS["visitEmpty"] = lambda text: re.sub(r"(void VisitMembers\([^)]*\)\n    )\{\n(?:        .*\n)*?    \}", r"\1{\n    }", text)
+TRANSFORMS["visitNonOverride"] = lambda text: text.replace("protected override void VisitMembers(", "private void VisitMembersHere(") \
+    .replace("        base.VisitMembers(visitor);\n", "")
+TRANSFORMS["noDocs"] = lambda text: re.sub(r"^ *///.*\n", "", text, flags=re.MULTILINE)
+# VisitMembers without its TrackedMembers lines / without its single-member lines / with the collection passed
+# through object (no variance conversion of a constructed collection type for the compiler to check)
+TRANSFORMS["visitNoCollections"] = lambda text: re.sub(r"^ *global::LayerGen\.Modules\.TrackedMembers\..*\n", "", text, flags=re.MULTILINE)
+TRANSFORMS["visitNoSingles"] = lambda text: re.sub(r"^ *if \(this\.\w+ is not null\) visitor\..*\n", "", text, flags=re.MULTILINE)
+TRANSFORMS["visitViaObject"] = lambda text: re.sub(r"(TrackedMembers\.Modules\(visitor, \"\w+\", )(this\.\w+)\)",
+    r"\1(global::System.Collections.Generic.IEnumerable<global::LayerGen.Modules.Module?>?)(object?)\2)", text)
+TRANSFORMS["all"] = lambda text: TRANSFORMS["annot"](TRANSFORMS["visitNoGuard"](TRANSFORMS["explicitGenerics"](TRANSFORMS["newArrays"](text))))
 LAYERGEN_ANALYZERS = ("LayerGen.Analyzers.dll", "LayerGen.Analyzers.CodeFixes.dll")
 
 
@@ -92,7 +122,7 @@ class Variants:
         if not self.generated:
             sys.exit(f"no generated files under {self.with_dir}/obj/generated: run generated_volume.py with this --out first")
 
-    def make(self, name, source, plain=False, drop=(), members=(), registration=True, add=(), empty_files=False):
+    def make(self, name, source, plain=False, drop=(), members=(), registration=True, add=(), empty_files=False, transform=None):
         directory = os.path.join(self.out, re.sub(r"[^A-Za-z0-9+.-]", "_", name))
         if os.path.exists(directory):
             shutil.rmtree(directory)
@@ -110,6 +140,8 @@ class Variants:
                 if per_class:
                     for member in members:
                         text = strip_member(text, member)
+                if transform is not None:
+                    text = transform(text)
                 elif not registration:
                     continue
                 with open(os.path.join(directory, "Generated", os.path.basename(f)), "w") as out:
@@ -132,6 +164,18 @@ class Variants:
         return directory
 
     def create(self, name):
+        if name.endswith("%noAnalyzers"):
+            # the same variant built with RunAnalyzers=false (no analyzers, and so no generators: use with plain/without)
+            source = self.create(name[:-len("%noAnalyzers")])
+            target = os.path.join(self.out, re.sub(r"[^A-Za-z0-9+.-]", "_", name))
+            if os.path.exists(target):
+                shutil.rmtree(target)
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("obj", "bin"))
+            path = os.path.join(target, "Volume.csproj")
+            project = open(path).read().replace("<Nullable>", "<RunAnalyzers>false</RunAnalyzers>\n    <Nullable>", 1)
+            open(path, "w").write(project)
+            subprocess.run(["dotnet", "restore", "-nologo"], cwd=target, capture_output=True, text=True)
+            return target
         if name == "without":
             return self.without_dir
         if name == "gen":
@@ -149,6 +193,8 @@ class Variants:
             return self.make(name, self.with_dir, plain=True, members=members, registration=False)
         if name == "plain-noRegistration":
             return self.make(name, self.with_dir, plain=True, registration=False)
+        if name.startswith("plain~") and name[6:] in TRANSFORMS:
+            return self.make(name, self.with_dir, plain=True, transform=TRANSFORMS[name[6:]])
         if name.startswith("plain-") and name[6:] in MEMBER_KINDS:
             kind = name[6:]
             return self.make(name, self.with_dir, plain=True, members=MEMBER_KINDS[kind], registration=kind != "noFromConfig")

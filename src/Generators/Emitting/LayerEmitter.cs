@@ -8,7 +8,8 @@ namespace LayerGen.Generators.Emitting;
 /// Writes the generated part of a <c>[Layer]</c> class from its <see cref="LayerModel"/>, exactly the shape
 /// docs/design/layer-contract.md fixes: <c>DefaultName</c>, <c>RegisteredName</c>, <c>VisitMembers</c>,
 /// <c>Invoke</c>, <c>InvokeRecorded</c>, <c>GetConfig</c>, <c>FromConfig</c> and the registration. A pure
-/// function of the model.
+/// function of the model. <c>VisitMembers</c> only for a class with tracked members of its own (fields holding only
+/// weights from <c>AddWeight</c> are not: <see cref="Parsing.WeightFields"/>).
 /// </summary>
 internal static class LayerEmitter
 {
@@ -33,7 +34,9 @@ internal static class LayerEmitter
                 sections.Add(() => WriteDefaultName(writer, model));
             if (model.EmitRegisteredName)
                 sections.Add(() => EmitterText.WriteRegisteredName(writer, model.RegisteredName));
-            if (model.EmitVisitMembers)
+            // Nothing of its own to report (no tracked members, or only weights from AddWeight, which Layer reports):
+            // the inherited VisitMembers is the whole walk.
+            if (model.EmitVisitMembers && model.Members.Count > 0)
                 sections.Add(() => WriteVisitMembers(writer, model, cancellationToken));
             if (model.Call is { } call)
             {

@@ -50,7 +50,7 @@ internal static class LayerParser
             EmitRegisteredName: type.GetMembers("RegisteredName").IsEmpty,
             EmitVisitMembers: type.GetMembers("VisitMembers").IsEmpty,
             InsideLayerGen: SymbolEqualityComparer.Default.Equals(layerType.ContainingAssembly, type.ContainingAssembly),
-            MemberTracking.Collect(type, cancellationToken),
+            MemberTracking.Collect(type, cancellationToken, leaveOutAddedWeights: true),
             call,
             ParseConfig(type, compilation, cancellationToken),
             StubInvokeRecorded: call is null && NeedsInvokeRecorded(type, layerType, compilation, cancellationToken),

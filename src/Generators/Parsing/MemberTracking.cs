@@ -12,7 +12,13 @@ namespace LayerGen.Generators.Parsing;
 internal static class MemberTracking
 {
     /// <summary>The tracked members declared in <paramref name="type"/> (not its bases), in declaration order.</summary>
-    public static EquatableArray<TrackedMember> Collect(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <param name="type">The class.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <param name="leaveOutAddedWeights">
+    /// For a <c>[Layer]</c>: leave out the fields that only hold weights made by <c>AddWeight</c>, which the runtime's
+    /// <c>Layer.VisitMembers</c> reports already (<see cref="WeightFields"/>).
+    /// </param>
+    public static EquatableArray<TrackedMember> Collect(INamedTypeSymbol type, CancellationToken cancellationToken, bool leaveOutAddedWeights = false)
     {
         var autoProperties = TrackableTypes.PropertiesWithBackingFields(type);
         var members = new List<TrackedMember>();
@@ -40,6 +46,9 @@ internal static class MemberTracking
 
             var tracked = TrackableTypes.Classify(memberType);
             if (tracked is null)
+                continue;
+            if (leaveOutAddedWeights && trackAs is null && tracked.Kind == TrackedKind.Variable
+                && member is IFieldSymbol field && WeightFields.OnlyHoldsAddedWeights(field, type, cancellationToken))
                 continue;
 
             members.Add(new TrackedMember(

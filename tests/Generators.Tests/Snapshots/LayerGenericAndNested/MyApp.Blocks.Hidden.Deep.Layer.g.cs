@@ -12,12 +12,6 @@ partial class Blocks
             /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
             public override string RegisteredName => "TestProject>Deep";
 
-            /// <inheritdoc/>
-            protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-            {
-                base.VisitMembers(visitor);
-            }
-
             /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
             public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor @in)
                 => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([@in]), trainingDefault: null)[0];

@@ -8,12 +8,6 @@ partial class ReluDense
     /// <summary>Keras's registered name, <c>package&gt;ClassName</c>.</summary>
     public override string RegisteredName => "TestProject>ReluDense";
 
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     public new global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x]), trainingDefault: null)[0];

@@ -5,14 +5,6 @@ namespace MyApp;
 
 partial class FlexibleDense : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-        if (this.w is not null) visitor.Variable("w", this.w);
-        if (this.b is not null) visitor.Variable("b", this.b);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([inputs]), trainingDefault: null)[0];

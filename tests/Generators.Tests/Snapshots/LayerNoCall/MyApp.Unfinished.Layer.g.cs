@@ -5,12 +5,6 @@ namespace MyApp;
 
 partial class Unfinished : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-    }
-
     /// <summary>The layer has no usable <c>Call</c> (LG0005): replaying a recorded call throws.</summary>
     protected override global::LayerGen.Tensors.Tensor[] InvokeRecorded(global::LayerGen.Layers.CallArguments arguments)
         => throw new global::System.NotSupportedException("Unfinished has no usable Call method (LG0005): add 'protected Tensor Call(Tensor inputs)'.");

@@ -5,12 +5,6 @@ namespace MyApp;
 
 partial class AddNoBuild : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor left, global::LayerGen.Tensors.Tensor right)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([left, right]), trainingDefault: null)[0];

@@ -5,13 +5,6 @@ namespace MyApp;
 
 partial class Bilinear : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-        if (this.w is not null) visitor.Variable("w", this.w);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shapes, checks the inputs, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor a, global::LayerGen.Tensors.Tensor b)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([a, b]), trainingDefault: null)[0];

@@ -5,12 +5,6 @@ namespace MyApp;
 
 partial class SumList : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::System.Collections.Generic.IReadOnlyList<global::LayerGen.Tensors.Tensor> inputs, float scale = 1F)
         => this.InvokeLayer(global::LayerGen.Layers.CallArguments.OfList(inputs, null, null, new global::System.Collections.Generic.Dictionary<string, object?> { ["scale"] = scale }), trainingDefault: null)[0];

@@ -5,13 +5,6 @@ namespace MyApp;
 
 partial class WeightedSum : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-        if (this.w is not null) visitor.Variable("w", this.w);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor[] inputs, bool? training = null)
         => this.InvokeLayer(global::LayerGen.Layers.CallArguments.OfList(inputs, null, training), trainingDefault: false)[0];

@@ -5,12 +5,6 @@ namespace MyApp;
 
 partial class Noisy : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor inputs, int k, bool? training = null, global::LayerGen.Tensors.Tensor? mask = null, string mode = "a", float scale = 0.5F, global::MyApp.Mode how = global::MyApp.Mode.VerySlow, double? cap = null)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([inputs], mask, training, new global::System.Collections.Generic.Dictionary<string, object?> { ["k"] = k, ["mode"] = mode, ["scale"] = scale, ["how"] = how, ["cap"] = cap }), trainingDefault: false)[0];

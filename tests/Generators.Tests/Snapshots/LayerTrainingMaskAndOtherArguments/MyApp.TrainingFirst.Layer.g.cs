@@ -5,12 +5,6 @@ namespace MyApp;
 
 partial class TrainingFirst : global::LayerGen.Layers.Layer
 {
-    /// <inheritdoc/>
-    protected override void VisitMembers(global::LayerGen.Modules.IModuleVisitor visitor)
-    {
-        base.VisitMembers(visitor);
-    }
-
     /// <summary>Calls the layer: builds it once from the input shape, checks the input, runs <c>Call</c>.</summary>
     public global::LayerGen.Tensors.Tensor Invoke(global::LayerGen.Tensors.Tensor x, bool? training = null)
         => this.InvokeLayer(new global::LayerGen.Layers.CallArguments([x], null, training), trainingDefault: true)[0];

@@ -83,16 +83,19 @@ internal static class EagerTiming
             var (g0, g1, g2, n) = gcs[ci];
             Console.WriteLine($"{cases[ci].Name,-20} {means,-40} {meds,-40} {1000.0 * g0 / n:F0}/{1000.0 * g1 / n:F0}/{1000.0 * g2 / n:F0}, {misses[ci]}");
         }
-        var gcTimes = new double[50];
-        for (int i = 0; i < gcTimes.Length; i++)
+        foreach (int generation in new[] { 0, 1 })
         {
-            s_keep = x + y;
-            long t0 = Stopwatch.GetTimestamp();
-            GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
-            gcTimes[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            var gcTimes = new double[50];
+            for (int i = 0; i < gcTimes.Length; i++)
+            {
+                s_keep = x + y;
+                long t0 = Stopwatch.GetTimestamp();
+                GC.Collect(generation, GCCollectionMode.Forced, blocking: true, compacting: false);
+                gcTimes[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            }
+            Array.Sort(gcTimes);
+            Console.WriteLine($"forced gen-{generation} collection: median {gcTimes[25]:F0} µs, min {gcTimes[0]:F0} µs");
         }
-        Array.Sort(gcTimes);
-        Console.WriteLine($"forced gen-1 collection: median {gcTimes[25]:F0} µs, min {gcTimes[0]:F0} µs");
         Console.WriteLine($"pool: rented {TensorStoragePool.RentCount}, reused {TensorStoragePool.ReuseCount}, idle {TensorStoragePool.IdleBytes >> 20} MiB");
     }
 }

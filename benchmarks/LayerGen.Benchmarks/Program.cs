@@ -52,6 +52,13 @@ if (args.Length > 0 && args[0] == "conv-timing")
     return;
 }
 
+// Issue 22's eager probe (Stopwatch, storage pool knobs as arguments): -- eager-timing [rounds] [collection MiB] [pool on|off]
+if (args.Length > 0 && args[0] == "eager-timing")
+{
+    LayerGen.Benchmarks.EagerTiming.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

@@ -7,7 +7,7 @@ internal delegate void BinaryRowKernel<T, TResult>(ReadOnlySpan<T> x, ReadOnlySp
 internal delegate void UnaryRowKernel<T, TResult>(ReadOnlySpan<T> x, Span<TResult> destination);
 
 /// <summary>Drives elementwise kernels over broadcast shapes, calling the row kernel on the longest contiguous runs.</summary>
-internal static class Elementwise
+internal static partial class Elementwise
 {
     /// <summary>NumPy broadcasting of two shapes, with unknown dimensions. Throws naming the op and both shapes.</summary>
     public static Shape BroadcastShapes(string op, Shape a, Shape b)
@@ -30,45 +30,17 @@ internal static class Elementwise
     }
 
     public static void Binary<T, TResult>(ReadOnlySpan<T> a, Shape sa, ReadOnlySpan<T> b, Shape sb, Span<TResult> output, Shape so, BinaryRowKernel<T, TResult> kernel)
+        where T : unmanaged where TResult : unmanaged
     {
         int n = output.Length;
         if (n == 0) return;
-        if (a.Length == n && b.Length == n) { kernel(a, b, output); return; }
-        if (b.Length == 1 && a.Length == n) { kernel(a, b, output); return; }
-        if (a.Length == 1 && b.Length == n) { kernel(a, b, output); return; }
-        // One operand repeats row by row (e.g. a bias [units] added to [batch, units]): no broadcast plan.
-        // Short rows (a conv bias of 32 channels over 86,528 pixels) are repeated into a block of RepeatBlock
-        // elements first, so the kernel runs on long runs instead of once per row.
-        if (a.Length == n && b.Length > 1 && IsTrailing(sb, so))
-        {
-            if (b.Length * 2 <= RepeatBlock && n >= 2 * b.Length && IsFloating<T>())
-            {
-                var rep = RepeatRows(b, n);
-                for (int off = 0; off < n; off += rep.Length)
-                {
-                    int len = Math.Min(rep.Length, n - off);
-                    kernel(a.Slice(off, len), rep[..len], output.Slice(off, len));
-                }
-                return;
-            }
-            for (int off = 0; off < n; off += b.Length) kernel(a.Slice(off, b.Length), b, output.Slice(off, b.Length));
-            return;
-        }
-        if (b.Length == n && a.Length > 1 && IsTrailing(sa, so))
-        {
-            if (a.Length * 2 <= RepeatBlock && n >= 2 * a.Length && IsFloating<T>())
-            {
-                var rep = RepeatRows(a, n);
-                for (int off = 0; off < n; off += rep.Length)
-                {
-                    int len = Math.Min(rep.Length, n - off);
-                    kernel(rep[..len], b.Slice(off, len), output.Slice(off, len));
-                }
-                return;
-            }
-            for (int off = 0; off < n; off += a.Length) kernel(a, b.Slice(off, a.Length), output.Slice(off, a.Length));
-            return;
-        }
+        // Same lengths, a scalar operand, or one operand repeating row by row (e.g. a bias [units] added to
+        // [batch, units]): ranges of the output run alone, split over the kernel pool's threads when large
+        // (Elementwise.Parallel.cs).
+        bool aRuns = a.Length == n || a.Length == 1, bRuns = b.Length == n || b.Length == 1;
+        if (aRuns && bRuns) { SplitBinary(a, b, output, 1, kernel); return; }
+        if (a.Length == n && b.Length > 1 && IsTrailing(sb, so)) { SplitBinary(a, b, output, b.Length, kernel); return; }
+        if (b.Length == n && a.Length > 1 && IsTrailing(sa, so)) { SplitBinary(a, b, output, a.Length, kernel); return; }
 
         int room = Math.Max(1, so.Rank);
         var plan = new BroadcastPlan(stackalloc int[room], stackalloc int[room], stackalloc int[room]);
@@ -99,18 +71,78 @@ internal static class Elementwise
 
     private static bool IsFloating<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
 
-    /// <summary>The length of the block <see cref="RepeatRows"/> fills.</summary>
+    /// <summary>
+    /// The output elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="output"/>.Length) of a
+    /// binary op whose operands each have the full length <paramref name="n"/>, length 1, or are a row repeated along the
+    /// output (<paramref name="start"/> and the range's length are then whole rows). Short rows (a conv bias of 32
+    /// channels over 86,528 pixels) are repeated into a block of <see cref="RepeatBlock"/> elements first, so the kernel
+    /// runs on long runs instead of once per row.
+    /// </summary>
+    private static void BinaryRange<T, TResult>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<TResult> output, int start, int n, BinaryRowKernel<T, TResult> kernel)
+        where T : unmanaged where TResult : unmanaged
+    {
+        int len = output.Length;
+        bool aFull = a.Length == n, bFull = b.Length == n;
+        if ((aFull || a.Length == 1) && (bFull || b.Length == 1))
+        {
+            kernel(aFull ? a.Slice(start, len) : a, bFull ? b.Slice(start, len) : b, output);
+            return;
+        }
+        if (aFull)
+        {
+            a = a.Slice(start, len);
+            if (Repeats<T>(b.Length, len))
+            {
+                var rep = RepeatRows(b, len);
+                for (int off = 0; off < len; off += rep.Length)
+                {
+                    int run = Math.Min(rep.Length, len - off);
+                    kernel(a.Slice(off, run), rep[..run], output.Slice(off, run));
+                }
+                return;
+            }
+            for (int off = 0; off < len; off += b.Length) kernel(a.Slice(off, b.Length), b, output.Slice(off, b.Length));
+            return;
+        }
+        b = b.Slice(start, len);
+        if (Repeats<T>(a.Length, len))
+        {
+            var rep = RepeatRows(a, len);
+            for (int off = 0; off < len; off += rep.Length)
+            {
+                int run = Math.Min(rep.Length, len - off);
+                kernel(rep[..run], b.Slice(off, run), output.Slice(off, run));
+            }
+            return;
+        }
+        for (int off = 0; off < len; off += a.Length) kernel(a, b.Slice(off, a.Length), output.Slice(off, a.Length));
+    }
+
+    /// <summary>The length of the block <see cref="RepeatRows"/> fills for ranges shorter than <see cref="LargeRepeatBlock"/>.</summary>
     private const int RepeatBlock = 2048;
+
+    /// <summary>
+    /// The length of the block for long ranges (512 KiB of float32): the kernel then runs on runs long enough for
+    /// TensorPrimitives' non-temporal stores (more than 256 KiB), as it does on same-shape operands, instead of
+    /// writing a multi-megabyte output through the cache. Kept per thread and refilled only when the row changes.
+    /// </summary>
+    private const int LargeRepeatBlock = 1 << 17;
 
     [ThreadStatic] private static float[]? t_repeatF32;
     [ThreadStatic] private static double[]? t_repeatF64;
 
+    /// <summary>Whether a row of <paramref name="row"/> elements repeated over <paramref name="len"/> elements is first repeated into a block.</summary>
+    private static bool Repeats<T>(int row, int len)
+        => IsFloating<T>() && len >= 2 * row && (row * 2 <= RepeatBlock || (len >= LargeRepeatBlock && row * 4 <= LargeRepeatBlock));
+
     /// <summary>
-    /// <paramref name="row"/> repeated a whole number of times (at most <see cref="RepeatBlock"/> elements, and no
-    /// more than <paramref name="n"/>), in a per-thread buffer kept between calls: no allocation once warm.
+    /// <paramref name="row"/> repeated a whole number of times (at most <see cref="RepeatBlock"/> elements, or
+    /// <see cref="LargeRepeatBlock"/> for a range of at least that many, and no more than <paramref name="n"/>), in a
+    /// per-thread buffer kept between calls: no allocation once warm.
     /// </summary>
-    private static ReadOnlySpan<T> RepeatRows<T>(ReadOnlySpan<T> row, int n)
+    private static ReadOnlySpan<T> RepeatRows<T>(ReadOnlySpan<T> row, int n) where T : unmanaged
     {
+        if (n >= LargeRepeatBlock && row.Length * 4 <= LargeRepeatBlock) return LargeRepeat<T>.Block(row, n);
         int length = Math.Min(RepeatBlock / row.Length, n / row.Length) * row.Length;
         T[] array = typeof(T) == typeof(float)
             ? System.Runtime.CompilerServices.Unsafe.As<T[]>(t_repeatF32 ??= new float[RepeatBlock])
@@ -118,6 +150,29 @@ internal static class Elementwise
         var block = array.AsSpan(0, length);
         for (int off = 0; off < length; off += row.Length) row.CopyTo(block.Slice(off, row.Length));
         return block;
+    }
+
+    /// <summary>The per-thread block of <see cref="LargeRepeatBlock"/> elements and how much of it repeats which row.</summary>
+    private static class LargeRepeat<T> where T : unmanaged
+    {
+        [ThreadStatic] private static T[]? t_block;
+        [ThreadStatic] private static int t_rowLength, t_filled;
+
+        /// <summary>
+        /// The block holding <paramref name="row"/> repeated over min(<see cref="LargeRepeatBlock"/>, <paramref name="n"/>)
+        /// elements (whole rows). The rows already there are kept when they are the same bits as <paramref name="row"/>
+        /// (the next chunk of the same op, or the same bias again): only the first row is compared.
+        /// </summary>
+        public static ReadOnlySpan<T> Block(ReadOnlySpan<T> row, int n)
+        {
+            int length = Math.Min(LargeRepeatBlock / row.Length, n / row.Length) * row.Length;
+            var block = t_block ??= new T[LargeRepeatBlock];
+            bool same = t_rowLength == row.Length
+                && System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.AsSpan(0, row.Length)).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row));
+            if (!same) (t_rowLength, t_filled) = (row.Length, 0);
+            for (; t_filled < length; t_filled += row.Length) row.CopyTo(block.AsSpan(t_filled, row.Length));
+            return block.AsSpan(0, length);
+        }
     }
 
     /// <summary>Whether <paramref name="inner"/> (leading 1s ignored) equals the trailing axes of <paramref name="outer"/>.</summary>
@@ -271,8 +326,8 @@ internal static class Elementwise
         var result = output.Allocate(zeroed: false);
         switch (x.DType)
         {
-            case DType.Float32 when f32 is not null: f32(x.Lend<float>(), result.Lend<float>()); break;
-            case DType.Float64 when f64 is not null: f64(x.Lend<double>(), result.Lend<double>()); break;
+            case DType.Float32 when f32 is not null: SplitUnary(x.Lend<float>(), result.Lend<float>(), f32); break;
+            case DType.Float64 when f64 is not null: SplitUnary(x.Lend<double>(), result.Lend<double>(), f64); break;
             case DType.Int32 when i32 is not null: i32(x.Lend<int>(), result.Lend<int>()); break;
             case DType.Int64 when i64 is not null: i64(x.Lend<long>(), result.Lend<long>()); break;
             default: throw new DTypeMismatchException(op, $"dtype {x.DType.Name()} is not supported.");

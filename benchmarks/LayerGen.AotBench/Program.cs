@@ -20,6 +20,7 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
 // --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py (--small: only the
 // batch 64, 28 steps case).
+if (args.Contains("--scanprobe")) { ScanProbeScratch.Run(); return; }
 if (args.Contains("--lstm"))
 {
     if (args.Contains("--probe")) LstmProbe.Run();

@@ -121,19 +121,24 @@ internal static class ScanGradient
                 var known = new Dictionary<int, Tensor>();
                 for (int r = 0; r < reusedCount; r++) known.TryAdd(op.Body.OutputIds[reused[r]], afterStep[r]);
                 var values = RunBody(op.Body, bodyArgs, known);
-                Tensor? target = null;
+                // One target, the floating carries' values flattened and joined, seeded with their gradients (from the
+                // next step and from the result's rows): the tape starts from the seeds themselves.
+                var pieces = new List<Tensor>();
+                var seeds = new List<Tensor>();
                 for (int i = 0; i < ka; i++)
                 {
                     var output = values[op.Body.OutputIds[i]]!;
                     if (!output.DType.IsFloating()) continue;
-                    var term = Ops.Sum(Ops.Mul(output, Ops.Add(gCarry[i], gRow[i])));
-                    target = target is null ? term : Ops.Add(target, term);
+                    pieces.Add(Ops.Reshape(output, new Shape(-1)));
+                    seeds.Add(Ops.Reshape(Ops.Add(gCarry[i], gRow[i]), new Shape(-1)));
                 }
+                Tensor? target = pieces.Count switch { 0 => null, 1 => pieces[0], _ => Ops.Concat(pieces, 0) };
+                Tensor? seed = seeds.Count switch { 0 => null, 1 => seeds[0], _ => Ops.Concat(seeds, 0) };
                 sources.AddRange(previous);
                 foreach (int q in sequencesNeeded) sources.Add(stepsIn[q]);
                 foreach (int c in capturedNeeded) sources.Add(captured[c]);
                 foreach (var (node, _) in products) sources.Add(values[node]!);
-                var grads = target is null ? new Tensor?[sources.Count] : tape.Gradient(target, sources);
+                var grads = target is null ? new Tensor?[sources.Count] : tape.Gradient(target, sources, seed);
                 next = new Tensor[carriesOut];
                 for (int i = 0; i < ka; i++) next[i] = grads[i] ?? Tensor.Zeros(carrySpecs[i].Shape, carrySpecs[i].DType);
                 for (int a = 0; a < capturedCount; a++)

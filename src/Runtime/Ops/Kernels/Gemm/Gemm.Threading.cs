@@ -26,7 +26,7 @@ internal static unsafe partial class Gemm
             RunSlice(p, kernel, 0, p.M, 0, p.N);
             return;
         }
-        var (rowChunks, colChunks) = Split(p, threads * (work < SmallProduct ? 1 : ChunksPerThread), rowBlocks, panels);
+        var (rowChunks, colChunks) = Split(p, threads * ChunksPerThread, rowBlocks, panels);
         // One job object per calling thread, reused: RunChunks returns only when every chunk is done.
         var job = t_job ??= new Job();
         job.Set(p, kernel, rowBlocks, panels, rowChunks, colChunks);
@@ -59,12 +59,6 @@ internal static unsafe partial class Gemm
 
     /// <summary>Chunks per thread of a parallel product: enough for a late or slow thread to be made up by the others.</summary>
     private const int ChunksPerThread = 4;
-
-    /// <summary>
-    /// Products below this many multiply-adds (an LSTM step's 64×128 @ 128×512 and its gradients) take one chunk per
-    /// thread: their chunks are so short that handing out four per thread costs more than a late thread loses.
-    /// </summary>
-    private const long SmallProduct = 1L << 23;
 
     [ThreadStatic] private static Job? t_job;
 

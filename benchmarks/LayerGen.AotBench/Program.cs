@@ -20,10 +20,10 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
 // --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py (--small: only the
 // batch 64, 28 steps case).
-if (args.Contains("--scanprobe")) { ScanProbeScratch.Run(); return; }
 if (args.Contains("--lstm"))
 {
     if (args.Contains("--probe")) LstmProbe.Run();
+    else if (args.Contains("--profile")) LstmScanProfile.Run();
     else LstmCases.Run(quick, smallOnly: args.Contains("--small"));
     return;
 }

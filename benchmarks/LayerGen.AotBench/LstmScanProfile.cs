@@ -4,9 +4,15 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using LayerGen;
 
-[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "scratch")]
-[UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "scratch")]
-internal static class ScanProbeScratch
+/// <summary>
+/// <c>--lstm --profile</c>: the time of every step of the planned forward+backward of the small LSTM case (batch 64,
+/// 28 steps, 28 -> 128) and of every step of the bodies of its two loops (the Scans' own plans), through the plans'
+/// internal <c>StepTicks</c> profiling aid reached by reflection. A JIT-only probe (<c>dotnet LayerGen.AotBench.dll</c>);
+/// a NativeAOT build of this program does not support it.
+/// </summary>
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Benchmark-only reflection probe, run with the JIT.")]
+[UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Benchmark-only reflection probe, run with the JIT.")]
+internal static class LstmScanProfile
 {
     private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
     public static void Run()

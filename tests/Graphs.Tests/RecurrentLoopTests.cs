@@ -185,11 +185,13 @@ public class RecurrentLoopTests
     [InlineData("GRU")]
     [InlineData("GRU reset_after=false")]
     [InlineData("SimpleRNN masked")]
+    [InlineData("LSTM masked go_backwards")]
     public void GradientsThroughTheTracedLoopEqualTheEagerTape(string name)
     {
         Layer layer = name switch
         {
             "LSTM" => new LSTM(3, returnSequences: true),
+            "LSTM masked go_backwards" => new LSTM(3, returnSequences: true, goBackwards: true),
             "GRU" => new GRU(3),
             "GRU reset_after=false" => new GRU(3, resetAfter: false, goBackwards: true),
             _ => new SimpleRNN(3, returnSequences: true),

@@ -46,5 +46,51 @@ public class ScanOpTests
         Assert.Throws<ArgumentException>(() => ScanOp.Apply(c => [c[0], c[0]], [Tensor.Zeros(new Shape(2))], [xs]));
         var e = Assert.Throws<InvalidOperationException>(() => ScanOp.Apply(c => [Ops.Add(c[0], new SeedGenerator(1).Uniform(c[0]))], [Tensor.Zeros(new Shape(2))], [xs]));
         Assert.Contains("side effects", e.Message);
+        // A carry kept for the backward pass only may not be read by the body, and one carry at least is an ordinary one.
+        var read = Assert.Throws<ArgumentException>(() => ScanOp.Apply(c => [Ops.Add(c[0], c[2]), Ops.Add(c[1], c[2])], [Tensor.Zeros(new Shape(2)), Tensor.Zeros(new Shape(2))], [xs], kept: 1));
+        Assert.Contains("kept for the backward pass only", read.Message);
+        Assert.Throws<ArgumentException>(() => ScanOp.Apply(c => [Ops.Add(c[0], c[1])], [Tensor.Zeros(new Shape(2))], [xs], kept: 1));
+    }
+
+    [Fact]
+    public void AKeptCarryIsStackedAndItsValuesReplaceTheBodysOpInTheGradient()
+    {
+        // h' = tanh(x_t + h @ w), with z = x_t + h @ w kept: same result and float64 gradient as without it, and the
+        // backward loop does not compute the product h @ w again (only dz @ wᵀ), nor does it accumulate w's gradient.
+        var rng = new RandomGenerator(9);
+        var w = Ops.Cast(Tensor.RandomNormal([3, 3], generator: rng), DType.Float64);
+        var xs = Ops.Cast(Tensor.RandomNormal([4, 2, 3], generator: rng), DType.Float64);
+        Tensor Loop(Tensor[] v, bool keep)
+        {
+            var carries = keep ? new[] { Tensor.Zeros(new Shape(2, 3), DType.Float64), Tensor.Zeros(new Shape(2, 3), DType.Float64) } : [Tensor.Zeros(new Shape(2, 3), DType.Float64)];
+            var (op, inputs, loop) = ScanOp.Apply(c =>
+            {
+                var z = Ops.Add(c[keep ? 2 : 1], Ops.MatMul(c[0], v[1]));
+                return keep ? [Ops.Tanh(z), z] : [Ops.Tanh(z)];
+            }, carries, [v[0]], batched: true, kept: keep ? 1 : 0);
+            Assert.Equal(keep ? 1 : 0, op.Kept);
+            return Ops.Sum(Ops.Square(ScanOp.Part(loop, op, inputs, 0, stacked: true)));
+        }
+        GradientCheck.Check(v => Loop(v, keep: true), [xs, w]);
+        var specs = new[] { xs.Spec, w.Spec };
+        Tensor[] Grads(Tensor[] v, bool keep)
+        {
+            using var tape = new GradientTape();
+            tape.Watch(v[0]);
+            tape.Watch(v[1]);
+            return [.. tape.Gradient(Loop(v, keep), v).Select(t => t!)];
+        }
+        var kept = Graph.Trace(v => Grads(v, keep: true), specs);
+        var plain = Graph.Trace(v => Grads(v, keep: false), specs);
+        var a = kept.Run(xs, w);
+        var b = plain.Run(xs, w);
+        for (int i = 0; i < 2; i++)
+        {
+            double[] x = a[i].ToDoubleArray(), y = b[i].ToDoubleArray();
+            for (int j = 0; j < x.Length; j++) Assert.Equal(y[j], x[j], 1e-12);
+        }
+        var backward = (ScanOp)kept.OpNodes.Where(n => n.Op is ScanOp).Last().Op!;
+        Assert.Single(backward.Body.OpNodes, n => n.Op is MatMulOp);
+        Assert.DoesNotContain(backward.Body.OpNodes, n => n.Op is AddOp && n.Spec.Shape == w.Shape);
     }
 }

@@ -8,6 +8,13 @@ namespace LayerGen.Graphs;
 /// forward sequences and the gradients of the stacked rows. Its body runs the forward body on a gradient tape and
 /// returns the vector-Jacobian product, traced once when the gradient is taken; the backward loop's size does not grow
 /// with the number of steps either.
+/// <para>
+/// A captured input read only as the right operand of plain 2-D products whose left operand is a carry or a step (the
+/// recurrent kernel of <c>h @ W</c>) is not accumulated inside the loop: the backward loop stacks the gradient of each
+/// such product instead (one more stacked slot), and after the loop one product over all the steps gives the weight's
+/// gradient, <c>reshape(lefts, (T·B, a))ᵀ @ reshape(dY, (T·B, n))</c>, the lefts being the carries before every step
+/// (or the sequence). One deep product instead of T small ones and T accumulations.
+/// </para>
 /// </summary>
 internal static class ScanGradient
 {
@@ -32,16 +39,21 @@ internal static class ScanGradient
         var carrySpecs = new TensorSpec[k];
         for (int i = 0; i < k; i++) carrySpecs[i] = inputs[i].Spec;
 
-        var finalGrads = new Tensor[k];
-        var stackedGrads = new Tensor[k];
-        var before = new Tensor[k];
+        // Carries kept only for the backward pass (ScanOp.Kept, the last ones) get no gradient: they need no gradient
+        // carry, no values before each step and no seed. The others are the active carries, 0 .. ka - 1.
+        int ka = k - op.Kept;
+        var finalGrads = new Tensor[ka];
+        var stackedGrads = new Tensor[ka];
+        var before = new Tensor[ka];
+        var afterAll = new Tensor[k];
         for (int i = 0; i < k; i++)
         {
+            var after = afterAll[i] = ScanOp.Part(forward, full, inputList, i, stacked: true);
+            if (i >= ka) continue;
             finalGrads[i] = ScanOp.Part(g, op, inputList, i, stacked: false);
             var shape = carrySpecs[i].Shape;
             var stackedShape = new Shape([steps, .. shape.ToArray()]);
             stackedGrads[i] = op.Stacked.Contains(i) ? ScanOp.Part(g, op, inputList, i, stacked: true) : Tensor.Zeros(stackedShape, carrySpecs[i].DType);
-            var after = ScanOp.Part(forward, full, inputList, i, stacked: true);
             var first = Ops.ExpandDims(inputs[i], 0);
             if (steps == 1) { before[i] = first; continue; }
             var rest = new int[stackedShape.Rank];
@@ -53,60 +65,93 @@ internal static class ScanGradient
             else before[i] = Ops.Concat([first, Ops.Slice(after, begin, rest)], 0);
         }
 
-        var capturedNeeded = Enumerable.Range(0, n).Where(c => needed[k + m + c] && inputs[k + m + c].DType.IsFloating()).ToArray();
+        var capturedWanted = Enumerable.Range(0, n).Where(c => needed[k + m + c] && inputs[k + m + c].DType.IsFloating()).ToArray();
         var sequencesNeeded = Enumerable.Range(0, m).Where(q => needed[k + q] && inputs[k + q].DType.IsFloating()).ToArray();
+        // Captured weights read only by products with a body input (the recurrent kernel: h @ W): their gradient is one
+        // product over all the steps after the loop (stacked inputs transposed times the stacked products' gradients),
+        // not one small product and one accumulation per step.
+        var hoisted = HoistedProducts(op, capturedWanted);
+        var capturedNeeded = capturedWanted.Where(c => !hoisted.ContainsKey(c)).ToArray();
+        var products = hoisted.SelectMany(h => h.Value).ToArray();
+        // Carries computed by an op that is not a view: the backward body reads that op's value at each step from the
+        // forward result instead of running it again (what it computes from is then often not needed either: the
+        // product h @ W behind an LSTM's gate pre-activations, which the layer keeps as a carry when a tape records).
+        var reused = ReusedOutputs(op);
+        int reusedCount = reused.Length;
+        int capturedCount = capturedNeeded.Length, sequenceCount = sequencesNeeded.Length;
 
-        // Backward carries: carry gradients (k), captured accumulators, sequence-step gradients; then sequences:
-        // carries before the step (k), forward steps (m), stacked-row gradients (k); captured: the forward captured (n).
+        // Backward carries: active carry gradients (ka), captured accumulators, sequence-step gradients, products'
+        // gradients; then sequences: active carries before the step (ka), forward steps (m), stacked-row gradients (ka),
+        // reused carries after the step; captured: the forward captured (n).
         var specs = new List<TensorSpec>();
-        for (int i = 0; i < k; i++) specs.Add(carrySpecs[i]);
+        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
         foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
         foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
-        for (int i = 0; i < k; i++) specs.Add(carrySpecs[i]);
+        foreach (var (node, _) in products) specs.Add(op.Body.Nodes[node].Spec);
+        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
         for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
-        for (int i = 0; i < k; i++) specs.Add(carrySpecs[i]);
+        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
+        foreach (int i in reused) specs.Add(carrySpecs[i]);
         for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
-        int carriesOut = k + capturedNeeded.Length + sequencesNeeded.Length;
+        int carriesOut = ka + capturedCount + sequenceCount + products.Length;
 
         Tensor[] BackwardStep(Tensor[] x)
         {
-            var gCarry = x[..k];
-            var gCaptured = x[k..(k + capturedNeeded.Length)];
-            var previous = x[carriesOut..(carriesOut + k)];
-            var stepsIn = x[(carriesOut + k)..(carriesOut + k + m)];
-            var gRow = x[(carriesOut + k + m)..(carriesOut + 2 * k + m)];
-            var captured = x[(carriesOut + 2 * k + m)..];
+            var gCarry = x[..ka];
+            var gCaptured = x[ka..(ka + capturedCount)];
+            var previous = x[carriesOut..(carriesOut + ka)];
+            var stepsIn = x[(carriesOut + ka)..(carriesOut + ka + m)];
+            var gRow = x[(carriesOut + ka + m)..(carriesOut + 2 * ka + m)];
+            var afterStep = x[(carriesOut + 2 * ka + m)..(carriesOut + 2 * ka + m + reusedCount)];
+            var captured = x[(carriesOut + 2 * ka + m + reusedCount)..];
             var sources = new List<Tensor>();
             Tensor[] next;
             using (var tape = new GradientTape(watchAccessedVariables: false))
             {
                 foreach (var p in previous) tape.Watch(p);
                 foreach (var s in stepsIn) tape.Watch(s);
-                foreach (var c in captured) tape.Watch(c);
+                for (int c = 0; c < captured.Length; c++)
+                    if (!hoisted.ContainsKey(c)) tape.Watch(captured[c]);
                 var bodyArgs = new Tensor[k + m + n];
                 previous.CopyTo(bodyArgs, 0);
+                // Kept carries: the body does not read them (ScanOp checks); any tensor of their spec stands in.
+                for (int i = ka; i < k; i++) bodyArgs[i] = Tensor.Zeros(carrySpecs[i].Shape, carrySpecs[i].DType);
                 stepsIn.CopyTo(bodyArgs, k);
                 captured.CopyTo(bodyArgs, k + m);
-                var outs = op.Body.Run(bodyArgs);
-                Tensor? target = null;
-                for (int i = 0; i < k; i++)
+                var known = new Dictionary<int, Tensor>();
+                for (int r = 0; r < reusedCount; r++) known.TryAdd(op.Body.OutputIds[reused[r]], afterStep[r]);
+                var values = RunBody(op.Body, bodyArgs, known);
+                // One target, the floating carries' values flattened and joined, seeded with their gradients (from the
+                // next step and from the result's rows): the tape starts from the seeds themselves.
+                var pieces = new List<Tensor>();
+                var seeds = new List<Tensor>();
+                for (int i = 0; i < ka; i++)
                 {
-                    if (!outs[i].DType.IsFloating()) continue;
-                    var term = Ops.Sum(Ops.Mul(outs[i], Ops.Add(gCarry[i], gRow[i])));
-                    target = target is null ? term : Ops.Add(target, term);
+                    var output = values[op.Body.OutputIds[i]]!;
+                    if (!output.DType.IsFloating()) continue;
+                    pieces.Add(Ops.Reshape(output, new Shape(-1)));
+                    seeds.Add(Ops.Reshape(Ops.Add(gCarry[i], gRow[i]), new Shape(-1)));
                 }
+                Tensor? target = pieces.Count switch { 0 => null, 1 => pieces[0], _ => Ops.Concat(pieces, 0) };
+                Tensor? seed = seeds.Count switch { 0 => null, 1 => seeds[0], _ => Ops.Concat(seeds, 0) };
                 sources.AddRange(previous);
                 foreach (int q in sequencesNeeded) sources.Add(stepsIn[q]);
                 foreach (int c in capturedNeeded) sources.Add(captured[c]);
-                var grads = target is null ? new Tensor?[sources.Count] : tape.Gradient(target, sources);
+                foreach (var (node, _) in products) sources.Add(values[node]!);
+                var grads = target is null ? new Tensor?[sources.Count] : tape.Gradient(target, sources, seed);
                 next = new Tensor[carriesOut];
-                for (int i = 0; i < k; i++) next[i] = grads[i] ?? Tensor.Zeros(carrySpecs[i].Shape, carrySpecs[i].DType);
-                for (int a = 0; a < capturedNeeded.Length; a++)
-                    next[k + a] = grads[k + sequencesNeeded.Length + a] is { } ga ? Ops.Add(gCaptured[a], ga) : gCaptured[a];
-                for (int b = 0; b < sequencesNeeded.Length; b++)
+                for (int i = 0; i < ka; i++) next[i] = grads[i] ?? Tensor.Zeros(carrySpecs[i].Shape, carrySpecs[i].DType);
+                for (int a = 0; a < capturedCount; a++)
+                    next[ka + a] = grads[ka + sequenceCount + a] is { } ga ? Ops.Add(gCaptured[a], ga) : gCaptured[a];
+                for (int b = 0; b < sequenceCount; b++)
                 {
-                    var spec = specs[k + capturedNeeded.Length + b];
-                    next[k + capturedNeeded.Length + b] = grads[k + b] ?? Tensor.Zeros(spec.Shape, spec.DType);
+                    var spec = specs[ka + capturedCount + b];
+                    next[ka + capturedCount + b] = grads[ka + b] ?? Tensor.Zeros(spec.Shape, spec.DType);
+                }
+                for (int u = 0; u < products.Length; u++)
+                {
+                    var spec = op.Body.Nodes[products[u].Node].Spec;
+                    next[ka + capturedCount + sequenceCount + u] = grads[ka + sequenceCount + capturedCount + u] ?? Tensor.Zeros(spec.Shape, spec.DType);
                 }
             }
             return next;
@@ -116,20 +161,109 @@ internal static class ScanGradient
         var initial = new List<Tensor>(finalGrads);
         foreach (int c in capturedNeeded) initial.Add(Tensor.Zeros(inputs[k + m + c].Shape, inputs[k + m + c].DType));
         foreach (int q in sequencesNeeded) initial.Add(Tensor.Zeros(StepShape(inputs[k + q]), inputs[k + q].DType));
+        foreach (var (node, _) in products) initial.Add(Tensor.Zeros(op.Body.Nodes[node].Spec.Shape, op.Body.Nodes[node].Spec.DType));
         var sequences = new List<Tensor>(before);
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
         sequences.AddRange(stackedGrads);
+        foreach (int i in reused) sequences.Add(afterAll[i]);
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
-        var stackedSlots = Enumerable.Range(k + capturedNeeded.Length, sequencesNeeded.Length).ToArray();
-        var backward = new ScanOp(body, carriesOut, 2 * k + m, !op.Reverse, stackedSlots);
+        var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + products.Length).ToArray();
+        var backward = new ScanOp(body, carriesOut, 2 * ka + m + reusedCount, !op.Reverse, stackedSlots);
         Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. extra];
         var r = OpRunner.Run(backward, backwardInputs);
-        for (int i = 0; i < k; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;
-        for (int a = 0; a < capturedNeeded.Length; a++) result[k + m + capturedNeeded[a]] = ScanOp.Part(r, backward, backwardInputs, k + a, stacked: false);
-        for (int b = 0; b < sequencesNeeded.Length; b++) result[k + sequencesNeeded[b]] = ScanOp.Part(r, backward, backwardInputs, k + capturedNeeded.Length + b, stacked: true);
+        for (int i = 0; i < ka; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;
+        for (int a = 0; a < capturedCount; a++) result[k + m + capturedNeeded[a]] = ScanOp.Part(r, backward, backwardInputs, ka + a, stacked: false);
+        for (int b = 0; b < sequenceCount; b++) result[k + sequencesNeeded[b]] = ScanOp.Part(r, backward, backwardInputs, ka + capturedCount + b, stacked: true);
+        int slot = ka + capturedCount + sequenceCount;
+        foreach (var (c, uses) in hoisted)
+        {
+            Tensor? sum = null;
+            foreach (var (_, left) in uses)
+            {
+                // The left operand at every step: a carry's value before the step, or a sequence's step.
+                var lefts = left < k ? before[left] : inputs[left];
+                var gradients = ScanOp.Part(r, backward, backwardInputs, slot++, stacked: true);
+                var term = Ops.MatMul(Ops.Reshape(lefts, new Shape(-1, lefts.Shape[^1])), Ops.Reshape(gradients, new Shape(-1, gradients.Shape[^1])), transposeA: true);
+                sum = sum is null ? term : Ops.Add(sum, term);
+            }
+            result[k + m + c] = sum;
+        }
         return result;
+    }
+
+    /// <summary>
+    /// The captured inputs (of <paramref name="wanted"/>) that the body reads only as the right operand of plain
+    /// two-dimensional products whose left operand is one of its carries or steps, with those products (node, loop input
+    /// of the left operand). Every such product's gradient is stacked over the steps instead of accumulated.
+    /// </summary>
+    private static Dictionary<int, List<(int Node, int Left)>> HoistedProducts(ScanOp op, int[] wanted)
+    {
+        var body = op.Body;
+        int k = op.CarryCount, m = op.SequenceCount;
+        var inputOf = new Dictionary<int, int>();
+        for (int p = 0; p < body.InputIds.Count; p++) inputOf[body.InputIds[p]] = p;
+        var hoisted = new Dictionary<int, List<(int, int)>>();
+        foreach (int c in wanted)
+        {
+            int id = body.InputIds[k + m + c];
+            bool ok = body.Nodes[id].Spec.Shape.Rank == 2 && !body.OutputIds.Contains(id);
+            var uses = new List<(int, int)>();
+            foreach (var node in body.Nodes)
+            {
+                if (!ok) break;
+                if (node.Kind != GraphNodeKind.Op || !node.Inputs.Contains(id)) continue;
+                ok = node.Op is MatMulOp { TransposeA: false, TransposeB: false } && node.Inputs[1] == id && node.Inputs[0] != id
+                    && inputOf.TryGetValue(node.Inputs[0], out int left) && left < k + m && body.Nodes[node.Inputs[0]].Spec.Shape.Rank == 2;
+                if (ok) uses.Add((node.Id, inputOf[node.Inputs[0]]));
+            }
+            if (ok && uses.Count > 0) hoisted[c] = uses;
+        }
+        return hoisted;
+    }
+
+    /// <summary>
+    /// The carries (first of each distinct node) whose value the body computes with an op that is not a view: their
+    /// values after every step are in the forward result, so the backward body takes them from there.
+    /// </summary>
+    private static int[] ReusedOutputs(ScanOp op)
+    {
+        var body = op.Body;
+        var seen = new HashSet<int>();
+        var reused = new List<int>();
+        for (int i = 0; i < op.CarryCount; i++)
+        {
+            var node = body.Nodes[body.OutputIds[i]];
+            if (node.Kind == GraphNodeKind.Op && !node.Op!.MayReturnInputStorage && seen.Add(node.Id)) reused.Add(i);
+        }
+        return [.. reused];
+    }
+
+    /// <summary>
+    /// Runs the body op by op (on the tape) and returns every node's value, by node id. A node with a
+    /// <paramref name="known"/> value is not run: the tape records it as if the op had returned that value, so the
+    /// gradient still flows to its inputs.
+    /// </summary>
+    private static Tensor?[] RunBody(Graph body, Tensor[] arguments, Dictionary<int, Tensor> known)
+    {
+        var values = new Tensor?[body.Nodes.Count];
+        for (int i = 0; i < arguments.Length; i++) values[body.InputIds[i]] = arguments[i];
+        var buffer = new List<Tensor>(4);
+        foreach (var node in body.Nodes)
+        {
+            if (node.Kind != GraphNodeKind.Op) continue;
+            buffer.Clear();
+            foreach (int i in node.Inputs) buffer.Add(values[i]!);
+            var ins = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buffer);
+            if (known.TryGetValue(node.Id, out var value))
+            {
+                GradientTape.Record(node.Op!, ins, value);
+                values[node.Id] = value;
+            }
+            else values[node.Id] = OpRunner.Run(node.Op!, ins);
+        }
+        return values;
     }
 
     private static Shape StepShape(Tensor sequence) => new([.. sequence.Shape.ToArray()[1..]]);

@@ -39,7 +39,8 @@ public sealed class ScanOp : Op
     /// <param name="reverse">Whether the steps run from the last to the first.</param>
     /// <param name="stacked">The carries whose value after every step is part of the result (ascending indices).</param>
     /// <param name="batched">The <c>(1 + T, B, W)</c> layout (see the class remarks): every carry stacked, rank at least 1, its size per batch row known.</param>
-    public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched = false)
+    /// <param name="kept">How many of the last carries are kept for the backward pass only (<see cref="Kept"/>).</param>
+    public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched = false, int kept = 0)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(stacked);
@@ -71,7 +72,16 @@ public sealed class ScanOp : Op
             }
             _widths = widths;
         }
+        if (kept < 0 || kept >= carryCount)
+            throw new ArgumentException($"Scan: {kept} kept carries of {carryCount}: at least one carry must be an ordinary one.");
+        for (int i = carryCount - kept; i < carryCount; i++)
+        {
+            int id = body.InputIds[i];
+            if (body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id)))
+                throw new ArgumentException($"Scan: carry {i} is kept for the backward pass only, so the body may not read it.");
+        }
         Body = body;
+        Kept = kept;
         CarryCount = carryCount;
         SequenceCount = sequenceCount;
         Reverse = reverse;
@@ -98,6 +108,13 @@ public sealed class ScanOp : Op
 
     /// <summary>Whether the steps run from the end of the sequences.</summary>
     public bool Reverse { get; }
+
+    /// <summary>
+    /// How many of the last carries are values kept for the backward pass only (an LSTM's gate pre-activations, which
+    /// the gradient reads instead of computing them again): the body does not read them, and the gradient treats what
+    /// arrives at them as zero (nothing outside the loop reads them).
+    /// </summary>
+    public int Kept { get; }
 
     /// <summary>The carries stacked over the steps in the result.</summary>
     public IReadOnlyList<int> Stacked { get; }
@@ -142,7 +159,7 @@ public sealed class ScanOp : Op
         ArgumentNullException.ThrowIfNull(attributes);
         var reader = BodyReader ?? throw new InvalidOperationException("Scan: no graph reader is registered for the body.");
         return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"),
-            attributes.Contains("batched") && attributes.GetBool("batched"));
+            attributes.Contains("batched") && attributes.GetBool("batched"), attributes.Contains("kept") ? attributes.GetInt("kept") : 0);
     }
 
     /// <inheritdoc/>
@@ -156,11 +173,12 @@ public sealed class ScanOp : Op
         attributes.Set("reverse", Reverse);
         attributes.Set("stacked", [.. Stacked]);
         if (Batched) attributes.Set("batched", true);
+        if (Kept > 0) attributes.Set("kept", (long)Kept);
     }
 
     /// <inheritdoc/>
     public override string DescribeAttributes()
-        => $"carries={CarryCount}, sequences={SequenceCount}, captured={CapturedCount}, reverse={Reverse}, stacked=[{string.Join(", ", Stacked)}]{(Batched ? ", batched" : "")}, body={Body.OpNodes.Count()} ops";
+        => $"carries={CarryCount}, sequences={SequenceCount}, captured={CapturedCount}, reverse={Reverse}, stacked=[{string.Join(", ", Stacked)}]{(Batched ? ", batched" : "")}{(Kept > 0 ? $", kept={Kept}" : "")}, body={Body.OpNodes.Count()} ops";
 
     /// <summary>The number of steps, from the first sequence's spec.</summary>
     internal static int Steps(TensorSpec firstSequence) => firstSequence.Shape[0];
@@ -358,7 +376,8 @@ public sealed class ScanOp : Op
     /// was applied to (captured tensors appended) and its flat result.
     /// </summary>
     /// <remarks>With <paramref name="batched"/>, the result has the <c>(1 + T, B, W)</c> layout (class remarks) and every carry is stacked.</remarks>
-    public static (ScanOp Op, Tensor[] Inputs, Tensor Result) Apply(Func<Tensor[], Tensor[]> body, IReadOnlyList<Tensor> carries, IReadOnlyList<Tensor> sequences, bool reverse = false, int[]? stacked = null, bool batched = false)
+    /// <remarks>With <paramref name="kept"/>, the last carries are kept for the backward pass only (<see cref="Kept"/>).</remarks>
+    public static (ScanOp Op, Tensor[] Inputs, Tensor Result) Apply(Func<Tensor[], Tensor[]> body, IReadOnlyList<Tensor> carries, IReadOnlyList<Tensor> sequences, bool reverse = false, int[]? stacked = null, bool batched = false, int kept = 0)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(carries);
@@ -374,7 +393,7 @@ public sealed class ScanOp : Op
             names.Add($"step{q}");
         }
         var (graph, captured) = ScanBody.Trace(body, specs, names);
-        var op = new ScanOp(graph, carries.Count, sequences.Count, reverse, stacked ?? [.. Enumerable.Range(0, carries.Count)], batched);
+        var op = new ScanOp(graph, carries.Count, sequences.Count, reverse, stacked ?? [.. Enumerable.Range(0, carries.Count)], batched, kept);
         Tensor[] inputs = [.. carries, .. sequences, .. captured];
         return (op, inputs, OpRunner.Run(op, inputs));
     }

@@ -18,6 +18,7 @@ internal static class OnnxActivationMappings
         OnnxOpMappings.Register<SoftplusOp>("Softplus", Softplus);
         OnnxOpMappings.Register<TanhOp>("Tanh", Tanh);
         OnnxOpMappings.RegisterNoTranslation("ReluGrad", "a gradient-only op (the backward pass of Relu); gradients are not exported to ONNX");
+        OnnxOpMappings.RegisterNoTranslation("LstmCellUpdateGrad", "a gradient-only op (the backward pass of LstmCellUpdate); gradients are not exported to ONNX");
         OnnxOpMappings.RegisterNoTranslation("SoftmaxGrad", "a gradient-only op (the backward pass of Softmax); gradients are not exported to ONNX");
     }
 #pragma warning restore CA2255

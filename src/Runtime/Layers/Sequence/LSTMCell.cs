@@ -46,6 +46,9 @@ public partial class LSTMCell : RecurrentCellBase
 
     private protected override int Gates => 4;
 
+    /// <summary>The gate pre-activations <c>z</c> (4 * units): what the backward pass of a traced loop reads instead of <c>h @ recurrent_kernel</c> again.</summary>
+    internal override int SavedWidth => 4 * units;
+
     private protected override void InitializeBias(Variable b)
     {
         if (!unitForgetBias) return;
@@ -58,6 +61,7 @@ public partial class LSTMCell : RecurrentCellBase
     {
         ArgumentNullException.ThrowIfNull(states);
         var z = Ops.Add(projectedStep, RecurrentMatMul(states[0], 0, 4));
+        SavedValue = z;
         // Keras's default activations (the built-in functions, not user functions registered under their names): one
         // fused op for the gates and the state update, bitwise equal to the ops below. The op does not broadcast: a
         // start state of one row standing for every row of an unknown batch (symbolic zeros) takes the ops below.

@@ -310,6 +310,14 @@ public abstract class RecurrentBase : Layer
             carries.Add(RowsOf(rc.OutputSize));
             foreach (var s in states) carries.Add(s.Shape[0] == Shape.Unknown ? s : Ops.BroadcastToLike(s, RowsOf(s.Shape[1])));
         }
+        // Under a recording gradient tape, a value the backward pass would compute again (LSTM: the gate pre-activations)
+        // is one more carry, last: the body returns it, reads nothing from it, and the loop's gradient takes it from the
+        // forward result (ScanGradient) instead of running the recurrent product a second time.
+        int savedWidth = GradientTape.AnyActive && rc is RecurrentCellBase withSaved ? withSaved.SavedWidth : 0;
+        int stateCarries = carries.Count;
+        if (savedWidth > 0)
+            carries.Add(batch != Shape.Unknown ? Tensor.Zeros(new Shape(batch, savedWidth), projected.DType)
+                : Ops.Squeeze(Ops.MatMul(Ops.Slice(projected, [0, 0, 0], [1, -1, 1]), Tensor.Zeros(new Shape(1, savedWidth), projected.DType)), 0));
         var maskSteps = mask is null ? null : Ops.Transpose(Ops.ExpandDims(mask, -1), [1, 0, 2]);   // (T, B, 1)
         var sequences = new List<Tensor> { projected };
         if (maskSteps is not null) sequences.Add(maskSteps);
@@ -317,7 +325,7 @@ public abstract class RecurrentBase : Layer
         Tensor[] Step(Tensor[] x)
         {
             var previous = x[0];
-            var before = x[1..k];
+            var before = x[1..stateCarries];
             var r = rc.Step(x[k], before, training);
             var output = r[0];
             var next = r[1..];
@@ -327,9 +335,16 @@ public abstract class RecurrentBase : Layer
                 output = Ops.Where(m, output, previous);
                 for (int i = 0; i < next.Length; i++) next[i] = Ops.Where(m, next[i], before[i]);
             }
+            if (savedWidth > 0)
+            {
+                var cellWithSaved = (RecurrentCellBase)rc;
+                var saved = cellWithSaved.SavedValue!;
+                cellWithSaved.SavedValue = null;
+                return [output, .. next, saved];
+            }
             return [output, .. next];
         }
-        var (op, inputs, loop) = ScanOp.Apply(Step, carries, sequences, reverse: goBackwards, batched: true);
+        var (op, inputs, loop) = ScanOp.Apply(Step, carries, sequences, reverse: goBackwards, batched: true, kept: savedWidth > 0 ? 1 : 0);
         var result = new List<Tensor>();
         if (returnSequences)
         {
@@ -347,8 +362,8 @@ public abstract class RecurrentBase : Layer
             result.Add(Ops.Transpose(sequence, [1, 0, 2]));
         }
         else result.Add(ScanOp.Part(loop, op, inputs, 0, stacked: false));
-        finalStates = new Tensor[k - 1];
-        for (int i = 1; i < k; i++) finalStates[i - 1] = ScanOp.Part(loop, op, inputs, i, stacked: false);
+        finalStates = new Tensor[stateCarries - 1];
+        for (int i = 1; i < stateCarries; i++) finalStates[i - 1] = ScanOp.Part(loop, op, inputs, i, stacked: false);
         if (returnState) result.AddRange(finalStates);
         return [.. result];
     }

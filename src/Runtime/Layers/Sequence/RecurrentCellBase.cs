@@ -184,6 +184,16 @@ public abstract class RecurrentCellBase : Layer, IRecurrentCell
     private protected Tensor Dropped(Tensor h, int gate = 0) => recurrentMasks is { } m ? Ops.Mul(h, m[m.Length == 1 ? 0 : gate]) : h;
 
     /// <summary>
+    /// The width of a value each step computes that a traced loop keeps per step for its backward pass (as an extra
+    /// carry, when a gradient tape records the call): the backward loop then reads it instead of computing it again
+    /// (LSTM: the gate pre-activations, behind which is the step's product with the recurrent kernel). 0: none.
+    /// </summary>
+    internal virtual int SavedWidth => 0;
+
+    /// <summary>The value <see cref="SavedWidth"/> describes, from the last <see cref="Step"/> (batch, <see cref="SavedWidth"/>).</summary>
+    internal Tensor? SavedValue { get; set; }
+
+    /// <summary>
     /// <c>h @ recurrent_kernel</c> for the column blocks of gates <paramref name="firstGate"/> to
     /// <paramref name="firstGate"/> + <paramref name="count"/> - 1, each gate's block reading <c>h</c> with its own
     /// recurrent dropout mask when the call draws one per gate (else one MatMul).

@@ -14,7 +14,8 @@ namespace LayerGen.Operations;
 /// the results are bitwise equal to <c>LSTMCell</c>'s general path (float32 with fewer than 4 units: within an ulp, as
 /// TensorPrimitives' scalar sigmoid on rows that short may round differently from its vector path); one pass over a row instead of ten ops (four
 /// slices, five activations, the cell update) each reading and writing the whole step. The gradient is written with
-/// ops (the activations recomputed from <c>z</c>). <see cref="Layers.LSTMCell"/> uses it when its activations are tanh and
+/// ops: one <see cref="LstmCellUpdateGradOp"/> when the shapes are known (the activations recomputed from <c>z</c> in
+/// one pass), else the composite ops. <see cref="Layers.LSTMCell"/> uses it when its activations are tanh and
 /// sigmoid. ONNX: decomposed into Split, Sigmoid, Tanh, Mul, Add, Unsqueeze and Concat.
 /// </summary>
 [Op("LstmCellUpdate")]
@@ -96,12 +97,20 @@ public sealed partial class LstmCellUpdateOp : Op
 
     /// <summary>
     /// With <c>dc = g_c + g_h * o * tanh'(c')</c>: <c>dz = [dc * g * i', dc * c * f', dc * i * tanh'(z_c), g_h * tanh(c') * o']</c>
-    /// and <c>dc_previous = dc * f</c>, the activations recomputed from <c>z</c>, their derivatives as
+    /// and <c>dc_previous = dc * f</c>, the activations recomputed from <c>z</c>: with known shapes one
+    /// <see cref="LstmCellUpdateGradOp"/>; else (a trace with an unknown batch) the ops, the derivatives as
     /// <see cref="SigmoidOp"/>'s and <see cref="TanhOp"/>'s gradients give them.
     /// </summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
     {
         Tensor z = inputs[0], cPrevious = inputs[1];
+        if (z.Shape.IsFullyDefined && cPrevious.Shape.IsFullyDefined)
+        {
+            // One pass (LstmCellUpdateGrad): dz, then dc, contiguous in one flat result.
+            var both = Ops.LstmCellUpdateGrad(z, cPrevious, output, g);
+            int gates = z.Shape.Size, cells = cPrevious.Shape.Size;
+            return [Ops.Reshape(Ops.Slice(both, [0], [gates]), z.Shape), Ops.Reshape(Ops.Slice(both, [gates], [cells]), cPrevious.Shape)];
+        }
         var parts = Ops.Split(z, 4, axis: 1);
         Tensor i = Ops.Sigmoid(parts[0]), f = Ops.Sigmoid(parts[1]), candidate = Ops.Tanh(parts[2]), o = Ops.Sigmoid(parts[3]);
         var c = Ops.IndexAxis0(output, 1);

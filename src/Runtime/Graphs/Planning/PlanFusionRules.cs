@@ -12,5 +12,6 @@ internal static class PlanFusionRules
         new ConvBiasActivationFusion(),
         new MaxPoolReluGradFusion(),
         new BiasGradFromImageSumsFusion(),
+        new FilterGradFromImagePartialsFusion(),
     ];
 }

@@ -16,6 +16,8 @@ public class ConvFilterGradPerImageTests
     [InlineData(3, 8, 7, 2, 32, 1, 1)]   // two channels (depth 18), `same` padding
     [InlineData(4, 11, 10, 1, 16, 2, 0)] // stride 2, one 16-channel vector
     [InlineData(40, 28, 28, 1, 32, 1, 0)] // the convnet's shape on 40 images: both threads
+    [InlineData(3, 7, 6, 1, 32, 1, 1)]   // depth 9 (registers, no im2col) with windows over the padding
+    [InlineData(2, 10, 11, 1, 64, 2, 1)] // depth 9, two 32-filter blocks, stride 2, padding
     public void KernelGradientIsEachImagesChainThenTheImagesInOrder(int n, int h, int w, int cin, int cout, int stride, int pad)
     {
         const int k = 3;

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LayerGen.Kernels;
 
@@ -40,6 +42,11 @@ internal static unsafe partial class ConvKernels
     internal static void FilterGradImageRows(float* x, in ConvShape s, int n, int p0, int count, float* dy, float* partial)
     {
         int depth = s.Depth, cout = s.Cout;
+        if (depth == 9 && cout % 32 == 0 && Avx512F.IsSupported)
+        {
+            FilterGradImageRowsDepth9(x, s, n, p0, count, dy, partial);
+            return;
+        }
         float* cols = ImageCols(Math.Min(count, PerImageRows) * depth);
         long first = (long)n * s.OutPositions;
         for (int p = 0; p < count; p += PerImageRows)
@@ -47,6 +54,90 @@ internal static unsafe partial class ConvKernels
             int m = Math.Min(PerImageRows, count - p);
             Im2Col(x, s, first + p0 + p, m, 0, cols);
             AccumulateOuterProducts(cols, m, depth, dy + (nint)p * cout, cout, partial, cout, cout);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FilterGradImageRows"/> for a window of 9 values (3×3 over one channel): per 32 filters, the 9 × 2
+    /// accumulators stay in registers over the rows, each row's 9 window values broadcast straight from the input (no
+    /// im2col rows). The same fused multiply-add chain per value over the rows in order, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FilterGradImageRowsDepth9(float* x, in ConvShape s, int n, int p0, int count, float* dy, float* partial)
+    {
+        int cout = s.Cout, cg = s.Cg;
+        int* offsets = stackalloc int[9];
+        int* ident = stackalloc int[9];
+        int* tapD = stackalloc int[9], tapH = stackalloc int[9], tapW = stackalloc int[9];
+        for (int d = 0; d < 9; d++)
+        {
+            int tap = d / cg, c = d % cg;
+            tapD[d] = tap / (s.KH * s.KW) * s.DD; tapH[d] = tap / s.KW % s.KH * s.DH; tapW[d] = tap % s.KW * s.DW;
+            offsets[d] = ((tapD[d] * s.IH + tapH[d]) * s.IW + tapW[d]) * s.Cin + c;
+            ident[d] = d;
+        }
+        float* gathered = stackalloc float[9];
+        int spanD = (s.KD - 1) * s.DD, spanH = (s.KH - 1) * s.DH, spanW = (s.KW - 1) * s.DW;
+        float* image = x + (long)n * s.InPositions * s.Cin;
+        for (int k = 0; k < cout; k += 32)
+        {
+            float* w = partial + k;
+            var a00 = Vector512.Load(w); var a01 = Vector512.Load(w + 16); w += cout;
+            var a10 = Vector512.Load(w); var a11 = Vector512.Load(w + 16); w += cout;
+            var a20 = Vector512.Load(w); var a21 = Vector512.Load(w + 16); w += cout;
+            var a30 = Vector512.Load(w); var a31 = Vector512.Load(w + 16); w += cout;
+            var a40 = Vector512.Load(w); var a41 = Vector512.Load(w + 16); w += cout;
+            var a50 = Vector512.Load(w); var a51 = Vector512.Load(w + 16); w += cout;
+            var a60 = Vector512.Load(w); var a61 = Vector512.Load(w + 16); w += cout;
+            var a70 = Vector512.Load(w); var a71 = Vector512.Load(w + 16); w += cout;
+            var a80 = Vector512.Load(w); var a81 = Vector512.Load(w + 16);
+            int od = p0 / (s.OH * s.OW), oh = p0 / s.OW % s.OH, ow = p0 % s.OW;
+            float* d = dy + k;
+            for (int q = 0; q < count; q++, d += cout)
+            {
+                int id0 = od * s.SD - s.PD, ih0 = oh * s.SH - s.PH, iw0 = ow * s.SW - s.PW;
+                float* src;
+                int* off;
+                if (id0 >= 0 && id0 + spanD < s.ID && ih0 >= 0 && ih0 + spanH < s.IH && iw0 >= 0 && iw0 + spanW < s.IW)
+                {
+                    src = image + (((long)id0 * s.IH + ih0) * s.IW + iw0) * s.Cin;
+                    off = offsets;
+                }
+                else
+                {
+                    // The window overhangs the padding: its values (zeros outside) gathered first.
+                    for (int i = 0; i < 9; i++)
+                    {
+                        int id = id0 + tapD[i], ih = ih0 + tapH[i], iw = iw0 + tapW[i];
+                        gathered[i] = (uint)id < (uint)s.ID && (uint)ih < (uint)s.IH && (uint)iw < (uint)s.IW
+                            ? image[((long)id * s.IH + ih) * s.IW * s.Cin + (long)iw * s.Cin + i % cg] : 0f;
+                    }
+                    src = gathered;
+                    off = ident;
+                }
+                var d0 = Vector512.Load(d);
+                var d1 = Vector512.Load(d + 16);
+                var v = Vector512.Create(src[off[0]]); a00 = Avx512F.FusedMultiplyAdd(v, d0, a00); a01 = Avx512F.FusedMultiplyAdd(v, d1, a01);
+                v = Vector512.Create(src[off[1]]); a10 = Avx512F.FusedMultiplyAdd(v, d0, a10); a11 = Avx512F.FusedMultiplyAdd(v, d1, a11);
+                v = Vector512.Create(src[off[2]]); a20 = Avx512F.FusedMultiplyAdd(v, d0, a20); a21 = Avx512F.FusedMultiplyAdd(v, d1, a21);
+                v = Vector512.Create(src[off[3]]); a30 = Avx512F.FusedMultiplyAdd(v, d0, a30); a31 = Avx512F.FusedMultiplyAdd(v, d1, a31);
+                v = Vector512.Create(src[off[4]]); a40 = Avx512F.FusedMultiplyAdd(v, d0, a40); a41 = Avx512F.FusedMultiplyAdd(v, d1, a41);
+                v = Vector512.Create(src[off[5]]); a50 = Avx512F.FusedMultiplyAdd(v, d0, a50); a51 = Avx512F.FusedMultiplyAdd(v, d1, a51);
+                v = Vector512.Create(src[off[6]]); a60 = Avx512F.FusedMultiplyAdd(v, d0, a60); a61 = Avx512F.FusedMultiplyAdd(v, d1, a61);
+                v = Vector512.Create(src[off[7]]); a70 = Avx512F.FusedMultiplyAdd(v, d0, a70); a71 = Avx512F.FusedMultiplyAdd(v, d1, a71);
+                v = Vector512.Create(src[off[8]]); a80 = Avx512F.FusedMultiplyAdd(v, d0, a80); a81 = Avx512F.FusedMultiplyAdd(v, d1, a81);
+                if (++ow == s.OW) { ow = 0; if (++oh == s.OH) { oh = 0; od++; } }
+            }
+            w = partial + k;
+            Vector512.Store(a00, w); Vector512.Store(a01, w + 16); w += cout;
+            Vector512.Store(a10, w); Vector512.Store(a11, w + 16); w += cout;
+            Vector512.Store(a20, w); Vector512.Store(a21, w + 16); w += cout;
+            Vector512.Store(a30, w); Vector512.Store(a31, w + 16); w += cout;
+            Vector512.Store(a40, w); Vector512.Store(a41, w + 16); w += cout;
+            Vector512.Store(a50, w); Vector512.Store(a51, w + 16); w += cout;
+            Vector512.Store(a60, w); Vector512.Store(a61, w + 16); w += cout;
+            Vector512.Store(a70, w); Vector512.Store(a71, w + 16); w += cout;
+            Vector512.Store(a80, w); Vector512.Store(a81, w + 16);
         }
     }
 

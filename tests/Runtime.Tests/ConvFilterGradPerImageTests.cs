@@ -7,7 +7,8 @@ namespace LayerGen.Tests;
 /// The float32 kernel gradient of a shallow window image by image (<c>ConvKernels.FilterGradPerImageFits</c>): each image's
 /// partial is one fused multiply-add chain per value over its positions in order from +0, the images' partials added in
 /// order from +0; and a plan computes those partials inside the fused MaxPool + ReLU gradient pass
-/// (<see cref="FilterGradFromImagePartialsStep"/>) with the same bits as the eager op.
+/// (<see cref="FilterGradFromImagePartialsStep"/>) with the same bits as the eager op; its forward computes the 2×2 pool in
+/// the convolution's pass (<see cref="ConvKeepPoolStep"/>, <see cref="PooledByConvStep"/>), same bits again.
 /// </summary>
 public class ConvFilterGradPerImageTests
 {
@@ -88,6 +89,10 @@ public class ConvFilterGradPerImageTests
         Assert.Contains(plan.Steps, s => s is FilterGradFromImagePartialsStep);
         Assert.Contains(plan.Steps, s => s is BiasGradFromImageSumsStep);
         Assert.DoesNotContain(plan.Steps, s => s.Op is ConvFilterGradOp && s is not FilterGradFromImagePartialsStep);
+        // The training forward computes the pool in the convolution's pass when its windows cover every cell (26×26 → 13×13).
+        bool covers = (size - 2) % 2 == 0;
+        Assert.Equal(covers, plan.Steps.Any(s => s is ConvKeepPoolStep));
+        Assert.Equal(covers, plan.Steps.Any(s => s is PooledByConvStep));
         for (int run = 0; run < 3; run++)
         {
             var x = run == 0 ? x0 : g.Normal([batch, size, size, 1]);

@@ -62,4 +62,10 @@ internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] u
     /// earlier fused step computes (<see cref="MaxPoolReluGradFusion"/>); <see cref="FilterGradFromImagePartialsFusion"/> plans them.
     /// </summary>
     public Dictionary<int, PlannedFilterPartials> FilterGradPartials { get; } = new();
+
+    /// <summary>
+    /// 2×2 max poolings (<see cref="MaxPoolOp"/> nodes, by id) whose values an earlier training convolution step computes
+    /// (<see cref="ConvKeepPoolFusion"/>); <see cref="PooledByConvFusion"/> plans them.
+    /// </summary>
+    public Dictionary<int, PlannedPooled> PooledByConv { get; } = new();
 }

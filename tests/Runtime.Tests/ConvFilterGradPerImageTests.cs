@@ -19,6 +19,7 @@ public class ConvFilterGradPerImageTests
     [InlineData(40, 28, 28, 1, 32, 1, 0)] // the convnet's shape on 40 images: both threads
     [InlineData(3, 7, 6, 1, 32, 1, 1)]   // depth 9 (registers, no im2col) with windows over the padding
     [InlineData(2, 10, 11, 1, 64, 2, 1)] // depth 9, two 32-filter blocks, stride 2, padding
+    [InlineData(300, 6, 5, 1, 32, 1, 0)] // more images than one block of partials
     public void KernelGradientIsEachImagesChainThenTheImagesInOrder(int n, int h, int w, int cin, int cout, int stride, int pad)
     {
         const int k = 3;

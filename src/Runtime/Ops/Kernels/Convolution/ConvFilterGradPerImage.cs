@@ -150,27 +150,40 @@ internal static unsafe partial class ConvKernels
             System.Numerics.Tensors.TensorPrimitives.Add(dw, partials.Slice(n * length, length), dw);
     }
 
+    /// <summary>Images whose partials <see cref="BackwardFilterPerImage"/> holds at once (the buffer stays small for any batch).</summary>
+    private const int PartialImages = 128;
+
     /// <summary>
-    /// The kernel gradient image by image (see the type): partials in a buffer the calling thread keeps, both cores over
-    /// the images, then <see cref="SumImagePartials"/>. Call only when <see cref="FilterGradPerImageFits"/>.
+    /// The kernel gradient image by image (see the type): blocks of up to <see cref="PartialImages"/> images, their partials
+    /// in a buffer the calling thread keeps, both cores over a block's images, then each partial added to
+    /// <paramref name="dw"/> in image order (from +0, as <see cref="SumImagePartials"/>). Call only when
+    /// <see cref="FilterGradPerImageFits"/>.
     /// </summary>
     private static void BackwardFilterPerImage(float* x, float* dy, float* dw, in ConvShape s)
     {
         int length = FilterGradImageLength(s);
-        int total = checked(s.N * length);
+        int block = Math.Min(s.N, PartialImages);
+        int total = checked(block * length);
         if (t_imagePartials is null || t_imagePartials.Length < total) t_imagePartials = GC.AllocateUninitializedArray<float>(total, pinned: true);
         float* partials = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(t_imagePartials));
+        var result = new Span<float>(dw, length);
+        result.Clear();
         var job = t_perImageJob ??= new PerImageJob();
-        job.Set(x, dy, partials, s);
-        int chunks = s.MultiplyAdds < Gemm.ParallelThreshold ? 1 : Math.Min(s.N, 4 * ForkJoin.MaxParallelism);
-        job.Chunks = chunks;
-        try
+        bool parallel = s.MultiplyAdds >= Gemm.ParallelThreshold;
+        for (int n0 = 0; n0 < s.N; n0 += block)
         {
-            if (chunks <= 1) job.Body(0);
-            else ForkJoin.RunChunks(chunks, job.Body);
+            int count = Math.Min(block, s.N - n0);
+            job.Set(x, dy, partials, s, n0, count);
+            job.Chunks = parallel ? Math.Min(count, 4 * ForkJoin.MaxParallelism) : 1;
+            try
+            {
+                if (job.Chunks <= 1) job.Body(0);
+                else ForkJoin.RunChunks(job.Chunks, job.Body);
+            }
+            finally { job.Set(null, null, null, default, 0, 0); }
+            for (int i = 0; i < count; i++)
+                System.Numerics.Tensors.TensorPrimitives.Add(result, new ReadOnlySpan<float>(partials + (nint)i * length, length), result);
         }
-        finally { job.Set(null, null, null, default); }
-        SumImagePartials(new ReadOnlySpan<float>(partials, total), s.N, new Span<float>(dw, length));
     }
 
     private static float* ImageCols(int length)
@@ -180,11 +193,15 @@ internal static unsafe partial class ConvKernels
         return (float*)(((nint)p + 63) & ~(nint)63);
     }
 
-    /// <summary>Chunk c of <see cref="BackwardFilterPerImage"/>: images [N·c/chunks, N·(c+1)/chunks), each partial from +0.</summary>
+    /// <summary>
+    /// Chunk c of a block of <see cref="BackwardFilterPerImage"/>: the block's images [count·c/chunks, count·(c+1)/chunks),
+    /// each partial from +0 at its place in the block.
+    /// </summary>
     private sealed class PerImageJob
     {
         private float* x, dy, partials;
         private ConvShape shape;
+        private int first, count;
 
         public PerImageJob() => Body = Run;
 
@@ -193,23 +210,25 @@ internal static unsafe partial class ConvKernels
 
         public int Chunks { get; set; }
 
-        public void Set(float* x, float* dy, float* partials, in ConvShape shape)
+        public void Set(float* x, float* dy, float* partials, in ConvShape shape, int first, int count)
         {
             this.x = x;
             this.dy = dy;
             this.partials = partials;
             this.shape = shape;
+            this.first = first;
+            this.count = count;
         }
 
         private void Run(int c)
         {
             var s = shape;
             int length = FilterGradImageLength(s), chunks = Math.Max(1, Chunks);
-            int n0 = (int)((long)s.N * c / chunks), n1 = (int)((long)s.N * (c + 1) / chunks);
-            if (chunks == 1) n1 = s.N;
-            for (int n = n0; n < n1; n++)
+            int i0 = (int)((long)count * c / chunks), i1 = chunks == 1 ? count : (int)((long)count * (c + 1) / chunks);
+            for (int i = i0; i < i1; i++)
             {
-                float* partial = partials + (nint)n * length;
+                int n = first + i;
+                float* partial = partials + (nint)i * length;
                 new Span<float>(partial, length).Clear();
                 FilterGradImageRows(x, s, n, 0, s.OutPositions, dy + (nint)n * s.OutPositions * s.Cout, partial);
             }

@@ -2,17 +2,30 @@ namespace LayerGen.Graphs;
 
 /// <summary>
 /// <c>ReluGrad(MaxPoolGrad(g, y), y)</c> as one step (<see cref="MaxPoolReluGradFusion"/>): the pooling gradient masked by
-/// <c>y &gt; 0</c> in the same pass. Arguments: g, y. With <paramref name="imageSums"/>, the pass also writes the
-/// result's per-image column sums for a later <see cref="BiasGradFromImageSumsStep"/>.
+/// <c>y &gt; 0</c> in the same pass. Arguments: g, y (and x, the convolution's input, with <paramref name="filterPartials"/>).
+/// With <paramref name="imageSums"/>, the pass also writes the result's per-image column sums for a later
+/// <see cref="BiasGradFromImageSumsStep"/>; with <paramref name="filterPartials"/>, the per-image kernel-gradient partials
+/// of the convolution for a later <see cref="FilterGradFromImagePartialsStep"/>.
 /// </summary>
-internal sealed class MaxPoolReluGradStep(int nodeId, MaxPoolGradOp op, int[] inputs, TensorSpec spec, Tensor? buffer, PlannedImageSums? imageSums = null)
+internal sealed class MaxPoolReluGradStep(int nodeId, MaxPoolGradOp op, int[] inputs, TensorSpec spec, Tensor? buffer, PlannedImageSums? imageSums = null,
+    PlannedFilterPartials? filterPartials = null)
     : PlanStep(nodeId, op, inputs, spec, buffer)
 {
     /// <inheritdoc/>
     public override Tensor Execute()
     {
         if (imageSums is not null) imageSums.Filled = false;
-        var r = op.Compute(Arguments, new KernelOutput(Spec, Buffer), reluMask: true, imageSums?.PerImage, out bool summed);
+        if (filterPartials is not null) filterPartials.Filled = false;
+        var args = Arguments.AsSpan(0, 2);
+        Tensor r;
+        bool summed;
+        if (filterPartials is null) r = op.Compute(args, new KernelOutput(Spec, Buffer), reluMask: true, imageSums?.PerImage, out summed);
+        else
+        {
+            r = op.Compute(args, new KernelOutput(Spec, Buffer), reluMask: true, imageSums?.PerImage, out summed,
+                Arguments[2], filterPartials.Shape, filterPartials.PerImage, out bool filtered);
+            filterPartials.Filled = filtered;
+        }
         if (imageSums is not null) imageSums.Filled = summed;
         AllocatedLastRun = Buffer is null || !r.SharesStorageWith(Buffer);
         return r;

@@ -56,4 +56,16 @@ internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] u
     /// (<see cref="MaxPoolReluGradFusion"/>); <see cref="BiasGradFromImageSumsFusion"/> plans them.
     /// </summary>
     public Dictionary<int, PlannedImageSums> BiasGradSums { get; } = new();
+
+    /// <summary>
+    /// Shallow convolutions' kernel gradients (<see cref="ConvFilterGradOp"/> nodes, by id) whose per-image partials an
+    /// earlier fused step computes (<see cref="MaxPoolReluGradFusion"/>); <see cref="FilterGradFromImagePartialsFusion"/> plans them.
+    /// </summary>
+    public Dictionary<int, PlannedFilterPartials> FilterGradPartials { get; } = new();
+
+    /// <summary>
+    /// 2×2 max poolings (<see cref="MaxPoolOp"/> nodes, by id) whose values an earlier training convolution step computes
+    /// (<see cref="ConvKeepPoolFusion"/>); <see cref="PooledByConvFusion"/> plans them.
+    /// </summary>
+    public Dictionary<int, PlannedPooled> PooledByConv { get; } = new();
 }

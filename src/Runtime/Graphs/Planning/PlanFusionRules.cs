@@ -9,8 +9,11 @@ internal static class PlanFusionRules
         new MatMulBiasActivationFusion(),
         new FixedWeightMatMulFusion(),
         new ConvPoolFusion(),
+        new ConvKeepPoolFusion(),
+        new PooledByConvFusion(),
         new ConvBiasActivationFusion(),
         new MaxPoolReluGradFusion(),
         new BiasGradFromImageSumsFusion(),
+        new FilterGradFromImagePartialsFusion(),
     ];
 }

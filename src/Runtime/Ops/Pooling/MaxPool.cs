@@ -178,17 +178,32 @@ public sealed partial class MaxPoolGradOp : PoolOp
     /// <see cref="Kernels.ColumnSums.AddBlocks"/> sums a block (<paramref name="summed"/> says whether they were written).
     /// </summary>
     internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask, float[]? imageSums, out bool summed)
+        => Compute(inputs, output, reluMask, imageSums, out summed, null, default, null, out _);
+
+    /// <summary>
+    /// <see cref="Compute(ReadOnlySpan{Tensor}, KernelOutput, bool, float[], out bool)"/>, and when the tiled kernel runs and
+    /// <paramref name="convInput"/> and <paramref name="filterPartials"/> fit (<see cref="MaxPoolTiled.FilterPartialsFit"/>),
+    /// the per-image kernel-gradient partials of the convolution <paramref name="convShape"/> whose output gradient the
+    /// result is (<paramref name="filtered"/> says whether they were written).
+    /// </summary>
+    internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask, float[]? imageSums, out bool summed,
+        Tensor? convInput, in Kernels.ConvShape convShape, float[]? filterPartials, out bool filtered)
     {
         var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);
         summed = false;
+        filtered = false;
         if (MaxPoolTiled.Fits(geo, inputs[0].DType) && inputs[1].DType == DType.Float32)
         {
             var tiled = output.Allocate(zeroed: false);
             bool sums = imageSums is not null && geo.C <= Kernels.ColumnSums.MaxBlockedInner && imageSums.Length == geo.N * geo.C;
+            bool filter = convInput is not null && filterPartials is not null && convInput.DType == DType.Float32
+                && MaxPoolTiled.FilterPartialsFit(geo, convShape, convInput, filterPartials);
             if (tiled.Size > 0)
             {
-                MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask, sums ? imageSums : null);
+                MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask, sums ? imageSums : null,
+                    filter ? convInput : null, convShape, filter ? filterPartials : null);
                 summed = sums;
+                filtered = filter;
             }
             return tiled;
         }

@@ -31,17 +31,50 @@ internal static unsafe class MaxPoolTiled
     /// the convolution before the pool without reading <paramref name="r"/> from memory again.
     /// </remarks>
     public static void Gradient(in PoolGeometry geo, Tensor gradient, Tensor x, Tensor r, bool reluMask, float[]? imageSums = null)
+        => Gradient(geo, gradient, x, r, reluMask, imageSums, null, default, null);
+
+    /// <summary>
+    /// <see cref="Gradient(in PoolGeometry, Tensor, Tensor, Tensor, bool, float[])"/>, and with <paramref name="convInput"/>
+    /// and <paramref name="filterPartials"/> also the per-image kernel-gradient partials of the convolution
+    /// <paramref name="convShape"/> whose output gradient <paramref name="r"/> is (<paramref name="convInput"/> its input):
+    /// <see cref="ConvKernels.FilterGradImageRows"/> over each row of windows' lines while they are in L1, the same bits as
+    /// <see cref="ConvKernels.BackwardFilter{T}"/>'s partials. Call only when <see cref="FilterPartialsFit"/>.
+    /// </summary>
+    public static void Gradient(in PoolGeometry geo, Tensor gradient, Tensor x, Tensor r, bool reluMask, float[]? imageSums,
+        Tensor? convInput, in ConvShape convShape, float[]? filterPartials)
     {
         if (imageSums is not null && (geo.C > ColumnSums.MaxBlockedInner || imageSums.Length != geo.N * geo.C))
             throw new ArgumentException($"MaxPoolTiled: {imageSums.Length} image sums for {geo.N} images of {geo.C} channels.", nameof(imageSums));
-        fixed (float* pg = gradient.Lend<float>(), px = x.Lend<float>(), pr = r.Lend<float>(), ps = imageSums)
+        bool filter = convInput is not null && filterPartials is not null;
+        if (filter && (!FilterPartialsFit(geo, convShape, convInput!, filterPartials!) || convInput!.DType != DType.Float32))
+            throw new ArgumentException($"MaxPoolTiled: kernel-gradient partials do not fit the pooled gradient of {geo.N} images.", nameof(filterPartials));
+        fixed (float* pg = gradient.Lend<float>(), px = x.Lend<float>(), pr = r.Lend<float>(), ps = imageSums,
+               pcx = filter ? convInput!.Lend<float>() : default, pp = filter ? filterPartials : null)
         {
-            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr, (nint)ps);
+            var fusion = new FilterPartialsArgs(pcx, pp, convShape);
+            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr, (nint)ps, filter ? (nint)(&fusion) : 0);
             PoolGeometry.Parallel(geo.N, (long)x.Size, reluMask ? &ImagesMasked : &Images, args);
         }
         GC.KeepAlive(gradient);
         GC.KeepAlive(x);
         GC.KeepAlive(r);
+        GC.KeepAlive(convInput);
+    }
+
+    /// <summary>
+    /// Whether the pass can compute the kernel-gradient partials of <paramref name="s"/> (float32, image by image,
+    /// <see cref="ConvKernels.FilterGradPerImageFits"/>) for a pooled gradient of geometry <paramref name="geo"/>: the
+    /// convolution's output is the pool's input, <paramref name="convInput"/> its input, one partial per image.
+    /// </summary>
+    public static bool FilterPartialsFit(in PoolGeometry geo, in ConvShape s, Tensor convInput, float[] partials)
+        => ConvKernels.FilterGradPerImageFits(s) && s.N == geo.N && s.OD == 1 && s.OH == geo.H && s.OW == geo.W && s.Cout == geo.C
+           && convInput.Size == (long)s.N * s.InPositions * s.Cin && partials.Length == s.N * ConvKernels.FilterGradImageLength(s);
+
+    /// <summary>The convolution input, the partials (N × depth × Cout) and the convolution's shape, for one pass.</summary>
+    private readonly struct FilterPartialsArgs(float* x, float* partials, ConvShape shape)
+    {
+        public readonly float* X = x, Partials = partials;
+        public readonly ConvShape Shape = shape;
     }
 
     /// <summary>
@@ -95,9 +128,13 @@ internal static unsafe class MaxPoolTiled
         var zero = Vector512<float>.Zero;
         float* sums = (float*)args.D;
         float* acc = stackalloc float[sums is null ? 0 : c];
+        var filter = (FilterPartialsArgs*)args.E;
+        int partialLength = filter is null ? 0 : ConvKernels.FilterGradImageLength(filter->Shape);
         for (int n = begin; n < end; n++)
         {
             if (sums is not null) new Span<float>(acc, c).Clear();
+            float* partial = filter is null ? null : filter->Partials + (nint)n * partialLength;
+            if (partial is not null) new Span<float>(partial, partialLength).Clear();
             float* xi = x + (long)n * geo.H * line, ri = r + (long)n * geo.H * line;
             float* gi = g + (long)n * geo.OH * geo.OW * c;
             for (int oh = 0; oh < geo.OH; oh++)
@@ -143,12 +180,20 @@ internal static unsafe class MaxPoolTiled
                         for (int ch = 0; ch < c; ch += 16)
                             Vector512.Store(Vector512.Load(acc + ch) + Vector512.Load(lines + at + ch), acc + ch);
                 }
+                // The same lines into the image's kernel-gradient partial (positions in order).
+                if (partial is not null)
+                    ConvKernels.FilterGradImageRows(filter->X, filter->Shape, n, oh * kh * w, kh * w, ri + oh * kh * line, partial);
             }
             // The rows below the last window are zeros: adding them changes no sum (never -0: sums start at +0).
             if (sums is not null) new Span<float>(acc, c).CopyTo(new Span<float>(sums + (long)n * c, c));
-            // Rows below the last window.
+            // Rows below the last window (the kernel-gradient partial takes them too: its chain runs over every position).
             int coveredRows = geo.OH * kh;
-            if (coveredRows < geo.H) new Span<float>(ri + coveredRows * line, checked((int)((geo.H - coveredRows) * line))).Clear();
+            if (coveredRows < geo.H)
+            {
+                new Span<float>(ri + coveredRows * line, checked((int)((geo.H - coveredRows) * line))).Clear();
+                if (partial is not null)
+                    ConvKernels.FilterGradImageRows(filter->X, filter->Shape, n, coveredRows * w, (geo.H - coveredRows) * w, ri + coveredRows * line, partial);
+            }
         }
     }
 }

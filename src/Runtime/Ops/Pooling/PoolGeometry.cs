@@ -146,8 +146,8 @@ internal readonly struct PoolGeometry
 }
 
 /// <summary>What a pooling kernel part reads: the geometry and up to four pinned buffers.</summary>
-internal readonly struct KernelArgs(PoolGeometry geometry, nint a, nint b, nint c = 0, nint d = 0)
+internal readonly struct KernelArgs(PoolGeometry geometry, nint a, nint b, nint c = 0, nint d = 0, nint e = 0)
 {
     public readonly PoolGeometry Geo = geometry;
-    public readonly nint A = a, B = b, C = c, D = d;
+    public readonly nint A = a, B = b, C = c, D = d, E = e;
 }

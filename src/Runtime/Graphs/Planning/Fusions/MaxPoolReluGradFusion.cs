@@ -16,14 +16,44 @@ internal sealed class MaxPoolReluGradFusion : PlanFusionRule
         if (!spec.Shape.IsFullyDefined || spec.DType is not (DType.Float32 or DType.Float64)) return null;
         if (context.SoleConsumer(node.Id) is not { Op: ReluGradOp } relu) return null;
         if (relu.Inputs[0] != node.Id || relu.Inputs[1] != node.Inputs[1] || context.Specs[relu.Id] != spec) return null;
-        int[] inputs = [node.Inputs[0], node.Inputs[1]];
         int id = relu.Id;
         var sums = ImageSumsFor(context, relu.Id, spec);
+        var (partials, convInput) = FilterPartialsFor(context, relu.Id, spec);
+        int[] inputs = partials is null ? [node.Inputs[0], node.Inputs[1]] : [node.Inputs[0], node.Inputs[1], convInput];
         return new PlanFusion(id, pool, inputs, [node.Id, relu.Id], (s, buffer) =>
         {
             if (sums is not null) sums.HasProducer = true;
-            return new MaxPoolReluGradStep(id, pool, inputs, s, buffer, sums);
+            if (partials is not null) partials.HasProducer = true;
+            return new MaxPoolReluGradStep(id, pool, inputs, s, buffer, sums, partials);
         });
+    }
+
+    /// <summary>
+    /// When the fused value (a float32 <c>[N, H, W, C]</c> convolution output gradient) is also the output gradient of a
+    /// shallow convolution's <see cref="ConvFilterGradOp"/> whose per-image kernel gradient fits
+    /// (<see cref="Kernels.ConvKernels.FilterGradPerImageFits"/>; its input <c>x</c> computed before this node): the
+    /// partials the pass writes for it and x's node (a third input of the step), registered in <paramref name="context"/>
+    /// for <see cref="FilterGradFromImagePartialsFusion"/>. Otherwise null.
+    /// </summary>
+    private static (PlannedFilterPartials? Partials, int ConvInput) FilterPartialsFor(PlanFusionContext context, int value, TensorSpec spec)
+    {
+        var shape = spec.Shape;
+        if (spec.DType != DType.Float32 || shape.Rank != 4 || shape[0] <= 0) return (null, -1);
+        var nodes = context.Graph.Nodes;
+        for (int i = value + 1; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (n.Kind != GraphNodeKind.Op || n.Op is not ConvFilterGradOp conv || conv.SpatialRank != 2) continue;
+            if (n.Inputs[1] != value || n.Inputs[0] >= value || context.FilterGradPartials.ContainsKey(n.Id)) continue;
+            var x = context.Specs[n.Inputs[0]];
+            if (x.DType != DType.Float32 || !x.Shape.IsFullyDefined || x.Shape.Rank != 4) continue;
+            var s = ConvAttributes.KernelShape(x.Shape, shape, conv.Window, conv.Strides, conv.Pads, conv.Dilations, conv.Groups);
+            if (!Kernels.ConvKernels.FilterGradPerImageFits(s) || s.N != shape[0] || s.OH != shape[1] || s.OW != shape[2] || s.Cout != shape[3]) continue;
+            var partials = new PlannedFilterPartials(s);
+            context.FilterGradPartials[n.Id] = partials;
+            return (partials, n.Inputs[0]);
+        }
+        return (null, -1);
     }
 
     /// <summary>

@@ -53,10 +53,17 @@ internal static unsafe partial class ConvKernels
         fixed (T* pdy = dy, pw = w, pdx = dx) Run(Pass.BackwardData, pdy, pw, pdx, s, Gemm.DefaultThreads);
     }
 
-    /// <summary>The gradient with respect to the kernel; <paramref name="dw"/> is overwritten.</summary>
+    /// <summary>
+    /// The gradient with respect to the kernel; <paramref name="dw"/> is overwritten. Shallow float32 windows run image by
+    /// image (<see cref="FilterGradPerImageFits"/>).
+    /// </summary>
     public static void BackwardFilter<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, in ConvShape s) where T : unmanaged, INumber<T>
     {
-        fixed (T* px = x, pdy = dy, pdw = dw) Run(Pass.BackwardFilter, px, pdy, pdw, s, Gemm.DefaultThreads);
+        fixed (T* px = x, pdy = dy, pdw = dw)
+        {
+            if (typeof(T) == typeof(float) && FilterGradPerImageFits(s)) BackwardFilterPerImage((float*)px, (float*)pdy, (float*)pdw, s);
+            else Run(Pass.BackwardFilter, px, pdy, pdw, s, Gemm.DefaultThreads);
+        }
     }
 
     /// <summary>

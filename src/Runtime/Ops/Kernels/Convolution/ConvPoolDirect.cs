@@ -28,12 +28,19 @@ internal static unsafe class ConvPoolDirect
            && pool.KD == 1 && pool.KH == 2 && pool.KW == 2 && pool.SH == 2 && pool.SW == 2 && pool.PH == 0 && pool.PW == 0
            && pool.C == s.Cout && pool.H == s.OH && pool.W == s.OW && pool.OH * 2 <= pool.H && pool.OW * 2 <= pool.W;
 
+    /// <summary>Whether the pooling windows cover every cell of the convolution's output (nothing left to write apart).</summary>
+    public static bool CoversAll(in PoolGeometry pool) => pool.OH * 2 == pool.H && pool.OW * 2 == pool.W;
+
     /// <summary>
     /// Images [<paramref name="n0"/>, <paramref name="n0"/> + <paramref name="count"/>) of <paramref name="x"/> into the
-    /// pooled output <paramref name="y"/> (the whole batch's pointers). Call only when <see cref="Fits"/>.
+    /// pooled output <paramref name="y"/> (the whole batch's pointers). With <paramref name="full"/> (a training step, which
+    /// keeps the convolution's output for the gradients), also each window's four cells <c>act(conv + b)</c> into the
+    /// convolution's output <paramref name="full"/>; then every cell must be in a window (<see cref="CoversAll"/>). Call only
+    /// when <see cref="Fits"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* x, float* w, float* bias, FusedActivation activation, float* y, in ConvShape s, in PoolGeometry pool, int n0, int count)
+    public static void Run(float* x, float* w, float* bias, FusedActivation activation, float* y, in ConvShape s, in PoolGeometry pool, int n0, int count,
+        float* full = null)
     {
         int cin = s.Cin, cout = s.Cout, depth = s.Depth, iw = s.IW;
         long inImage = (long)s.IH * iw * cin, outImage = (long)pool.OH * pool.OW * cout;
@@ -78,6 +85,15 @@ internal static unsafe class ConvPoolDirect
                         {
                             a0 = Vector512.Max(a0, zero); b0 = Vector512.Max(b0, zero); c0 = Vector512.Max(c0, zero); d0 = Vector512.Max(d0, zero);
                             a1 = Vector512.Max(a1, zero); b1 = Vector512.Max(b1, zero); c1 = Vector512.Max(c1, zero); d1 = Vector512.Max(d1, zero);
+                        }
+                        if (full != null)
+                        {
+                            float* f = full + ((long)n * s.OutPositions + (long)(2 * ph) * s.OW + 2 * pw) * cout + j;
+                            nint fr = cout, fd = (nint)s.OW * cout;
+                            Vector512.Store(a0, f); Vector512.Store(a1, f + 16);
+                            Vector512.Store(b0, f + fr); Vector512.Store(b1, f + fr + 16);
+                            Vector512.Store(c0, f + fd); Vector512.Store(c1, f + fd + 16);
+                            Vector512.Store(d0, f + fd + fr); Vector512.Store(d1, f + fd + fr + 16);
                         }
                         // The pooling window's cells in row order: (0,0), (0,1), (1,0), (1,1).
                         Vector512.Store(Vector512.Max(Vector512.Max(Vector512.Max(a0, b0), c0), d0), yo + j);

@@ -80,6 +80,14 @@ public class RowIndependenceTests
         yield return new("Mul scalar", (m, r) => [Uniform(r, m, 19), Uniform(new Random(7), 1)], [true, false], t => Ops.Mul(t[0], t[1]), MulOp.Instance);
         yield return new("Div", (m, r) => [Uniform(r, m, 21), Uniform(r, m, 21)], [true, true], t => Ops.Div(t[0], t[1]), DivOp.Instance);
         yield return new("Relu", (m, r) => [Uniform(r, m, 45)], [true], t => Ops.Relu(t[0]), ReluOp.Instance);
+        // Transcendental ops over [-5, 5] (the polynomial and the exponential branches of tanh), softmax over each row.
+        yield return new("Tanh", (m, r) => [Uniform(r, m, 45)], [true], t => Ops.Tanh(Ops.Mul(t[0], Tensor.Scalar(5, DType.Float32))), TanhOp.Instance);
+        yield return new("Tanh float64", (m, r) => [UniformDouble(r, m, 9)], [true], t => Ops.Tanh(t[0]), TanhOp.Instance);
+        yield return new("Sigmoid", (m, r) => [Uniform(r, m, 45)], [true], t => Ops.Sigmoid(Ops.Mul(t[0], Tensor.Scalar(5, DType.Float32))), SigmoidOp.Instance);
+        yield return new("Sigmoid 10 wide", (m, r) => [Uniform(r, m, 10)], [true], t => Ops.Sigmoid(t[0]), SigmoidOp.Instance);
+        yield return new("Softmax last axis", (m, r) => [Uniform(r, m, 10)], [true], t => Ops.Softmax(t[0]), new SoftmaxOp(-1));
+        yield return new("Softmax rank 3", (m, r) => [Uniform(r, m, 3, 37)], [true], t => Ops.Softmax(t[0], 2), new SoftmaxOp(2));
+        yield return new("Softmax float64", (m, r) => [UniformDouble(r, m, 17)], [true], t => Ops.Softmax(t[0]), new SoftmaxOp(-1));
         yield return new("MatMul 784x256", (m, r) => [Uniform(r, m, 784), Uniform(new Random(8), 784, 256)], [true, false], t => Ops.MatMul(t[0], t[1]), MatMulOp.Plain);
         yield return new("MatMul 256x10", (m, r) => [Uniform(r, m, 256), Uniform(new Random(9), 256, 10)], [true, false], t => Ops.MatMul(t[0], t[1]), MatMulOp.Plain);
         yield return new("MatMul b^T", (m, r) => [Uniform(r, m, 300), Uniform(new Random(10), 40, 300)], [true, false], t => Ops.MatMul(t[0], t[1], transposeB: true), new MatMulOp(false, true));
@@ -125,8 +133,15 @@ public class RowIndependenceTests
         // A tiny product takes the direct loop, which sums in another order than the blocked GEMM of more rows.
         Assert.False(Gemm.IsBlocked(2, 4, 4));
         Assert.False(MatMulOp.Plain.TreatsRowsIndependently([F(2, 4), F(4, 4)], [true, false], F(2, 4)));
+        // Softmax over the batch axis, or over a middle axis, mixes rows; a rank-1 input's last axis is the batch.
+        Assert.False(new SoftmaxOp(0).TreatsRowsIndependently([F(128, 10)], [true], F(128, 10)));
+        Assert.False(new SoftmaxOp(1).TreatsRowsIndependently([F(128, 10, 3)], [true], F(128, 10, 3)));
+        Assert.False(new SoftmaxOp(-1).TreatsRowsIndependently([F(128)], [true], F(128)));
+        // A sigmoid over fewer elements than a full vector may take narrower or scalar code than over more rows.
+        Assert.False(SigmoidOp.Instance.TreatsRowsIndependently([F(2, 10)], [true], F(2, 10)));
+        Assert.True(SigmoidOp.Instance.TreatsRowsIndependently([F(16, 10)], [true], F(16, 10)));
         // Ops that did not prove it keep the default.
-        Assert.False(new SoftmaxOp(-1).TreatsRowsIndependently([F(128, 10)], [true], F(128, 10)));
+        Assert.False(new LogSoftmaxOp(-1).TreatsRowsIndependently([F(128, 10)], [true], F(128, 10)));
         Assert.False(new MeanOp([0], true).TreatsRowsIndependently([F(128, 10)], [true], F(1, 10)));
     }
 
@@ -153,9 +168,11 @@ public class RowIndependenceTests
         var seed = new SeedGenerator(3);
         Tensor Noisy(Tensor x) => Ops.Mul(Ops.MatMul(x, w1), seed.Uniform(Ops.MatMul(x, w1)));
         Assert.False(RowIndependence.SameRowByRow(TraceAt(Noisy, 128, 20), TraceAt(Noisy, 1024, 20)));
-        // An op that has not proven it (softmax, even over the last axis) is refused.
-        Tensor Probabilities(Tensor x) => Ops.Softmax(Ops.MatMul(x, w1));
-        Assert.False(RowIndependence.SameRowByRow(TraceAt(Probabilities, 128, 20), TraceAt(Probabilities, 1024, 20)));
+        // Softmax over the last axis, tanh and sigmoid treat rows alone; softmax over the batch axis does not.
+        Tensor Probabilities(Tensor x) => Ops.Softmax(Ops.Sigmoid(Ops.Tanh(Ops.MatMul(x, w1))));
+        Assert.True(RowIndependence.SameRowByRow(TraceAt(Probabilities, 128, 20), TraceAt(Probabilities, 1024, 20)));
+        Tensor OverTheBatch(Tensor x) => Ops.Softmax(Ops.MatMul(x, w1), 0);
+        Assert.False(RowIndependence.SameRowByRow(TraceAt(OverTheBatch, 128, 20), TraceAt(OverTheBatch, 1024, 20)));
     }
 
     private static Sequential Mlp(int features)
@@ -193,6 +210,23 @@ public class RowIndependenceTests
         Assert.True(trainer.StackedRuns > runs, "Predict did not run stacked batches");
         Assert.Equal(traces, model.TraceCount); // the stacked plans are not the user's signatures
         AssertSameBits(byBatch, model.Predict(x, batchSize: batchSize, verbose: 0)); // plans reused
+    }
+
+    [Fact]
+    public void TanhSigmoidSoftmaxAndInferenceBatchNormalizationPredictStacked()
+    {
+        RandomGenerator.SetGlobalSeed(6);
+        var model = new Sequential([new InputLayer(shape: [100]), new Dense(64, activation: "tanh"), new BatchNormalization(),
+            new Dense(48, activation: "sigmoid"), new Dense(10, activation: "softmax")]);
+        model.Compile(new Optimizers.Adam(), new Losses.MeanSquaredError());
+        var x = Uniform(new Random(12), 2100, 100);
+        // A training step first, so the moving statistics are not their initial values.
+        model.TrainOnBatch(x[..128], Uniform(new Random(13), 128, 10));
+        var byBatch = model.Predict(x, batchSize: 128, verbose: 0, callbacks: [new BatchCounter()]);
+        var trainer = Training.Trainer.Of(model);
+        long runs = trainer.StackedRuns;
+        AssertSameBits(byBatch, model.Predict(x, batchSize: 128, verbose: 0));
+        Assert.True(trainer.StackedRuns > runs, "Predict did not run stacked batches");
     }
 
     /// <summary>A prediction step of the user's that changes the outputs: the check against the first batch sends Predict back to batch by batch.</summary>

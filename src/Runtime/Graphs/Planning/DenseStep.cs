@@ -2,7 +2,7 @@ namespace LayerGen.Graphs;
 
 /// <summary>
 /// A dense layer's step: a float32 rank-2 MatMul whose GEMM writes the buffer, then, when the group has them, the
-/// bias and the activation run over each row while it is in cache. A fixed weight (variable or constant) is
+/// bias and the activation run: the bias and a ReLU inside the GEMM on each finished tile (Gemm.SgemmBias), sigmoid and tanh over each row afterwards. A fixed weight (variable or constant) is
 /// packed into the GEMM's panel layout once it was seen unchanged between two runs, and again only after the variable's
 /// value changes (an input its owner keeps fixed, <paramref name="runFixed"/>: after the owner's
 /// <see cref="RunFixedInputs.Changed"/>); a weight that changes every run (training) is packed inside the parallel GEMM
@@ -50,6 +50,10 @@ internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpe
         // A loop's captured weight (run-fixed, not a variable) keeps its value for all the steps of the loop's run: it is
         // packed at the run's first step, without waiting to see it unchanged.
         bool runFixedWeight = runFixed is not null && w is not Variable;
+        // The bias and a ReLU run inside the GEMM, on each tile as it is finished (Gemm.SgemmBias: the same arithmetic);
+        // sigmoid and tanh still run row by row afterwards.
+        bool relu = activation == Kernels.FusedActivation.Relu;
+        bool inGemm = hasBias && (relu || activation == Kernels.FusedActivation.None);
         if (fixedWeight && (!changed || runFixedWeight) && Kernels.Gemm.IsBlocked(_m, _n, k))
         {
             if (_packedWeight is null || version != _packedVersion)
@@ -57,13 +61,18 @@ internal sealed class DenseStep(int nodeId, MatMulOp op, int[] inputs, TensorSpe
                 _packedWeight = Kernels.Gemm.PackB(w.AsSpan<float>(), matMul.TransposeB, k, _n, _packedWeight);
                 _packedVersion = version;
             }
-            Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, _packedWeight, c.Data<float>(), _m, Kernels.Gemm.DefaultThreads);
+            if (inGemm) Kernels.Gemm.SgemmBias(x.AsSpan<float>(), matMul.TransposeA, _packedWeight, c.Data<float>(), _m, Kernels.Gemm.DefaultThreads, Arguments[2].AsSpan<float>(), relu);
+            else Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, _packedWeight, c.Data<float>(), _m, Kernels.Gemm.DefaultThreads);
+        }
+        else if (inGemm)
+        {
+            Kernels.Gemm.SgemmBias(x.AsSpan<float>(), matMul.TransposeA, w.AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k, Arguments[2].AsSpan<float>(), relu);
         }
         else
         {
             Kernels.Gemm.Sgemm(x.AsSpan<float>(), matMul.TransposeA, w.AsSpan<float>(), matMul.TransposeB, c.Data<float>(), _m, _n, k);
         }
-        if (hasBias) Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), activation);
+        if (hasBias && !inGemm) Kernels.BiasActivation.Apply(c.Data<float>(), _m, Arguments[2].AsSpan<float>(), activation);
         return c;
     }
 }

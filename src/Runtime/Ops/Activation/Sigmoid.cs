@@ -14,6 +14,16 @@ public sealed partial class SigmoidOp : UnaryElementwiseOp
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TensorPrimitives.Sigmoid, TensorPrimitives.Sigmoid, null, null, Name);
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <c>TensorPrimitives.Sigmoid</c> computes a span of at least one full vector with its vector code alone (the last,
+    /// partial vector is computed again overlapping the one before), so each element's bits do not depend on where it
+    /// sits; a shorter span takes narrower vectors or scalar code, which may round differently. Hence at least
+    /// <see cref="RowRules.MinimumVectorSpan"/> elements in the smaller trace.
+    /// </remarks>
+    internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+        => RowRules.Elementwise(inputs, rows, output) && output.Shape.Size >= RowRules.MinimumVectorSpan;
+
     /// <summary><c>g * s * (1 - s)</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.Mul(g, Ops.Mul(output, Ops.Sub(Tensor.Scalar(1, output.DType), output)))];

@@ -65,6 +65,20 @@ public sealed partial class SoftmaxOp(int axis) : Op
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Over the last axis of a batch of rank 2 or more, each row is normalized alone (<see cref="SoftmaxRows"/>: its
+    /// maximum, exponentials and sum over that row's span only, whichever chunk of rows it falls in). Other axes mix
+    /// values of several rows' positions in one loop, and the batch axis itself mixes rows: refused.
+    /// </remarks>
+    internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+    {
+        var shape = output.Shape;
+        if (shape.Rank < 2 || !RowRules.Elementwise(inputs, rows, output)) return false;
+        int axis = Axis < 0 ? Axis + shape.Rank : Axis;
+        return axis == shape.Rank - 1;
+    }
+
     /// <summary><c>s * (g - sum(g * s, axis))</c>.</summary>
     public override Tensor?[] Gradient(Tensor g, IReadOnlyList<Tensor> inputs, Tensor output)
         => [Ops.SoftmaxGrad(g, output, Axis)];

@@ -13,6 +13,10 @@ public sealed partial class TanhOp : UnaryElementwiseOp
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
         => Elementwise.Unary(inputs[0], output, TanhKernel.Tanh, TanhKernel.Tanh, null, null, Name);
 
+    /// <inheritdoc/>
+    internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
+        => RowRules.Elementwise(inputs, rows, output); // each element alone: the tail goes through the same vector code (TanhKernel)
+
     /// <summary>
     /// <c>g * sech(x)^2</c>, written <c>4e / (1 + e)^2</c> with <c>e = exp(-2|x|)</c>: accurate to a few ulp everywhere.
     /// The usual <c>1 - tanh(x)^2</c> from the rounded output cancels for large |x| (float32: 1e-4 relative at |x| = 4.5).

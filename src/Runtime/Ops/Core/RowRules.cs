@@ -4,6 +4,13 @@ namespace LayerGen.Operations;
 internal static class RowRules
 {
     /// <summary>
+    /// Elements a span must have for a vectorized <c>TensorPrimitives</c> kernel to run its widest vector code on all of
+    /// it (16 floats in a 512-bit vector; 64 leaves room for any wider vector), so that every element's result is the
+    /// same wherever it sits.
+    /// </summary>
+    public const int MinimumVectorSpan = 64;
+
+    /// <summary>
     /// The rule of elementwise ops whose kernel computes each element alone with an exactly rounded operation (add,
     /// subtract, multiply, divide, max with 0): every batch input has the output's shape (no broadcast along the batch),
     /// every other input broadcasts over axis 0 (a lower rank, or 1 row).

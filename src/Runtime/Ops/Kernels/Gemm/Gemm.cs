@@ -162,9 +162,14 @@ internal static unsafe partial class Gemm
     /// One product. Element (i,p) of op(A) is <c>A[i*Ars + p*Acs]</c>; element (p,j) of op(B) is
     /// <c>B[p*Brs + j*Bcs]</c>; C is row-major with row stride Ldc.
     /// </summary>
-    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k, float* packedB = null, bool accumulate = false)
+    private readonly struct Problem(float* a, int ars, int acs, float* b, int brs, int bcs, float* c, int ldc, int m, int n, int k, float* packedB = null, bool accumulate = false,
+        float* bias = null, bool relu = false)
     {
         public readonly float* A = a, B = b, C = c;
+        /// <summary>A bias of N values added to every row of C after the product, then ReLU when <see cref="Relu"/> (<see cref="Epilogue"/>), or null.</summary>
+        public readonly float* Bias = bias;
+        /// <summary>Whether the epilogue applies ReLU after the bias.</summary>
+        public readonly bool Relu = relu;
         /// <summary>Whether the product is added to C (<c>C += op(A) op(B)</c>) instead of overwriting it.</summary>
         public readonly bool Accumulate = accumulate;
         /// <summary>op(B) already packed (<see cref="PackedMatrix"/>), or null: then each product packs B itself.</summary>
@@ -284,6 +289,8 @@ internal static unsafe partial class Gemm
                             else ti.CopyTo(ci);
                         }
                     }
+                    // The last depth block leaves the tile final: the dense layer's bias (and ReLU) while it is in L1.
+                    if (p.Bias != null && pc + kc == p.K) Epilogue(c, h, w, p.Ldc, p.Bias + j0, p.Relu);
                 }
             }
         }

@@ -82,8 +82,6 @@ internal static unsafe partial class ConvKernels
             ? reuse
             : new PackedMatrix(16 * s.Cin, s.Cout, GemmKernel.Avx512, ConvWinograd.KernelLength(s));
 
-    internal static bool TmpWinogradOff;
-
     private enum Pass { Forward, BackwardData, BackwardFilter }
 
     /// <summary>
@@ -117,7 +115,7 @@ internal static unsafe partial class ConvKernels
             if (bias != null) ConvEpilogue.Apply((float*)c, rows, bias, s.Cout, activation);
             return;
         }
-        if (!TmpWinogradOff && typeof(T) == typeof(float) && pass != Pass.BackwardFilter && (pass == Pass.Forward ? ConvWinograd.Fits(s) : ConvWinograd.FitsInputGradient(s)))
+        if (typeof(T) == typeof(float) && pass != Pass.BackwardFilter && (pass == Pass.Forward ? ConvWinograd.Fits(s) : ConvWinograd.FitsInputGradient(s)))
         {
             // 3×3, stride 1: Winograd F(2×2, 3×3) (the input gradient as the convolution of dy with the turned kernel).
             var ws = pass == Pass.Forward ? s : ConvWinograd.InputGradientShape(s);

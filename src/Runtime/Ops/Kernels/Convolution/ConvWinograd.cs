@@ -15,10 +15,11 @@ namespace LayerGen.Kernels;
 /// <list type="bullet">
 /// <item>The kernel is transformed once per call (<see cref="TransformKernel"/>, <c>U[ξ] = (G g Gᵀ)[ξ]</c>, packed in the
 /// GEMM's 32-column panels): 16 × Cin × Cout values.</item>
-/// <item>Tiles are taken a block of whole tile rows at a time (about <see cref="TargetTiles"/> tiles, padded to a
-/// multiple of 12 with zero rows): the block's input tiles are transformed into <c>V[ξ][tile][Cin]</c>, the 16 GEMMs
-/// write <c>M[ξ][tile][Cout]</c>, and the output transform writes <c>y = Aᵀ M A (+ bias)</c> for the in-range outputs,
-/// then the activation runs over the block's output rows. Both buffers stay in L2 (≈ 300 KB for that convolution).</item>
+/// <item>Tiles are taken a block of whole tile rows at a time (about <see cref="TargetTiles"/> tiles; threads take whole
+/// blocks) and, inside a block, 12 tiles (the micro-kernel's rows) at a time: their input tiles are transformed into
+/// <c>V[ξ][12][Cin]</c>, then per 32 output channels the 16 micro-kernel products write <c>M[ξ][12][32]</c> and the output
+/// transform writes <c>y = Aᵀ M A (+ bias)</c> for the in-range outputs (V and M stay in L1, their 16 planes a cache line
+/// off a 4 KiB multiple); the activation then runs over the block's output rows.</item>
 /// <item>The input gradient of such a convolution is itself one (<see cref="InputGradientShape"/>): the output gradient,
 /// padded by <c>2 − pad</c>, convolved with the kernel turned by 180° and its channel axes swapped.</item>
 /// </list>

@@ -74,8 +74,20 @@ internal static unsafe partial class ConvKernels
         => Run<float>(Pass.Forward, x, null, y, s, 1, bias, activation, packedKernel);
 
     /// <summary>The forward kernel <c>w [depth, Cout]</c> packed as the GEMM's B (float32, one group), into <paramref name="reuse"/> when it fits.</summary>
+    /// <remarks>For a convolution that <see cref="ConvWinograd.Fits"/>, the Winograd transform of the kernel instead (what <see cref="ForwardOneThread"/> then reads).</remarks>
     public static PackedMatrix PackKernel(ReadOnlySpan<float> w, in ConvShape s, PackedMatrix? reuse)
-        => Gemm.PackB(w, false, s.Depth, s.Cout, reuse);
+    {
+        if (!ConvWinograd.Fits(s)) return Gemm.PackB(w, false, s.Depth, s.Cout, reuse);
+        var packed = WinogradBuffer(s, reuse);
+        fixed (float* pw = w) ConvWinograd.TransformKernel(pw, s, false, packed.Pointer);
+        return packed;
+    }
+
+    /// <summary><paramref name="reuse"/> when it has the size of <paramref name="s"/>'s Winograd kernel, else a new buffer.</summary>
+    private static PackedMatrix WinogradBuffer(in ConvShape s, PackedMatrix? reuse)
+        => reuse is not null && reuse.K == 16 * s.Cin && reuse.N == s.Cout && reuse.Kernel == GemmKernel.Avx512
+            ? reuse
+            : new PackedMatrix(16 * s.Cin, s.Cout, GemmKernel.Avx512, ConvWinograd.KernelLength(s));
 
     private enum Pass { Forward, BackwardData, BackwardFilter }
 
@@ -108,6 +120,24 @@ internal static unsafe partial class ConvKernels
                 default: Multiply(a, s.Cin, true, b, s.Cout, false, c, s.Cout, s.Cin, s.Cout, rows, false, threads); break;
             }
             if (bias != null) ConvEpilogue.Apply((float*)c, rows, bias, s.Cout, activation);
+            return;
+        }
+        if (typeof(T) == typeof(float) && pass != Pass.BackwardFilter && (pass == Pass.Forward ? ConvWinograd.Fits(s) : ConvWinograd.FitsInputGradient(s)))
+        {
+            // 3×3, stride 1: Winograd F(2×2, 3×3) (the input gradient as the convolution of dy with the turned kernel).
+            var ws = pass == Pass.Forward ? s : ConvWinograd.InputGradientShape(s);
+            if (s.MultiplyAdds < Gemm.ParallelThreshold) threads = 1;
+            PackedMatrix u;
+            if (packed is not null) u = packed;
+            else
+            {
+                var owner = t_job ??= new Job();
+                u = WinogradBuffer(ws, owner.PackedBuffer(16 * ws.Cin, ws.Cout));
+                ConvWinograd.TransformKernel((float*)b, ws, pass == Pass.BackwardData, u.Pointer);
+                owner.KeepPacked(u);
+            }
+            ConvWinograd.Forward((float*)a, u.Pointer, bias, activation, (float*)c, ws, threads);
+            GC.KeepAlive(u);
             return;
         }
         int blockRows = BlockRows(s.Depth, pass == Pass.BackwardFilter ? TargetFilterBlockValues : TargetBlockValues);

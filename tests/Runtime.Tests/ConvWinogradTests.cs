@@ -1,0 +1,138 @@
+using System.Runtime.Intrinsics.X86;
+using LayerGen.Kernels;
+
+namespace LayerGen.Tests;
+
+/// <summary>
+/// The Winograd F(2×2, 3×3) path of float32 3×3 stride-1 convolutions (<see cref="ConvWinograd"/>): forward and input
+/// gradient against float64 sums from the definition, the fused bias and activation equal to the unfused ops bit for bit,
+/// and the same bits for any thread count or slice of the batch.
+/// </summary>
+public unsafe class ConvWinogradTests
+{
+    private static float[] Rand(int seed, int count)
+    {
+        var rng = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+    }
+
+    /// <summary>y[n, oh, ow, co] = Σ x[n, oh + kh − ph, ow + kw − pw, ci] · w[kh, kw, ci, co], in float64.</summary>
+    private static double[] Reference(float[] x, float[] w, int n, int h, int wd, int cin, int cout, int ph, int pw, int oh, int ow)
+    {
+        var y = new double[n * oh * ow * cout];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                    for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++)
+                        {
+                            int ih = i + kh - ph, iw = j + kw - pw;
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
+                            for (int ci = 0; ci < cin; ci++)
+                            {
+                                double xv = x[((b * h + ih) * wd + iw) * cin + ci];
+                                for (int co = 0; co < cout; co++) y[((b * oh + i) * ow + j) * cout + co] += xv * w[((kh * 3 + kw) * cin + ci) * cout + co];
+                            }
+                        }
+        return y;
+    }
+
+    /// <summary>The adjoint of <see cref="Reference"/> in x, in float64.</summary>
+    private static double[] ReferenceInputGradient(float[] dy, float[] w, int n, int h, int wd, int cin, int cout, int ph, int pw, int oh, int ow)
+    {
+        var dx = new double[n * h * wd * cin];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                    for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++)
+                        {
+                            int ih = i + kh - ph, iw = j + kw - pw;
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
+                            for (int ci = 0; ci < cin; ci++)
+                            {
+                                double sum = 0;
+                                for (int co = 0; co < cout; co++) sum += (double)dy[((b * oh + i) * ow + j) * cout + co] * w[((kh * 3 + kw) * cin + ci) * cout + co];
+                                dx[((b * h + ih) * wd + iw) * cin + ci] += sum;
+                            }
+                        }
+        return dx;
+    }
+
+    private static void Close(double[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"[{i}]: expected {expected[i]}, got {actual[i]}");
+    }
+
+    [Theory]
+    // The convnet's second convolution (odd 11×11 output: half tiles), "same" on odd sizes, a full pad of 2 with 64 → 96 channels, uneven pads (the input gradient needs Cin a multiple of 32 too).
+    [InlineData(3, 13, 13, 32, 64, 0, 0, 0, 0)]
+    [InlineData(2, 9, 7, 32, 32, 1, 1, 1, 1)]
+    [InlineData(2, 6, 5, 64, 96, 2, 2, 2, 2)]
+    [InlineData(1, 8, 10, 32, 64, 1, 0, 1, 2)]
+    public void ForwardAndInputGradientMatchFloat64Sums(int n, int h, int wd, int cin, int cout, int pt, int pl, int pb, int pr)
+    {
+        int oh = h + pt + pb - 2, ow = wd + pl + pr - 2;
+        var s = new ConvShape(n, [h, wd], cin, [oh, ow], cout, [3, 3], [1, 1], [pt, pl], [1, 1], 1);
+        // Without AVX-512 the GEMM path runs and the sums are checked all the same.
+        Assert.Equal(Avx512F.IsSupported, ConvWinograd.Fits(s));
+        Assert.Equal(Avx512F.IsSupported, ConvWinograd.FitsInputGradient(s));
+        var x = Rand(1, n * h * wd * cin);
+        var w = Rand(2, 9 * cin * cout);
+        var dy = Rand(3, n * oh * ow * cout);
+        int[] pads = [pt, pl, pb, pr], ones = [1, 1];
+        var y = Ops.Conv(Tensor.From<float>(x, new Shape(n, h, wd, cin)), Tensor.From<float>(w, new Shape(3, 3, cin, cout)), ones, pads, ones);
+        Close(Reference(x, w, n, h, wd, cin, cout, pt, pl, oh, ow), y.ToArray<float>(), 2e-5);
+        var dx = Ops.ConvTranspose(Tensor.From<float>(dy, new Shape(n, oh, ow, cout)), Tensor.From<float>(w, new Shape(3, 3, cin, cout)), [h, wd], ones, pads, ones);
+        Close(ReferenceInputGradient(dy, w, n, h, wd, cin, cout, pt, pl, oh, ow), dx.ToArray<float>(), 2e-5);
+    }
+
+    [Fact]
+    public void FusedBiasAndReluEqualTheUnfusedOpsAndAnySplitBitForBit()
+    {
+        const int n = 7, h = 13, wd = 13, cin = 32, cout = 64, oh = 11, ow = 11;
+        var s = new ConvShape(n, [h, wd], cin, [oh, ow], cout, [3, 3], [1, 1], [0, 0], [1, 1], 1);
+        var x = Rand(4, n * h * wd * cin);
+        var w = Rand(5, 9 * cin * cout);
+        var bias = Rand(6, cout);
+        int[] ones = [1, 1];
+        var unfused = Ops.Relu(Ops.Add(Ops.Conv(Tensor.From<float>(x, new Shape(n, h, wd, cin)), Tensor.From<float>(w, new Shape(3, 3, cin, cout)), ones, [0, 0, 0, 0], ones),
+            Tensor.From<float>(bias, new Shape(cout)))).ToArray<float>();
+        var fused = new float[n * oh * ow * cout];
+        ConvKernels.Forward(x, w, bias, FusedActivation.Relu, fused, s);
+        Assert.Equal(unfused, fused);
+        // One thread, images sliced as an inference plan's conv + pool step does: the same bits.
+        var packed = ConvKernels.PackKernel(w, s, null);
+        var sliced = new float[fused.Length];
+        fixed (float* px = x, pb = bias, py = sliced)
+        {
+            ConvKernels.ForwardOneThread(px, packed, pb, FusedActivation.Relu, py, s.WithBatch(3));
+            ConvKernels.ForwardOneThread(px + 3 * h * wd * cin, packed, pb, FusedActivation.Relu, py + 3 * oh * ow * cout, s.WithBatch(n - 3));
+        }
+        Assert.Equal(fused, sliced);
+        if (!Avx512F.IsSupported) return;
+        var u = new float[ConvWinograd.KernelLength(s) + 16];
+        var single = new float[fused.Length];
+        fixed (float* px = x, pw = w, pb = bias, pu = u, py = single)
+        {
+            ConvWinograd.TransformKernel(pw, s, false, pu);
+            ConvWinograd.Forward(px, pu, pb, FusedActivation.Relu, py, s, threads: 1);
+        }
+        Assert.Equal(fused, single);
+    }
+
+    [Fact]
+    public void OtherShapesKeepTheGemmPath()
+    {
+        ConvShape Shape(int k, int stride, int dilation, int groups, int cin, int cout)
+            => new(2, [12, 12], cin, [12 - (k - 1) * dilation, 12 - (k - 1) * dilation], cout, [k, k], [stride, stride], [0, 0], [dilation, dilation], groups);
+        Assert.False(ConvWinograd.Fits(Shape(3, 2, 1, 1, 32, 64)));
+        Assert.False(ConvWinograd.Fits(Shape(3, 1, 2, 1, 32, 64)));
+        Assert.False(ConvWinograd.Fits(Shape(3, 1, 1, 2, 32, 64)));
+        Assert.False(ConvWinograd.Fits(Shape(5, 1, 1, 1, 32, 64)));
+        Assert.False(ConvWinograd.Fits(Shape(3, 1, 1, 1, 1, 32)));
+        Assert.False(ConvWinograd.Fits(Shape(3, 1, 1, 1, 32, 48)));
+    }
+}

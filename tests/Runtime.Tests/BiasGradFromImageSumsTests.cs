@@ -44,32 +44,10 @@ public class BiasGradFromImageSumsTests
     [InlineData(3, 9, 16)]   // 7×7 → 3×3 pooled: a row and a column no window covers
     public void PlannedBiasGradientFromThePoolPassEqualsEagerBitForBit(int batch, int size, int filters)
     {
-        var g = new RandomGenerator(21);
-        var w = new Variable(g.Normal([3, 3, 1, filters]) * 0.3f, name: "w");
-        var b = new Variable(g.Normal([filters]) * 0.1f, name: "b");
-        int pooled = (size - 2) / 2;
-        var r = g.Normal([batch, pooled, pooled, filters]);
-        Tensor[] LossAndGradients(Tensor x)
-        {
-            using var tape = new GradientTape();
-            var y = Ops.MaxPool(Ops.Relu(Ops.Conv(x, w, [1, 1], [0, 0, 0, 0], [1, 1]) + b), [2, 2], [2, 2], [0, 0, 0, 0]);
-            var loss = Ops.Sum(y * r);
-            var grads = tape.Gradient(loss, [w, b]);
-            return [loss, grads[0]!, grads[1]!];
-        }
-        var traced = TensorFunction.Trace(xs => LossAndGradients(xs[0]), 1);
-        var x0 = g.Normal([batch, size, size, 1]);
-        var plan = traced.Plan(x0.Spec);
+        var c = new ConvReluPoolCase(21, batch, size, filters);
+        var plan = c.Plan;
         Assert.Contains(plan.Steps, s => s is BiasGradFromImageSumsStep);
         Assert.Contains(plan.Steps, s => s is MaxPoolReluGradStep);
-        for (int run = 0; run < 3; run++)
-        {
-            var x = run == 0 ? x0 : g.Normal([batch, size, size, 1]);
-            var eager = LossAndGradients(x);
-            var planned = plan.RunAll(x);
-            for (int i = 0; i < eager.Length; i++)
-                Assert.True(eager[i].AsBytes().SequenceEqual(planned[i].AsBytes()), $"output {i}, run {run}");
-        }
-        Assert.Empty(plan.AllocatingSteps);
+        c.AssertPlannedEqualsEager();
     }
 }

@@ -14,6 +14,8 @@ public class LstmCellUpdateOpTests
     [Theory]
     [InlineData(DType.Float32, 5, 4)]
     [InlineData(DType.Float32, 64, 128)]
+    [InlineData(DType.Float32, 37, 128)]  // rows split over the cores in chunks of 16, 16 and 5
+    [InlineData(DType.Float64, 33, 128)]  // float64 rows split too
     [InlineData(DType.Float32, 2, 1100)]   // scratch rented instead of on the stack
     [InlineData(DType.Float64, 4, 7)]
     public void EqualsTheUnfusedOpsBitForBit(DType dtype, int batch, int units)

@@ -307,6 +307,44 @@ public class SnapshotTests
         """]);
 
     [Fact]
+    public void ModulesTrackingNothing() => Verify(["""
+        using LayerGen;
+
+        namespace MyApp;
+
+        // Nothing of their own to report: no VisitMembers (the inherited one is the whole walk).
+        [Module]
+        public partial class Empty
+        {
+            public int Count { get; set; }
+        }
+
+        [Module]
+        public partial class Stateless : Module
+        {
+            public Tensor Call(Tensor x) => x;
+        }
+
+        [Module]
+        public partial class Tracking
+        {
+            public Variable W { get; } = new(1f);
+        }
+
+        [Module]
+        public partial class DerivedWithNothing : Tracking
+        {
+            public string Label { get; } = "x";
+        }
+
+        [Module]
+        public partial class Generic<T>
+        {
+            public T? Value { get; set; }
+        }
+        """]);
+
+    [Fact]
     public void InvalidInputIsSkipped()
     {
         var compilation = GeneratorHarness.CreateCompilation("""

@@ -31,6 +31,13 @@ public partial class BaseModule
     public Variable BaseWeight { get; } = new(1f, name: "base_weight");
 }
 
+/// <summary>Nothing of its own to track: gets no generated VisitMembers, walks as its base.</summary>
+[Module]
+public partial class DerivedWithNothingModule : BaseModule
+{
+    public int Count { get; set; }
+}
+
 [Module]
 public partial class DerivedModule : BaseModule
 {

@@ -8,6 +8,15 @@ public class TrackingTests
     private static string[] Paths(Module module) => [.. module.NamedVariables.Select(p => p.Key)];
 
     [Fact]
+    public void AModuleWithNothingOfItsOwnReportsItsBasesMembers()
+    {
+        var module = new DerivedWithNothingModule { Count = 3 };
+        Assert.Equal(["base_weight"], Paths(module));
+        Assert.Single(module.Variables);
+        Assert.Equal("derived_with_nothing_module", module.Name);
+    }
+
+    [Fact]
     public void CollectionsAreTrackedInDeclarationOrderWithIndexAndKeyPaths()
     {
         var module = new CollectionsModule

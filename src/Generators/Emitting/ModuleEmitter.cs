@@ -30,15 +30,20 @@ internal static class ModuleEmitter
             {
                 writer.WriteLine("/// <inheritdoc/>");
                 writer.WriteLine("protected override string DefaultName => " + Naming.StringLiteral(model.DefaultName) + ";");
-                writer.WriteLine();
             }
 
-            writer.WriteLine("/// <inheritdoc/>");
-            string access = model.VisitMembersIsProtectedInternal ? "protected internal" : "protected";
-            writer.WriteLine(access + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
-            using (writer.Block())
+            // A module with no tracked members of its own gets no VisitMembers (issue 23): the override would report
+            // nothing or only call the base's, which is what the inherited one does.
+            if (model.Members.Count > 0)
             {
-                WriteVisitMembersBody(writer, model.Members, cancellationToken, model.CallsBaseVisitMembers);
+                if (model.EmitDefaultName) writer.WriteLine();
+                writer.WriteLine("/// <inheritdoc/>");
+                string access = model.VisitMembersIsProtectedInternal ? "protected internal" : "protected";
+                writer.WriteLine(access + " override void VisitMembers(global::" + KnownNames.ModuleVisitor + " visitor)");
+                using (writer.Block())
+                {
+                    WriteVisitMembersBody(writer, model.Members, cancellationToken, model.CallsBaseVisitMembers);
+                }
             }
         }
 

@@ -7,12 +7,17 @@ every other round), printing the median wall and Csc time of each:
 
   without                 the attribute-free project (the baseline of the 1.3x target)
   without+emptyFiles      the same plus one empty `partial class X { }` file per class (the cost of 600 more files)
+  without+oneEmptyFile    the same 600 empty partial classes in one file
   gen                     the real attributed build (generators and analyzers)
   plain                   the attributed classes plus the generated files as ordinary sources, no generator:
                           gen - plain is the generators' run, plain - without compiling what they emit
   plain-none              plain with every generated member removed (empty partial parts, no registration file)
   plain-noVisit, -noInvoke, -noBuildCall, -noGetConfig, -noFromConfig (also drops the registration file, which
                           names FromConfig), -noRegistration: plain without one kind of generated member
+  plain-onlyVisit, -onlyInvoke, -onlyBuildCall, -onlyGetConfig, -onlyFromConfig (with the registration file):
+                          plain with only one kind of generated member left
+  plain=oneFile, plain=fileperKind, plain-none=oneFile: the per-class generated parts concatenated into one file
+                          (block namespaces), or one file per kind (layers, modules)
   plain+floor             plain plus FloorGenerator/ (built here): a generator that only finds the [Layer] and [Module]
                           classes with ForAttributeWithMetadataName and reads their members' types, the floor of any
                           attribute-driven generator; plain+floorWalk: the same without reading the members
@@ -27,7 +32,10 @@ Usage (on the shared machine every dotnet command goes through the lock):
   flock /tmp/dotnet.lock python3 benchmarks/GeneratedVolume/generated_volume.py --pairs 1 --out /tmp/vol
   flock /tmp/dotnet.lock python3 benchmarks/GeneratedVolume/build_breakdown.py /tmp/vol --rounds 3 \\
       --variants without,gen,plain,plain-none,plain-noVisit,plain-noGetConfig,plain-noFromConfig
-Add --shared to build with UseSharedCompilation=true (a warm compiler server; the first build of a run warms it).
+Add --shared to build with UseSharedCompilation=true (a warm compiler server; the first build of a run warms it);
+then the compiler server's CPU seconds per build are printed too (from /proc, VBCSCompiler's user + system time).
+For the compiler's own time without MSBuild, the server or analyzers, run CompileProbe/ on the variant folders
+(its Program.cs says how).
 """
 import argparse
 import glob

@@ -7,6 +7,12 @@ using Microsoft.CodeAnalysis.CSharp;
 // listed one per line, in-process with a warm JIT, the variants interleaved, and prints per variant the median and min
 // of: parse, GetDiagnostics (declare + bind + flow analysis of every body), Emit (a fresh compilation: bind + lower +
 // IL + portable PDB), single-threaded (concurrentBuild: false) so the numbers are CPU time of one core.
+// Only obj/ folders ending in net10.0 are read (obj/Release/net10.0: the global usings; not obj/generated). Variant
+// folders made by build_breakdown.py that were never built have no obj/: copy WithAttributes/obj/Release/net10.0/*.cs
+// (with the .NETCoreApp,... file) into them first. The references: the /reference: arguments of the volume project's
+// Csc command line (dotnet build -v:d), one per line. On the shared machine:
+//   flock /tmp/dotnet.lock dotnet build -c Release -o /tmp/probe benchmarks/GeneratedVolume/CompileProbe
+//   cd /tmp/vol && flock /tmp/dotnet.lock dotnet /tmp/probe/CompileProbe.dll refs.txt 3 WithoutAttributes breakdown/plain-none breakdown/plain
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: CompileProbe <references.txt> <rounds> <variant dir>...");

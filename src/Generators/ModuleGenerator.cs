@@ -8,8 +8,8 @@ namespace LayerGen.Generators;
 /// <summary>
 /// The <c>[Module]</c> generator: for each <c>partial</c> class marked <c>[Module]</c> it writes the
 /// <c>VisitMembers</c> override that lists the class's variables and submodules (what <c>tf.Module</c>
-/// finds at run time by walking <c>__dict__</c>), the default name, and the <c>Module</c> base when the
-/// class names none.
+/// finds at run time by walking <c>__dict__</c>; none when the class has no tracked member of its own), the
+/// default name where the runtime's differs, and the <c>Module</c> base when the class names none.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModuleGenerator : IIncrementalGenerator

@@ -81,5 +81,8 @@ public class ConvFilterGradPerImageTests
         Assert.Equal(covers, plan.Steps.Any(s => s is ConvKeepPoolStep));
         Assert.Equal(covers, plan.Steps.Any(s => s is PooledByConvStep));
         c.AssertPlannedEqualsEager();
+        // The pool-gradient pass feeds only the bias and kernel gradients, which take its sums and partials: it did not
+        // write the N·H·W·C gradient itself (and the outputs above are still the eager bits).
+        Assert.False(plan.Steps.OfType<MaxPoolReluGradStep>().Single().ResultWrittenLastRun);
     }
 }

@@ -5,12 +5,17 @@ namespace LayerGen.Graphs;
 /// <c>y &gt; 0</c> in the same pass. Arguments: g, y (and x, the convolution's input, with <paramref name="filterPartials"/>).
 /// With <paramref name="imageSums"/>, the pass also writes the result's per-image column sums for a later
 /// <see cref="BiasGradFromImageSumsStep"/>; with <paramref name="filterPartials"/>, the per-image kernel-gradient partials
-/// of the convolution for a later <see cref="FilterGradFromImagePartialsStep"/>.
+/// of the convolution for a later <see cref="FilterGradFromImagePartialsStep"/>. With <paramref name="onlyForSums"/> (the
+/// value's only uses are those two steps) and both consumers taking what the pass writes, the value itself is not written
+/// (each row of windows goes through a small per-thread buffer): the step's buffer is left as it was.
 /// </summary>
 internal sealed class MaxPoolReluGradStep(int nodeId, MaxPoolGradOp op, int[] inputs, TensorSpec spec, Tensor? buffer, PlannedImageSums? imageSums = null,
-    PlannedFilterPartials? filterPartials = null)
+    PlannedFilterPartials? filterPartials = null, bool onlyForSums = false)
     : PlanStep(nodeId, op, inputs, spec, buffer)
 {
+    /// <summary>Whether the last run wrote the value (false when only the sums and partials were: see the class).</summary>
+    internal bool ResultWrittenLastRun { get; private set; } = true;
+
     /// <inheritdoc/>
     public override Tensor Execute()
     {
@@ -19,12 +24,15 @@ internal sealed class MaxPoolReluGradStep(int nodeId, MaxPoolGradOp op, int[] in
         var args = Arguments.AsSpan(0, 2);
         Tensor r;
         bool summed;
+        ResultWrittenLastRun = true;
         if (filterPartials is null) r = op.Compute(args, new KernelOutput(Spec, Buffer), reluMask: true, imageSums?.PerImage, out summed);
         else
         {
+            bool unused = onlyForSums && imageSums is { HasConsumer: true } && filterPartials.HasConsumer;
             r = op.Compute(args, new KernelOutput(Spec, Buffer), reluMask: true, imageSums?.PerImage, out summed,
-                Arguments[2], filterPartials.Shape, filterPartials.PerImage, out bool filtered);
+                Arguments[2], filterPartials.Shape, filterPartials.PerImage, out bool filtered, resultUnused: unused);
             filterPartials.Filled = filtered;
+            ResultWrittenLastRun = !(unused && summed && filtered);
         }
         if (imageSums is not null) imageSums.Filled = summed;
         AllocatedLastRun = Buffer is null || !r.SharesStorageWith(Buffer);

@@ -184,10 +184,12 @@ public sealed partial class MaxPoolGradOp : PoolOp
     /// <see cref="Compute(ReadOnlySpan{Tensor}, KernelOutput, bool, float[], out bool)"/>, and when the tiled kernel runs and
     /// <paramref name="convInput"/> and <paramref name="filterPartials"/> fit (<see cref="MaxPoolTiled.FilterPartialsFit"/>),
     /// the per-image kernel-gradient partials of the convolution <paramref name="convShape"/> whose output gradient the
-    /// result is (<paramref name="filtered"/> says whether they were written).
+    /// result is (<paramref name="filtered"/> says whether they were written). With <paramref name="resultUnused"/>, when both
+    /// the sums and the partials are written the result itself is not (its values are left as they were; the caller uses
+    /// only the sums and partials).
     /// </summary>
     internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask, float[]? imageSums, out bool summed,
-        Tensor? convInput, in Kernels.ConvShape convShape, float[]? filterPartials, out bool filtered)
+        Tensor? convInput, in Kernels.ConvShape convShape, float[]? filterPartials, out bool filtered, bool resultUnused = false)
     {
         var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);
         summed = false;
@@ -201,7 +203,7 @@ public sealed partial class MaxPoolGradOp : PoolOp
             if (tiled.Size > 0)
             {
                 MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask, sums ? imageSums : null,
-                    filter ? convInput : null, convShape, filter ? filterPartials : null);
+                    filter ? convInput : null, convShape, filter ? filterPartials : null, resultUnused && sums && filter);
                 summed = sums;
                 filtered = filter;
             }

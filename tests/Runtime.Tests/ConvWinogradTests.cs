@@ -139,6 +139,35 @@ public unsafe class ConvWinogradTests
     }
 
     [Theory]
+    // The convnet's shape (half tiles at the bottom and right), padding 1 and uneven pads (tiles overhanging the input).
+    [InlineData(5, 13, 13, 32, 64, 0, 0, 0, 0)]
+    [InlineData(3, 9, 7, 64, 32, 1, 1, 1, 1)]
+    [InlineData(2, 8, 10, 32, 64, 1, 0, 1, 2)]
+    public void TransposedInputGradientIsTheSameForAnyThreadCount(int n, int h, int wd, int cin, int cout, int pt, int pl, int pb, int pr)
+    {
+        if (!Avx512F.IsSupported) return;
+        int oh = h + pt + pb - 2, ow = wd + pl + pr - 2;
+        var s = new ConvShape(n, [h, wd], cin, [oh, ow], cout, [3, 3], [1, 1], [pt, pl], [1, 1], 1);
+        Assert.True(ConvWinograd.FitsTransposedInputGradient(s));
+        var w = Rand(9, 9 * cin * cout);
+        var dy = Rand(10, n * oh * ow * cout);
+        int[] ones = [1, 1];
+        var op = Ops.ConvTranspose(Tensor.From<float>(dy, new Shape(n, oh, ow, cout)), Tensor.From<float>(w, new Shape(3, 3, cin, cout)), [h, wd], ones, [pt, pl, pb, pr], ones).ToArray<float>();
+        Close(ReferenceInputGradient(dy, w, n, h, wd, cin, cout, pt, pl, oh, ow), op, 2e-5);
+        var one = new float[op.Length];
+        var four = new float[op.Length];
+        one.AsSpan().Fill(float.NaN);
+        four.AsSpan().Fill(float.NaN);
+        fixed (float* pdy = dy, pw = w, p1 = one, p4 = four)
+        {
+            ConvWinograd.InputGradient(pdy, pw, p1, s, threads: 1);
+            ConvWinograd.InputGradient(pdy, pw, p4, s, threads: 4);
+        }
+        Assert.Equal(op, one);
+        Assert.Equal(one, four);
+    }
+
+    [Theory]
     // 4 groups of tiles (the convnet's shape at batch 60), 2 groups with half tiles and padding, 1 group, 16 input channels (blocks of 8 rows).
     [InlineData(60, 13, 13, 32, 64, 0, 0)]
     [InlineData(30, 9, 7, 32, 32, 1, 1)]

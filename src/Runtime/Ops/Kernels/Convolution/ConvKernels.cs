@@ -125,6 +125,12 @@ internal static unsafe partial class ConvKernels
             if (bias != null) ConvEpilogue.Apply((float*)c, rows, bias, s.Cout, activation);
             return;
         }
+        if (typeof(T) == typeof(float) && pass == Pass.BackwardData && packed is null && ConvWinograd.FitsTransposedInputGradient(s))
+        {
+            // 3×3, stride 1, Cin a multiple of 32: the transpose of the forward's Winograd tiles (no padded dy).
+            ConvWinograd.InputGradient((float*)a, (float*)b, (float*)c, s, s.MultiplyAdds < Gemm.ParallelThreshold ? 1 : threads);
+            return;
+        }
         if (typeof(T) == typeof(float) && pass != Pass.BackwardFilter && (pass == Pass.Forward ? ConvWinograd.Fits(s) : ConvWinograd.FitsInputGradient(s)))
         {
             // 3×3, stride 1: Winograd F(2×2, 3×3) (the input gradient as the convolution of dy with the turned kernel).

@@ -84,5 +84,8 @@ public class ConvFilterGradPerImageTests
         // The pool-gradient pass feeds only the bias and kernel gradients, which take its sums and partials: it did not
         // write the N·H·W·C gradient itself (and the outputs above are still the eager bits).
         Assert.False(plan.Steps.OfType<MaxPoolReluGradStep>().Single().ResultWrittenLastRun);
+        // When the pool covers the output, the forward wrote one route byte per pooled value instead of the convolution's
+        // output, and the gradient read those (the outputs are still the eager bits).
+        Assert.Equal(covers, plan.Steps.OfType<ConvKeepPoolStep>().Any(s => s.WroteRouteLastRun));
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
@@ -44,8 +45,10 @@ internal static unsafe class MaxPoolTiled
     /// (the same values in the same order), so the pass does not write the N·H·W·C gradient nobody reads.
     /// </summary>
     public static void Gradient(in PoolGeometry geo, Tensor gradient, Tensor x, Tensor r, bool reluMask, float[]? imageSums,
-        Tensor? convInput, in ConvShape convShape, float[]? filterPartials, bool resultUnused = false)
+        Tensor? convInput, in ConvShape convShape, float[]? filterPartials, bool resultUnused = false, byte[]? route = null)
     {
+        if (route is not null && (!reluMask || route.Length != geo.N * geo.OH * geo.OW * geo.C || geo.KH != 2 || geo.KW != 2 || geo.OH * 2 != geo.H || geo.OW * 2 != geo.W))
+            throw new ArgumentException("MaxPoolTiled: a route is one byte per pooled value of a 2×2 pooling covering its input, with the relu mask.", nameof(route));
         if (resultUnused && (imageSums is null || convInput is null || filterPartials is null))
             throw new ArgumentException("MaxPoolTiled: the result may go unwritten only when the sums and the partials are written.", nameof(resultUnused));
         if (imageSums is not null && (geo.C > ColumnSums.MaxBlockedInner || imageSums.Length != geo.N * geo.C))
@@ -55,9 +58,10 @@ internal static unsafe class MaxPoolTiled
             throw new ArgumentException($"MaxPoolTiled: kernel-gradient partials do not fit the pooled gradient of {geo.N} images.", nameof(filterPartials));
         fixed (float* pg = gradient.Lend<float>(), px = x.Lend<float>(), pr = r.Lend<float>(), ps = imageSums,
                pcx = filter ? convInput!.Lend<float>() : default, pp = filter ? filterPartials : null)
+        fixed (byte* pro = route)
         {
-            var fusion = new FilterPartialsArgs(pcx, pp, convShape, resultUnused);
-            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr, (nint)ps, filter ? (nint)(&fusion) : 0);
+            var fusion = new FilterPartialsArgs(pcx, pp, convShape, resultUnused, pro);
+            var args = new KernelArgs(geo, (nint)pg, (nint)px, (nint)pr, (nint)ps, filter || route is not null ? (nint)(&fusion) : 0);
             PoolGeometry.Parallel(geo.N, (long)x.Size, reluMask ? &ImagesMasked : &Images, args);
         }
         GC.KeepAlive(gradient);
@@ -76,11 +80,13 @@ internal static unsafe class MaxPoolTiled
            && convInput.Size == (long)s.N * s.InPositions * s.Cin && partials.Length == s.N * ConvKernels.FilterGradImageLength(s);
 
     /// <summary>The convolution input, the partials (N × depth × Cout) and the convolution's shape, for one pass.</summary>
-    private readonly struct FilterPartialsArgs(float* x, float* partials, ConvShape shape, bool resultUnused)
+    private readonly struct FilterPartialsArgs(float* x, float* partials, ConvShape shape, bool resultUnused, byte* route)
     {
         public readonly float* X = x, Partials = partials;
         public readonly ConvShape Shape = shape;
         public readonly bool ResultUnused = resultUnused;
+        /// <summary>Per pooled value: its window's first largest cell (bits 0-1) and whether that cell is &gt; 0 (bit 2), or null.</summary>
+        public readonly byte* Route = route;
     }
 
     [ThreadStatic] private static float[]? t_lines;
@@ -144,7 +150,9 @@ internal static unsafe class MaxPoolTiled
         var zero = Vector512<float>.Zero;
         float* sums = (float*)args.D;
         float* acc = stackalloc float[sums is null ? 0 : c];
-        var filter = (FilterPartialsArgs*)args.E;
+        var extras = (FilterPartialsArgs*)args.E;
+        byte* route = extras is null ? null : extras->Route;
+        var filter = extras is null || extras->Partials is null ? null : extras;
         int partialLength = filter is null ? 0 : ConvKernels.FilterGradImageLength(filter->Shape);
         // Unwritten result: every row of windows (and the rows below the last) goes through a buffer of a few lines.
         float* lineBuffer = filter is not null && filter->ResultUnused ? Lines(Math.Max(kh, geo.H - geo.OH * kh) * line) : null;
@@ -165,6 +173,25 @@ internal static unsafe class MaxPoolTiled
                 {
                     long at = oh * kh * line + (long)ow * kw * c;
                     float* gw = gi + ((long)oh * geo.OW + ow) * c;
+                    if (route is not null)
+                    {
+                        // The window's cell and mask as the training forward found them (ConvPoolDirect): x is not read.
+                        byte* code = route + (((long)n * geo.OH + oh) * geo.OW + ow) * c;
+                        float* rw2 = rrow + (long)ow * kw * c;
+                        for (int ch = 0; ch < c; ch += 16)
+                        {
+                            var codes = Avx512F.ConvertToVector512Int32(Vector128.Load(code + ch));
+                            var cell = codes & Vector512.Create(3);
+                            var live = Vector512.GreaterThan(codes & Vector512.Create(4), Vector512<int>.Zero);
+                            var gv = Vector512.Load(gw + ch) + zero;
+                            for (int k = 0; k < cells; k++)
+                            {
+                                var chosen = (Vector512.Equals(cell, Vector512.Create(k)) & live).AsSingle();
+                                Vector512.Store(Vector512.ConditionalSelect(chosen, gv, zero), rw2 + offsets[k] + ch);
+                            }
+                        }
+                        continue;
+                    }
                     for (int ch = 0; ch < c; ch += 16)
                     {
                         float* xw = xi + at + ch;

@@ -8,7 +8,8 @@ namespace LayerGen.Benchmarks;
 /// passes of <see cref="ConvBenchmarks"/>'s shapes (forward, input gradient, kernel gradient) with GFLOP/s and a square
 /// GEMM of equal work in the same minutes, then the convnet's <c>TrainOnBatch</c> (median and best of blocks of 20
 /// steps) and a batch-1000 inference plan over the 10,000 test images.
-/// Run: <c>benchmarks/LayerGen.Benchmarks/bin/Release/net10.0/LayerGen.Benchmarks conv-timing [rounds]</c>.
+/// Run: <c>benchmarks/LayerGen.Benchmarks/bin/Release/net10.0/LayerGen.Benchmarks conv-timing [rounds] [conv|net|profile|fit]</c>
+/// (<c>fit</c>: whole Fit epochs, <see cref="FitEpochs"/>).
 /// </summary>
 internal static class ConvTiming
 {
@@ -34,6 +35,11 @@ internal static class ConvTiming
         if (args.Length > 1 && args[1] == "profile")
         {
             ConvStepProfile.Run(rounds);
+            return;
+        }
+        if (args.Length > 1 && args[1] == "fit")
+        {
+            FitEpochs(rounds);
             return;
         }
         if (!netOnly)
@@ -69,5 +75,43 @@ internal static class ConvTiming
         Console.WriteLine($"TrainStep (blocks of 20): best {steps[0]:F2} ms, median {steps[steps.Count / 2]:F2} ms per step");
         var (ib, im) = Time(Math.Max(3, rounds / 2), () => net.InferencePlanned());
         Console.WriteLine($"InferencePlanned 10k: best {ib:F1} ms, median {im:F1} ms");
+    }
+
+    /// <summary>
+    /// Whole <c>Fit</c> epochs of the convnet (60,000 images, batch 128, shuffled, Adam, accuracy; <c>verbose: 0</c>, no
+    /// validation), each call timed end to end (what pytorch_convnet.py --epoch times), after one warm-up epoch; then
+    /// blocks of 20 <c>TrainOnBatch</c> steps of a second model in the same process, so that Fit's own cost per step
+    /// (batch gathering, shuffling, metrics, callbacks) shows against the bare step.
+    /// Run: <c>LayerGen.Benchmarks conv-timing [epochs] fit</c>.
+    /// </summary>
+    private static void FitEpochs(int epochs)
+    {
+        RandomGenerator.SetGlobalSeed(16);
+        var (xTrain, yTrain, _) = ConvNetBenchmarks.Data();
+        var model = ConvNetBenchmarks.NewConvNet();
+        var sw = Stopwatch.StartNew();
+        model.Fit(xTrain, yTrain, batchSize: 128, epochs: 1, verbose: 0);
+        Console.WriteLine($"Fit warm-up epoch: {sw.Elapsed.TotalSeconds:F2} s");
+        var times = new List<double>();
+        for (int e = 0; e < epochs; e++)
+        {
+            sw.Restart();
+            model.Fit(xTrain, yTrain, batchSize: 128, epochs: 1, verbose: 0);
+            times.Add(sw.Elapsed.TotalSeconds);
+            Console.WriteLine($"Fit epoch {e + 1}: {times[^1]:F3} s ({times[^1] * 1000 / 469:F2} ms per step of 469)");
+        }
+        times.Sort();
+        Console.WriteLine($"Fit epoch: best {times[0]:F3} s, median {times[times.Count / 2]:F3} s");
+        var net = new ConvNetBenchmarks();
+        net.Setup();
+        var steps = new List<double>();
+        for (int block = 0; block < 9; block++)
+        {
+            sw.Restart();
+            for (int i = 0; i < 20; i++) net.TrainStep();
+            steps.Add(sw.Elapsed.TotalMilliseconds / 20);
+        }
+        steps.Sort();
+        Console.WriteLine($"TrainStep (blocks of 20): best {steps[0]:F2} ms, median {steps[steps.Count / 2]:F2} ms per step; x469: {steps[steps.Count / 2] * 469 / 1000:F3} s");
     }
 }

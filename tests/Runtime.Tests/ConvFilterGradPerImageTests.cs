@@ -81,5 +81,61 @@ public class ConvFilterGradPerImageTests
         Assert.Equal(covers, plan.Steps.Any(s => s is ConvKeepPoolStep));
         Assert.Equal(covers, plan.Steps.Any(s => s is PooledByConvStep));
         c.AssertPlannedEqualsEager();
+        // The pool-gradient pass feeds only the bias and kernel gradients, which take its sums and partials: it did not
+        // write the N·H·W·C gradient itself (and the outputs above are still the eager bits).
+        Assert.False(plan.Steps.OfType<MaxPoolReluGradStep>().Single().ResultWrittenLastRun);
+        // When the pool covers the output, the forward wrote one route byte per pooled value instead of the convolution's
+        // output, and the gradient read those (the outputs are still the eager bits).
+        Assert.Equal(covers, plan.Steps.OfType<ConvKeepPoolStep>().Any(s => s.WroteRouteLastRun));
+    }
+
+    [Fact]
+    public unsafe void RouteBytesGiveTheTiledGradientOfTheValuesOnTiesAndNaN()
+    {
+        // A kernel that only reads the window's centre: outputs tie whenever two centres do, while the windows differ
+        // (so a wrong tie-break would move the gradient to another cell). Pixels from {−1, 0, 1, 2} (many ties, relu zeros),
+        // and a NaN pixel. The gradient from the route bytes must equal the tiled gradient over the stored values.
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return;
+        const int n = 3, size = 10, cout = 32, o = size - 2, p = o / 2;
+        var s = new ConvShape(n, [size, size], 1, [o, o], cout, [3, 3], [1, 1], [0, 0], [1, 1], 1);
+        var rng = new Random(31);
+        var x = new float[n * size * size];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.Next(4) - 1;
+        x[size + 1] = float.NaN;
+        var w = new float[9 * cout];
+        var bias = new float[cout];
+        for (int co = 0; co < cout; co++)
+        {
+            w[4 * cout + co] = co % 2 == 0 ? 1f : -0.5f;
+            bias[co] = co % 3 * 0.25f;
+        }
+        var geo = PoolGeometry.Of(new Shape(n, o, o, cout), new Shape(n, p, p, cout), [2, 2], [2, 2], [0, 0, 0, 0]);
+        Assert.True(ConvPoolDirect.Fits(s, geo, FusedActivation.Relu) && ConvPoolDirect.CoversAll(geo));
+        var full = new float[n * o * o * cout];
+        var pooled = new float[n * p * p * cout];
+        var route = new byte[pooled.Length];
+        fixed (float* px = x, pw = w, pb = bias, pf = full, pp = pooled)
+        fixed (byte* pr = route)
+        {
+            ConvPoolDirect.Run(px, pw, pb, FusedActivation.Relu, pp, s, geo, 0, n, pf);
+            ConvPoolDirect.Run(px, pw, pb, FusedActivation.Relu, pp, s, geo, 0, n, null, pr);
+        }
+        var g = Tensor.From<float>([.. Enumerable.Range(0, pooled.Length).Select(_ => (float)(rng.NextDouble() * 2 - 1))], new Shape(n, p, p, cout));
+        var values = Tensor.From<float>(full, new Shape(n, o, o, cout));
+        var fromValues = Tensor.Zeros(new Shape(n, o, o, cout), DType.Float32);
+        var fromRoute = Tensor.Zeros(new Shape(n, o, o, cout), DType.Float32);
+        MaxPoolTiled.Gradient(geo, g, values, fromValues, reluMask: true);
+        MaxPoolTiled.Gradient(geo, g, Tensor.Zeros(new Shape(n, o, o, cout), DType.Float32), fromRoute, reluMask: true, null, null, default, null, route: route);
+        Assert.True(fromValues.AsBytes().SequenceEqual(fromRoute.AsBytes()));
+        // Ties did occur between different cells with a positive maximum, so the first-cell rule was exercised.
+        int ties = 0;
+        for (int i = 0; i < pooled.Length; i++)
+        {
+            int nn = i / (p * p * cout), ph = i / (p * cout) % p, pw2 = i / cout % p, co = i % cout;
+            float v(int a, int b) => full[((nn * o + 2 * ph + a) * o + 2 * pw2 + b) * cout + co];
+            float m = pooled[i];
+            if (m > 0 && (v(0, 0) == m ? 1 : 0) + (v(0, 1) == m ? 1 : 0) + (v(1, 0) == m ? 1 : 0) + (v(1, 1) == m ? 1 : 0) > 1) ties++;
+        }
+        Assert.True(ties > 50, $"{ties} ties");
     }
 }

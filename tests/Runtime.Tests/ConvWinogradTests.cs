@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using LayerGen.Graphs;
 using LayerGen.Kernels;
 
 namespace LayerGen.Tests;
@@ -59,6 +60,52 @@ public unsafe class ConvWinogradTests
         return dx;
     }
 
+    /// <summary>The adjoint of <see cref="Reference"/> in w, in float64, and each value's sum of |terms| (<paramref name="magnitude"/>).</summary>
+    private static double[] ReferenceFilterGradient(float[] x, float[] dy, int n, int h, int wd, int cin, int cout, int ph, int pw, int oh, int ow, out double[] magnitude)
+    {
+        var dw = new double[9 * cin * cout];
+        magnitude = new double[dw.Length];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                    for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++)
+                        {
+                            int ih = i + kh - ph, iw = j + kw - pw;
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
+                            for (int ci = 0; ci < cin; ci++)
+                            {
+                                double xv = x[((b * h + ih) * wd + iw) * cin + ci];
+                                for (int co = 0; co < cout; co++)
+                                {
+                                    double term = xv * dy[((b * oh + i) * ow + j) * cout + co];
+                                    dw[((kh * 3 + kw) * cin + ci) * cout + co] += term;
+                                    magnitude[((kh * 3 + kw) * cin + ci) * cout + co] += Math.Abs(term);
+                                }
+                            }
+                        }
+        return dw;
+    }
+
+    /// <summary>The ConvFilterGrad op (what planned and eager gradients run) of a 3×3, stride-1 convolution.</summary>
+    private static float[] FilterGrad(float[] x, float[] dy, int n, int h, int wd, int cin, int oh, int ow, int cout, int[] pads)
+        => OpRunner.Run(new ConvFilterGradOp([3, 3], [1, 1], pads, [1, 1], 1),
+            Tensor.From<float>(x, new Shape(n, h, wd, cin)), Tensor.From<float>(dy, new Shape(n, oh, ow, cout))).ToArray<float>();
+
+    /// <summary>
+    /// Each value within 2e-5 of the reference (relative above 1) or, for long sums that cancel, within 2e-7 of the sum of
+    /// the magnitudes of its terms (float32 round-off of a sum of thousands of terms; a wrong index or sign is off by O(1)).
+    /// </summary>
+    private static void CloseToSum(double[] expected, double[] magnitude, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double error = Math.Abs(expected[i] - actual[i]);
+            Assert.True(error <= 2e-5 * (1 + Math.Abs(expected[i])) || error <= 2e-7 * magnitude[i], $"[{i}]: expected {expected[i]} (sum of magnitudes {magnitude[i]}), got {actual[i]}");
+        }
+    }
+
     private static void Close(double[] expected, float[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -87,6 +134,65 @@ public unsafe class ConvWinogradTests
         Close(Reference(x, w, n, h, wd, cin, cout, pt, pl, oh, ow), y.ToArray<float>(), 2e-5);
         var dx = Ops.ConvTranspose(Tensor.From<float>(dy, new Shape(n, oh, ow, cout)), Tensor.From<float>(w, new Shape(3, 3, cin, cout)), [h, wd], ones, pads, ones);
         Close(ReferenceInputGradient(dy, w, n, h, wd, cin, cout, pt, pl, oh, ow), dx.ToArray<float>(), 2e-5);
+        var dw = FilterGrad(x, dy, n, h, wd, cin, oh, ow, cout, pads);
+        CloseToSum(ReferenceFilterGradient(x, dy, n, h, wd, cin, cout, pt, pl, oh, ow, out var magnitude), magnitude, dw);
+    }
+
+    [Theory]
+    // The convnet's shape (half tiles at the bottom and right), padding 1 and uneven pads (tiles overhanging the input).
+    [InlineData(5, 13, 13, 32, 64, 0, 0, 0, 0)]
+    [InlineData(3, 9, 7, 64, 32, 1, 1, 1, 1)]
+    [InlineData(2, 8, 10, 32, 64, 1, 0, 1, 2)]
+    public void TransposedInputGradientIsTheSameForAnyThreadCount(int n, int h, int wd, int cin, int cout, int pt, int pl, int pb, int pr)
+    {
+        if (!Avx512F.IsSupported) return;
+        int oh = h + pt + pb - 2, ow = wd + pl + pr - 2;
+        var s = new ConvShape(n, [h, wd], cin, [oh, ow], cout, [3, 3], [1, 1], [pt, pl], [1, 1], 1);
+        Assert.True(ConvWinograd.FitsTransposedInputGradient(s));
+        var w = Rand(9, 9 * cin * cout);
+        var dy = Rand(10, n * oh * ow * cout);
+        int[] ones = [1, 1];
+        var op = Ops.ConvTranspose(Tensor.From<float>(dy, new Shape(n, oh, ow, cout)), Tensor.From<float>(w, new Shape(3, 3, cin, cout)), [h, wd], ones, [pt, pl, pb, pr], ones).ToArray<float>();
+        Close(ReferenceInputGradient(dy, w, n, h, wd, cin, cout, pt, pl, oh, ow), op, 2e-5);
+        var one = new float[op.Length];
+        var four = new float[op.Length];
+        one.AsSpan().Fill(float.NaN);
+        four.AsSpan().Fill(float.NaN);
+        fixed (float* pdy = dy, pw = w, p1 = one, p4 = four)
+        {
+            ConvWinograd.InputGradient(pdy, pw, p1, s, threads: 1);
+            ConvWinograd.InputGradient(pdy, pw, p4, s, threads: 4);
+        }
+        Assert.Equal(op, one);
+        Assert.Equal(one, four);
+    }
+
+    [Theory]
+    // 4 groups of tiles (the convnet's shape at batch 60), 2 groups with half tiles and padding, 1 group, 16 input channels (blocks of 8 rows).
+    [InlineData(60, 13, 13, 32, 64, 0, 0)]
+    [InlineData(30, 9, 7, 32, 32, 1, 1)]
+    [InlineData(5, 13, 13, 16, 32, 0, 2)]
+    [InlineData(3, 10, 10, 48, 96, 2, 1)]
+    public void FilterGradientMatchesFloat64SumsWithAnyThreadCount(int n, int h, int wd, int cin, int cout, int ph, int pw)
+    {
+        int oh = h + 2 * ph - 2, ow = wd + 2 * pw - 2;
+        var s = new ConvShape(n, [h, wd], cin, [oh, ow], cout, [3, 3], [1, 1], [ph, pw], [1, 1], 1);
+        var x = Rand(7, n * h * wd * cin);
+        var dy = Rand(8, n * oh * ow * cout);
+        int[] pads = [ph, pw, ph, pw], ones = [1, 1];
+        var dw = FilterGrad(x, dy, n, h, wd, cin, oh, ow, cout, pads);
+        CloseToSum(ReferenceFilterGradient(x, dy, n, h, wd, cin, cout, ph, pw, oh, ow, out var magnitude), magnitude, dw);
+        if (!Avx512F.IsSupported) return;
+        Assert.True(ConvWinograd.Fits(s));
+        var one = new float[dw.Length];
+        var four = new float[dw.Length];
+        fixed (float* px = x, pdy = dy, p1 = one, p4 = four)
+        {
+            ConvWinograd.FilterGradient(px, pdy, p1, s, threads: 1);
+            ConvWinograd.FilterGradient(px, pdy, p4, s, threads: 4);
+        }
+        Assert.Equal(dw, one);
+        Assert.Equal(one, four);
     }
 
     [Fact]

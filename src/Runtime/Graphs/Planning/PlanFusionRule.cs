@@ -68,4 +68,10 @@ internal sealed class PlanFusionContext(Graph graph, TensorSpec[] specs, int[] u
     /// (<see cref="ConvKeepPoolFusion"/>); <see cref="PooledByConvFusion"/> plans them.
     /// </summary>
     public Dictionary<int, PlannedPooled> PooledByConv { get; } = new();
+
+    /// <summary>
+    /// Training convolutions' outputs (by node id) whose fused MaxPool + ReLU gradient may read the pool's route bytes
+    /// instead of them (<see cref="PlannedPooled.Route"/>, made by <see cref="ConvKeepPoolFusion"/>).
+    /// </summary>
+    public Dictionary<int, PlannedPooled> PoolRoutes { get; } = new();
 }

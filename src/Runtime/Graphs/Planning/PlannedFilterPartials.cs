@@ -20,6 +20,12 @@ internal sealed class PlannedFilterPartials(ConvShape shape)
     /// <summary>Whether a pooling-gradient step writes the partials (set when it is made; a rejected fusion leaves it false).</summary>
     public bool HasProducer { get; set; }
 
+    /// <summary>
+    /// Whether the step that adds the partials up has a float32 buffer of its own, so it takes the partials whenever they
+    /// were written and never reads the gradient (set when it is made).
+    /// </summary>
+    public bool HasConsumer { get; set; }
+
     /// <summary>Whether the producing step's last run wrote the partials (its tiled kernel ran).</summary>
     public bool Filled { get; set; }
 }

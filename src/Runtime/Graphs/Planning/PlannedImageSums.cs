@@ -17,6 +17,12 @@ internal sealed class PlannedImageSums(int images, int channels)
     /// <summary>Whether a pooling-gradient step writes the sums (set when it is made; a rejected fusion leaves it false).</summary>
     public bool HasProducer { get; set; }
 
+    /// <summary>
+    /// Whether the step that adds the sums up has a buffer of its own, so it takes the sums whenever they were written and
+    /// never reads the gradient (set when it is made).
+    /// </summary>
+    public bool HasConsumer { get; set; }
+
     /// <summary>Whether the producing step's last run wrote the sums (its tiled kernel ran).</summary>
     public bool Filled { get; set; }
 }

@@ -16,4 +16,17 @@ internal sealed class PlannedPooled(TensorSpec spec)
 
     /// <summary>Whether the producing step's last run wrote them (its direct kernel ran).</summary>
     public bool Filled { get; set; }
+
+    /// <summary>
+    /// When the convolution's output is read only by this pool and by its fused MaxPool + ReLU gradient
+    /// (<see cref="MaxPoolReluGradStep"/>): one byte per pooled value (its window's first largest cell and relu mask,
+    /// <see cref="Kernels.ConvPoolDirect"/>) that the gradient reads instead of the output, which is then not written. Else null.
+    /// </summary>
+    public byte[]? Route { get; init; }
+
+    /// <summary>Whether the gradient step that reads <see cref="Route"/> was made (set when it is made).</summary>
+    public bool RouteHasConsumer { get; set; }
+
+    /// <summary>Whether the producing step's last run wrote <see cref="Route"/> instead of the convolution's output.</summary>
+    public bool RouteFilled { get; set; }
 }

@@ -184,10 +184,14 @@ public sealed partial class MaxPoolGradOp : PoolOp
     /// <see cref="Compute(ReadOnlySpan{Tensor}, KernelOutput, bool, float[], out bool)"/>, and when the tiled kernel runs and
     /// <paramref name="convInput"/> and <paramref name="filterPartials"/> fit (<see cref="MaxPoolTiled.FilterPartialsFit"/>),
     /// the per-image kernel-gradient partials of the convolution <paramref name="convShape"/> whose output gradient the
-    /// result is (<paramref name="filtered"/> says whether they were written).
+    /// result is (<paramref name="filtered"/> says whether they were written). With <paramref name="resultUnused"/>, when both
+    /// the sums and the partials are written the result itself is not (its values are left as they were; the caller uses
+    /// only the sums and partials). With <paramref name="route"/> (one byte per pooled value: each window's first largest
+    /// cell and relu mask, written by the training forward), the tiled kernel reads it instead of x; the caller guarantees
+    /// that the tiled kernel fits (otherwise x must hold the values).
     /// </summary>
     internal Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output, bool reluMask, float[]? imageSums, out bool summed,
-        Tensor? convInput, in Kernels.ConvShape convShape, float[]? filterPartials, out bool filtered)
+        Tensor? convInput, in Kernels.ConvShape convShape, float[]? filterPartials, out bool filtered, bool resultUnused = false, byte[]? route = null)
     {
         var geo = PoolGeometry.Of(inputs[1].Shape, inputs[0].Shape, Window, Strides, Pads);
         summed = false;
@@ -201,12 +205,13 @@ public sealed partial class MaxPoolGradOp : PoolOp
             if (tiled.Size > 0)
             {
                 MaxPoolTiled.Gradient(geo, inputs[0], inputs[1], tiled, reluMask, sums ? imageSums : null,
-                    filter ? convInput : null, convShape, filter ? filterPartials : null);
+                    filter ? convInput : null, convShape, filter ? filterPartials : null, resultUnused && sums && filter, route);
                 summed = sums;
                 filtered = filter;
             }
             return tiled;
         }
+        if (route is not null) throw new InvalidOperationException($"{Name}: a route was given but the tiled kernel does not run this pooling.");
         var r = output.Allocate();
         if (r.DType == DType.Float32) Run<float>(geo, inputs[0], inputs[1], r);
         else Run<double>(geo, inputs[0], inputs[1], r);

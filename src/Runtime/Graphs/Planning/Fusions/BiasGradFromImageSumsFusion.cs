@@ -14,6 +14,10 @@ internal sealed class BiasGradFromImageSumsFusion : PlanFusionRule
         if (node.Op is not ReduceToLikeOp op || !context.BiasGradSums.TryGetValue(node.Id, out var sums)) return null;
         int[] inputs = [.. node.Inputs];
         int id = node.Id;
-        return new PlanFusion(id, op, inputs, [id], (spec, buffer) => new BiasGradFromImageSumsStep(id, op, inputs, spec, buffer, sums));
+        return new PlanFusion(id, op, inputs, [id], (spec, buffer) =>
+        {
+            sums.HasConsumer = buffer is not null;
+            return new BiasGradFromImageSumsStep(id, op, inputs, spec, buffer, sums);
+        });
     }
 }

@@ -33,13 +33,36 @@ internal sealed class ConvKeepPoolFusion : PlanFusionRule
         var geometry = PoolGeometry.Of(convSpec.Shape, poolSpec.Shape, pool.Window, pool.Strides, pool.Pads);
         var activation = ((ConvStep)group.CreateStep(convSpec, null)).Activation;
         if (!Kernels.ConvPoolDirect.Fits(shape, geometry, activation) || !Kernels.ConvPoolDirect.CoversAll(geometry)) return null;
-        var pooled = new PlannedPooled(poolSpec);
+        var pooled = new PlannedPooled(poolSpec) { Route = RouteFits(context, value, poolNode, pool, geometry) ? new byte[poolSpec.Shape.Size] : null };
         context.PooledByConv[poolNode.Id] = pooled;
+        if (pooled.Route is not null) context.PoolRoutes[value] = pooled;
         int[] inputs = group.Inputs;
         return new PlanFusion(value, conv, inputs, group.Absorbed, (spec, buffer) =>
         {
             pooled.HasProducer = true;
             return new ConvKeepPoolStep(value, conv, inputs, spec, buffer, activation, pool, poolSpec, pooled);
         });
+    }
+
+    /// <summary>
+    /// Whether the convolution's value has exactly three uses, the pool, a <see cref="MaxPoolGradOp"/> of the same pooling
+    /// over it (used once) and the <see cref="ReluGradOp"/> of that gradient by it (what <see cref="MaxPoolReluGradFusion"/>
+    /// fuses), and the tiled kernel runs that gradient: then the gradient can read the route bytes instead of the value.
+    /// </summary>
+    private static bool RouteFits(PlanFusionContext context, int value, GraphNode poolNode, MaxPoolOp pool, in PoolGeometry geometry)
+    {
+        if (context.Uses[value] != 3 || context.Graph.OutputIds.Contains(value) || !MaxPoolTiled.Fits(geometry, DType.Float32)) return false;
+        var nodes = context.Graph.Nodes;
+        GraphNode? grad = null, relu = null;
+        for (int i = value + 1; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (n.Kind != GraphNodeKind.Op || n == poolNode || !n.Inputs.Contains(value)) continue;
+            if (n.Op is MaxPoolGradOp g && grad is null && n.Inputs.Count == 2 && n.Inputs[1] == value && n.Inputs[0] != value
+                && g.Window.SequenceEqual(pool.Window) && g.Strides.SequenceEqual(pool.Strides) && g.Pads.SequenceEqual(pool.Pads)) grad = n;
+            else if (n.Op is ReluGradOp && relu is null && n.Inputs.Count == 2 && n.Inputs[1] == value && n.Inputs[0] != value) relu = n;
+            else return false;
+        }
+        return grad is not null && relu is not null && relu.Inputs[0] == grad.Id && context.SoleConsumer(grad.Id) == relu;
     }
 }

@@ -14,6 +14,10 @@ internal sealed class FilterGradFromImagePartialsFusion : PlanFusionRule
         if (node.Op is not ConvFilterGradOp op || !context.FilterGradPartials.TryGetValue(node.Id, out var partials)) return null;
         int[] inputs = [.. node.Inputs];
         int id = node.Id;
-        return new PlanFusion(id, op, inputs, [id], (spec, buffer) => new FilterGradFromImagePartialsStep(id, op, inputs, spec, buffer, partials));
+        return new PlanFusion(id, op, inputs, [id], (spec, buffer) =>
+        {
+            partials.HasConsumer = buffer is not null && buffer.DType == DType.Float32;
+            return new FilterGradFromImagePartialsStep(id, op, inputs, spec, buffer, partials);
+        });
     }
 }

@@ -20,11 +20,17 @@ internal sealed class MaxPoolReluGradFusion : PlanFusionRule
         var sums = ImageSumsFor(context, relu.Id, spec);
         var (partials, convInput) = FilterPartialsFor(context, relu.Id, spec);
         int[] inputs = partials is null ? [node.Inputs[0], node.Inputs[1]] : [node.Inputs[0], node.Inputs[1], convInput];
+        // Used only by the bias gradient and the kernel gradient that take the sums and partials (one use each): then the
+        // step need not write the value at all when it writes both (MaxPoolReluGradStep).
+        bool onlyForSums = sums is not null && partials is not null && context.Uses[relu.Id] == 2 && !context.Graph.OutputIds.Contains(relu.Id);
+        // The pooled convolution's training step writes route bytes for this gradient instead of its output.
+        var route = context.PoolRoutes.TryGetValue(node.Inputs[1], out var pooled) ? pooled : null;
         return new PlanFusion(id, pool, inputs, [node.Id, relu.Id], (s, buffer) =>
         {
             if (sums is not null) sums.HasProducer = true;
             if (partials is not null) partials.HasProducer = true;
-            return new MaxPoolReluGradStep(id, pool, inputs, s, buffer, sums, partials);
+            if (route is not null) route.RouteHasConsumer = true;
+            return new MaxPoolReluGradStep(id, pool, inputs, s, buffer, sums, partials, onlyForSums, route);
         });
     }
 

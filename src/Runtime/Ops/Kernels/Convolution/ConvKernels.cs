@@ -55,13 +55,16 @@ internal static unsafe partial class ConvKernels
 
     /// <summary>
     /// The gradient with respect to the kernel; <paramref name="dw"/> is overwritten. Shallow float32 windows run image by
-    /// image (<see cref="FilterGradPerImageFits"/>).
+    /// image (<see cref="FilterGradPerImageFits"/>), 3×3 stride-1 ones that <see cref="ConvWinograd.Fits"/> by Winograd's
+    /// F(3×3, 2×2) (<see cref="ConvWinograd.FilterGradient"/>).
     /// </summary>
     public static void BackwardFilter<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, in ConvShape s) where T : unmanaged, INumber<T>
     {
         fixed (T* px = x, pdy = dy, pdw = dw)
         {
             if (typeof(T) == typeof(float) && FilterGradPerImageFits(s)) BackwardFilterPerImage((float*)px, (float*)pdy, (float*)pdw, s);
+            else if (typeof(T) == typeof(float) && ConvWinograd.Fits(s))
+                ConvWinograd.FilterGradient((float*)px, (float*)pdy, (float*)pdw, s, s.MultiplyAdds < Gemm.ParallelThreshold ? 1 : Gemm.DefaultThreads);
             else Run(Pass.BackwardFilter, px, pdy, pdw, s, Gemm.DefaultThreads);
         }
     }
@@ -120,6 +123,12 @@ internal static unsafe partial class ConvKernels
                 default: Multiply(a, s.Cin, true, b, s.Cout, false, c, s.Cout, s.Cin, s.Cout, rows, false, threads); break;
             }
             if (bias != null) ConvEpilogue.Apply((float*)c, rows, bias, s.Cout, activation);
+            return;
+        }
+        if (typeof(T) == typeof(float) && pass == Pass.BackwardData && packed is null && ConvWinograd.FitsTransposedInputGradient(s))
+        {
+            // 3×3, stride 1, Cin a multiple of 32: the transpose of the forward's Winograd tiles (no padded dy).
+            ConvWinograd.InputGradient((float*)a, (float*)b, (float*)c, s, s.MultiplyAdds < Gemm.ParallelThreshold ? 1 : threads);
             return;
         }
         if (typeof(T) == typeof(float) && pass != Pass.BackwardFilter && (pass == Pass.Forward ? ConvWinograd.Fits(s) : ConvWinograd.FitsInputGradient(s)))

@@ -32,15 +32,39 @@ internal static unsafe class ConvPoolDirect
     public static bool CoversAll(in PoolGeometry pool) => pool.OH * 2 == pool.H && pool.OW * 2 == pool.W;
 
     /// <summary>
+    /// The route byte of 16 pooled values (<see cref="Operations.MaxPoolTiled"/>'s gradient reads it instead of the four
+    /// cells): the first largest cell in row order as the tiled gradient finds it (a later cell replaces only when strictly
+    /// greater), bits 0-1, and whether that cell is &gt; 0 (the relu mask of the fused gradient), bit 2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Route(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, byte* r)
+    {
+        var best = a;
+        var cell = Vector512<int>.Zero;
+        var gt = Vector512.GreaterThan(b, best);
+        best = Vector512.ConditionalSelect(gt, b, best);
+        cell = Vector512.ConditionalSelect(gt.AsInt32(), Vector512.Create(1), cell);
+        gt = Vector512.GreaterThan(c, best);
+        best = Vector512.ConditionalSelect(gt, c, best);
+        cell = Vector512.ConditionalSelect(gt.AsInt32(), Vector512.Create(2), cell);
+        gt = Vector512.GreaterThan(d, best);
+        best = Vector512.ConditionalSelect(gt, d, best);
+        cell = Vector512.ConditionalSelect(gt.AsInt32(), Vector512.Create(3), cell);
+        cell |= Vector512.GreaterThan(best, Vector512<float>.Zero).AsInt32() & Vector512.Create(4);
+        Vector128.Store(Avx512F.ConvertToVector128Byte(cell), r);
+    }
+
+    /// <summary>
     /// Images [<paramref name="n0"/>, <paramref name="n0"/> + <paramref name="count"/>) of <paramref name="x"/> into the
     /// pooled output <paramref name="y"/> (the whole batch's pointers). With <paramref name="full"/> (a training step, which
     /// keeps the convolution's output for the gradients), also each window's four cells <c>act(conv + b)</c> into the
-    /// convolution's output <paramref name="full"/>; then every cell must be in a window (<see cref="CoversAll"/>). Call only
-    /// when <see cref="Fits"/>.
+    /// convolution's output <paramref name="full"/>; then every cell must be in a window (<see cref="CoversAll"/>). With
+    /// <paramref name="route"/> instead (the gradient reads nothing else of the output), one byte per pooled value
+    /// (<see cref="Route"/>). Call only when <see cref="Fits"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* x, float* w, float* bias, FusedActivation activation, float* y, in ConvShape s, in PoolGeometry pool, int n0, int count,
-        float* full = null)
+        float* full = null, byte* route = null)
     {
         int cin = s.Cin, cout = s.Cout, depth = s.Depth, iw = s.IW;
         long inImage = (long)s.IH * iw * cin, outImage = (long)pool.OH * pool.OW * cout;
@@ -94,6 +118,12 @@ internal static unsafe class ConvPoolDirect
                             Vector512.Store(b0, f + fr); Vector512.Store(b1, f + fr + 16);
                             Vector512.Store(c0, f + fd); Vector512.Store(c1, f + fd + 16);
                             Vector512.Store(d0, f + fd + fr); Vector512.Store(d1, f + fd + fr + 16);
+                        }
+                        if (route != null)
+                        {
+                            byte* r = route + ((long)n * outImage + ((long)ph * pool.OW + pw) * cout + j);
+                            Route(a0, b0, c0, d0, r);
+                            Route(a1, b1, c1, d1, r + 16);
                         }
                         // The pooling window's cells in row order: (0,0), (0,1), (1,0), (1,1).
                         Vector512.Store(Vector512.Max(Vector512.Max(Vector512.Max(a0, b0), c0), d0), yo + j);

@@ -28,7 +28,7 @@ namespace LayerGen.Kernels;
 /// slices the batch. The rounding differs from the direct sum's (the transforms add and subtract inputs before the
 /// products): the float32 error stays at a few ulps of the sums (tests compare with float64 references).
 /// </summary>
-internal static unsafe class ConvWinograd
+internal static unsafe partial class ConvWinograd
 {
     /// <summary>Tiles per block, about: V and M of a block then fit in L2 with room for the kernel's panels.</summary>
     private const int TargetTiles = 48;

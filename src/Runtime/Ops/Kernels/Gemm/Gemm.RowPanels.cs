@@ -24,4 +24,34 @@ internal static unsafe partial class Gemm
             for (int r = 0; r < m; r += 12) Kernel12x32(k, a + (nint)r * lda, lda, 1, bp, c + (nint)r * ldc + j0, ldc, false);
         }
     }
+
+    /// <summary>
+    /// <c>C[m, n] (+)= A[m, k] · B[k, n]</c> with A stored column by column (element (i, q) at <c>a[q·lda + i]</c>, read
+    /// in place: the Winograd kernel gradient's transformed inputs, one row of channels per tile) and B as n / 32 panels
+    /// of <c>k × 32</c> (as <see cref="MultiplyRowsByPanels32"/>); m a multiple of 4 and at least 8 (blocks of 12 rows,
+    /// then 8), n a multiple of 32. The product of each block is summed from +0 over q in order, then stored into C
+    /// or added to it (<paramref name="accumulate"/>). AVX-512 only; k is one block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyColumnsByPanels32(float* a, int lda, float* packedB, int m, int n, int k, float* c, int ldc, bool accumulate)
+    {
+        for (int j0 = 0; j0 < n; j0 += 32)
+        {
+            float* bp = packedB + (nint)j0 * k;
+            for (int r = 0; r < m;)
+            {
+                int rest = m - r;
+                if (rest % 12 == 0 || rest >= 20)
+                {
+                    Kernel12x32(k, a + r, 1, lda, bp, c + (nint)r * ldc + j0, ldc, accumulate);
+                    r += 12;
+                }
+                else
+                {
+                    Kernel8x32(k, a + r, 1, lda, bp, c + (nint)r * ldc + j0, ldc, accumulate);
+                    r += 8;
+                }
+            }
+        }
+    }
 }

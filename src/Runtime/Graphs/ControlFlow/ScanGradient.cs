@@ -43,17 +43,24 @@ internal static class ScanGradient
         // carry, no values before each step and no seed. The others are the active carries, 0 .. ka - 1.
         int ka = k - op.Kept;
         var finalGrads = new Tensor[ka];
-        var stackedGrads = new Tensor[ka];
+        var stackedGrads = new Tensor?[ka];
         var before = new Tensor[ka];
         var afterAll = new Tensor[k];
+        // Active carries the body never reads (an RNN's previous output without a mask): no values before each step.
+        var read = Enumerable.Range(0, ka).Where(i => ReadsInput(op.Body, i)).ToArray();
+        int readCount = read.Length;
         for (int i = 0; i < k; i++)
         {
             var after = afterAll[i] = ScanOp.Part(forward, full, inputList, i, stacked: true);
             if (i >= ka) continue;
-            finalGrads[i] = ScanOp.Part(g, op, inputList, i, stacked: false);
             var shape = carrySpecs[i].Shape;
             var stackedShape = new Shape([steps, .. shape.ToArray()]);
-            stackedGrads[i] = op.Stacked.Contains(i) ? ScanOp.Part(g, op, inputList, i, stacked: true) : Tensor.Zeros(stackedShape, carrySpecs[i].DType);
+            // Pieces of g known to be zero (nothing outside the loop reads them: g places its gradients with SliceGrad)
+            // are not cut out: zeros for a final carry, no per-step row gradient at all for a stacked one.
+            finalGrads[i] = ZeroPart(g, op, inputList, i, stacked: false) ? Tensor.Zeros(shape, carrySpecs[i].DType) : ScanOp.Part(g, op, inputList, i, stacked: false);
+            if (!op.Stacked.Contains(i) || ZeroPart(g, op, inputList, i, stacked: true)) stackedGrads[i] = null;
+            else stackedGrads[i] = ScanOp.Part(g, op, inputList, i, stacked: true);
+            if (!read.Contains(i)) continue;
             var first = Ops.ExpandDims(inputs[i], 0);
             if (steps == 1) { before[i] = first; continue; }
             var rest = new int[stackedShape.Rank];
@@ -77,7 +84,13 @@ internal static class ScanGradient
         // forward result instead of running it again (what it computes from is then often not needed either: the
         // product h @ W behind an LSTM's gate pre-activations, which the layer keeps as a carry when a tape records).
         var reused = ReusedOutputs(op);
-        int reusedCount = reused.Length;
+        // Ops whose whole value the carries hold, one row of axis 0 each (an LSTM's [h', c'], cut with IndexAxis0): the
+        // backward body joins the carries' values after the step instead of running the op again.
+        var joined = JoinedOutputs(op, reused, read);
+        var joinedCarries = joined.SelectMany(j => j.Carries).Distinct().ToArray();
+        var reusedAll = reused.Concat(joinedCarries).ToArray();
+        int reusedCount = reusedAll.Length;
+
         int capturedCount = capturedNeeded.Length, sequenceCount = sequencesNeeded.Length;
 
         // Backward carries: active carry gradients (ka), captured accumulators, sequence-step gradients, products'
@@ -88,10 +101,11 @@ internal static class ScanGradient
         foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
         foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
         foreach (var (node, _) in products) specs.Add(op.Body.Nodes[node].Spec);
-        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
+        foreach (int i in read) specs.Add(carrySpecs[i]);
         for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
-        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
-        foreach (int i in reused) specs.Add(carrySpecs[i]);
+        var rowed = Enumerable.Range(0, ka).Where(i => stackedGrads[i] is not null).ToArray();
+        foreach (int i in rowed) specs.Add(carrySpecs[i]);
+        foreach (int i in reusedAll) specs.Add(carrySpecs[i]);
         for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
         int carriesOut = ka + capturedCount + sequenceCount + products.Length;
 
@@ -99,11 +113,17 @@ internal static class ScanGradient
         {
             var gCarry = x[..ka];
             var gCaptured = x[ka..(ka + capturedCount)];
-            var previous = x[carriesOut..(carriesOut + ka)];
-            var stepsIn = x[(carriesOut + ka)..(carriesOut + ka + m)];
-            var gRow = x[(carriesOut + ka + m)..(carriesOut + 2 * ka + m)];
-            var afterStep = x[(carriesOut + 2 * ka + m)..(carriesOut + 2 * ka + m + reusedCount)];
-            var captured = x[(carriesOut + 2 * ka + m + reusedCount)..];
+            // Carries the body does not read: any tensor of their spec stands in (their gradient is zero).
+            var previous = new Tensor[ka];
+            for (int i = 0; i < ka; i++) previous[i] = Tensor.Zeros(carrySpecs[i].Shape, carrySpecs[i].DType);
+            for (int r = 0; r < readCount; r++) previous[read[r]] = x[carriesOut + r];
+            int at = carriesOut + readCount;
+            var stepsIn = x[at..(at + m)];
+            var gRow = new Tensor?[ka];
+            for (int r = 0; r < rowed.Length; r++) gRow[rowed[r]] = x[at + m + r];
+            at += m + rowed.Length;
+            var afterStep = x[at..(at + reusedCount)];
+            var captured = x[(at + reusedCount)..];
             var sources = new List<Tensor>();
             Tensor[] next;
             using (var tape = new GradientTape(watchAccessedVariables: false))
@@ -119,7 +139,13 @@ internal static class ScanGradient
                 stepsIn.CopyTo(bodyArgs, k);
                 captured.CopyTo(bodyArgs, k + m);
                 var known = new Dictionary<int, Tensor>();
-                for (int r = 0; r < reusedCount; r++) known.TryAdd(op.Body.OutputIds[reused[r]], afterStep[r]);
+                for (int r = 0; r < reused.Length; r++) known.TryAdd(op.Body.OutputIds[reused[r]], afterStep[r]);
+                foreach (var (node, carries) in joined)
+                {
+                    var rows = new Tensor[carries.Length];
+                    for (int j = 0; j < carries.Length; j++) rows[j] = Ops.ExpandDims(afterStep[Array.IndexOf(reusedAll, carries[j])], 0);
+                    known.TryAdd(node, rows.Length == 1 ? rows[0] : Ops.Concat(rows, 0));
+                }
                 var values = RunBody(op.Body, bodyArgs, known);
                 // One target, the floating carries' values flattened and joined, seeded with their gradients (from the
                 // next step and from the result's rows): the tape starts from the seeds themselves.
@@ -130,7 +156,7 @@ internal static class ScanGradient
                     var output = values[op.Body.OutputIds[i]]!;
                     if (!output.DType.IsFloating()) continue;
                     pieces.Add(Ops.Reshape(output, new Shape(-1)));
-                    seeds.Add(Ops.Reshape(Ops.Add(gCarry[i], gRow[i]), new Shape(-1)));
+                    seeds.Add(Ops.Reshape(gRow[i] is { } row ? Ops.Add(gCarry[i], row) : gCarry[i], new Shape(-1)));
                 }
                 Tensor? target = pieces.Count switch { 0 => null, 1 => pieces[0], _ => Ops.Concat(pieces, 0) };
                 Tensor? seed = seeds.Count switch { 0 => null, 1 => seeds[0], _ => Ops.Concat(seeds, 0) };
@@ -162,15 +188,16 @@ internal static class ScanGradient
         foreach (int c in capturedNeeded) initial.Add(Tensor.Zeros(inputs[k + m + c].Shape, inputs[k + m + c].DType));
         foreach (int q in sequencesNeeded) initial.Add(Tensor.Zeros(StepShape(inputs[k + q]), inputs[k + q].DType));
         foreach (var (node, _) in products) initial.Add(Tensor.Zeros(op.Body.Nodes[node].Spec.Shape, op.Body.Nodes[node].Spec.DType));
-        var sequences = new List<Tensor>(before);
+        var sequences = new List<Tensor>();
+        foreach (int i in read) sequences.Add(before[i]);
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
-        sequences.AddRange(stackedGrads);
-        foreach (int i in reused) sequences.Add(afterAll[i]);
+        foreach (int i in rowed) sequences.Add(stackedGrads[i]!);
+        foreach (int i in reusedAll) sequences.Add(afterAll[i]);
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
         var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + products.Length).ToArray();
-        var backward = new ScanOp(body, carriesOut, 2 * ka + m + reusedCount, !op.Reverse, stackedSlots);
+        var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots);
         Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. extra];
         var r = OpRunner.Run(backward, backwardInputs);
         for (int i = 0; i < ka; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;
@@ -238,6 +265,92 @@ internal static class ScanGradient
             if (node.Kind == GraphNodeKind.Op && !node.Op!.MayReturnInputStorage && seen.Add(node.Id)) reused.Add(i);
         }
         return [.. reused];
+    }
+
+    /// <summary>
+    /// Whether the piece <see cref="ScanOp.Part"/> would cut from the loop's result gradient <paramref name="g"/> is
+    /// known to be zero from how g was made: a traced <see cref="SliceGradOp"/> (the gradient of the pieces read
+    /// outside the loop) whose block misses the piece, or a sum of such.
+    /// </summary>
+    private static bool ZeroPart(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
+    {
+        int rank = g.Shape.Rank;
+        var begin = new int[rank];
+        var end = new int[rank];
+        if (op.Batched)
+        {
+            if (rank != 3) return false;
+            int column = op.Column(carry);
+            (begin[0], end[0]) = stacked ? (1, g.Shape[0]) : (0, 1);
+            (begin[1], end[1]) = (0, g.Shape[1]);
+            (begin[2], end[2]) = (column, column + op.Width(carry));
+        }
+        else
+        {
+            if (rank != 1) return false;
+            var carries = new TensorSpec[op.CarryCount];
+            for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
+            int steps = ScanOp.Steps(inputs[op.CarryCount].Spec), size = carries[carry].Shape.Size;
+            begin[0] = stacked ? op.StackedOffset(carries, steps, carry) : ScanOp.FinalOffset(carries, carry);
+            end[0] = begin[0] + (stacked ? steps * size : size);
+        }
+        return Misses(g, begin, end);
+    }
+
+    /// <summary>Whether the traced <paramref name="g"/> is zero in the block [<paramref name="begin"/>, <paramref name="end"/>).</summary>
+    private static bool Misses(Tensor g, int[] begin, int[] end)
+    {
+        if (!g.IsSymbolic || g.Node is not { } node || !g.Shape.IsFullyDefined) return false;
+        if (node.Op is SliceGradOp placed && node.Inputs[0].Shape.IsFullyDefined && placed.Begin.Length == begin.Length)
+        {
+            var block = node.Inputs[0].Shape;
+            for (int d = 0; d < begin.Length; d++)
+                if (placed.Begin[d] >= end[d] || placed.Begin[d] + block[d] <= begin[d]) return true;
+            return false;
+        }
+        return node.Op is AddOp && node.Inputs.Count == 2 && node.Inputs.All(x => x.Shape == g.Shape && Misses(x, begin, end));
+    }
+
+    /// <summary>Whether the body reads its input <paramref name="input"/> (as an op's operand or as an output).</summary>
+    private static bool ReadsInput(Graph body, int input)
+    {
+        int id = body.InputIds[input];
+        return body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id));
+    }
+
+    /// <summary>
+    /// The op nodes (not views, not already <paramref name="reused"/>) whose whole value the carries hold, each carry
+    /// one row of axis 0 (<c>Squeeze(Slice(x, [j, 0, ...], [1, -1, ...]), 0)</c>, as <see cref="Ops.IndexAxis0"/> cuts
+    /// it): with the carry of row j at index j. The backward body joins those carries' values after the step.
+    /// </summary>
+    private static List<(int Node, int[] Carries)> JoinedOutputs(ScanOp op, int[] reused, int[] preferred)
+    {
+        var body = op.Body;
+        var rows = new Dictionary<int, int[]>();
+        for (int i = 0; i < op.CarryCount; i++)
+        {
+            var squeeze = body.Nodes[body.OutputIds[i]];
+            if (squeeze.Kind != GraphNodeKind.Op || squeeze.Op is not SqueezeOp || squeeze.Inputs.Count != 1) continue;
+            var slice = body.Nodes[squeeze.Inputs[0]];
+            if (slice.Kind != GraphNodeKind.Op || slice.Op is not SliceOp cut || slice.Inputs.Count != 1) continue;
+            var source = body.Nodes[slice.Inputs[0]];
+            var shape = source.Spec.Shape;
+            if (source.Kind != GraphNodeKind.Op || source.Op!.MayReturnInputStorage || !shape.IsFullyDefined || shape.Rank < 1) continue;
+            if (reused.Any(r => body.OutputIds[r] == source.Id)) continue;
+            // One whole row of axis 0, its size-1 axis squeezed away.
+            bool row = cut.Begin[0] >= 0 && cut.Begin[0] < shape[0] && cut.Size[0] == 1
+                && squeeze.Spec.Shape == new Shape([.. shape.ToArray()[1..]]);
+            for (int d = 1; d < shape.Rank && row; d++) row = cut.Begin[d] == 0 && (cut.Size[d] == -1 || cut.Size[d] == shape[d]);
+            if (!row) continue;
+            if (!rows.TryGetValue(source.Id, out var carries))
+            {
+                rows[source.Id] = carries = new int[shape[0]];
+                Array.Fill(carries, -1);
+            }
+            // Of carries holding the same row, one whose values before each step the backward loop reads anyway.
+            if (carries[cut.Begin[0]] < 0 || (!preferred.Contains(carries[cut.Begin[0]]) && preferred.Contains(i))) carries[cut.Begin[0]] = i;
+        }
+        return [.. rows.Where(r => r.Value.All(c => c >= 0)).Select(r => (r.Key, r.Value))];
     }
 
     /// <summary>

@@ -151,12 +151,31 @@ internal static class ScanGradient
                 // next step and from the result's rows): the tape starts from the seeds themselves.
                 var pieces = new List<Tensor>();
                 var seeds = new List<Tensor>();
+                Tensor Seed(int i) => gRow[i] is { } row ? Ops.Add(gCarry[i], row) : gCarry[i];
+                // A joined op's value is one piece, seeded row by row with its carries' gradients (summed where carries
+                // share a row): its gradient gets them as they are, without cutting rows out and placing them back.
+                var covered = new bool[ka];
+                foreach (var (node, carries) in joined)
+                {
+                    if (carries.Any(c => c >= ka) || !values[node]!.DType.IsFloating()) continue;
+                    var rowSeeds = new Tensor?[carries.Length];
+                    for (int i = 0; i < ka; i++)
+                    {
+                        int j = Array.FindIndex(carries, c => op.Body.OutputIds[c] == op.Body.OutputIds[i]);
+                        if (j < 0) continue;
+                        covered[i] = true;
+                        rowSeeds[j] = rowSeeds[j] is { } earlier ? Ops.Add(earlier, Seed(i)) : Seed(i);
+                    }
+                    pieces.Add(Ops.Reshape(values[node]!, new Shape(-1)));
+                    foreach (var rowSeed in rowSeeds) seeds.Add(Ops.Reshape(rowSeed!, new Shape(-1)));
+                }
                 for (int i = 0; i < ka; i++)
                 {
+                    if (covered[i]) continue;
                     var output = values[op.Body.OutputIds[i]]!;
                     if (!output.DType.IsFloating()) continue;
                     pieces.Add(Ops.Reshape(output, new Shape(-1)));
-                    seeds.Add(Ops.Reshape(gRow[i] is { } row ? Ops.Add(gCarry[i], row) : gCarry[i], new Shape(-1)));
+                    seeds.Add(Ops.Reshape(Seed(i), new Shape(-1)));
                 }
                 Tensor? target = pieces.Count switch { 0 => null, 1 => pieces[0], _ => Ops.Concat(pieces, 0) };
                 Tensor? seed = seeds.Count switch { 0 => null, 1 => seeds[0], _ => Ops.Concat(seeds, 0) };

@@ -96,18 +96,32 @@ internal static class ScanGradient
         // Backward carries: active carry gradients (ka), captured accumulators, sequence-step gradients, products'
         // gradients; then sequences: active carries before the step (ka), forward steps (m), stacked-row gradients (ka),
         // reused carries after the step; captured: the forward captured (n).
-        var specs = new List<TensorSpec>();
-        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
-        foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
-        foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
-        foreach (var (node, _) in products) specs.Add(op.Body.Nodes[node].Spec);
-        foreach (int i in read) specs.Add(carrySpecs[i]);
-        for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
         var rowed = Enumerable.Range(0, ka).Where(i => stackedGrads[i] is not null).ToArray();
-        foreach (int i in rowed) specs.Add(carrySpecs[i]);
-        foreach (int i in reusedAll) specs.Add(carrySpecs[i]);
-        for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
-        int carriesOut = ka + capturedCount + sequenceCount + products.Length;
+        // A product whose gradient is a sequence's step gradient itself (z = x_t·W_in + h·W: both are dz) gets no slot of
+        // its own: the stacked sequence gradient serves the weight's product too. Found by tracing the backward step
+        // once (sameAs[u] = that sequence's slot, -1 for an own slot), then traced again without those slots.
+        var sameAs = new int[products.Length];
+        Array.Fill(sameAs, -1);
+        var detected = new int[products.Length];
+        int[] slotted = [];
+        List<TensorSpec> specs = [];
+        int carriesOut = 0;
+        void Layout()
+        {
+            slotted = [.. Enumerable.Range(0, products.Length).Where(u => sameAs[u] < 0)];
+            specs = [];
+            for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
+            foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
+            foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
+            foreach (int u in slotted) specs.Add(op.Body.Nodes[products[u].Node].Spec);
+            foreach (int i in read) specs.Add(carrySpecs[i]);
+            for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
+            foreach (int i in rowed) specs.Add(carrySpecs[i]);
+            foreach (int i in reusedAll) specs.Add(carrySpecs[i]);
+            for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
+            carriesOut = ka + capturedCount + sequenceCount + slotted.Length;
+        }
+        Layout();
 
         Tensor[] BackwardStep(Tensor[] x)
         {
@@ -195,18 +209,29 @@ internal static class ScanGradient
                 }
                 for (int u = 0; u < products.Length; u++)
                 {
-                    var spec = op.Body.Nodes[products[u].Node].Spec;
-                    next[ka + capturedCount + sequenceCount + u] = grads[ka + sequenceCount + capturedCount + u] ?? Tensor.Zeros(spec.Shape, spec.DType);
+                    var gu = grads[ka + sequenceCount + capturedCount + u];
+                    detected[u] = gu is null ? -1 : Array.FindIndex(grads[ka..(ka + sequenceCount)], gb => ReferenceEquals(gb, gu));
+                }
+                for (int v = 0; v < slotted.Length; v++)
+                {
+                    var spec = op.Body.Nodes[products[slotted[v]].Node].Spec;
+                    next[ka + capturedCount + sequenceCount + v] = grads[ka + sequenceCount + capturedCount + slotted[v]] ?? Tensor.Zeros(spec.Shape, spec.DType);
                 }
             }
             return next;
         }
 
         var (body, extra) = ScanBody.Trace(BackwardStep, specs);
+        if (detected.Any(b => b >= 0))
+        {
+            detected.CopyTo(sameAs, 0);
+            Layout();
+            (body, extra) = ScanBody.Trace(BackwardStep, specs);
+        }
         var initial = new List<Tensor>(finalGrads);
         foreach (int c in capturedNeeded) initial.Add(Tensor.Zeros(inputs[k + m + c].Shape, inputs[k + m + c].DType));
         foreach (int q in sequencesNeeded) initial.Add(Tensor.Zeros(StepShape(inputs[k + q]), inputs[k + q].DType));
-        foreach (var (node, _) in products) initial.Add(Tensor.Zeros(op.Body.Nodes[node].Spec.Shape, op.Body.Nodes[node].Spec.DType));
+        foreach (int u in slotted) initial.Add(Tensor.Zeros(op.Body.Nodes[products[u].Node].Spec.Shape, op.Body.Nodes[products[u].Node].Spec.DType));
         var sequences = new List<Tensor>();
         foreach (int i in read) sequences.Add(before[i]);
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
@@ -215,14 +240,16 @@ internal static class ScanGradient
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
-        var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + products.Length).ToArray();
+        var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + slotted.Length).ToArray();
         var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots);
         Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. extra];
         var r = OpRunner.Run(backward, backwardInputs);
         for (int i = 0; i < ka; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;
         for (int a = 0; a < capturedCount; a++) result[k + m + capturedNeeded[a]] = ScanOp.Part(r, backward, backwardInputs, ka + a, stacked: false);
-        for (int b = 0; b < sequenceCount; b++) result[k + sequencesNeeded[b]] = ScanOp.Part(r, backward, backwardInputs, ka + capturedCount + b, stacked: true);
-        int slot = ka + capturedCount + sequenceCount;
+        var sequenceGrads = new Tensor[sequenceCount];
+        for (int b = 0; b < sequenceCount; b++)
+            result[k + sequencesNeeded[b]] = sequenceGrads[b] = ScanOp.Part(r, backward, backwardInputs, ka + capturedCount + b, stacked: true);
+        int slot = ka + capturedCount + sequenceCount, product = 0;
         foreach (var (c, uses) in hoisted)
         {
             Tensor? sum = null;
@@ -230,7 +257,8 @@ internal static class ScanGradient
             {
                 // The left operand at every step: a carry's value before the step, or a sequence's step.
                 var lefts = left < k ? before[left] : inputs[left];
-                var gradients = ScanOp.Part(r, backward, backwardInputs, slot++, stacked: true);
+                int same = sameAs[product++];
+                var gradients = same >= 0 ? sequenceGrads[same] : ScanOp.Part(r, backward, backwardInputs, slot++, stacked: true);
                 var term = Ops.MatMul(Ops.Reshape(lefts, new Shape(-1, lefts.Shape[^1])), Ops.Reshape(gradients, new Shape(-1, gradients.Shape[^1])), transposeA: true);
                 sum = sum is null ? term : Ops.Add(sum, term);
             }

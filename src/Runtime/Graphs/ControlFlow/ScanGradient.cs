@@ -57,9 +57,9 @@ internal static class ScanGradient
             var stackedShape = new Shape([steps, .. shape.ToArray()]);
             // Pieces of g known to be zero (nothing outside the loop reads them: g places its gradients with SliceGrad)
             // are not cut out: zeros for a final carry, no per-step row gradient at all for a stacked one.
-            finalGrads[i] = ZeroPart(g, op, inputList, i, stacked: false) ? Tensor.Zeros(shape, carrySpecs[i].DType) : ScanOp.Part(g, op, inputList, i, stacked: false);
+            finalGrads[i] = ZeroPart(g, op, inputList, i, stacked: false) ? Tensor.Zeros(shape, carrySpecs[i].DType) : GradientPart(g, op, inputList, i, stacked: false);
             if (!op.Stacked.Contains(i) || ZeroPart(g, op, inputList, i, stacked: true)) stackedGrads[i] = null;
-            else stackedGrads[i] = ScanOp.Part(g, op, inputList, i, stacked: true);
+            else stackedGrads[i] = GradientPart(g, op, inputList, i, stacked: true);
             if (!read.Contains(i)) continue;
             var first = Ops.ExpandDims(inputs[i], 0);
             if (steps == 1) { before[i] = first; continue; }
@@ -320,13 +320,41 @@ internal static class ScanGradient
     /// outside the loop) whose block misses the piece, or a sum of such.
     /// </summary>
     private static bool ZeroPart(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
+        => Region(g, op, inputs, carry, stacked) is { } region && Misses(g, region.Begin, region.End);
+
+    /// <summary>
+    /// <see cref="ScanOp.Part"/> of the loop's result gradient <paramref name="g"/>; when g is a traced
+    /// <see cref="SliceGradOp"/> whose block is exactly that piece (the gradient of the one piece read outside the loop),
+    /// the block itself, reshaped as Part would: the zero-filled whole result is then not needed at all.
+    /// </summary>
+    private static Tensor GradientPart(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
+    {
+        if (Region(g, op, inputs, carry, stacked) is { } region && g.IsSymbolic && g.Node is { Op: SliceGradOp placed } node
+            && node.Inputs[0] is { Shape.IsFullyDefined: true } block && block.DType == g.DType && placed.Begin.Length == region.Begin.Length)
+        {
+            bool exact = true;
+            for (int d = 0; d < region.Begin.Length; d++)
+                exact &= placed.Begin[d] == region.Begin[d] && block.Shape[d] == region.End[d] - region.Begin[d];
+            if (exact)
+            {
+                // The same values Part would cut from g, in Part's shape.
+                var shape = inputs[carry].Shape;
+                var want = stacked ? new Shape([ScanOp.Steps(inputs[op.CarryCount].Spec), .. shape.ToArray()]) : shape;
+                return block.Shape == want ? block : Ops.Reshape(block, want);
+            }
+        }
+        return ScanOp.Part(g, op, inputs, carry, stacked);
+    }
+
+    /// <summary>The block [Begin, End) of the loop's result that <see cref="ScanOp.Part"/> cuts for a carry, or null when its layout is not handled.</summary>
+    private static (int[] Begin, int[] End)? Region(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
     {
         int rank = g.Shape.Rank;
         var begin = new int[rank];
         var end = new int[rank];
         if (op.Batched)
         {
-            if (rank != 3) return false;
+            if (rank != 3 || !g.Shape.IsFullyDefined) return null;
             int column = op.Column(carry);
             (begin[0], end[0]) = stacked ? (1, g.Shape[0]) : (0, 1);
             (begin[1], end[1]) = (0, g.Shape[1]);
@@ -334,14 +362,14 @@ internal static class ScanGradient
         }
         else
         {
-            if (rank != 1) return false;
+            if (rank != 1) return null;
             var carries = new TensorSpec[op.CarryCount];
             for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
             int steps = ScanOp.Steps(inputs[op.CarryCount].Spec), size = carries[carry].Shape.Size;
             begin[0] = stacked ? op.StackedOffset(carries, steps, carry) : ScanOp.FinalOffset(carries, carry);
             end[0] = begin[0] + (stacked ? steps * size : size);
         }
-        return Misses(g, begin, end);
+        return (begin, end);
     }
 
     /// <summary>Whether the traced <paramref name="g"/> is zero in the block [<paramref name="begin"/>, <paramref name="end"/>).</summary>

@@ -45,16 +45,12 @@ internal static class ScanGradient
         var finalGrads = new Tensor[ka];
         var stackedGrads = new Tensor?[ka];
         var before = new Tensor[ka];
-        var afterAll = new Tensor[k];
         // Active carries the body never reads (an RNN's previous output without a mask): no values before each step.
         var read = Enumerable.Range(0, ka).Where(i => ReadsInput(op.Body, i)).ToArray();
         int readCount = read.Length;
-        for (int i = 0; i < k; i++)
+        for (int i = 0; i < ka; i++)
         {
-            var after = afterAll[i] = ScanOp.Part(forward, full, inputList, i, stacked: true);
-            if (i >= ka) continue;
             var shape = carrySpecs[i].Shape;
-            var stackedShape = new Shape([steps, .. shape.ToArray()]);
             // Pieces of g known to be zero (nothing outside the loop reads them: g places its gradients with SliceGrad)
             // are not cut out: zeros for a final carry, no per-step row gradient at all for a stacked one.
             finalGrads[i] = ZeroPart(g, op, inputList, i, stacked: false) ? Tensor.Zeros(shape, carrySpecs[i].DType) : GradientPart(g, op, inputList, i, stacked: false);
@@ -63,13 +59,10 @@ internal static class ScanGradient
             if (!read.Contains(i)) continue;
             var first = Ops.ExpandDims(inputs[i], 0);
             if (steps == 1) { before[i] = first; continue; }
-            var rest = new int[stackedShape.Rank];
-            Array.Fill(rest, -1);
-            rest[0] = steps - 1;
-            var begin = new int[stackedShape.Rank];
-            // Forward: step t starts from the carry after step t - 1; reversed: after step t + 1.
-            if (op.Reverse) { begin[0] = 1; before[i] = Ops.Concat([Ops.Slice(after, begin, rest), first], 0); }
-            else before[i] = Ops.Concat([first, Ops.Slice(after, begin, rest)], 0);
+            // Forward: step t starts from the carry after step t - 1; reversed: after step t + 1. The rows are cut from the
+            // forward result directly (not from the carry's stacked part, which the backward loop may not need).
+            if (op.Reverse) before[i] = Ops.Concat([StackedRows(forward, full, inputList, i, 1, steps - 1), first], 0);
+            else before[i] = Ops.Concat([first, StackedRows(forward, full, inputList, i, 0, steps - 1)], 0);
         }
 
         var capturedWanted = Enumerable.Range(0, n).Where(c => needed[k + m + c] && inputs[k + m + c].DType.IsFloating()).ToArray();
@@ -88,8 +81,12 @@ internal static class ScanGradient
         // backward body joins the carries' values after the step instead of running the op again.
         var joined = JoinedOutputs(op, reused, read);
         var joinedCarries = joined.SelectMany(j => j.Carries).Distinct().ToArray();
-        var reusedAll = reused.Concat(joinedCarries).ToArray();
-        int reusedCount = reusedAll.Length;
+        // A joined carry whose values before each step are a sequence anyway needs no sequence of its values after each
+        // step: after step t is before the step the backward loop ran just earlier, so a backward carry passes it on
+        // (starting from the final value). The others come as sequences of the forward result's rows.
+        var chained = joinedCarries.Where(i => read.Contains(i)).ToArray();
+        var reusedAll = reused.Concat(joinedCarries.Where(i => !read.Contains(i))).ToArray();
+        int reusedCount = reusedAll.Length, chainedCount = chained.Length;
 
         int capturedCount = capturedNeeded.Length, sequenceCount = sequencesNeeded.Length;
 
@@ -114,12 +111,13 @@ internal static class ScanGradient
             foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
             foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
             foreach (int u in slotted) specs.Add(op.Body.Nodes[products[u].Node].Spec);
+            foreach (int i in chained) specs.Add(carrySpecs[i]);
             foreach (int i in read) specs.Add(carrySpecs[i]);
             for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
             foreach (int i in rowed) specs.Add(carrySpecs[i]);
             foreach (int i in reusedAll) specs.Add(carrySpecs[i]);
             for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
-            carriesOut = ka + capturedCount + sequenceCount + slotted.Length;
+            carriesOut = ka + capturedCount + sequenceCount + slotted.Length + chainedCount;
         }
         Layout();
 
@@ -138,6 +136,8 @@ internal static class ScanGradient
             at += m + rowed.Length;
             var afterStep = x[at..(at + reusedCount)];
             var captured = x[(at + reusedCount)..];
+            var chainedIn = x[(carriesOut - chainedCount)..carriesOut];
+            Tensor After(int carry) => Array.IndexOf(chained, carry) is >= 0 and var c ? chainedIn[c] : afterStep[Array.IndexOf(reusedAll, carry)];
             var sources = new List<Tensor>();
             Tensor[] next;
             using (var tape = new GradientTape(watchAccessedVariables: false))
@@ -157,7 +157,7 @@ internal static class ScanGradient
                 foreach (var (node, carries) in joined)
                 {
                     var rows = new Tensor[carries.Length];
-                    for (int j = 0; j < carries.Length; j++) rows[j] = Ops.ExpandDims(afterStep[Array.IndexOf(reusedAll, carries[j])], 0);
+                    for (int j = 0; j < carries.Length; j++) rows[j] = Ops.ExpandDims(After(carries[j]), 0);
                     known.TryAdd(node, rows.Length == 1 ? rows[0] : Ops.Concat(rows, 0));
                 }
                 var values = RunBody(op.Body, bodyArgs, known);
@@ -217,6 +217,8 @@ internal static class ScanGradient
                     var spec = op.Body.Nodes[products[slotted[v]].Node].Spec;
                     next[ka + capturedCount + sequenceCount + v] = grads[ka + sequenceCount + capturedCount + slotted[v]] ?? Tensor.Zeros(spec.Shape, spec.DType);
                 }
+                // The chained carries pass this step's starting values on: the next (earlier) step's values after it.
+                for (int c = 0; c < chainedCount; c++) next[carriesOut - chainedCount + c] = previous[chained[c]];
             }
             return next;
         }
@@ -232,11 +234,12 @@ internal static class ScanGradient
         foreach (int c in capturedNeeded) initial.Add(Tensor.Zeros(inputs[k + m + c].Shape, inputs[k + m + c].DType));
         foreach (int q in sequencesNeeded) initial.Add(Tensor.Zeros(StepShape(inputs[k + q]), inputs[k + q].DType));
         foreach (int u in slotted) initial.Add(Tensor.Zeros(op.Body.Nodes[products[u].Node].Spec.Shape, op.Body.Nodes[products[u].Node].Spec.DType));
+        foreach (int i in chained) initial.Add(ScanOp.Part(forward, full, inputList, i, stacked: false));
         var sequences = new List<Tensor>();
         foreach (int i in read) sequences.Add(before[i]);
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
         foreach (int i in rowed) sequences.Add(stackedGrads[i]!);
-        foreach (int i in reusedAll) sequences.Add(afterAll[i]);
+        foreach (int i in reusedAll) sequences.Add(ScanOp.Part(forward, full, inputList, i, stacked: true));
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
@@ -384,6 +387,22 @@ internal static class ScanGradient
             return false;
         }
         return node.Op is AddOp && node.Inputs.Count == 2 && node.Inputs.All(x => x.Shape == g.Shape && Misses(x, begin, end));
+    }
+
+    /// <summary>Rows <paramref name="from"/> .. + <paramref name="count"/> of carry <paramref name="carry"/>'s stacked values in the loop's result (shape (count, ...carry shape)).</summary>
+    private static Tensor StackedRows(Tensor result, ScanOp op, Tensor[] inputs, int carry, int from, int count)
+    {
+        var shape = inputs[carry].Shape;
+        var want = new Shape([count, .. shape.ToArray()]);
+        if (op.Batched)
+        {
+            var rows = Ops.Slice(result, [1 + from, 0, op.Column(carry)], [count, -1, op.Width(carry)]);
+            return rows.Shape == want ? rows : Ops.Reshape(rows, want);
+        }
+        var carries = new TensorSpec[op.CarryCount];
+        for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
+        int offset = op.StackedOffset(carries, ScanOp.Steps(inputs[op.CarryCount].Spec), carry);
+        return Ops.Reshape(Ops.Slice(result, [offset + from * shape.Size], [count * shape.Size]), want);
     }
 
     /// <summary>Whether the body reads its input <paramref name="input"/> (as an op's operand or as an output).</summary>

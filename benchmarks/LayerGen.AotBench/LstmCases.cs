@@ -64,6 +64,12 @@ internal static class LstmProbe
         Time("probe Sigmoid 64x128", Plan(p => Ops.Sigmoid(p[0]), c), c);
         Time("probe Mul 64x128", Plan(p => Ops.Mul(p[0], p[1]), c, h), c, h);
         Time("probe Add 64x512", Plan(p => Ops.Add(p[0], p[1]), z, z), z, z);
+        Time("probe LstmCellUpdate 64x512", Plan(p => Ops.LstmCellUpdate(p[0], p[1]), z, c), z, c);
+        var hc = Ops.LstmCellUpdate(z, c);
+        var gg = g.Normal([2, batch, units]);
+        Time("probe LstmCellUpdateGrad 64x512", Plan(p => Ops.LstmCellUpdateGrad(p[0], p[1], p[2], p[3]), z, c, hc, gg), z, c, hc, gg);
+        var seq = g.Normal([29, batch, 896]);
+        Time("probe Slice (29,64,896)->(28,64,128)", Plan(p => Ops.Slice(p[0], [1, 0, 128], [-1, -1, 128]), seq), seq);
         var cell = new LSTMCell(units);
         cell.BuildCell(new Shape(batch, 28));
         var stepPlan = ExecutionPlan.Create(Graph.Trace(p => cell.Step(p[0], [p[1], p[2]], false), [z.Spec, h.Spec, c.Spec]), z.Spec, h.Spec, c.Spec);

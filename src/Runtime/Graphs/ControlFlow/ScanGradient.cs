@@ -43,26 +43,26 @@ internal static class ScanGradient
         // carry, no values before each step and no seed. The others are the active carries, 0 .. ka - 1.
         int ka = k - op.Kept;
         var finalGrads = new Tensor[ka];
-        var stackedGrads = new Tensor[ka];
+        var stackedGrads = new Tensor?[ka];
         var before = new Tensor[ka];
-        var afterAll = new Tensor[k];
-        for (int i = 0; i < k; i++)
+        // Active carries the body never reads (an RNN's previous output without a mask): no values before each step.
+        var read = Enumerable.Range(0, ka).Where(i => ReadsInput(op.Body, i)).ToArray();
+        int readCount = read.Length;
+        for (int i = 0; i < ka; i++)
         {
-            var after = afterAll[i] = ScanOp.Part(forward, full, inputList, i, stacked: true);
-            if (i >= ka) continue;
-            finalGrads[i] = ScanOp.Part(g, op, inputList, i, stacked: false);
             var shape = carrySpecs[i].Shape;
-            var stackedShape = new Shape([steps, .. shape.ToArray()]);
-            stackedGrads[i] = op.Stacked.Contains(i) ? ScanOp.Part(g, op, inputList, i, stacked: true) : Tensor.Zeros(stackedShape, carrySpecs[i].DType);
+            // Pieces of g known to be zero (nothing outside the loop reads them: g places its gradients with SliceGrad)
+            // are not cut out: zeros for a final carry, no per-step row gradient at all for a stacked one.
+            finalGrads[i] = ZeroPart(g, op, inputList, i, stacked: false) ? Tensor.Zeros(shape, carrySpecs[i].DType) : GradientPart(g, op, inputList, i, stacked: false);
+            if (!op.Stacked.Contains(i) || ZeroPart(g, op, inputList, i, stacked: true)) stackedGrads[i] = null;
+            else stackedGrads[i] = GradientPart(g, op, inputList, i, stacked: true);
+            if (!read.Contains(i)) continue;
             var first = Ops.ExpandDims(inputs[i], 0);
             if (steps == 1) { before[i] = first; continue; }
-            var rest = new int[stackedShape.Rank];
-            Array.Fill(rest, -1);
-            rest[0] = steps - 1;
-            var begin = new int[stackedShape.Rank];
-            // Forward: step t starts from the carry after step t - 1; reversed: after step t + 1.
-            if (op.Reverse) { begin[0] = 1; before[i] = Ops.Concat([Ops.Slice(after, begin, rest), first], 0); }
-            else before[i] = Ops.Concat([first, Ops.Slice(after, begin, rest)], 0);
+            // Forward: step t starts from the carry after step t - 1; reversed: after step t + 1. The rows are cut from the
+            // forward result directly (not from the carry's stacked part, which the backward loop may not need).
+            if (op.Reverse) before[i] = Ops.Concat([StackedRows(forward, full, inputList, i, 1, steps - 1), first], 0);
+            else before[i] = Ops.Concat([first, StackedRows(forward, full, inputList, i, 0, steps - 1)], 0);
         }
 
         var capturedWanted = Enumerable.Range(0, n).Where(c => needed[k + m + c] && inputs[k + m + c].DType.IsFloating()).ToArray();
@@ -77,33 +77,67 @@ internal static class ScanGradient
         // forward result instead of running it again (what it computes from is then often not needed either: the
         // product h @ W behind an LSTM's gate pre-activations, which the layer keeps as a carry when a tape records).
         var reused = ReusedOutputs(op);
-        int reusedCount = reused.Length;
+        // Ops whose whole value the carries hold, one row of axis 0 each (an LSTM's [h', c'], cut with IndexAxis0): the
+        // backward body joins the carries' values after the step instead of running the op again.
+        var joined = JoinedOutputs(op, reused, read);
+        var joinedCarries = joined.SelectMany(j => j.Carries).Distinct().ToArray();
+        // A joined carry whose values before each step are a sequence anyway needs no sequence of its values after each
+        // step: after step t is before the step the backward loop ran just earlier, so a backward carry passes it on
+        // (starting from the final value). The others come as sequences of the forward result's rows.
+        var chained = joinedCarries.Where(i => read.Contains(i)).ToArray();
+        var reusedAll = reused.Concat(joinedCarries.Where(i => !read.Contains(i))).ToArray();
+        int reusedCount = reusedAll.Length, chainedCount = chained.Length;
+
         int capturedCount = capturedNeeded.Length, sequenceCount = sequencesNeeded.Length;
 
         // Backward carries: active carry gradients (ka), captured accumulators, sequence-step gradients, products'
         // gradients; then sequences: active carries before the step (ka), forward steps (m), stacked-row gradients (ka),
         // reused carries after the step; captured: the forward captured (n).
-        var specs = new List<TensorSpec>();
-        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
-        foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
-        foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
-        foreach (var (node, _) in products) specs.Add(op.Body.Nodes[node].Spec);
-        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
-        for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
-        for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
-        foreach (int i in reused) specs.Add(carrySpecs[i]);
-        for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
-        int carriesOut = ka + capturedCount + sequenceCount + products.Length;
+        var rowed = Enumerable.Range(0, ka).Where(i => stackedGrads[i] is not null).ToArray();
+        // A product whose gradient is a sequence's step gradient itself (z = x_t·W_in + h·W: both are dz) gets no slot of
+        // its own: the stacked sequence gradient serves the weight's product too. Found by tracing the backward step
+        // once (sameAs[u] = that sequence's slot, -1 for an own slot), then traced again without those slots.
+        var sameAs = new int[products.Length];
+        Array.Fill(sameAs, -1);
+        var detected = new int[products.Length];
+        int[] slotted = [];
+        List<TensorSpec> specs = [];
+        int carriesOut = 0;
+        void Layout()
+        {
+            slotted = [.. Enumerable.Range(0, products.Length).Where(u => sameAs[u] < 0)];
+            specs = [];
+            for (int i = 0; i < ka; i++) specs.Add(carrySpecs[i]);
+            foreach (int c in capturedNeeded) specs.Add(inputs[k + m + c].Spec);
+            foreach (int q in sequencesNeeded) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
+            foreach (int u in slotted) specs.Add(op.Body.Nodes[products[u].Node].Spec);
+            foreach (int i in chained) specs.Add(carrySpecs[i]);
+            foreach (int i in read) specs.Add(carrySpecs[i]);
+            for (int q = 0; q < m; q++) specs.Add(new TensorSpec(StepShape(inputs[k + q]), inputs[k + q].DType));
+            foreach (int i in rowed) specs.Add(carrySpecs[i]);
+            foreach (int i in reusedAll) specs.Add(carrySpecs[i]);
+            for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
+            carriesOut = ka + capturedCount + sequenceCount + slotted.Length + chainedCount;
+        }
+        Layout();
 
         Tensor[] BackwardStep(Tensor[] x)
         {
             var gCarry = x[..ka];
             var gCaptured = x[ka..(ka + capturedCount)];
-            var previous = x[carriesOut..(carriesOut + ka)];
-            var stepsIn = x[(carriesOut + ka)..(carriesOut + ka + m)];
-            var gRow = x[(carriesOut + ka + m)..(carriesOut + 2 * ka + m)];
-            var afterStep = x[(carriesOut + 2 * ka + m)..(carriesOut + 2 * ka + m + reusedCount)];
-            var captured = x[(carriesOut + 2 * ka + m + reusedCount)..];
+            // Carries the body does not read: any tensor of their spec stands in (their gradient is zero).
+            var previous = new Tensor[ka];
+            for (int i = 0; i < ka; i++) previous[i] = Tensor.Zeros(carrySpecs[i].Shape, carrySpecs[i].DType);
+            for (int r = 0; r < readCount; r++) previous[read[r]] = x[carriesOut + r];
+            int at = carriesOut + readCount;
+            var stepsIn = x[at..(at + m)];
+            var gRow = new Tensor?[ka];
+            for (int r = 0; r < rowed.Length; r++) gRow[rowed[r]] = x[at + m + r];
+            at += m + rowed.Length;
+            var afterStep = x[at..(at + reusedCount)];
+            var captured = x[(at + reusedCount)..];
+            var chainedIn = x[(carriesOut - chainedCount)..carriesOut];
+            Tensor After(int carry) => Array.IndexOf(chained, carry) is >= 0 and var c ? chainedIn[c] : afterStep[Array.IndexOf(reusedAll, carry)];
             var sources = new List<Tensor>();
             Tensor[] next;
             using (var tape = new GradientTape(watchAccessedVariables: false))
@@ -119,18 +153,43 @@ internal static class ScanGradient
                 stepsIn.CopyTo(bodyArgs, k);
                 captured.CopyTo(bodyArgs, k + m);
                 var known = new Dictionary<int, Tensor>();
-                for (int r = 0; r < reusedCount; r++) known.TryAdd(op.Body.OutputIds[reused[r]], afterStep[r]);
+                for (int r = 0; r < reused.Length; r++) known.TryAdd(op.Body.OutputIds[reused[r]], afterStep[r]);
+                foreach (var (node, carries) in joined)
+                {
+                    var rows = new Tensor[carries.Length];
+                    for (int j = 0; j < carries.Length; j++) rows[j] = Ops.ExpandDims(After(carries[j]), 0);
+                    known.TryAdd(node, rows.Length == 1 ? rows[0] : Ops.Concat(rows, 0));
+                }
                 var values = RunBody(op.Body, bodyArgs, known);
                 // One target, the floating carries' values flattened and joined, seeded with their gradients (from the
                 // next step and from the result's rows): the tape starts from the seeds themselves.
                 var pieces = new List<Tensor>();
                 var seeds = new List<Tensor>();
+                Tensor Seed(int i) => gRow[i] is { } row ? Ops.Add(gCarry[i], row) : gCarry[i];
+                // A joined op's value is one piece, seeded row by row with its carries' gradients (summed where carries
+                // share a row): its gradient gets them as they are, without cutting rows out and placing them back.
+                var covered = new bool[ka];
+                foreach (var (node, carries) in joined)
+                {
+                    if (carries.Any(c => c >= ka) || !values[node]!.DType.IsFloating()) continue;
+                    var rowSeeds = new Tensor?[carries.Length];
+                    for (int i = 0; i < ka; i++)
+                    {
+                        int j = Array.FindIndex(carries, c => op.Body.OutputIds[c] == op.Body.OutputIds[i]);
+                        if (j < 0) continue;
+                        covered[i] = true;
+                        rowSeeds[j] = rowSeeds[j] is { } earlier ? Ops.Add(earlier, Seed(i)) : Seed(i);
+                    }
+                    pieces.Add(Ops.Reshape(values[node]!, new Shape(-1)));
+                    foreach (var rowSeed in rowSeeds) seeds.Add(Ops.Reshape(rowSeed!, new Shape(-1)));
+                }
                 for (int i = 0; i < ka; i++)
                 {
+                    if (covered[i]) continue;
                     var output = values[op.Body.OutputIds[i]]!;
                     if (!output.DType.IsFloating()) continue;
                     pieces.Add(Ops.Reshape(output, new Shape(-1)));
-                    seeds.Add(Ops.Reshape(Ops.Add(gCarry[i], gRow[i]), new Shape(-1)));
+                    seeds.Add(Ops.Reshape(Seed(i), new Shape(-1)));
                 }
                 Tensor? target = pieces.Count switch { 0 => null, 1 => pieces[0], _ => Ops.Concat(pieces, 0) };
                 Tensor? seed = seeds.Count switch { 0 => null, 1 => seeds[0], _ => Ops.Concat(seeds, 0) };
@@ -150,33 +209,50 @@ internal static class ScanGradient
                 }
                 for (int u = 0; u < products.Length; u++)
                 {
-                    var spec = op.Body.Nodes[products[u].Node].Spec;
-                    next[ka + capturedCount + sequenceCount + u] = grads[ka + sequenceCount + capturedCount + u] ?? Tensor.Zeros(spec.Shape, spec.DType);
+                    var gu = grads[ka + sequenceCount + capturedCount + u];
+                    detected[u] = gu is null ? -1 : Array.FindIndex(grads[ka..(ka + sequenceCount)], gb => ReferenceEquals(gb, gu));
                 }
+                for (int v = 0; v < slotted.Length; v++)
+                {
+                    var spec = op.Body.Nodes[products[slotted[v]].Node].Spec;
+                    next[ka + capturedCount + sequenceCount + v] = grads[ka + sequenceCount + capturedCount + slotted[v]] ?? Tensor.Zeros(spec.Shape, spec.DType);
+                }
+                // The chained carries pass this step's starting values on: the next (earlier) step's values after it.
+                for (int c = 0; c < chainedCount; c++) next[carriesOut - chainedCount + c] = previous[chained[c]];
             }
             return next;
         }
 
         var (body, extra) = ScanBody.Trace(BackwardStep, specs);
+        if (detected.Any(b => b >= 0))
+        {
+            detected.CopyTo(sameAs, 0);
+            Layout();
+            (body, extra) = ScanBody.Trace(BackwardStep, specs);
+        }
         var initial = new List<Tensor>(finalGrads);
         foreach (int c in capturedNeeded) initial.Add(Tensor.Zeros(inputs[k + m + c].Shape, inputs[k + m + c].DType));
         foreach (int q in sequencesNeeded) initial.Add(Tensor.Zeros(StepShape(inputs[k + q]), inputs[k + q].DType));
-        foreach (var (node, _) in products) initial.Add(Tensor.Zeros(op.Body.Nodes[node].Spec.Shape, op.Body.Nodes[node].Spec.DType));
-        var sequences = new List<Tensor>(before);
+        foreach (int u in slotted) initial.Add(Tensor.Zeros(op.Body.Nodes[products[u].Node].Spec.Shape, op.Body.Nodes[products[u].Node].Spec.DType));
+        foreach (int i in chained) initial.Add(ScanOp.Part(forward, full, inputList, i, stacked: false));
+        var sequences = new List<Tensor>();
+        foreach (int i in read) sequences.Add(before[i]);
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
-        sequences.AddRange(stackedGrads);
-        foreach (int i in reused) sequences.Add(afterAll[i]);
+        foreach (int i in rowed) sequences.Add(stackedGrads[i]!);
+        foreach (int i in reusedAll) sequences.Add(ScanOp.Part(forward, full, inputList, i, stacked: true));
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
-        var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + products.Length).ToArray();
-        var backward = new ScanOp(body, carriesOut, 2 * ka + m + reusedCount, !op.Reverse, stackedSlots);
+        var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + slotted.Length).ToArray();
+        var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots);
         Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. extra];
         var r = OpRunner.Run(backward, backwardInputs);
         for (int i = 0; i < ka; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;
         for (int a = 0; a < capturedCount; a++) result[k + m + capturedNeeded[a]] = ScanOp.Part(r, backward, backwardInputs, ka + a, stacked: false);
-        for (int b = 0; b < sequenceCount; b++) result[k + sequencesNeeded[b]] = ScanOp.Part(r, backward, backwardInputs, ka + capturedCount + b, stacked: true);
-        int slot = ka + capturedCount + sequenceCount;
+        var sequenceGrads = new Tensor[sequenceCount];
+        for (int b = 0; b < sequenceCount; b++)
+            result[k + sequencesNeeded[b]] = sequenceGrads[b] = ScanOp.Part(r, backward, backwardInputs, ka + capturedCount + b, stacked: true);
+        int slot = ka + capturedCount + sequenceCount, product = 0;
         foreach (var (c, uses) in hoisted)
         {
             Tensor? sum = null;
@@ -184,7 +260,8 @@ internal static class ScanGradient
             {
                 // The left operand at every step: a carry's value before the step, or a sequence's step.
                 var lefts = left < k ? before[left] : inputs[left];
-                var gradients = ScanOp.Part(r, backward, backwardInputs, slot++, stacked: true);
+                int same = sameAs[product++];
+                var gradients = same >= 0 ? sequenceGrads[same] : ScanOp.Part(r, backward, backwardInputs, slot++, stacked: true);
                 var term = Ops.MatMul(Ops.Reshape(lefts, new Shape(-1, lefts.Shape[^1])), Ops.Reshape(gradients, new Shape(-1, gradients.Shape[^1])), transposeA: true);
                 sum = sum is null ? term : Ops.Add(sum, term);
             }
@@ -238,6 +315,136 @@ internal static class ScanGradient
             if (node.Kind == GraphNodeKind.Op && !node.Op!.MayReturnInputStorage && seen.Add(node.Id)) reused.Add(i);
         }
         return [.. reused];
+    }
+
+    /// <summary>
+    /// Whether the piece <see cref="ScanOp.Part"/> would cut from the loop's result gradient <paramref name="g"/> is
+    /// known to be zero from how g was made: a traced <see cref="SliceGradOp"/> (the gradient of the pieces read
+    /// outside the loop) whose block misses the piece, or a sum of such.
+    /// </summary>
+    private static bool ZeroPart(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
+        => Region(g, op, inputs, carry, stacked) is { } region && Misses(g, region.Begin, region.End);
+
+    /// <summary>
+    /// <see cref="ScanOp.Part"/> of the loop's result gradient <paramref name="g"/>; when g is a traced
+    /// <see cref="SliceGradOp"/> whose block is exactly that piece (the gradient of the one piece read outside the loop),
+    /// the block itself, reshaped as Part would: the zero-filled whole result is then not needed at all.
+    /// </summary>
+    private static Tensor GradientPart(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
+    {
+        if (Region(g, op, inputs, carry, stacked) is { } region && g.IsSymbolic && g.Node is { Op: SliceGradOp placed } node
+            && node.Inputs[0] is { Shape.IsFullyDefined: true } block && block.DType == g.DType && placed.Begin.Length == region.Begin.Length)
+        {
+            bool exact = true;
+            for (int d = 0; d < region.Begin.Length; d++)
+                exact &= placed.Begin[d] == region.Begin[d] && block.Shape[d] == region.End[d] - region.Begin[d];
+            if (exact)
+            {
+                // The same values Part would cut from g, in Part's shape.
+                var shape = inputs[carry].Shape;
+                var want = stacked ? new Shape([ScanOp.Steps(inputs[op.CarryCount].Spec), .. shape.ToArray()]) : shape;
+                return block.Shape == want ? block : Ops.Reshape(block, want);
+            }
+        }
+        return ScanOp.Part(g, op, inputs, carry, stacked);
+    }
+
+    /// <summary>The block [Begin, End) of the loop's result that <see cref="ScanOp.Part"/> cuts for a carry, or null when its layout is not handled.</summary>
+    private static (int[] Begin, int[] End)? Region(Tensor g, ScanOp op, Tensor[] inputs, int carry, bool stacked)
+    {
+        int rank = g.Shape.Rank;
+        var begin = new int[rank];
+        var end = new int[rank];
+        if (op.Batched)
+        {
+            if (rank != 3 || !g.Shape.IsFullyDefined) return null;
+            int column = op.Column(carry);
+            (begin[0], end[0]) = stacked ? (1, g.Shape[0]) : (0, 1);
+            (begin[1], end[1]) = (0, g.Shape[1]);
+            (begin[2], end[2]) = (column, column + op.Width(carry));
+        }
+        else
+        {
+            if (rank != 1) return null;
+            var carries = new TensorSpec[op.CarryCount];
+            for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
+            int steps = ScanOp.Steps(inputs[op.CarryCount].Spec), size = carries[carry].Shape.Size;
+            begin[0] = stacked ? op.StackedOffset(carries, steps, carry) : ScanOp.FinalOffset(carries, carry);
+            end[0] = begin[0] + (stacked ? steps * size : size);
+        }
+        return (begin, end);
+    }
+
+    /// <summary>Whether the traced <paramref name="g"/> is zero in the block [<paramref name="begin"/>, <paramref name="end"/>).</summary>
+    private static bool Misses(Tensor g, int[] begin, int[] end)
+    {
+        if (!g.IsSymbolic || g.Node is not { } node || !g.Shape.IsFullyDefined) return false;
+        if (node.Op is SliceGradOp placed && node.Inputs[0].Shape.IsFullyDefined && placed.Begin.Length == begin.Length)
+        {
+            var block = node.Inputs[0].Shape;
+            for (int d = 0; d < begin.Length; d++)
+                if (placed.Begin[d] >= end[d] || placed.Begin[d] + block[d] <= begin[d]) return true;
+            return false;
+        }
+        return node.Op is AddOp && node.Inputs.Count == 2 && node.Inputs.All(x => x.Shape == g.Shape && Misses(x, begin, end));
+    }
+
+    /// <summary>Rows <paramref name="from"/> .. + <paramref name="count"/> of carry <paramref name="carry"/>'s stacked values in the loop's result (shape (count, ...carry shape)).</summary>
+    private static Tensor StackedRows(Tensor result, ScanOp op, Tensor[] inputs, int carry, int from, int count)
+    {
+        var shape = inputs[carry].Shape;
+        var want = new Shape([count, .. shape.ToArray()]);
+        if (op.Batched)
+        {
+            var rows = Ops.Slice(result, [1 + from, 0, op.Column(carry)], [count, -1, op.Width(carry)]);
+            return rows.Shape == want ? rows : Ops.Reshape(rows, want);
+        }
+        var carries = new TensorSpec[op.CarryCount];
+        for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
+        int offset = op.StackedOffset(carries, ScanOp.Steps(inputs[op.CarryCount].Spec), carry);
+        return Ops.Reshape(Ops.Slice(result, [offset + from * shape.Size], [count * shape.Size]), want);
+    }
+
+    /// <summary>Whether the body reads its input <paramref name="input"/> (as an op's operand or as an output).</summary>
+    private static bool ReadsInput(Graph body, int input)
+    {
+        int id = body.InputIds[input];
+        return body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id));
+    }
+
+    /// <summary>
+    /// The op nodes (not views, not already <paramref name="reused"/>) whose whole value the carries hold, each carry
+    /// one row of axis 0 (<c>Squeeze(Slice(x, [j, 0, ...], [1, -1, ...]), 0)</c>, as <see cref="Ops.IndexAxis0"/> cuts
+    /// it): with the carry of row j at index j. The backward body joins those carries' values after the step.
+    /// </summary>
+    private static List<(int Node, int[] Carries)> JoinedOutputs(ScanOp op, int[] reused, int[] preferred)
+    {
+        var body = op.Body;
+        var rows = new Dictionary<int, int[]>();
+        for (int i = 0; i < op.CarryCount; i++)
+        {
+            var squeeze = body.Nodes[body.OutputIds[i]];
+            if (squeeze.Kind != GraphNodeKind.Op || squeeze.Op is not SqueezeOp || squeeze.Inputs.Count != 1) continue;
+            var slice = body.Nodes[squeeze.Inputs[0]];
+            if (slice.Kind != GraphNodeKind.Op || slice.Op is not SliceOp cut || slice.Inputs.Count != 1) continue;
+            var source = body.Nodes[slice.Inputs[0]];
+            var shape = source.Spec.Shape;
+            if (source.Kind != GraphNodeKind.Op || source.Op!.MayReturnInputStorage || !shape.IsFullyDefined || shape.Rank < 1) continue;
+            if (reused.Any(r => body.OutputIds[r] == source.Id)) continue;
+            // One whole row of axis 0, its size-1 axis squeezed away.
+            bool row = cut.Begin[0] >= 0 && cut.Begin[0] < shape[0] && cut.Size[0] == 1
+                && squeeze.Spec.Shape == new Shape([.. shape.ToArray()[1..]]);
+            for (int d = 1; d < shape.Rank && row; d++) row = cut.Begin[d] == 0 && (cut.Size[d] == -1 || cut.Size[d] == shape[d]);
+            if (!row) continue;
+            if (!rows.TryGetValue(source.Id, out var carries))
+            {
+                rows[source.Id] = carries = new int[shape[0]];
+                Array.Fill(carries, -1);
+            }
+            // Of carries holding the same row, one whose values before each step the backward loop reads anyway.
+            if (carries[cut.Begin[0]] < 0 || (!preferred.Contains(carries[cut.Begin[0]]) && preferred.Contains(i))) carries[cut.Begin[0]] = i;
+        }
+        return [.. rows.Where(r => r.Value.All(c => c >= 0)).Select(r => (r.Key, r.Value))];
     }
 
     /// <summary>

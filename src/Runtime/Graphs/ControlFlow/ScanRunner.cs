@@ -19,6 +19,10 @@ internal sealed class ScanRunner
     private readonly int[] _finalOffsets;
     private readonly int[] _stackedOffsets;
     private readonly int _steps;
+    // Carries the body reads: their next values are copied into the carry buffers; the others (an RNN's output, a
+    // value kept for the backward pass, a gradient loop's stacked slots) go from the plan's outputs to the result only.
+    private readonly bool[] _read;
+    private readonly Tensor?[] _last;
     // Batched layout (ScanOp.Batched): the batch size, the result's width and each carry's columns and width.
     private readonly int _batch, _width;
     private readonly int[] _columns = [], _widths = [];
@@ -58,6 +62,14 @@ internal sealed class ScanRunner
         _fixed = new RunFixedInputs([.. Enumerable.Range(k + m, inputs.Length - k - m)]);
         _plan = ExecutionPlan.Create(op.Body, planSpecs, _fixed);
         _steps = ScanOp.Steps(_specs[k]);
+        _read = new bool[k];
+        _last = new Tensor?[k];
+        for (int i = 0; i < k; i++)
+        {
+            int id = op.Body.InputIds[i];
+            _read[i] = op.Body.OutputIds.Contains(id) || op.Body.Nodes.Any(node => node.Inputs.Contains(id))
+                || op.Body.Nodes[op.Body.OutputIds[i]].Kind != GraphNodeKind.Op;
+        }
         var carrySpecs = _specs[..k];
         _finalOffsets = new int[k];
         _stackedOffsets = new int[k];
@@ -110,12 +122,13 @@ internal sealed class ScanRunner
             var outputs = _plan.RunAll(_arguments);
             for (int i = 0; i < k; i++)
             {
-                int size = _carries[i].Shape.Size;
-                Copy(outputs[i], 0, _carries[i], 0, size);
+                if (_read[i]) Copy(outputs[i], 0, _carries[i], 0, _carries[i].Shape.Size);
+                else _last[i] = outputs[i];
                 if (_stackedOffsets[i] >= 0) Store(i, result, t);
             }
         }
         for (int i = 0; i < k; i++) Store(i, result, -1);
+        Array.Clear(_last);
         // Do not keep the caller's captured tensors alive.
         for (int c = k + m; c < inputs.Length; c++) _arguments[c] = null!;
     }
@@ -123,7 +136,8 @@ internal sealed class ScanRunner
     /// <summary>Writes carry <paramref name="carry"/> into the result: its value after step <paramref name="step"/>, or with -1 its final value.</summary>
     private void Store(int carry, Tensor result, int step)
     {
-        var value = _carries[carry];
+        // An unread carry's value is the plan's output of the last step (the initial value when there was no step).
+        var value = _read[carry] ? _carries[carry] : _last[carry] ?? _carries[carry];
         if (!_op.Batched)
         {
             int size = value.Shape.Size;

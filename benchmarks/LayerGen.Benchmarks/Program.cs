@@ -59,6 +59,13 @@ if (args.Length > 0 && args[0] == "eager-timing")
     return;
 }
 
+// Issue 22's square-GEMM probe (Stopwatch, eager / planned / OpenBLAS): -- gemm-timing [rounds] [sizes]
+if (args.Length > 0 && args[0] == "gemm-timing")
+{
+    LayerGen.Benchmarks.GemmTiming.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>Entry point holder.</summary>

@@ -35,7 +35,8 @@ internal static unsafe partial class Gemm
 
     /// <summary>
     /// The chunk grid (row chunks × column chunks) of about <paramref name="target"/> chunks that packs the least again:
-    /// every column chunk packs its rows of op(A) when A is transposed (a row-major A is read in place), and every row
+    /// every column chunk packs its rows of op(A) when A is transposed or the chunk is wide (<see cref="PackAPanels"/>;
+    /// a row-major A is otherwise read in place), and every row
     /// chunk packs its panels of B unless B was packed ahead. Columns first (one pass over A, B packed once in all)
     /// unless another grid repeats less packing: the weight gradient Xᵀ·dY of a dense layer (A = Xᵀ, [784,128] at
     /// batch 128) would otherwise be packed whole by each of the eight column chunks.
@@ -44,9 +45,11 @@ internal static unsafe partial class Gemm
     {
         int colChunks = Math.Min(panels, target);
         int rowChunks = Math.Min(rowBlocks, Ceil(target, colChunks));
-        long packA = p.Acs != 1 ? (long)p.M * p.K : 0;
+        long packA = (long)p.M * p.K;
         long packB = p.PackedB == null ? (long)p.K * p.N : 0;
-        long Repeated(int rows, int cols) => (cols - 1) * packA + (rows - 1) * packB;
+        bool transposedA = p.Acs != 1;
+        // Row-major A is packed only by column chunks of at least PackAPanels panels (RunRows).
+        long Repeated(int rows, int cols) => (cols - 1) * (transposedA || panels / cols >= PackAPanels ? packA : 0) + (rows - 1) * packB;
         long best = Repeated(rowChunks, colChunks);
         for (int rows = 1, most = Math.Min(rowBlocks, target); rows <= most && best > 0; rows++)
         {

@@ -25,6 +25,17 @@ internal static unsafe partial class Gemm
     private const int MC = 144;   // multiple of 16, 12, 6 and 4 (the tile heights)
     private const int NC = 1024;  // multiple of 32 and 16 (and 8)
 
+    /// <summary>
+    /// Row-major A is packed (as transposed A always is) when the block of C being computed spans at least this many
+    /// column panels; narrower blocks read A in place. In place, the micro-kernel reads MR rows at A's row stride: at a
+    /// stride of 1024 or 2048 floats (4 or 8 KiB) the MR rows fall in one L1 set (8 ways) and, on 4 KiB pages, in
+    /// whichever L2 sets the pages happen to get, so the square 1024 and 2048 products ran at 130-190 GFLOP/s,
+    /// changing from run to run, against a steady 195-210 packed (2 cores, Zen 4, gemm-timing, docs/benchmarks.md,
+    /// gemm22b). A packed block is read by every panel of the block, so from 4 panels on its copy costs a few per cent
+    /// at most; a slice of one to three panels (the MLP's batch-128 products split over the cores) keeps reading in place.
+    /// </summary>
+    private const int PackAPanels = 4;
+
     /// <summary>Products with fewer multiply-adds than this use the direct loop (no packing).</summary>
     private const long DirectThreshold = 4096;
 
@@ -245,9 +256,10 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>
-    /// Rows [r0, r1) of C against packed B panels [p0, p1) of the current block. Row-major A is read in place by the
-    /// micro-kernel (its rows are contiguous in depth, as a packed panel's columns are): only a last tile with fewer
-    /// than MR rows is packed, zero-padded, so the kernel never reads past A. Transposed A is packed (MC rows at a time).
+    /// Rows [r0, r1) of C against packed B panels [p0, p1) of the current block. Row-major A against fewer than
+    /// <see cref="PackAPanels"/> panels is read in place by the micro-kernel (its rows are contiguous in depth, as a
+    /// packed panel's columns are): only a last tile with fewer than MR rows is packed, zero-padded, so the kernel never
+    /// reads past A. Transposed A, and row-major A against wider blocks, is packed (MC rows at a time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRows(in Problem p, GemmKernel kernel, float* packB, int pc, int kc, int jc, int nc, bool accumulate, int r0, int r1, int p0, int p1)
@@ -255,7 +267,7 @@ internal static unsafe partial class Gemm
         var (mr, nr) = Tile(kernel);
         float* packA = Scratch(ref t_packA, MC * KC, out var ownerA);
         float* tile = stackalloc float[12 * 32];
-        bool inPlace = p.Acs == 1;
+        bool inPlace = p.Acs == 1 && (p1 - p0) < PackAPanels;
         for (int ic = r0; ic < r1; ic += MC)
         {
             int mc = Math.Min(MC, r1 - ic);

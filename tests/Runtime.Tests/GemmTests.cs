@@ -75,6 +75,7 @@ public class GemmTests
     [InlineData(37, 1100, 45)]  // two column blocks (NC = 1024)
     [InlineData(784, 256, 128)] // the first layer's weight gradient Xᵀ·dY (transposed A): rows and columns cut (least packing again)
     [InlineData(256, 256, 128)] // the second layer's weight gradient
+    [InlineData(130, 640, 1024)] // row-major A packed by wide chunks (one thread: 20 panels), read in place by narrow ones (8 threads)
     public void EveryThreadCountGivesTheSameBits(int m, int n, int k)
     {
         // The product is cut into chunks per thread count, taken by whichever thread is free: every element must still

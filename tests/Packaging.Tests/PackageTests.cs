@@ -101,7 +101,11 @@ public sealed class PackageTests : IDisposable
         // The package's buildTransitive targets raise the GC's large-object threshold in the app.
         var runtimeConfig = Directory.GetFiles(Path.Combine(app, "bin"), "App.runtimeconfig.json", SearchOption.AllDirectories);
         Assert.Single(runtimeConfig);
-        Assert.Matches("\"System.GC.LOHThreshold\": \"?8388608\"?", File.ReadAllText(runtimeConfig[0]));
+        var config = File.ReadAllText(runtimeConfig[0]);
+        Assert.Matches("\"System.GC.LOHThreshold\": \"?8388608\"?", config);
+        // ... and let the JIT tier up without a backlog (call counting from the start, no instrumented tier).
+        Assert.Matches("\"System.Runtime.TieredCompilation.CallCountingDelayMs\": \"?0\"?", config);
+        Assert.Matches("\"System.Runtime.TieredPGO\": \"?false\"?", config);
 
         // LG0014: NativeAOT without IlcInstructionSet is flagged (an MSBuild warning); choosing the instruction set silences it.
         var baseline = DotnetCli.Run(app, "build", "-c", "Release", "-p:PublishAot=true");

@@ -4,8 +4,8 @@ namespace LayerGen.Kernels;
 internal static unsafe partial class Gemm
 {
     /// <summary>
-    /// The packed GEMM: loops jc (NC) → pc (KC, pack B unless packed ahead) → ic (MC, pack A if transposed, else only
-    /// a partial last tile) → jr (NR) → ir (MR) → micro-kernel.
+    /// The packed GEMM: loops jc (NC) → pc (KC, pack B unless packed ahead) → ic (MC, pack A if transposed or the block is
+    /// at least PackAPanels panels wide, else only a partial last tile) → jr (NR) → ir (MR) → micro-kernel.
     /// With several threads C is cut into chunks (groups of column panels, and of row blocks when there are few
     /// panels), about <see cref="ChunksPerThread"/> per thread, which the caller and the pool's workers take one at a
     /// time (<see cref="ForkJoin.RunChunks"/>); each chunk runs the whole loop nest on its part with the thread's own

@@ -10,14 +10,14 @@ namespace LayerGen.Kernels;
 /// Float32 goes through a packed, cache-blocked GEMM with a register-blocked micro-kernel
 /// (AVX-512, AVX2+FMA or scalar, chosen at run time with explicit ISA checks so NativeAOT keeps the
 /// dispatch) and splits large products over the cores. Transposed operands are read in place while
-/// packing; no transpose is materialised. Row-major A needs no packing: the micro-kernel broadcasts from its
-/// rows in place. B (a layer's weight) can be packed once ahead (<see cref="PackB(ReadOnlySpan{float}, bool, int, int, PackedMatrix?)"/>) for the products that
+/// packing; no transpose is materialised. Row-major A against a narrow block needs no packing: the micro-kernel
+/// broadcasts from its rows in place (wider blocks pack it, <see cref="PackAPanels"/>). B (a layer's weight) can be packed once ahead (<see cref="PackB(ReadOnlySpan{float}, bool, int, int, PackedMatrix?)"/>) for the products that
 /// share it. Other dtypes use a simpler vectorised loop.
 /// </summary>
 internal static unsafe partial class Gemm
 {
     // Cache blocking (float32). KC: depth of one packed block; MC: rows of A per block (packed when A is
-    // transposed); NC: columns of B packed at once (KC×NC floats, 2 MiB, per thread). KC = 512 rather than 256:
+    // transposed or the block is PackAPanels panels wide or more); NC: columns of B packed at once (KC×NC floats, 2 MiB, per thread). KC = 512 rather than 256:
     // the B micro-panel (KC×NR) then streams from L2 instead of sitting in L1, but C is read and written half as
     // often; measured on Zen 5 (Stopwatch, alternating runs): sgemm 2048 413-433 → 470-475 GFLOP/s, 1024
     // 444-478 → 500, the MLP's 128×784×256 product 121 → 106-111 µs.

@@ -80,7 +80,7 @@ internal static unsafe partial class ConvWinograd
                 long t = c0 + i;
                 int n = (int)(t / (tilesH * tilesW)), rem = (int)(t % (tilesH * tilesW)), ty = rem / tilesW, tx = rem % tilesW;
                 InputTile(job.X + n * imageIn, s, 2 * ty - s.PH, 2 * tx - s.PW, v + (nint)i * cin, vPlane);
-                GradientTile(job.Dy + n * imageOut, s, 2 * ty, 2 * tx, z, zPlane, i, count);
+                GradientTile(job.Dy + n * imageOut, s, 2 * ty, 2 * tx, z + (nint)i * 32, zPlane, (nint)count * 32);
             }
             // M[ξ] (+)= V[ξ]ᵀ Z[ξ]: A = V[ξ] read column by column (one row of Cin per tile), B = Z[ξ]'s 32-column panels.
             for (int p = 0; p < Points; p++)
@@ -91,11 +91,12 @@ internal static unsafe partial class ConvWinograd
 
     /// <summary>
     /// <c>Z = A dy Aᵀ</c> of the 2×2 output-gradient tile at (<paramref name="oy"/>, <paramref name="ox"/>) (zeros outside
-    /// the output), A = [[1,0], [1,1], [1,−1], [0,−1]]: point ξ goes to plane ξ as row <paramref name="i"/> of the
-    /// chunk's 32-column panels (panel p at <c>p·count·32</c>).
+    /// the output), A = [[1,0], [1,1], [1,−1], [0,−1]]: point ξ goes to <c>z + ξ·<paramref name="plane"/></c>, channel c at
+    /// <c>(c / 32)·<paramref name="panelStride"/> + c % 32</c>: the kernel gradient passes one row of its chunk's 32-column
+    /// panels (stride count·32), the input gradient a plain row of Cout values (stride 32).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientTile(float* image, in ConvShape s, int oy, int ox, float* z, nint plane, int i, int count)
+    private static void GradientTile(float* image, in ConvShape s, int oy, int ox, float* z, nint plane, nint panelStride)
     {
         int cout = s.Cout;
         bool down = oy + 1 < s.OH, right = ox + 1 < s.OW;
@@ -108,7 +109,7 @@ internal static unsafe partial class ConvWinograd
             var r = down ? Vector512.Load(y1 + c) : Vector512<float>.Zero;
             var u = down && right ? Vector512.Load(y1 + cout + c) : Vector512<float>.Zero;
             // Rows of A dy: [p, q], [p + r, q + u], [p − r, q − u], [−r, −u]; each row [a, b] times Aᵀ: [a, a + b, a − b, −b].
-            float* d = z + (nint)(c / 32) * count * 32 + (nint)i * 32 + c % 32;
+            float* d = z + (nint)(c / 32) * panelStride + c % 32;
             Row(p, q, d, plane);
             Row(p + r, q + u, d + 4 * plane, plane);
             Row(p - r, q - u, d + 8 * plane, plane);

@@ -115,7 +115,7 @@ internal static unsafe partial class ConvWinograd
             {
                 long t = g0 + i;
                 int n = (int)(t / perImage), rem = (int)(t % perImage);
-                GradientRow(job.Dy + n * imageOut, s, 2 * (rem / tilesW), 2 * (rem % tilesW), z + (nint)i * cout, zPlane);
+                GradientTile(job.Dy + n * imageOut, s, 2 * (rem / tilesW), 2 * (rem % tilesW), z + (nint)i * cout, zPlane, panelStride: 32);
             }
             if (count < 12)
                 for (int p = 0; p < Points; p++) new Span<float>(z + p * zPlane + (nint)count * cout, (12 - count) * cout).Clear();
@@ -131,31 +131,6 @@ internal static unsafe partial class ConvWinograd
                     AddInputTile(m + (nint)i * 32, mPlane, s, job.Dx + n * imageIn + c0, 2 * (rem / tilesW) - s.PH, 2 * (rem % tilesW) - s.PW);
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// <c>Z = A dY Aᵀ</c> of the 2×2 output-gradient tile at (<paramref name="oy"/>, <paramref name="ox"/>) (zeros outside
-    /// the output), A = [[1,0], [1,1], [1,−1], [0,−1]]: point ξ goes to <c>z + ξ·<paramref name="plane"/></c>, Cout values.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientRow(float* image, in ConvShape s, int oy, int ox, float* z, nint plane)
-    {
-        int cout = s.Cout;
-        bool down = oy + 1 < s.OH, right = ox + 1 < s.OW;
-        float* y0 = image + ((nint)oy * s.OW + ox) * cout;
-        float* y1 = y0 + (nint)s.OW * cout;
-        for (int c = 0; c < cout; c += 16)
-        {
-            var p = Vector512.Load(y0 + c);
-            var q = right ? Vector512.Load(y0 + cout + c) : Vector512<float>.Zero;
-            var r = down ? Vector512.Load(y1 + c) : Vector512<float>.Zero;
-            var v = down && right ? Vector512.Load(y1 + cout + c) : Vector512<float>.Zero;
-            float* d = z + c;
-            Row(p, q, d, plane);
-            Row(p + r, q + v, d + 4 * plane, plane);
-            Row(p - r, q - v, d + 8 * plane, plane);
-            Row(-r, -v, d + 12 * plane, plane);
         }
     }
 

@@ -26,6 +26,23 @@ internal static class ScanGradient
                 throw new NotSupportedException(
                     $"Scan: the gradient of a loop needs its shapes at trace time, but input {i} is {inputs[i].Spec} (a signature with a None batch serves the loop; trace the gradient with known shapes, as Fit's planned steps do).");
         var result = new Tensor?[inputs.Count];
+        if (op.Views is { } opViews)
+        {
+            // A loop reading columns of another loop's result (a gradient loop, differentiated again): the gradient of
+            // the same loop on the cut-out sequences, each sequence's gradient placed back at its columns of the result.
+            var plainInputs = inputs.ToArray();
+            for (int q = 0; q < m; q++) plainInputs[k + q] = op.PlainSequence(q, inputs[k + q]);
+            var plain = Of(op.WithoutViews(), g, plainInputs, output, needed);
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                int q = i - k;
+                if (q < 0 || q >= m || opViews[q] is not { } view || plain[i] is not { } gq) { result[i] = plain[i]; continue; }
+                var source = inputs[i];
+                var rows = Ops.Reshape(gq, new Shape(source.Shape[0] - 1, source.Shape[1], view.Width));
+                result[i] = OpRunner.Run(new SliceGradOp([1, 0, view.Column]), rows, source);
+            }
+            return result;
+        }
         var inputList = inputs.ToArray();
         // The carries after every step: the forward result when it stacks them all, else a forward run that does.
         var full = op;
@@ -239,12 +256,23 @@ internal static class ScanGradient
         foreach (int i in read) sequences.Add(before[i]);
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
         foreach (int i in rowed) sequences.Add(stackedGrads[i]!);
-        foreach (int i in reusedAll) sequences.Add(ScanOp.Part(forward, full, inputList, i, stacked: true));
+        // Reused carries' values after each step: read from the forward result's columns by the backward loop itself
+        // (a view), not cut out of it first (a strided copy of every step's rows outside the loop).
+        var views = new (int Column, int Width)?[readCount + m + rowed.Length + reusedCount];
+        foreach (int i in reusedAll)
+        {
+            if (full.Batched && forward.Shape.IsFullyDefined && forward.Shape.Rank == 3 && forward.Shape[0] == 1 + steps && readCount + m > 0)
+            {
+                views[sequences.Count] = (full.Column(i), full.Width(i));
+                sequences.Add(forward);
+            }
+            else sequences.Add(ScanOp.Part(forward, full, inputList, i, stacked: true));
+        }
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
         var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + slotted.Length).ToArray();
-        var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots);
+        var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots, batched: false, kept: 0, views);
         Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. extra];
         var r = OpRunner.Run(backward, backwardInputs);
         for (int i = 0; i < ka; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;

@@ -41,6 +41,12 @@ public sealed class ScanOp : Op
     /// <param name="batched">The <c>(1 + T, B, W)</c> layout (see the class remarks): every carry stacked, rank at least 1, its size per batch row known.</param>
     /// <param name="kept">How many of the last carries are kept for the backward pass only (<see cref="Kept"/>).</param>
     public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched = false, int kept = 0)
+        : this(body, carryCount, sequenceCount, reverse, stacked, batched, kept, null)
+    {
+    }
+
+    /// <summary>Creates the op, with <paramref name="views"/> (<see cref="Views"/>): per sequence null, or the columns of a batched loop's result it reads.</summary>
+    internal ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched, int kept, (int Column, int Width)?[]? views)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(stacked);
@@ -79,6 +85,12 @@ public sealed class ScanOp : Op
             int id = body.InputIds[i];
             if (body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id)))
                 throw new ArgumentException($"Scan: carry {i} is kept for the backward pass only, so the body may not read it.");
+        }
+        if (views is not null)
+        {
+            if (views.Length != sequenceCount || views[0] is not null)
+                throw new ArgumentException($"Scan: {views.Length} sequence views for {sequenceCount} sequences (sequence 0 must be a plain sequence).");
+            _views = views.Any(v => v is not null) ? (((int, int)?[])views.Clone()) : null;
         }
         Body = body;
         Kept = kept;
@@ -122,6 +134,30 @@ public sealed class ScanOp : Op
     /// <summary>Whether every carry is stacked (what the gradient reads without recomputing).</summary>
     public bool StacksAll => Stacked.Count == CarryCount;
 
+    // Sequences read from a batched loop's result (null: all plain).
+    private readonly (int Column, int Width)?[]? _views;
+
+    /// <summary>
+    /// Per sequence, null for a plain sequence, or the columns [Column, Column + Width) of a batched loop's result
+    /// <c>(1 + T, B, W)</c> given as that input: step t reads row 1 + t's columns (B rows of Width values, the step's
+    /// shape). The gradient loop reads the forward values it needs this way, without cutting them out first. Sequence 0
+    /// is always plain (it gives the number of steps).
+    /// </summary>
+    internal (int Column, int Width)?[]? Views => _views;
+
+    /// <summary>The same loop reading every sequence as a plain one (views cut out of their inputs first).</summary>
+    internal ScanOp WithoutViews() => new(Body, CarryCount, SequenceCount, Reverse, [.. Stacked], _widths is not null, Kept);
+
+    /// <summary>Sequence <paramref name="q"/>'s plain <c>(T, ...step)</c> value from the op's input <paramref name="input"/>.</summary>
+    internal Tensor PlainSequence(int q, Tensor input)
+    {
+        if (_views?[q] is not { } view) return input;
+        var step = Body.InputSpecs[CarryCount + q].Shape;
+        var rows = Ops.Slice(input, [1, 0, view.Column], [-1, -1, view.Width]);
+        var want = new Shape([input.Shape[0] - 1, .. step.ToArray()]);
+        return rows.Shape == want ? rows : Ops.Reshape(rows, want);
+    }
+
     // Batched layout: each carry's size per batch row (null: the flat layout).
     private readonly int[]? _widths;
 
@@ -159,7 +195,17 @@ public sealed class ScanOp : Op
         ArgumentNullException.ThrowIfNull(attributes);
         var reader = BodyReader ?? throw new InvalidOperationException("Scan: no graph reader is registered for the body.");
         return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"),
-            attributes.Contains("batched") && attributes.GetBool("batched"), attributes.Contains("kept") ? attributes.GetInt("kept") : 0);
+            attributes.Contains("batched") && attributes.GetBool("batched"), attributes.Contains("kept") ? attributes.GetInt("kept") : 0, ReadViews(attributes));
+    }
+
+    // Views as (sequence, column, width) triples.
+    private static (int Column, int Width)?[]? ReadViews(OpAttributes attributes)
+    {
+        if (!attributes.Contains("views")) return null;
+        var triples = attributes.GetInts("views");
+        var views = new (int, int)?[attributes.GetInt("sequences")];
+        for (int i = 0; i + 2 < triples.Length; i += 3) views[triples[i]] = (triples[i + 1], triples[i + 2]);
+        return views;
     }
 
     /// <inheritdoc/>
@@ -174,6 +220,13 @@ public sealed class ScanOp : Op
         attributes.Set("stacked", [.. Stacked]);
         if (Batched) attributes.Set("batched", true);
         if (Kept > 0) attributes.Set("kept", (long)Kept);
+        if (_views is not null)
+        {
+            var triples = new List<int>();
+            for (int q = 0; q < _views.Length; q++)
+                if (_views[q] is { } view) triples.AddRange([q, view.Column, view.Width]);
+            attributes.Set("views", [.. triples]);
+        }
     }
 
     /// <inheritdoc/>
@@ -211,6 +264,11 @@ public sealed class ScanOp : Op
         for (int q = 0; q < SequenceCount; q++)
         {
             var s = inputs[CarryCount + q];
+            if (_views?[q] is { } view)
+            {
+                CheckView(q, view, s, bodyIn[CarryCount + q], steps);
+                continue;
+            }
             if (s.Shape.Rank < 1 || s.Shape[0] < 1)
                 throw new ShapeMismatchException(Name, $"sequence {q} must have at least one step along axis 0, got shape {s.Shape}.", s.Shape);
             if (steps >= 0 && s.Shape[0] != steps)
@@ -260,6 +318,11 @@ public sealed class ScanOp : Op
         for (int q = 0; q < SequenceCount; q++)
         {
             var s = inputs[CarryCount + q];
+            if (_views?[q] is { } view)
+            {
+                CheckView(q, view, s, bodyIn[CarryCount + q], steps);
+                continue;
+            }
             if (s.Shape.Rank < 1 || s.Shape[0] == 0)
                 throw new ShapeMismatchException(Name, $"sequence {q} must have at least one step along axis 0, got shape {s.Shape}.", s.Shape);
             if (s.Shape[0] != Shape.Unknown)
@@ -278,6 +341,17 @@ public sealed class ScanOp : Op
         if (steps != Shape.Unknown && batch != Shape.Unknown && (long)(1 + steps) * batch * width > int.MaxValue)
             throw new ShapeMismatchException(Name, $"the result would have {(long)(1 + steps) * batch * width} elements.", inputs[0].Shape);
         return new TensorSpec(new Shape(steps == Shape.Unknown ? Shape.Unknown : 1 + steps, batch, width), dtype);
+    }
+
+    /// <summary>Checks a viewed sequence's input: a <c>(1 + steps, B, W)</c> result whose columns hold one step of the body's spec.</summary>
+    private void CheckView(int q, (int Column, int Width) view, TensorSpec s, TensorSpec step, int steps)
+    {
+        var shape = s.Shape;
+        bool ok = shape.IsFullyDefined && shape.Rank == 3 && step.Shape.IsFullyDefined && step.Shape.Rank >= 1 && s.DType == step.DType
+            && shape[0] - 1 == steps && shape[1] == step.Shape[0] && view.Column >= 0 && view.Width * shape[1] == step.Shape.Size
+            && view.Column + view.Width <= shape[2];
+        if (!ok)
+            throw new ShapeMismatchException(Name, $"sequence {q} reads columns [{view.Column}, {view.Column + view.Width}) of each row of {s} after the first, which does not give {steps} steps of {step}.", shape);
     }
 
     /// <summary>Where carry <paramref name="carry"/>'s final value starts in the result.</summary>

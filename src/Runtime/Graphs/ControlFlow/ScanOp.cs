@@ -46,7 +46,7 @@ public sealed class ScanOp : Op
     }
 
     /// <summary>Creates the op, with <paramref name="views"/> (<see cref="Views"/>): per sequence null, or the columns of a batched loop's result it reads.</summary>
-    internal ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched, int kept, (int Column, int Width)?[]? views)
+    internal ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched, int kept, ScanView?[]? views)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(stacked);
@@ -90,7 +90,7 @@ public sealed class ScanOp : Op
         {
             if (views.Length != sequenceCount || views[0] is not null)
                 throw new ArgumentException($"Scan: {views.Length} sequence views for {sequenceCount} sequences (sequence 0 must be a plain sequence).");
-            _views = views.Any(v => v is not null) ? (((int, int)?[])views.Clone()) : null;
+            _views = views.Any(v => v is not null) ? (ScanView?[])views.Clone() : null;
         }
         Body = body;
         Kept = kept;
@@ -135,27 +135,33 @@ public sealed class ScanOp : Op
     public bool StacksAll => Stacked.Count == CarryCount;
 
     // Sequences read from a batched loop's result (null: all plain).
-    private readonly (int Column, int Width)?[]? _views;
+    private readonly ScanView?[]? _views;
 
     /// <summary>
     /// Per sequence, null for a plain sequence, or the columns [Column, Column + Width) of a batched loop's result
-    /// <c>(1 + T, B, W)</c> given as that input: step t reads row 1 + t's columns (B rows of Width values, the step's
-    /// shape). The gradient loop reads the forward values it needs this way, without cutting them out first. Sequence 0
-    /// is always plain (it gives the number of steps).
+    /// <c>(1 + T, B, W)</c> given as that input: step t reads row 1 + t + Shift's columns (B rows of Width values, the
+    /// step's shape); where that row is not one of rows 1 .. T, the whole input First (of the step's spec) instead. The
+    /// gradient loop reads the forward values it needs this way, without cutting them out first. Sequence 0 is always
+    /// plain (it gives the number of steps).
     /// </summary>
-    internal (int Column, int Width)?[]? Views => _views;
+    internal ScanView?[]? Views => _views;
 
     /// <summary>The same loop reading every sequence as a plain one (views cut out of their inputs first).</summary>
     internal ScanOp WithoutViews() => new(Body, CarryCount, SequenceCount, Reverse, [.. Stacked], _widths is not null, Kept);
 
-    /// <summary>Sequence <paramref name="q"/>'s plain <c>(T, ...step)</c> value from the op's input <paramref name="input"/>.</summary>
-    internal Tensor PlainSequence(int q, Tensor input)
+    /// <summary>Sequence <paramref name="q"/>'s plain <c>(T, ...step)</c> value from the op's inputs <paramref name="inputs"/>.</summary>
+    internal Tensor PlainSequence(int q, IReadOnlyList<Tensor> inputs)
     {
+        var input = inputs[CarryCount + q];
         if (_views?[q] is not { } view) return input;
         var step = Body.InputSpecs[CarryCount + q].Shape;
-        var rows = Ops.Slice(input, [1, 0, view.Column], [-1, -1, view.Width]);
-        var want = new Shape([input.Shape[0] - 1, .. step.ToArray()]);
-        return rows.Shape == want ? rows : Ops.Reshape(rows, want);
+        int steps = input.Shape[0] - 1, count = view.Shift == 0 ? steps : steps - 1;
+        var rows = Ops.Slice(input, [1 + Math.Max(view.Shift, 0), 0, view.Column], [count, -1, view.Width]);
+        var want = new Shape([count, .. step.ToArray()]);
+        if (rows.Shape != want) rows = Ops.Reshape(rows, want);
+        if (view.Shift == 0) return rows;
+        var first = Ops.ExpandDims(inputs[view.First], 0);
+        return view.Shift < 0 ? Ops.Concat([first, rows], 0) : Ops.Concat([rows, first], 0);
     }
 
     // Batched layout: each carry's size per batch row (null: the flat layout).
@@ -198,13 +204,13 @@ public sealed class ScanOp : Op
             attributes.Contains("batched") && attributes.GetBool("batched"), attributes.Contains("kept") ? attributes.GetInt("kept") : 0, ReadViews(attributes));
     }
 
-    // Views as (sequence, column, width) triples.
-    private static (int Column, int Width)?[]? ReadViews(OpAttributes attributes)
+    // Views as (sequence, column, width, shift, first) tuples.
+    private static ScanView?[]? ReadViews(OpAttributes attributes)
     {
         if (!attributes.Contains("views")) return null;
-        var triples = attributes.GetInts("views");
-        var views = new (int, int)?[attributes.GetInt("sequences")];
-        for (int i = 0; i + 2 < triples.Length; i += 3) views[triples[i]] = (triples[i + 1], triples[i + 2]);
+        var tuples = attributes.GetInts("views");
+        var views = new ScanView?[attributes.GetInt("sequences")];
+        for (int i = 0; i + 4 < tuples.Length; i += 5) views[tuples[i]] = new ScanView(tuples[i + 1], tuples[i + 2], tuples[i + 3], tuples[i + 4]);
         return views;
     }
 
@@ -224,7 +230,7 @@ public sealed class ScanOp : Op
         {
             var triples = new List<int>();
             for (int q = 0; q < _views.Length; q++)
-                if (_views[q] is { } view) triples.AddRange([q, view.Column, view.Width]);
+                if (_views[q] is { } view) triples.AddRange([q, view.Column, view.Width, view.Shift, view.First]);
             attributes.Set("views", [.. triples]);
         }
     }
@@ -266,7 +272,7 @@ public sealed class ScanOp : Op
             var s = inputs[CarryCount + q];
             if (_views?[q] is { } view)
             {
-                CheckView(q, view, s, bodyIn[CarryCount + q], steps);
+                CheckView(q, view, s, bodyIn[CarryCount + q], steps, inputs);
                 continue;
             }
             if (s.Shape.Rank < 1 || s.Shape[0] < 1)
@@ -320,7 +326,7 @@ public sealed class ScanOp : Op
             var s = inputs[CarryCount + q];
             if (_views?[q] is { } view)
             {
-                CheckView(q, view, s, bodyIn[CarryCount + q], steps);
+                CheckView(q, view, s, bodyIn[CarryCount + q], steps, inputs);
                 continue;
             }
             if (s.Shape.Rank < 1 || s.Shape[0] == 0)
@@ -344,10 +350,11 @@ public sealed class ScanOp : Op
     }
 
     /// <summary>Checks a viewed sequence's input: a <c>(1 + steps, B, W)</c> result whose columns hold one step of the body's spec.</summary>
-    private void CheckView(int q, (int Column, int Width) view, TensorSpec s, TensorSpec step, int steps)
+    private void CheckView(int q, ScanView view, TensorSpec s, TensorSpec step, int steps, ReadOnlySpan<TensorSpec> inputs)
     {
         var shape = s.Shape;
-        bool ok = shape.IsFullyDefined && shape.Rank == 3 && step.Shape.IsFullyDefined && step.Shape.Rank >= 1 && s.DType == step.DType
+        bool ok = view.Shift is >= -1 and <= 1 && (view.Shift == 0 || (steps >= 2 && view.First >= CarryCount + SequenceCount && view.First < inputs.Length && inputs[view.First] == step))
+            && shape.IsFullyDefined && shape.Rank == 3 && step.Shape.IsFullyDefined && step.Shape.Rank >= 1 && s.DType == step.DType
             && shape[0] - 1 == steps && shape[1] == step.Shape[0] && view.Column >= 0 && view.Width * shape[1] == step.Shape.Size
             && view.Column + view.Width <= shape[2];
         if (!ok)
@@ -472,3 +479,6 @@ public sealed class ScanOp : Op
         return (op, inputs, OpRunner.Run(op, inputs));
     }
 }
+
+/// <summary>A sequence read from a batched loop's result (<see cref="ScanOp.Views"/>): step t is row 1 + t + Shift's columns [Column, Column + Width), or input First where that row is outside 1 .. T.</summary>
+internal readonly record struct ScanView(int Column, int Width, int Shift = 0, int First = -1);

@@ -27,7 +27,7 @@ internal sealed class ScanRunner
     private readonly int _batch, _width;
     private readonly int[] _columns = [], _widths = [];
     // Sequences read as columns of a batched result (ScanOp.Views): column, width and the result's row width, or -1.
-    private readonly int[] _viewColumns, _viewWidths, _viewRows;
+    private readonly int[] _viewColumns, _viewWidths, _viewRows, _viewShifts, _viewFirsts;
 
     public ScanRunner(ScanOp op, ReadOnlySpan<Tensor> inputs)
     {
@@ -67,9 +67,12 @@ internal sealed class ScanRunner
         _viewColumns = new int[m];
         _viewWidths = new int[m];
         _viewRows = new int[m];
+        _viewShifts = new int[m];
+        _viewFirsts = new int[m];
         for (int q = 0; q < m; q++)
         {
-            if (op.Views?[q] is { } view) (_viewColumns[q], _viewWidths[q], _viewRows[q]) = (view.Column, view.Width, _specs[k + q].Shape[2]);
+            if (op.Views?[q] is { } view)
+                (_viewColumns[q], _viewWidths[q], _viewRows[q], _viewShifts[q], _viewFirsts[q]) = (view.Column, view.Width, _specs[k + q].Shape[2], view.Shift, view.First);
             else _viewColumns[q] = -1;
         }
         _read = new bool[k];
@@ -127,7 +130,7 @@ internal sealed class ScanRunner
             for (int q = 0; q < m; q++)
             {
                 int size = _slices[q].Shape.Size;
-                if (_viewColumns[q] >= 0) CopyView(q, inputs[k + q], t);
+                if (_viewColumns[q] >= 0) CopyView(q, inputs, k + q, t);
                 else Copy(inputs[k + q], t * size, _slices[q], 0, size);
             }
             var outputs = _plan.RunAll(_arguments);
@@ -178,12 +181,15 @@ internal sealed class ScanRunner
         for (int b = 0; b < _batch; b++) source.Slice(b * width, width).CopyTo(target.Slice(at + b * _width, width));
     }
 
-    /// <summary>Step <paramref name="t"/> of a viewed sequence: row 1 + t's columns of the result <paramref name="source"/>, batch row by batch row.</summary>
-    private void CopyView(int q, Tensor source, int t)
+    /// <summary>Step <paramref name="t"/> of a viewed sequence (<see cref="ScanView"/>): row 1 + t + shift's columns of the result <c>inputs[input]</c>, batch row by batch row, or the view's first input.</summary>
+    private void CopyView(int q, ReadOnlySpan<Tensor> inputs, int input, int t)
     {
         var slice = _slices[q];
-        int width = _viewWidths[q], row = _viewRows[q], rows = source.Shape[1];
-        int at = (1 + t) * rows * row + _viewColumns[q];
+        var source = inputs[input];
+        int width = _viewWidths[q], row = _viewRows[q], rows = source.Shape[1], from = 1 + t + _viewShifts[q];
+        // Outside the stacked rows (before the first step, after the last): the view's own input.
+        if (from < 1 || from > _steps) { Copy(inputs[_viewFirsts[q]], 0, slice, 0, slice.Shape.Size); return; }
+        int at = from * rows * row + _viewColumns[q];
         switch (source.DType)
         {
             case DType.Float32: CopyColumns<float>(source, slice, at, rows, width, row); break;

@@ -7,7 +7,7 @@ namespace LayerGen.Tests;
 /// </summary>
 public class ScanSecondOrderTests
 {
-    private static Tensor Lstm(Tensor xs, Tensor w, Tensor u, bool reverse)
+    private static Tensor Lstm(Tensor xs, Tensor w, Tensor u, bool reverse, bool batched)
     {
         var projected = Ops.MatMul(xs, w);
         var (op, inputs, loop) = ScanOp.Apply(c =>
@@ -16,14 +16,18 @@ public class ScanSecondOrderTests
             var g = Ops.Split(z, 4, axis: 1);
             var cell = Ops.Add(Ops.Mul(Ops.Sigmoid(g[1]), c[1]), Ops.Mul(Ops.Sigmoid(g[0]), Ops.Tanh(g[2])));
             return [Ops.Mul(Ops.Sigmoid(g[3]), Ops.Tanh(cell)), cell];
-        }, [Tensor.Zeros(new Shape(2, 2), DType.Float64), Tensor.Zeros(new Shape(2, 2), DType.Float64)], [projected], reverse);
+        }, [Tensor.Zeros(new Shape(2, 2), DType.Float64), Tensor.Zeros(new Shape(2, 2), DType.Float64)], [projected], reverse, batched: batched);
         return Ops.Add(Ops.Sum(Ops.Square(ScanOp.Part(loop, op, inputs, 0, stacked: true))), Ops.Sum(ScanOp.Part(loop, op, inputs, 1, stacked: false)));
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void AGradientPenaltyThroughTheLoopMatchesCentralDifferences(bool reverse)
+    // Batched: the backward loop reads the cell values from the forward result's columns (ScanOp views), which the
+    // outer gradient differentiates through the same loop on the cut-out sequences.
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void AGradientPenaltyThroughTheLoopMatchesCentralDifferences(bool reverse, bool batched)
     {
         var rng = new RandomGenerator(11);
         var w = Ops.Cast(Tensor.RandomNormal([3, 8], generator: rng), DType.Float64);
@@ -35,7 +39,7 @@ public class ScanSecondOrderTests
             using var inner = new GradientTape(watchAccessedVariables: false);
             inner.Watch(v[0]);
             inner.Watch(v[2]);
-            var loss = Lstm(v[0], v[1], v[2], reverse);
+            var loss = Lstm(v[0], v[1], v[2], reverse, batched);
             var g = inner.Gradient(loss, [v[0], v[2]]);
             return Ops.Add(Ops.Sum(Ops.Square(g[0]!)), Ops.Sum(Ops.Square(g[1]!)));
         }
@@ -50,6 +54,8 @@ public class ScanSecondOrderTests
         }, [xs.Spec, w.Spec, u.Spec]);
         int scans = graph.OpNodes.Count(n => n.Op is ScanOp);
         Assert.InRange(scans, 3, 6);
+        // The batched loop's gradient reads the kept cell values as columns of the forward result.
+        Assert.Equal(batched, graph.OpNodes.Any(n => n.Op is ScanOp { Views: not null }));
         Tensor[] EagerGrads(Tensor[] p)
         {
             using var outer = new GradientTape(watchAccessedVariables: false);

@@ -26,6 +26,35 @@ internal static class ScanGradient
                 throw new NotSupportedException(
                     $"Scan: the gradient of a loop needs its shapes at trace time, but input {i} is {inputs[i].Spec} (a signature with a None batch serves the loop; trace the gradient with known shapes, as Fit's planned steps do).");
         var result = new Tensor?[inputs.Count];
+        if (op.Views is { } opViews)
+        {
+            // A loop reading columns of another loop's result (a gradient loop, differentiated again): the gradient of
+            // the same loop on the cut-out sequences, each sequence's gradient placed back at its columns of the result.
+            var plainInputs = inputs.ToArray();
+            for (int q = 0; q < m; q++) plainInputs[k + q] = op.PlainSequence(q, inputs);
+            var plain = Of(op.WithoutViews(), g, plainInputs, output, needed);
+            for (int i = 0; i < inputs.Count; i++)
+                if (i < k || i >= k + m || opViews[i - k] is null) result[i] = plain[i];
+            for (int q = 0; q < m; q++)
+            {
+                if (opViews[q] is not { } view || plain[k + q] is not { } gq) continue;
+                var source = inputs[k + q];
+                int viewSteps = source.Shape[0] - 1, count = view.Shift == 0 ? viewSteps : viewSteps - 1;
+                var rest = new int[gq.Shape.Rank - 1];
+                var size = gq.Shape.ToArray();
+                size[0] = count;
+                var rowsGrad = view.Shift == 0 ? gq : Ops.Slice(gq, [view.Shift < 0 ? 1 : 0, .. rest], size);
+                var rows = Ops.Reshape(rowsGrad, new Shape(count, source.Shape[1], view.Width));
+                result[k + q] = OpRunner.Run(new SliceGradOp([1 + Math.Max(view.Shift, 0), 0, view.Column]), rows, source);
+                if (view.Shift == 0) continue;
+                // The step read from the view's own input.
+                // (A fresh size array: the ops keep the arrays they are given.)
+                int[] one = [1, .. gq.Shape.ToArray()[1..]];
+                var firstGrad = Ops.Reshape(Ops.Slice(gq, [view.Shift < 0 ? 0 : viewSteps - 1, .. rest], one), inputs[view.First].Shape);
+                result[view.First] = result[view.First] is { } earlier ? Ops.Add(earlier, firstGrad) : firstGrad;
+            }
+            return result;
+        }
         var inputList = inputs.ToArray();
         // The carries after every step: the forward result when it stacks them all, else a forward run that does.
         var full = op;
@@ -42,9 +71,15 @@ internal static class ScanGradient
         // Carries kept only for the backward pass (ScanOp.Kept, the last ones) get no gradient: they need no gradient
         // carry, no values before each step and no seed. The others are the active carries, 0 .. ka - 1.
         int ka = k - op.Kept;
+        var capturedWanted = Enumerable.Range(0, n).Where(c => needed[k + m + c] && inputs[k + m + c].DType.IsFloating()).ToArray();
+        // Captured weights read only by products with a body input (the recurrent kernel: h @ W): their gradient is one
+        // product over all the steps after the loop (stacked inputs transposed times the stacked products' gradients),
+        // not one small product and one accumulation per step.
+        var hoisted = HoistedProducts(op, capturedWanted);
+        bool LeftOfHoisted(int input) => hoisted.Values.Any(uses => uses.Any(u => u.Left == input));
         var finalGrads = new Tensor[ka];
         var stackedGrads = new Tensor?[ka];
-        var before = new Tensor[ka];
+        var before = new Tensor?[ka];
         // Active carries the body never reads (an RNN's previous output without a mask): no values before each step.
         var read = Enumerable.Range(0, ka).Where(i => ReadsInput(op.Body, i)).ToArray();
         int readCount = read.Length;
@@ -57,6 +92,9 @@ internal static class ScanGradient
             if (!op.Stacked.Contains(i) || ZeroPart(g, op, inputList, i, stacked: true)) stackedGrads[i] = null;
             else stackedGrads[i] = GradientPart(g, op, inputList, i, stacked: true);
             if (!read.Contains(i)) continue;
+            // Carries whose before-step values only the backward loop reads: it reads them from the forward result
+            // (a view, with the initial value as the view's first input), nothing is cut out here.
+            if (ViewBefore(i)) continue;
             var first = Ops.ExpandDims(inputs[i], 0);
             if (steps == 1) { before[i] = first; continue; }
             // Forward: step t starts from the carry after step t - 1; reversed: after step t + 1. The rows are cut from the
@@ -65,12 +103,9 @@ internal static class ScanGradient
             else before[i] = Ops.Concat([first, StackedRows(forward, full, inputList, i, 0, steps - 1)], 0);
         }
 
-        var capturedWanted = Enumerable.Range(0, n).Where(c => needed[k + m + c] && inputs[k + m + c].DType.IsFloating()).ToArray();
+        bool ViewBefore(int i) => op.Batched && steps >= 2 && forward.Shape.IsFullyDefined && forward.Shape.Rank == 3 && forward.Shape[0] == 1 + steps
+            && !LeftOfHoisted(i) && i != read[0];
         var sequencesNeeded = Enumerable.Range(0, m).Where(q => needed[k + q] && inputs[k + q].DType.IsFloating()).ToArray();
-        // Captured weights read only by products with a body input (the recurrent kernel: h @ W): their gradient is one
-        // product over all the steps after the loop (stacked inputs transposed times the stacked products' gradients),
-        // not one small product and one accumulation per step.
-        var hoisted = HoistedProducts(op, capturedWanted);
         var capturedNeeded = capturedWanted.Where(c => !hoisted.ContainsKey(c)).ToArray();
         var products = hoisted.SelectMany(h => h.Value).ToArray();
         // Carries computed by an op that is not a view: the backward body reads that op's value at each step from the
@@ -97,6 +132,9 @@ internal static class ScanGradient
         // A product whose gradient is a sequence's step gradient itself (z = x_t·W_in + h·W: both are dz) gets no slot of
         // its own: the stacked sequence gradient serves the weight's product too. Found by tracing the backward step
         // once (sameAs[u] = that sequence's slot, -1 for an own slot), then traced again without those slots.
+        // Active carries read before each step from the forward result by the backward loop (views): their initial values
+        // are inputs of the backward body after the captured ones (it does not read them; the runner does at one step).
+        var viewed = read.Where(i => before[i] is null).ToArray();
         var sameAs = new int[products.Length];
         Array.Fill(sameAs, -1);
         var detected = new int[products.Length];
@@ -117,6 +155,7 @@ internal static class ScanGradient
             foreach (int i in rowed) specs.Add(carrySpecs[i]);
             foreach (int i in reusedAll) specs.Add(carrySpecs[i]);
             for (int c = 0; c < n; c++) specs.Add(inputs[k + m + c].Spec);
+            foreach (int i in viewed) specs.Add(carrySpecs[i]);
             carriesOut = ka + capturedCount + sequenceCount + slotted.Length + chainedCount;
         }
         Layout();
@@ -135,7 +174,7 @@ internal static class ScanGradient
             for (int r = 0; r < rowed.Length; r++) gRow[rowed[r]] = x[at + m + r];
             at += m + rowed.Length;
             var afterStep = x[at..(at + reusedCount)];
-            var captured = x[(at + reusedCount)..];
+            var captured = x[(at + reusedCount)..(at + reusedCount + n)];
             var chainedIn = x[(carriesOut - chainedCount)..carriesOut];
             Tensor After(int carry) => Array.IndexOf(chained, carry) is >= 0 and var c ? chainedIn[c] : afterStep[Array.IndexOf(reusedAll, carry)];
             var sources = new List<Tensor>();
@@ -236,16 +275,35 @@ internal static class ScanGradient
         foreach (int u in slotted) initial.Add(Tensor.Zeros(op.Body.Nodes[products[u].Node].Spec.Shape, op.Body.Nodes[products[u].Node].Spec.DType));
         foreach (int i in chained) initial.Add(ScanOp.Part(forward, full, inputList, i, stacked: false));
         var sequences = new List<Tensor>();
-        foreach (int i in read) sequences.Add(before[i]);
+        var firsts = new List<Tensor>();
+        var views = new ScanView?[readCount + m + rowed.Length + reusedCount];
+        foreach (int i in read)
+        {
+            if (before[i] is { } rows) { sequences.Add(rows); continue; }
+            // Forward: step t starts from row t (after step t - 1), step 0 from the initial value; reversed: row 2 + t.
+            views[sequences.Count] = new ScanView(full.Column(i), full.Width(i), op.Reverse ? 1 : -1, carriesOut + readCount + m + rowed.Length + reusedCount + n + firsts.Count);
+            sequences.Add(forward);
+            firsts.Add(inputs[i]);
+        }
         for (int q = 0; q < m; q++) sequences.Add(inputs[k + q]);
         foreach (int i in rowed) sequences.Add(stackedGrads[i]!);
-        foreach (int i in reusedAll) sequences.Add(ScanOp.Part(forward, full, inputList, i, stacked: true));
+        // Reused carries' values after each step: read from the forward result's columns by the backward loop itself
+        // (a view), not cut out of it first (a strided copy of every step's rows outside the loop).
+        foreach (int i in reusedAll)
+        {
+            if (full.Batched && forward.Shape.IsFullyDefined && forward.Shape.Rank == 3 && forward.Shape[0] == 1 + steps && readCount + m > 0)
+            {
+                views[sequences.Count] = new ScanView(full.Column(i), full.Width(i));
+                sequences.Add(forward);
+            }
+            else sequences.Add(ScanOp.Part(forward, full, inputList, i, stacked: true));
+        }
         var capturedInputs = new List<Tensor>();
         for (int c = 0; c < n; c++) capturedInputs.Add(inputs[k + m + c]);
         // The backward body's own inputs are the placeholders above; what it captured beyond them comes after.
         var stackedSlots = Enumerable.Range(ka + capturedCount, sequenceCount + slotted.Length).ToArray();
-        var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots);
-        Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. extra];
+        var backward = new ScanOp(body, carriesOut, readCount + m + rowed.Length + reusedCount, !op.Reverse, stackedSlots, batched: false, kept: 0, views);
+        Tensor[] backwardInputs = [.. initial, .. sequences, .. capturedInputs, .. firsts, .. extra];
         var r = OpRunner.Run(backward, backwardInputs);
         for (int i = 0; i < ka; i++) result[i] = needed[i] ? ScanOp.Part(r, backward, backwardInputs, i, stacked: false) : null;
         for (int a = 0; a < capturedCount; a++) result[k + m + capturedNeeded[a]] = ScanOp.Part(r, backward, backwardInputs, ka + a, stacked: false);
@@ -259,7 +317,7 @@ internal static class ScanGradient
             foreach (var (_, left) in uses)
             {
                 // The left operand at every step: a carry's value before the step, or a sequence's step.
-                var lefts = left < k ? before[left] : inputs[left];
+                var lefts = left < k ? before[left]! : inputs[left];
                 int same = sameAs[product++];
                 var gradients = same >= 0 ? sequenceGrads[same] : ScanOp.Part(r, backward, backwardInputs, slot++, stacked: true);
                 var term = Ops.MatMul(Ops.Reshape(lefts, new Shape(-1, lefts.Shape[^1])), Ops.Reshape(gradients, new Shape(-1, gradients.Shape[^1])), transposeA: true);

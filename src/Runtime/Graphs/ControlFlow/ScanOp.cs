@@ -41,6 +41,12 @@ public sealed class ScanOp : Op
     /// <param name="batched">The <c>(1 + T, B, W)</c> layout (see the class remarks): every carry stacked, rank at least 1, its size per batch row known.</param>
     /// <param name="kept">How many of the last carries are kept for the backward pass only (<see cref="Kept"/>).</param>
     public ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched = false, int kept = 0)
+        : this(body, carryCount, sequenceCount, reverse, stacked, batched, kept, null)
+    {
+    }
+
+    /// <summary>Creates the op, with <paramref name="views"/> (<see cref="Views"/>): per sequence null, or the columns of a batched loop's result it reads.</summary>
+    internal ScanOp(Graph body, int carryCount, int sequenceCount, bool reverse, int[] stacked, bool batched, int kept, ScanView?[]? views)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(stacked);
@@ -79,6 +85,12 @@ public sealed class ScanOp : Op
             int id = body.InputIds[i];
             if (body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id)))
                 throw new ArgumentException($"Scan: carry {i} is kept for the backward pass only, so the body may not read it.");
+        }
+        if (views is not null)
+        {
+            if (views.Length != sequenceCount || views[0] is not null)
+                throw new ArgumentException($"Scan: {views.Length} sequence views for {sequenceCount} sequences (sequence 0 must be a plain sequence).");
+            _views = views.Any(v => v is not null) ? (ScanView?[])views.Clone() : null;
         }
         Body = body;
         Kept = kept;
@@ -122,6 +134,36 @@ public sealed class ScanOp : Op
     /// <summary>Whether every carry is stacked (what the gradient reads without recomputing).</summary>
     public bool StacksAll => Stacked.Count == CarryCount;
 
+    // Sequences read from a batched loop's result (null: all plain).
+    private readonly ScanView?[]? _views;
+
+    /// <summary>
+    /// Per sequence, null for a plain sequence, or the columns [Column, Column + Width) of a batched loop's result
+    /// <c>(1 + T, B, W)</c> given as that input: step t reads row 1 + t + Shift's columns (B rows of Width values, the
+    /// step's shape); where that row is not one of rows 1 .. T, the whole input First (of the step's spec) instead. The
+    /// gradient loop reads the forward values it needs this way, without cutting them out first. Sequence 0 is always
+    /// plain (it gives the number of steps).
+    /// </summary>
+    internal ScanView?[]? Views => _views;
+
+    /// <summary>The same loop reading every sequence as a plain one (views cut out of their inputs first).</summary>
+    internal ScanOp WithoutViews() => new(Body, CarryCount, SequenceCount, Reverse, [.. Stacked], _widths is not null, Kept);
+
+    /// <summary>Sequence <paramref name="q"/>'s plain <c>(T, ...step)</c> value from the op's inputs <paramref name="inputs"/>.</summary>
+    internal Tensor PlainSequence(int q, IReadOnlyList<Tensor> inputs)
+    {
+        var input = inputs[CarryCount + q];
+        if (_views?[q] is not { } view) return input;
+        var step = Body.InputSpecs[CarryCount + q].Shape;
+        int steps = input.Shape[0] - 1, count = view.Shift == 0 ? steps : steps - 1;
+        var rows = Ops.Slice(input, [1 + Math.Max(view.Shift, 0), 0, view.Column], [count, -1, view.Width]);
+        var want = new Shape([count, .. step.ToArray()]);
+        if (rows.Shape != want) rows = Ops.Reshape(rows, want);
+        if (view.Shift == 0) return rows;
+        var first = Ops.ExpandDims(inputs[view.First], 0);
+        return view.Shift < 0 ? Ops.Concat([first, rows], 0) : Ops.Concat([rows, first], 0);
+    }
+
     // Batched layout: each carry's size per batch row (null: the flat layout).
     private readonly int[]? _widths;
 
@@ -159,7 +201,17 @@ public sealed class ScanOp : Op
         ArgumentNullException.ThrowIfNull(attributes);
         var reader = BodyReader ?? throw new InvalidOperationException("Scan: no graph reader is registered for the body.");
         return new ScanOp(reader(attributes.GetString("body")), attributes.GetInt("carries"), attributes.GetInt("sequences"), attributes.GetBool("reverse"), attributes.GetInts("stacked"),
-            attributes.Contains("batched") && attributes.GetBool("batched"), attributes.Contains("kept") ? attributes.GetInt("kept") : 0);
+            attributes.Contains("batched") && attributes.GetBool("batched"), attributes.Contains("kept") ? attributes.GetInt("kept") : 0, ReadViews(attributes));
+    }
+
+    // Views as (sequence, column, width, shift, first) tuples.
+    private static ScanView?[]? ReadViews(OpAttributes attributes)
+    {
+        if (!attributes.Contains("views")) return null;
+        var tuples = attributes.GetInts("views");
+        var views = new ScanView?[attributes.GetInt("sequences")];
+        for (int i = 0; i + 4 < tuples.Length; i += 5) views[tuples[i]] = new ScanView(tuples[i + 1], tuples[i + 2], tuples[i + 3], tuples[i + 4]);
+        return views;
     }
 
     /// <inheritdoc/>
@@ -174,6 +226,13 @@ public sealed class ScanOp : Op
         attributes.Set("stacked", [.. Stacked]);
         if (Batched) attributes.Set("batched", true);
         if (Kept > 0) attributes.Set("kept", (long)Kept);
+        if (_views is not null)
+        {
+            var triples = new List<int>();
+            for (int q = 0; q < _views.Length; q++)
+                if (_views[q] is { } view) triples.AddRange([q, view.Column, view.Width, view.Shift, view.First]);
+            attributes.Set("views", [.. triples]);
+        }
     }
 
     /// <inheritdoc/>
@@ -211,6 +270,11 @@ public sealed class ScanOp : Op
         for (int q = 0; q < SequenceCount; q++)
         {
             var s = inputs[CarryCount + q];
+            if (_views?[q] is { } view)
+            {
+                CheckView(q, view, s, bodyIn[CarryCount + q], steps, inputs);
+                continue;
+            }
             if (s.Shape.Rank < 1 || s.Shape[0] < 1)
                 throw new ShapeMismatchException(Name, $"sequence {q} must have at least one step along axis 0, got shape {s.Shape}.", s.Shape);
             if (steps >= 0 && s.Shape[0] != steps)
@@ -260,6 +324,11 @@ public sealed class ScanOp : Op
         for (int q = 0; q < SequenceCount; q++)
         {
             var s = inputs[CarryCount + q];
+            if (_views?[q] is { } view)
+            {
+                CheckView(q, view, s, bodyIn[CarryCount + q], steps, inputs);
+                continue;
+            }
             if (s.Shape.Rank < 1 || s.Shape[0] == 0)
                 throw new ShapeMismatchException(Name, $"sequence {q} must have at least one step along axis 0, got shape {s.Shape}.", s.Shape);
             if (s.Shape[0] != Shape.Unknown)
@@ -278,6 +347,18 @@ public sealed class ScanOp : Op
         if (steps != Shape.Unknown && batch != Shape.Unknown && (long)(1 + steps) * batch * width > int.MaxValue)
             throw new ShapeMismatchException(Name, $"the result would have {(long)(1 + steps) * batch * width} elements.", inputs[0].Shape);
         return new TensorSpec(new Shape(steps == Shape.Unknown ? Shape.Unknown : 1 + steps, batch, width), dtype);
+    }
+
+    /// <summary>Checks a viewed sequence's input: a <c>(1 + steps, B, W)</c> result whose columns hold one step of the body's spec.</summary>
+    private void CheckView(int q, ScanView view, TensorSpec s, TensorSpec step, int steps, ReadOnlySpan<TensorSpec> inputs)
+    {
+        var shape = s.Shape;
+        bool ok = view.Shift is >= -1 and <= 1 && (view.Shift == 0 || (steps >= 2 && view.First >= CarryCount + SequenceCount && view.First < inputs.Length && inputs[view.First] == step))
+            && shape.IsFullyDefined && shape.Rank == 3 && step.Shape.IsFullyDefined && step.Shape.Rank >= 1 && s.DType == step.DType
+            && shape[0] - 1 == steps && shape[1] == step.Shape[0] && view.Column >= 0 && view.Width * shape[1] == step.Shape.Size
+            && view.Column + view.Width <= shape[2];
+        if (!ok)
+            throw new ShapeMismatchException(Name, $"sequence {q} reads columns [{view.Column}, {view.Column + view.Width}) of each row of {s} after the first, which does not give {steps} steps of {step}.", shape);
     }
 
     /// <summary>Where carry <paramref name="carry"/>'s final value starts in the result.</summary>
@@ -398,3 +479,6 @@ public sealed class ScanOp : Op
         return (op, inputs, OpRunner.Run(op, inputs));
     }
 }
+
+/// <summary>A sequence read from a batched loop's result (<see cref="ScanOp.Views"/>): step t is row 1 + t + Shift's columns [Column, Column + Width), or input First where that row is outside 1 .. T.</summary>
+internal readonly record struct ScanView(int Column, int Width, int Shift = 0, int First = -1);

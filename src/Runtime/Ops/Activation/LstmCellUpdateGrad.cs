@@ -134,9 +134,9 @@ public sealed partial class LstmCellUpdateGradOp : Op
         int batch, int units, int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
-            Run(z, cPrevious, hc, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)TensorPrimitives.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
+            Run(z, cPrevious, hc, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
         else
-            Run(z, cPrevious, hc, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)TensorPrimitives.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
+            Run(z, cPrevious, hc, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
     }
 
     private static void Run<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, ReadOnlySpan<T> hc, ReadOnlySpan<T> g, Span<T> result,

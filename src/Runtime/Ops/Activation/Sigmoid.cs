@@ -3,7 +3,7 @@ using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
 
-/// <summary><c>1 / (1 + exp(-x))</c>.</summary>
+/// <summary><c>1 / (1 + exp(-x))</c> (float32: <see cref="SigmoidKernel"/>).</summary>
 [Op("Sigmoid")]
 public sealed partial class SigmoidOp : UnaryElementwiseOp
 {
@@ -12,14 +12,15 @@ public sealed partial class SigmoidOp : UnaryElementwiseOp
 
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
-        => Elementwise.Unary(inputs[0], output, TensorPrimitives.Sigmoid, TensorPrimitives.Sigmoid, null, null, Name);
+        => Elementwise.Unary(inputs[0], output, SigmoidKernel.Sigmoid, SigmoidKernel.Sigmoid, null, null, Name);
 
     /// <inheritdoc/>
     /// <remarks>
-    /// <c>TensorPrimitives.Sigmoid</c> computes a span of at least one full vector with its vector code alone (the last,
-    /// partial vector is computed again overlapping the one before), so each element's bits do not depend on where it
-    /// sits; a shorter span takes narrower vectors or scalar code, which may round differently. Hence at least
-    /// <see cref="RowRules.MinimumVectorSpan"/> elements in the smaller trace.
+    /// float32 (<see cref="SigmoidKernel"/>) pads the tail through its vector code, so each element's bits never depend on
+    /// where it sits. float64's <c>TensorPrimitives.Sigmoid</c> computes a span of at least one full vector with its vector
+    /// code alone (the last, partial vector is computed again overlapping the one before); a shorter span takes narrower
+    /// vectors or scalar code, which may round differently. Hence at least <see cref="RowRules.MinimumVectorSpan"/>
+    /// elements in the smaller trace.
     /// </remarks>
     internal override bool TreatsRowsIndependently(ReadOnlySpan<TensorSpec> inputs, ReadOnlySpan<bool> rows, TensorSpec output)
         => RowRules.Elementwise(inputs, rows, output) && output.Shape.Size >= RowRules.MinimumVectorSpan;

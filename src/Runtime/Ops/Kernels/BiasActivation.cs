@@ -42,7 +42,7 @@ internal static class BiasActivation
             switch (activation)
             {
                 case FusedActivation.Relu: TensorPrimitives.Max(row, 0f, row); break;
-                case FusedActivation.Sigmoid: TensorPrimitives.Sigmoid(row, row); break;
+                case FusedActivation.Sigmoid: SigmoidKernel.Sigmoid(row, row); break;
                 case FusedActivation.Tanh: TanhKernel.Tanh(row, row); break;
             }
         }

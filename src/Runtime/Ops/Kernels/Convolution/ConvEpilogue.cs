@@ -40,7 +40,7 @@ internal static unsafe class ConvEpilogue
         switch (activation)
         {
             case FusedActivation.Relu: TensorPrimitives.Max(all, 0f, all); break;
-            case FusedActivation.Sigmoid: TensorPrimitives.Sigmoid(all, all); break;
+            case FusedActivation.Sigmoid: SigmoidKernel.Sigmoid(all, all); break;
             case FusedActivation.Tanh: TanhKernel.Tanh(all, all); break;
         }
     }

@@ -212,7 +212,7 @@ internal static unsafe partial class ConvWinograd
                 switch (job.Activation)
                 {
                     case FusedActivation.Relu: System.Numerics.Tensors.TensorPrimitives.Max(span, 0f, span); break;
-                    case FusedActivation.Sigmoid: System.Numerics.Tensors.TensorPrimitives.Sigmoid(span, span); break;
+                    case FusedActivation.Sigmoid: SigmoidKernel.Sigmoid(span, span); break;
                     case FusedActivation.Tanh: TanhKernel.Tanh(span, span); break;
                 }
             }

@@ -22,6 +22,9 @@ internal sealed class ScanRunner
     // Carries the body reads: their next values are copied into the carry buffers; the others (an RNN's output, a
     // value kept for the backward pass, a gradient loop's stacked slots) go from the plan's outputs to the result only.
     private readonly bool[] _read;
+    // Sequences the body reads: the others are not copied in at each step (a gradient loop gets every forward sequence,
+    // and its body often reads none: an LSTM's projected inputs, whose gate pre-activations the loop kept).
+    private readonly bool[] _sequenceRead;
     private readonly Tensor?[] _last;
     // Batched layout (ScanOp.Batched): the batch size, the result's width and each carry's columns and width.
     private readonly int _batch, _width;
@@ -83,6 +86,12 @@ internal sealed class ScanRunner
             _read[i] = op.Body.OutputIds.Contains(id) || op.Body.Nodes.Any(node => node.Inputs.Contains(id))
                 || op.Body.Nodes[op.Body.OutputIds[i]].Kind != GraphNodeKind.Op;
         }
+        _sequenceRead = new bool[m];
+        for (int q = 0; q < m; q++)
+        {
+            int id = op.Body.InputIds[k + q];
+            _sequenceRead[q] = op.Body.OutputIds.Contains(id) || op.Body.Nodes.Any(node => node.Inputs.Contains(id));
+        }
         var carrySpecs = _specs[..k];
         _finalOffsets = new int[k];
         _stackedOffsets = new int[k];
@@ -129,6 +138,7 @@ internal sealed class ScanRunner
             int t = _op.Reverse ? _steps - 1 - s : s;
             for (int q = 0; q < m; q++)
             {
+                if (!_sequenceRead[q]) continue;
                 int size = _slices[q].Shape.Size;
                 if (_viewColumns[q] >= 0) CopyView(q, inputs, k + q, t);
                 else Copy(inputs[k + q], t * size, _slices[q], 0, size);

@@ -39,7 +39,9 @@ internal static class IndexCopy
             int off = 0;
             for (int ax = 0; ax < last; ax++) off += counter[ax] % mod[ax] * strides[ax];
             var row = d.Slice(o, width);
-            if (width <= lastMod)
+            // A contiguous source row (a transpose that keeps the last axis in place, a tile of whole rows): one copy.
+            if (width <= lastMod && lastStride == 1) x.Slice(off, width).CopyTo(row);
+            else if (width <= lastMod)
                 for (int j = 0; j < width; j++) row[j] = x[off + j * lastStride];
             else
                 for (int j = 0; j < width; j++) row[j] = x[off + j % lastMod * lastStride];

@@ -29,7 +29,8 @@ public sealed partial class WhereOp : Op
     {
         var shape = output.Shape;
         var c = Broadcast<bool>(inputs[0], shape);
-        var result = output.Allocate();
+        // Every element is written: no zeroing pass first.
+        var result = output.Allocate(zeroed: false);
         switch (output.DType)
         {
             case DType.Float32: Select(c, inputs[1], inputs[2], result.Data<float>(), shape); break;

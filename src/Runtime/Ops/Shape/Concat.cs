@@ -43,15 +43,16 @@ public sealed partial class ConcatOp(int axis) : Op
     /// <inheritdoc/>
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
-        var r = output.Allocate();
+        // The inputs cover every element along the axis: no zeroing pass first.
+        var r = output.Allocate(zeroed: false);
         int axis = AxisLoop.Normalize(Name, output.Shape, Axis);
         switch (output.DType)
         {
-            case DType.Float32: Run(inputs, r.Data<float>(), output.Shape, axis); break;
-            case DType.Float64: Run(inputs, r.Data<double>(), output.Shape, axis); break;
-            case DType.Int32: Run(inputs, r.Data<int>(), output.Shape, axis); break;
-            case DType.Int64: Run(inputs, r.Data<long>(), output.Shape, axis); break;
-            case DType.Bool: Run(inputs, r.Data<bool>(), output.Shape, axis); break;
+            case DType.Float32: Run(inputs, r.Lend<float>(), output.Shape, axis); break;
+            case DType.Float64: Run(inputs, r.Lend<double>(), output.Shape, axis); break;
+            case DType.Int32: Run(inputs, r.Lend<int>(), output.Shape, axis); break;
+            case DType.Int64: Run(inputs, r.Lend<long>(), output.Shape, axis); break;
+            case DType.Bool: Run(inputs, r.Lend<bool>(), output.Shape, axis); break;
         }
         return r;
     }
@@ -63,11 +64,12 @@ public sealed partial class ConcatOp(int axis) : Op
         int offset = 0;
         foreach (var t in inputs)
         {
-            var x = t.AsSpan<T>();
+            var x = t.Lend<T>();
             int row = t.Shape[axis] * loop.Inner;
             if (row > 0)
                 for (int o = 0; o < loop.Outer; o++) x.Slice(o * row, row).CopyTo(d.Slice(o * outRow + offset, row));
             offset += row;
+            GC.KeepAlive(t);
         }
     }
 

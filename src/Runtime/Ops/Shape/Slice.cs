@@ -36,15 +36,17 @@ public sealed partial class SliceOp(int[] begin, int[] size) : Op
     public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
     {
         var x = inputs[0];
-        var r = output.Allocate();
+        // Every element of the block is written: no zeroing pass first.
+        var r = output.Allocate(zeroed: false);
         switch (x.DType)
         {
-            case DType.Float32: Copy(x.AsSpan<float>(), x.Shape, r.Data<float>(), output.Shape, Begin, false); break;
-            case DType.Float64: Copy(x.AsSpan<double>(), x.Shape, r.Data<double>(), output.Shape, Begin, false); break;
-            case DType.Int32: Copy(x.AsSpan<int>(), x.Shape, r.Data<int>(), output.Shape, Begin, false); break;
-            case DType.Int64: Copy(x.AsSpan<long>(), x.Shape, r.Data<long>(), output.Shape, Begin, false); break;
-            case DType.Bool: Copy(x.AsSpan<bool>(), x.Shape, r.Data<bool>(), output.Shape, Begin, false); break;
+            case DType.Float32: Copy<float>(x.Lend<float>(), x.Shape, r.Lend<float>(), output.Shape, Begin, false); break;
+            case DType.Float64: Copy<double>(x.Lend<double>(), x.Shape, r.Lend<double>(), output.Shape, Begin, false); break;
+            case DType.Int32: Copy<int>(x.Lend<int>(), x.Shape, r.Lend<int>(), output.Shape, Begin, false); break;
+            case DType.Int64: Copy<long>(x.Lend<long>(), x.Shape, r.Lend<long>(), output.Shape, Begin, false); break;
+            case DType.Bool: Copy<bool>(x.Lend<bool>(), x.Shape, r.Lend<bool>(), output.Shape, Begin, false); break;
         }
+        GC.KeepAlive(x);
         return r;
     }
 

@@ -19,12 +19,13 @@ Console.WriteLine("| case | best | median | GFLOP/s (best) | allocated/call | ca
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
 // --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py (--small: only the
-// batch 64, 28 steps case; --probe: a step's pieces; --profile: per-step times of the planned forward+backward).
+// batch 64, 28 steps case; --sequences: every step's output returned and summed; --gru: GRU layers; --probe: a step's
+// pieces; --profile: per-step times of the planned forward+backward).
 if (args.Contains("--lstm"))
 {
     if (args.Contains("--probe")) LstmProbe.Run();
     else if (args.Contains("--profile")) LstmScanProfile.Run();
-    else LstmCases.Run(quick, smallOnly: args.Contains("--small"));
+    else LstmCases.Run(quick, smallOnly: args.Contains("--small"), sequences: args.Contains("--sequences"), gru: args.Contains("--gru"));
     return;
 }
 

@@ -54,6 +54,13 @@ public partial class GRUCell : RecurrentCellBase
 
     private protected override Tensor? InputBias => bias is null ? null : resetAfter ? Ops.IndexAxis0(bias, 0) : bias;
 
+    /// <summary>
+    /// With <c>reset_after</c>, the recurrent pre-activations <c>h @ recurrent_kernel + recurrent_bias</c> (3 * units):
+    /// what the backward pass of a traced loop reads instead of computing the product again. Without it the product is
+    /// split around the reset gate, and nothing is kept.
+    /// </summary>
+    internal override int SavedWidth => resetAfter ? 3 * units : 0;
+
     /// <summary>One step.</summary>
     public override Tensor[] Step(Tensor projectedStep, IReadOnlyList<Tensor> states, bool training)
     {
@@ -65,6 +72,7 @@ public partial class GRUCell : RecurrentCellBase
         {
             var inner = RecurrentMatMul(hPrev, 0, 3);
             if (bias is not null) inner = Ops.Add(inner, Ops.IndexAxis0(bias, 1));
+            SavedValue = inner;
             var r3 = Ops.Split(inner, 3, axis: 1);
             z = recurrentActivation.Call(Ops.Add(x[0], r3[0]));
             var r = recurrentActivation.Call(Ops.Add(x[1], r3[1]));

@@ -24,7 +24,7 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 if (args.Contains("--lstm"))
 {
     if (args.Contains("--probe")) LstmProbe.Run();
-    else if (args.Contains("--profile")) LstmScanProfile.Run();
+    else if (args.Contains("--profile")) LstmScanProfile.Run(gru: args.Contains("--gru"));
     else LstmCases.Run(quick, smallOnly: args.Contains("--small"), sequences: args.Contains("--sequences"), gru: args.Contains("--gru"));
     return;
 }

@@ -62,6 +62,8 @@ public class OpGraphTests
         yield return (new SoftmaxGradOp(-1), [N(2, 3), N(2, 3)]);
         yield return (LstmCellUpdateOp.Instance, [N(3, 8), N(3, 2)]);
         yield return (LstmCellUpdateGradOp.Instance, [N(3, 8), N(3, 2), N(2, 3, 2), N(2, 3, 2)]);
+        yield return (GruCellUpdateOp.Instance, [N(3, 6), N(3, 6), N(3, 2)]);
+        yield return (GruCellUpdateGradOp.Instance, [N(3, 6), N(3, 6), N(3, 2), N(3, 2)]);
         yield return (new LayerNormOp(1e-3), [N(2, 3, 5), N(5), N(5)]);
         yield return (new LayerNormGradOp(1e-3), [N(2, 3, 5), N(5), N(2, 3, 5)]);
         yield return (new SqueezeOp([0]), [N(1, 3)]);

@@ -26,7 +26,7 @@ public class PlanKernelTests
         {
             "Abs", "Add", "ArgMax", "ArgMin", "BroadcastTo", "BroadcastToLike", "Cast", "Clip", "Concat", "Conv", "ConvFilterGrad",
             "ConvTranspose", "Div", "Einsum", "Elu",
-            "Equal", "Erf", "Exp", "Gather", "GatherGrad", "Gelu", "Greater", "GreaterEqual", "LeakyRelu", "LayerNorm", "LayerNormGrad", "Less",
+            "Equal", "Erf", "Exp", "Gather", "GatherGrad", "Gelu", "Greater", "GruCellUpdate", "GruCellUpdateGrad", "GreaterEqual", "LeakyRelu", "LayerNorm", "LayerNormGrad", "Less",
             "LessEqual", "Log", "LogSoftmax", "LstmCellUpdate", "LstmCellUpdateGrad", "MatMul", "Max", "Maximum", "Mean", "Min", "Minimum", "Mul", "Neg",
             "NotEqual", "OneHot", "Pad", "PadGrad", "Pow", "Prod", "ProdExceptSelf", "ReduceToLike", "ReducedCount",
             "Relu", "ReluGrad", "Sigmoid", "Sign", "Slice", "SliceGrad", "Softmax", "SoftmaxGrad", "Softplus", "Sqrt", "Square", "Sub", "Sum",

@@ -29,6 +29,8 @@ public class OpGradientTests
         ["LogSoftmax"] = new(new LogSoftmaxOp(-1), [R(3, 2, 4)]),
         ["LstmCellUpdate"] = new(LstmCellUpdateOp.Instance, [R(301, 3, 8), R(302, 3, 2)]),
         ["LstmCellUpdateGrad"] = new(LstmCellUpdateGradOp.Instance, [R(303, 3, 8), R(304, 3, 2), R(305, 2, 3, 2), R(306, 2, 3, 2)]),
+        ["GruCellUpdate"] = new(GruCellUpdateOp.Instance, [R(307, 3, 6), R(308, 3, 6), R(309, 3, 2)]),
+        ["GruCellUpdateGrad"] = new(GruCellUpdateGradOp.Instance, [R(310, 3, 6), R(311, 3, 6), R(312, 3, 2), R(313, 3, 2)]),
         ["Relu"] = new(ReluOp.Instance, [F64(-1.5, -0.3, 0.4, 2)]),
         ["ReluGrad"] = new(ReluGradOp.Instance, [F64(0.7, -1.2, 0.4, 2), F64(0, -0.3, 0.4, 2)], Only: [0]),
         ["Sigmoid"] = new(SigmoidOp.Instance, [R(4, 2, 3)]),

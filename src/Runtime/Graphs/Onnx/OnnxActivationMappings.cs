@@ -11,6 +11,7 @@ internal static class OnnxActivationMappings
         OnnxOpMappings.Register<GeluOp>("Gelu", Gelu);
         OnnxOpMappings.Register<LeakyReluOp>("LeakyRelu", LeakyRelu);
         OnnxOpMappings.Register<LstmCellUpdateOp>("LstmCellUpdate", LstmCellUpdate);
+        OnnxOpMappings.Register<GruCellUpdateOp>("GruCellUpdate", GruCellUpdate);
         OnnxOpMappings.Register<LogSoftmaxOp>("LogSoftmax", LogSoftmax);
         OnnxOpMappings.Register<ReluOp>("Relu", Relu);
         OnnxOpMappings.Register<SigmoidOp>("Sigmoid", Sigmoid);
@@ -19,6 +20,7 @@ internal static class OnnxActivationMappings
         OnnxOpMappings.Register<TanhOp>("Tanh", Tanh);
         OnnxOpMappings.RegisterNoTranslation("ReluGrad", "a gradient-only op (the backward pass of Relu); gradients are not exported to ONNX");
         OnnxOpMappings.RegisterNoTranslation("LstmCellUpdateGrad", "a gradient-only op (the backward pass of LstmCellUpdate); gradients are not exported to ONNX");
+        OnnxOpMappings.RegisterNoTranslation("GruCellUpdateGrad", "a gradient-only op (the backward pass of GruCellUpdate); gradients are not exported to ONNX");
         OnnxOpMappings.RegisterNoTranslation("SoftmaxGrad", "a gradient-only op (the backward pass of Softmax); gradients are not exported to ONNX");
     }
 #pragma warning restore CA2255
@@ -81,6 +83,30 @@ internal static class OnnxActivationMappings
         emitter.Node("Unsqueeze", [h, axes], h1);
         emitter.Node("Unsqueeze", [c, axes], c1);
         emitter.Node("Concat", [h1, c1], node.Output, ("axis", 0L));
+    }
+
+    /// <summary>Decomposed: Split of both gate blocks, <c>z</c> and <c>r</c> by Add and Sigmoid, <c>hh = tanh(x_h + r inner_h)</c>, <c>h' = z h + (1 - z) hh</c>.</summary>
+    private static void GruCellUpdate(GruCellUpdateOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)
+    {
+        var dt = node.OutputSpec.DType;
+        string xz = emitter.Temp("x_z"), xr = emitter.Temp("x_r"), xh = emitter.Temp("x_h");
+        string iz = emitter.Temp("inner_z"), ir = emitter.Temp("inner_r"), ih = emitter.Temp("inner_h");
+        emitter.Node("Split", [node.Inputs[0]], [xz, xr, xh], ("axis", 1L));
+        emitter.Node("Split", [node.Inputs[1]], [iz, ir, ih], ("axis", 1L));
+        string sz = emitter.Temp("sum_z"), sr = emitter.Temp("sum_r"), z = emitter.Temp("z"), r = emitter.Temp("r");
+        emitter.Node("Add", [xz, iz], sz);
+        emitter.Node("Sigmoid", [sz], z);
+        emitter.Node("Add", [xr, ir], sr);
+        emitter.Node("Sigmoid", [sr], r);
+        string rh = emitter.Temp("r_inner_h"), sh = emitter.Temp("sum_h"), hh = emitter.Temp("hh");
+        emitter.Node("Mul", [r, ih], rh);
+        emitter.Node("Add", [xh, rh], sh);
+        emitter.Node("Tanh", [sh], hh);
+        string zh = emitter.Temp("z_h"), oneMinusZ = emitter.Temp("one_minus_z"), rest = emitter.Temp("rest");
+        emitter.Node("Mul", [z, node.Inputs[2]], zh);
+        emitter.Node("Sub", [emitter.ScalarConst("one", 1, dt), z], oneMinusZ);
+        emitter.Node("Mul", [oneMinusZ, hh], rest);
+        emitter.Node("Add", [zh, rest], node.Output);
     }
 
     private static void LogSoftmax(LogSoftmaxOp op, OnnxNodeEmitter emitter, OnnxNodeContext node)

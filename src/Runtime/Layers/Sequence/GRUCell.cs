@@ -61,18 +61,28 @@ public partial class GRUCell : RecurrentCellBase
     /// </summary>
     internal override int SavedWidth => resetAfter ? 3 * units : 0;
 
-    /// <summary>One step.</summary>
+    /// <summary>One step (with <c>reset_after</c> and the built-in activations, one <see cref="Operations.GruCellUpdateOp"/>).</summary>
     public override Tensor[] Step(Tensor projectedStep, IReadOnlyList<Tensor> states, bool training)
     {
         ArgumentNullException.ThrowIfNull(states);
         var hPrev = states[0];
-        var x = Ops.Split(projectedStep, 3, axis: 1);
         Tensor z, hh;
+        Tensor[] x;
         if (resetAfter)
         {
             var inner = RecurrentMatMul(hPrev, 0, 3);
             if (bias is not null) inner = Ops.Add(inner, Ops.IndexAxis0(bias, 1));
             SavedValue = inner;
+            // Keras's default activations (the built-in functions): one fused op for the gates and the update, bitwise
+            // equal to the ops below. The op does not broadcast: a one-row start state standing for every row of an
+            // unknown batch (symbolic zeros) takes the ops below.
+            if (ReferenceEquals(activation, BuiltInActivations.TanhFunction) && ReferenceEquals(recurrentActivation, BuiltInActivations.SigmoidFunction)
+                && hPrev.Shape[0] == projectedStep.Shape[0] && inner.Shape[0] == projectedStep.Shape[0])
+            {
+                var hNew = Ops.GruCellUpdate(projectedStep, inner, hPrev);
+                return [hNew, hNew];
+            }
+            x = Ops.Split(projectedStep, 3, axis: 1);
             var r3 = Ops.Split(inner, 3, axis: 1);
             z = recurrentActivation.Call(Ops.Add(x[0], r3[0]));
             var r = recurrentActivation.Call(Ops.Add(x[1], r3[1]));
@@ -80,6 +90,7 @@ public partial class GRUCell : RecurrentCellBase
         }
         else
         {
+            x = Ops.Split(projectedStep, 3, axis: 1);
             var zr = Ops.Split(RecurrentMatMul(hPrev, 0, 2), 2, axis: 1);
             z = recurrentActivation.Call(Ops.Add(x[0], zr[0]));
             var r = recurrentActivation.Call(Ops.Add(x[1], zr[1]));

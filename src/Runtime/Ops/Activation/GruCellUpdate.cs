@@ -60,84 +60,25 @@ public sealed partial class GruCellUpdateOp : Op
         Tensor x = inputs[0], inner = inputs[1], h = inputs[2];
         var r = output.Allocate(zeroed: false);
         int batch = h.Shape[0], units = h.Shape[1];
-        if (x.DType == DType.Float32) Split<float>(x.Lend<float>(), inner.Lend<float>(), h.Lend<float>(), r.Lend<float>(), batch, units);
-        else Split<double>(x.Lend<double>(), inner.Lend<double>(), h.Lend<double>(), r.Lend<double>(), batch, units);
+        if (x.DType == DType.Float32) CellPass.Run<Kernel, float>(x.Lend<float>(), inner.Lend<float>(), h.Lend<float>(), default, r.Lend<float>(), batch, units, 3 * units);
+        else CellPass.Run<Kernel, double>(x.Lend<double>(), inner.Lend<double>(), h.Lend<double>(), default, r.Lend<double>(), batch, units, 3 * units);
         GC.KeepAlive(x);
         GC.KeepAlive(inner);
         GC.KeepAlive(h);
         return r;
     }
 
-    private delegate void Activation<T>(ReadOnlySpan<T> x, Span<T> destination);
-
-    /// <summary>
-    /// Rows split over the fork-join pool in fixed chunks of whole rows when the step has at least
-    /// <see cref="ParallelGates"/> gate values (a row's values do not depend on the thread, so the bits are one
-    /// thread's); else one pass on the calling thread.
-    /// </summary>
-    private static unsafe void Split<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inner, ReadOnlySpan<T> h, Span<T> result, int batch, int units)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = x, <c>b</c> = inner, <c>c</c> = the previous state; the output the new state.</summary>
+    private readonly struct Kernel : ICellKernel
     {
-        int gates = 3 * units;
-        if ((long)batch * gates < ParallelGates || ForkJoin.MaxParallelism == 1 || batch < 2)
-        {
-            Run(x, inner, h, result, batch, units, 0, batch);
-            return;
-        }
-        int perChunk = Math.Max(1, ChunkGates / gates);
-        fixed (T* px = x, pi = inner, ph = h, pr = result)
-        {
-            var job = t_job ??= new Job();
-            job.SetStep(px, pi, ph, pr, batch, units, perChunk, typeof(T) == typeof(double));
-            try { ForkJoin.RunChunks((batch + perChunk - 1) / perChunk, job.Body); }
-            finally { job.Clear(); }
-        }
-    }
-
-    /// <summary>Steps with at least this many gate values split their rows over the cores.</summary>
-    private const int ParallelGates = 1 << 14;
-
-    /// <summary>About this many gate values per chunk of rows.</summary>
-    private const int ChunkGates = 1 << 13;
-
-    [ThreadStatic] private static Job? t_job;
-
-    /// <summary>A chunk of rows: <c>A</c> = x, <c>B</c> = inner, <c>C</c> = the previous state, <c>Out</c> = the new state.</summary>
-    private sealed unsafe class Job : RowChunkJob
-    {
-        private int _batch;
-
-        /// <summary>Sets the operands (<paramref name="batch"/> rows of <paramref name="units"/> cells).</summary>
-        public void SetStep(void* x, void* inner, void* h, void* result, int batch, int units, int perChunk, bool isDouble)
-        {
-            _batch = batch;
-            Set(x, inner, h, result, batch, units, perChunk, isDouble, 0);
-        }
-
-        protected override void RowsSingle(int first, int last) => Rows<float>(first, last);
-
-        protected override void RowsDouble(int first, int last) => Rows<double>(first, last);
-
-        private void Rows<T>(int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            int n = _batch * N;
-            Run(new ReadOnlySpan<T>(A, 3 * n), new ReadOnlySpan<T>(B, 3 * n), new ReadOnlySpan<T>(C, n), new Span<T>(Out, n), _batch, N, first, last);
-        }
-    }
-
-    /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> (exclusive) of the whole step's spans.</summary>
-    private static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inner, ReadOnlySpan<T> h, Span<T> result, int batch, int units, int first, int last)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            Run(x, inner, h, result, units, first, last, (Activation<T>)(object)(Activation<float>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
-        else
-            Run(x, inner, h, result, units, first, last, (Activation<T>)(object)(Activation<double>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
+        public static void Rows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, ReadOnlySpan<T> d, Span<T> output, int batch, int units, int first, int last,
+            CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+            => Run(a, b, c, output, units, first, last, sigmoid, tanh);
     }
 
     /// <summary>Row by row: z and r into a scratch row, then hh, then <c>h'</c> into the output row.</summary>
     private static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inner, ReadOnlySpan<T> h, Span<T> result, int units, int first, int last,
-        Activation<T> sigmoid, Activation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+        CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int gates = 3 * units;
         T[]? rented = null;

@@ -57,9 +57,9 @@ public sealed partial class GruCellUpdateGradOp : Op
         var r = output.Allocate(zeroed: false);
         int batch = h.Shape[0], units = h.Shape[1];
         if (x.DType == DType.Float32)
-            Split<float>(x.Lend<float>(), inner.Lend<float>(), h.Lend<float>(), g.Lend<float>(), r.Lend<float>(), batch, units);
+            CellPass.Run<Kernel, float>(x.Lend<float>(), inner.Lend<float>(), h.Lend<float>(), g.Lend<float>(), r.Lend<float>(), batch, units, 3 * units);
         else
-            Split<double>(x.Lend<double>(), inner.Lend<double>(), h.Lend<double>(), g.Lend<double>(), r.Lend<double>(), batch, units);
+            CellPass.Run<Kernel, double>(x.Lend<double>(), inner.Lend<double>(), h.Lend<double>(), g.Lend<double>(), r.Lend<double>(), batch, units, 3 * units);
         GC.KeepAlive(x);
         GC.KeepAlive(inner);
         GC.KeepAlive(h);
@@ -67,77 +67,16 @@ public sealed partial class GruCellUpdateGradOp : Op
         return r;
     }
 
-    private delegate void Activation<T>(ReadOnlySpan<T> x, Span<T> destination);
-
-    /// <summary>Rows split over the fork-join pool in fixed chunks of whole rows for large steps (the bits are one thread's), else one pass.</summary>
-    private static unsafe void Split<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inner, ReadOnlySpan<T> h, ReadOnlySpan<T> g, Span<T> result,
-        int batch, int units) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = x, <c>b</c> = inner, <c>c</c> = the previous state, <c>d</c> = the new state's gradient; the output (dx, d inner, dh).</summary>
+    private readonly struct Kernel : ICellKernel
     {
-        int gates = 3 * units;
-        if ((long)batch * gates < ParallelGates || ForkJoin.MaxParallelism == 1 || batch < 2)
-        {
-            Run(x, inner, h, g, result, batch, units, 0, batch);
-            return;
-        }
-        int perChunk = Math.Max(1, ChunkGates / gates);
-        fixed (T* px = x, pi = inner, ph = h, pg = g, pr = result)
-        {
-            var job = t_job ??= new Job();
-            job.SetStep(px, pi, ph, pg, pr, batch, units, perChunk, typeof(T) == typeof(double));
-            try { ForkJoin.RunChunks((batch + perChunk - 1) / perChunk, job.Body); }
-            finally { job.Clear(); job.ClearGradient(); }
-        }
-    }
-
-    /// <summary>Steps with at least this many gate values split their rows over the cores.</summary>
-    private const int ParallelGates = 1 << 14;
-
-    /// <summary>About this many gate values per chunk of rows.</summary>
-    private const int ChunkGates = 1 << 13;
-
-    [ThreadStatic] private static Job? t_job;
-
-    /// <summary>A chunk of rows: <c>A</c> = x, <c>B</c> = inner, <c>C</c> = the previous state, the incoming gradient apart, <c>Out</c> = the flat result.</summary>
-    private sealed unsafe class Job : RowChunkJob
-    {
-        private int _batch;
-        private void* _g;
-
-        /// <summary>Sets the operands (<paramref name="batch"/> rows of <paramref name="units"/> cells).</summary>
-        public void SetStep(void* x, void* inner, void* h, void* g, void* result, int batch, int units, int perChunk, bool isDouble)
-        {
-            _batch = batch;
-            _g = g;
-            Set(x, inner, h, result, batch, units, perChunk, isDouble, 0);
-        }
-
-        /// <summary>Forgets the incoming gradient's pointer.</summary>
-        public void ClearGradient() => _g = null;
-
-        protected override void RowsSingle(int first, int last) => Rows<float>(first, last);
-
-        protected override void RowsDouble(int first, int last) => Rows<double>(first, last);
-
-        private void Rows<T>(int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            int n = _batch * N;
-            Run(new ReadOnlySpan<T>(A, 3 * n), new ReadOnlySpan<T>(B, 3 * n), new ReadOnlySpan<T>(C, n), new ReadOnlySpan<T>(_g, n),
-                new Span<T>(Out, 7 * n), _batch, N, first, last);
-        }
-    }
-
-    /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> (exclusive) of the whole step's spans.</summary>
-    private static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inner, ReadOnlySpan<T> h, ReadOnlySpan<T> g, Span<T> result,
-        int batch, int units, int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            Run(x, inner, h, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
-        else
-            Run(x, inner, h, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
+        public static void Rows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, ReadOnlySpan<T> d, Span<T> output, int batch, int units, int first, int last,
+            CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+            => Run(a, b, c, d, output, batch, units, first, last, sigmoid, tanh);
     }
 
     private static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> inner, ReadOnlySpan<T> h, ReadOnlySpan<T> g, Span<T> result,
-        int batch, int units, int first, int last, Activation<T> sigmoid, Activation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+        int batch, int units, int first, int last, CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int gates = 3 * units, n = batch * units;
         T[]? rented = null;

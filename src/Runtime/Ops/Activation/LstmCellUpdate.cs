@@ -52,80 +52,24 @@ public sealed partial class LstmCellUpdateOp : Op
         Tensor z = inputs[0], c = inputs[1];
         var r = output.Allocate(zeroed: false);
         int batch = c.Shape[0], units = c.Shape[1];
-        if (z.DType == DType.Float32) Split<float>(z.Lend<float>(), c.Lend<float>(), r.Lend<float>(), batch, units);
-        else Split<double>(z.Lend<double>(), c.Lend<double>(), r.Lend<double>(), batch, units);
+        if (z.DType == DType.Float32) CellPass.Run<Kernel, float>(z.Lend<float>(), c.Lend<float>(), default, default, r.Lend<float>(), batch, units, 4 * units);
+        else CellPass.Run<Kernel, double>(z.Lend<double>(), c.Lend<double>(), default, default, r.Lend<double>(), batch, units, 4 * units);
         GC.KeepAlive(z);
         GC.KeepAlive(c);
         return r;
     }
 
-    private delegate void Activation<T>(ReadOnlySpan<T> x, Span<T> destination);
-
-    /// <summary>
-    /// Rows split over the fork-join pool in fixed chunks of whole rows when the step has at least
-    /// <see cref="ParallelGates"/> gate values (each row's values do not depend on which thread computes them, so the
-    /// bits are those of one thread); else one pass on the calling thread.
-    /// </summary>
-    private static unsafe void Split<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, Span<T> result, int batch, int units)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = z, <c>b</c> = the previous cell state, the output [h', c'].</summary>
+    private readonly struct Kernel : ICellKernel
     {
-        int gates = 4 * units;
-        if ((long)batch * gates < ParallelGates || ForkJoin.MaxParallelism == 1 || batch < 2)
-        {
-            Run(z, cPrevious, result, batch, units, 0, batch);
-            return;
-        }
-        int perChunk = Math.Max(1, ChunkGates / gates);
-        fixed (T* pz = z, pc = cPrevious, pr = result)
-        {
-            var job = t_job ??= new Job();
-            job.SetStep(pz, pc, pr, batch, units, perChunk, typeof(T) == typeof(double));
-            try { ForkJoin.RunChunks((batch + perChunk - 1) / perChunk, job.Body); }
-            finally { job.Clear(); }
-        }
-    }
-
-    /// <summary>Steps with at least this many gate values split their rows over the cores.</summary>
-    private const int ParallelGates = 1 << 14;
-
-    /// <summary>About this many gate values per chunk of rows.</summary>
-    private const int ChunkGates = 1 << 13;
-
-    [ThreadStatic] private static Job? t_job;
-
-    /// <summary>A chunk of rows: <c>A</c> = z, <c>B</c> = the previous cell state, <c>Out</c> = the stacked result.</summary>
-    private sealed unsafe class Job : RowChunkJob
-    {
-        private int _batch;
-
-        /// <summary>Sets the operands (<paramref name="batch"/> rows of <paramref name="units"/> cells).</summary>
-        public void SetStep(void* z, void* c, void* result, int batch, int units, int perChunk, bool isDouble)
-        {
-            _batch = batch;
-            Set(z, c, null, result, batch, units, perChunk, isDouble, 0);
-        }
-
-        protected override void RowsSingle(int first, int last) => Rows<float>(first, last);
-
-        protected override void RowsDouble(int first, int last) => Rows<double>(first, last);
-
-        private void Rows<T>(int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
-            => Run(new ReadOnlySpan<T>(A, _batch * 4 * N), new ReadOnlySpan<T>(B, _batch * N), new Span<T>(Out, 2 * _batch * N), _batch, N, first, last);
-    }
-
-    /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> (exclusive) of the whole step's spans.</summary>
-    private static void Run<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, Span<T> result, int batch, int units, int first, int last)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            Run(z, cPrevious, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
-        else
-            Run(z, cPrevious, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
+        public static void Rows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, ReadOnlySpan<T> d, Span<T> output, int batch, int units, int first, int last,
+            CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+            => Run(a, b, output, batch, units, first, last, sigmoid, tanh);
     }
 
     /// <summary>Row by row: the four activations into a scratch row, then <c>c'</c> and <c>h'</c> into the two output slots.</summary>
     private static void Run<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, Span<T> result, int batch, int units, int first, int last,
-        Activation<T> sigmoid, Activation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+        CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int gates = 4 * units;
         T[]? rented = null;

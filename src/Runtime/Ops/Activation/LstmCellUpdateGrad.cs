@@ -55,9 +55,9 @@ public sealed partial class LstmCellUpdateGradOp : Op
         var r = output.Allocate(zeroed: false);
         int batch = c.Shape[0], units = c.Shape[1];
         if (z.DType == DType.Float32)
-            Split<float>(z.Lend<float>(), c.Lend<float>(), hc.Lend<float>(), g.Lend<float>(), r.Lend<float>(), batch, units);
+            CellPass.Run<Kernel, float>(z.Lend<float>(), c.Lend<float>(), hc.Lend<float>(), g.Lend<float>(), r.Lend<float>(), batch, units, 4 * units);
         else
-            Split<double>(z.Lend<double>(), c.Lend<double>(), hc.Lend<double>(), g.Lend<double>(), r.Lend<double>(), batch, units);
+            CellPass.Run<Kernel, double>(z.Lend<double>(), c.Lend<double>(), hc.Lend<double>(), g.Lend<double>(), r.Lend<double>(), batch, units, 4 * units);
         GC.KeepAlive(z);
         GC.KeepAlive(c);
         GC.KeepAlive(hc);
@@ -65,82 +65,16 @@ public sealed partial class LstmCellUpdateGradOp : Op
         return r;
     }
 
-    private delegate void Activation<T>(ReadOnlySpan<T> x, Span<T> destination);
-
-    /// <summary>
-    /// Rows split over the fork-join pool in fixed chunks of whole rows when the step has at least
-    /// <see cref="ParallelGates"/> gate values (a row's values do not depend on the thread, so the bits are one
-    /// thread's); else one pass on the calling thread.
-    /// </summary>
-    private static unsafe void Split<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, ReadOnlySpan<T> hc, ReadOnlySpan<T> g, Span<T> result,
-        int batch, int units) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = z, <c>b</c> = the previous cell state, <c>c</c> = the forward result, <c>d</c> = its gradient; the output (dz, dc).</summary>
+    private readonly struct Kernel : ICellKernel
     {
-        int gates = 4 * units;
-        if ((long)batch * gates < ParallelGates || ForkJoin.MaxParallelism == 1 || batch < 2)
-        {
-            Run(z, cPrevious, hc, g, result, batch, units, 0, batch);
-            return;
-        }
-        int perChunk = Math.Max(1, ChunkGates / gates);
-        fixed (T* pz = z, pc = cPrevious, ph = hc, pg = g, pr = result)
-        {
-            var job = t_job ??= new Job();
-            job.SetStep(pz, pc, ph, pg, pr, batch, units, perChunk, typeof(T) == typeof(double));
-            try { ForkJoin.RunChunks((batch + perChunk - 1) / perChunk, job.Body); }
-            finally { job.Clear(); job.ClearGradient(); }
-        }
-    }
-
-    /// <summary>Steps with at least this many gate values split their rows over the cores.</summary>
-    private const int ParallelGates = 1 << 14;
-
-    /// <summary>About this many gate values per chunk of rows.</summary>
-    private const int ChunkGates = 1 << 13;
-
-    [ThreadStatic] private static Job? t_job;
-
-    /// <summary>A chunk of rows: <c>A</c> = z, <c>B</c> = the previous cell state, <c>C</c> = the forward result, the
-    /// incoming gradient apart, <c>Out</c> = the flat (dz, dc) result.</summary>
-    private sealed unsafe class Job : RowChunkJob
-    {
-        private int _batch;
-        private void* _g;
-
-        /// <summary>Sets the operands (<paramref name="batch"/> rows of <paramref name="units"/> cells).</summary>
-        public void SetStep(void* z, void* c, void* hc, void* g, void* result, int batch, int units, int perChunk, bool isDouble)
-        {
-            _batch = batch;
-            _g = g;
-            Set(z, c, hc, result, batch, units, perChunk, isDouble, 0);
-        }
-
-        /// <summary>Forgets the incoming gradient's pointer.</summary>
-        public void ClearGradient() => _g = null;
-
-        protected override void RowsSingle(int first, int last) => Rows<float>(first, last);
-
-        protected override void RowsDouble(int first, int last) => Rows<double>(first, last);
-
-        private void Rows<T>(int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            int n = _batch * N;
-            Run(new ReadOnlySpan<T>(A, 4 * n), new ReadOnlySpan<T>(B, n), new ReadOnlySpan<T>(C, 2 * n), new ReadOnlySpan<T>(_g, 2 * n),
-                new Span<T>(Out, 5 * n), _batch, N, first, last);
-        }
-    }
-
-    /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> (exclusive) of the whole step's spans.</summary>
-    private static void Run<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, ReadOnlySpan<T> hc, ReadOnlySpan<T> g, Span<T> result,
-        int batch, int units, int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            Run(z, cPrevious, hc, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<float>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<float>)TanhKernel.Tanh);
-        else
-            Run(z, cPrevious, hc, g, result, batch, units, first, last, (Activation<T>)(object)(Activation<double>)SigmoidKernel.Sigmoid, (Activation<T>)(object)(Activation<double>)TanhKernel.Tanh);
+        public static void Rows<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, ReadOnlySpan<T> d, Span<T> output, int batch, int units, int first, int last,
+            CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+            => Run(a, b, c, d, output, batch, units, first, last, sigmoid, tanh);
     }
 
     private static void Run<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> cPrevious, ReadOnlySpan<T> hc, ReadOnlySpan<T> g, Span<T> result,
-        int batch, int units, int first, int last, Activation<T> sigmoid, Activation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
+        int batch, int units, int first, int last, CellActivation<T> sigmoid, CellActivation<T> tanh) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int gates = 4 * units, n = batch * units;
         T[]? rented = null;

@@ -6,24 +6,22 @@ using LayerGen;
 /// The PyTorch side is benchmarks/References/lstm_reference.py (<c>nn.LSTM</c>, same shapes; it always computes every
 /// step's output). <c>--sequences</c>: the layer returns every step's output (<c>return_sequences</c>) and the sum is
 /// over all of them, as on the PyTorch side; without it, the last output (Keras's default). <c>--gru</c>: <c>GRU</c>
-/// (Keras's default <c>reset_after</c>) against <c>nn.GRU</c> (<c>lstm_reference.py --gru</c>).
+/// (Keras's default <c>reset_after</c>) against <c>nn.GRU</c> (<c>lstm_reference.py --gru</c>); <c>--rnn</c>:
+/// <c>SimpleRNN</c> (tanh) against <c>nn.RNN</c> (<c>lstm_reference.py --rnn</c>).
 /// </summary>
 internal static class LstmCases
 {
-    public static void Run(bool quick, bool smallOnly = false, bool sequences = false, bool gru = false)
+    public static void Run(bool quick, bool smallOnly = false, bool sequences = false, string kind = "LSTM")
     {
         foreach (var (batch, steps, features, units) in smallOnly ? new[] { (64, 28, 28, 128) } : new[] { (64, 28, 28, 128), (32, 100, 256, 256) })
         {
             var g = new RandomGenerator(1);
             var x = g.Normal([batch, steps, features]);
-            Layer layer;
-            Func<Tensor, Tensor> output;
-            if (gru) { var r = new GRU(units, returnSequences: sequences); layer = r; output = t => r.Invoke(t)[0]; }
-            else { var r = new LSTM(units, returnSequences: sequences); layer = r; output = t => r.Invoke(t)[0]; }
+            var (layer, output) = Layer(kind, units, sequences);
             Tensor Output(Tensor input) => output(input);
             Output(x);
-            double flops = 2.0 * batch * steps * (features + units) * (gru ? 3 : 4) * units;
-            string name = $"{(gru ? "GRU" : "LSTM")} b{batch} t{steps} {features}->{units}{(sequences ? " sequences" : "")}";
+            double flops = 2.0 * batch * steps * (features + units) * (kind switch { "GRU" => 3, "SimpleRNN" => 1, _ => 4 }) * units;
+            string name = $"{kind} b{batch} t{steps} {features}->{units}{(sequences ? " sequences" : "")}";
             bool big = units > 128;
             Bench.Run(name + " forward", () => Output(x), inner: 1, samples: quick ? 3 : big ? 10 : 30, warmup: 3, flops: flops);
             var weights = layer.TrainableVariables.ToArray();
@@ -44,6 +42,17 @@ internal static class LstmCases
                 return [.. tape.Gradient(Ops.Sum(y), weights).Select(t => t!)];
             }, [spec]), spec);
             Bench.Run(name + " planned forward+backward", () => training.RunAll([x])[0], inner: 1, samples: quick ? 3 : big ? 6 : 20, warmup: 2, flops: 3 * flops);
+        }
+    }
+
+    /// <summary>The recurrent layer of <paramref name="kind"/> (LSTM, GRU or SimpleRNN) and its first output.</summary>
+    public static (Layer Layer, Func<Tensor, Tensor> Output) Layer(string kind, int units, bool sequences = false)
+    {
+        switch (kind)
+        {
+            case "GRU": { var r = new GRU(units, returnSequences: sequences); return (r, t => r.Invoke(t)[0]); }
+            case "SimpleRNN": { var r = new SimpleRNN(units, returnSequences: sequences); return (r, t => r.Invoke(t)[0]); }
+            default: { var r = new LSTM(units, returnSequences: sequences); return (r, t => r.Invoke(t)[0]); }
         }
     }
 }

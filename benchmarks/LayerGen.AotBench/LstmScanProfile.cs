@@ -5,7 +5,7 @@ using System.Reflection;
 using LayerGen;
 
 /// <summary>
-/// <c>--lstm --profile</c> (<c>--gru</c>: a GRU): the time of every step of the planned forward+backward of the small LSTM case (batch 64,
+/// <c>--lstm --profile</c> (<c>--gru</c>: a GRU, <c>--rnn</c>: a SimpleRNN): the time of every step of the planned forward+backward of the small LSTM case (batch 64,
 /// 28 steps, 28 -> 128) and of every step of the bodies of its two loops (the Scans' own plans), through the plans'
 /// internal <c>StepTicks</c> profiling aid reached by reflection. A JIT-only probe (<c>dotnet LayerGen.AotBench.dll</c>);
 /// a NativeAOT build of this program does not support it.
@@ -15,14 +15,11 @@ using LayerGen;
 internal static class LstmScanProfile
 {
     private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
-    public static void Run(bool gru = false)
+    public static void Run(string kind = "LSTM")
     {
         var g = new RandomGenerator(1);
         var x = g.Normal([64, 28, 28]);
-        Layer layer;
-        Func<Tensor, Tensor> output;
-        if (gru) { var r = new GRU(128); layer = r; output = t => r.Invoke(t)[0]; }
-        else { var r = new LSTM(128); layer = r; output = t => r.Invoke(t)[0]; }
+        var (layer, output) = LstmCases.Layer(kind, 128);
         output(x);
         var weights = layer.TrainableVariables.ToArray();
         var spec = x.Spec;

@@ -19,13 +19,14 @@ Console.WriteLine("| case | best | median | GFLOP/s (best) | allocated/call | ca
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
 // --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py (--small: only the
-// batch 64, 28 steps case; --sequences: every step's output returned and summed; --gru: GRU layers; --probe: a step's
-// pieces; --profile: per-step times of the planned forward+backward).
+// batch 64, 28 steps case; --sequences: every step's output returned and summed; --gru: GRU layers; --rnn: SimpleRNN
+// layers; --probe: a step's pieces; --profile: per-step times of the planned forward+backward).
 if (args.Contains("--lstm"))
 {
+    string kind = args.Contains("--gru") ? "GRU" : args.Contains("--rnn") ? "SimpleRNN" : "LSTM";
     if (args.Contains("--probe")) LstmProbe.Run();
-    else if (args.Contains("--profile")) LstmScanProfile.Run(gru: args.Contains("--gru"));
-    else LstmCases.Run(quick, smallOnly: args.Contains("--small"), sequences: args.Contains("--sequences"), gru: args.Contains("--gru"));
+    else if (args.Contains("--profile")) LstmScanProfile.Run(kind);
+    else LstmCases.Run(quick, smallOnly: args.Contains("--small"), sequences: args.Contains("--sequences"), kind: kind);
     return;
 }
 

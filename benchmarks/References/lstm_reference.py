@@ -6,7 +6,7 @@
 torch.nn.LSTM (batch_first) for batch 64, 28 steps, 28 -> 128 units and batch 32, 100 steps, 256 -> 256 units:
 forward (no_grad) and forward+backward (sum of the outputs, backward to the weights). Two threads. Median and
 minimum per call over `samples` samples after warm-up. --quick: 3 samples; --small: only the batch 64 case; --gru:
-torch.nn.GRU instead (LayerGen.AotBench --lstm --gru).
+torch.nn.GRU instead (LayerGen.AotBench --lstm --gru); --rnn: torch.nn.RNN with tanh (--lstm --rnn).
 """
 import statistics
 import sys
@@ -35,8 +35,8 @@ def main():
     print("|---|---:|---:|")
     cases = [(64, 28, 28, 128)] if "--small" in sys.argv else [(64, 28, 28, 128), (32, 100, 256, 256)]
     for batch, steps, features, units in cases:
-        gru = "--gru" in sys.argv
-        lstm = (torch.nn.GRU if gru else torch.nn.LSTM)(features, units, batch_first=True)
+        kind = "GRU" if "--gru" in sys.argv else "SimpleRNN" if "--rnn" in sys.argv else "LSTM"
+        lstm = {"GRU": torch.nn.GRU, "SimpleRNN": torch.nn.RNN, "LSTM": torch.nn.LSTM}[kind](features, units, batch_first=True)
         x = torch.randn(batch, steps, features)
         big = units > 128
 
@@ -49,7 +49,7 @@ def main():
             y = lstm(x)[0]
             y.sum().backward()
 
-        name = f"{'GRU' if gru else 'LSTM'} b{batch} t{steps} {features}->{units}"
+        name = f"{kind} b{batch} t{steps} {features}->{units}"
         for label, fn, samples in [("forward", fwd, 10 if big else 30), ("forward+backward", fwd_bwd, 6 if big else 20)]:
             t = measure(fn, 3 if quick else samples, 3)
             print(f"| {name} {label} | {statistics.median(t) * 1e3:.2f} ms | {min(t) * 1e3:.2f} ms |")

@@ -39,11 +39,16 @@ public partial class SimpleRNNCell : RecurrentCellBase
 
     private protected override int Gates => 1;
 
+    /// <summary>The pre-activation <c>x @ kernel + bias + h @ recurrent_kernel</c> (units): what the backward pass of a traced loop reads instead of <c>h @ recurrent_kernel</c> again.</summary>
+    internal override int SavedWidth => units;
+
     /// <summary>One step.</summary>
     public override Tensor[] Step(Tensor projectedStep, IReadOnlyList<Tensor> states, bool training)
     {
         ArgumentNullException.ThrowIfNull(states);
-        var h = activation.Call(Ops.Add(projectedStep, Ops.MatMul(Dropped(states[0]), recurrentKernel!)));
+        var preActivation = Ops.Add(projectedStep, Ops.MatMul(Dropped(states[0]), recurrentKernel!));
+        SavedValue = preActivation;
+        var h = activation.Call(preActivation);
         return [h, h];
     }
 

@@ -45,6 +45,28 @@ internal static class LstmCases
         }
     }
 
+    /// <summary>
+    /// <c>--lstm --eager</c>: eager calls of small to medium LSTMs (what a custom training loop or a single prediction
+    /// costs, per-call overhead included): batch 2, 5 steps, 3 -> 4; batch 1, 40 steps, 32 -> 128; batch 64, 28 steps, 28 -> 128.
+    /// </summary>
+    public static void RunEager(bool quick)
+    {
+        foreach (var (batch, steps, features, units) in new[] { (2, 5, 3, 4), (1, 40, 32, 128), (64, 28, 28, 128) })
+        {
+            var x = new RandomGenerator(1).Normal([batch, steps, features]);
+            var (layer, output) = Layer("LSTM", units);
+            output(x);
+            var weights = layer.TrainableVariables.ToArray();
+            string name = $"eager LSTM b{batch} t{steps} {features}->{units}";
+            Bench.Run(name + " forward", () => output(x), inner: 1, samples: quick ? 3 : 30, warmup: 5, flops: 0);
+            Bench.Run(name + " forward+backward", () =>
+            {
+                using var tape = new GradientTape();
+                return tape.Gradient(Ops.Sum(output(x)), weights)[0]!;
+            }, inner: 1, samples: quick ? 3 : 20, warmup: 5, flops: 0);
+        }
+    }
+
     /// <summary>The recurrent layer of <paramref name="kind"/> (LSTM, GRU or SimpleRNN) and its first output.</summary>
     public static (Layer Layer, Func<Tensor, Tensor> Output) Layer(string kind, int units, bool sequences = false)
     {

@@ -20,11 +20,13 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 
 // --lstm: only the LSTM cases (issue 17), compared with benchmarks/References/lstm_reference.py (--small: only the
 // batch 64, 28 steps case; --sequences: every step's output returned and summed; --gru: GRU layers; --rnn: SimpleRNN
-// layers; --probe: a step's pieces; --profile: per-step times of the planned forward+backward).
+// layers; --probe: a step's pieces; --profile: per-step times of the planned forward+backward; --eager: eager calls of
+// three sizes, per-call overhead included).
 if (args.Contains("--lstm"))
 {
     string kind = args.Contains("--gru") ? "GRU" : args.Contains("--rnn") ? "SimpleRNN" : "LSTM";
     if (args.Contains("--probe")) LstmProbe.Run();
+    else if (args.Contains("--eager")) LstmCases.RunEager(quick);
     else if (args.Contains("--profile")) LstmScanProfile.Run(kind);
     else LstmCases.Run(quick, smallOnly: args.Contains("--small"), sequences: args.Contains("--sequences"), kind: kind);
     return;

@@ -227,4 +227,98 @@ public class RecurrentLoopTests
             TensorAssert.Close(eager[i], planned[i], $"{name} gradient {i} (plan)", 1e-4);
         }
     }
+
+    // Eager calls run the loop op too (one Scan, its gradient another); `unroll: true` keeps the per-step ops. The two
+    // must agree: outputs, the gradients with respect to the inputs and the weights, and a second-order gradient (a
+    // gradient penalty), with masks, go_backwards and every cell.
+    public static TheoryData<string> EagerPairs() => ["LSTM sequences+state", "GRU", "GRU reset_after=false backwards", "SimpleRNN masked sequences", "LSTM masked backwards zero_output"];
+
+    [Theory]
+    [MemberData(nameof(EagerPairs))]
+    public void EagerLoopEqualsTheUnrolledSteps(string name)
+    {
+        Layer Make(bool unroll) => name switch
+        {
+            "LSTM sequences+state" => new LSTM(4, returnSequences: true, returnState: true, unroll: unroll),
+            "GRU" => new GRU(4, unroll: unroll),
+            "GRU reset_after=false backwards" => new GRU(4, resetAfter: false, goBackwards: true, returnSequences: true, unroll: unroll),
+            "SimpleRNN masked sequences" => new SimpleRNN(3, returnSequences: true, unroll: unroll),
+            _ => new LSTM(3, goBackwards: true, returnSequences: true, zeroOutputForMask: true, unroll: unroll),
+        };
+        bool masked = name.Contains("masked", StringComparison.Ordinal);
+        var x = Random(7, 3, 6, 5);
+        Tensor? mask = masked ? Mask() : null;
+        Layer loop = Make(false), unrolled = Make(true);
+        loop.Invoke(new CallArguments([x], mask));
+        unrolled.Invoke(new CallArguments([x], mask));
+        var loopWeights = loop.TrainableVariables.ToArray();
+        var unrolledWeights = unrolled.TrainableVariables.ToArray();
+        for (int i = 0; i < loopWeights.Length; i++) unrolledWeights[i].Assign(loopWeights[i].Value());
+
+        (Tensor[] Outputs, Tensor[] Grads, Tensor[] Penalty) Run(Layer layer, Variable[] weights)
+        {
+            var input = new Variable(x);
+            Tensor[] outputs, grads;
+            Tensor[] penalty;
+            using (var outer = new GradientTape())
+            {
+                Tensor loss;
+                using (var inner = new GradientTape())
+                {
+                    outputs = layer.Invoke(new CallArguments([input], mask));
+                    loss = Ops.Sum(Ops.Square(outputs[0]));
+                    for (int i = 1; i < outputs.Length; i++) loss = Ops.Add(loss, Ops.Sum(outputs[i]));
+                    grads = [.. inner.Gradient(loss, [input, .. weights]).Select(g => g!)];
+                }
+                penalty = [.. outer.Gradient(Ops.Sum(Ops.Square(grads[0])), weights).Select(g => g!)];
+            }
+            return (outputs, grads, penalty);
+        }
+        var a = Run(loop, loopWeights);
+        var b = Run(unrolled, unrolledWeights);
+        for (int i = 0; i < a.Outputs.Length; i++) TensorAssert.Close(b.Outputs[i], a.Outputs[i], $"{name} output {i}", 1e-5);
+        for (int i = 0; i < a.Grads.Length; i++) TensorAssert.Close(b.Grads[i], a.Grads[i], $"{name} gradient {i}", 1e-4);
+        for (int i = 0; i < a.Penalty.Length; i++) TensorAssert.Close(b.Penalty[i], a.Penalty[i], $"{name} second-order gradient {i}", 1e-3);
+    }
+
+    // A gradient penalty traced through a loop that keeps values for its gradient loop (ScanOp.Kept: the LSTM's gate
+    // pre-activations, GRU's recurrent product): the second-order gradient reaches the kept values through the gradient
+    // loop and must flow back into what computed them (it was dropped before: the kept carries' gradient was taken as zero).
+    [Theory]
+    [InlineData("LSTM")]
+    [InlineData("GRU")]
+    [InlineData("SimpleRNN")]
+    public void TracedSecondOrderGradientThroughKeptValuesEqualsTheUnrolledSteps(string name)
+    {
+        Layer Make(bool unroll) => name switch
+        {
+            "LSTM" => new LSTM(4, returnSequences: true, unroll: unroll),
+            "GRU" => new GRU(4, returnSequences: true, unroll: unroll),
+            _ => new SimpleRNN(4, returnSequences: true, unroll: unroll),
+        };
+        var x = Random(9, 2, 5, 3);
+        Layer loop = Make(false), unrolled = Make(true);
+        loop.Invoke(new CallArguments([x]));
+        unrolled.Invoke(new CallArguments([x]));
+        var loopWeights = loop.TrainableVariables.ToArray();
+        var unrolledWeights = unrolled.TrainableVariables.ToArray();
+        for (int i = 0; i < loopWeights.Length; i++) unrolledWeights[i].Assign(loopWeights[i].Value());
+        Func<Tensor[], Tensor[]> Penalty(Layer layer, Variable[] weights) => p =>
+        {
+            using var outer = new GradientTape();
+            Tensor gx;
+            using (var inner = new GradientTape())
+            {
+                inner.Watch(p[0]);
+                var y = layer.Invoke(new CallArguments([p[0]]))[0];
+                gx = inner.Gradient(Ops.Sum(Ops.Square(y)), [p[0]])[0]!;
+            }
+            return [.. outer.Gradient(Ops.Sum(Ops.Square(gx)), weights).Select(g => g!)];
+        };
+        var expected = Penalty(unrolled, unrolledWeights)([x]);
+        var graph = Graph.Trace(Penalty(loop, loopWeights), [x.Spec]);
+        Assert.Contains(graph.OpNodes, n => n.Op is ScanOp { Kept: > 0 });
+        var traced = graph.Run([x]);
+        for (int i = 0; i < expected.Length; i++) TensorAssert.Close(expected[i], traced[i], $"{name} traced second-order gradient {i}", 1e-3);
+    }
 }

@@ -56,6 +56,13 @@ internal static class ScanGradient
             return result;
         }
         var inputList = inputs.ToArray();
+        // Kept carries (ScanOp.Kept) are values only the gradient loop reads, so their gradient is normally zero. When
+        // their rows do receive one (a second-order gradient: it came back through the gradient loop that read them),
+        // they are ordinary carries here, whose gradient flows back through the body into what computed them.
+        if (op.Kept > 0)
+            for (int i = k - op.Kept; i < k; i++)
+                if (!ZeroPart(g, op, inputList, i, stacked: true) || !ZeroPart(g, op, inputList, i, stacked: false))
+                    return Of(op.WithoutKept(), g, inputs, output, needed);
         // The carries after every step: the forward result when it stacks them all, else a forward run that does.
         var full = op;
         var forward = output;
@@ -436,6 +443,8 @@ internal static class ScanGradient
     /// <summary>Whether the traced <paramref name="g"/> is zero in the block [<paramref name="begin"/>, <paramref name="end"/>).</summary>
     private static bool Misses(Tensor g, int[] begin, int[] end)
     {
+        // An eager gradient: the block's values themselves.
+        if (!g.IsSymbolic && !g.IsDeferredUnread && g.DType.IsFloating()) return g.DType == DType.Float32 ? AllZero<float>(g, begin, end) : AllZero<double>(g, begin, end);
         if (!g.IsSymbolic || g.Node is not { } node || !g.Shape.IsFullyDefined) return false;
         if (node.Op is SliceGradOp placed && node.Inputs[0].Shape.IsFullyDefined && placed.Begin.Length == begin.Length)
         {
@@ -445,6 +454,28 @@ internal static class ScanGradient
             return false;
         }
         return node.Op is AddOp && node.Inputs.Count == 2 && node.Inputs.All(x => x.Shape == g.Shape && Misses(x, begin, end));
+    }
+
+    /// <summary>Whether every value of the block [<paramref name="begin"/>, <paramref name="end"/>) of the concrete tensor <paramref name="g"/> is zero.</summary>
+    private static bool AllZero<T>(Tensor g, int[] begin, int[] end) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        var shape = g.Shape;
+        int rank = shape.Rank;
+        if (rank == 0) return g.AsSpan<T>()[0] == T.Zero;
+        var values = g.AsSpan<T>();
+        var strides = shape.Strides();
+        var at = (int[])begin.Clone();
+        int width = end[rank - 1] - begin[rank - 1];
+        for (int d = 0; d < rank; d++) if (end[d] <= begin[d]) return true;
+        while (true)
+        {
+            int offset = 0;
+            for (int d = 0; d < rank; d++) offset += at[d] * strides[d];
+            if (values.Slice(offset, width).ContainsAnyExcept(T.Zero)) return false;
+            int axis = rank - 2;
+            while (axis >= 0 && ++at[axis] == end[axis]) { at[axis] = begin[axis]; axis--; }
+            if (axis < 0) return true;
+        }
     }
 
     /// <summary>Rows <paramref name="from"/> .. + <paramref name="count"/> of carry <paramref name="carry"/>'s stacked values in the loop's result (shape (count, ...carry shape)).</summary>

@@ -146,6 +146,9 @@ public sealed class ScanOp : Op
     /// </summary>
     internal ScanView?[]? Views => _views;
 
+    /// <summary>The same loop with no kept carries (they become ordinary carries the body does not read).</summary>
+    internal ScanOp WithoutKept() => new(Body, CarryCount, SequenceCount, Reverse, [.. Stacked], _widths is not null, 0, _views);
+
     /// <summary>The same loop reading every sequence as a plain one (views cut out of their inputs first).</summary>
     internal ScanOp WithoutViews() => new(Body, CarryCount, SequenceCount, Reverse, [.. Stacked], _widths is not null, Kept);
 

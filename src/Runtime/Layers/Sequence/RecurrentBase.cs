@@ -256,9 +256,9 @@ public abstract class RecurrentBase : Layer
     }
 
     /// <summary>
-    /// Why a call is not traced as one loop op (<see cref="ScanOp"/>) but unrolled into one set of ops per step, or null
-    /// when it is a loop. Only traced calls (<see cref="TraceScope"/>) loop: eager calls keep the per-step ops (the tape
-    /// differentiates them), and a functional model being wired only needs shapes. <c>unroll: true</c> asks for the
+    /// Why a call does not run as one loop op (<see cref="ScanOp"/>) but as one set of ops per step, or null when it is a
+    /// loop. Eager calls and traced calls (<see cref="TraceScope"/>) loop (eagerly the op runs its body as a plan and a
+    /// tape differentiates it as one op); a functional model being wired only needs shapes. <c>unroll: true</c> asks for the
     /// unrolled form (as in Keras); the loop op also needs the features and the states' sizes known at trace time. The
     /// batch size and the number of steps may be unknown (a <c>None</c> batch or length signature): the loop's result
     /// has a layout that depends on neither (<see cref="ScanOp.Batched"/>); a backwards layer returning sequences needs
@@ -266,7 +266,7 @@ public abstract class RecurrentBase : Layer
     /// </summary>
     internal string? TracedLoopFallbackReason(Tensor inputs, IReadOnlyList<Tensor> initialStates)
     {
-        if (!inputs.IsSymbolic || !TraceScope.IsActive) return "not traced";
+        if (inputs.IsSymbolic && !TraceScope.IsActive) return "not traced";
         if (unroll) return "unroll: true";
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         for (int d = 2; d < inputs.Shape.Rank; d++)

@@ -44,7 +44,7 @@ public partial class SimpleRNN : RecurrentBase
     /// <param name="returnState">Return the final states after the output.</param>
     /// <param name="goBackwards">Read the sequence from its end.</param>
     /// <param name="stateful">Start each call from the final states of the previous one (fixed batch size; <see cref="RecurrentBase.ResetStates"/>).</param>
-    /// <param name="unroll">Accepted for Keras compatibility; eager calls run a loop either way.</param>
+    /// <param name="unroll">As in Keras: one set of ops per step (eager and traced) instead of one loop op.</param>
     /// <param name="zeroOutputForMask">Masked steps output zeros in the returned sequence (else the previous output).</param>
     public SimpleRNN(int units, ActivationFunction? activation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? recurrentInitializer = null, Initializer? biasInitializer = null,

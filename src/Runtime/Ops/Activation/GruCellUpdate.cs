@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
 

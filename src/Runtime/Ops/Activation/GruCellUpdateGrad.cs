@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
 

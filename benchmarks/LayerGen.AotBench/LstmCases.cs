@@ -17,7 +17,7 @@ internal static class LstmCases
         {
             var g = new RandomGenerator(1);
             var x = g.Normal([batch, steps, features]);
-            var (layer, output) = Layer(kind, units, sequences);
+            var (layer, output) = MakeLayer(kind, units, sequences);
             Tensor Output(Tensor input) => output(input);
             Output(x);
             double flops = 2.0 * batch * steps * (features + units) * (kind switch { "GRU" => 3, "SimpleRNN" => 1, _ => 4 }) * units;
@@ -54,7 +54,7 @@ internal static class LstmCases
         foreach (var (batch, steps, features, units) in new[] { (2, 5, 3, 4), (1, 40, 32, 128), (64, 28, 28, 128) })
         {
             var x = new RandomGenerator(1).Normal([batch, steps, features]);
-            var (layer, output) = Layer("LSTM", units);
+            var (layer, output) = MakeLayer("LSTM", units);
             output(x);
             var weights = layer.TrainableVariables.ToArray();
             string name = $"eager LSTM b{batch} t{steps} {features}->{units}";
@@ -68,7 +68,7 @@ internal static class LstmCases
     }
 
     /// <summary>The recurrent layer of <paramref name="kind"/> (LSTM, GRU or SimpleRNN) and its first output.</summary>
-    public static (Layer Layer, Func<Tensor, Tensor> Output) Layer(string kind, int units, bool sequences = false)
+    public static (Layer Layer, Func<Tensor, Tensor> Output) MakeLayer(string kind, int units, bool sequences = false)
     {
         switch (kind)
         {

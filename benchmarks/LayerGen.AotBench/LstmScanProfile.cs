@@ -19,7 +19,7 @@ internal static class LstmScanProfile
     {
         var g = new RandomGenerator(1);
         var x = g.Normal([64, 28, 28]);
-        var (layer, output) = LstmCases.Layer(kind, 128);
+        var (layer, output) = LstmCases.MakeLayer(kind, 128);
         output(x);
         var weights = layer.TrainableVariables.ToArray();
         var spec = x.Spec;

@@ -9,6 +9,13 @@ namespace LayerGen.Graphs;
 /// </summary>
 internal static class ScanBody
 {
+    /// <summary>Whether the body reads its input <paramref name="input"/> (as an op's operand or as an output).</summary>
+    public static bool ReadsInput(Graph body, int input)
+    {
+        int id = body.InputIds[input];
+        return body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id));
+    }
+
     /// <summary>
     /// Calls <paramref name="body"/> on placeholders of <paramref name="specs"/> in a nested <see cref="TraceScope"/>;
     /// returns the closed graph and the outer tensors it captured (in the order of its extra inputs).

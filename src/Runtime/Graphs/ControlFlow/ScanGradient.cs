@@ -88,7 +88,7 @@ internal static class ScanGradient
         var stackedGrads = new Tensor?[ka];
         var before = new Tensor?[ka];
         // Active carries the body never reads (an RNN's previous output without a mask): no values before each step.
-        var read = Enumerable.Range(0, ka).Where(i => ReadsInput(op.Body, i)).ToArray();
+        var read = Enumerable.Range(0, ka).Where(i => ScanBody.ReadsInput(op.Body, i)).ToArray();
         int readCount = read.Length;
         for (int i = 0; i < ka; i++)
         {
@@ -461,21 +461,29 @@ internal static class ScanGradient
     {
         var shape = g.Shape;
         int rank = shape.Rank;
-        if (rank == 0) return g.AsSpan<T>()[0] == T.Zero;
-        var values = g.AsSpan<T>();
+        for (int d = 0; d < rank; d++) if (end[d] <= begin[d]) return true;
+        var values = g.Lend<T>();
+        if (rank == 0)
+        {
+            bool scalarZero = values[0] == T.Zero;
+            GC.KeepAlive(g);
+            return scalarZero;
+        }
         var strides = shape.Strides();
         var at = (int[])begin.Clone();
         int width = end[rank - 1] - begin[rank - 1];
-        for (int d = 0; d < rank; d++) if (end[d] <= begin[d]) return true;
-        while (true)
+        bool zero = true;
+        while (zero)
         {
             int offset = 0;
             for (int d = 0; d < rank; d++) offset += at[d] * strides[d];
-            if (values.Slice(offset, width).ContainsAnyExcept(T.Zero)) return false;
+            zero = !values.Slice(offset, width).ContainsAnyExcept(T.Zero);
             int axis = rank - 2;
             while (axis >= 0 && ++at[axis] == end[axis]) { at[axis] = begin[axis]; axis--; }
-            if (axis < 0) return true;
+            if (axis < 0) break;
         }
+        GC.KeepAlive(g);
+        return zero;
     }
 
     /// <summary>Rows <paramref name="from"/> .. + <paramref name="count"/> of carry <paramref name="carry"/>'s stacked values in the loop's result (shape (count, ...carry shape)).</summary>
@@ -492,13 +500,6 @@ internal static class ScanGradient
         for (int i = 0; i < carries.Length; i++) carries[i] = inputs[i].Spec;
         int offset = op.StackedOffset(carries, ScanOp.Steps(inputs[op.CarryCount].Spec), carry);
         return Ops.Reshape(Ops.Slice(result, [offset + from * shape.Size], [count * shape.Size]), want);
-    }
-
-    /// <summary>Whether the body reads its input <paramref name="input"/> (as an op's operand or as an output).</summary>
-    private static bool ReadsInput(Graph body, int input)
-    {
-        int id = body.InputIds[input];
-        return body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id));
     }
 
     /// <summary>

@@ -81,11 +81,8 @@ public sealed class ScanOp : Op
         if (kept < 0 || kept >= carryCount)
             throw new ArgumentException($"Scan: {kept} kept carries of {carryCount}: at least one carry must be an ordinary one.");
         for (int i = carryCount - kept; i < carryCount; i++)
-        {
-            int id = body.InputIds[i];
-            if (body.OutputIds.Contains(id) || body.Nodes.Any(node => node.Inputs.Contains(id)))
+            if (ScanBody.ReadsInput(body, i))
                 throw new ArgumentException($"Scan: carry {i} is kept for the backward pass only, so the body may not read it.");
-        }
         if (views is not null)
         {
             if (views.Length != sequenceCount || views[0] is not null)

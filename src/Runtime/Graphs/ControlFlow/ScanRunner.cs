@@ -80,18 +80,9 @@ internal sealed class ScanRunner
         }
         _read = new bool[k];
         _last = new Tensor?[k];
-        for (int i = 0; i < k; i++)
-        {
-            int id = op.Body.InputIds[i];
-            _read[i] = op.Body.OutputIds.Contains(id) || op.Body.Nodes.Any(node => node.Inputs.Contains(id))
-                || op.Body.Nodes[op.Body.OutputIds[i]].Kind != GraphNodeKind.Op;
-        }
+        for (int i = 0; i < k; i++) _read[i] = ScanBody.ReadsInput(op.Body, i) || op.Body.Nodes[op.Body.OutputIds[i]].Kind != GraphNodeKind.Op;
         _sequenceRead = new bool[m];
-        for (int q = 0; q < m; q++)
-        {
-            int id = op.Body.InputIds[k + q];
-            _sequenceRead[q] = op.Body.OutputIds.Contains(id) || op.Body.Nodes.Any(node => node.Inputs.Contains(id));
-        }
+        for (int q = 0; q < m; q++) _sequenceRead[q] = ScanBody.ReadsInput(op.Body, k + q);
         var carrySpecs = _specs[..k];
         _finalOffsets = new int[k];
         _stackedOffsets = new int[k];

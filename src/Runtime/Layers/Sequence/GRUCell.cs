@@ -77,7 +77,7 @@ public partial class GRUCell : RecurrentCellBase
             // equal to the ops below. The op does not broadcast: a one-row start state standing for every row of an
             // unknown batch (symbolic zeros) takes the ops below.
             if (ReferenceEquals(activation, BuiltInActivations.TanhFunction) && ReferenceEquals(recurrentActivation, BuiltInActivations.SigmoidFunction)
-                && hPrev.Shape[0] == projectedStep.Shape[0] && inner.Shape[0] == projectedStep.Shape[0])
+                && hPrev.Shape[0] == projectedStep.Shape[0])
             {
                 var hNew = Ops.GruCellUpdate(projectedStep, inner, hPrev);
                 return [hNew, hNew];

@@ -209,7 +209,7 @@ public abstract class RecurrentBase : Layer
         var sizes = rc.StateSize;
         var states = InitialStates(inputs, sizes);
         // A traced call with an unknown length can still be one loop (its result layout does not depend on T).
-        if (steps == Shape.Unknown && TracedLoopFallbackReason(inputs, states) is not null)
+        if (steps == Shape.Unknown && LoopFallbackReason(inputs, states) is not null)
         {
             if (!inputs.IsSymbolic)
                 throw new ShapeMismatchException(Name, $"the number of timesteps must be known, got input shape {inputs.Shape}.", inputs.Shape);
@@ -219,7 +219,7 @@ public abstract class RecurrentBase : Layer
             return [.. placeholders];
         }
 
-        if (TracedLoopFallbackReason(inputs, states) is null)
+        if (LoopFallbackReason(inputs, states) is null)
         {
             var looped = CallLoop(rc.ProjectInputs(Ops.Transpose(inputs, [1, 0, 2]), training), mask, states, training, out var finalStates);
             KeepStates(inputs, finalStates);
@@ -264,7 +264,7 @@ public abstract class RecurrentBase : Layer
     /// has a layout that depends on neither (<see cref="ScanOp.Batched"/>); a backwards layer returning sequences needs
     /// the number of steps (to reverse its outputs), and a recording gradient tape needs both.
     /// </summary>
-    internal string? TracedLoopFallbackReason(Tensor inputs, IReadOnlyList<Tensor> initialStates)
+    internal string? LoopFallbackReason(Tensor inputs, IReadOnlyList<Tensor> initialStates)
     {
         if (inputs.IsSymbolic && !TraceScope.IsActive) return "not traced";
         if (unroll) return "unroll: true";

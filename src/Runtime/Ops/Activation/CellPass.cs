@@ -32,6 +32,27 @@ internal static unsafe class CellPass
     /// <summary>About this many gate values per chunk of rows.</summary>
     public const int ChunkGates = 1 << 13;
 
+    /// <summary>
+    /// An op's whole <c>Compute</c>: the output (not zeroed: the kernel writes all of it), <typeparamref name="TKernel"/>
+    /// over the up to four inputs' lent spans, the inputs kept alive to the end. The batch and the units come from the
+    /// <c>(batch, units)</c> state input <paramref name="stateInput"/>; a row has <paramref name="gatesPerUnit"/> gate
+    /// values per unit.
+    /// </summary>
+    public static Tensor Compute<TKernel>(ReadOnlySpan<Tensor> inputs, KernelOutput output, int stateInput, int gatesPerUnit) where TKernel : ICellKernel
+    {
+        var r = output.Allocate(zeroed: false);
+        int batch = inputs[stateInput].Shape[0], units = inputs[stateInput].Shape[1];
+        if (r.DType == DType.Float32)
+            Run<TKernel, float>(Lent<float>(inputs, 0), Lent<float>(inputs, 1), Lent<float>(inputs, 2), Lent<float>(inputs, 3), r.Lend<float>(), batch, units, gatesPerUnit * units);
+        else
+            Run<TKernel, double>(Lent<double>(inputs, 0), Lent<double>(inputs, 1), Lent<double>(inputs, 2), Lent<double>(inputs, 3), r.Lend<double>(), batch, units, gatesPerUnit * units);
+        foreach (var input in inputs) GC.KeepAlive(input);
+        return r;
+    }
+
+    private static ReadOnlySpan<T> Lent<T>(ReadOnlySpan<Tensor> inputs, int index) where T : unmanaged
+        => index < inputs.Length ? inputs[index].Lend<T>() : default;
+
     /// <summary>Runs <typeparamref name="TKernel"/> on every row; <paramref name="gates"/> is the number of gate values per row.</summary>
     public static void Run<TKernel, T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, ReadOnlySpan<T> d, Span<T> output, int batch, int units, int gates)
         where TKernel : ICellKernel where T : unmanaged, IFloatingPointIeee754<T>

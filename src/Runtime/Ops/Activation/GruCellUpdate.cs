@@ -54,18 +54,7 @@ public sealed partial class GruCellUpdateOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
-    {
-        Tensor x = inputs[0], inner = inputs[1], h = inputs[2];
-        var r = output.Allocate(zeroed: false);
-        int batch = h.Shape[0], units = h.Shape[1];
-        if (x.DType == DType.Float32) CellPass.Run<Kernel, float>(x.Lend<float>(), inner.Lend<float>(), h.Lend<float>(), default, r.Lend<float>(), batch, units, 3 * units);
-        else CellPass.Run<Kernel, double>(x.Lend<double>(), inner.Lend<double>(), h.Lend<double>(), default, r.Lend<double>(), batch, units, 3 * units);
-        GC.KeepAlive(x);
-        GC.KeepAlive(inner);
-        GC.KeepAlive(h);
-        return r;
-    }
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => CellPass.Compute<Kernel>(inputs, output, stateInput: 2, gatesPerUnit: 3);
 
     /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = x, <c>b</c> = inner, <c>c</c> = the previous state; the output the new state.</summary>
     private readonly struct Kernel : ICellKernel

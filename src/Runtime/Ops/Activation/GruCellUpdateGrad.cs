@@ -50,21 +50,7 @@ public sealed partial class GruCellUpdateGradOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
-    {
-        Tensor x = inputs[0], inner = inputs[1], h = inputs[2], g = inputs[3];
-        var r = output.Allocate(zeroed: false);
-        int batch = h.Shape[0], units = h.Shape[1];
-        if (x.DType == DType.Float32)
-            CellPass.Run<Kernel, float>(x.Lend<float>(), inner.Lend<float>(), h.Lend<float>(), g.Lend<float>(), r.Lend<float>(), batch, units, 3 * units);
-        else
-            CellPass.Run<Kernel, double>(x.Lend<double>(), inner.Lend<double>(), h.Lend<double>(), g.Lend<double>(), r.Lend<double>(), batch, units, 3 * units);
-        GC.KeepAlive(x);
-        GC.KeepAlive(inner);
-        GC.KeepAlive(h);
-        GC.KeepAlive(g);
-        return r;
-    }
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => CellPass.Compute<Kernel>(inputs, output, stateInput: 2, gatesPerUnit: 3);
 
     /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = x, <c>b</c> = inner, <c>c</c> = the previous state, <c>d</c> = the new state's gradient; the output (dx, d inner, dh).</summary>
     private readonly struct Kernel : ICellKernel
@@ -146,18 +132,23 @@ public sealed partial class GruCellUpdateGradOp : Op
         }
     }
 
-    /// <summary>The op's three results written with ops: <c>dx</c>, <c>d inner</c> <c>(batch, 3 * units)</c> and <c>dh</c> <c>(batch, units)</c>.</summary>
-    internal static (Tensor Dx, Tensor DInner, Tensor Dh) Pieces(Tensor x, Tensor inner, Tensor h, Tensor g)
+    /// <summary>The step's activations written with ops: <c>z</c>, <c>r</c>, <c>hh</c>, and <c>inner_h</c>.</summary>
+    private static (Tensor Z, Tensor R, Tensor Hh, Tensor InnerH) Activations(Tensor x, Tensor inner)
     {
         var xs = Ops.Split(x, 3, axis: 1);
         var rs = Ops.Split(inner, 3, axis: 1);
-        var one = Tensor.Scalar(1, x.DType);
-        var z = Ops.Sigmoid(Ops.Add(xs[0], rs[0]));
         var r = Ops.Sigmoid(Ops.Add(xs[1], rs[1]));
-        var hh = Ops.Tanh(Ops.Add(xs[2], Ops.Mul(r, rs[2])));
+        return (Ops.Sigmoid(Ops.Add(xs[0], rs[0])), r, Ops.Tanh(Ops.Add(xs[2], Ops.Mul(r, rs[2]))), rs[2]);
+    }
+
+    /// <summary>The op's three results written with ops: <c>dx</c>, <c>d inner</c> <c>(batch, 3 * units)</c> and <c>dh</c> <c>(batch, units)</c>.</summary>
+    internal static (Tensor Dx, Tensor DInner, Tensor Dh) Pieces(Tensor x, Tensor inner, Tensor h, Tensor g)
+    {
+        var (z, r, hh, ih) = Activations(x, inner);
+        var one = Tensor.Scalar(1, x.DType);
         var dzPre = Ops.Mul(Ops.Mul(Ops.Mul(g, Ops.Sub(h, hh)), z), Ops.Sub(one, z));
         var du = Ops.Mul(Ops.Mul(g, Ops.Sub(one, z)), Ops.Sub(one, Ops.Square(hh)));
-        var drPre = Ops.Mul(Ops.Mul(Ops.Mul(du, rs[2]), r), Ops.Sub(one, r));
+        var drPre = Ops.Mul(Ops.Mul(Ops.Mul(du, ih), r), Ops.Sub(one, r));
         return (Ops.Concat([dzPre, drPre, du], 1), Ops.Concat([dzPre, drPre, Ops.Mul(du, r)], 1), Ops.Mul(g, z));
     }
 
@@ -189,12 +180,7 @@ public sealed partial class GruCellUpdateGradOp : Op
         var wh = Ops.Reshape(Ops.Slice(rows, [6, 0], [1, -1]), new Shape(-1, units));
         Tensor wz = Ops.Add(wx[0], wi[0]), wr = Ops.Add(wx[1], wi[1]), wc = wx[2], wd = wi[2];
 
-        var xs = Ops.Split(x, 3, axis: 1);
-        var rs = Ops.Split(inner, 3, axis: 1);
-        var ih = rs[2];
-        var z = Ops.Sigmoid(Ops.Add(xs[0], rs[0]));
-        var r = Ops.Sigmoid(Ops.Add(xs[1], rs[1]));
-        var hh = Ops.Tanh(Ops.Add(xs[2], Ops.Mul(r, ih)));
+        var (z, r, hh, ih) = Activations(x, inner);
         Tensor sz = Ops.Mul(z, Ops.Sub(one, z)), sr = Ops.Mul(r, Ops.Sub(one, r)), sh = Ops.Sub(one, Ops.Square(hh));
         var oneMinusZ = Ops.Sub(one, z);
         var hMinusHh = Ops.Sub(h, hh);

@@ -46,17 +46,7 @@ public sealed partial class LstmCellUpdateOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
-    {
-        Tensor z = inputs[0], c = inputs[1];
-        var r = output.Allocate(zeroed: false);
-        int batch = c.Shape[0], units = c.Shape[1];
-        if (z.DType == DType.Float32) CellPass.Run<Kernel, float>(z.Lend<float>(), c.Lend<float>(), default, default, r.Lend<float>(), batch, units, 4 * units);
-        else CellPass.Run<Kernel, double>(z.Lend<double>(), c.Lend<double>(), default, default, r.Lend<double>(), batch, units, 4 * units);
-        GC.KeepAlive(z);
-        GC.KeepAlive(c);
-        return r;
-    }
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => CellPass.Compute<Kernel>(inputs, output, stateInput: 1, gatesPerUnit: 4);
 
     /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = z, <c>b</c> = the previous cell state, the output [h', c'].</summary>
     private readonly struct Kernel : ICellKernel

@@ -47,21 +47,7 @@ public sealed partial class LstmCellUpdateGradOp : Op
     }
 
     /// <inheritdoc/>
-    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output)
-    {
-        Tensor z = inputs[0], c = inputs[1], hc = inputs[2], g = inputs[3];
-        var r = output.Allocate(zeroed: false);
-        int batch = c.Shape[0], units = c.Shape[1];
-        if (z.DType == DType.Float32)
-            CellPass.Run<Kernel, float>(z.Lend<float>(), c.Lend<float>(), hc.Lend<float>(), g.Lend<float>(), r.Lend<float>(), batch, units, 4 * units);
-        else
-            CellPass.Run<Kernel, double>(z.Lend<double>(), c.Lend<double>(), hc.Lend<double>(), g.Lend<double>(), r.Lend<double>(), batch, units, 4 * units);
-        GC.KeepAlive(z);
-        GC.KeepAlive(c);
-        GC.KeepAlive(hc);
-        GC.KeepAlive(g);
-        return r;
-    }
+    public override Tensor Compute(ReadOnlySpan<Tensor> inputs, KernelOutput output) => CellPass.Compute<Kernel>(inputs, output, stateInput: 1, gatesPerUnit: 4);
 
     /// <summary>Rows of the step (<see cref="CellPass"/>): <c>a</c> = z, <c>b</c> = the previous cell state, <c>c</c> = the forward result, <c>d</c> = its gradient; the output (dz, dc).</summary>
     private readonly struct Kernel : ICellKernel

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using LayerGen.Kernels;
 
 namespace LayerGen.Operations;
